@@ -1,0 +1,2 @@
+// Performance harness entry point; benchmarks are added per area (hashing, engine, runner).
+print("no benchmarks yet")

@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+// Assay: model registry and evaluation harness for small language models.
+// No package dependencies by design: SQLite is the system library, everything else is ours.
+import PackageDescription
+
+/// Hot numeric modules are always optimized and built for AVX2/FMA/F16C (haswell), also in
+/// debug builds, so that tests running real models finish in seconds, not minutes.
+let hot: [SwiftSetting] = [
+    .unsafeFlags(["-O", "-target-cpu", "haswell"]),
+]
+
+let package = Package(
+    name: "Assay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "assay", targets: ["assay"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "Storage", dependencies: ["CSQLite"]),
+        .target(name: "Hashing", swiftSettings: hot),
+        .target(name: "ModelFormat", dependencies: ["Hashing"], swiftSettings: hot),
+        .target(name: "Tokenizers", dependencies: ["ModelFormat"], swiftSettings: hot),
+        .target(name: "InferenceCore", dependencies: ["ModelFormat", "Tokenizers"], swiftSettings: hot),
+        .target(name: "Registry", dependencies: ["Storage", "Hashing", "ModelFormat"]),
+        .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry"]),
+        .target(name: "Governance", dependencies: ["Registry", "Evaluation"]),
+        .target(name: "Service", dependencies: ["Registry", "Evaluation", "Governance", "InferenceCore"]),
+        .target(
+            name: "AssayCLI",
+            dependencies: ["Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
+                           "Registry", "Evaluation", "Governance", "Service"]
+        ),
+        .executableTarget(name: "assay", dependencies: ["AssayCLI"]),
+        .executableTarget(
+            name: "Performance",
+            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation"],
+            path: "Benchmarks/Performance",
+            swiftSettings: hot
+        ),
+
+        // Test-only helpers: temp directories, fixture and model locations.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
+        .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "TestSupport"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormat", "TestSupport"]),
+        .testTarget(name: "InferenceCoreTests",
+                    dependencies: ["InferenceCore", "Tokenizers", "ModelFormat", "TestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "TestSupport"]),
+        .testTarget(name: "EvaluationTests",
+                    dependencies: ["Evaluation", "Registry", "InferenceCore", "TestSupport"]),
+        .testTarget(name: "GovernanceTests",
+                    dependencies: ["Governance", "Evaluation", "Registry", "TestSupport"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Registry", "TestSupport"]),
+        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "Registry", "TestSupport"]),
+    ]
+)

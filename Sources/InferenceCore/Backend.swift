@@ -1,0 +1,135 @@
+/// The one way Assay executes a model. The native GGUF engine and the OpenAI-compatible HTTP
+/// client both implement it; the evaluation runner, the gate and the service only see this.
+public protocol Backend: Sendable {
+    /// What produced the numbers: recorded with every evaluation result.
+    var info: BackendInfo { get }
+
+    /// Token ids of `text`. `addSpecial` adds BOS/EOS as the model's metadata says.
+    func tokenize(_ text: String, addSpecial: Bool) async throws -> [Int32]
+
+    /// lm-evaluation-harness semantics: for each request, the summed log-probability of the
+    /// continuation's tokens given the context, and whether greedy decoding would have produced
+    /// exactly those tokens. Context and continuation are tokenized as
+    /// `tokenize(context + continuation)` split at the boundary lm-eval uses (whitespace at the
+    /// end of the context moves to the continuation). Results are in request order.
+    func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult]
+
+    /// Generates from `prompt` until `maxTokens`, an end-of-generation token or a stop string.
+    /// `onToken` receives each decoded piece as soon as it is final (for streaming).
+    func generate(
+        _ request: GenerationRequest,
+        onToken: @Sendable (String) -> Void
+    ) async throws -> GenerationResult
+}
+
+public struct BackendInfo: Sendable, Hashable, Codable {
+    /// "native" or "openai".
+    public var backend: String
+    /// Engine name and version, e.g. "assay-native 0.1.0"; part of every cache key.
+    public var engineVersion: String
+    /// SHA-256 of the model file when known (native backend), else the server's model id.
+    public var modelIdentity: String
+    /// Worker threads used for compute (0 when not applicable).
+    public var threads: Int
+
+    public init(backend: String, engineVersion: String, modelIdentity: String, threads: Int) {
+        self.backend = backend
+        self.engineVersion = engineVersion
+        self.modelIdentity = modelIdentity
+        self.threads = threads
+    }
+}
+
+public struct LoglikelihoodRequest: Sendable, Hashable, Codable {
+    public var context: String
+    public var continuation: String
+
+    public init(context: String, continuation: String) {
+        self.context = context
+        self.continuation = continuation
+    }
+}
+
+public struct LoglikelihoodResult: Sendable, Hashable, Codable {
+    /// Sum of natural-log probabilities of the continuation tokens.
+    public var logLikelihood: Double
+    /// True when every continuation token is the argmax at its position.
+    public var isGreedy: Bool
+    public var contextTokenCount: Int
+    public var continuationTokenCount: Int
+    public var timing: RequestTiming
+
+    public init(logLikelihood: Double, isGreedy: Bool, contextTokenCount: Int,
+                continuationTokenCount: Int, timing: RequestTiming) {
+        self.logLikelihood = logLikelihood
+        self.isGreedy = isGreedy
+        self.contextTokenCount = contextTokenCount
+        self.continuationTokenCount = continuationTokenCount
+        self.timing = timing
+    }
+}
+
+public struct GenerationRequest: Sendable, Hashable, Codable {
+    public var prompt: String
+    public var maxTokens: Int
+    public var stop: [String]
+    /// 0 means greedy.
+    public var temperature: Float
+    public var topP: Float
+    public var seed: UInt64
+    public var addSpecial: Bool
+
+    public init(prompt: String, maxTokens: Int = 128, stop: [String] = [], temperature: Float = 0,
+                topP: Float = 1, seed: UInt64 = 0, addSpecial: Bool = true) {
+        self.prompt = prompt
+        self.maxTokens = maxTokens
+        self.stop = stop
+        self.temperature = temperature
+        self.topP = topP
+        self.seed = seed
+        self.addSpecial = addSpecial
+    }
+}
+
+public struct GenerationResult: Sendable, Hashable, Codable {
+    public enum FinishReason: String, Sendable, Codable { case length, stop, endOfGeneration }
+    public var text: String
+    public var tokens: [Int32]
+    public var promptTokenCount: Int
+    public var finishReason: FinishReason
+    public var timing: RequestTiming
+
+    public init(text: String, tokens: [Int32], promptTokenCount: Int, finishReason: FinishReason,
+                timing: RequestTiming) {
+        self.text = text
+        self.tokens = tokens
+        self.promptTokenCount = promptTokenCount
+        self.finishReason = finishReason
+        self.timing = timing
+    }
+}
+
+/// Wall-clock accounting for one request; the evaluation runner derives latency figures from it.
+public struct RequestTiming: Sendable, Hashable, Codable {
+    /// Tokens actually computed in prefill (after prefix reuse) and how many were reused.
+    public var prefillTokens: Int
+    public var reusedTokens: Int
+    public var prefillSeconds: Double
+    public var decodeTokens: Int
+    public var decodeSeconds: Double
+    /// Time from request start to the first generated (or first scored) token.
+    public var timeToFirstTokenSeconds: Double
+    public var totalSeconds: Double
+
+    public init(prefillTokens: Int = 0, reusedTokens: Int = 0, prefillSeconds: Double = 0,
+                decodeTokens: Int = 0, decodeSeconds: Double = 0,
+                timeToFirstTokenSeconds: Double = 0, totalSeconds: Double = 0) {
+        self.prefillTokens = prefillTokens
+        self.reusedTokens = reusedTokens
+        self.prefillSeconds = prefillSeconds
+        self.decodeTokens = decodeTokens
+        self.decodeSeconds = decodeSeconds
+        self.timeToFirstTokenSeconds = timeToFirstTokenSeconds
+        self.totalSeconds = totalSeconds
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Locations of the project, the shared reference fixtures and the model cache, as seen by tests.
+///
+/// Conventions (see README "Tests"):
+/// - `ASSAY_REFERENCE_DIR` points at llama.cpp's reference data; default `../shared/fixtures`
+///   next to the package root.
+/// - `ASSAY_MODEL_CACHE` is where `scripts/fetch-models.sh` puts real GGUF models; default
+///   `.cache/models` under the package root.
+/// - Under CI (`CI=true`) every fixture must be present: tests that need one are enabled and
+///   fail loudly through `require…` when it is missing. Elsewhere they are disabled with a reason.
+public enum Fixtures {
+    /// The package root (the folder holding Package.swift).
+    public static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        // Tests/TestSupport/TestSupport.swift -> package root
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    public static var isCI: Bool {
+        let value = ProcessInfo.processInfo.environment["CI"]?.lowercased()
+        return value == "true" || value == "1"
+    }
+
+    /// `../shared/fixtures` unless `ASSAY_REFERENCE_DIR` says otherwise.
+    public static var referenceDir: URL {
+        if let env = ProcessInfo.processInfo.environment["ASSAY_REFERENCE_DIR"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+    }
+
+    /// `../shared/schemas` unless `ASSAY_SCHEMA_DIR` says otherwise.
+    public static var schemaDir: URL {
+        if let env = ProcessInfo.processInfo.environment["ASSAY_SCHEMA_DIR"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas")
+    }
+
+    public static var modelCache: URL {
+        if let env = ProcessInfo.processInfo.environment["ASSAY_MODEL_CACHE"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        return packageRoot.appendingPathComponent(".cache/models")
+    }
+
+    /// File name of the real SmolLM2 model inside the model cache.
+    public static let smolLMFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    public static let smolLMSHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+
+    public static var smolLMPath: URL { modelCache.appendingPathComponent(smolLMFileName) }
+
+    /// A file under the reference directory, e.g. `reference("tokenizer/smollm2.inp")`.
+    public static func reference(_ relative: String) -> URL {
+        referenceDir.appendingPathComponent(relative)
+    }
+
+    public static func exists(_ url: URL) -> Bool {
+        FileManager.default.fileExists(atPath: url.path)
+    }
+
+    /// True when the reference fixtures are present, or when running under CI (where a
+    /// missing fixture must fail the test rather than skip it). Use with `.enabled(if:)`.
+    public static var referenceAvailableOrCI: Bool { isCI || exists(referenceDir) }
+
+    /// True when the SmolLM2 model is cached, or under CI (see `referenceAvailableOrCI`).
+    public static var smolLMAvailableOrCI: Bool { isCI || exists(smolLMPath) }
+
+    /// Returns the path of a required fixture or throws a loud error naming how to get it.
+    public static func require(_ url: URL) throws -> URL {
+        guard exists(url) else { throw FixtureMissing(path: url.path) }
+        return url
+    }
+
+    public static func requireSmolLM() throws -> URL {
+        guard exists(smolLMPath) else {
+            throw FixtureMissing(path: smolLMPath.path,
+                                 hint: "run scripts/fetch-models.sh to download and verify it")
+        }
+        return smolLMPath
+    }
+}
+
+public struct FixtureMissing: Error, CustomStringConvertible {
+    public let path: String
+    public var hint: String = "set ASSAY_REFERENCE_DIR or place ../shared/fixtures beside the package"
+    public var description: String { "required fixture missing: \(path) (\(hint))" }
+}
+
+/// A fresh, uniquely named temporary directory owned by one test; removed on `deinit`.
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let url: URL
+
+    public init(_ label: String = "assay-test") {
+        let name = "\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func path(_ component: String) -> URL { url.appendingPathComponent(component) }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs Assay's prerequisites when they are missing and fetches the real models.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+need_apt=()
+pkg-config --exists sqlite3 2>/dev/null || need_apt+=(libsqlite3-dev pkg-config)
+command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
+if ((${#need_apt[@]})); then
+  echo "setup: installing ${need_apt[*]}" >&2
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+python3 -c 'import jsonschema, referencing' 2>/dev/null \
+  || python3 -m pip install --quiet jsonschema referencing
+bash "$root/scripts/fetch-models.sh"
