@@ -1,0 +1,146 @@
+/// Hand-written argument scanner used by every command.
+///
+/// A command's `init(arguments:)` pulls what it understands — flags, options, positionals — and
+/// then calls `finish()`, which rejects anything left over. Options accept both `--name value`
+/// and `--name=value`; `--` ends option parsing.
+public struct Arguments: Sendable {
+    private var items: [String]
+    private var consumed: [Bool]
+    /// Index of `--` if present; everything after it is positional.
+    private let terminator: Int?
+
+    public init(_ items: [String]) {
+        self.items = items
+        self.consumed = Array(repeating: false, count: items.count)
+        self.terminator = items.firstIndex(of: "--")
+        if let t = terminator { consumed[t] = true }
+    }
+
+    private func isOptionPosition(_ i: Int) -> Bool { terminator.map { i < $0 } ?? true }
+
+    /// True (and consumed) if any of `names` is present. Repeats are allowed.
+    public mutating func flag(_ names: String...) -> Bool {
+        var found = false
+        for i in items.indices where !consumed[i] && isOptionPosition(i) && names.contains(items[i]) {
+            consumed[i] = true
+            found = true
+        }
+        return found
+    }
+
+    /// `--flag` / `--no-flag` pair; nil when neither appears.
+    public mutating func toggle(_ name: String) -> Bool? {
+        let yes = flag("--\(name)")
+        let no = flag("--no-\(name)")
+        if yes && no { return nil }
+        return yes ? true : (no ? false : nil)
+    }
+
+    /// All values of a repeatable option, in order.
+    public mutating func options(_ names: String...) throws(CLIError) -> [String] {
+        try collect(names)
+    }
+
+    /// The value of an option given at most once.
+    public mutating func option(_ names: String...) throws(CLIError) -> String? {
+        let values = try collect(names)
+        if values.count > 1 { throw .usage("option \(names[0]) given more than once") }
+        return values.first
+    }
+
+    public mutating func int(_ names: String..., range: ClosedRange<Int>? = nil) throws(CLIError) -> Int? {
+        let values = try collect(names)
+        if values.count > 1 { throw .usage("option \(names[0]) given more than once") }
+        guard let raw = values.first else { return nil }
+        guard let value = Int(raw) else { throw .usage("\(names[0]) expects an integer, got '\(raw)'") }
+        if let range, !range.contains(value) {
+            throw .usage("\(names[0]) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+        }
+        return value
+    }
+
+    public mutating func double(_ names: String...) throws(CLIError) -> Double? {
+        let values = try collect(names)
+        if values.count > 1 { throw .usage("option \(names[0]) given more than once") }
+        guard let raw = values.first else { return nil }
+        guard let value = Double(raw), value.isFinite else {
+            throw .usage("\(names[0]) expects a number, got '\(raw)'")
+        }
+        return value
+    }
+
+    private mutating func collect(_ names: [String]) throws(CLIError) -> [String] {
+        var values: [String] = []
+        var i = 0
+        while i < items.count {
+            defer { i += 1 }
+            guard !consumed[i], isOptionPosition(i) else { continue }
+            let item = items[i]
+            if names.contains(item) {
+                let next = i + 1
+                guard next < items.count, !consumed[next], isOptionPosition(next) else {
+                    throw .usage("option \(item) needs a value")
+                }
+                consumed[i] = true
+                consumed[next] = true
+                values.append(items[next])
+                i += 1
+            } else if let eq = item.firstIndex(of: "="), names.contains(String(item[..<eq])) {
+                consumed[i] = true
+                values.append(String(item[item.index(after: eq)...]))
+            }
+        }
+        return values
+    }
+
+    /// The next unconsumed positional argument (anything not starting with `-`, or after `--`).
+    /// A lone `-` counts as positional (stdin).
+    public mutating func positional() -> String? {
+        for i in items.indices where !consumed[i] {
+            let item = items[i]
+            if !isOptionPosition(i) || item == "-" || !item.hasPrefix("-") || isNegativeNumber(item) {
+                consumed[i] = true
+                return item
+            }
+        }
+        return nil
+    }
+
+    /// A positional that must be present; `what` names it in the error.
+    public mutating func requiredPositional(_ what: String) throws(CLIError) -> String {
+        guard let value = positional() else { throw .usage("missing \(what)") }
+        return value
+    }
+
+    /// Every remaining positional argument.
+    public mutating func remainingPositionals() -> [String] {
+        var out: [String] = []
+        while let p = positional() { out.append(p) }
+        return out
+    }
+
+    /// Fails on anything that was not consumed (unknown options, extra arguments).
+    public func finish() throws(CLIError) {
+        for i in items.indices where !consumed[i] {
+            let item = items[i]
+            if item.hasPrefix("-") && isOptionPosition(i) && !isNegativeNumber(item) {
+                throw .usage("unknown option '\(item)'")
+            }
+            throw .usage("unexpected argument '\(item)'")
+        }
+    }
+
+    /// Peeks at the first unconsumed item without consuming it.
+    public var first: String? {
+        items.indices.first { !consumed[$0] }.map { items[$0] }
+    }
+
+    /// Arguments not consumed yet, in order (used to hand the rest to a subcommand).
+    public var remaining: [String] {
+        items.indices.filter { !consumed[$0] || $0 == terminator }.map { items[$0] }
+    }
+
+    private func isNegativeNumber(_ s: String) -> Bool {
+        s.count > 1 && s.hasPrefix("-") && Double(s) != nil
+    }
+}

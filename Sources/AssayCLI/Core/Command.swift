@@ -1,0 +1,105 @@
+import Foundation
+
+/// One `assay` subcommand. Parsing and validation happen in `init(arguments:)` (no side
+/// effects); `run` does the work. Commands parse from `[String]`, so tests run them in-process
+/// through `AssayCommandLine.run(_:environment:output:)`.
+///
+/// To add a command: create a file under Sources/AssayCLI/Commands/, declare a struct
+/// conforming to `Command`, and list it in `CommandTree.root` (CommandTree.swift).
+public protocol Command: Sendable {
+    /// The word that selects this command under its group, e.g. "register".
+    static var name: String { get }
+    static var help: CommandHelp { get }
+    /// Parses and validates; must consume everything it accepts and call `arguments.finish()`.
+    init(arguments: inout Arguments) throws(CLIError)
+    /// Runs the command and returns the process exit code.
+    func run(context: CommandContext) async throws -> Int32
+}
+
+/// Help text for a command: rendered by `--help` and in `assay help`.
+public struct CommandHelp: Sendable {
+    public struct Option: Sendable {
+        public var names: String
+        public var summary: String
+        public init(_ names: String, _ summary: String) {
+            self.names = names
+            self.summary = summary
+        }
+    }
+
+    public var abstract: String
+    /// Usage line(s) after "assay <path>", e.g. "NAME@VERSION FILE [--json]".
+    public var usage: String
+    public var discussion: String
+    public var options: [Option]
+    public var examples: [String]
+
+    public init(abstract: String, usage: String, discussion: String = "",
+                options: [Option] = [], examples: [String] = []) {
+        self.abstract = abstract
+        self.usage = usage
+        self.discussion = discussion
+        self.options = options
+        self.examples = examples
+    }
+
+    func render(path: String) -> String {
+        var out = "\(abstract)\n\nUSAGE: \(path) \(usage)\n"
+        if !discussion.isEmpty { out += "\n\(discussion)\n" }
+        let all = options + GlobalOptions.help
+        out += "\nOPTIONS:\n"
+        let width = min(34, (all.map(\.names.count).max() ?? 0) + 2)
+        for option in all {
+            let pad = String(repeating: " ", count: max(1, width - option.names.count))
+            out += "  \(option.names)\(pad)\(option.summary)\n"
+        }
+        if !examples.isEmpty {
+            out += "\nEXAMPLES:\n"
+            for example in examples { out += "  \(example)\n" }
+        }
+        return out
+    }
+}
+
+/// A named group of commands and nested groups (`assay model register`).
+public struct CommandGroup: Sendable {
+    public enum Child: Sendable {
+        case command(any Command.Type)
+        case group(CommandGroup)
+
+        var name: String {
+            switch self {
+            case .command(let c): return c.name
+            case .group(let g): return g.name
+            }
+        }
+
+        var abstract: String {
+            switch self {
+            case .command(let c): return c.help.abstract
+            case .group(let g): return g.abstract
+            }
+        }
+    }
+
+    public var name: String
+    public var abstract: String
+    public var children: [Child]
+
+    public init(name: String, abstract: String, children: [Child]) {
+        self.name = name
+        self.abstract = abstract
+        self.children = children
+    }
+
+    func render(path: String) -> String {
+        var out = "\(abstract)\n\nUSAGE: \(path) <command> [options]\n\nCOMMANDS:\n"
+        let width = (children.map(\.name.count).max() ?? 0) + 3
+        for child in children {
+            let pad = String(repeating: " ", count: max(1, width - child.name.count))
+            out += "  \(child.name)\(pad)\(child.abstract)\n"
+        }
+        out += "\nSee '\(path) <command> --help' for details.\n"
+        return out
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// Options every command accepts, wherever they appear on the command line.
+public struct GlobalOptions: Sendable {
+    /// `--registry PATH`
+    public var registry: String?
+    /// `--actor NAME`
+    public var actor: String?
+    /// `--json`: machine-readable output on stdout.
+    public var json: Bool = false
+    /// `--quiet`: no progress output.
+    public var quiet: Bool = false
+
+    static let help: [CommandHelp.Option] = [
+        .init("--registry PATH", "Registry home (default: $ASSAY_HOME, else ./.assay)"),
+        .init("--actor NAME", "Who is acting (default: $ASSAY_ACTOR, else the OS user)"),
+        .init("--json", "Print machine-readable JSON on stdout"),
+        .init("--quiet", "No progress output on stderr"),
+        .init("-h, --help", "Show help for this command"),
+    ]
+
+    /// Removes the global options from `arguments`.
+    static func extract(from arguments: inout Arguments) throws(CLIError) -> GlobalOptions {
+        var options = GlobalOptions()
+        options.registry = try arguments.option("--registry")
+        options.actor = try arguments.option("--actor")
+        options.json = arguments.flag("--json")
+        options.quiet = arguments.flag("--quiet", "-q")
+        return options
+    }
+}
+
+/// Where command output goes. The process uses the real stdout/stderr; tests capture.
+public final class OutputSink: @unchecked Sendable {
+    private let lock = NSLock()
+    private var capturedOut = ""
+    private var capturedErr = ""
+    private let capture: Bool
+
+    /// The process's standard streams.
+    public static func standard() -> OutputSink { OutputSink(capture: false) }
+    /// Collects everything in memory (for tests).
+    public static func capturing() -> OutputSink { OutputSink(capture: true) }
+
+    private init(capture: Bool) { self.capture = capture }
+
+    public func out(_ text: String) {
+        if capture {
+            lock.withLock { capturedOut += text }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    public func err(_ text: String) {
+        if capture {
+            lock.withLock { capturedErr += text }
+        } else {
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+    }
+
+    public var stdout: String { lock.withLock { capturedOut } }
+    public var stderr: String { lock.withLock { capturedErr } }
+
+    /// True when stderr is an interactive terminal (progress bars) and not captured.
+    public var stderrIsTTY: Bool { !capture && isatty(2) == 1 }
+}
+
+/// Everything a command needs from its surroundings.
+public struct CommandContext: Sendable {
+    public var globals: GlobalOptions
+    public var environment: [String: String]
+    public var output: OutputSink
+    /// Current directory used to resolve relative paths.
+    public var workingDirectory: URL
+
+    public init(globals: GlobalOptions, environment: [String: String], output: OutputSink,
+                workingDirectory: URL) {
+        self.globals = globals
+        self.environment = environment
+        self.output = output
+        self.workingDirectory = workingDirectory
+    }
+
+    /// `--registry`, else `$ASSAY_HOME`, else `./.assay`.
+    public var registryHome: URL {
+        if let path = globals.registry, !path.isEmpty { return resolve(path) }
+        if let path = environment["ASSAY_HOME"], !path.isEmpty { return resolve(path) }
+        return workingDirectory.appendingPathComponent(".assay")
+    }
+
+    /// `--actor`, else `$ASSAY_ACTOR`, else the OS user.
+    public var actor: String {
+        if let actor = globals.actor, !actor.isEmpty { return actor }
+        if let actor = environment["ASSAY_ACTOR"], !actor.isEmpty { return actor }
+        if let user = environment["USER"], !user.isEmpty { return user }
+        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "unknown"
+    }
+
+    public var json: Bool { globals.json }
+
+    /// Resolves a user-supplied path against the working directory.
+    public func resolve(_ path: String) -> URL {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
+        if path == "~" || path.hasPrefix("~/"), let home = environment["HOME"] {
+            return URL(fileURLWithPath: home + path.dropFirst()).standardizedFileURL
+        }
+        return workingDirectory.appendingPathComponent(path).standardizedFileURL
+    }
+
+    /// Writes a line to stdout.
+    public func print(_ text: String = "") { output.out(text + "\n") }
+
+    /// Writes a line to stderr (diagnostics, progress).
+    public func printError(_ text: String) { output.err(text + "\n") }
+
+    /// Progress/status line on stderr unless `--quiet`.
+    public func progress(_ text: String) {
+        if !globals.quiet { output.err(text + "\n") }
+    }
+
+    /// Prints any Encodable value as pretty, key-sorted JSON on stdout.
+    public func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(value)
+        output.out(String(decoding: data, as: UTF8.self) + "\n")
+    }
+}
