@@ -1,0 +1,34 @@
+/// One tensor's description from a GGUF header. Shapes are in ggml order: `dimensions[0]`
+/// (ne0) is the contiguous, fastest-varying dimension, i.e. the row length of a matrix.
+public struct GGUFTensorInfo: Sendable, Hashable {
+    /// The tensor name as written in the file, e.g. "blk.0.attn_q.weight".
+    public let name: String
+    /// Sizes in ggml order (ne0 first); one to four entries, each positive.
+    public let dimensions: [Int]
+    public let type: GGMLType
+    /// Byte offset of the tensor's data relative to the start of the data section.
+    public let offset: Int
+    /// Product of the dimensions.
+    public let elementCount: Int
+    /// Bytes the tensor occupies: elementCount / blockSize × typeSize.
+    public let byteCount: Int
+
+    public init(name: String, dimensions: [Int], type: GGMLType, offset: Int,
+                elementCount: Int, byteCount: Int) {
+        self.name = name
+        self.dimensions = dimensions
+        self.type = type
+        self.offset = offset
+        self.elementCount = elementCount
+        self.byteCount = byteCount
+    }
+
+    /// Elements per row (ne0); 1 for a tensor without dimensions.
+    public var rowLength: Int { dimensions.first ?? 1 }
+    /// Number of rows (product of all dimensions after the first).
+    public var rowCount: Int { rowLength == 0 ? 0 : elementCount / rowLength }
+    /// Bytes per row.
+    public var rowByteCount: Int { rowLength / type.blockSize * type.typeSize }
+    /// Shape rendered like "576 × 49152".
+    public var shapeDescription: String { dimensions.map(String.init).joined(separator: " × ") }
+}
