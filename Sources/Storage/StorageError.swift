@@ -19,6 +19,14 @@ public struct StorageError: Error, CustomStringConvertible, Sendable, Equatable 
         self.sql = sql
     }
 
+    /// Extended codes that SQLite defines as macros Swift cannot import.
+    public enum Extended {
+        public static let constraintForeignKey: Int32 = SQLITE_CONSTRAINT | (3 << 8)
+        public static let constraintPrimaryKey: Int32 = SQLITE_CONSTRAINT | (6 << 8)
+        public static let constraintTrigger: Int32 = SQLITE_CONSTRAINT | (7 << 8)
+        public static let constraintUnique: Int32 = SQLITE_CONSTRAINT | (8 << 8)
+    }
+
     /// True for `SQLITE_BUSY` / `SQLITE_LOCKED` (another connection holds the lock).
     public var isBusy: Bool { resultCode == SQLITE_BUSY || resultCode == SQLITE_LOCKED }
 

@@ -111,7 +111,7 @@ struct SHA256Tests {
         block.withUnsafeMutableBytes { raw in
             for i in 0..<(raw.count / 8) { raw.storeBytes(of: rng.next(), toByteOffset: i * 8, as: UInt64.self) }
         }
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         for i in 0..<112 {
             block[0] = UInt8(i)  // every megabyte differs

@@ -40,7 +40,7 @@ struct DatabaseTests {
             Issue.record("expected a constraint error")
         } catch {
             #expect(error.resultCode == SQLITE_CONSTRAINT)
-            #expect(error.extendedCode == SQLITE_CONSTRAINT_PRIMARYKEY)
+            #expect(error.extendedCode == StorageError.Extended.constraintPrimaryKey)
             #expect(error.sql == "INSERT INTO t VALUES (?)")
             #expect(error.description.contains("UNIQUE"))
         }

@@ -1,0 +1,143 @@
+import Hashing
+import Storage
+
+/// One event of the append-only, hash-chained audit log.
+///
+/// `hash` is the lowercase hex SHA-256 of the canonical JSON (see `JSONValue`) of the array
+/// `["assay-audit-v1", seq, time, actor, action, subject, payload, prev_hash]`, where `seq` is
+/// a JSON integer and every other element a JSON string — `payload` being the event's canonical
+/// JSON text *as a string*. `prev_hash` is the previous event's `hash`, or 64 zeros for seq 1.
+/// Registry/README.md documents this for offline verification.
+public struct AuditEvent: Sendable, Equatable, Codable {
+    public var seq: Int64
+    /// UTC time, ISO 8601 with milliseconds (`2026-01-31T12:00:00.000Z`).
+    public var time: String
+    public var actor: String
+    /// Dotted verb, e.g. `model_version.register`.
+    public var action: String
+    /// What the action is about, e.g. `smollm2@1.0`.
+    public var subject: String
+    /// Canonical JSON text of the payload object.
+    public var payload: String
+    public var prevHash: String
+    public var hash: String
+
+    /// Domain-separation tag, first element of the hashed array.
+    public static let hashVersion = "assay-audit-v1"
+    /// `prev_hash` of the first event.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Recomputes the hash from the other fields.
+    public static func computeHash(seq: Int64, time: String, actor: String, action: String, subject: String,
+                                   payload: String, prevHash: String) -> String {
+        let array: JSONValue = .array([.string(hashVersion), .integer(seq), .string(time), .string(actor),
+                                       .string(action), .string(subject), .string(payload), .string(prevHash)])
+        // Only strings and integers: canonical encoding cannot fail.
+        let bytes = (try? array.canonicalBytes()) ?? []
+        return SHA256.hash(bytes).hex
+    }
+
+    /// The recomputed hash of this event.
+    public var recomputedHash: String {
+        Self.computeHash(seq: seq, time: time, actor: actor, action: action, subject: subject,
+                         payload: payload, prevHash: prevHash)
+    }
+
+    init(row: Row) throws {
+        seq = try row.get("seq")
+        time = try row.get("time")
+        actor = try row.get("actor")
+        action = try row.get("action")
+        subject = try row.get("subject")
+        payload = try row.get("payload")
+        prevHash = try row.get("prev_hash")
+        hash = try row.get("hash")
+    }
+
+    init(seq: Int64, time: String, actor: String, action: String, subject: String, payload: String,
+         prevHash: String, hash: String) {
+        self.seq = seq
+        self.time = time
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.payload = payload
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+}
+
+/// The result of recomputing the audit chain.
+public struct AuditVerification: Sendable, Equatable, Codable {
+    /// Where and how the chain first breaks.
+    public struct Break: Sendable, Equatable, Codable, CustomStringConvertible {
+        /// Sequence number of the first event that does not verify.
+        public var seq: Int64
+        /// What mismatched.
+        public var reason: String
+        public var description: String { "audit event \(seq): \(reason)" }
+    }
+
+    /// Events checked (all of them when the chain is intact).
+    public var eventCount: Int
+    /// Hash of the last event (the chain head), or the genesis hash when empty.
+    public var headHash: String
+    /// The first broken event, or nil when the whole chain verifies.
+    public var firstBreak: Break?
+
+    public var isIntact: Bool { firstBreak == nil }
+}
+
+extension AuditEvent {
+    static let selectColumns = "seq, time, actor, action, subject, payload, prev_hash, hash"
+
+    /// Appends an event in the caller's (write) transaction and returns it.
+    static func append(db: Database, time: String, actor: String, action: String, subject: String,
+                       payload: JSONValue) throws -> AuditEvent {
+        guard case .object = payload else { throw RegistryError.invalidPayload("the payload must be a JSON object") }
+        let payloadText: String
+        do { payloadText = try payload.canonicalString() } catch { throw RegistryError.invalidPayload(error.description) }
+        let last = try db.queryFirst("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+        let seq = try (last?.get("seq", as: Int64.self) ?? 0) + 1
+        let prevHash = try last?.get("hash", as: String.self) ?? genesisHash
+        let hash = computeHash(seq: seq, time: time, actor: actor, action: action, subject: subject,
+                               payload: payloadText, prevHash: prevHash)
+        try db.run("INSERT INTO audit_events (seq, time, actor, action, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   seq, time, actor, action, subject, payloadText, prevHash, hash)
+        return AuditEvent(seq: seq, time: time, actor: actor, action: action, subject: subject,
+                          payload: payloadText, prevHash: prevHash, hash: hash)
+    }
+
+    /// Recomputes the whole chain in order and reports the first event that does not verify.
+    static func verify(db: Database) throws -> AuditVerification {
+        let statement = try db.prepare("SELECT \(selectColumns) FROM audit_events ORDER BY seq")
+        try statement.bind([])
+        var expectedSeq: Int64 = 1
+        var previous = genesisHash
+        var count = 0
+        for row in try statement.rows() {
+            let event = try AuditEvent(row: row)
+            func broken(_ reason: String) -> AuditVerification {
+                AuditVerification(eventCount: count, headHash: previous,
+                                  firstBreak: .init(seq: event.seq, reason: reason))
+            }
+            if event.seq != expectedSeq {
+                return broken("sequence gap: expected event \(expectedSeq), found \(event.seq) (events deleted or renumbered)")
+            }
+            if event.prevHash != previous {
+                return broken("prev_hash \(event.prevHash.prefix(16))… does not match the hash of event \(expectedSeq - 1) (\(previous.prefix(16))…)")
+            }
+            let recomputed = event.recomputedHash
+            if recomputed != event.hash {
+                return broken("stored hash \(event.hash.prefix(16))… does not match the recomputed hash \(recomputed.prefix(16))… (time, actor, action, subject or payload changed)")
+            }
+            if let canonical = try? JSONValue.parse(event.payload).canonicalString(), canonical != event.payload {
+                return broken("payload is not canonical JSON")
+            }
+            previous = event.hash
+            expectedSeq += 1
+            count += 1
+        }
+        return AuditVerification(eventCount: count, headHash: previous, firstBreak: nil)
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Hashing
+import Storage
+
+/// What to register as a new dataset version, with its datasheet.
+public struct DatasetRegistration: Sendable {
+    public var reference: VersionReference
+    /// Files, already expanded (see `ArtifactInput.collect`).
+    public var files: [ArtifactInput]
+    /// Licence identifier (SPDX where possible, e.g. `CC-BY-4.0`).
+    public var license: String
+    /// Whether the data contains personally identifiable information.
+    public var containsPII: Bool
+    public var source: String?
+    public var description: String?
+    public var collectionProcess: String?
+    public var knownLimitations: String?
+
+    public init(reference: VersionReference, files: [ArtifactInput], license: String, containsPII: Bool,
+                source: String? = nil, description: String? = nil, collectionProcess: String? = nil,
+                knownLimitations: String? = nil) {
+        self.reference = reference
+        self.files = files
+        self.license = license
+        self.containsPII = containsPII
+        self.source = source
+        self.description = description
+        self.collectionProcess = collectionProcess
+        self.knownLimitations = knownLimitations
+    }
+}
+
+/// An immutable dataset version.
+public struct DatasetVersion: Sendable, Equatable, Codable {
+    public var reference: VersionReference
+    /// Identity: see `ContentDigest.datasetVersionDigest`.
+    public var digest: String
+    public var license: String
+    public var containsPII: Bool
+    public var source: String?
+    public var description: String?
+    public var collectionProcess: String?
+    public var knownLimitations: String?
+    public var totalSize: Int64
+    public var createdAt: String
+    public var createdBy: String
+    public var files: [HashedFile]
+}
+
+/// A dataset and a summary of its versions.
+public struct DatasetSummary: Sendable, Equatable, Codable {
+    public var name: String
+    public var versionCount: Int
+    public var latestVersion: String?
+    public var createdAt: String
+    public var createdBy: String
+}
+
+extension RegistryStore {
+    static func datasetVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
+        guard let id = try db.scalar("""
+            SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
+            """, ref.name, ref.version, as: Int64.self) else {
+            throw RegistryError.unknownDatasetVersion(ref)
+        }
+        return id
+    }
+
+    /// Registers a dataset version (idempotent for identical content, like model versions).
+    public func registerDatasetVersion(_ request: DatasetRegistration,
+                                       progress: ((String, UInt64) -> Void)? = nil) throws -> RegistrationOutcome<DatasetVersion> {
+        guard !request.files.isEmpty else { throw RegistryError.noArtifacts }
+        let files = try request.files.map { input throws -> HashedFile in
+            try input.hash { progress?(input.relativePath, $0) }
+        }
+        let digest = ContentDigest.datasetVersionDigest(files)
+        let ref = request.reference
+        let totalSize = files.reduce(Int64(0)) { $0 + $1.size }
+        let isNew: Bool = try write { tx in
+            let db = tx.db
+            if let existing = try db.scalar("""
+                SELECT v.digest FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
+                """, ref.name, ref.version, as: String.self) {
+                guard existing == digest else {
+                    throw RegistryError.versionConflict(reference: ref, existingDigest: existing, newDigest: digest)
+                }
+                return false
+            }
+            let datasetID: Int64
+            if let id = try db.scalar("SELECT id FROM datasets WHERE name = ?", ref.name, as: Int64.self) {
+                datasetID = id
+            } else {
+                try db.run("INSERT INTO datasets (name, created_at, created_by) VALUES (?, ?, ?)", ref.name, tx.time, tx.actor)
+                datasetID = db.lastInsertRowID
+                try tx.appendAudit(action: "dataset.create", subject: ref.name, payload: ["name": .string(ref.name)])
+            }
+            try db.run("""
+                INSERT INTO dataset_versions (dataset_id, version, digest, license, contains_pii, source, description,
+                    collection_process, known_limitations, file_count, total_size, created_at, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, datasetID, ref.version, digest, request.license, request.containsPII, request.source,
+                       request.description, request.collectionProcess, request.knownLimitations, files.count,
+                       totalSize, tx.time, tx.actor)
+            let versionID = db.lastInsertRowID
+            for file in files {
+                try db.run("INSERT INTO dataset_files (dataset_version_id, relative_path, size, sha256) VALUES (?, ?, ?, ?)",
+                           versionID, file.relativePath, file.size, file.sha256)
+            }
+            func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+            try tx.appendAudit(action: "dataset_version.register", subject: ref.description, payload: [
+                "name": .string(ref.name), "version": .string(ref.version), "digest": .string(digest),
+                "license": .string(request.license), "contains_pii": .bool(request.containsPII),
+                "source": optional(request.source), "description": optional(request.description),
+                "collection_process": optional(request.collectionProcess),
+                "known_limitations": optional(request.knownLimitations),
+                "files": .array(files.map { ["path": .string($0.relativePath), "sha256": .string($0.sha256), "size": .integer($0.size)] }),
+            ])
+            return true
+        }
+        let version = try datasetVersion(ref)
+        return isNew ? .registered(version) : .alreadyRegistered(version)
+    }
+
+    /// One dataset version with its files.
+    public func datasetVersion(_ ref: VersionReference) throws -> DatasetVersion {
+        try read { db in try Self.loadDatasetVersion(db, ref) }
+    }
+
+    static func loadDatasetVersion(_ db: Database, _ ref: VersionReference) throws -> DatasetVersion {
+        guard let row = try db.queryFirst("""
+            SELECT v.* FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
+            """, ref.name, ref.version) else {
+            throw RegistryError.unknownDatasetVersion(ref)
+        }
+        let id: Int64 = try row.get("id")
+        let files = try db.query("SELECT * FROM dataset_files WHERE dataset_version_id = ? ORDER BY relative_path", id).map { f in
+            HashedFile(relativePath: try f.get("relative_path"), uri: try f.get("relative_path"), size: try f.get("size"),
+                       sha256: try f.get("sha256"), format: .unknown)
+        }
+        return DatasetVersion(reference: ref, digest: try row.get("digest"), license: try row.get("license"),
+                              containsPII: try row.get("contains_pii"), source: try row.get("source"),
+                              description: try row.get("description"), collectionProcess: try row.get("collection_process"),
+                              knownLimitations: try row.get("known_limitations"), totalSize: try row.get("total_size"),
+                              createdAt: try row.get("created_at"), createdBy: try row.get("created_by"), files: files)
+    }
+
+    /// Every dataset with its version count, by name.
+    public func datasets() throws -> [DatasetSummary] {
+        try read { db in
+            try db.query("""
+                SELECT d.name, d.created_at, d.created_by, count(v.id) AS n,
+                       (SELECT version FROM dataset_versions WHERE dataset_id = d.id ORDER BY id DESC LIMIT 1) AS latest
+                FROM datasets d LEFT JOIN dataset_versions v ON v.dataset_id = d.id
+                GROUP BY d.id ORDER BY d.name
+                """).map { row in
+                DatasetSummary(name: try row.get("name"), versionCount: try row.get("n"),
+                               latestVersion: try row.get("latest"), createdAt: try row.get("created_at"),
+                               createdBy: try row.get("created_by"))
+            }
+        }
+    }
+
+    /// Every version of a dataset, oldest first.
+    public func datasetVersions(of name: String) throws -> [DatasetVersion] {
+        try read { db in
+            guard let datasetID = try db.scalar("SELECT id FROM datasets WHERE name = ?", name, as: Int64.self) else {
+                throw RegistryError.unknownDataset(name)
+            }
+            return try db.query("SELECT version FROM dataset_versions WHERE dataset_id = ? ORDER BY id", datasetID).map { row in
+                try Self.loadDatasetVersion(db, try VersionReference(name: name, version: try row.get("version")))
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Hashing
+import Storage
+
+/// The registry database: `<home>/registry.sqlite`, migrated on open.
+///
+/// Every mutation goes through `write`, which runs in one `BEGIN IMMEDIATE` transaction and
+/// hands the caller a `RegistryTransaction` for its statements and its audit events, so data
+/// and audit trail commit (or roll back) together. Several processes may open the same home and
+/// write concurrently; SQLite serializes the transactions.
+///
+/// Other Registry files (evaluation records, governance) extend this type in their own files:
+///
+/// ```swift
+/// extension RegistryStore {
+///     public func recordRun(_ run: EvaluationRun) throws {
+///         try write { tx in
+///             try tx.db.run("INSERT INTO evaluation_runs (...) VALUES (?, ?)", run.id, run.suite)
+///             try tx.appendAudit(action: "evaluation_run.start", subject: run.id, payload: ["suite": .string(run.suite)])
+///         }
+///     }
+/// }
+/// ```
+public final class RegistryStore: Sendable {
+    /// The registry home directory.
+    public let home: URL
+    /// Who is acting; recorded in every audit event and `created_by` column.
+    public let actor: String
+    /// Reads GGUF (or other) headers when registering artifacts; nil records format only.
+    public let inspector: (any ArtifactInspector)?
+    let queue: DatabaseQueue
+
+    /// File name of the database inside the home.
+    public static let databaseFileName = "registry.sqlite"
+
+    /// Opens the registry at `home`. With `create`, creates the directory and database;
+    /// otherwise a missing database is `RegistryError.notInitialized`.
+    public init(home: URL, actor: String, create: Bool = false,
+                inspector: (any ArtifactInspector)? = nil) throws {
+        let path = home.appendingPathComponent(Self.databaseFileName).path
+        if create {
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        } else if !FileManager.default.fileExists(atPath: path) {
+            throw RegistryError.notInitialized(path: home.path)
+        }
+        self.home = home
+        self.actor = actor
+        self.inspector = inspector
+        self.queue = try DatabaseQueue(path: path)
+        try queue.withConnection { db in _ = try RegistrySchema.migrator.migrate(db) }
+    }
+
+    /// Path of the SQLite database.
+    public var databasePath: String { queue.path }
+
+    /// Runs `body` in one write transaction (BEGIN IMMEDIATE); rolls back everything, audit
+    /// events included, if it throws.
+    public func write<T>(_ body: (RegistryTransaction) throws -> T) throws -> T {
+        try queue.write { db in
+            try body(RegistryTransaction(db: db, actor: actor, time: RegistryClock.now()))
+        }
+    }
+
+    /// Runs `body` in a read transaction (one consistent snapshot).
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.read(body)
+    }
+
+    /// All audit events with `seq` greater than `after`, oldest first (at most `limit`).
+    public func auditEvents(after: Int64 = 0, limit: Int = .max) throws -> [AuditEvent] {
+        try read { db in
+            try db.query("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?",
+                         after, Int64(clamping: limit)).map { try AuditEvent(row: $0) }
+        }
+    }
+
+    /// The newest `count` audit events, oldest first.
+    public func latestAuditEvents(_ count: Int) throws -> [AuditEvent] {
+        try read { db in
+            try db.query("SELECT \(AuditEvent.selectColumns) FROM audit_events ORDER BY seq DESC LIMIT ?",
+                         Int64(clamping: count)).map { try AuditEvent(row: $0) }.reversed()
+        }
+    }
+
+    /// Recomputes the audit chain (see `AuditEvent` for the hash definition).
+    public func verifyAudit() throws -> AuditVerification {
+        try read { db in try AuditEvent.verify(db: db) }
+    }
+
+    /// `PRAGMA integrity_check` result ("ok" when healthy).
+    public func integrityCheck() throws -> String {
+        try read { db in
+            try db.query("PRAGMA integrity_check").map { try $0.get(0, as: String.self) }.joined(separator: "; ")
+        }
+    }
+}
+
+/// The handle a `RegistryStore.write` body works with: the connection inside the open
+/// transaction, the acting user, and one timestamp for everything this transaction records.
+public struct RegistryTransaction {
+    /// The connection, inside the write transaction. Use bound parameters only.
+    public let db: Database
+    /// Who is acting.
+    public let actor: String
+    /// UTC ISO-8601 time of this transaction (use it for `created_at` columns).
+    public let time: String
+
+    /// Appends an audit event (payload: a JSON object) chained to the previous one.
+    @discardableResult
+    public func appendAudit(action: String, subject: String, payload: JSONValue) throws -> AuditEvent {
+        try AuditEvent.append(db: db, time: time, actor: actor, action: action, subject: subject, payload: payload)
+    }
+}
+
+/// UTC timestamps as ISO 8601 with milliseconds.
+enum RegistryClock {
+    static func now() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var seconds = ts.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let ms = ts.tv_nsec / 1_000_000
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))"
+            + "T\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(Int(ms), 3))Z"
+    }
+}
