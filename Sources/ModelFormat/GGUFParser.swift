@@ -4,8 +4,8 @@ struct GGUFByteReader {
     let base: UnsafeRawPointer?
     let count: Int
     private(set) var position: Int = 0
-    /// Heap bytes reserved so far for decoded values (arrays, strings); for allocation bounds.
-    private(set) var reservedBytes: Int = 0
+    /// Allocation accounting (see `GGUFParseStatistics`).
+    private(set) var statistics = GGUFParseStatistics()
 
     init(_ buffer: UnsafeRawBufferPointer) {
         base = buffer.baseAddress
@@ -45,7 +45,7 @@ struct GGUFByteReader {
         let bytes = UnsafeRawBufferPointer(start: base + position, count: length)
         position += length
         // Strings of up to 15 UTF-8 bytes are stored inline; longer ones allocate storage.
-        if length > 15 { reservedBytes += length + 32 }
+        if length > 15 { statistics.decodedBytes += length + 32 }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -55,7 +55,7 @@ struct GGUFByteReader {
         let size = MemoryLayout<T>.size
         try require(n * size, what())
         guard let base else { return [] }
-        reserve(n, stride: MemoryLayout<T>.stride)
+        statistics.record(reservation: n * MemoryLayout<T>.stride, decoded: n * MemoryLayout<T>.stride)
         let start = base + position
         let out = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
             if n > 0, let dst = buffer.baseAddress {
@@ -67,11 +67,33 @@ struct GGUFByteReader {
         return out
     }
 
-    mutating func reserve(_ n: Int, stride: Int) {
-        reservedBytes += n * stride
+    /// How many of `n` validated elements of in-memory size `stride` to reserve up front: never
+    /// more bytes than remain in the input, so a single reservation cannot exceed the file size
+    /// even where a Swift element is larger than its encoding. Arrays grow past it as needed.
+    mutating func capacity(for n: Int, stride: Int) -> Int {
+        let reserved = min(n, remaining / max(1, stride))
+        statistics.record(reservation: reserved * stride, decoded: reserved * stride)
+        return reserved
     }
 
     mutating func skip(to offset: Int) { position = offset }
+}
+
+/// Allocation figures of one parse, for checking that corrupted input never causes an
+/// allocation out of proportion to its size.
+public struct GGUFParseStatistics: Sendable, Hashable {
+    /// The largest single up-front reservation, in bytes. Never exceeds the input size.
+    public internal(set) var largestReservation = 0
+    /// Sum of all up-front reservations plus the storage of decoded arrays and long strings:
+    /// an estimate of the heap the parse used.
+    public internal(set) var decodedBytes = 0
+
+    public init() {}
+
+    mutating func record(reservation: Int, decoded: Int) {
+        largestReservation = max(largestReservation, reservation)
+        decodedBytes += decoded
+    }
 }
 
 /// The parsed header of a GGUF file: everything before the tensor data.
@@ -118,7 +140,16 @@ public struct GGUFHeader: Sendable {
     /// file, or at least the header). Tensor data ranges are checked against `fileSize`
     /// (default: `bytes.count`).
     public static func parse(_ bytes: UnsafeRawBufferPointer, fileSize: Int? = nil) throws(GGUFError) -> GGUFHeader {
+        var statistics = GGUFParseStatistics()
+        return try parse(bytes, fileSize: fileSize, statistics: &statistics)
+    }
+
+    /// As `parse(_:fileSize:)`, also reporting allocation figures in `statistics` (filled in
+    /// whether parsing succeeds or throws).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, fileSize: Int? = nil,
+                             statistics: inout GGUFParseStatistics) throws(GGUFError) -> GGUFHeader {
         var reader = GGUFByteReader(bytes)
+        defer { statistics = reader.statistics }
         let magic = try reader.read(UInt32.self, "magic")
         guard magic == GGUFHeader.magic else { throw .badMagic(found: magic) }
         let version = try reader.read(UInt32.self, "version")
@@ -131,9 +162,8 @@ public struct GGUFHeader: Sendable {
 
         var metadata: [(key: String, value: GGUFValue)] = []
         var keyIndex: [String: Int] = [:]
-        metadata.reserveCapacity(kvCount)
-        keyIndex.reserveCapacity(kvCount)
-        reader.reserve(kvCount, stride: MemoryLayout<(String, GGUFValue)>.stride + 48)
+        metadata.reserveCapacity(reader.capacity(for: kvCount, stride: MemoryLayout<(String, GGUFValue)>.stride))
+        keyIndex.reserveCapacity(reader.capacity(for: kvCount, stride: 48))
         for i in 0..<kvCount {
             let keyAt = reader.position
             let key = try reader.readString("key of metadata entry \(i)")
@@ -163,11 +193,10 @@ public struct GGUFHeader: Sendable {
 
         var tensors: [GGUFTensorInfo] = []
         var tensorIndex: [String: Int] = [:]
-        tensors.reserveCapacity(tensorCount)
-        tensorIndex.reserveCapacity(tensorCount)
-        reader.reserve(tensorCount, stride: MemoryLayout<GGUFTensorInfo>.stride + 48)
+        tensors.reserveCapacity(reader.capacity(for: tensorCount, stride: MemoryLayout<GGUFTensorInfo>.stride))
+        tensorIndex.reserveCapacity(reader.capacity(for: tensorCount, stride: 48))
         var rawOffsets: [UInt64] = []
-        rawOffsets.reserveCapacity(tensorCount)
+        rawOffsets.reserveCapacity(reader.capacity(for: tensorCount, stride: 8))
         for i in 0..<tensorCount {
             let name = try reader.readString("name of tensor \(i)")
             let nDims = try reader.read(UInt32.self, "dimension count of tensor '\(name)'")
@@ -228,7 +257,7 @@ public struct GGUFHeader: Sendable {
 
         return GGUFHeader(version: version, metadata: metadata, tensors: tensors,
                           alignment: alignment, dataOffset: dataOffset,
-                          decodedByteEstimate: reader.reservedBytes,
+                          decodedByteEstimate: reader.statistics.decodedBytes,
                           keyIndex: keyIndex, tensorIndex: tensorIndex)
     }
 
@@ -277,14 +306,12 @@ public struct GGUFHeader: Sendable {
             return .bool(try reader.readArray(UInt8.self, count: n, what).map { $0 != 0 })
         case .string:
             var out: [String] = []
-            out.reserveCapacity(n)
-            reader.reserve(n, stride: MemoryLayout<String>.stride)
+            out.reserveCapacity(reader.capacity(for: n, stride: MemoryLayout<String>.stride))
             for _ in 0..<n { out.append(try reader.readString("element of \(what)")) }
             return .string(out)
         case .array:
             var out: [GGUFArray] = []
-            out.reserveCapacity(n)
-            reader.reserve(n, stride: MemoryLayout<GGUFArray>.stride)
+            out.reserveCapacity(reader.capacity(for: n, stride: MemoryLayout<GGUFArray>.stride))
             for _ in 0..<n { out.append(try readArray(key: key, reader: &reader, depth: depth + 1)) }
             return .array(out)
         }
