@@ -153,19 +153,14 @@ func normalizedForDuplicates(_ text: String) -> String {
     text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
 }
 
-/// The `{name}` placeholders of a template.
+/// The `{name}` placeholders of a template; as in the suite format, a name is `[A-Za-z0-9_]+` and
+/// any other brace is literal text.
 func templatePlaceholders(_ template: String) -> Set<String> {
     var names: Set<String> = []
-    var current: String?
-    for character in template {
-        if character == "{" {
-            current = ""
-        } else if character == "}", let name = current {
-            names.insert(name)
-            current = nil
-        } else if current != nil {
-            current?.append(character)
-        }
+    var rest = template[...]
+    while let range = rest.range(of: "\\{[A-Za-z0-9_]+\\}", options: .regularExpression) {
+        names.insert(String(rest[range].dropFirst().dropLast()))
+        rest = rest[range.upperBound...]
     }
     return names
 }
