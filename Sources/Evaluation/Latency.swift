@@ -1,0 +1,69 @@
+import Foundation
+
+/// Percentiles of one latency figure over the measured items.
+public struct Percentiles: Sendable, Hashable, Codable {
+    public var p50: Double
+    public var p95: Double
+    public var p99: Double
+    public var mean: Double
+
+    init?(_ values: [Double]) {
+        guard let p50 = Statistics.percentile(values, 50), let p95 = Statistics.percentile(values, 95),
+              let p99 = Statistics.percentile(values, 99) else { return nil }
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+        self.mean = Statistics.mean(values)
+    }
+}
+
+/// Latency of a run: per-item time to first token, prefill and decode throughput, end-to-end
+/// time, as p50/p95/p99. The first `warmupItems` items computed in the process and items served
+/// from the request cache are excluded (and counted).
+public struct LatencySummary: Sendable, Hashable, Codable {
+    public var threads: Int
+    /// Items measured (after exclusions).
+    public var measuredItems: Int
+    public var warmupItemsExcluded: Int
+    public var cachedItemsExcluded: Int
+    public var timeToFirstTokenSeconds: Percentiles?
+    public var prefillTokensPerSecond: Percentiles?
+    public var decodeTokensPerSecond: Percentiles?
+    public var endToEndSeconds: Percentiles?
+    /// Items per second of wall time for the whole run (all items, this process).
+    public var itemsPerSecond: Double?
+    public var wallSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case threads
+        case measuredItems = "measured_items"
+        case warmupItemsExcluded = "warmup_items_excluded"
+        case cachedItemsExcluded = "cached_items_excluded"
+        case timeToFirstTokenSeconds = "ttft_s"
+        case prefillTokensPerSecond = "prefill_tokens_per_s"
+        case decodeTokensPerSecond = "decode_tokens_per_s"
+        case endToEndSeconds = "end_to_end_s"
+        case itemsPerSecond = "items_per_s"
+        case wallSeconds = "wall_s"
+    }
+
+    /// `computed` are the items computed by this process in completion order (warm-up first).
+    public init(threads: Int, computed: [ItemResult], warmup: Int, wallSeconds: Double) {
+        self.threads = threads
+        let fresh = computed.filter { !$0.cached }
+        cachedItemsExcluded = computed.count - fresh.count
+        let excluded = min(warmup, fresh.count)
+        warmupItemsExcluded = excluded
+        let measured = Array(fresh.dropFirst(excluded))
+        measuredItems = measured.count
+        let timings = measured.map(\.timing)
+        timeToFirstTokenSeconds = Percentiles(timings.map(\.timeToFirstTokenSeconds))
+        prefillTokensPerSecond = Percentiles(timings.filter { $0.prefillSeconds > 0 && $0.prefillTokens > 0 }
+            .map { Double($0.prefillTokens) / $0.prefillSeconds })
+        decodeTokensPerSecond = Percentiles(timings.filter { $0.decodeSeconds > 0 && $0.decodeTokens > 0 }
+            .map { Double($0.decodeTokens) / $0.decodeSeconds })
+        endToEndSeconds = Percentiles(timings.map(\.totalSeconds))
+        self.wallSeconds = wallSeconds
+        itemsPerSecond = wallSeconds > 0 && !computed.isEmpty ? Double(computed.count) / wallSeconds : nil
+    }
+}
