@@ -1,0 +1,52 @@
+import Foundation
+import ModelFormat
+import TestSupport
+import Testing
+import Tokenizers
+
+/// llama.cpp's tokenizer conformance vectors: every string must tokenize to exactly the
+/// reference ids (add_special = false, parse_special = false).
+struct GoldenTokenizationTests {
+    @Test("fixture vocabulary matches llama.cpp", .enabled(if: Fixtures.referenceAvailableOrCI),
+          arguments: TokenizerFixtures.vocabularies)
+    func vocabulary(name: String) throws {
+        let tokenizer = try TokenizerFixtures.vocabularyTokenizer(name)
+        let cases = try TokenizerFixtures.vocabularyCases(name)
+        #expect(cases.count > 30)
+        let (passed, failures) = TokenizerFixtures.check(tokenizer, cases)
+        print("\(name) \(passed)/\(cases.count)")
+        #expect(failures.isEmpty, "\(name): \(passed)/\(cases.count)\n\(failures.joined(separator: "\n"))")
+    }
+
+    @Test("SmolLM2 GGUF matches llama.cpp", .enabled(if: Fixtures.referenceAvailableOrCI && Fixtures.smolLMAvailableOrCI))
+    func smolLM2() throws {
+        let tokenizer = try TokenizerFixtures.tokenizer(gguf: Fixtures.requireSmolLM())
+        #expect(tokenizer.preTokenizer == .starcoder)
+        let cases = try TokenizerFixtures.cases(input: Fixtures.reference("tokenizer/smollm2.inp"),
+                                                output: Fixtures.reference("tokenizer/smollm2.out"))
+        #expect(cases.count > 30)
+        let (passed, failures) = TokenizerFixtures.check(tokenizer, cases)
+        print("smollm2 \(passed)/\(cases.count)")
+        #expect(failures.isEmpty, "smollm2: \(passed)/\(cases.count)\n\(failures.joined(separator: "\n"))")
+    }
+
+    @Test("SmolLM2 reference prompts tokenize as llama.cpp did",
+          .enabled(if: Fixtures.referenceAvailableOrCI && Fixtures.smolLMAvailableOrCI))
+    func referencePrompts() throws {
+        struct Reference: Decodable {
+            struct Prompt: Decodable {
+                var text: String
+                var tokens: [Int32]
+            }
+            var prompts: [Prompt]
+        }
+        let url = try Fixtures.require(Fixtures.reference("reference/smollm2-135m-instruct-q4_1.logits.json"))
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+        let tokenizer = try TokenizerFixtures.tokenizer(gguf: Fixtures.requireSmolLM())
+        #expect(!reference.prompts.isEmpty)
+        for prompt in reference.prompts {
+            let actual = tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: false)
+            #expect(actual == prompt.tokens, "prompt \(prompt.text.debugDescription)")
+        }
+    }
+}
