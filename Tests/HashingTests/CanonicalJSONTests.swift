@@ -36,7 +36,7 @@ struct CanonicalJSONTests {
         let text = #" { "b" : [1, 2.50, -3e2, "\u00e9\ud83d\ude42"], "a" : {"x": false} } "#
         let value = try JSONValue.parse(text)
         #expect(try value.canonicalString() == #"{"a":{"x":false},"b":[1,2.5,-300,"é🙂"]}"#)
-        #expect(try JSONValue.parse(value.canonicalBytes()) == value)
+        #expect(try JSONValue.parse(value.canonicalBytes()).canonicalBytes() == value.canonicalBytes())
     }
 
     @Test(arguments: ["", "{", "[1,]", "{\"a\":1,\"a\":2}", "01", "\"\u{01}\"", "1 2", "nul"])

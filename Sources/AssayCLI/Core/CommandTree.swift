@@ -6,6 +6,17 @@ public enum CommandTree {
         abstract: "Assay: model registry and evaluation harness for small language models.",
         children: [
             // Registry
+            .group(CommandGroup(name: "audit", abstract: "Verify and read the append-only audit log.",
+                                children: [.command(AuditLogCommand.self), .command(AuditVerifyCommand.self)])),
+            .group(CommandGroup(name: "dataset", abstract: "Register and inspect dataset versions.",
+                                children: [.command(DatasetListCommand.self), .command(DatasetRegisterCommand.self),
+                                           .command(DatasetShowCommand.self)])),
+            .command(InitCommand.self),
+            .group(CommandGroup(name: "lineage", abstract: "Record and show how model versions derive from each other.",
+                                children: [.command(LineageAddCommand.self), .command(LineageShowCommand.self)])),
+            .group(CommandGroup(name: "model", abstract: "Register and inspect model versions.",
+                                children: [.command(ModelListCommand.self), .command(ModelRegisterCommand.self),
+                                           .command(ModelShowCommand.self)])),
             // Inference core
             // Evaluation
             // Governance

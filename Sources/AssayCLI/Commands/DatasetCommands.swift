@@ -1,0 +1,142 @@
+import Foundation
+import Registry
+
+/// `assay dataset register NAME@VERSION PATH --license L --pii|--no-pii ...`
+struct DatasetRegisterCommand: Command {
+    static let name = "register"
+    static let help = CommandHelp(
+        abstract: "Register an immutable dataset version (a file or a directory) with its datasheet.",
+        usage: "NAME@VERSION PATH --license ID --pii|--no-pii [--source S] [--description D] [--collection C] [--limitations L]",
+        discussion: """
+            The version's identity is the SHA-256 of its sorted file manifest (see Registry/README.md).
+            Same name, version and content again: no-op; different content: error, nothing changes.
+            """,
+        options: [
+            .init("--license ID", "Licence (SPDX id where possible), required"),
+            .init("--pii / --no-pii", "Whether it contains personal data, required"),
+            .init("--source S", "Where the data comes from (URL, system, team)"),
+            .init("--description D", "Datasheet: what the data is"),
+            .init("--collection C", "Datasheet: how it was collected"),
+            .init("--limitations L", "Datasheet: known limitations and biases"),
+        ],
+        examples: ["assay dataset register intents@2024-06 data/intents.jsonl --license CC-BY-4.0 --no-pii --source support-tickets"])
+
+    var reference: VersionReference
+    var path: String
+    var license: String
+    var pii: Bool
+    var source: String?
+    var description: String?
+    var collection: String?
+    var limitations: String?
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        let license = try arguments.option("--license")
+        let pii = arguments.toggle("pii")
+        source = try arguments.option("--source")
+        description = try arguments.option("--description")
+        collection = try arguments.option("--collection")
+        limitations = try arguments.option("--limitations")
+        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        path = try arguments.requiredPositional("PATH")
+        try arguments.finish()
+        guard let license, !license.isEmpty else { throw .usage("missing --license") }
+        guard let pii else { throw .usage("say whether the data contains personal data: --pii or --no-pii") }
+        self.license = license
+        self.pii = pii
+    }
+
+    struct Report: Encodable {
+        var status: String
+        var version: DatasetVersion
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let store = try context.openRegistry()
+        let files = try ArtifactInput.collect([context.resolve(path)])
+        let outcome = try store.registerDatasetVersion(DatasetRegistration(
+            reference: reference, files: files, license: license, containsPII: pii, source: source,
+            description: description, collectionProcess: collection, knownLimitations: limitations))
+        let version = outcome.value
+        if context.json {
+            try context.printJSON(Report(status: outcome.isNew ? "registered" : "already_registered", version: version))
+        } else if outcome.isNew {
+            context.print("Registered \(reference) (sha256 \(version.digest), \(version.files.count) file\(version.files.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))")
+        } else {
+            context.print("\(reference) is already registered with the same content (sha256 \(version.digest))")
+        }
+        return ExitCode.success
+    }
+}
+
+/// `assay dataset list [NAME]`
+struct DatasetListCommand: Command {
+    static let name = "list"
+    static let help = CommandHelp(
+        abstract: "List datasets, or the versions of one dataset.",
+        usage: "[NAME] [--json]",
+        examples: ["assay dataset list", "assay dataset list intents --json"])
+
+    var name: String?
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        name = arguments.positional()
+        try arguments.finish()
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let store = try context.openRegistry()
+        if let name {
+            let versions = try store.datasetVersions(of: name)
+            if context.json { try context.printJSON(versions); return ExitCode.success }
+            var table = TextTable(["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"], rightAligned: [3, 4])
+            for v in versions {
+                table.add([v.reference.version, v.license, v.containsPII ? "yes" : "no", String(v.files.count),
+                           formatBytes(v.totalSize), String(v.digest.prefix(12)), v.createdAt])
+            }
+            context.output.out(table.render())
+        } else {
+            let datasets = try store.datasets()
+            if context.json { try context.printJSON(datasets); return ExitCode.success }
+            var table = TextTable(["DATASET", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
+            for d in datasets {
+                table.add([d.name, String(d.versionCount), d.latestVersion ?? "-", d.createdAt, d.createdBy])
+            }
+            context.output.out(table.render())
+        }
+        return ExitCode.success
+    }
+}
+
+/// `assay dataset show NAME@VERSION`
+struct DatasetShowCommand: Command {
+    static let name = "show"
+    static let help = CommandHelp(
+        abstract: "Show a dataset version: digest, datasheet and files.",
+        usage: "NAME@VERSION [--json]",
+        examples: ["assay dataset show intents@2024-06"])
+
+    var reference: VersionReference
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        try arguments.finish()
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let v = try context.openRegistry().datasetVersion(reference)
+        if context.json { try context.printJSON(v); return ExitCode.success }
+        context.print("\(v.reference)")
+        context.print("  sha256:       \(v.digest)")
+        context.print("  license:      \(v.license)")
+        context.print("  personal data: \(v.containsPII ? "yes" : "no")")
+        if let s = v.source { context.print("  source:       \(s)") }
+        if let s = v.description { context.print("  description:  \(s)") }
+        if let s = v.collectionProcess { context.print("  collection:   \(s)") }
+        if let s = v.knownLimitations { context.print("  limitations:  \(s)") }
+        context.print("  created:      \(v.createdAt) by \(v.createdBy)")
+        context.print("  files (\(v.files.count), \(formatBytes(v.totalSize))):")
+        for f in v.files { context.print("    \(f.sha256)  \(f.relativePath)  (\(f.size) bytes)") }
+        return ExitCode.success
+    }
+}

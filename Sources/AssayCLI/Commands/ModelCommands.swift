@@ -1,0 +1,189 @@
+import Foundation
+import Hashing
+import Registry
+
+/// `assay model register NAME@VERSION FILE...`
+struct ModelRegisterCommand: Command {
+    static let name = "register"
+    static let help = CommandHelp(
+        abstract: "Register an immutable model version from one or more files.",
+        usage: "NAME@VERSION FILE|DIR... [--format gguf] [--base M@V ... --relation R --param KEY=VALUE ...] [--trained-on D@V ...] [--evaluated-on D@V ...]",
+        discussion: """
+            The version's identity is the SHA-256 of its file (one file) or of its sorted file
+            manifest (several files; see Registry/README.md). Registering the same name, version and
+            bytes again does nothing and succeeds; different bytes under an existing version fail
+            and change nothing. A directory contributes every file under it, named by relative path.
+            Relations: finetuned_from (default with --base), quantized_from, merged_from, adapter_of,
+            distilled_from.
+            """,
+        options: [
+            .init("--format FORMAT", "Expected format (gguf, safetensors); fails if the bytes disagree"),
+            .init("--base M@V", "Parent model version (repeat for merges)"),
+            .init("--relation R", "Relation to --base (default finetuned_from)"),
+            .init("--param KEY=VALUE", "Lineage parameter, e.g. method=lora, bits=4 (repeatable)"),
+            .init("--trained-on D@V", "Dataset version it was trained on (repeatable)"),
+            .init("--evaluated-on D@V", "Dataset version it was evaluated on (repeatable)"),
+        ],
+        examples: [
+            "assay model register smollm2-135m@1.0 SmolLM2-135M-Instruct.Q4_1.gguf",
+            "assay model register smollm2-intents@1.0 ft.gguf --base smollm2-135m@1.0 --param method=lora --trained-on intents@2024-06",
+        ])
+
+    var reference: VersionReference
+    var paths: [String]
+    var format: ArtifactFormat?
+    var lineage: [LineageLink]
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        let formatText = try arguments.option("--format")
+        let bases = try arguments.options("--base")
+        let relationText = try arguments.option("--relation")
+        let params = try arguments.options("--param")
+        let trainedOn = try arguments.options("--trained-on")
+        let evaluatedOn = try arguments.options("--evaluated-on")
+        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        paths = arguments.remainingPositionals()
+        try arguments.finish()
+        guard !paths.isEmpty else { throw .usage("missing FILE") }
+        if let formatText {
+            guard let f = ArtifactFormat(rawValue: formatText.lowercased()), f != .unknown else {
+                throw .usage("unknown format '\(formatText)' (expected gguf or safetensors)")
+            }
+            format = f
+        } else {
+            format = nil
+        }
+        do {
+            let relation = try relationText.map(LineageRelation.init(parsing:)) ?? .finetunedFrom
+            if relation.linksDataset { throw CLIError.usage("--relation \(relation.rawValue) is for datasets: use --trained-on/--evaluated-on") }
+            if bases.isEmpty && (relationText != nil || !params.isEmpty) {
+                throw CLIError.usage("--relation and --param describe the link to --base; give --base M@V")
+            }
+            let parameters = try LineageLink.parseParameters(params)
+            var links: [LineageLink] = []
+            for base in bases {
+                links.append(LineageLink(relation: relation, parent: try parseReference(base), parameters: parameters))
+            }
+            for d in trainedOn { links.append(LineageLink(relation: .trainedOn, parent: try parseReference(d))) }
+            for d in evaluatedOn { links.append(LineageLink(relation: .evaluatedOn, parent: try parseReference(d))) }
+            lineage = links
+        } catch let error as CLIError {
+            throw error
+        } catch let error as RegistryError {
+            throw .usage(error.description)
+        } catch {
+            throw .usage(String(describing: error))
+        }
+    }
+
+    struct Report: Encodable {
+        var status: String
+        var version: ModelVersion
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let store = try context.openRegistry()
+        let files = try ArtifactInput.collect(paths.map(context.resolve))
+        var pause: Duration?
+        if let ms = context.environment["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS"].flatMap(Int.init) { pause = .milliseconds(ms) }
+        let request = ModelRegistration(reference: reference, files: files, expectedFormat: format, lineage: lineage,
+                                        pauseBeforeCommit: pause)
+        for file in files { context.progress("hashing \(file.relativePath)") }
+        let outcome = try store.registerModelVersion(request)
+        let version = outcome.value
+        if context.json {
+            try context.printJSON(Report(status: outcome.isNew ? "registered" : "already_registered", version: version))
+        } else if outcome.isNew {
+            context.print("Registered \(reference) (sha256 \(version.digest), \(version.artifacts.count) file\(version.artifacts.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))")
+        } else {
+            context.print("\(reference) is already registered with the same content (sha256 \(version.digest))")
+        }
+        return ExitCode.success
+    }
+}
+
+/// `assay model list [NAME]`
+struct ModelListCommand: Command {
+    static let name = "list"
+    static let help = CommandHelp(
+        abstract: "List models, or the versions of one model.",
+        usage: "[NAME] [--json]",
+        examples: ["assay model list", "assay model list smollm2-135m --json"])
+
+    var name: String?
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        name = arguments.positional()
+        try arguments.finish()
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let store = try context.openRegistry()
+        if let name {
+            let versions = try store.modelVersions(of: name)
+            if context.json { try context.printJSON(versions); return ExitCode.success }
+            var table = TextTable(["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"], rightAligned: [2, 3])
+            for v in versions {
+                table.add([v.reference.version, v.format, String(v.artifacts.count), formatBytes(v.totalSize),
+                           String(v.digest.prefix(12)), v.createdAt, v.createdBy])
+            }
+            context.output.out(table.render())
+        } else {
+            let models = try store.models()
+            if context.json { try context.printJSON(models); return ExitCode.success }
+            var table = TextTable(["MODEL", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
+            for m in models {
+                table.add([m.name, String(m.versionCount), m.latestVersion ?? "-", m.createdAt, m.createdBy])
+            }
+            context.output.out(table.render())
+        }
+        return ExitCode.success
+    }
+}
+
+/// `assay model show NAME@VERSION`
+struct ModelShowCommand: Command {
+    static let name = "show"
+    static let help = CommandHelp(
+        abstract: "Show a model version: digest, artifacts, header facts and direct lineage.",
+        usage: "NAME@VERSION [--json]",
+        examples: ["assay model show smollm2-135m@1.0"])
+
+    var reference: VersionReference
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        try arguments.finish()
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let version = try context.openRegistry().modelVersion(reference)
+        if context.json { try context.printJSON(version); return ExitCode.success }
+        context.print("\(version.reference)")
+        context.print("  sha256:   \(version.digest)")
+        context.print("  format:   \(version.format)")
+        context.print("  size:     \(formatBytes(version.totalSize)) (\(version.totalSize) bytes)")
+        context.print("  created:  \(version.createdAt) by \(version.createdBy)")
+        context.print("  artifacts:")
+        for a in version.artifacts {
+            context.print("    \(a.relativePath)  \(a.format.rawValue)  \(a.size) bytes  sha256 \(a.sha256)")
+            if let f = a.facts {
+                var facts: [String] = []
+                if let v = f.architecture { facts.append("architecture \(v)") }
+                if let v = f.parameterCount { facts.append("parameters \(v)") }
+                if let v = f.quantization { facts.append("quantization \(v)") }
+                if let v = f.contextLength { facts.append("context \(v)") }
+                context.print("      " + facts.joined(separator: ", "))
+            }
+            context.print("      from \(a.uri)")
+        }
+        if !version.lineage.isEmpty {
+            context.print("  lineage:")
+            for e in version.lineage {
+                let params = e.parameters == "{}" ? "" : "  \(e.parameters)"
+                context.print("    \(e.relation.rawValue) \(e.parentKind) \(e.parent)\(params)")
+            }
+        }
+        return ExitCode.success
+    }
+}
