@@ -16,6 +16,7 @@ public enum RegistrySchema {
     public static var migrator: Migrator {
         var migrator = Migrator()
         CoreSchema.register(in: &migrator)
+        EvaluationSchema.register(in: &migrator)
         // Further areas append here, one line each, e.g.:
         // EvaluationSchema.register(in: &migrator)
         // GovernanceSchema.register(in: &migrator)
