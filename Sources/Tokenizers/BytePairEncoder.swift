@@ -77,26 +77,13 @@ struct BytePairEncoder: Sendable {
         return id
     }
 
-    fileprivate struct Candidate: Prioritized {
-        var rank: Int32
-        var left: Int32
-        var right: Int32
-        var leftSymbol: Int32
-        var rightSymbol: Int32
-        var result: Int32
-
-        func outranks(_ other: Candidate) -> Bool {
-            rank < other.rank || (rank == other.rank && left < other.left)
-        }
-    }
-
     /// Reusable per-call buffers.
     struct Scratch {
         fileprivate var ids: [Int32] = []
         fileprivate var next: [Int32] = []
         fileprivate var prev: [Int32] = []
         fileprivate var alive: [Bool] = []
-        fileprivate var queue = PriorityQueue<Candidate>()
+        fileprivate var queue = MergeQueue()
     }
 
     /// Appends the tokens of one word (raw bytes) to `out`.
@@ -125,20 +112,21 @@ struct BytePairEncoder: Sendable {
             let r = scratch.ids[Int(right)]
             let key = UInt64(UInt32(bitPattern: l)) << 32 | UInt64(UInt32(bitPattern: r))
             guard let merge = merges[key] else { return }
-            scratch.queue.push(Candidate(rank: merge.rank, left: left, right: right,
-                                         leftSymbol: l, rightSymbol: r, result: merge.result))
+            scratch.queue.push(MergeQueue.Entry(key: MergeQueue.key(rank: merge.rank, left: left), left: left,
+                                                right: right, a: l, b: r, c: merge.result))
         }
 
         for i in 1 ..< max(n, 1) { consider(Int32(i - 1), Int32(i), &scratch) }
 
+        // Entries: a = left symbol, b = right symbol, c = merged symbol.
         while let candidate = scratch.queue.pop() {
             let left = Int(candidate.left)
             let right = Int(candidate.right)
             // Skip candidates made stale by an earlier merge.
             guard scratch.alive[left], scratch.alive[right],
-                  scratch.ids[left] == candidate.leftSymbol, scratch.ids[right] == candidate.rightSymbol
+                  scratch.ids[left] == candidate.a, scratch.ids[right] == candidate.b
             else { continue }
-            scratch.ids[left] = candidate.result
+            scratch.ids[left] = candidate.c
             scratch.alive[right] = false
             let after = scratch.next[right]
             scratch.next[left] = after

@@ -28,17 +28,6 @@ struct SentencePieceEncoder: Sendable {
     /// Token id of exactly these bytes, if any.
     func token(forBytes bytes: UnsafeBufferPointer<UInt8>) -> Int32? { table.lookup(bytes) }
 
-    private struct Candidate: Prioritized {
-        var score: Float
-        var left: Int32
-        var right: Int32
-        var size: Int32
-
-        func outranks(_ other: Candidate) -> Bool {
-            score > other.score || (score == other.score && left < other.left)
-        }
-    }
-
     private struct Symbol {
         var start: Int32
         var length: Int32
@@ -62,7 +51,7 @@ struct SentencePieceEncoder: Sendable {
                                   next: offset == text.count ? -1 : index + 1))
         }
 
-        var queue = PriorityQueue<Candidate>()
+        var queue = MergeQueue()
         func consider(_ left: Int32, _ right: Int32) {
             guard left >= 0, right >= 0 else { return }
             let start = Int(symbols[Int(left)].start)
@@ -70,18 +59,20 @@ struct SentencePieceEncoder: Sendable {
             let slice = UnsafeBufferPointer(rebasing: text[start ..< start + size])
             guard let id = table.lookup(slice) else { return }
             let score = Int(id) < scores.count ? scores[Int(id)] : 0
-            queue.push(Candidate(score: score, left: left, right: right, size: Int32(size)))
+            queue.push(MergeQueue.Entry(key: MergeQueue.key(descendingScore: score, left: left), left: left,
+                                        right: right, a: Int32(size), b: 0, c: 0))
         }
 
         for i in 1 ..< max(symbols.count, 1) { consider(Int32(i - 1), Int32(i)) }
 
+        // Entries: a = byte size of the merged text.
         while let candidate = queue.pop() {
             let left = Int(candidate.left)
             let right = Int(candidate.right)
             let leftLength = symbols[left].length
             let rightLength = symbols[right].length
             // Skip candidates made stale by an earlier merge.
-            guard leftLength > 0, rightLength > 0, leftLength + rightLength == candidate.size else { continue }
+            guard leftLength > 0, rightLength > 0, leftLength + rightLength == candidate.a else { continue }
             symbols[left].length += rightLength
             symbols[right].length = 0
             let after = symbols[right].next
