@@ -88,8 +88,16 @@ struct ModelRegisterCommand: Command {
         if let ms = context.environment["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS"].flatMap(Int.init) { pause = .milliseconds(ms) }
         let request = ModelRegistration(reference: reference, files: files, expectedFormat: format, lineage: lineage,
                                         pauseBeforeCommit: pause)
-        for file in files { context.progress("hashing \(file.relativePath)") }
-        let outcome = try store.registerModelVersion(request)
+        // Progress only on an interactive terminal: scripted runs keep stderr for the one-line error.
+        let showProgress = context.output.stderrIsTTY && !context.globals.quiet
+        var lastReported: UInt64 = 0
+        let outcome = try store.registerModelVersion(request) { path, bytes in
+            if bytes < lastReported { lastReported = 0 }  // next file
+            guard showProgress, bytes >= lastReported + (256 << 20) else { return }
+            lastReported = bytes
+            context.output.err("\rhashing \(path): \(bytes >> 20) MB")
+        }
+        if showProgress && lastReported > 0 { context.output.err("\n") }
         let version = outcome.value
         if context.json {
             try context.printJSON(Report(status: outcome.isNew ? "registered" : "already_registered", version: version))

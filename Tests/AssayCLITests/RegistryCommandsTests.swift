@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import AssayCLI
+@testable import Registry
+
+/// Runs `assay` in-process against a registry in its own temporary directory.
+struct CLIHarness {
+    let dir = TemporaryDirectory("cli")
+    var home: URL { dir.path("home") }
+
+    struct Result {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    func run(_ argv: String...) async -> Result {
+        await run(argv)
+    }
+
+    @discardableResult
+    func run(_ argv: [String]) async -> Result {
+        let output = OutputSink.capturing()
+        let code = await AssayCommandLine.run(argv, environment: ["ASSAY_HOME": home.path, "ASSAY_ACTOR": "alice"],
+                                              output: output, workingDirectory: dir.url)
+        return Result(code: code, stdout: output.stdout, stderr: output.stderr)
+    }
+
+    /// Writes a small file (GGUF magic unless `gguf` is false) and returns its path.
+    func file(_ name: String, _ body: String, gguf: Bool = true) throws -> String {
+        let url = dir.path(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(((gguf ? "GGUF\u{03}\0\0\0" : "") + body).utf8).write(to: url)
+        return url.path
+    }
+
+    func store() throws -> RegistryStore { try RegistryStore(home: home, actor: "test") }
+
+    /// Every row of the registry's tables, for "nothing changed" comparisons.
+    func snapshot() throws -> [String] {
+        try store().read { db in
+            let tables = try db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .map { try $0.get(0, as: String.self) }
+            return try tables.flatMap { table in
+                try db.query("SELECT * FROM \"\(table)\"").map { "\(table): \($0.values)" }.sorted()
+            }
+        }
+    }
+}
+
+struct RegistryCommandsTests {
+    @Test func initIsIdempotent() async throws {
+        let cli = CLIHarness()
+        let first = await cli.run("init")
+        #expect(first.code == 0)
+        #expect(first.stdout.contains("Initialized registry"))
+        let second = await cli.run("init", "--json")
+        #expect(second.code == 0)
+        #expect(second.stdout.contains("\"created\" : false"))
+    }
+
+    @Test func commandsBeforeInitFailWithOneLine() async throws {
+        let cli = CLIHarness()
+        let result = await cli.run("model", "list")
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("no registry at") && result.stderr.contains("assay init"))
+    }
+
+    /// Acceptance 2: same file twice is a no-op; different bytes under the same version fail
+    /// and leave the database unchanged.
+    @Test func registerIsIdempotentAndConflictsChangeNothing() async throws {
+        let cli = CLIHarness()
+        await cli.run("init")
+        let a = try cli.file("a.gguf", "weights-a")
+        let b = try cli.file("b.gguf", "weights-b")
+        let first = await cli.run("model", "register", "smol@1.0", a)
+        #expect(first.code == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Registered smol@1.0"))
+        let before = try cli.snapshot()
+        let again = await cli.run("model", "register", "smol@1.0", a)
+        #expect(again.code == 0)
+        #expect(again.stdout.contains("already registered"))
+        #expect(try cli.snapshot() == before)
+        let conflict = await cli.run("model", "register", "smol@1.0", b)
+        #expect(conflict.code == 1)
+        #expect(conflict.stderr.contains("already registered with different content"))
+        #expect(conflict.stderr.split(separator: "\n").count == 1)
+        #expect(try cli.snapshot() == before)
+    }
+
+    @Test(arguments: [
+        (["model", "register", "bad name@1", "x.gguf"], "invalid name"),
+        (["model", "register", "m@1", "missing.gguf"], "file not found"),
+        (["model", "register", "m@1", "plain.gguf"], "is not a GGUF file"),
+        (["model", "register", "m@1", "good.gguf", "--base", "ghost@1"], "unknown model version ghost@1"),
+        (["model", "register", "m@1", "good.gguf", "--trained-on", "ghost@1"], "unknown dataset version ghost@1"),
+        (["model", "register", "m@1", "good.gguf", "--relation", "sideways", "--base", "a@1"], "relation 'sideways'"),
+        (["model", "show", "nope@1"], "unknown model version nope@1"),
+        (["dataset", "register", "d@1", "good.gguf", "--license", "MIT"], "--pii or --no-pii"),
+    ])
+    func errorsAreOneLineWithNonZeroExit(argv: [String], message: String) async throws {
+        let cli = CLIHarness()
+        await cli.run("init")
+        _ = try cli.file("good.gguf", "w")
+        _ = try cli.file("plain.gguf", "not gguf", gguf: false)
+        let result = await cli.run(argv)
+        #expect(result.code != 0)
+        #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+        #expect(result.stderr.hasPrefix("assay: error: "))
+        #expect(result.stderr.split(separator: "\n").count <= 2)  // the cause, plus a --help hint for usage errors
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func lineageTreeDatasetsAndCycles() async throws {
+        let cli = CLIHarness()
+        await cli.run("init")
+        let data = try cli.file("intents.jsonl", "{\"text\":\"hi\"}\n", gguf: false)
+        let ds = await cli.run("dataset", "register", "intents@1", data, "--license", "CC-BY-4.0", "--no-pii",
+                               "--source", "tickets", "--description", "support intents")
+        #expect(ds.code == 0, "\(ds.stderr)")
+        #expect(await cli.run("model", "register", "base@1", try cli.file("base.gguf", "b")).code == 0)
+        let ft = await cli.run("model", "register", "ft@1", try cli.file("ft.gguf", "f"), "--base", "base@1",
+                               "--param", "method=lora", "--trained-on", "intents@1")
+        #expect(ft.code == 0, "\(ft.stderr)")
+        let q = await cli.run("model", "register", "q4@1", try cli.file("q4.gguf", "q"), "--base", "ft@1",
+                              "--relation", "quantized_from", "--param", "bits=4")
+        #expect(q.code == 0, "\(q.stderr)")
+
+        let tree = await cli.run("lineage", "show", "q4@1")
+        #expect(tree.code == 0)
+        #expect(tree.stdout.contains("└── quantized_from ft@1 {\"bits\":4}"))
+        #expect(tree.stdout.contains("finetuned_from base@1 {\"method\":\"lora\"}"))
+        #expect(tree.stdout.contains("trained_on dataset intents@1"))
+        let down = await cli.run("lineage", "show", "base@1", "--json")
+        let graph = try JSONDecoder().decode(LineageGraph.self, from: Data(down.stdout.utf8))
+        #expect(graph.descendants.map(\.description) == ["ft@1", "q4@1"])
+
+        let cycle = await cli.run("lineage", "add", "base@1", "--parent", "q4@1", "--relation", "distilled_from")
+        #expect(cycle.code == 1)
+        #expect(cycle.stderr.contains("lineage cycle"))
+
+        let show = await cli.run("model", "show", "ft@1", "--json")
+        let version = try JSONDecoder().decode(ModelVersion.self, from: Data(show.stdout.utf8))
+        #expect(version.lineage.count == 2)
+        let list = await cli.run("model", "list", "--json")
+        let models = try JSONDecoder().decode([ModelSummary].self, from: Data(list.stdout.utf8))
+        #expect(models.map(\.name) == ["base", "ft", "q4"])
+        let dsShow = await cli.run("dataset", "show", "intents@1")
+        #expect(dsShow.stdout.contains("support intents"))
+        #expect(await cli.run("dataset", "list", "intents").stdout.contains("CC-BY-4.0"))
+
+        let log = await cli.run("audit", "log", "--json")
+        let events = try JSONDecoder().decode([AuditEvent].self, from: Data(log.stdout.utf8))
+        #expect(events.map(\.action).contains("model_version.register"))
+        #expect(events.allSatisfy { $0.actor == "alice" })
+        let verify = await cli.run("audit", "verify")
+        #expect(verify.code == 0)
+        #expect(verify.stdout.contains("audit chain intact: \(events.count) events"))
+    }
+
+    @Test func everyRegistryCommandHasHelp() async throws {
+        let cli = CLIHarness()
+        for path in [["init"], ["model", "register"], ["model", "list"], ["model", "show"], ["dataset", "register"],
+                     ["dataset", "list"], ["dataset", "show"], ["lineage", "show"], ["lineage", "add"],
+                     ["audit", "verify"], ["audit", "log"]] {
+            let result = await cli.run(path + ["--help"])
+            #expect(result.code == 0)
+            #expect(result.stdout.contains("USAGE: assay \(path.joined(separator: " "))"))
+        }
+    }
+}
