@@ -124,6 +124,20 @@ struct SHA256Tests {
         #expect(ours.sha256.hex == reference)
     }
 
+    /// File hashing with tiny and odd chunk sizes equals hashing the bytes in memory.
+    @Test(arguments: [1, 63, 64, 65, 1000, 4 << 20])
+    func fileChunkSizesDoNotMatter(chunkSize: Int) throws {
+        let dir = TemporaryDirectory("hashing")
+        var rng = SplitMix64(seed: 3)
+        let data = (0..<5_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let file = dir.path("f.bin")
+        try Data(data).write(to: file)
+        var reported: UInt64 = 0
+        let digest = try SHA256.hash(fileAtPath: file.path, chunkSize: chunkSize) { reported = $0 }
+        #expect(digest.sha256 == SHA256.hash(data))
+        #expect(digest.size == 5_000 && reported == 5_000)
+    }
+
     @Test func missingFileIsATypedError() {
         #expect(throws: FileHashingError.self) { try SHA256.hash(fileAtPath: "/nonexistent/x.gguf") }
     }

@@ -78,7 +78,7 @@ struct LineageAddCommand: Command {
 /// Text rendering of a lineage graph as two trees.
 enum LineageTree {
     static func render(_ graph: LineageGraph) -> String {
-        var out = "\(graph.root)\n"
+        var out = "Lineage of \(graph.root): \(graph.ancestors.count) ancestor model version(s), \(graph.descendants.count) descendant(s)\n"
         out += "\nAncestors:\n"
         if graph.ancestorEdges.isEmpty {
             out += "  (none recorded)\n"
