@@ -18,6 +18,8 @@ public enum CommandTree {
                                 children: [.command(ModelListCommand.self), .command(ModelRegisterCommand.self),
                                            .command(ModelShowCommand.self)])),
             // Inference core
+            .command(InspectCommand.self),
+            .command(QuantizeCommand.self),
             // Evaluation
             // Governance
             // Service
