@@ -131,6 +131,103 @@ struct GGUFReaderTests {
     }
 }
 
+extension GGUFReaderTests {
+    /// One F32 tensor "t" of 8 elements, no metadata. Layout: header 0..<24, name length 24,
+    /// name 32, n_dims 33, ne0 37, type 45, offset 49, data at 64 (32 bytes).
+    static func oneTensorFile() throws -> [UInt8] {
+        var writer = GGUFWriter()
+        try writer.addTensor(name: "t", dimensions: [8], type: .f32, bytes: [UInt8](repeating: 0, count: 32))
+        let bytes = try writer.encode()
+        #expect(bytes.count == 96)
+        return bytes
+    }
+
+    static func patched(_ bytes: [UInt8], at offset: Int, _ value: [UInt8]) -> [UInt8] {
+        var out = bytes
+        out.replaceSubrange(offset..<(offset + value.count), with: value)
+        return out
+    }
+
+    @Test func acceptsVersionTwo() throws {
+        let file = try GGUFFile(bytes: Self.patched(try Self.oneTensorFile(), at: 4, le(UInt32(2))))
+        #expect(file.version == 2)
+        #expect(file.tensor(named: "t")?.elementCount == 8)
+    }
+
+    @Test func rejectsInvalidTensorInfos() throws {
+        let base = try Self.oneTensorFile()
+        #expect(throws: GGUFError.invalidTensorShape(name: "t", reason: "5 dimensions (at most 4)")) {
+            try GGUFFile(bytes: Self.patched(base, at: 33, le(UInt32(5))))
+        }
+        #expect(throws: GGUFError.invalidTensorShape(name: "t", reason: "dimension 0 is 0")) {
+            try GGUFFile(bytes: Self.patched(base, at: 37, le(UInt64(0))))
+        }
+        #expect(throws: GGUFError.unknownTensorType(name: "t", raw: 4)) {
+            try GGUFFile(bytes: Self.patched(base, at: 45, le(UInt32(4))))
+        }
+        #expect(throws: GGUFError.self) {   // 8 elements are not a whole Q8_0 block
+            try GGUFFile(bytes: Self.patched(base, at: 45, le(UInt32(8))))
+        }
+        #expect(throws: GGUFError.misalignedTensor(name: "t", offset: 1, alignment: 32)) {
+            try GGUFFile(bytes: Self.patched(base, at: 49, le(UInt64(1))))
+        }
+        #expect(throws: GGUFError.tensorOutOfBounds(name: "t", offset: 32, byteCount: 32, dataSize: 32)) {
+            try GGUFFile(bytes: Self.patched(base, at: 49, le(UInt64(32))))
+        }
+        #expect(throws: GGUFError.tensorOutOfBounds(name: "t", offset: 0, byteCount: 32, dataSize: 31)) {
+            try GGUFFile(bytes: Array(base.dropLast(1)))
+        }
+        #expect(throws: GGUFError.invalidTensorShape(name: "t", reason: "element count overflows")) {
+            var big = Self.patched(base, at: 33, le(UInt32(2)))
+            big = Self.patched(big, at: 37, le(UInt64(1) << 62))
+            big.insert(contentsOf: le(UInt64(1) << 62), at: 45)
+            return try GGUFFile(bytes: big)
+        }
+    }
+
+    @Test func validatesAlignmentAndKeys() throws {
+        var writer = GGUFWriter()
+        writer.set("general.alignment", .uint32(48))
+        #expect(throws: GGUFError.invalidAlignment(48)) { try GGUFFile(bytes: try writer.encode()) }
+        writer.set("general.alignment", .string("32"))
+        #expect(throws: GGUFError.invalidMetadata(key: "general.alignment",
+                                                  reason: "expected an unsigned integer, found string")) {
+            try GGUFFile(bytes: try writer.encode())
+        }
+        // Two entries with the same key (the writer refuses to make one, so patch bytes).
+        var two = GGUFWriter()
+        two.set("ab", .uint8(1))
+        two.set("ac", .uint8(2))
+        var bytes = try two.encode()
+        bytes[24 + 8 + 1] = UInt8(ascii: "b")   // second key starts after 8 + 2 + 4 + 1 bytes
+        let second = 24 + 15
+        bytes[second + 8 + 1] = UInt8(ascii: "b")
+        #expect(throws: GGUFError.duplicateKey("ab", at: second)) { try GGUFFile(bytes: bytes) }
+    }
+
+    @Test func limitsArrayNesting() throws {
+        func nested(depth: Int) -> [UInt8] {
+            var bytes = Array("GGUF".utf8) + le(UInt32(3)) + le(UInt64(0)) + le(UInt64(1))
+            bytes += le(UInt64(1)) + Array("k".utf8) + le(UInt32(9))      // key "k": array
+            for _ in 1..<depth { bytes += le(UInt32(9)) + le(UInt64(1)) }  // array of one array …
+            bytes += le(UInt32(0)) + le(UInt64(0))                          // … of no uint8
+            return bytes
+        }
+        let ok = try GGUFFile(bytes: nested(depth: GGUFHeader.maximumArrayNesting))
+        #expect(ok["k"]?.array?.elementType == .array)
+        #expect(throws: GGUFError.self) { try GGUFFile(bytes: nested(depth: GGUFHeader.maximumArrayNesting + 1)) }
+        do {
+            _ = try GGUFFile(bytes: nested(depth: GGUFHeader.maximumArrayNesting + 1))
+        } catch {
+            guard case .arrayNestingTooDeep(let key, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(key == "k")
+        }
+    }
+}
+
 /// Little-endian bytes of an integer (test helper).
 func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
     withUnsafeBytes(of: value.littleEndian) { Array($0) }
