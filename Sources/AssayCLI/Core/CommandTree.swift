@@ -18,6 +18,7 @@ public enum CommandTree {
                                 children: [.command(ModelListCommand.self), .command(ModelRegisterCommand.self),
                                            .command(ModelShowCommand.self)])),
             // Inference core
+            .command(TokenizeCommand.self),
             .command(InspectCommand.self),
             .command(QuantizeCommand.self),
             // Evaluation

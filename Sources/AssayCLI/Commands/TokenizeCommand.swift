@@ -1,0 +1,115 @@
+import Foundation
+import ModelFormat
+import Tokenizers
+
+/// `assay tokenize --model FILE TEXT`: the token ids (and pieces) a model's own tokenizer gives
+/// for a text, as llama.cpp would produce them.
+struct TokenizeCommand: Command {
+    static let name = "tokenize"
+    static let help = CommandHelp(
+        abstract: "Tokenize text with a GGUF model's tokenizer and print the token ids.",
+        usage: "--model FILE (TEXT | --file PATH) [--no-special] [--parse-special] [--json]",
+        discussion: """
+            Uses the vocabulary stored in the GGUF file (SentencePiece or byte-level BPE with its
+            pre-tokenizer). BOS/EOS are added as the file says unless --no-special is given;
+            --parse-special turns control-token text such as "<|im_start|>" into those tokens.
+            Text output lists one token per line with its piece; --json prints ids and pieces.
+            """,
+        options: [
+            .init("--model FILE", "GGUF model (or vocabulary-only) file"),
+            .init("--file PATH", "Read the text from a file instead of the TEXT argument"),
+            .init("--no-special", "Do not add BOS/EOS"),
+            .init("--parse-special", "Recognise special-token text in the input"),
+        ],
+        examples: ["assay tokenize --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf 'Hello world'",
+                   "assay tokenize --model model.gguf --parse-special '<|im_start|>user' --json"])
+
+    let model: String
+    let text: String?
+    let file: String?
+    let addSpecial: Bool
+    let parseSpecial: Bool
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        guard let model = try arguments.option("--model", "-m") else {
+            throw .usage("missing --model FILE (a .gguf file)")
+        }
+        self.model = model
+        file = try arguments.option("--file", "-f")
+        addSpecial = !arguments.flag("--no-special")
+        parseSpecial = arguments.flag("--parse-special")
+        text = arguments.positional()
+        try arguments.finish()
+        if (text == nil) == (file == nil) {
+            throw .usage("give either TEXT or --file PATH")
+        }
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let input: String
+        if let file {
+            do {
+                input = try String(contentsOf: context.resolve(file), encoding: .utf8)
+            } catch {
+                throw CLIError.failure("\(file): cannot read UTF-8 text (\(error.localizedDescription))")
+            }
+        } else {
+            input = text ?? ""
+        }
+        let tokenizer: Tokenizer
+        do {
+            tokenizer = try Tokenizer(gguf: GGUFFile(contentsOf: context.resolve(model)))
+        } catch let error as GGUFError {
+            throw CLIError.failure("\(model): \(error.description)")
+        } catch let error as TokenizerError {
+            throw CLIError.failure("\(model): \(error.description)")
+        }
+        let tokens = tokenizer.encode(input, addSpecial: addSpecial, parseSpecial: parseSpecial)
+        let report = TokenizeReport(tokens: tokens, tokenizer: tokenizer)
+        if context.json {
+            try context.printJSON(report)
+        } else {
+            context.print(report.text())
+        }
+        return ExitCode.success
+    }
+}
+
+/// What `assay tokenize` prints; Encodable for `--json`.
+struct TokenizeReport: Encodable {
+    var count: Int
+    var tokens: [Int32]
+    /// Each token's piece; bytes that are not valid UTF-8 on their own appear as `\xNN`.
+    var pieces: [String]
+
+    init(tokens: [Int32], tokenizer: Tokenizer) {
+        count = tokens.count
+        self.tokens = tokens
+        pieces = tokens.map { Self.display(tokenizer.pieceBytes(for: $0, renderSpecial: true)) }
+    }
+
+    static func display(_ bytes: [UInt8]) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
+    }
+
+    func text() -> String {
+        let width = max(6, tokens.map { String($0).count }.max() ?? 0)
+        var lines: [String] = []
+        for (token, piece) in zip(tokens, pieces) {
+            let id = String(token)
+            let escaped = piece.unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\n": return "\\n"
+                case "\t": return "\\t"
+                case "\r": return "\\r"
+                case "'": return "\\'"
+                default: return String(scalar)
+                }
+            }.joined()
+            lines.append(String(repeating: " ", count: width - id.count) + id + " -> '" + escaped + "'")
+        }
+        lines.append("\(count) token\(count == 1 ? "" : "s")")
+        return lines.joined(separator: "\n")
+    }
+}
