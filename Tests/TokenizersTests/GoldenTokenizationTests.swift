@@ -49,4 +49,24 @@ struct GoldenTokenizationTests {
             #expect(actual == prompt.tokens, "prompt \(prompt.text.debugDescription)")
         }
     }
+
+    @Test("tiny reference models' prompts tokenize as llama.cpp did", .enabled(if: Fixtures.referenceAvailableOrCI),
+          arguments: ["tiny-random-qwen2", "llama-2-tiny-random"])
+    func tinyReferencePrompts(name: String) throws {
+        struct Reference: Decodable {
+            struct Prompt: Decodable {
+                var text: String
+                var tokens: [Int32]
+            }
+            var prompts: [Prompt]
+        }
+        let json = try Fixtures.require(Fixtures.reference("reference/\(name).logits.json"))
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: json))
+        let tokenizer = try TokenizerFixtures.tokenizer(gguf: Fixtures.require(Fixtures.reference("reference/\(name).gguf")))
+        #expect(!reference.prompts.isEmpty)
+        for prompt in reference.prompts {
+            let actual = tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: false)
+            #expect(actual == prompt.tokens, "\(name): \(prompt.text.debugDescription)")
+        }
+    }
 }
