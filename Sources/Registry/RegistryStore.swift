@@ -35,8 +35,9 @@ public final class RegistryStore: Sendable {
 
     /// Opens the registry at `home`. With `create`, creates the directory and database;
     /// otherwise a missing database is `RegistryError.notInitialized`.
+    /// `busyTimeout` bounds how long a write waits for another process's transaction.
     public init(home: URL, actor: String, create: Bool = false,
-                inspector: (any ArtifactInspector)? = nil) throws {
+                inspector: (any ArtifactInspector)? = nil, busyTimeout: Duration = .seconds(10)) throws {
         let path = home.appendingPathComponent(Self.databaseFileName).path
         if create {
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
@@ -46,7 +47,7 @@ public final class RegistryStore: Sendable {
         self.home = home
         self.actor = actor
         self.inspector = inspector
-        self.queue = try DatabaseQueue(path: path)
+        self.queue = try DatabaseQueue(path: path, busyTimeout: busyTimeout)
         try queue.withConnection { db in _ = try RegistrySchema.migrator.migrate(db) }
     }
 

@@ -49,6 +49,19 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(_ db: Database) throws -> [String] {
         let known = Set(migrations.map(\.id))
+        // Fast path without the write lock: an up-to-date database is only read, so opening it
+        // never waits for (or blocks) another process's write transaction.
+        let alreadyApplied: [String]? = try db.transaction(.deferred) { db in
+            let exists = try db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                                       as: Int.self) ?? 0
+            guard exists > 0 else { return nil }
+            return try db.query("SELECT id FROM schema_migrations ORDER BY rowid").map { try $0.get(0, as: String.self) }
+        }
+        if let alreadyApplied {
+            let unknown = alreadyApplied.filter { !known.contains($0) }
+            if !unknown.isEmpty { throw Failure.unknownAppliedMigrations(unknown) }
+            if known.isSubset(of: alreadyApplied) { return [] }
+        }
         let applied = try db.transaction(.immediate) { db in try Self.appliedIDs(db) }
         let unknown = applied.filter { !known.contains($0) }
         if !unknown.isEmpty { throw Failure.unknownAppliedMigrations(unknown) }

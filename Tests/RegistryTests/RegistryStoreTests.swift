@@ -112,6 +112,22 @@ struct ModelRegistrationTests {
         }
     }
 
+    /// Opening an up-to-date registry and reading it must not need the write lock, so read
+    /// commands work while another process is in the middle of a write transaction.
+    @Test func readsDoNotWaitForAWriter() throws {
+        let r = try TestRegistry()
+        try r.registerModel("m@1", [try r.ggufFile("a.gguf", "one")])
+        let writer = try Database(path: r.store.databasePath)
+        try writer.execute("BEGIN IMMEDIATE")
+        defer { try? writer.execute("ROLLBACK") }
+        let reader = try RegistryStore(home: r.dir.path("home"), actor: "reader", busyTimeout: .milliseconds(100))
+        #expect(try reader.models().map(\.name) == ["m"])
+        #expect(try reader.verifyAudit().isIntact)
+        #expect(throws: StorageError.self) {
+            try reader.write { tx in try tx.appendAudit(action: "x", subject: "y", payload: [:]) }
+        }
+    }
+
     @Test func notInitializedIsAClearError() throws {
         let dir = TemporaryDirectory("registry")
         #expect(throws: RegistryError.notInitialized(path: dir.path("none").path)) {
