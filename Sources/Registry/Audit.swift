@@ -108,36 +108,39 @@ extension AuditEvent {
                           payload: payloadText, prevHash: prevHash, hash: hash)
     }
 
-    /// Recomputes the whole chain in order and reports the first event that does not verify.
+    /// Recomputes the whole chain in order (streaming, constant memory) and reports the first
+    /// event that does not verify.
     static func verify(db: Database) throws -> AuditVerification {
         let statement = try db.prepare("SELECT \(selectColumns) FROM audit_events ORDER BY seq")
         try statement.bind([])
         var expectedSeq: Int64 = 1
         var previous = genesisHash
         var count = 0
-        for row in try statement.rows() {
+        var firstBreak: AuditVerification.Break?
+        try statement.forEachRow { row in
             let event = try AuditEvent(row: row)
-            func broken(_ reason: String) -> AuditVerification {
-                AuditVerification(eventCount: count, headHash: previous,
-                                  firstBreak: .init(seq: event.seq, reason: reason))
-            }
+            var reason: String?
             if event.seq != expectedSeq {
-                return broken("sequence gap: expected event \(expectedSeq), found \(event.seq) (events deleted or renumbered)")
+                reason = "sequence gap: expected event \(expectedSeq), found \(event.seq) (events deleted or renumbered)"
+            } else if event.prevHash != previous {
+                reason = "prev_hash \(event.prevHash.prefix(16))… does not match the hash of event \(expectedSeq - 1) (\(previous.prefix(16))…)"
+            } else {
+                let recomputed = event.recomputedHash
+                if recomputed != event.hash {
+                    reason = "stored hash \(event.hash.prefix(16))… does not match the recomputed hash \(recomputed.prefix(16))… (time, actor, action, subject or payload changed)"
+                } else if let canonical = try? JSONValue.parse(event.payload).canonicalString(), canonical != event.payload {
+                    reason = "payload is not canonical JSON"
+                }
             }
-            if event.prevHash != previous {
-                return broken("prev_hash \(event.prevHash.prefix(16))… does not match the hash of event \(expectedSeq - 1) (\(previous.prefix(16))…)")
-            }
-            let recomputed = event.recomputedHash
-            if recomputed != event.hash {
-                return broken("stored hash \(event.hash.prefix(16))… does not match the recomputed hash \(recomputed.prefix(16))… (time, actor, action, subject or payload changed)")
-            }
-            if let canonical = try? JSONValue.parse(event.payload).canonicalString(), canonical != event.payload {
-                return broken("payload is not canonical JSON")
+            if let reason {
+                firstBreak = .init(seq: event.seq, reason: reason)
+                return false
             }
             previous = event.hash
             expectedSeq += 1
             count += 1
+            return true
         }
-        return AuditVerification(eventCount: count, headHash: previous, firstBreak: nil)
+        return AuditVerification(eventCount: count, headHash: previous, firstBreak: firstBreak)
     }
 }

@@ -82,6 +82,16 @@ public final class Statement {
         return out
     }
 
+    /// Runs the statement and hands each row to `body` without collecting them (for large
+    /// results). Return false from `body` to stop early.
+    public func forEachRow(_ body: (Row) throws -> Bool) throws {
+        defer { sqlite3_reset(handle) }
+        let names = columnNames
+        while try step() {
+            if try !body(Row(columns: names, values: currentValues(count: names.count), sql: sql)) { return }
+        }
+    }
+
     /// Runs the statement and returns its first row, if any.
     public func firstRow() throws(StorageError) -> Row? {
         defer { sqlite3_reset(handle) }
