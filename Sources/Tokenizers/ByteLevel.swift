@@ -57,13 +57,4 @@ enum ByteLevel {
         }
         return out
     }
-
-    /// The byte-level text for raw bytes (e.g. " the" → "Ġthe").
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var scalars = String.UnicodeScalarView()
-        for byte in bytes {
-            if let scalar = Unicode.Scalar(scalarForByte[Int(byte)]) { scalars.append(scalar) }
-        }
-        return String(scalars)
-    }
 }

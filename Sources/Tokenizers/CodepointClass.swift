@@ -49,7 +49,6 @@ struct CodepointClass: OptionSet, Sendable {
 }
 
 extension UInt32 {
-    @inline(__always) var isLetter: Bool { CodepointClass.of(self).contains(.letter) }
     @inline(__always) var isNumber: Bool { CodepointClass.of(self).contains(.number) }
     @inline(__always) var isWhitespace: Bool { CodepointClass.of(self).contains(.whitespace) }
 }

@@ -101,25 +101,30 @@ public final class Tokenizer: TextTokenizer {
             ? v.tokenTypes.prefix(n).map(TokenAttributes.init(type:))
             : Array(repeating: .normal, count: n)
 
-        // Tokens llama.cpp recognises by their text; recognised ones become control tokens.
-        func recognise(_ names: [String]) -> [Int32] {
-            let found = names.compactMap(id).sorted()
-            for t in found { attrs[Int(t)].insert(.control) }
+        // Tokens llama.cpp recognises by their text when the file does not name them; a
+        // recognised token becomes a control token. (When several candidates exist llama.cpp
+        // takes whichever its hash map yields first; we take the lowest id.)
+        func detect(_ names: [String]) -> Int32? {
+            guard let found = names.compactMap(id).min() else { return nil }
+            attrs[Int(found)].insert(.control)
             return found
         }
-        let eotFound = recognise(KnownTokens.endOfTurn)
-        if eot == nil { eot = eotFound.first }
-        let eomFound = recognise(KnownTokens.endOfMessage)
-        if eom == nil { eom = eomFound.first }
-        _ = recognise(KnownTokens.fillInMiddlePrefix + KnownTokens.fillInMiddleSuffix + KnownTokens.fillInMiddleMiddle)
+        if eot == nil { eot = detect(KnownTokens.endOfTurn) }
+        if eom == nil { eom = detect(KnownTokens.endOfMessage) }
+        _ = detect(KnownTokens.fillInMiddlePrefix)
+        _ = detect(KnownTokens.fillInMiddleSuffix)
+        _ = detect(KnownTokens.fillInMiddleMiddle)
         var eog = Set<Int32>()
         for names in [KnownTokens.fillInMiddlePad, KnownTokens.fillInMiddleRepository, KnownTokens.fillInMiddleSeparator] {
-            if let first = recognise(names).first { eog.insert(first) }
+            if let found = detect(names) { eog.insert(found) }
         }
         for id in 0 ..< n where attrs[id].contains(.control) && texts[id].contains("unused") {
             attrs[id].insert(.unused)
         }
-        eog.formUnion(recognise(KnownTokens.endOfGeneration))
+        for found in KnownTokens.endOfGeneration.compactMap(id) {
+            eog.insert(found)
+            attrs[Int(found)].insert(.control)
+        }
         for t in [eos, eot, eom] { if let t { eog.insert(t) } }
         // Harmony / Solar: "<|end|>" is not the end of generation when "<|return|>" and
         // "<|call|>" exist; Gemma 4: "</s>" is not when "<|tool_response>" exists.
