@@ -20,6 +20,9 @@ func runHashingBenchmark(arguments: [String]) {
         case "--size-mb" where i + 1 < arguments.count:
             sizeMB = max(1, Int(arguments[i + 1]) ?? sizeMB)
             i += 1
+        case "-h", "--help":
+            print("usage: hashing [FILE] [--runs N] [--size-mb N]  (without FILE: a deterministic temporary file of --size-mb MB, default 256)")
+            return
         case let arg where !arg.hasPrefix("-"):
             path = arg
         default:
