@@ -208,3 +208,34 @@ struct LineageTests {
         #expect(try r.count("audit_events") == 0)
     }
 }
+
+struct GGUFArtifactInspectorTests {
+    @Test(.enabled(if: Fixtures.smolLMAvailableOrCI))
+    func readsSmolLM2HeaderFacts() throws {
+        let model = try Fixtures.requireSmolLM()
+        let dir = TemporaryDirectory("registry")
+        let store = try RegistryStore(home: dir.path("home"), actor: "t", create: true, inspector: GGUFArtifactInspector())
+        let version = try store.registerModelVersion(ModelRegistration(
+            reference: try ref("smollm2-135m@1.0"), files: try ArtifactInput.collect([model]))).value
+        #expect(version.digest == Fixtures.smolLMSHA256)
+        let facts = try #require(version.artifacts.first?.facts)
+        #expect(facts.architecture == "llama")
+        #expect(facts.contextLength == 8192)
+        #expect((facts.parameterCount ?? 0) > 130_000_000 && (facts.parameterCount ?? 0) < 140_000_000)
+        #expect(facts.quantization?.contains("Q4_1") == true)
+    }
+
+    @Test func corruptGGUFHeaderFailsTheRegistration() throws {
+        let dir = TemporaryDirectory("registry")
+        let store = try RegistryStore(home: dir.path("home"), actor: "t", create: true, inspector: GGUFArtifactInspector())
+        let file = dir.path("broken.gguf")
+        try Data("GGUF\u{03}\0\0\0 truncated".utf8).write(to: file)
+        #expect {
+            try store.registerModelVersion(ModelRegistration(reference: try ref("m@1"), files: try ArtifactInput.collect([file])))
+        } throws: { error in
+            if case RegistryError.inspectionFailed = error { return true }
+            return false
+        }
+        #expect(try store.modelVersionCount() == 0)
+    }
+}
