@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Causal attention for one query head at one position, in the arithmetic of llama.cpp's CPU
+/// prompt path without flash attention:
+/// - scores: the query rounded to F16, dotted with each F16 key with one 8-lane F32 FMA
+///   accumulator (tinyBLAS), times `1/√d`;
+/// - soft-max: `ggml_v_expf` eight scores at a time (masked lanes are −∞), group sums added in
+///   double, probabilities scaled by `Float(1/sum)` and rounded to F16;
+/// - output: per dimension, the F16 probabilities dotted with that dimension's F16 values
+///   (the cache keeps V transposed, like llama.cpp) with one 8-lane accumulator.
+/// Prompt evaluation uses this order for every micro-batch size.
+///
+/// - Parameters:
+///   - keys: position 0 of this head's keys; position `j` at `+ j * keyStride`.
+///   - values: dimension 0 of this head's transposed values; dimension `d` at
+///     `+ d * valueStride`, positions contiguous (readable up to `length` rounded up to 32).
+///   - scores: scratch of at least `length` rounded up to 32 floats.
+///   - order: `.generation` uses `ggml_vec_dot_f16`'s order for both products, as llama.cpp
+///     does for single-token steps.
+@inline(__always)
+func attendHead(query: UnsafePointer<Float>, keys: UnsafePointer<Float16>, keyStride: Int,
+                values: UnsafePointer<Float16>, valueStride: Int, length: Int, headDimension hd: Int,
+                scale: Float, order: SummationOrder, scores: UnsafeMutablePointer<Float>,
+                queryHalf: UnsafeMutablePointer<Float16>, out: UnsafeMutablePointer<Float>) {
+    let single = order == .generation
+    convertToHalf(query, queryHalf, count: hd)
+    var maxScore = -Float.infinity
+    for j in 0..<length {
+        let key = UnsafeRawPointer(keys + j * keyStride)
+        let s = (single ? dotF16Single(key, UnsafePointer(queryHalf), count: hd)
+                        : dotF16(key, UnsafePointer(queryHalf), count: hd)) * scale
+        scores[j] = s
+        maxScore = max(maxScore, s)
+    }
+    let padded = (length + 7) & ~7
+    for j in length..<padded { scores[j] = -Float.infinity }
+    let raw = UnsafeMutableRawPointer(scores)
+    let maxVector = SIMD8<Float>(repeating: maxScore)
+    var sum: Double = 0
+    var g = 0
+    while g < padded {
+        let e = vectorExp(raw.loadUnaligned(fromByteOffset: g * 4, as: SIMD8<Float>.self) - maxVector)
+        raw.storeBytes(of: e, toByteOffset: g * 4, as: SIMD8<Float>.self)
+        sum += Double(horizontalSum(e))
+        g += 8
+    }
+    let inverse = SIMD8<Float>(repeating: Float(1.0 / sum))
+    g = 0
+    while g < padded {
+        let p = raw.loadUnaligned(fromByteOffset: g * 4, as: SIMD8<Float>.self) * inverse
+        raw.storeBytes(of: SIMD8<Float>(SIMD8<Float16>(p)), toByteOffset: g * 4, as: SIMD8<Float>.self)
+        g += 8
+    }
+    if single {
+        // ggml_vec_dot_f16 over positions (padded to 32 with zero probabilities).
+        let padded32 = (length + 31) & ~31
+        for j in padded..<padded32 { scores[j] = 0 }
+        withUnsafeTemporaryAllocation(of: Float16.self, capacity: padded32) { halves in
+            for j in 0..<padded32 { halves[j] = Float16(scores[j]) }
+            for d in 0..<hd {
+                out[d] = dotF16Single(UnsafeRawPointer(values + d * valueStride), halves.baseAddress!,
+                                      count: padded32)
+            }
+        }
+        return
+    }
+    for d in 0..<hd {
+        let row = UnsafeRawPointer(values + d * valueStride)
+        var acc = SIMD8<Float>()
+        var j = 0
+        while j < padded {
+            acc = acc.addingProduct(SIMD8<Float>(row.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)),
+                                    raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self))
+            j += 8
+        }
+        out[d] = horizontalSum(acc)
+    }
+}

@@ -1,0 +1,136 @@
+import ModelFormat
+
+/// Which of llama.cpp's two summation orders a product follows. Quantized kernels are the
+/// same either way; F16 products (F16 weights, attention) differ: prompts go through tinyBLAS
+/// (one 8-lane accumulator), single-token generation steps through `ggml_vec_dot_f16`.
+/// The engine picks the order from the kind of step, never from the batch size.
+public enum SummationOrder: Sendable, Hashable {
+    /// Prompt / scoring evaluation (any micro-batch size).
+    case prompt
+    /// One generated token at a time.
+    case generation
+}
+
+/// A 2-D weight tensor living in the mapped model file: `rows` output features, each a row of
+/// `cols` input features encoded as `type`.
+struct WeightMatrix: @unchecked Sendable {
+    let name: String
+    let type: GGMLType
+    let rows: Int
+    let cols: Int
+    let data: UnsafeRawPointer
+    let rowBytes: Int
+
+    var activationFormat: ActivationFormat {
+        // Checked at load time; every matrix type the loader accepts has a format.
+        ActivationFormat(weightType: type) ?? .f32
+    }
+
+    static let supportedTypes: Set<GGMLType> = [.f32, .f16, .q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K]
+}
+
+/// `out[b][r] = W[r] · x[b]` for every activation row `b` and weight row `r`, where `x` has
+/// been converted for `w` (`QuantizedActivations` with `w.activationFormat`).
+///
+/// Work is split over weight-row tiles; each output element is one dot product with a fixed
+/// summation order, so results are identical for any batch size or thread count.
+func matmul(_ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePointer<Float>,
+            outStride: Int, order: SummationOrder = .prompt, pool: ComputePool) {
+    precondition(x.cols == w.cols, "\(w.name): input has \(x.cols) columns, weight \(w.cols)")
+    let batch = x.rows
+    let tile = rowTile(rows: w.rows, batch: batch, threads: pool.threadCount)
+    let tiles = (w.rows + tile - 1) / tile
+    pool.parallelFor(count: tiles) { t in
+        let r0 = t * tile
+        let r1 = min(w.rows, r0 + tile)
+        matmulTile(w, x, rows: r0..<r1, out: out, outStride: outStride, order: order)
+    }
+}
+
+/// Rows per task: small enough to spread over threads, large enough to amortize dispatch.
+private func rowTile(rows: Int, batch: Int, threads: Int) -> Int {
+    if threads <= 1 { return max(rows, 1) }
+    let targetTasks = threads * (batch > 1 ? 8 : 4)
+    var tile = max(1, rows / targetTasks)
+    tile = (tile + 3) & ~3
+    return min(max(tile, 4), rows)
+}
+
+/// Computes one tile of rows for every batch column.
+@inline(__always)
+func matmulTile(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>,
+                out: UnsafeMutablePointer<Float>, outStride: Int, order: SummationOrder) {
+    let batch = x.rows
+    let cols = w.cols
+    switch w.type {
+    case .q4_1:
+        let blocks = cols / 32
+        for b in 0..<batch {
+            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
+            let xs = UnsafePointer(x.sums + b * blocks)
+            for r in rows {
+                out[b * outStride + r] = dotQ4_1(w.data + r * w.rowBytes, xq, xd, xs, blocks: blocks)
+            }
+        }
+    case .q8_0:
+        let blocks = cols / 32
+        for b in 0..<batch {
+            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
+            for r in rows {
+                out[b * outStride + r] = dotQ8_0(w.data + r * w.rowBytes, xq, xd, blocks: blocks)
+            }
+        }
+    case .q4_0:
+        let blocks = cols / 32
+        for b in 0..<batch {
+            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
+            for r in rows {
+                out[b * outStride + r] = dotQ4_0(w.data + r * w.rowBytes, xq, xd, blocks: blocks)
+            }
+        }
+    case .q5_0:
+        let blocks = cols / 32
+        for b in 0..<batch {
+            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
+            for r in rows {
+                out[b * outStride + r] = dotQ5_0(w.data + r * w.rowBytes, xq, xd, blocks: blocks)
+            }
+        }
+    case .q4_K:
+        let blocks = cols / 256
+        for b in 0..<batch {
+            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
+            let bs = UnsafePointer(x.bsums + b * (cols / 16))
+            for r in rows {
+                out[b * outStride + r] = dotQ4_K(w.data + r * w.rowBytes, xq, xd, bs, blocks: blocks)
+            }
+        }
+    case .q6_K:
+        let blocks = cols / 256
+        for b in 0..<batch {
+            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
+            for r in rows {
+                out[b * outStride + r] = dotQ6_K(w.data + r * w.rowBytes, xq, xd, blocks: blocks)
+            }
+        }
+    case .f16:
+        for b in 0..<batch {
+            let xh = UnsafePointer(x.halves + b * cols)
+            if order == .generation {
+                for r in rows { out[b * outStride + r] = dotF16Single(w.data + r * w.rowBytes, xh, count: cols) }
+            } else {
+                for r in rows { out[b * outStride + r] = dotF16(w.data + r * w.rowBytes, xh, count: cols) }
+            }
+        }
+    case .f32:
+        guard let floats = x.floats else { return }
+        for b in 0..<batch {
+            let xf = floats + b * x.floatStride
+            for r in rows {
+                out[b * outStride + r] = dotF32(w.data + r * w.rowBytes, xf, count: cols)
+            }
+        }
+    default:
+        preconditionFailure("\(w.name): no kernel for \(w.type.name) (rejected at load time)")
+    }
+}

@@ -1,0 +1,130 @@
+import ModelFormat
+
+/// The weights of one decoder block; matrices point into the mapped file.
+struct DecoderLayerWeights: @unchecked Sendable {
+    var attentionNorm: [Float]
+    var query: WeightMatrix
+    var key: WeightMatrix
+    var value: WeightMatrix
+    var queryBias: [Float]?
+    var keyBias: [Float]?
+    var valueBias: [Float]?
+    var attentionOutput: WeightMatrix
+    var ffnNorm: [Float]
+    var ffnGate: WeightMatrix
+    var ffnUp: WeightMatrix
+    var ffnDown: WeightMatrix
+}
+
+/// A row-addressable tensor (the token embedding table) left in the mapped file.
+struct EmbeddingTable: @unchecked Sendable {
+    let type: GGMLType
+    let rows: Int
+    let cols: Int
+    let data: UnsafeRawPointer
+    let rowBytes: Int
+}
+
+/// Everything the forward pass reads. Holds the `GGUFFile` so the mapping outlives every pointer.
+struct TransformerWeights: @unchecked Sendable {
+    let file: GGUFFile
+    var tokenEmbedding: EmbeddingTable
+    var layers: [DecoderLayerWeights]
+    var outputNorm: [Float]
+    var output: WeightMatrix
+    /// Llama 3.1+ `rope_freqs.weight`: per-pair divisors of the rotation angle.
+    var ropeFrequencyFactors: [Float]?
+}
+
+/// Reads tensors by GGUF name and checks their shapes against the configuration.
+struct TensorReader {
+    let file: GGUFFile
+
+    func info(_ name: String) throws(InferenceError) -> GGUFTensorInfo {
+        guard let info = file.tensor(named: name) else { throw .missingTensor(name: name) }
+        return info
+    }
+
+    /// A matrix with GGUF dimensions `[cols, rows]`.
+    func matrix(_ name: String, rows: Int, cols: Int) throws(InferenceError) -> WeightMatrix {
+        let info = try info(name)
+        guard info.dimensions.count == 2, info.dimensions[0] == cols, info.dimensions[1] == rows else {
+            throw .tensorShape(name: name, expected: [cols, rows], actual: info.dimensions)
+        }
+        guard WeightMatrix.supportedTypes.contains(info.type), cols % info.type.blockSize == 0 else {
+            throw .unsupportedTensorType(name: name, type: info.type)
+        }
+        return WeightMatrix(name: name, type: info.type, rows: rows, cols: cols,
+                            data: file.tensorPointer(info), rowBytes: info.rowByteCount)
+    }
+
+    func optionalMatrix(_ name: String, rows: Int, cols: Int) throws(InferenceError) -> WeightMatrix? {
+        guard file.tensor(named: name) != nil else { return nil }
+        return try matrix(name, rows: rows, cols: cols)
+    }
+
+    /// A 1-D tensor of `count` values, decoded to F32 (norm weights, biases: small).
+    func vector(_ name: String, count: Int) throws(InferenceError) -> [Float] {
+        let info = try info(name)
+        guard info.elementCount == count, info.dimensions.count == 1 else {
+            throw .tensorShape(name: name, expected: [count], actual: info.dimensions)
+        }
+        var values = [Float](repeating: 0, count: count)
+        do {
+            try values.withUnsafeMutableBufferPointer { buffer throws(GGMLCodecError) in
+                try GGMLCodec.dequantize(type: info.type, from: file.tensorPointer(info), count: count,
+                                         into: buffer.baseAddress!)
+            }
+        } catch {
+            throw .unsupportedTensorType(name: name, type: info.type)
+        }
+        return values
+    }
+
+    func optionalVector(_ name: String, count: Int) throws(InferenceError) -> [Float]? {
+        guard file.tensor(named: name) != nil else { return nil }
+        return try vector(name, count: count)
+    }
+
+    func embedding(_ name: String, rows: Int, cols: Int) throws(InferenceError) -> EmbeddingTable {
+        let info = try info(name)
+        guard info.dimensions.count == 2, info.dimensions[0] == cols, info.dimensions[1] == rows else {
+            throw .tensorShape(name: name, expected: [cols, rows], actual: info.dimensions)
+        }
+        guard GGMLCodec.canDequantize(info.type) else { throw .unsupportedTensorType(name: name, type: info.type) }
+        return EmbeddingTable(type: info.type, rows: rows, cols: cols, data: file.tensorPointer(info),
+                              rowBytes: info.rowByteCount)
+    }
+
+    /// The standard llama-family block layout (`blk.N.attn_q.weight`, …).
+    func decoderLayer(_ index: Int, config c: TransformerConfig, biases: Bool) throws(InferenceError)
+        -> DecoderLayerWeights
+    {
+        let p = "blk.\(index)."
+        let d = c.embeddingLength
+        func bias(_ name: String, _ count: Int) throws(InferenceError) -> [Float]? {
+            biases ? try vector(p + name, count: count) : try optionalVector(p + name, count: count)
+        }
+        return DecoderLayerWeights(
+            attentionNorm: try vector(p + "attn_norm.weight", count: d),
+            query: try matrix(p + "attn_q.weight", rows: c.queryDimension, cols: d),
+            key: try matrix(p + "attn_k.weight", rows: c.kvDimension, cols: d),
+            value: try matrix(p + "attn_v.weight", rows: c.kvDimension, cols: d),
+            queryBias: try bias("attn_q.bias", c.queryDimension),
+            keyBias: try bias("attn_k.bias", c.kvDimension),
+            valueBias: try bias("attn_v.bias", c.kvDimension),
+            attentionOutput: try matrix(p + "attn_output.weight", rows: d, cols: c.queryDimension),
+            ffnNorm: try vector(p + "ffn_norm.weight", count: d),
+            ffnGate: try matrix(p + "ffn_gate.weight", rows: c.feedForwardLength, cols: d),
+            ffnUp: try matrix(p + "ffn_up.weight", rows: c.feedForwardLength, cols: d),
+            ffnDown: try matrix(p + "ffn_down.weight", rows: d, cols: c.feedForwardLength))
+    }
+
+    /// `output.weight`, or the token embedding when the output is tied.
+    func outputMatrix(config c: TransformerConfig) throws(InferenceError) -> WeightMatrix {
+        if let output = try optionalMatrix("output.weight", rows: c.vocabularySize, cols: c.embeddingLength) {
+            return output
+        }
+        return try matrix("token_embd.weight", rows: c.vocabularySize, cols: c.embeddingLength)
+    }
+}
