@@ -105,10 +105,11 @@ struct RegistryProcessTests {
         for i in 0..<500 { try Data("part \(i)".utf8).write(to: model.appendingPathComponent(String(format: "shard-%04d.bin", i))) }
         try Data("GGUF weights".utf8).write(to: model.appendingPathComponent("model.gguf"))
 
+        // Opened before the writer starts; BEGIN IMMEDIATE on it is refused at once while the
+        // writer holds the write lock.
+        let probe = try Database(path: home.appendingPathComponent("registry.sqlite").path, busyTimeout: .zero)
         let process = try Self.launch(binary, ["model", "register", "big@1", model.path], home: home,
                                       extra: ["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS": "20000"])
-        // Wait until the writer holds the write lock (our BEGIN IMMEDIATE is refused at once).
-        let probe = try Database(path: home.appendingPathComponent("registry.sqlite").path, busyTimeout: .zero)
         var locked = false
         for _ in 0..<400 where !locked {
             do {

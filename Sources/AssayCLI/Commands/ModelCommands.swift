@@ -84,6 +84,7 @@ struct ModelRegisterCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let files = try ArtifactInput.collect(paths.map(context.resolve))
+        // Crash-test hook (RegistryProcessTests): hold the write transaction open before COMMIT.
         var pause: Duration?
         if let ms = context.environment["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS"].flatMap(Int.init) { pause = .milliseconds(ms) }
         let request = ModelRegistration(reference: reference, files: files, expectedFormat: format, lineage: lineage,
