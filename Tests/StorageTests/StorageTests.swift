@@ -48,6 +48,43 @@ struct DatabaseTests {
         #expect(throws: StorageError.self) { try db.run("SELECT ?", 1, 2) }
     }
 
+    @Test func namedParametersAndStreamingRows() throws {
+        let dir = TemporaryDirectory("storage")
+        let db = try Database(path: dir.path("a.sqlite").path)
+        try db.execute("CREATE TABLE t (k TEXT, v INTEGER)")
+        let insert = try db.prepare("INSERT INTO t VALUES (:k, :v)")
+        for i in 0..<10 {
+            try insert.bind(named: [":k": "key\(i)", ":v": i])
+            try insert.run()
+        }
+        let select = try db.prepare("SELECT k, v FROM t ORDER BY v")
+        try select.bind([])
+        var seen: [Int] = []
+        try select.forEachRow { row in
+            seen.append(try row.get("v"))
+            return seen.count < 4
+        }
+        #expect(seen == [0, 1, 2, 3])
+        #expect(throws: StorageError.self) { try insert.bind(named: [":nope": 1]) }
+        // The statement is reusable after an early stop.
+        #expect(try select.rows().count == 10)
+    }
+
+    @Test func nestedTransactionsJoinTheOuterOne() throws {
+        struct Boom: Error {}
+        let dir = TemporaryDirectory("storage")
+        let db = try Database(path: dir.path("a.sqlite").path)
+        try db.execute("CREATE TABLE t (x INTEGER)")
+        #expect(throws: Boom.self) {
+            try db.transaction { db in
+                try db.run("INSERT INTO t VALUES (1)")
+                try db.transaction { db in try db.run("INSERT INTO t VALUES (2)") }
+                throw Boom()
+            }
+        }
+        #expect(try db.scalar("SELECT count(*) FROM t", as: Int.self) == 0)
+    }
+
     @Test func transactionRollsBackOnError() throws {
         struct Boom: Error {}
         let dir = TemporaryDirectory("storage")
