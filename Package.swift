@@ -57,6 +57,10 @@ let package = Package(
         .testTarget(name: "GovernanceTests",
                     dependencies: ["Governance", "Evaluation", "Registry", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Registry", "TestSupport"]),
-        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "Registry", "TestSupport"]),
+        .testTarget(
+            name: "AssayCLITests",
+            dependencies: ["AssayCLI", "Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
+                           "Registry", "Evaluation", "Governance", "Service", "TestSupport"]
+        ),
     ]
 )
