@@ -1,8 +1,21 @@
 import Foundation
+import ModelFormat
 import Testing
 import TestSupport
 @testable import AssayCLI
 @testable import Registry
+
+/// A tiny but valid GGUF file (llama architecture, one F32 tensor) whose bytes depend on `tag`.
+func registryTestGGUF(tag: String) throws -> Data {
+    var writer = GGUFWriter()
+    writer.set("general.architecture", .string("llama"))
+    writer.set("general.name", .string(tag))
+    writer.set("llama.context_length", .uint32(2048))
+    let values = (0..<8).map { Float($0) + Float(tag.utf8.reduce(0) { $0 &+ Int($1) } % 97) }
+    try writer.addTensor(name: "token_embd.weight", dimensions: [4, 2], type: .f32,
+                         bytes: values.withUnsafeBytes { Array($0) })
+    return Data(try writer.encode())
+}
 
 /// Runs `assay` in-process against a registry in its own temporary directory.
 struct CLIHarness {
@@ -28,11 +41,12 @@ struct CLIHarness {
         return Result(code: code, stdout: output.stdout, stderr: output.stderr)
     }
 
-    /// Writes a small file (GGUF magic unless `gguf` is false) and returns its path.
+    /// Writes a small file (a valid tiny GGUF tagged with `body` unless `gguf` is false) and
+    /// returns its path.
     func file(_ name: String, _ body: String, gguf: Bool = true) throws -> String {
         let url = dir.path(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(((gguf ? "GGUF\u{03}\0\0\0" : "") + body).utf8).write(to: url)
+        try (gguf ? registryTestGGUF(tag: body) : Data(body.utf8)).write(to: url)
         return url.path
     }
 
@@ -94,6 +108,7 @@ struct RegistryCommandsTests {
         (["model", "register", "bad name@1", "x.gguf"], "invalid name"),
         (["model", "register", "m@1", "missing.gguf"], "file not found"),
         (["model", "register", "m@1", "plain.gguf"], "is not a GGUF file"),
+        (["model", "register", "m@1", "truncated.gguf"], "cannot read the header of"),
         (["model", "register", "m@1", "good.gguf", "--base", "ghost@1"], "unknown model version ghost@1"),
         (["model", "register", "m@1", "good.gguf", "--trained-on", "ghost@1"], "unknown dataset version ghost@1"),
         (["model", "register", "m@1", "good.gguf", "--relation", "sideways", "--base", "a@1"], "relation 'sideways'"),
@@ -105,6 +120,7 @@ struct RegistryCommandsTests {
         await cli.run("init")
         _ = try cli.file("good.gguf", "w")
         _ = try cli.file("plain.gguf", "not gguf", gguf: false)
+        _ = try cli.file("truncated.gguf", "GGUF\u{03}\0\0\0 cut short", gguf: false)
         let result = await cli.run(argv)
         #expect(result.code != 0)
         #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
@@ -144,6 +160,9 @@ struct RegistryCommandsTests {
         let show = await cli.run("model", "show", "ft@1", "--json")
         let version = try JSONDecoder().decode(ModelVersion.self, from: Data(show.stdout.utf8))
         #expect(version.lineage.count == 2)
+        #expect(version.artifacts.first?.facts == ArtifactFacts(architecture: "llama", parameterCount: 8,
+                                                                 quantization: "F32", contextLength: 2048))
+        #expect(await cli.run("model", "show", "ft@1").stdout.contains("architecture llama, parameters 8"))
         let list = await cli.run("model", "list", "--json")
         let models = try JSONDecoder().decode([ModelSummary].self, from: Data(list.stdout.utf8))
         #expect(models.map(\.name) == ["base", "ft", "q4"])

@@ -63,7 +63,7 @@ struct RegistryProcessTests {
         for writer in ["a", "b"] {
             let folder = dir.path(writer)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for i in 1...200 { try Data("GGUF \(writer) \(i)".utf8).write(to: folder.appendingPathComponent("\(i).gguf")) }
+            for i in 1...200 { try registryTestGGUF(tag: "\(writer) \(i)").write(to: folder.appendingPathComponent("\(i).gguf")) }
         }
         let script = """
             for i in $(seq 1 200); do "$ASSAY" model register "writer-$W@$i" "$DIR/$W/$i.gguf" --quiet >/dev/null || exit 1; done
@@ -103,7 +103,7 @@ struct RegistryProcessTests {
         let model = dir.path("model")
         try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
         for i in 0..<500 { try Data("part \(i)".utf8).write(to: model.appendingPathComponent(String(format: "shard-%04d.bin", i))) }
-        try Data("GGUF weights".utf8).write(to: model.appendingPathComponent("model.gguf"))
+        try registryTestGGUF(tag: "weights").write(to: model.appendingPathComponent("model.gguf"))
 
         // Opened before the writer starts; BEGIN IMMEDIATE on it is refused at once while the
         // writer holds the write lock.
@@ -148,7 +148,7 @@ struct RegistryProcessTests {
         _ = try Self.launch(binary, ["init"], home: home).waitUntilExitReturning()
         for i in 1...3 {
             let file = dir.path("m\(i).gguf")
-            try Data("GGUF \(i)".utf8).write(to: file)
+            try registryTestGGUF(tag: "\(i)").write(to: file)
             _ = try Self.launch(binary, ["model", "register", "m@\(i)", file.path], home: home).waitUntilExitReturning()
         }
         let db = home.appendingPathComponent("registry.sqlite").path

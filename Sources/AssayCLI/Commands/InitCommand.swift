@@ -10,11 +10,11 @@ extension CommandContext {
     }
 }
 
-/// The artifact inspector the CLI hands to the registry when registering model files.
-/// The GGUF reader plugs in here (returning header facts: architecture, parameter count,
-/// quantization, context length); until then only the format is detected, by magic bytes.
+/// The artifact inspector the CLI hands to the registry when registering model files: GGUF
+/// headers give architecture, parameter count, quantization and context length; a file with
+/// GGUF magic whose header does not parse is rejected.
 enum RegistryInspectors {
-    static var artifactInspector: (any ArtifactInspector)? { nil }
+    static var artifactInspector: (any ArtifactInspector)? { GGUFArtifactInspector() }
 }
 
 /// Parses `NAME@VERSION`, reporting a bad reference as a usage error.
