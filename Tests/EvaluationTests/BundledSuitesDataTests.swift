@@ -9,7 +9,7 @@ import TestSupport
 // The checks are driven by each task's `kind`, so a suite added later is held to the same rules.
 
 /// A problem found in a bundled suite file, naming the file and the 1-based line.
-struct SuiteDataProblem: Error, CustomStringConvertible {
+private struct SuiteDataProblem: Error, CustomStringConvertible {
     let file: String
     let line: Int
     let reason: String
@@ -18,7 +18,7 @@ struct SuiteDataProblem: Error, CustomStringConvertible {
 }
 
 /// `suite.json` as written by hand (format `assay-suite/1`), decoded with snake_case keys.
-struct SuiteManifestData: Decodable {
+private struct SuiteManifestData: Decodable {
     struct Task: Decodable {
         let id: String
         let kind: String
@@ -45,7 +45,7 @@ struct SuiteManifestData: Decodable {
 }
 
 /// A multiple-choice or cloze item.
-struct ChoiceItemData: Decodable {
+private struct ChoiceItemData: Decodable {
     let id: String
     let subject: String
     let question: String
@@ -54,14 +54,14 @@ struct ChoiceItemData: Decodable {
 }
 
 /// A classification item.
-struct LabelledItemData: Decodable {
+private struct LabelledItemData: Decodable {
     let id: String
     let text: String
     let label: String
 }
 
 /// A generative (field extraction) item.
-struct ExtractionItemData: Decodable {
+private struct ExtractionItemData: Decodable {
     let id: String
     let cluster: String
     let document: String
@@ -72,7 +72,7 @@ struct ExtractionItemData: Decodable {
 }
 
 /// Reading the bundled suites from the package checkout.
-enum BundledSuites {
+private enum BundledSuites {
     static let root = Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites")
 
     /// The suites this repository promises to ship.
@@ -149,13 +149,13 @@ enum BundledSuites {
 }
 
 /// Lowercased with runs of whitespace collapsed to one space: the form used to find duplicates.
-func normalizedForDuplicates(_ text: String) -> String {
+private func normalizedForDuplicates(_ text: String) -> String {
     text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
 }
 
 /// The `{name}` placeholders of a template; as in the suite format, a name is `[A-Za-z0-9_]+` and
 /// any other brace is literal text.
-func templatePlaceholders(_ template: String) -> Set<String> {
+private func templatePlaceholders(_ template: String) -> Set<String> {
     var names: Set<String> = []
     var rest = template[...]
     while let range = rest.range(of: "\\{[A-Za-z0-9_]+\\}", options: .regularExpression) {
@@ -166,7 +166,7 @@ func templatePlaceholders(_ template: String) -> Set<String> {
 }
 
 /// Values that occur more than once.
-func duplicates(_ values: [String]) -> [String] {
+private func duplicates(_ values: [String]) -> [String] {
     var counts: [String: Int] = [:]
     for value in values { counts[value, default: 0] += 1 }
     return counts.filter { $0.value > 1 }.map(\.key).sorted()
