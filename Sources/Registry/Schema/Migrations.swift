@@ -17,9 +17,7 @@ public enum RegistrySchema {
         var migrator = Migrator()
         CoreSchema.register(in: &migrator)
         EvaluationSchema.register(in: &migrator)
-        // Further areas append here, one line each, e.g.:
-        // EvaluationSchema.register(in: &migrator)
-        // GovernanceSchema.register(in: &migrator)
+        // Further areas append below, one line each, in the order they were created.
         return migrator
     }
 }
