@@ -18,9 +18,11 @@ public enum CommandTree {
                                 children: [.command(ModelListCommand.self), .command(ModelRegisterCommand.self),
                                            .command(ModelShowCommand.self)])),
             // Inference core
-            .command(TokenizeCommand.self),
             .command(InspectCommand.self),
+            .command(PerplexityCommand.self),
             .command(QuantizeCommand.self),
+            .command(RunCommand.self),
+            .command(TokenizeCommand.self),
             // Evaluation
             // Governance
             // Service

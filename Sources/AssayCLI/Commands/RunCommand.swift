@@ -1,0 +1,95 @@
+import Foundation
+import InferenceCore
+
+/// `assay run --model FILE -p TEXT`: generate text with the native engine, streaming tokens.
+struct RunCommand: Command {
+    static let name = "run"
+    static let help = CommandHelp(
+        abstract: "Generate text from a prompt with the native GGUF engine (streams tokens).",
+        usage: "--model FILE -p TEXT [-n N] [--temperature T] [--top-p P] [--seed S] [--threads T] [--stop S]... [--ctx N] [--json]",
+        discussion: """
+            Runs the model in-process with llama.cpp's numerics. Temperature 0 (the default) is
+            greedy decoding; otherwise sampling is seeded and reproducible. Generation stops after
+            N tokens, at an end-of-generation token, or at a --stop string. Timing goes to stderr
+            (or into the --json object).
+            """,
+        options: [
+            .init("--model, -m FILE", "GGUF model file (llama or qwen2 architecture)"),
+            .init("--prompt, -p TEXT", "Prompt text"),
+            .init("-n, --max-tokens N", "Tokens to generate (default 128)"),
+            .init("--temperature T", "Sampling temperature; 0 = greedy (default 0)"),
+            .init("--top-p P", "Nucleus sampling mass (default 1)"),
+            .init("--seed S", "Sampler seed (default 0)"),
+            .init("--threads T", "Compute threads (default: all cores)"),
+            .init("--stop S", "Stop string (repeatable)"),
+            .init("--ctx N", "Context length (default: min(model, 4096))"),
+            .init("--no-special", "Do not add BOS to the prompt"),
+        ],
+        examples: ["assay run --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf -p 'The capital of France is' -n 16"])
+
+    let model: String
+    let prompt: String
+    let maxTokens: Int
+    let temperature: Double
+    let topP: Double
+    let seed: Int
+    let threads: Int?
+    let stop: [String]
+    let contextLength: Int?
+    let addSpecial: Bool
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        guard let model = try arguments.option("--model", "-m") else { throw .usage("missing --model FILE") }
+        guard let prompt = try arguments.option("--prompt", "-p") else { throw .usage("missing -p TEXT") }
+        self.model = model
+        self.prompt = prompt
+        maxTokens = try arguments.int("-n", "--max-tokens", range: 0...1_000_000) ?? 128
+        temperature = try arguments.double("--temperature", "--temp") ?? 0
+        topP = try arguments.double("--top-p") ?? 1
+        seed = try arguments.int("--seed", range: 0...Int.max) ?? 0
+        threads = try arguments.int("--threads", "-t", range: 1...1024)
+        stop = try arguments.options("--stop")
+        contextLength = try arguments.int("--ctx", "-c", range: 16...1_048_576)
+        addSpecial = !arguments.flag("--no-special")
+        try arguments.finish()
+        guard temperature >= 0 else { throw .usage("--temperature must be ≥ 0") }
+        guard topP > 0, topP <= 1 else { throw .usage("--top-p must be in (0, 1]") }
+    }
+
+    struct Output: Encodable {
+        var text: String
+        var tokens: [Int32]
+        var promptTokens: Int
+        var finishReason: String
+        var promptTokensPerSecond: Double
+        var generatedTokensPerSecond: Double
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let engine = try NativeEngine(modelURL: context.resolve(model), threads: threads, contextLength: contextLength)
+        let request = GenerationRequest(prompt: prompt, maxTokens: maxTokens, stop: stop,
+                                        temperature: Float(temperature), topP: Float(topP),
+                                        seed: UInt64(seed), addSpecial: addSpecial)
+        let json = context.json
+        let sink = context.output
+        let result = try await engine.generate(request) { piece in
+            if !json { sink.out(piece) }
+        }
+        let t = result.timing
+        let ppRate = t.prefillSeconds > 0 ? Double(t.prefillTokens) / t.prefillSeconds : 0
+        let tgRate = t.decodeSeconds > 0 ? Double(max(0, t.decodeTokens - 1)) / t.decodeSeconds : 0
+        if json {
+            try context.printJSON(Output(text: result.text, tokens: result.tokens, promptTokens: result.promptTokenCount,
+                                         finishReason: result.finishReason.rawValue,
+                                         promptTokensPerSecond: ppRate, generatedTokensPerSecond: tgRate))
+        } else {
+            context.print()
+            if !context.globals.quiet {
+                context.printError(String(format: "[%d prompt tokens %.1f t/s, %d generated %.1f t/s, %@]",
+                                          result.promptTokenCount, ppRate, result.tokens.count, tgRate,
+                                          result.finishReason.rawValue))
+            }
+        }
+        return ExitCode.success
+    }
+}
