@@ -21,6 +21,8 @@ arguments.removeFirst()
 switch name {
 case "hashing":
     runHashingBenchmark(arguments: arguments)
+case "engine":
+    runEngineBenchmark(arguments: arguments)
 case "-h", "--help", "help":
     print(usage)
 default:
