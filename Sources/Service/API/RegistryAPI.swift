@@ -1,0 +1,413 @@
+import Foundation
+import Governance
+import Hashing
+import Registry
+import Storage
+
+/// Settings of the JSON API.
+public struct APIOptions: Sendable {
+    /// Directories under which `POST …/versions` may name server-side files. Empty: registration
+    /// by server-side path is refused (403), so a token never lets a caller make the server read
+    /// arbitrary files.
+    public var artifactRoots: [URL]
+
+    public init(artifactRoots: [URL] = []) {
+        self.artifactRoots = artifactRoots
+    }
+}
+
+/// The registry's JSON API: each handler parses, calls one registry library function, renders.
+public struct RegistryAPI: Sendable {
+    let pool: RegistryPool
+    let options: APIOptions
+
+    public init(pool: RegistryPool, options: APIOptions = APIOptions()) {
+        self.pool = pool
+        self.options = options
+    }
+
+    /// Roles that may register versions, datasets and lineage.
+    public static let writers = Access.anyOf([.submitter, .admin])
+
+    public var routes: [Route] {
+        [
+            Route("GET", "/api/v1/whoami", access: .readers, operationID: "whoami") { _, ctx in
+                try .json(["actor": .string(try ctx.requireActor()),
+                           "roles": .array(ctx.roles.sorted().map { .string($0.rawValue) })])
+            },
+            Route("GET", "/api/v1/models", access: .readers, operationID: "listModels", handler: listModels),
+            Route("GET", "/api/v1/models/{name}", access: .readers, operationID: "getModel", handler: getModel),
+            Route("GET", "/api/v1/models/{name}/versions", access: .readers, operationID: "listModelVersions",
+                  handler: listModelVersions),
+            Route("POST", "/api/v1/models/{name}/versions", access: Self.writers, operationID: "registerModelVersion",
+                  handler: registerModelVersion),
+            Route("GET", "/api/v1/models/{name}/versions/{version}", access: .readers, operationID: "getModelVersion") { req, _ in
+                let ref = try PathNames.reference(req)
+                _ = try Query(req, allowed: [])
+                return try .json(Representation.modelVersion(try pool.read { try $0.modelVersion(ref) }))
+            },
+            Route("GET", "/api/v1/models/{name}/versions/{version}/lineage", access: .readers, operationID: "getLineage",
+                  handler: getLineage),
+            Route("POST", "/api/v1/models/{name}/versions/{version}/lineage", access: Self.writers,
+                  operationID: "addLineage", handler: addLineage),
+            Route("GET", "/api/v1/datasets", access: .readers, operationID: "listDatasets") { req, _ in
+                let query = try Query(req, allowed: ["name", "limit", "cursor"])
+                let page = try query.page()
+                var all = try pool.read { try $0.datasets() }
+                if let name = query["name"] { all = all.filter { $0.name.contains(name) } }
+                return try .json(page.envelope(all, Representation.dataset))
+            },
+            Route("GET", "/api/v1/datasets/{name}", access: .readers, operationID: "getDataset") { req, _ in
+                let name = try PathNames.name(req)
+                _ = try Query(req, allowed: [])
+                let versions = try pool.read { try $0.datasetVersions(of: name) }
+                return try .json(["name": .string(name), "versions": .array(versions.map(Representation.datasetVersion))])
+            },
+            Route("POST", "/api/v1/datasets/{name}/versions", access: Self.writers, operationID: "registerDatasetVersion",
+                  handler: registerDatasetVersion),
+            Route("GET", "/api/v1/datasets/{name}/versions/{version}", access: .readers, operationID: "getDatasetVersion") { req, _ in
+                let ref = try PathNames.reference(req)
+                _ = try Query(req, allowed: [])
+                return try .json(Representation.datasetVersion(try pool.read { try $0.datasetVersion(ref) }))
+            },
+            Route("GET", "/api/v1/audit/head", access: .readers, operationID: "getAuditHead") { req, _ in
+                _ = try Query(req, allowed: [])
+                let last = try pool.read { try $0.latestAuditEvents(1) }.last
+                return try .json(["seq": .integer(last?.seq ?? 0), "hash": .string(last?.hash ?? AuditEvent.genesisHash)])
+            },
+            Route("GET", "/api/v1/audit/verify", access: .readers, operationID: "verifyAudit") { req, _ in
+                _ = try Query(req, allowed: [])
+                return try .json(Representation.verification(try pool.read { try $0.verifyAudit() }))
+            },
+            Route("GET", "/api/v1/audit/events", access: .readers, operationID: "listAuditEvents") { req, _ in
+                let query = try Query(req, allowed: ["after", "limit"])
+                let after = try query.int("after", range: 0...Int(Int32.max), default: 0)
+                let limit = try query.int("limit", range: 1...1000, default: 100)
+                let events = try pool.read { try $0.auditEvents(after: Int64(after), limit: limit + 1) }
+                let page = events.prefix(limit)
+                return try .json(["items": .array(page.map(Representation.auditEvent)),
+                                  "next_after": events.count > limit ? .integer(page.last?.seq ?? 0) : .null])
+            },
+            Route("GET", "/api/v1/evaluations", access: .readers, operationID: "listEvaluationRuns", handler: listRuns),
+            Route("GET", "/api/v1/evaluations/{id}", access: .readers, operationID: "getEvaluationRun") { req, _ in
+                let id = try Self.runID(req)
+                _ = try Query(req, allowed: [])
+                return try .json(Representation.run(try pool.read { try $0.evaluationRun(id) }, includeResults: true))
+            },
+            Route("GET", "/api/v1/evaluations/{id}/items", access: .readers, operationID: "listEvaluationItems") { req, _ in
+                let id = try Self.runID(req)
+                let query = try Query(req, allowed: ["task", "correct", "limit", "cursor"])
+                let page = try query.page()
+                var items = try pool.read { store in
+                    _ = try store.evaluationRun(id)
+                    return try store.evaluationItems(run: id)
+                }
+                if let task = query["task"] { items = items.filter { $0.task == task } }
+                if let correct = query["correct"] {
+                    guard correct == "true" || correct == "false" else {
+                        throw Problem(kind: .badRequest, detail: "'correct' must be true or false")
+                    }
+                    items = items.filter { $0.correct == (correct == "true") }
+                }
+                return try .json(page.envelope(items, Representation.item))
+            },
+        ]
+    }
+
+    // MARK: models
+
+    func listModels(_ req: Request, _: RequestContext) throws -> Response {
+        let query = try Query(req, allowed: ["name", "arch", "quant", "limit", "cursor"])
+        let page = try query.page()
+        let arch = query["arch"], quant = query["quant"]
+        let models: [ModelSummary] = try pool.read { store in
+            var all = try store.models()
+            if let name = query["name"] { all = all.filter { $0.name.contains(name) } }
+            if arch != nil || quant != nil {
+                all = try all.filter { model in
+                    try store.modelVersions(of: model.name).contains { Self.matches($0, arch: arch, quant: quant) }
+                }
+            }
+            return all
+        }
+        return try .json(page.envelope(models, Representation.model))
+    }
+
+    static func matches(_ version: ModelVersion, arch: String?, quant: String?) -> Bool {
+        version.artifacts.contains { file in
+            (arch == nil || file.facts?.architecture == arch) && (quant == nil || file.facts?.quantization == quant)
+        }
+    }
+
+    func getModel(_ req: Request, _: RequestContext) throws -> Response {
+        let name = try PathNames.name(req)
+        _ = try Query(req, allowed: [])
+        let versions = try pool.read { try $0.modelVersions(of: name) }
+        return try .json(["name": .string(name), "versions": .array(versions.map(Representation.modelVersion))])
+    }
+
+    func listModelVersions(_ req: Request, _: RequestContext) throws -> Response {
+        let name = try PathNames.name(req)
+        let query = try Query(req, allowed: ["arch", "quant", "limit", "cursor"])
+        let page = try query.page()
+        var versions = try pool.read { try $0.modelVersions(of: name) }
+        if query["arch"] != nil || query["quant"] != nil {
+            versions = versions.filter { Self.matches($0, arch: query["arch"], quant: query["quant"]) }
+        }
+        return try .json(page.envelope(versions, Representation.modelVersion))
+    }
+
+    /// Resolves server-side paths, refusing anything outside the configured roots.
+    func serverFiles(_ paths: [String]) throws -> [ArtifactInput] {
+        guard !options.artifactRoots.isEmpty else {
+            throw Problem(kind: .forbidden, detail: "registration by server-side path is disabled (start the service with --artifact-root DIR)")
+        }
+        guard !paths.isEmpty else { throw Problem(kind: .validation, detail: "'files' must name at least one file") }
+        let roots = options.artifactRoots.map { $0.resolvingSymlinksInPath().standardizedFileURL.path }
+        let urls = try paths.map { path throws -> URL in
+            guard path.hasPrefix("/"), !path.utf8.contains(0) else {
+                throw Problem(kind: .validation, detail: "files must be absolute server paths")
+            }
+            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL
+            guard roots.contains(where: { resolved.path == $0 || resolved.path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else {
+                throw Problem(kind: .forbidden, detail: "'\(path)' is outside the service's artifact roots")
+            }
+            return resolved
+        }
+        return try ArtifactInput.collect(urls)
+    }
+
+    func registerModelVersion(_ req: Request, ctx: RequestContext) throws -> Response {
+        let name = try PathNames.name(req)
+        _ = try Query(req, allowed: [])
+        let fields = try JSONFields(try req.jsonObject(), allowed: ["version", "files", "format", "lineage"])
+        let reference: VersionReference
+        do { reference = try VersionReference(name: name, version: try fields.requiredString("version")) } catch let e as RegistryError {
+            throw Problem(kind: .validation, detail: e.description)
+        }
+        var format: ArtifactFormat?
+        if let text = try fields.string("format") {
+            guard let f = ArtifactFormat(rawValue: text) else { throw Problem(kind: .validation, detail: "unknown format '\(text)'") }
+            format = f
+        }
+        let lineage = try fields.objects("lineage").map(Self.lineageLink)
+        let files = try serverFiles(try fields.strings("files"))
+        let outcome = try pool.write(as: try ctx.requireActor()) {
+            try $0.registerModelVersion(ModelRegistration(reference: reference, files: files, expectedFormat: format,
+                                                           lineage: lineage))
+        }
+        return try .json(Representation.modelVersion(outcome.value), status: outcome.isNew ? .created : .ok)
+    }
+
+    static func lineageLink(_ object: [String: JSONValue]) throws -> LineageLink {
+        let fields = try JSONFields(object, allowed: ["relation", "parent", "parameters"])
+        let relation: LineageRelation
+        do { relation = try LineageRelation(parsing: try fields.requiredString("relation")) } catch let e as RegistryError {
+            throw Problem(kind: .validation, detail: e.description)
+        }
+        let parent = try PathNames.reference(parsing: try fields.requiredString("parent"), field: "parent")
+        var parameters: [String: JSONValue] = [:]
+        if let p = object["parameters"], p != .null {
+            guard let o = p.objectValue else { throw Problem(kind: .validation, detail: "'parameters' must be an object") }
+            parameters = o
+        }
+        return LineageLink(relation: relation, parent: parent, parameters: parameters)
+    }
+
+    func addLineage(_ req: Request, ctx: RequestContext) throws -> Response {
+        let child = try PathNames.reference(req)
+        _ = try Query(req, allowed: [])
+        let link = try Self.lineageLink(try req.jsonObject())
+        let added = try pool.write(as: try ctx.requireActor()) { try $0.addLineage(child: child, link: link) }
+        return try .json(["added": .bool(added), "child": .string(child.description),
+                          "relation": .string(link.relation.rawValue), "parent": .string(link.parent.description)],
+                         status: added ? .created : .ok)
+    }
+
+    func getLineage(_ req: Request, _: RequestContext) throws -> Response {
+        let ref = try PathNames.reference(req)
+        let query = try Query(req, allowed: ["direction", "depth"])
+        let direction = query["direction"] ?? "both"
+        guard ["up", "down", "both"].contains(direction) else {
+            throw Problem(kind: .badRequest, detail: "'direction' must be up, down or both")
+        }
+        let depth = try query.int("depth", range: 1...64, default: 64)
+        let graph = try pool.read { try $0.lineage(of: ref) }
+        var out: [String: JSONValue] = ["root": .string(ref.description), "direction": .string(direction),
+                                        "depth": .integer(Int64(depth))]
+        if direction != "down" {
+            let edges = Self.walk(from: ref, edges: graph.ancestorEdges, depth: depth, up: true)
+            out["ancestors"] = .array(edges.map(Representation.edge))
+        }
+        if direction != "up" {
+            let edges = Self.walk(from: ref, edges: graph.descendantEdges, depth: depth, up: false)
+            out["descendants"] = .array(edges.map(Representation.edge))
+        }
+        return try .json(.object(out))
+    }
+
+    /// Edges within `depth` hops of `root`, breadth first (the registry returns the full closure).
+    static func walk(from root: VersionReference, edges: [LineageEdge], depth: Int, up: Bool) -> [LineageEdge] {
+        var frontier: Set<VersionReference> = [root]
+        var seen: Set<VersionReference> = [root]
+        var out: [LineageEdge] = []
+        for _ in 0..<depth where !frontier.isEmpty {
+            var next: Set<VersionReference> = []
+            for edge in edges where frontier.contains(up ? edge.child : edge.parent) {
+                guard !out.contains(edge) else { continue }
+                out.append(edge)
+                let other = up ? edge.parent : edge.child
+                if edge.parentKind == "model" || !up, seen.insert(other).inserted { next.insert(other) }
+            }
+            frontier = next
+        }
+        return out
+    }
+
+    // MARK: datasets
+
+    func registerDatasetVersion(_ req: Request, ctx: RequestContext) throws -> Response {
+        let name = try PathNames.name(req)
+        _ = try Query(req, allowed: [])
+        let fields = try JSONFields(try req.jsonObject(), allowed: [
+            "version", "files", "license", "contains_pii", "source", "description", "collection_process", "known_limitations",
+        ])
+        let reference: VersionReference
+        do { reference = try VersionReference(name: name, version: try fields.requiredString("version")) } catch let e as RegistryError {
+            throw Problem(kind: .validation, detail: e.description)
+        }
+        let license = try fields.requiredString("license")
+        guard let pii = try fields.bool("contains_pii") else {
+            throw Problem(kind: .validation, detail: "'contains_pii' is required")
+        }
+        let files = try serverFiles(try fields.strings("files"))
+        let registration = DatasetRegistration(
+            reference: reference, files: files, license: license, containsPII: pii, source: try fields.string("source"),
+            description: try fields.string("description"), collectionProcess: try fields.string("collection_process"),
+            knownLimitations: try fields.string("known_limitations"))
+        let outcome = try pool.write(as: try ctx.requireActor()) { try $0.registerDatasetVersion(registration) }
+        return try .json(Representation.datasetVersion(outcome.value), status: outcome.isNew ? .created : .ok)
+    }
+
+    // MARK: evaluations
+
+    static func runID(_ req: Request) throws -> String {
+        let id = try req.parameter("id")
+        guard id.utf8.count <= 200, id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
+            throw Problem(kind: .badRequest, detail: "invalid evaluation run id")
+        }
+        return id
+    }
+
+    func listRuns(_ req: Request, _: RequestContext) throws -> Response {
+        let query = try Query(req, allowed: ["model", "status", "suite", "metric", "limit", "cursor"])
+        let page = try query.page()
+        let model = try query["model"].map { try PathNames.reference(parsing: $0, field: "model") }
+        var runs = try pool.read { try $0.evaluationRuns(model: model, limit: 100_000) }
+        if let status = query["status"] {
+            guard status == "running" || status == "completed" else {
+                throw Problem(kind: .badRequest, detail: "'status' must be running or completed")
+            }
+            runs = runs.filter { $0.status.rawValue == status }
+        }
+        if let suite = query["suite"] { runs = runs.filter { $0.suiteID == suite } }
+        if let metric = query["metric"] {
+            let filter = try MetricFilter(parsing: metric)
+            runs = runs.filter { filter.accepts($0.results) }
+        }
+        return try .json(page.envelope(runs) { Representation.run($0, includeResults: false) })
+    }
+}
+
+/// `metric=NAME>=VALUE` (also `>`, `<=`, `<`, `=`): compares a numeric member `NAME` found in
+/// a run's results JSON (top level, or under `metrics`, or under any task's `metrics`).
+struct MetricFilter {
+    var name: String
+    var op: String
+    var value: Double
+
+    init(parsing text: String) throws {
+        for op in [">=", "<=", ">", "<", "="] {
+            if let range = text.range(of: op) {
+                let name = String(text[..<range.lowerBound])
+                guard !name.isEmpty, let value = Double(text[range.upperBound...]), value.isFinite else { break }
+                self.name = name
+                self.op = op
+                self.value = value
+                return
+            }
+        }
+        throw Problem(kind: .badRequest, detail: "'metric' must look like NAME>=NUMBER (also >, <=, <, =)")
+    }
+
+    func accepts(_ results: String?) -> Bool {
+        guard let results, let json = try? JSONValue.parse(results) else { return false }
+        return values(in: json, depth: 0).contains { v in
+            switch op {
+            case ">=": return v >= value
+            case "<=": return v <= value
+            case ">": return v > value
+            case "<": return v < value
+            default: return v == value
+            }
+        }
+    }
+
+    private func values(in json: JSONValue, depth: Int) -> [Double] {
+        guard depth < 4, case .object(let members) = json else { return [] }
+        var out: [Double] = []
+        if let v = members[name] {
+            if case .number(let d) = v { out.append(d) }
+            if case .integer(let i) = v { out.append(Double(i)) }
+        }
+        for (_, child) in members { out += values(in: child, depth: depth + 1) }
+        return out
+    }
+}
+
+/// Maps library errors to problems: unknown things are 404, invalid input 422, conflicts 409.
+public enum ServiceErrors {
+    public static let mapper: @Sendable (any Error) -> Problem = { error in
+        switch error {
+        case let p as any ProblemConvertible: return p.problem
+        case let e as RegistryError: return problem(e)
+        case let e as EvaluationRecordError:
+            // if-case rather than switch: new cases added by the evaluation records stay 422.
+            if case .unknownRun = e { return Problem(kind: .notFound, detail: e.description) }
+            if case .unknownSuite = e { return Problem(kind: .notFound, detail: e.description) }
+            if case .suiteConflict = e { return Problem(kind: .conflict, detail: e.description) }
+            if case .runNotRunning = e { return Problem(kind: .conflict, detail: e.description) }
+            return Problem(kind: .validation, detail: e.description)
+        case let e as TokenError:
+            switch e {
+            case .unknownToken: return Problem(kind: .notFound, detail: e.description)
+            case .alreadyRevoked: return Problem(kind: .conflict, detail: e.description)
+            case .randomnessUnavailable: return Problem(kind: .internalError, detail: e.description)
+            }
+        case let e as StorageError: return storage(e)
+        default: return Router.defaultErrorMapper(error)
+        }
+    }
+
+    static func storage(_ e: StorageError) -> Problem {
+        if e.isBusy { return Problem(kind: .unavailable, detail: "the registry is busy; retry") }
+        if e.isConstraint { return Problem(kind: .conflict, detail: "the change conflicts with the registry's rules") }
+        // Never echo SQL or internal messages.
+        return Problem(kind: .internalError, detail: "registry storage error")
+    }
+
+    static func problem(_ e: RegistryError) -> Problem {
+        switch e {
+        case .unknownModel, .unknownModelVersion, .unknownDataset, .unknownDatasetVersion:
+            return Problem(kind: .notFound, detail: e.description)
+        case .versionConflict, .lineageCycle:
+            return Problem(kind: .conflict, detail: e.description)
+        case .notInitialized:
+            return Problem(kind: .unavailable, detail: "the registry is not initialized")
+        case .storage(let s):
+            return storage(s)
+        default:
+            return Problem(kind: .validation, detail: e.description)
+        }
+    }
+}

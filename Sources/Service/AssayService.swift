@@ -1,0 +1,41 @@
+import Foundation
+import Hashing
+import InferenceCore
+import Registry
+
+/// The whole service: the registry API, the OpenAI-compatible inference API when a backend is
+/// given, health and the OpenAPI document, behind one router.
+public struct AssayService: Sendable {
+    public let router: Router
+
+    /// Routes that need neither registry nor model.
+    public static var baseRoutes: [Route] {
+        [
+            Route("GET", "/healthz", access: .anonymous, operationID: "health") { req, _ in
+                _ = try Query(req, allowed: [])
+                return try .json(["status": "ok"])
+            },
+            Route("GET", "/openapi.json", access: .anonymous, operationID: "getOpenAPIDocument") { req, _ in
+                _ = try Query(req, allowed: [])
+                return Response(status: .ok, contentType: "application/json", bytes: Array(OpenAPIDocument.json.utf8))
+            },
+        ]
+    }
+
+    /// A service over `pool` (registry API) and optionally `backend` (inference API).
+    public init(pool: RegistryPool?, backend: (any Backend)? = nil, modelID: String = "assay",
+                accessControl: (any AccessControl)? = nil, options: APIOptions = APIOptions()) {
+        var routes = Self.baseRoutes
+        if let pool { routes += RegistryAPI(pool: pool, options: options).routes }
+        routes += InferenceAPI(backend: backend, modelID: modelID).routes
+        let access: any AccessControl = accessControl
+            ?? pool.map { RegistryAccessControl(pool: $0) }
+            ?? StaticAccessControl(tokens: [:], grants: [:])
+        router = Router(routes: routes, accessControl: access, errorMapper: ServiceErrors.mapper)
+    }
+
+    /// A router over explicit routes (tests).
+    public init(routes: [Route], accessControl: any AccessControl) {
+        router = Router(routes: routes, accessControl: accessControl, errorMapper: ServiceErrors.mapper)
+    }
+}

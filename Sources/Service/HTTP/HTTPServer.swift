@@ -1,0 +1,427 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns a request into a response. Never throws: failures are already responses.
+public protocol HTTPResponder: Sendable {
+    func respond(to request: Request) -> Response
+}
+
+/// Transport settings of `HTTPServer`.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests).
+    public var port: Int
+    public var limits: HTTPLimits
+    /// Time allowed from a request's first byte to the end of its head; then 408 (slowloris).
+    public var headerTimeout: Duration
+    /// Time allowed to receive a request body.
+    public var bodyTimeout: Duration
+    /// How long an idle keep-alive connection stays open waiting for the next request.
+    public var idleTimeout: Duration
+    /// How long one blocked write may wait for the client to read.
+    public var writeTimeout: Duration
+    /// Most simultaneous connections; beyond it new connections get 503 and are closed.
+    public var maxConnections: Int
+    /// Stack size of each connection thread.
+    public var threadStackBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, limits: HTTPLimits = HTTPLimits(),
+                headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
+                idleTimeout: Duration = .seconds(30), writeTimeout: Duration = .seconds(30),
+                maxConnections: Int = 512, threadStackBytes: Int = 1 << 20) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+        self.idleTimeout = idleTimeout
+        self.writeTimeout = writeTimeout
+        self.maxConnections = maxConnections
+        self.threadStackBytes = threadStackBytes
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// An HTTP/1.1 server on blocking sockets: one accept thread and one thread per connection
+/// (bounded by `maxConnections`). Keep-alive and pipelining are served in order on each
+/// connection; every read has a deadline. `shutdown()` stops accepting, closes idle
+/// connections, lets in-flight requests finish (answering them with `Connection: close`).
+public final class HTTPServer: @unchecked Sendable {
+    public let configuration: ServerConfiguration
+    let responder: any HTTPResponder
+
+    // Guarded by `state`.
+    private let state = NSCondition()
+    private var listenFD: Int32 = -1
+    private var boundPort = 0
+    private var active = 0
+    private var accepting = false
+    private var stopping = false
+    private var served = 0
+    // The wake pipe: written once on shutdown, never drained, so every poll on it wakes.
+    private var wakePipe: [Int32] = [-1, -1]
+
+    public init(configuration: ServerConfiguration, responder: any HTTPResponder) {
+        self.configuration = configuration
+        self.responder = responder
+    }
+
+    deinit {
+        for fd in wakePipe where fd >= 0 { close(fd) }
+    }
+
+    /// Binds, listens and starts accepting on a background thread. Returns the bound port.
+    @discardableResult
+    public func start() throws -> Int {
+        let (fd, port) = try SocketIO.listen(host: configuration.host, port: configuration.port, backlog: 1024)
+        var pipeFDs: [Int32] = [-1, -1]
+        guard pipe(&pipeFDs) == 0 else {
+            close(fd)
+            throw SocketError("pipe2")
+        }
+        for p in pipeFDs { _ = fcntl(p, F_SETFD, FD_CLOEXEC) }
+        state.withLock {
+            listenFD = fd
+            boundPort = port
+            wakePipe = pipeFDs
+            accepting = true
+        }
+        let thread = Thread { [self] in acceptLoop(fd) }
+        thread.name = "assay-http-accept"
+        thread.start()
+        return port
+    }
+
+    /// The bound port (after `start`).
+    public var port: Int { state.withLock { boundPort } }
+
+    /// Connections currently open.
+    public var activeConnections: Int { state.withLock { active } }
+
+    /// Requests answered so far.
+    public var requestsServed: Int { state.withLock { served } }
+
+    var isStopping: Bool { state.withLock { stopping } }
+
+    /// Stops accepting, wakes idle connections; in-flight requests finish. Idempotent.
+    public func shutdown() {
+        state.withLock {
+            guard !stopping else { return }
+            stopping = true
+            if wakePipe[1] >= 0 {
+                var byte: UInt8 = 1
+                _ = write(wakePipe[1], &byte, 1)
+            }
+            state.broadcast()
+        }
+    }
+
+    /// Blocks until the accept loop and every connection have finished (after `shutdown`).
+    /// Returns false when `timeout` passed first.
+    @discardableResult
+    public func waitUntilStopped(timeout: Duration = .seconds(30)) -> Bool {
+        let limit = Date(timeIntervalSinceNow: Double(timeout.milliseconds) / 1000)
+        state.lock()
+        defer { state.unlock() }
+        while accepting || active > 0 {
+            if !state.wait(until: limit) { return false }
+        }
+        return true
+    }
+
+    private func acceptLoop(_ fd: Int32) {
+        let wake = state.withLock { wakePipe[0] }
+        while true {
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            let rc = poll(&fds, 2, -1)
+            if rc < 0 && errno == EINTR { continue }
+            if isStopping || fds[1].revents != 0 || rc < 0 { break }
+            let client = accept(fd, nil, nil)
+            if client < 0 {
+                if errno == EINTR || errno == EAGAIN || errno == ECONNABORTED { continue }
+                if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
+                break
+            }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            SocketIO.setNoDelay(client)
+            SocketIO.setTimeout(client, option: SO_SNDTIMEO, milliseconds: configuration.writeTimeout.milliseconds)
+            let admitted: Bool = state.withLock {
+                guard active < configuration.maxConnections else { return false }
+                active += 1
+                return true
+            }
+            guard admitted else {
+                SocketIO.setTimeout(client, option: SO_SNDTIMEO, milliseconds: 100)
+                let problem = Problem(kind: .unavailable, detail: "too many connections; retry later")
+                _ = SocketIO.writeAll(client, ResponseSerializer.head(problem.response, version: "HTTP/1.1",
+                                                                    keepAlive: false, isHEAD: false, chunked: false))
+                close(client)
+                continue
+            }
+            let thread = Thread { [self] in
+                HTTPConnection(fd: client, server: self, wakeFD: wake).run()
+                state.withLock {
+                    active -= 1
+                    state.broadcast()
+                }
+            }
+            thread.stackSize = configuration.threadStackBytes
+            thread.name = "assay-http-conn"
+            thread.start()
+        }
+        close(fd)
+        state.withLock {
+            listenFD = -1
+            accepting = false
+            state.broadcast()
+        }
+    }
+
+    func countServed() {
+        state.withLock { served += 1 }
+    }
+}
+
+/// Serializes responses.
+enum ResponseSerializer {
+    /// Status line and headers (with framing headers) for `response`; the body bytes follow
+    /// for a `.bytes` body unless `isHEAD`.
+    static func head(_ response: Response, version: String, keepAlive: Bool, isHEAD: Bool, chunked: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        out += Array("HTTP/1.1 \(response.status.code) \(response.status.reason)\r\n".utf8)
+        for (name, value) in response.headers {
+            let lower = name.lowercased()
+            if lower == "content-length" || lower == "transfer-encoding" || lower == "connection" { continue }
+            out += name.utf8
+            out += [UInt8(ascii: ":"), UInt8(ascii: " ")]
+            // Header values never carry CR, LF or NUL, whatever a handler put there.
+            for b in value.utf8 where b != 0x0d && b != 0x0a && b != 0 { out.append(b) }
+            out += [0x0d, 0x0a]
+        }
+        switch response.body {
+        case .bytes(let bytes):
+            out += Array("Content-Length: \(bytes.count)\r\n".utf8)
+        case .stream:
+            if chunked { out += Array("Transfer-Encoding: chunked\r\n".utf8) }
+        }
+        if !keepAlive {
+            out += Array("Connection: close\r\n".utf8)
+        } else if version == "HTTP/1.0" {
+            out += Array("Connection: keep-alive\r\n".utf8)
+        }
+        out += [0x0d, 0x0a]
+        if case .bytes(let bytes) = response.body, !isHEAD { out += bytes }
+        return out
+    }
+}
+
+/// Writes chunks of a streamed body to the socket.
+final class SocketBodyWriter: BodyWriter, @unchecked Sendable {
+    private let lock = NSLock()
+    private let fd: Int32
+    private let chunked: Bool
+    private var failed = false
+
+    init(fd: Int32, chunked: Bool) {
+        self.fd = fd
+        self.chunked = chunked
+    }
+
+    struct ClientGone: Error {}
+
+    func write(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        try lock.withLock {
+            guard !failed else { throw ClientGone() }
+            var frame: [UInt8]
+            if chunked {
+                frame = Array(String(bytes.count, radix: 16).utf8) + [0x0d, 0x0a]
+                frame += bytes
+                frame += [0x0d, 0x0a]
+            } else {
+                frame = bytes
+            }
+            if !SocketIO.writeAll(fd, frame) {
+                failed = true
+                throw ClientGone()
+            }
+        }
+    }
+
+    /// Writes the last chunk; false when the client is gone.
+    func finish() -> Bool {
+        lock.withLock {
+            guard !failed else { return false }
+            if chunked && !SocketIO.writeAll(fd, Array("0\r\n\r\n".utf8)) { failed = true }
+            return !failed
+        }
+    }
+}
+
+/// One client connection: reads requests with deadlines, answers them in order.
+struct HTTPConnection {
+    let fd: Int32
+    let server: HTTPServer
+    let wakeFD: Int32
+
+    func run() {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
+        defer { scratch.deallocate() }
+        var closeGracefully = false
+        serve(scratch: scratch, lingering: &closeGracefully)
+        if closeGracefully {
+            SocketIO.lingeringClose(fd, scratch: scratch)
+        } else {
+            close(fd)
+        }
+    }
+
+    private func serve(scratch: UnsafeMutableRawBufferPointer, lingering: inout Bool) {
+        let config = server.configuration
+        let parser = RequestHeadParser(limits: config.limits)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(16 * 1024)
+        var start = 0
+        var handled = 0
+
+        func fail(_ error: HTTPError, version: String = "HTTP/1.1") {
+            let response = Problem(httpError: error).response
+            _ = SocketIO.writeAll(fd, ResponseSerializer.head(response, version: version, keepAlive: false,
+                                                                isHEAD: false, chunked: false))
+            lingering = true
+        }
+
+        while true {
+            if start > 0 {
+                buffer.removeSubrange(0..<start)
+                start = 0
+            }
+            // Tolerate empty lines between requests (RFC 9112 §2.2).
+            while buffer.count - start >= 2, buffer[start] == 0x0d, buffer[start + 1] == 0x0a { start += 2 }
+
+            // 1. The head.
+            var scanFrom = start
+            var headDeadline: Int64? = buffer.count > start ? MonotonicClock.milliseconds() + config.headerTimeout.milliseconds : nil
+            let head: RequestHead
+            var headEnd: Int
+            while true {
+                do {
+                    if case .complete(let h, let end) = try parser.parse(buffer, start: start, scanFrom: &scanFrom) {
+                        head = h
+                        headEnd = end
+                        break
+                    }
+                } catch {
+                    fail(error)
+                    return
+                }
+                let idle = buffer.count == start
+                if idle && server.isStopping { return }
+                let deadline = headDeadline
+                    ?? MonotonicClock.milliseconds() + (handled == 0 ? config.headerTimeout : config.idleTimeout).milliseconds
+                switch SocketIO.read(fd, into: &buffer, scratch: scratch, deadline: deadline, wakeFD: idle ? wakeFD : -1) {
+                case .data:
+                    if headDeadline == nil {
+                        headDeadline = MonotonicClock.milliseconds() + config.headerTimeout.milliseconds
+                    }
+                case .timeout:
+                    if !idle { fail(HTTPError(.requestTimeout, "the request head was not received in time")) }
+                    return
+                case .eof, .stopped, .failed:
+                    return
+                }
+            }
+
+            // 2. The body.
+            var body: [UInt8] = []
+            let bodyDeadline = MonotonicClock.milliseconds() + config.bodyTimeout.milliseconds
+            func readMore() -> Bool {
+                switch SocketIO.read(fd, into: &buffer, scratch: scratch, deadline: bodyDeadline, wakeFD: -1) {
+                case .data: return true
+                case .timeout:
+                    fail(HTTPError(.requestTimeout, "the request body was not received in time"), version: head.version)
+                    return false
+                default: return false
+                }
+            }
+            switch head.framing {
+            case .none:
+                start = headEnd
+            case .length(let n):
+                if head.expectsContinue && buffer.count - headEnd < n {
+                    _ = SocketIO.writeAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                }
+                while buffer.count - headEnd < n {
+                    guard readMore() else { return }
+                }
+                body = Array(buffer[headEnd..<(headEnd + n)])
+                start = headEnd + n
+            case .chunked:
+                if head.expectsContinue && buffer.count == headEnd {
+                    _ = SocketIO.writeAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                }
+                var decoder = ChunkedDecoder(maxBodyBytes: config.limits.maxBodyBytes)
+                var index = headEnd
+                while true {
+                    do { try decoder.feed(buffer, index: &index) } catch {
+                        fail(error, version: head.version)
+                        return
+                    }
+                    if decoder.isDone { break }
+                    // Keep the buffer small: drop what the decoder consumed.
+                    buffer.removeSubrange(0..<index)
+                    index = 0
+                    guard readMore() else { return }
+                }
+                body = decoder.body
+                start = index
+            }
+
+            // 3. Respond.
+            let request: Request
+            do {
+                request = try Request(method: head.method, target: head.target, version: head.version,
+                                      headers: head.headers, body: body)
+            } catch {
+                fail(error, version: head.version)
+                return
+            }
+            var keepAlive = head.keepAlive && !server.isStopping
+            let response = server.responder.respond(to: request)
+            if response.headers["Connection"]?.lowercased() == "close" { keepAlive = false }
+            let isHEAD = head.method == "HEAD"
+            let chunked = head.version == "HTTP/1.1"
+            switch response.body {
+            case .bytes:
+                let bytes = ResponseSerializer.head(response, version: head.version, keepAlive: keepAlive,
+                                                    isHEAD: isHEAD, chunked: false)
+                guard SocketIO.writeAll(fd, bytes) else { return }
+            case .stream(let produce):
+                // Without chunked coding (HTTP/1.0) the end of the body is the end of the connection.
+                if !chunked { keepAlive = false }
+                guard SocketIO.writeAll(fd, ResponseSerializer.head(response, version: head.version, keepAlive: keepAlive,
+                                                                     isHEAD: isHEAD, chunked: chunked)) else { return }
+                if !isHEAD {
+                    let writer = SocketBodyWriter(fd: fd, chunked: chunked)
+                    do { try produce(writer) } catch { return }
+                    guard writer.finish() else { return }
+                }
+            }
+            server.countServed()
+            handled += 1
+            if !keepAlive {
+                lingering = true
+                return
+            }
+        }
+    }
+}
