@@ -99,7 +99,8 @@ public enum CSV {
     public static func render(_ records: [[String]]) -> String {
         records.map { fields in
             fields.map { field in
-                if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || field.isEmpty && fields.count == 1 {
+                if field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                    || (field.isEmpty && fields.count == 1) {
                     return "\"" + field.map { $0 == "\"" ? "\"\"" : String($0) }.joined() + "\""
                 }
                 return field

@@ -24,6 +24,10 @@ public enum CommandTree {
             .command(RunCommand.self),
             .command(TokenizeCommand.self),
             // Evaluation
+            .command(EvalCommand.self),
+            .group(CommandGroup(name: "suite", abstract: "Register, import and inspect evaluation suites.",
+                                children: [.command(SuiteImportMMLUCommand.self), .command(SuiteListCommand.self),
+                                           .command(SuiteRegisterCommand.self), .command(SuiteShowCommand.self)])),
             // Governance
             // Service
         ]

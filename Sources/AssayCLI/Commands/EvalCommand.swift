@@ -1,0 +1,284 @@
+import Foundation
+import Evaluation
+import Hashing
+import InferenceCore
+import Registry
+
+/// `assay eval --model M@V --suite ID …` runs an evaluation; `assay eval show RUN`,
+/// `assay eval compare RUN_A RUN_B` and `assay eval list` read recorded runs.
+struct EvalCommand: Command {
+    static let name = "eval"
+    static let help = CommandHelp(
+        abstract: "Evaluate a model version on a suite (resumable); show, list and compare runs.",
+        usage: """
+            --model NAME@VERSION --suite ID [--task T]... [--limit N] [--shots K] [--threads T] [--shard k/n] [--batch-size B] [--resume] [--no-cache] [--json]
+                   assay eval show RUN [--json]
+                   assay eval list [--model NAME@VERSION] [--json]
+                   assay eval compare RUN_A RUN_B [--json]
+            """,
+        discussion: """
+            The suite is a registered suite id (optionally id@version), a bundled suite under
+            Benchmarks/Suites, or a suite directory; bundled suites and directories are registered
+            on first use. Item results are written to the registry in batches as they finish; an
+            interrupted run with the same model, suite and settings is resumed automatically
+            (--resume insists on it). Requests already answered by the same model file and engine
+            come from the request cache. Results: <registry>/runs/<run-id>/results.json and
+            items.jsonl. Threads and batch size never change results.
+            """,
+        options: [
+            .init("--model M@V", "Registered model version (its GGUF artifact is run)"),
+            .init("--suite ID", "Suite id, id@version, or directory"),
+            .init("--task T", "Only this task (repeatable; default: all tasks)"),
+            .init("--limit N", "First N items of each task"),
+            .init("--shots K", "Few-shot examples (default: each task's default_shots)"),
+            .init("--threads T", "Compute threads (default: all cores)"),
+            .init("--shard k/n", "Evaluate shard k of n (stable hash of item ids)"),
+            .init("--batch-size B", "Items per backend call and per transaction (default 8)"),
+            .init("--warmup N", "Items excluded from latency figures (default 2)"),
+            .init("--resume", "Fail unless an unfinished matching run exists"),
+            .init("--no-cache", "Neither read nor fill the request cache"),
+        ],
+        examples: [
+            "assay eval --model smollm2-135m-instruct@q4_1 --suite general-knowledge --limit 50",
+            "assay eval --model smollm2-135m-instruct@q4_1 --suite mmlu --task mmlu --shots 5",
+            "assay eval compare run-20250101T120000-0a1b2c run-20250101T130000-3d4e5f",
+        ])
+
+    enum Mode: Sendable {
+        case run(model: VersionReference, suite: String, options: RunOptions)
+        case show(String)
+        case list(VersionReference?)
+        case compare(String, String)
+    }
+
+    struct RunOptions: Sendable {
+        var tasks: [String]
+        var limit: Int?
+        var shots: Int?
+        var threads: Int?
+        var shard: Shard?
+        var batchSize: Int
+        var warmup: Int
+        var resume: Bool
+        var cache: Bool
+    }
+
+    let mode: Mode
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        switch arguments.first {
+        case "show":
+            _ = arguments.positional()
+            let run = try arguments.requiredPositional("RUN")
+            try arguments.finish()
+            mode = .show(run)
+        case "list":
+            _ = arguments.positional()
+            let model = try arguments.option("--model").map(parseReference)
+            try arguments.finish()
+            mode = .list(model)
+        case "compare":
+            _ = arguments.positional()
+            let a = try arguments.requiredPositional("RUN_A")
+            let b = try arguments.requiredPositional("RUN_B")
+            try arguments.finish()
+            mode = .compare(a, b)
+        default:
+            guard let modelText = try arguments.option("--model", "-m") else { throw .usage("missing --model NAME@VERSION") }
+            guard let suite = try arguments.option("--suite", "-s") else { throw .usage("missing --suite ID") }
+            let model = try parseReference(modelText)
+            let tasks = try arguments.options("--task")
+            let limit = try arguments.int("--limit", range: 1...Int.max)
+            let shots = try arguments.int("--shots", range: 0...64)
+            let threads = try arguments.int("--threads", "-t", range: 1...1024)
+            let shardText = try arguments.option("--shard")
+            let batch = try arguments.int("--batch-size", range: 1...4096) ?? 8
+            let warmup = try arguments.int("--warmup", range: 0...Int.max) ?? 2
+            let resume = arguments.flag("--resume")
+            let noCache = arguments.flag("--no-cache")
+            try arguments.finish()
+            var shard: Shard?
+            if let shardText {
+                do { shard = try Shard(parsing: shardText) } catch { throw .usage(error.description) }
+            }
+            mode = .run(model: model, suite: suite, options: RunOptions(
+                tasks: tasks, limit: limit, shots: shots, threads: threads, shard: shard, batchSize: batch,
+                warmup: warmup, resume: resume, cache: !noCache))
+        }
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let store = try context.openRegistry()
+        switch mode {
+        case .run(let model, let suite, let options):
+            return try await evaluate(context: context, store: store, model: model, suiteReference: suite, options: options)
+        case .show(let id):
+            let run = try store.evaluationRun(id)
+            if context.json {
+                if let results = run.results {
+                    context.output.out(results.hasSuffix("\n") ? results : results + "\n")
+                } else {
+                    try context.printJSON(run)
+                }
+                return ExitCode.success
+            }
+            printRun(run, context: context)
+            return ExitCode.success
+        case .list(let model):
+            let runs = try store.evaluationRuns(model: model)
+            if context.json { try context.printJSON(runs); return ExitCode.success }
+            var table = TextTable(["RUN", "MODEL", "SUITE", "STATUS", "ITEMS", "STARTED"], rightAligned: [4])
+            for r in runs {
+                table.add([r.id, r.model.description, "\(r.suiteID)@\(r.suiteVersion)", r.status.rawValue,
+                           "\(r.itemsDone)/\(r.itemTotal)", r.startedAt])
+            }
+            context.output.out(table.render())
+            return ExitCode.success
+        case .compare(let a, let b):
+            let comparison: RunComparison
+            do { comparison = try RunComparison.compare(store: store, a, b) } catch let error as ComparisonError {
+                throw CLIError.failure(error.description)
+            }
+            if context.json { try context.printJSON(comparison); return ExitCode.success }
+            context.print("A = \(comparison.runA) (\(comparison.modelA))")
+            context.print("B = \(comparison.runB) (\(comparison.modelB))")
+            context.print("suite digest \(comparison.suiteDigest.prefix(12)), paired over the same items\n")
+            var table = TextTable(["TASK", "METRIC", "A", "B", "B−A", "±SE", "N"], rightAligned: [2, 3, 4, 5, 6])
+            for d in comparison.metrics {
+                table.add([d.task, d.metric, fmt(d.a), fmt(d.b), signed(d.difference), d.stderr.map(fmt) ?? "-", String(d.n)])
+            }
+            context.output.out(table.render())
+            context.print("")
+            var agree = TextTable(["TASK", "SAME PREDICTION", "BOTH RIGHT", "ONLY A", "ONLY B", "BOTH WRONG"],
+                                  rightAligned: [1, 2, 3, 4, 5])
+            for g in comparison.agreement {
+                agree.add([g.task, "\(g.samePrediction)/\(g.n) (\(percent(Double(g.samePrediction) / Double(max(1, g.n)))))",
+                           String(g.bothCorrect), String(g.onlyACorrect), String(g.onlyBCorrect), String(g.neitherCorrect)])
+            }
+            context.output.out(agree.render())
+            return ExitCode.success
+        }
+    }
+
+    func evaluate(context: CommandContext, store: RegistryStore, model: VersionReference, suiteReference: String,
+                  options: RunOptions) async throws -> Int32 {
+        let version = try store.modelVersion(model)
+        guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
+            throw CLIError.failure(EvaluationError.modelHasNoFile(model.description).description)
+        }
+        guard FileManager.default.fileExists(atPath: artifact.uri) else {
+            throw CLIError.failure("the GGUF file of \(model) is not at \(artifact.uri) any more (registered files must stay in place to be run)")
+        }
+        let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
+            environment: context.environment, workingDirectory: context.workingDirectory))
+        let suite = try catalog.resolve(suiteReference, workingDirectory: context.workingDirectory)
+        let engine = try NativeEngine(modelURL: URL(fileURLWithPath: artifact.uri), threads: options.threads,
+                                      modelIdentity: artifact.sha256)
+        let runner = EvaluationRunner(store: store, backend: engine)
+        let evalOptions = EvaluationOptions(
+            tasks: options.tasks.isEmpty ? nil : options.tasks, limit: options.limit, shots: options.shots,
+            shard: options.shard, batchSize: options.batchSize, warmupItems: options.warmup, useCache: options.cache,
+            requireResume: options.resume, outputDirectory: store.home)
+        let reporter = ProgressReporter(context: context)
+        context.progress("eval: \(model) on \(suite.id)@\(suite.version) (\(engine.info.threads) threads, \(engine.info.engineVersion))")
+        let results = try await runner.run(model: model, suite: suite, options: evalOptions) { reporter.update($0) }
+        reporter.finish()
+        if context.json {
+            try context.printJSON(results)
+            return ExitCode.success
+        }
+        printResults(results, context: context)
+        return ExitCode.success
+    }
+
+    func printRun(_ run: EvaluationRunRecord, context: CommandContext) {
+        guard let text = run.results,
+              let results = try? JSONDecoder().decode(EvaluationResults.self, from: Data(text.utf8)) else {
+            context.print("run \(run.id): \(run.status.rawValue), \(run.itemsDone)/\(run.itemTotal) items")
+            context.print("model \(run.model) · suite \(run.suiteID)@\(run.suiteVersion) · started \(run.startedAt)")
+            context.print("re-run the same 'assay eval' command to resume it")
+            return
+        }
+        printResults(results, context: context)
+    }
+
+    func printResults(_ r: EvaluationResults, context: CommandContext) {
+        context.print("run \(r.runID)  model \(r.model.reference) (\(r.model.digest.prefix(12)))  suite \(r.suite.id)@\(r.suite.version) (\(r.suite.digest.prefix(12)))")
+        context.print("engine \(r.versions.engine), \(r.backend.threads) threads, \(r.hardware.cpuModel); started \(r.startedAt), finished \(r.finishedAt)")
+        var table = TextTable(["TASK", "METRIC", "VALUE", "±SE", "95% CI", "N", "SHOTS"], rightAligned: [2, 3, 5, 6])
+        for task in r.tasks {
+            for name in task.metrics.keys.sorted() {
+                guard let m = task.metrics[name] else { continue }
+                let ci = m.ci95Low.map { "[\(fmt($0)), \(fmt(m.ci95High ?? $0))]" } ?? "-"
+                table.add([task.task, name + (m.clusterRobust ? " (cluster)" : ""), fmt(m.value), m.stderr.map(fmt) ?? "-",
+                           ci, String(m.n), String(task.shots)])
+            }
+        }
+        context.output.out(table.render())
+        for task in r.tasks {
+            if let categories = task.categories, !categories.isEmpty {
+                let text = categories.keys.sorted().map { "\($0) \(fmt(categories[$0]!.value)) (n=\(categories[$0]!.n))" }
+                context.print("\(task.task) by category: " + text.joined(separator: ", "))
+            }
+        }
+        let l = r.latency
+        var latency = "latency: \(l.measuredItems) items measured (\(l.warmupItemsExcluded) warm-up, \(l.cachedItemsExcluded) cached excluded)"
+        if let e2e = l.endToEndSeconds { latency += "; end-to-end p50 \(ms(e2e.p50)) p95 \(ms(e2e.p95)) p99 \(ms(e2e.p99))" }
+        if let ttft = l.timeToFirstTokenSeconds { latency += "; TTFT p50 \(ms(ttft.p50))" }
+        if let pp = l.prefillTokensPerSecond { latency += "; prefill p50 \(Int(pp.p50)) tok/s" }
+        if let tg = l.decodeTokensPerSecond { latency += "; decode p50 \(Int(tg.p50)) tok/s" }
+        if let ips = l.itemsPerSecond { latency += "; \(fmt(ips)) items/s" }
+        context.print(latency)
+        let e = r.energy
+        context.print("energy [\(e.method)]: \(fmt(e.joules)) J, \(e.joulesPerToken.map { fmt($0) + " J/token" } ?? "- J/token"), \(e.whPer1000Items.map { fmt($0) + " Wh per 1,000 items" } ?? "-")")
+        context.print("  assumptions: \(e.assumptions)")
+        context.print("results: runs/\(r.runID)/results.json, items.jsonl (in the registry home)")
+    }
+}
+
+/// Progress on stderr: a redrawn bar on a terminal, a line every 10% (or minute) otherwise.
+final class ProgressReporter: @unchecked Sendable {
+    private let context: CommandContext
+    private let lock = NSLock()
+    private var lastDecile = -1
+    private var lastLine = 0.0
+    private var drewBar = false
+
+    init(context: CommandContext) { self.context = context }
+
+    func update(_ p: EvaluationProgress) {
+        guard !context.globals.quiet else { return }
+        lock.withLock {
+            let fraction = p.total > 0 ? Double(p.done) / Double(p.total) : 1
+            let eta = p.etaSeconds.map { duration($0) } ?? "?"
+            if context.output.stderrIsTTY {
+                let width = 30
+                let filled = Int(fraction * Double(width))
+                let bar = String(repeating: "=", count: filled) + (filled < width ? ">" : "")
+                    + String(repeating: " ", count: max(0, width - filled - 1))
+                context.output.err("\r[\(bar)] \(p.done)/\(p.total) items  \(String(format: "%.2f", p.itemsPerSecond)) items/s  ETA \(eta)   ")
+                drewBar = true
+            } else {
+                let decile = Int(fraction * 10)
+                if decile > lastDecile || p.sessionSeconds - lastLine >= 60 || p.done == p.total {
+                    lastDecile = decile
+                    lastLine = p.sessionSeconds
+                    context.output.err("eval \(p.runID): \(p.done)/\(p.total) items (\(String(format: "%.2f", p.itemsPerSecond)) items/s, ETA \(eta))\n")
+                }
+            }
+        }
+    }
+
+    func finish() {
+        lock.withLock { if drewBar { context.output.err("\n") } }
+    }
+}
+
+fileprivate func fmt(_ v: Double) -> String { String(format: "%.4f", v) }
+fileprivate func signed(_ v: Double) -> String { (v >= 0 ? "+" : "") + String(format: "%.4f", v) }
+fileprivate func percent(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
+fileprivate func ms(_ seconds: Double) -> String { String(format: "%.0f ms", seconds * 1000) }
+fileprivate func duration(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
+}

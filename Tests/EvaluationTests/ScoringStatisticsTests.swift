@@ -1,0 +1,128 @@
+import Foundation
+import InferenceCore
+import Testing
+import TestSupport
+@testable import Evaluation
+
+struct StatisticsTests {
+    @Test func standardErrorUsesTheSampleStandardDeviationLikeLMEval() throws {
+        // 3 of 4 correct: mean 0.75, sample sd = sqrt(0.25) = 0.5, SEM = 0.5 / 2 = 0.25.
+        let values: [Double] = [1, 1, 0, 1]
+        #expect(Statistics.mean(values) == 0.75)
+        #expect(abs(try #require(Statistics.standardError(values)) - 0.25) < 1e-12)
+        let metric = MetricValue.mean(values, clusters: [nil, nil, nil, nil])
+        #expect(abs(try #require(metric.ci95Low) - (0.75 - 1.959963984540054 * 0.25)) < 1e-12)
+        #expect(Statistics.standardError([1]) == nil)
+    }
+
+    @Test func clusterRobustEqualsPlainSEMForSingletonClustersAndGrowsWithCorrelation() throws {
+        let values: [Double] = [1, 0, 1, 1, 0, 0, 1, 1]
+        let plain = try #require(Statistics.standardError(values))
+        let singletons = try #require(Statistics.clusterRobustStandardError(values, clusters: values.map { _ in nil }))
+        #expect(abs(plain - singletons) < 1e-12)
+        // Perfectly correlated pairs: the effective sample halves, the SE grows.
+        let paired: [Double] = [1, 1, 0, 0, 1, 1, 0, 0]
+        let clustered = try #require(Statistics.clusterRobustStandardError(paired, clusters: ["a", "a", "b", "b", "c", "c", "d", "d"]))
+        let naive = try #require(Statistics.standardError(paired))
+        #expect(clustered > naive)
+        // Hand computation: mean 0.5, cluster sums of residuals ±1, G = 4:
+        // SE² = 4/3 · (4 · 1) / 64 = 1/12.
+        #expect(abs(clustered - (1.0 / 12).squareRoot()) < 1e-12)
+    }
+
+    @Test func percentilesInterpolateLikeNumpy() {
+        let values: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        #expect(Statistics.percentile(values, 50) == 5.5)
+        #expect(abs(Statistics.percentile(values, 95)! - 9.55) < 1e-12)
+        #expect(abs(Statistics.percentile(values, 99)! - 9.91) < 1e-12)
+        #expect(Statistics.percentile([], 50) == nil)
+    }
+
+    @Test func bootstrapIsReproducible() {
+        let items = Array(0..<50).map(Double.init)
+        let a = Statistics.bootstrapStandardError(items) { Statistics.mean($0) }
+        let b = Statistics.bootstrapStandardError(items) { Statistics.mean($0) }
+        #expect(a == b)
+        // Close to the analytic SEM (sd ≈ 14.58, SEM ≈ 2.06; bootstrap uses the biased variance).
+        #expect(abs(a! - 2.04) < 0.25)
+    }
+}
+
+struct ScoringTests {
+    static let timing = RequestTiming(prefillTokens: 10, prefillSeconds: 0.01, timeToFirstTokenSeconds: 0.01, totalSeconds: 0.01)
+
+    @Test func accAndAccNormCanDisagree() {
+        // acc picks the highest raw log-likelihood; acc_norm divides by the choice's length in characters.
+        let item = SuiteItem(id: "x", subject: "s", question: "q", choices: ["ab", "abcdefgh", "c", "d"], answerIndex: 1)
+        let task = TaskSpec(id: "t", kind: .cloze, items: "i")
+        let requests = PromptBuilder.requests(for: item, task: LoadedTask(spec: task, items: [item], fewshot: []), shots: 0)
+        let lls = [-3.0, -4.0, -5.0, -6.0]
+        let results = lls.map { LoglikelihoodResult(logLikelihood: $0, isGreedy: false, contextTokenCount: 20,
+                                                    continuationTokenCount: 2, timing: Self.timing) }
+        let scored = Scorer.scoreLoglikelihood(item: item, task: task, index: 0, requests: requests, results: results, cached: false)
+        #expect(scored.prediction == "A")
+        #expect(!scored.correct)
+        #expect(scored.predictionNorm == "B")   // -4/8 = -0.5 beats -3/2 = -1.5
+        #expect(scored.correctNorm == true)
+        #expect(scored.logLikelihoods == lls)
+        #expect(scored.timing.prefillTokens == 40)
+    }
+
+    @Test func tiesGoToTheFirstChoice() {
+        #expect(Scorer.argmax([-1, -1, -2]) == 0)
+        #expect(Scorer.argmax([-3, -1, -1]) == 1)
+    }
+
+    @Test func generativeScorings() {
+        #expect(Scorer.normaliseExact("  INV-7. \n") == "INV-7")
+        #expect(Scorer.extract("The total is $1,234.50 today", regex: "\\$([0-9,.]+)") == "1,234.50")
+        #expect(Scorer.extract("nothing", regex: "(\\d+)") == "")
+        #expect(Scorer.firstNumber(in: "Total: -1,234.5 EUR") == -1234.5)
+        #expect(Scorer.firstNumber(in: "no digits") == nil)
+        #expect(Scorer.tokenF1(prediction: "the red car", reference: "a red car") == 1)
+        #expect(abs(Scorer.tokenF1(prediction: "red bus", reference: "red car") - 0.5) < 1e-12)
+
+        func score(_ text: String, _ scoring: GenerativeScoring, targets: [String], regex: String? = nil) -> Double {
+            let task = TaskSpec(id: "g", kind: .generative, items: "i", template: "x", scoring: scoring, regex: regex)
+            let item = SuiteItem(id: "i", targets: targets)
+            let result = GenerationResult(text: text, tokens: [1, 2], promptTokenCount: 5, finishReason: .stop, timing: Self.timing)
+            return Scorer.scoreGeneration(item: item, task: task, index: 0, result: result, cached: false).score
+        }
+        #expect(score(" INV-2024-0042.", .exactMatch, targets: ["INV-2024-0042"]) == 1)
+        #expect(score(" inv-2024-0042", .exactMatch, targets: ["INV-2024-0042"]) == 0)
+        #expect(score(" 42.00", .exactMatch, targets: ["$42.00", "42.00"]) == 1)
+        #expect(score(" about 1,200 units", .numeric, targets: ["1200"]) == 1)
+        #expect(score(" Order #A-17 shipped", .regex, targets: ["A-17"], regex: "#([A-Z]-\\d+)") == 1)
+        #expect(abs(score(" red bus", .f1, targets: ["red car"]) - 0.5) < 1e-12)
+    }
+
+    @Test func classificationReportByHand() {
+        // gold/pred: (a,a) (a,b) (b,b) (b,b) (c,a)
+        let pairs = [("a", "a"), ("a", "b"), ("b", "b"), ("b", "b"), ("c", "a")].map { (gold: $0.0, predicted: $0.1) }
+        let report = ClassificationReport(labels: ["a", "b", "c"], pairs: pairs)
+        #expect(report.confusion == [[1, 1, 0], [0, 2, 0], [1, 0, 0]])
+        // a: P = 1/2, R = 1/2, F1 = 1/2; b: P = 2/3, R = 1, F1 = 0.8; c: 0.
+        #expect(abs(report.perLabel[0].f1 - 0.5) < 1e-12)
+        #expect(abs(report.perLabel[1].f1 - 0.8) < 1e-12)
+        #expect(report.perLabel[2].f1 == 0)
+        #expect(abs(report.macroF1 - 1.3 / 3) < 1e-12)
+    }
+
+    @Test func mmluAggregationWeighsCategoriesByItems() throws {
+        func result(_ i: Int, _ subject: String, _ category: String, _ correct: Bool) -> ItemResult {
+            ItemResult(task: "mmlu", item: "i\(i)", index: i, subject: subject, category: category, cluster: nil,
+                       prediction: "A", target: correct ? "A" : "B", correct: correct, score: correct ? 1 : 0,
+                       predictionNorm: "A", correctNorm: correct, logLikelihoods: nil, greedy: nil, generated: nil,
+                       contextTokens: 1, continuationTokens: nil, generatedTokens: nil, timing: ItemTiming(), cached: false)
+        }
+        // Subject s1 (stem): 1/1 correct; subject s2 (stem): 1/3 correct; s3 (other): 0/2.
+        let results = [result(0, "s1", "stem", true), result(1, "s2", "stem", true), result(2, "s2", "stem", false),
+                       result(3, "s2", "stem", false), result(4, "s3", "other", false), result(5, "s3", "other", false)]
+        let task = Aggregator.aggregate(task: TaskSpec(id: "mmlu", kind: .multipleChoice, items: "i"), shots: 0, results: results)
+        #expect(task.subjects?["s2"]?.value == 1.0 / 3)
+        // Category = mean over its items (2/4), not the mean of subject means (2/3).
+        #expect(task.categories?["stem"]?.value == 0.5)
+        #expect(task.metrics["acc"]?.value == 2.0 / 6)
+        #expect(task.metrics["acc"]?.n == 6)
+    }
+}
