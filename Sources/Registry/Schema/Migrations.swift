@@ -18,6 +18,7 @@ public enum RegistrySchema {
         CoreSchema.register(in: &migrator)
         EvaluationSchema.register(in: &migrator)
         // Further areas append below, one line each, in the order they were created.
+        GovernanceSchema.register(in: &migrator)
         return migrator
     }
 }

@@ -1,0 +1,323 @@
+import Evaluation
+import Foundation
+import Registry
+
+/// Everything an auditor export says about one model version, independent of the output format.
+/// `LineageExportBuilder` fills it from the registry; the renderers (JSON, Markdown, HTML,
+/// CycloneDX) only format it.
+public struct LineageExport: Sendable, Equatable, Codable {
+    public var format: String = "assay-export/1"
+    public var generatedAt: String
+    public var generator: String
+    public var version: ExportedVersion
+    public var modelCard: [String: String]
+    public var approval: ExportedApproval?
+    /// Model versions `version` derives from, nearest first where known.
+    public var ancestors: [ExportedRelative]
+    /// Model versions derived from `version`.
+    public var descendants: [ExportedRelative]
+    /// Every lineage edge around the version (ancestor and descendant edges).
+    public var edges: [ExportedEdge]
+    /// Datasets the version (directly) was trained or evaluated on.
+    public var datasets: [ExportedDataset]
+    /// Evaluation results of the version and of its lineage relatives ("variants").
+    public var evaluations: [ExportedEvaluation]
+    public var aliases: [ExportedAlias]
+    /// Audit chain head at export time.
+    public var auditHeadHash: String?
+    public var auditEventCount: Int?
+
+    public init(generatedAt: String, generator: String, version: ExportedVersion, modelCard: [String: String] = [:],
+                approval: ExportedApproval? = nil, ancestors: [ExportedRelative] = [], descendants: [ExportedRelative] = [],
+                edges: [ExportedEdge] = [], datasets: [ExportedDataset] = [], evaluations: [ExportedEvaluation] = [],
+                aliases: [ExportedAlias] = [], auditHeadHash: String? = nil, auditEventCount: Int? = nil) {
+        self.generatedAt = generatedAt
+        self.generator = generator
+        self.version = version
+        self.modelCard = modelCard
+        self.approval = approval
+        self.ancestors = ancestors
+        self.descendants = descendants
+        self.edges = edges
+        self.datasets = datasets
+        self.evaluations = evaluations
+        self.aliases = aliases
+        self.auditHeadHash = auditHeadHash
+        self.auditEventCount = auditEventCount
+    }
+}
+
+public struct ExportedVersion: Sendable, Equatable, Codable {
+    public var reference: String
+    public var name: String
+    public var version: String
+    public var digest: String
+    public var format: String
+    public var totalSize: Int64
+    public var createdAt: String
+    public var createdBy: String
+    public var artifacts: [ExportedArtifact]
+
+    public init(reference: String, name: String, version: String, digest: String, format: String, totalSize: Int64,
+                createdAt: String, createdBy: String, artifacts: [ExportedArtifact]) {
+        self.reference = reference
+        self.name = name
+        self.version = version
+        self.digest = digest
+        self.format = format
+        self.totalSize = totalSize
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.artifacts = artifacts
+    }
+}
+
+public struct ExportedArtifact: Sendable, Equatable, Codable {
+    public var path: String
+    public var size: Int64
+    public var sha256: String
+    public var format: String
+    public var architecture: String?
+    public var parameterCount: Int64?
+    public var quantization: String?
+
+    public init(path: String, size: Int64, sha256: String, format: String, architecture: String? = nil,
+                parameterCount: Int64? = nil, quantization: String? = nil) {
+        self.path = path
+        self.size = size
+        self.sha256 = sha256
+        self.format = format
+        self.architecture = architecture
+        self.parameterCount = parameterCount
+        self.quantization = quantization
+    }
+}
+
+public struct ExportedRelative: Sendable, Equatable, Codable {
+    public var reference: String
+    public var digest: String
+    public var state: String?
+
+    public init(reference: String, digest: String, state: String? = nil) {
+        self.reference = reference
+        self.digest = digest
+        self.state = state
+    }
+}
+
+public struct ExportedEdge: Sendable, Equatable, Codable, Hashable {
+    public var child: String
+    public var relation: String
+    public var parent: String
+    /// `model` or `dataset`.
+    public var parentKind: String
+
+    public init(child: String, relation: String, parent: String, parentKind: String) {
+        self.child = child
+        self.relation = relation
+        self.parent = parent
+        self.parentKind = parentKind
+    }
+}
+
+public struct ExportedDataset: Sendable, Equatable, Codable {
+    public var reference: String
+    public var relation: String
+    public var digest: String
+    public var license: String
+    public var containsPII: Bool
+    public var description: String?
+    public var files: [ExportedArtifact]
+
+    public init(reference: String, relation: String, digest: String, license: String, containsPII: Bool,
+                description: String? = nil, files: [ExportedArtifact] = []) {
+        self.reference = reference
+        self.relation = relation
+        self.digest = digest
+        self.license = license
+        self.containsPII = containsPII
+        self.description = description
+        self.files = files
+    }
+}
+
+public struct ExportedEvaluation: Sendable, Equatable, Codable {
+    public var runID: String
+    /// The model version evaluated (the exported version or a relative).
+    public var variant: String
+    public var suite: String
+    public var task: String
+    public var metric: String
+    public var value: Double
+    public var ciLower: Double?
+    public var ciUpper: Double?
+    public var items: Int
+    /// Per-item end-to-end latency percentiles, milliseconds.
+    public var latencyP50Ms: Double?
+    public var latencyP95Ms: Double?
+    public var latencyP99Ms: Double?
+    public var energyWhPer1000Items: Double?
+    public var energyMethod: String?
+    public var finishedAt: String?
+
+    public init(runID: String, variant: String, suite: String, task: String, metric: String, value: Double,
+                ciLower: Double? = nil, ciUpper: Double? = nil, items: Int, latencyP50Ms: Double? = nil,
+                latencyP95Ms: Double? = nil, latencyP99Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
+                energyMethod: String? = nil, finishedAt: String? = nil) {
+        self.runID = runID
+        self.variant = variant
+        self.suite = suite
+        self.task = task
+        self.metric = metric
+        self.value = value
+        self.ciLower = ciLower
+        self.ciUpper = ciUpper
+        self.items = items
+        self.latencyP50Ms = latencyP50Ms
+        self.latencyP95Ms = latencyP95Ms
+        self.latencyP99Ms = latencyP99Ms
+        self.energyWhPer1000Items = energyWhPer1000Items
+        self.energyMethod = energyMethod
+        self.finishedAt = finishedAt
+    }
+}
+
+public struct ExportedApproval: Sendable, Equatable, Codable {
+    public var state: String
+    public var tier: String?
+    public var needsReview: Bool
+    public var needsReviewReason: String?
+    public var decisions: [ExportedDecision]
+
+    public init(state: String, tier: String?, needsReview: Bool, needsReviewReason: String?, decisions: [ExportedDecision]) {
+        self.state = state
+        self.tier = tier
+        self.needsReview = needsReview
+        self.needsReviewReason = needsReviewReason
+        self.decisions = decisions
+    }
+}
+
+public struct ExportedDecision: Sendable, Equatable, Codable {
+    public var action: String
+    public var fromState: String
+    public var toState: String
+    public var actor: String
+    public var reason: String?
+    public var modelDigest: String
+    public var evaluationRunIDs: [String]
+    public var policyVersion: Int
+    public var policyDigest: String
+    public var tier: String
+    public var time: String
+
+    public init(action: String, fromState: String, toState: String, actor: String, reason: String?, modelDigest: String,
+                evaluationRunIDs: [String], policyVersion: Int, policyDigest: String, tier: String, time: String) {
+        self.action = action
+        self.fromState = fromState
+        self.toState = toState
+        self.actor = actor
+        self.reason = reason
+        self.modelDigest = modelDigest
+        self.evaluationRunIDs = evaluationRunIDs
+        self.policyVersion = policyVersion
+        self.policyDigest = policyDigest
+        self.tier = tier
+        self.time = time
+    }
+}
+
+public struct ExportedAlias: Sendable, Equatable, Codable {
+    public var name: String
+    public var target: String
+    public var isProtected: Bool
+
+    public init(name: String, target: String, isProtected: Bool) {
+        self.name = name
+        self.target = target
+        self.isProtected = isProtected
+    }
+}
+
+/// Builds a `LineageExport` from the registry.
+public enum LineageExportBuilder {
+    /// Collects the version, its lineage, datasets, completed evaluation runs (of the version and
+    /// every ancestor/descendant), approval decisions, aliases and the audit head.
+    public static func build(store: RegistryStore, reference: VersionReference, generatedAt: String,
+                             generator: String) throws -> LineageExport {
+        let mv = try store.modelVersion(reference)
+        let version = ExportedVersion(
+            reference: reference.description, name: reference.name, version: reference.version, digest: mv.digest,
+            format: mv.format, totalSize: mv.totalSize, createdAt: mv.createdAt, createdBy: mv.createdBy,
+            artifacts: mv.artifacts.map {
+                ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue,
+                                 architecture: $0.facts?.architecture, parameterCount: $0.facts?.parameterCount,
+                                 quantization: $0.facts?.quantization)
+            })
+        let graph = try store.lineage(of: reference)
+        var edges: [ExportedEdge] = []
+        for e in graph.ancestorEdges + graph.descendantEdges {
+            let edge = ExportedEdge(child: e.child.description, relation: e.relation.rawValue, parent: e.parent.description,
+                                    parentKind: e.parentKind)
+            if !edges.contains(edge) { edges.append(edge) }
+        }
+        var datasets: [ExportedDataset] = []
+        for e in mv.lineage where e.parentKind == "dataset" {
+            let dv = try store.datasetVersion(e.parent)
+            datasets.append(ExportedDataset(
+                reference: e.parent.description, relation: e.relation.rawValue, digest: dv.digest, license: dv.license,
+                containsPII: dv.containsPII, description: dv.description,
+                files: dv.files.map { ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue) }))
+        }
+        var evaluations: [ExportedEvaluation] = []
+        for ref in [reference] + graph.ancestors + graph.descendants {
+            for run in try store.evaluationRuns(model: ref, limit: 1000) where run.status == .completed {
+                evaluations += Self.evaluations(of: run)
+            }
+        }
+        let record = try store.read { try GovernanceRecords.approval($0, reference) }
+        let decisions = try store.read { try GovernanceRecords.decisions($0, reference) }
+        let approval = ExportedApproval(
+            state: record.state, tier: record.tier, needsReview: record.needsReview, needsReviewReason: record.needsReviewReason,
+            decisions: decisions.map {
+                ExportedDecision(action: $0.action, fromState: $0.fromState, toState: $0.toState, actor: $0.actor, reason: $0.reason,
+                                 modelDigest: $0.modelDigest, evaluationRunIDs: $0.evaluationRunIDs, policyVersion: $0.policyVersion,
+                                 policyDigest: $0.policyDigest, tier: $0.tier, time: $0.createdAt)
+            })
+        let aliases = try store.read { try GovernanceRecords.aliases($0, model: reference.name) }
+            .map { ExportedAlias(name: $0.name, target: $0.target.description, isProtected: $0.isProtected) }
+        let audit = try store.verifyAudit()
+        return LineageExport(
+            generatedAt: generatedAt, generator: generator, version: version,
+            modelCard: try store.read { try GovernanceRecords.modelCard($0, reference) }, approval: approval,
+            ancestors: try relatives(store, graph.ancestors), descendants: try relatives(store, graph.descendants), edges: edges,
+            datasets: datasets, evaluations: evaluations, aliases: aliases, auditHeadHash: audit.headHash,
+            auditEventCount: audit.eventCount)
+    }
+
+    static func relatives(_ store: RegistryStore, _ refs: [VersionReference]) throws -> [ExportedRelative] {
+        try store.read { db in
+            try refs.map { ref in
+                let record = try GovernanceRecords.approval(db, ref)
+                return ExportedRelative(reference: ref.description, digest: record.digest, state: record.state)
+            }
+        }
+    }
+
+    /// Headline metrics of a completed run (one entry per task), from its results JSON.
+    static func evaluations(of run: EvaluationRunRecord) -> [ExportedEvaluation] {
+        guard let text = run.results,
+              let results = try? JSONDecoder().decode(EvaluationResults.self, from: Data(text.utf8)) else { return [] }
+        let e2e = results.latency.endToEndSeconds
+        return results.tasks.compactMap { task in
+            let metric = task.primaryMetric
+            guard let m = task.metrics[metric] else { return nil }
+            return ExportedEvaluation(
+                runID: run.id, variant: run.model.description, suite: run.suiteID, task: task.task, metric: metric,
+                value: m.value, ciLower: m.ci95Low, ciUpper: m.ci95High, items: m.n,
+                latencyP50Ms: e2e.map { $0.p50 * 1000 }, latencyP95Ms: e2e.map { $0.p95 * 1000 },
+                latencyP99Ms: e2e.map { $0.p99 * 1000 }, energyWhPer1000Items: results.energy.whPer1000Items,
+                energyMethod: results.energy.method, finishedAt: run.finishedAt)
+        }
+    }
+}

@@ -1,0 +1,300 @@
+import Foundation
+import Hashing
+import Registry
+
+/// A policy together with the digest of the file it was read from (recorded with decisions).
+public struct PolicyBinding: Sendable, Equatable {
+    public var policy: Policy
+    /// SHA-256 (hex) of the policy file bytes, or of the canonical description when built in code.
+    public var digest: String
+    /// Where it came from (file path), for messages.
+    public var source: String
+
+    public init(policy: Policy, digest: String, source: String) {
+        self.policy = policy
+        self.digest = digest
+        self.source = source
+    }
+
+    /// Reads and validates a policy file.
+    public static func load(_ url: URL, parser: PolicyParser = PolicyParser()) throws -> PolicyBinding {
+        let policy = try parser.load(url)
+        let bytes = FileManager.default.contents(atPath: url.path) ?? Data()
+        return PolicyBinding(policy: policy, digest: SHA256.hash(Array(bytes)).hex, source: url.path)
+    }
+}
+
+/// Answers "which suites have a finished evaluation run on this digest, and with which run ids".
+/// The CLI wires it to the evaluation records in the registry; tests may stub it.
+public protocol EvaluationEvidenceSource: Sendable {
+    func finishedRuns(digest: String) throws -> [String: [String]]
+}
+
+/// Evidence given as a fixed table (tests, dry runs).
+public struct StaticEvidence: EvaluationEvidenceSource {
+    public var runs: [String: [String: [String]]]
+    public init(_ runs: [String: [String: [String]]]) { self.runs = runs }
+    public func finishedRuns(digest: String) throws -> [String: [String]] { runs[digest] ?? [:] }
+}
+
+/// Errors of governance operations (besides state-machine refusals, which are `ApprovalError`).
+public enum GovernanceError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownRole(String)
+    case notAuthorized(actor: String, action: String, needs: [Role])
+    case aliasTargetNotApproved(alias: String, target: String, state: String)
+    case aliasTargetNeedsReview(alias: String, target: String, reason: String?)
+    case noPreviousHolder(alias: String)
+    case unknownAlias(model: String, alias: String)
+    case invalidAliasName(String)
+
+    public var description: String {
+        switch self {
+        case .unknownRole(let r):
+            return "unknown role '\(r)' (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .notAuthorized(let actor, let action, let needs):
+            return "\(actor) may not \(action): requires the role \(needs.map(\.rawValue).joined(separator: " or "))"
+        case .aliasTargetNotApproved(let alias, let target, let state):
+            return "\(alias) is protected: only approved versions may hold it, and \(target) is \(state)"
+        case .aliasTargetNeedsReview(let alias, let target, let reason):
+            return "\(alias) is protected and \(target) is flagged for review\(reason.map { " (\($0))" } ?? "")"
+        case .noPreviousHolder(let alias):
+            return "\(alias) has no previous holder to roll back to"
+        case .unknownAlias(let model, let alias):
+            return "model \(model) has no alias '\(alias)'"
+        case .invalidAliasName(let n):
+            return "invalid alias name '\(n)': use 1-64 characters from a-z 0-9 . _ - starting with a letter"
+        }
+    }
+}
+
+/// Status of a version as shown by `assay approval status`.
+public struct ApprovalStatus: Sendable, Equatable, Codable {
+    public var record: ApprovalRecord
+    public var quorum: Int
+    public var decisions: [ApprovalDecisionRecord]
+    public var modelCard: [String: String]
+    public var missingCardFields: [String]
+    public var evaluatedSuites: [String: [String]]
+    public var missingSuites: [String]
+    public var datasetViolations: [String]
+}
+
+/// The outcome of an approval action.
+public struct ApprovalOutcome: Sendable, Equatable, Codable {
+    public var decision: ApprovalDecisionRecord
+    public var votes: Int?
+    public var quorum: Int?
+    /// Descendants flagged for review (revocations).
+    public var flagged: [VersionReference]
+}
+
+/// Governance operations on a registry under one policy: roles, the approval workflow and
+/// protected aliases. Every operation checks its guards and writes its records and audit events
+/// in one registry write transaction.
+public struct GovernanceService: Sendable {
+    public let store: RegistryStore
+    public let binding: PolicyBinding
+    public let evidence: any EvaluationEvidenceSource
+
+    public init(store: RegistryStore, binding: PolicyBinding, evidence: any EvaluationEvidenceSource) {
+        self.store = store
+        self.binding = binding
+        self.evidence = evidence
+    }
+
+    public var policy: Policy { binding.policy }
+    var actor: String { store.actor }
+
+    // MARK: roles
+
+    /// Roles held by `actor` (default: the acting user).
+    public func roles(of actor: String? = nil) throws -> Set<Role> {
+        try store.read { db in
+            Set(try GovernanceRecords.roles(db, actor: actor ?? self.actor).compactMap(Role.init(rawValue:)))
+        }
+    }
+
+    /// Every grant.
+    public func roleGrants() throws -> [RoleGrant] { try store.read { try GovernanceRecords.roleGrants($0) } }
+
+    /// Grants a role. Only admins grant roles; while no admin exists, the single allowed grant
+    /// is `admin` itself (bootstrapping a fresh registry).
+    @discardableResult
+    public func grant(_ role: Role, to grantee: String) throws -> Bool {
+        try store.write { tx in
+            let admins = try GovernanceRecords.holderCount(tx.db, role: Role.admin.rawValue)
+            let mine = try GovernanceRecords.roles(tx.db, actor: tx.actor)
+            if admins > 0 || role != .admin {
+                guard mine.contains(Role.admin.rawValue) else {
+                    throw GovernanceError.notAuthorized(actor: tx.actor, action: "grant roles", needs: [.admin])
+                }
+            }
+            return try GovernanceRecords.grantRole(tx, actor: grantee, role: role.rawValue)
+        }
+    }
+
+    /// Revokes a role (admins only).
+    @discardableResult
+    public func revoke(_ role: Role, from holder: String) throws -> Bool {
+        try store.write { tx in
+            guard try GovernanceRecords.roles(tx.db, actor: tx.actor).contains(Role.admin.rawValue) else {
+                throw GovernanceError.notAuthorized(actor: tx.actor, action: "revoke roles", needs: [.admin])
+            }
+            return try GovernanceRecords.revokeRole(tx, actor: holder, role: role.rawValue)
+        }
+    }
+
+    // MARK: approvals
+
+    /// Sets model-card fields (submitters, admins, or the registrant).
+    @discardableResult
+    public func updateModelCard(_ ref: VersionReference, fields: [String: String]) throws -> [String: String] {
+        try store.write { tx in
+            let mine = Set(try GovernanceRecords.roles(tx.db, actor: tx.actor).compactMap(Role.init(rawValue:)))
+            let record = try GovernanceRecords.approval(tx.db, ref)
+            guard record.registrant == tx.actor || !mine.isDisjoint(with: [.submitter, .admin]) else {
+                throw GovernanceError.notAuthorized(actor: tx.actor, action: "edit the model card", needs: [.submitter, .admin])
+            }
+            return try GovernanceRecords.updateModelCard(tx, ref, fields: fields)
+        }
+    }
+
+    /// Where a version stands, with what is still missing.
+    public func status(_ ref: VersionReference) throws -> ApprovalStatus {
+        let digest = try store.read { try GovernanceRecords.approval($0, ref).digest }
+        let runs = try evidence.finishedRuns(digest: digest)
+        return try store.read { db in
+            let record = try GovernanceRecords.approval(db, ref)
+            let tier = try policy.tier(record.tier)
+            let card = try GovernanceRecords.modelCard(db, ref)
+            let datasets = try GovernanceRecords.trainingDatasets(db, ref)
+            return ApprovalStatus(
+                record: record, quorum: tier.quorum, decisions: try GovernanceRecords.decisions(db, ref), modelCard: card,
+                missingCardFields: tier.modelCardFields.filter { (card[$0] ?? "").isEmpty },
+                evaluatedSuites: runs, missingSuites: tier.requiredSuites.filter { (runs[$0] ?? []).isEmpty },
+                datasetViolations: Self.violations(datasets, tier: tier))
+        }
+    }
+
+    static func violations(_ datasets: [TrainingDatasetFact], tier: RiskTier) -> [String] {
+        datasets.flatMap {
+            tier.datasets.violations(dataset: $0.reference.description, license: $0.license, containsPII: $0.containsPII)
+        }
+    }
+
+    /// Applies an action: checks the state machine's guards against fresh registry state and
+    /// records the decision (digest, evaluation run ids, policy version and digest) atomically.
+    /// `tier` assigns a risk tier on `markEvaluated`/`submit` (default: the version's tier, else the
+    /// policy's default tier).
+    @discardableResult
+    public func perform(_ action: ApprovalAction, on ref: VersionReference, tier tierName: String? = nil) throws -> ApprovalOutcome {
+        let digest = try store.read { try GovernanceRecords.approval($0, ref).digest }
+        let runs = try evidence.finishedRuns(digest: digest)
+        return try store.write { tx in
+            let db = tx.db
+            let record = try GovernanceRecords.approval(db, ref)
+            let assignsTier = action == .markEvaluated || action == .submit
+            let tierKey = (assignsTier ? tierName : nil) ?? record.tier ?? policy.defaultTier
+            let tier = try policy.tier(tierKey)
+            guard let state = ApprovalState(rawValue: record.state) else {
+                throw ApprovalError.invalidTransition(action: action.verb, from: .registered)
+            }
+            let roles = Set(try GovernanceRecords.roles(db, actor: tx.actor).compactMap(Role.init(rawValue:)))
+            let card = try GovernanceRecords.modelCard(db, ref)
+            let context = ApprovalContext(
+                state: state, registrant: record.registrant, submitter: record.submitter, approvals: record.approvals,
+                actor: tx.actor, actorRoles: roles, tier: tier, evaluatedSuites: runs,
+                cardFields: Set(card.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }.keys),
+                datasetViolations: Self.violations(try GovernanceRecords.trainingDatasets(db, ref), tier: tier))
+            let transition: ApprovalTransition
+            switch ApprovalWorkflow.check(action, in: context) {
+            case .success(let t): transition = t
+            case .failure(let e): throw e
+            }
+            let decision = try GovernanceRecords.recordDecision(tx, ref, ApprovalDecisionInput(
+                action: action.verb, fromState: transition.from.rawValue, toState: transition.to.rawValue,
+                reason: action.reason, evaluationRunIDs: context.requiredRunIDs, policyVersion: policy.version,
+                policyDigest: binding.digest, tier: tierKey, startsReviewRound: action == .submit))
+            var flagged: [VersionReference] = []
+            if case .revoke(let reason) = action {
+                flagged = try GovernanceRecords.flagDescendants(tx, of: ref, reason: "ancestor \(ref) revoked: \(reason)")
+            }
+            return ApprovalOutcome(decision: decision, votes: transition.votes, quorum: transition.quorum, flagged: flagged)
+        }
+    }
+
+    // MARK: aliases
+
+    static func isValidAliasName(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard let first = bytes.first, bytes.count <= 64, (0x61...0x7a).contains(first) else { return false }
+        return bytes.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
+    }
+
+    /// Checks that `target` may hold `alias` and the acting user may move it (inside `tx`).
+    func authorizeAliasMove(_ tx: RegistryTransaction, alias: String, target: VersionReference) throws -> Bool {
+        guard Self.isValidAliasName(alias) else { throw GovernanceError.invalidAliasName(alias) }
+        let protected = policy.isProtected(alias: alias)
+        guard protected else { return false }
+        let roles = Set(try GovernanceRecords.roles(tx.db, actor: tx.actor).compactMap(Role.init(rawValue:)))
+        guard roles.contains(policy.aliasRole) else {
+            throw GovernanceError.notAuthorized(actor: tx.actor, action: "move the protected alias \(alias)", needs: [policy.aliasRole])
+        }
+        let record = try GovernanceRecords.approval(tx.db, target)
+        guard record.state == ApprovalState.approved.rawValue else {
+            throw GovernanceError.aliasTargetNotApproved(alias: alias, target: target.description, state: record.state)
+        }
+        if record.needsReview {
+            throw GovernanceError.aliasTargetNeedsReview(alias: alias, target: target.description, reason: record.needsReviewReason)
+        }
+        return true
+    }
+
+    /// Points `alias` of `target`'s model at `target` (atomic; kept in history).
+    @discardableResult
+    public func setAlias(_ alias: String, to target: VersionReference, reason: String? = nil) throws -> AliasHistoryEntry {
+        try store.write { tx in
+            let protected = try authorizeAliasMove(tx, alias: alias, target: target)
+            return try GovernanceRecords.moveAlias(tx, name: alias, to: target, isProtected: protected, action: "set", reason: reason)
+        }
+    }
+
+    /// Restores the previous holder of `alias` (see `GovernanceRecords.aliasStack`).
+    @discardableResult
+    public func rollbackAlias(model: String, alias: String, reason: String? = nil) throws -> AliasHistoryEntry {
+        try store.write { tx in
+            let history = try GovernanceRecords.aliasHistory(tx.db, model: model, name: alias)
+            guard !history.isEmpty else { throw GovernanceError.unknownAlias(model: model, alias: alias) }
+            let stack = GovernanceRecords.aliasStack(history)
+            guard stack.count >= 2 else { throw GovernanceError.noPreviousHolder(alias: alias) }
+            let target = stack[stack.count - 2]
+            let protected = try authorizeAliasMove(tx, alias: alias, target: target)
+            return try GovernanceRecords.moveAlias(tx, name: alias, to: target, isProtected: protected, action: "rollback", reason: reason)
+        }
+    }
+
+    /// The alias, or nil.
+    public func alias(model: String, name: String) throws -> AliasRecord? {
+        try store.read { try GovernanceRecords.alias($0, model: model, name: name) }
+    }
+
+    /// Every alias of a model.
+    public func aliases(model: String) throws -> [AliasRecord] {
+        try store.read { try GovernanceRecords.aliases($0, model: model) }
+    }
+
+    /// The moves of an alias, oldest first.
+    public func aliasHistory(model: String, alias: String) throws -> [AliasHistoryEntry] {
+        try store.read { try GovernanceRecords.aliasHistory($0, model: model, name: alias) }
+    }
+}
+
+/// Evidence read from the registry's evaluation records: completed runs whose model digest is
+/// exactly the version's digest.
+public struct RegistryEvidence: EvaluationEvidenceSource {
+    public let store: RegistryStore
+    public init(store: RegistryStore) { self.store = store }
+    public func finishedRuns(digest: String) throws -> [String: [String]] {
+        try store.read { try GovernanceRecords.completedRuns($0, digest: digest) }
+    }
+}

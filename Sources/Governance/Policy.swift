@@ -1,0 +1,187 @@
+/// A governance policy: what a model version must show before it may be approved and promoted.
+///
+/// Policies are versioned JSON files (`"format": "assay-policy/1"`, `"version": N`) kept in the
+/// repository's `Governance/` folder; `PolicyParser` reads and validates them and
+/// docs/governance.md describes every field.
+public struct Policy: Sendable, Equatable, Codable {
+    /// The only format this code reads.
+    public static let format = "assay-policy/1"
+
+    /// Monotonic policy version; recorded with every approval decision.
+    public var version: Int
+    public var description: String
+    /// Roles this policy refers to (a subset of `Role`).
+    public var roles: [Role]
+    /// Aliases that only approved versions may hold and only `aliasRole` may move.
+    public var protectedAliases: [String]
+    /// Role allowed to move protected aliases (normally `release-manager`).
+    public var aliasRole: Role
+    /// The alias a candidate is compared against by default (e.g. `production`).
+    public var baselineAlias: String
+    /// Tier used when a version has none assigned.
+    public var defaultTier: String
+    /// Statistical settings of the regression gate.
+    public var gate: GateSettings
+    /// Risk tiers by name.
+    public var tiers: [String: RiskTier]
+
+    public init(version: Int, description: String = "", roles: [Role] = Role.allCases,
+                protectedAliases: [String] = ["production", "staging"], aliasRole: Role = .releaseManager,
+                baselineAlias: String = "production", defaultTier: String, gate: GateSettings = GateSettings(),
+                tiers: [String: RiskTier]) {
+        self.version = version
+        self.description = description
+        self.roles = roles
+        self.protectedAliases = protectedAliases
+        self.aliasRole = aliasRole
+        self.baselineAlias = baselineAlias
+        self.defaultTier = defaultTier
+        self.gate = gate
+        self.tiers = tiers
+    }
+
+    /// The tier called `name`, or the default tier when `name` is nil.
+    public func tier(_ name: String?) throws(PolicyError) -> RiskTier {
+        let key = name ?? defaultTier
+        guard let tier = tiers[key] else { throw .unknownTier(key, known: tiers.keys.sorted()) }
+        return tier
+    }
+
+    /// True when `alias` is protected by this policy.
+    public func isProtected(alias: String) -> Bool { protectedAliases.contains(alias) }
+}
+
+/// Roles an actor can hold in a registry.
+public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+    /// Registers versions and submits them for review.
+    case submitter
+    /// Votes on submitted versions (separation of duties applies).
+    case approver
+    /// Moves protected aliases and deprecates versions.
+    case releaseManager = "release-manager"
+    /// Reads everything, exports audit material.
+    case auditor
+    /// Grants roles and may revoke versions.
+    case admin
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
+    }
+}
+
+/// Statistical settings of the regression gate.
+public struct GateSettings: Sendable, Equatable, Codable {
+    /// Two-sided significance level of McNemar's test and of the bootstrap CI (0.05 → 95 % CI).
+    public var alpha: Double
+    /// Power used for the minimum detectable effect.
+    public var power: Double
+    /// Paired bootstrap resamples.
+    public var bootstrapResamples: Int
+    /// Seed of the bootstrap generator (results are reproducible).
+    public var seed: UInt64
+
+    public init(alpha: Double = 0.05, power: Double = 0.8, bootstrapResamples: Int = 10_000, seed: UInt64 = 20_240_601) {
+        self.alpha = alpha
+        self.power = power
+        self.bootstrapResamples = bootstrapResamples
+        self.seed = seed
+    }
+}
+
+/// What one risk tier requires.
+public struct RiskTier: Sendable, Equatable, Codable {
+    /// Suite ids that must have been evaluated on the exact digest.
+    public var requiredSuites: [String]
+    /// Absolute floors on candidate metrics.
+    public var minimumMetrics: [MetricFloor]
+    /// Non-inferiority margin in absolute accuracy points (0.02 = two points): the lower CI
+    /// bound of candidate − baseline must stay above −margin.
+    public var maxRegression: Double
+    /// Ceiling on p95 latency per item, milliseconds (nil: no rule).
+    public var latencyP95Ms: Double?
+    /// Energy budget, watt-hours per 1,000 items (nil: no rule).
+    public var energyWhPer1000Items: Double?
+    /// Rules for every `trained_on` dataset.
+    public var datasets: DatasetRules
+    /// Model-card fields that must be filled before submission.
+    public var modelCardFields: [String]
+    /// Distinct approvals needed.
+    public var quorum: Int
+    /// Role whose holders may approve.
+    public var approverRole: Role
+
+    public init(requiredSuites: [String], minimumMetrics: [MetricFloor] = [], maxRegression: Double,
+                latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
+                datasets: DatasetRules = DatasetRules(), modelCardFields: [String] = [], quorum: Int = 1,
+                approverRole: Role = .approver) {
+        self.requiredSuites = requiredSuites
+        self.minimumMetrics = minimumMetrics
+        self.maxRegression = maxRegression
+        self.latencyP95Ms = latencyP95Ms
+        self.energyWhPer1000Items = energyWhPer1000Items
+        self.datasets = datasets
+        self.modelCardFields = modelCardFields
+        self.quorum = quorum
+        self.approverRole = approverRole
+    }
+}
+
+/// A minimum value for one metric of one suite.
+public struct MetricFloor: Sendable, Equatable, Codable {
+    public var suite: String
+    public var metric: String
+    public var min: Double
+
+    public init(suite: String, metric: String, min: Double) {
+        self.suite = suite
+        self.metric = metric
+        self.min = min
+    }
+}
+
+/// Licence and PII rules applied to every `trained_on` dataset version.
+public struct DatasetRules: Sendable, Equatable, Codable {
+    /// How datasets flagged as containing personal data are treated.
+    public enum PIIRule: String, Sendable, Codable, CaseIterable {
+        /// Any dataset with PII blocks approval.
+        case forbidden
+        /// Allowed, but the approval records that PII was present.
+        case allowedWithReview = "allowed-with-review"
+        /// No restriction.
+        case allowed
+    }
+
+    /// SPDX identifiers allowed (case-insensitive); empty means "any".
+    public var allowedLicenses: [String]
+    public var pii: PIIRule
+
+    public init(allowedLicenses: [String] = [], pii: PIIRule = .allowedWithReview) {
+        self.allowedLicenses = allowedLicenses
+        self.pii = pii
+    }
+
+    /// Problems with one dataset version under these rules (empty when it complies).
+    public func violations(dataset: String, license: String, containsPII: Bool) -> [String] {
+        var out: [String] = []
+        if !allowedLicenses.isEmpty,
+           !allowedLicenses.contains(where: { $0.lowercased() == license.lowercased() }) {
+            out.append("dataset \(dataset) has licence '\(license)', not in the allow-list (\(allowedLicenses.joined(separator: ", ")))")
+        }
+        if containsPII && pii == .forbidden {
+            out.append("dataset \(dataset) contains personal data, which this tier forbids")
+        }
+        return out
+    }
+}
+
+/// Errors using a valid policy.
+public enum PolicyError: Error, CustomStringConvertible, Equatable, Sendable {
+    case unknownTier(String, known: [String])
+
+    public var description: String {
+        switch self {
+        case .unknownTier(let name, let known):
+            return "unknown risk tier '\(name)' (policy defines: \(known.joined(separator: ", ")))"
+        }
+    }
+}
