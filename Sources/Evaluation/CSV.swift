@@ -1,5 +1,10 @@
 /// RFC 4180 CSV: fields separated by commas, records by CRLF or LF; a field in double quotes may
 /// contain commas, line breaks and doubled quotes (`""` → `"`). A final line break is optional.
+///
+/// Like Python's `csv` module (which read the MMLU release for every published score), the parser
+/// is lenient where real files break the RFC: a quote inside an unquoted field is a literal
+/// character (MMLU's college_medicine val has one), and text after a closing quote is appended to
+/// the field. Only an unterminated quoted field is an error.
 public enum CSV {
     /// A malformed CSV text, with the 1-based line where the problem starts.
     public struct ParseError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -51,10 +56,6 @@ public enum CSV {
                     }
                     inQuotes = false
                     i += 1
-                    // After a closing quote only a separator or the end may follow.
-                    if i < bytes.count, bytes[i] != comma, bytes[i] != lf, bytes[i] != cr {
-                        throw ParseError(line: line, reason: "unexpected character after closing quote")
-                    }
                     continue
                 }
                 if c == lf { line += 1 }
@@ -63,10 +64,7 @@ public enum CSV {
                 continue
             }
             switch c {
-            case quote:
-                guard field.isEmpty, !fieldWasQuoted else {
-                    throw ParseError(line: line, reason: "quote inside an unquoted field")
-                }
+            case quote where field.isEmpty && !fieldWasQuoted:
                 inQuotes = true
                 fieldWasQuoted = true
                 quoteOpenedLine = line

@@ -61,6 +61,8 @@ public struct EnergyMeter: Sendable {
     public var cpuinfoPath: String
     /// Seconds of idle measured before the run to establish the RAPL baseline.
     public var baselineSeconds: Double
+    /// Test hook: runs right after the baseline window's first reading.
+    var duringBaseline: (@Sendable () -> Void)?
 
     public init(powercapRoot: URL = URL(fileURLWithPath: "/sys/class/powercap"),
                 cpuinfoPath: String = "/proc/cpuinfo", baselineSeconds: Double = 1.0) {
@@ -110,6 +112,7 @@ public struct EnergyMeter: Sendable {
             if baselineSeconds > 0 {
                 let before = domains.map { $0.read() ?? 0 }
                 let t0 = EnergySession.monotonicSeconds()
+                duringBaseline?()
                 try? await Task.sleep(for: .milliseconds(Int(baselineSeconds * 1000)))
                 let elapsed = EnergySession.monotonicSeconds() - t0
                 let after = domains.map { $0.read() ?? 0 }

@@ -50,13 +50,9 @@ struct EnergyTests {
         let root = tmp.path("powercap")
         try makePowercap(root, package: 0, dram: 0, range: UInt64.max / 2)
         // 0.1 J arrive during the 0.3 s baseline window: about 0.33 W of idle power.
-        let writer = Task {
-            try await Task.sleep(for: .milliseconds(20))
-            try setEnergy(root, "intel-rapl:0", 100_000)
-        }
-        let meter = EnergyMeter(powercapRoot: root, cpuinfoPath: "/nonexistent", baselineSeconds: 0.3)
+        var meter = EnergyMeter(powercapRoot: root, cpuinfoPath: "/nonexistent", baselineSeconds: 0.3)
+        meter.duringBaseline = { try? Data("100000\n".utf8).write(to: root.appendingPathComponent("intel-rapl:0/energy_uj")) }
         var session = await meter.start()
-        try await writer.value
         try setEnergy(root, "intel-rapl:0", 2_100_000)
         try await Task.sleep(for: .milliseconds(50))
         let report = session.finish(tokens: 10, items: 1)
