@@ -30,6 +30,10 @@ public enum CommandTree {
                                            .command(SuiteRegisterCommand.self), .command(SuiteShowCommand.self)])),
             // Governance
             // Service
+            .command(ServeCommand.self),
+            .group(CommandGroup(name: "token", abstract: "Create, list and revoke API bearer tokens.",
+                                children: [.command(TokenCreateCommand.self), .command(TokenListCommand.self),
+                                           .command(TokenRevokeCommand.self)])),
         ]
     )
 }

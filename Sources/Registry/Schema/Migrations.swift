@@ -19,6 +19,7 @@ public enum RegistrySchema {
         EvaluationSchema.register(in: &migrator)
         // Further areas append below, one line each, in the order they were created.
         GovernanceSchema.register(in: &migrator)
+        ServiceSchema.register(in: &migrator)
         return migrator
     }
 }

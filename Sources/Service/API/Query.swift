@@ -19,7 +19,24 @@ struct Query {
         }
     }
 
-    subscript(_ name: String) -> String? { values[name] }
+    /// Raw value; for free text. Filters go through `filter`.
+    func raw(_ name: String) -> String? { values[name] }
+
+    /// A filter value: 1-128 characters from A-Z a-z 0-9 . _ - + @ : (names, versions,
+    /// architectures, quantizations, suite and task ids). Anything else is a 400.
+    subscript(_ name: String) -> String? {
+        get throws {
+            guard let value = values[name] else { return nil }
+            let ok = value.utf8.count <= 128 && !value.isEmpty && value.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+                    || ".-_+@:".utf8.contains(c)
+            }
+            guard ok else {
+                throw Problem(kind: .badRequest, detail: "query parameter '\(name)' has characters a filter cannot contain")
+            }
+            return value
+        }
+    }
 
     func int(_ name: String, range: ClosedRange<Int>, default value: Int) throws -> Int {
         guard let raw = values[name] else { return value }
@@ -34,7 +51,7 @@ struct Query {
     func page() throws -> Page {
         let limit = try int("limit", range: 1...1000, default: 100)
         var offset = 0
-        if let cursor = values["cursor"] {
+        if let cursor = try self["cursor"] {
             guard let decoded = Page.decode(cursor) else {
                 throw Problem(kind: .badRequest, detail: "invalid cursor")
             }

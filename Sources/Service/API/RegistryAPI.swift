@@ -31,8 +31,9 @@ public struct RegistryAPI: Sendable {
 
     public var routes: [Route] {
         [
-            Route("GET", "/api/v1/whoami", access: .readers, operationID: "whoami") { _, ctx in
-                try .json(["actor": .string(try ctx.requireActor()),
+            Route("GET", "/api/v1/whoami", access: .readers, operationID: "whoami") { req, ctx in
+                _ = try Query(req, allowed: [])
+                return try .json(["actor": .string(try ctx.requireActor()),
                            "roles": .array(ctx.roles.sorted().map { .string($0.rawValue) })])
             },
             Route("GET", "/api/v1/models", access: .readers, operationID: "listModels", handler: listModels),
@@ -54,7 +55,7 @@ public struct RegistryAPI: Sendable {
                 let query = try Query(req, allowed: ["name", "limit", "cursor"])
                 let page = try query.page()
                 var all = try pool.read { try $0.datasets() }
-                if let name = query["name"] { all = all.filter { $0.name.contains(name) } }
+                if let name = try query["name"] { all = all.filter { $0.name.contains(name) } }
                 return try .json(page.envelope(all, Representation.dataset))
             },
             Route("GET", "/api/v1/datasets/{name}", access: .readers, operationID: "getDataset") { req, _ in
@@ -102,8 +103,8 @@ public struct RegistryAPI: Sendable {
                     _ = try store.evaluationRun(id)
                     return try store.evaluationItems(run: id)
                 }
-                if let task = query["task"] { items = items.filter { $0.task == task } }
-                if let correct = query["correct"] {
+                if let task = try query["task"] { items = items.filter { $0.task == task } }
+                if let correct = try query["correct"] {
                     guard correct == "true" || correct == "false" else {
                         throw Problem(kind: .badRequest, detail: "'correct' must be true or false")
                     }
@@ -119,10 +120,10 @@ public struct RegistryAPI: Sendable {
     func listModels(_ req: Request, _: RequestContext) throws -> Response {
         let query = try Query(req, allowed: ["name", "arch", "quant", "limit", "cursor"])
         let page = try query.page()
-        let arch = query["arch"], quant = query["quant"]
+        let arch = try query["arch"], quant = try query["quant"]
         let models: [ModelSummary] = try pool.read { store in
             var all = try store.models()
-            if let name = query["name"] { all = all.filter { $0.name.contains(name) } }
+            if let name = try query["name"] { all = all.filter { $0.name.contains(name) } }
             if arch != nil || quant != nil {
                 all = try all.filter { model in
                     try store.modelVersions(of: model.name).contains { Self.matches($0, arch: arch, quant: quant) }
@@ -151,8 +152,9 @@ public struct RegistryAPI: Sendable {
         let query = try Query(req, allowed: ["arch", "quant", "limit", "cursor"])
         let page = try query.page()
         var versions = try pool.read { try $0.modelVersions(of: name) }
-        if query["arch"] != nil || query["quant"] != nil {
-            versions = versions.filter { Self.matches($0, arch: query["arch"], quant: query["quant"]) }
+        let arch = try query["arch"], quant = try query["quant"]
+        if arch != nil || quant != nil {
+            versions = versions.filter { Self.matches($0, arch: arch, quant: quant) }
         }
         return try .json(page.envelope(versions, Representation.modelVersion))
     }
@@ -227,7 +229,7 @@ public struct RegistryAPI: Sendable {
     func getLineage(_ req: Request, _: RequestContext) throws -> Response {
         let ref = try PathNames.reference(req)
         let query = try Query(req, allowed: ["direction", "depth"])
-        let direction = query["direction"] ?? "both"
+        let direction = try query["direction"] ?? "both"
         guard ["up", "down", "both"].contains(direction) else {
             throw Problem(kind: .badRequest, detail: "'direction' must be up, down or both")
         }
@@ -302,16 +304,16 @@ public struct RegistryAPI: Sendable {
     func listRuns(_ req: Request, _: RequestContext) throws -> Response {
         let query = try Query(req, allowed: ["model", "status", "suite", "metric", "limit", "cursor"])
         let page = try query.page()
-        let model = try query["model"].map { try PathNames.reference(parsing: $0, field: "model") }
+        let model = try (try query["model"]).map { try PathNames.reference(parsing: $0, field: "model") }
         var runs = try pool.read { try $0.evaluationRuns(model: model, limit: 100_000) }
-        if let status = query["status"] {
+        if let status = try query["status"] {
             guard status == "running" || status == "completed" else {
                 throw Problem(kind: .badRequest, detail: "'status' must be running or completed")
             }
             runs = runs.filter { $0.status.rawValue == status }
         }
-        if let suite = query["suite"] { runs = runs.filter { $0.suiteID == suite } }
-        if let metric = query["metric"] {
+        if let suite = try query["suite"] { runs = runs.filter { $0.suiteID == suite } }
+        if let metric = query.raw("metric") {
             let filter = try MetricFilter(parsing: metric)
             runs = runs.filter { filter.accepts($0.results) }
         }

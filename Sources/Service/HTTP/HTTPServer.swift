@@ -395,8 +395,9 @@ struct HTTPConnection {
                 fail(error, version: head.version)
                 return
             }
-            var keepAlive = head.keepAlive && !server.isStopping
             let response = server.responder.respond(to: request)
+            // Checked after handling: a request in flight during shutdown is answered, then closed.
+            var keepAlive = head.keepAlive && !server.isStopping
             if response.headers["Connection"]?.lowercased() == "close" { keepAlive = false }
             let isHEAD = head.method == "HEAD"
             let chunked = head.version == "HTTP/1.1"

@@ -181,7 +181,13 @@ public struct Router: HTTPResponder {
     /// before the handler, so the answer never depends on whether a resource exists.
     func authorize(_ request: Request, access: Access) throws -> RequestContext {
         let header = request.headers["Authorization"]
-        if case .anonymous = access, header == nil { return RequestContext() }
+        if case .anonymous = access {
+            // Anonymous routes never fail on credentials; a valid token still names the caller.
+            guard let token = header.flatMap(Self.bearerToken), let actor = try? accessControl.actor(forToken: token) else {
+                return RequestContext()
+            }
+            return RequestContext(actor: actor, roles: (try? accessControl.roles(of: actor)) ?? [])
+        }
         let challenge: HTTPHeaders = ["WWW-Authenticate": "Bearer realm=\"assay\""]
         guard let header else {
             throw Problem(kind: .unauthorized, detail: "a bearer token is required", headers: challenge)

@@ -1,0 +1,91 @@
+import Foundation
+import Governance
+import Registry
+import Hashing
+@testable import Service
+import Testing
+
+/// Every route × every role × no token / bad token / revoked token / token without roles gives
+/// the documented status: 401 without valid credentials, 403 when the route's roles exclude the
+/// actor (identical for existing and missing resources), otherwise the handler's answer.
+struct AuthMatrixTests {
+    static func samplePath(_ pattern: String, existing: Bool) -> String {
+        pattern.replacingOccurrences(of: "{name}", with: existing ? (pattern.contains("datasets") ? "train" : "base") : "ghost")
+            .replacingOccurrences(of: "{version}", with: existing ? (pattern.contains("datasets") ? "1" : "1.0") : "9.9")
+            .replacingOccurrences(of: "{id}", with: existing ? "run-x" : "ghost-run")
+    }
+
+    @Test func everyRouteEveryRoleEveryCredential() throws {
+        let fixture = try ServiceFixture()
+        let before = try fixture.snapshot()
+        var checked = 0
+        for route in fixture.service.router.routes {
+            for existing in [true, false] {
+                let path = Self.samplePath(route.pattern, existing: existing)
+                let body = route.method == "POST" ? "{}" : nil
+                func status(_ token: String?) throws -> (Int, [UInt8]) {
+                    let response = try fixture.request(route.method, path, token: token, json: body)
+                    return (response.status.code, try response.collectBody())
+                }
+                if case .anonymous = route.access {
+                    for token in [nil, "bogus", fixture.revoked, fixture.roleless] {
+                        #expect(try status(token).0 == 200, "\(route.method) \(path) anonymous")
+                    }
+                    continue
+                }
+                for token in [nil, "bogus", "assay_" + String(repeating: "0", count: 64), fixture.revoked] {
+                    #expect(try status(token).0 == 401, "\(route.method) \(path) token \(token ?? "none")")
+                    checked += 1
+                }
+                #expect(try status(fixture.roleless).0 == 403, "\(route.method) \(path) roleless")
+                for role in Role.allCases {
+                    let (code, _) = try status(fixture.tokens[role])
+                    if route.access.permits([role]) {
+                        #expect(code != 401 && code != 403, "\(route.method) \(path) as \(role): \(code)")
+                    } else {
+                        #expect(code == 403, "\(route.method) \(path) as \(role): \(code)")
+                    }
+                    checked += 1
+                }
+            }
+            // No existence oracle: a denied actor sees the same answer for existing and missing resources.
+            if case .anyOf = route.access {
+                let a = try fixture.request(route.method, Self.samplePath(route.pattern, existing: true), token: fixture.roleless)
+                let b = try fixture.request(route.method, Self.samplePath(route.pattern, existing: false), token: fixture.roleless)
+                #expect(a.status.code == b.status.code)
+            }
+        }
+        #expect(checked > 200)
+        #expect(try fixture.snapshot() == before, "auth probing must not change the registry")
+    }
+
+    @Test func writeRoutesAreLimitedToSubmittersAndAdmins() throws {
+        let fixture = try ServiceFixture()
+        for route in fixture.service.router.routes where route.method == "POST" && route.pattern.hasPrefix("/api/") {
+            #expect(route.access == RegistryAPI.writers)
+        }
+        let readRoutes = fixture.service.router.routes.filter { $0.method == "GET" && $0.pattern.hasPrefix("/api/") }
+        #expect(readRoutes.allSatisfy { $0.access == .readers })
+    }
+
+    @Test func whoamiNamesTheActorAndRoles() throws {
+        let fixture = try ServiceFixture()
+        let response = try fixture.request("GET", "/api/v1/whoami", token: fixture.tokens[.approver])
+        let json = try JSONValue.parse(try response.collectBody())
+        #expect(json.objectValue?["actor"] == "actor-approver")
+        #expect(json.objectValue?["roles"] == ["approver"])
+    }
+
+    @Test func revokingATokenTakesEffectImmediately() throws {
+        let fixture = try ServiceFixture()
+        let store = try Registry.RegistryStore(home: fixture.home, actor: "admin")
+        let issued = try store.createToken(for: "actor-auditor")
+        #expect(try fixture.request("GET", "/api/v1/models", token: issued.secret).status.code == 200)
+        _ = try store.revokeToken(id: issued.token.id)
+        #expect(try fixture.request("GET", "/api/v1/models", token: issued.secret).status.code == 401)
+        // Only the hash is stored.
+        let hashes = try store.read { db in try db.query("SELECT token_sha256 FROM api_tokens").map { try $0.get(0, as: String.self) } }
+        #expect(hashes.contains(Registry.RegistryStore.tokenHash(issued.secret)))
+        #expect(!hashes.contains(issued.secret))
+    }
+}
