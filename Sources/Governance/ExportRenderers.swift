@@ -236,7 +236,8 @@ public enum ExportRenderer {
                 out += "<line x1=\"\(f(x1))\" y1=\"\(f(y + 2))\" x2=\"\(f(x1))\" y2=\"\(f(y + barH - 2))\" stroke=\"#111\" stroke-width=\"1.5\"/>"
                 out += "<line x1=\"\(f(x2))\" y1=\"\(f(y + 2))\" x2=\"\(f(x2))\" y2=\"\(f(y + barH - 2))\" stroke=\"#111\" stroke-width=\"1.5\"/>"
             }
-            out += "<text x=\"\(f(left + w + 4))\" y=\"\(f(y + barH - 3))\" font-size=\"10\" fill=\"#1d232b\">\(Format.fixed(ev.value, 3))</text>"
+            let labelX = left + max(w, (ev.ciUpper.map { max(0, min(1, $0)) } ?? 0) * plotW) + 5
+            out += "<text x=\"\(f(labelX))\" y=\"\(f(y + barH - 3))\" font-size=\"10\" fill=\"#1d232b\">\(Format.fixed(ev.value, 3))</text>"
             y += barH + 6
         }
         out += legend(vs, y: height - 10, width: width)
@@ -251,7 +252,7 @@ public enum ExportRenderer {
             guard let ev = candidates.max(by: { $0.items < $1.items }), let p95 = ev.latencyP95Ms else { return nil }
             return (v, ev.latencyP50Ms ?? p95, p95, ev.latencyP99Ms ?? p95)
         }
-        let width = 720.0, left = 230.0, right = 40.0, barH = 16.0
+        let width = 720.0, left = 200.0, right = 190.0, barH = 16.0
         let height = 40 + Double(max(rows.count, 1)) * (barH + 10) + 10
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"Latency per variant\">"
         out += "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>"
@@ -329,7 +330,7 @@ public enum ExportRenderer {
         let levels = Set(level.values).sorted()
         var columns: [Int: [String]] = [:]
         for (node, l) in level.sorted(by: { $0.key < $1.key }) { columns[l, default: []].append(node) }
-        let colW = 200.0, rowH = 56.0, boxW = 170.0, boxH = 34.0
+        let colW = 250.0, rowH = 56.0, boxW = 160.0, boxH = 34.0
         let width = max(400, Double(levels.count) * colW + 20)
         let maxRows = Double(columns.values.map(\.count).max() ?? 1)
         let height = maxRows * rowH + 30

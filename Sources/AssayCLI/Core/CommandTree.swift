@@ -7,7 +7,8 @@ public enum CommandTree {
         children: [
             // Registry
             .group(CommandGroup(name: "audit", abstract: "Verify and read the append-only audit log.",
-                                children: [.command(AuditLogCommand.self), .command(AuditVerifyCommand.self)])),
+                                children: [.command(AuditExportCommand.self), .command(AuditLogCommand.self),
+                                           .command(AuditVerifyCommand.self)])),
             .group(CommandGroup(name: "dataset", abstract: "Register and inspect dataset versions.",
                                 children: [.command(DatasetListCommand.self), .command(DatasetRegisterCommand.self),
                                            .command(DatasetShowCommand.self)])),
@@ -29,6 +30,21 @@ public enum CommandTree {
                                 children: [.command(SuiteImportMMLUCommand.self), .command(SuiteListCommand.self),
                                            .command(SuiteRegisterCommand.self), .command(SuiteShowCommand.self)])),
             // Governance
+            .group(CommandGroup(name: "alias", abstract: "Move model aliases (protected ones under policy) and read their history.",
+                                children: [.command(AliasHistoryCommand.self), .command(AliasRollbackCommand.self),
+                                           .command(AliasSetCommand.self), .command(AliasShowCommand.self)])),
+            .group(CommandGroup(name: "approval", abstract: "Approval workflow: evaluate, submit, approve, reject, revoke, deprecate.",
+                                children: [.command(ApprovalApproveCommand.self), .command(ApprovalCardCommand.self),
+                                           .command(ApprovalDeprecateCommand.self), .command(ApprovalEvaluateCommand.self),
+                                           .command(ApprovalRejectCommand.self), .command(ApprovalRevokeCommand.self),
+                                           .command(ApprovalStatusCommand.self), .command(ApprovalSubmitCommand.self)])),
+            .command(ExportCommand.self),
+            .command(GateCommand.self),
+            .group(CommandGroup(name: "policy", abstract: "Validate governance policy files.",
+                                children: [.command(PolicyCheckCommand.self)])),
+            .group(CommandGroup(name: "role", abstract: "Grant, revoke and list governance roles.",
+                                children: [.command(RoleGrantCommand.self), .command(RoleListCommand.self),
+                                           .command(RoleRevokeCommand.self)])),
             // Service
             .command(ServeCommand.self),
             .group(CommandGroup(name: "token", abstract: "Create, list and revoke API bearer tokens.",

@@ -1,0 +1,202 @@
+import Foundation
+import Governance
+import Registry
+
+/// Shared parsing and printing of the approval actions.
+struct ApprovalActionCommand {
+    var reference: VersionReference
+    var policy: String?
+    var tier: String?
+
+    static let options: [CommandHelp.Option] = [
+        .init("--policy FILE", "Policy file (default: $ASSAY_POLICY, else ./Governance/policy.json)"),
+    ]
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        policy = try arguments.option("--policy")
+        tier = nil
+        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+    }
+
+    func perform(_ action: ApprovalAction, context: CommandContext) async throws -> Int32 {
+        let service = try context.governance(policy: policy)
+        let outcome: ApprovalOutcome
+        do {
+            outcome = try service.perform(action, on: reference, tier: tier)
+        } catch let error as ApprovalError {
+            throw CLIError.failure("refused: \(error.description)")
+        }
+        if context.json { try context.printJSON(outcome); return ExitCode.success }
+        let d = outcome.decision
+        var line = "\(reference): \(d.action) \(d.fromState) → \(d.toState) (policy v\(d.policyVersion), tier \(d.tier))"
+        if let votes = outcome.votes, let quorum = outcome.quorum { line += "; approvals \(votes)/\(quorum)" }
+        context.print(line)
+        if !outcome.flagged.isEmpty {
+            context.print("flagged for review: " + outcome.flagged.map(\.description).joined(separator: ", "))
+        }
+        return ExitCode.success
+    }
+}
+
+/// `assay approval evaluate M@V`
+struct ApprovalEvaluateCommand: Command {
+    static let name = "evaluate"
+    static let help = CommandHelp(
+        abstract: "Mark a version evaluated: every required suite of its tier must have a completed run on its exact digest.",
+        usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
+        options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under (default: the policy's default tier)")])
+    var base: ApprovalActionCommand
+    init(arguments: inout Arguments) throws(CLIError) {
+        let tier = try arguments.option("--tier")
+        base = try ApprovalActionCommand(arguments: &arguments)
+        base.tier = tier
+        try arguments.finish()
+    }
+    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.markEvaluated, context: context) }
+}
+
+/// `assay approval submit M@V`
+struct ApprovalSubmitCommand: Command {
+    static let name = "submit"
+    static let help = CommandHelp(
+        abstract: "Submit an evaluated version for review (model card complete, datasets within policy).",
+        usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
+        options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under")])
+    var base: ApprovalActionCommand
+    init(arguments: inout Arguments) throws(CLIError) {
+        let tier = try arguments.option("--tier")
+        base = try ApprovalActionCommand(arguments: &arguments)
+        base.tier = tier
+        try arguments.finish()
+    }
+    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.submit, context: context) }
+}
+
+/// `assay approval approve M@V`
+struct ApprovalApproveCommand: Command {
+    static let name = "approve"
+    static let help = CommandHelp(
+        abstract: "Approve a version in review (approver role; not its submitter or registrant); approved once the quorum is met.",
+        usage: "NAME@VERSION [--comment TEXT] [--policy FILE] [--json]",
+        options: ApprovalActionCommand.options + [.init("--comment TEXT", "Note recorded with the approval")])
+    var base: ApprovalActionCommand
+    var comment: String?
+    init(arguments: inout Arguments) throws(CLIError) {
+        comment = try arguments.option("--comment")
+        base = try ApprovalActionCommand(arguments: &arguments)
+        try arguments.finish()
+    }
+    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.approve(comment: comment), context: context) }
+}
+
+/// `assay approval reject M@V --reason TEXT`
+struct ApprovalRejectCommand: Command {
+    static let name = "reject"
+    static let help = CommandHelp(abstract: "Reject a version in review (approver role; reason required).",
+                                  usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
+                                  options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+    var base: ApprovalActionCommand
+    var reason: String
+    init(arguments: inout Arguments) throws(CLIError) {
+        reason = try arguments.option("--reason") ?? ""
+        base = try ApprovalActionCommand(arguments: &arguments)
+        try arguments.finish()
+    }
+    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.reject(reason: reason), context: context) }
+}
+
+/// `assay approval revoke M@V --reason TEXT`
+struct ApprovalRevokeCommand: Command {
+    static let name = "revoke"
+    static let help = CommandHelp(abstract: "Revoke a version from any state (admin or approver; reason required); flags every lineage descendant for review.",
+                                  usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
+                                  options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+    var base: ApprovalActionCommand
+    var reason: String
+    init(arguments: inout Arguments) throws(CLIError) {
+        reason = try arguments.option("--reason") ?? ""
+        base = try ApprovalActionCommand(arguments: &arguments)
+        try arguments.finish()
+    }
+    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.revoke(reason: reason), context: context) }
+}
+
+/// `assay approval deprecate M@V`
+struct ApprovalDeprecateCommand: Command {
+    static let name = "deprecate"
+    static let help = CommandHelp(abstract: "Deprecate an approved version (release-manager or admin).",
+                                  usage: "NAME@VERSION [--reason TEXT] [--policy FILE] [--json]",
+                                  options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why")])
+    var base: ApprovalActionCommand
+    var reason: String?
+    init(arguments: inout Arguments) throws(CLIError) {
+        reason = try arguments.option("--reason")
+        base = try ApprovalActionCommand(arguments: &arguments)
+        try arguments.finish()
+    }
+    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.deprecate(reason: reason), context: context) }
+}
+
+/// `assay approval card M@V --field KEY=VALUE...`
+struct ApprovalCardCommand: Command {
+    static let name = "card"
+    static let help = CommandHelp(
+        abstract: "Show or edit a version's model card (fields the policy may require before submission).",
+        usage: "NAME@VERSION [--field KEY=VALUE]... [--json]",
+        options: [.init("--field KEY=VALUE", "Set a field; an empty value removes it (repeatable)")],
+        examples: ["assay approval card smollm2@q8_0 --field intended_use='support triage' --field limitations='English only'"])
+    var reference: VersionReference
+    var fields: [String: String] = [:]
+    init(arguments: inout Arguments) throws(CLIError) {
+        for pair in try arguments.options("--field") {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else { throw .usage("--field expects KEY=VALUE, got '\(pair)'") }
+            fields[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+        }
+        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        try arguments.finish()
+    }
+    func run(context: CommandContext) async throws -> Int32 {
+        let store = try context.openRegistry()
+        let card: [String: String]
+        if fields.isEmpty {
+            card = try store.read { try GovernanceRecords.modelCard($0, reference) }
+        } else {
+            let service = GovernanceService(store: store, binding: PolicyBinding(policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "", source: ""),
+                                            evidence: RegistryEvidence(store: store))
+            card = try service.updateModelCard(reference, fields: fields)
+        }
+        if context.json { try context.printJSON(card); return ExitCode.success }
+        for key in card.keys.sorted() { context.print("\(key): \(card[key] ?? "")") }
+        return ExitCode.success
+    }
+}
+
+/// `assay approval status M@V`
+struct ApprovalStatusCommand: Command {
+    static let name = "status"
+    static let help = CommandHelp(abstract: "Show a version's approval state, decisions and what is still missing.",
+                                  usage: "NAME@VERSION [--policy FILE] [--json]", options: ApprovalActionCommand.options)
+    var base: ApprovalActionCommand
+    init(arguments: inout Arguments) throws(CLIError) {
+        base = try ApprovalActionCommand(arguments: &arguments)
+        try arguments.finish()
+    }
+    func run(context: CommandContext) async throws -> Int32 {
+        let status = try context.governance(policy: base.policy).status(base.reference)
+        if context.json { try context.printJSON(status); return ExitCode.success }
+        let r = status.record
+        context.print("\(r.reference)  \(r.state)  tier \(r.tier ?? "(default)")  digest \(r.digest.prefix(16))…")
+        context.print("registered by \(r.registrant)" + (r.submitter.map { ", submitted by \($0)" } ?? ""))
+        if r.state == "in_review" { context.print("approvals: \(r.approvals.count)/\(status.quorum) (\(r.approvals.joined(separator: ", ")))") }
+        if r.needsReview { context.print("NEEDS REVIEW: \(r.needsReviewReason ?? "")") }
+        if !status.missingSuites.isEmpty { context.print("missing evaluations: \(status.missingSuites.joined(separator: ", "))") }
+        if !status.missingCardFields.isEmpty { context.print("missing model-card fields: \(status.missingCardFields.joined(separator: ", "))") }
+        for v in status.datasetViolations { context.print("dataset policy: \(v)") }
+        if !status.decisions.isEmpty {
+            var table = TextTable(["TIME", "ACTION", "FROM", "TO", "ACTOR", "POLICY", "REASON"])
+            for d in status.decisions { table.add([d.createdAt, d.action, d.fromState, d.toState, d.actor, "v\(d.policyVersion)", d.reason ?? ""]) }
+            context.output.out(table.render())
+        }
+        return ExitCode.success
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Governance
+import Hashing
+import Registry
+
+/// `assay export M@V --format json|markdown|html|cyclonedx`
+struct ExportCommand: Command {
+    static let name = "export"
+    static let help = CommandHelp(
+        abstract: "Export a version's lineage, evaluations and decisions for auditors.",
+        usage: "NAME@VERSION [--format json|markdown|html|cyclonedx] [--out FILE]",
+        discussion: "html is a self-contained report (inline CSS and SVG charts, printable); cyclonedx is a CycloneDX 1.6 ML-BOM.",
+        options: [.init("--format F", "json (default), markdown, html or cyclonedx"), .init("--out FILE", "Write to FILE instead of stdout")],
+        examples: ["assay export smollm2@q8_0 --format html --out report.html",
+                   "assay export smollm2@q8_0 --format cyclonedx --out bom.json"])
+
+    var reference: VersionReference
+    var format: ExportFormat
+    var out: String?
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        let f = try arguments.option("--format") ?? "json"
+        guard let format = ExportFormat(rawValue: f) else {
+            throw .usage("unknown format '\(f)' (use \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self.format = format
+        out = try arguments.option("--out", "-o")
+        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        try arguments.finish()
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let store = try context.openRegistry()
+        let export = try LineageExportBuilder.build(store: store, reference: reference, generatedAt: ExportClock.now(),
+                                                    generator: AssayVersion.current)
+        let text = try format.render(export)
+        if let out {
+            let url = context.resolve(out)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            context.progress("wrote \(format.rawValue) export of \(reference) to \(url.path)")
+        } else {
+            context.output.out(text)
+        }
+        return ExitCode.success
+    }
+}
+
+/// `assay audit export`
+struct AuditExportCommand: Command {
+    static let name = "export"
+    static let help = CommandHelp(
+        abstract: "Write the whole audit chain with its head hash for offline verification.",
+        usage: "[--out FILE]",
+        discussion: "Each event's hash is SHA-256 over the canonical JSON of [\"assay-audit-v1\", seq, time, actor, action, subject, payload, prev_hash] (see Registry/README.md); the first prev_hash is 64 zeros. Exit 1 if the chain does not verify.",
+        options: [.init("--out FILE", "Write to FILE instead of stdout")])
+
+    var out: String?
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        out = try arguments.option("--out", "-o")
+        try arguments.finish()
+    }
+
+    struct Document: Encodable {
+        var format = "assay-audit-export/1"
+        var algorithm = "hash = sha256(canonical_json([\"assay-audit-v1\", seq, time, actor, action, subject, payload, prev_hash])); prev_hash of seq 1 = 64 zeros; payload is the event's canonical JSON text as a string"
+        var exportedAt: String
+        var eventCount: Int
+        var headHash: String
+        var intact: Bool
+        var events: [AuditEvent]
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let store = try context.openRegistry()
+        let verification = try store.verifyAudit()
+        let events = try store.auditEvents()
+        let doc = Document(exportedAt: ExportClock.now(), eventCount: events.count, headHash: verification.headHash,
+                           intact: verification.isIntact, events: events)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let text = String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n"
+        if let out {
+            try text.write(to: context.resolve(out), atomically: true, encoding: .utf8)
+            context.progress("wrote \(events.count) audit events, head \(verification.headHash)")
+        } else {
+            context.output.out(text)
+        }
+        return verification.isIntact ? ExitCode.success : ExitCode.failure
+    }
+}
+
+/// UTC ISO-8601 timestamps (seconds) for export metadata.
+enum ExportClock {
+    static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+}
