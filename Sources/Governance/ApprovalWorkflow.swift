@@ -70,10 +70,12 @@ public struct ApprovalContext: Sendable, Equatable {
     public var cardFields: Set<String>
     /// Problems with `trained_on` datasets under the tier's rules (licence, PII).
     public var datasetViolations: [String]
+    /// Flagged for review because an ancestor was revoked (an approved version may be resubmitted).
+    public var needsReview: Bool
 
     public init(state: ApprovalState, registrant: String, submitter: String? = nil, approvals: [String] = [],
                 actor: String, actorRoles: Set<Role>, tier: RiskTier, evaluatedSuites: [String: [String]] = [:],
-                cardFields: Set<String> = [], datasetViolations: [String] = []) {
+                cardFields: Set<String> = [], datasetViolations: [String] = [], needsReview: Bool = false) {
         self.state = state
         self.registrant = registrant
         self.submitter = submitter
@@ -84,6 +86,7 @@ public struct ApprovalContext: Sendable, Equatable {
         self.evaluatedSuites = evaluatedSuites
         self.cardFields = cardFields
         self.datasetViolations = datasetViolations
+        self.needsReview = needsReview
     }
 
     /// Run ids of the required suites, sorted (recorded with decisions).
@@ -141,7 +144,7 @@ public enum ApprovalWorkflow {
     /// Guards:
     /// - `markEvaluated` (registered/evaluated → evaluated): every required suite of the tier has a
     ///   run on this digest. Anyone may record it (it is a fact about evidence, not a judgement).
-    /// - `submit` (evaluated|rejected → in_review): submitter or admin role; complete model card;
+    /// - `submit` (evaluated|rejected, or approved but flagged for review → in_review): submitter or admin role; complete model card;
     ///   every required suite evaluated; training datasets comply with the tier.
     /// - `approve` (in_review → in_review | approved): the tier's approver role; neither the
     ///   submitter nor the registrant; one vote per actor; `approved` once votes reach the quorum.
@@ -167,7 +170,7 @@ public enum ApprovalWorkflow {
             return .success(ApprovalTransition(from: from, to: .evaluated))
 
         case .submit:
-            guard from == .evaluated || from == .rejected else {
+            guard from == .evaluated || from == .rejected || (from == .approved && c.needsReview) else {
                 if from == .registered {
                     let missing = missingSuites()
                     if !missing.isEmpty { return .failure(.missingEvaluations(suites: missing)) }

@@ -205,7 +205,8 @@ public struct GovernanceService: Sendable {
                 state: state, registrant: record.registrant, submitter: record.submitter, approvals: record.approvals,
                 actor: tx.actor, actorRoles: roles, tier: tier, evaluatedSuites: runs,
                 cardFields: Set(card.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }.keys),
-                datasetViolations: Self.violations(try GovernanceRecords.trainingDatasets(db, ref), tier: tier))
+                datasetViolations: Self.violations(try GovernanceRecords.trainingDatasets(db, ref), tier: tier),
+                needsReview: record.needsReview)
             let transition: ApprovalTransition
             switch ApprovalWorkflow.check(action, in: context) {
             case .success(let t): transition = t

@@ -80,5 +80,8 @@ struct ApprovalWorkflowTests {
         #expect(refusal(.deprecate(reason: nil), context(.approved, actor: "bob", roles: [.approver]))
                 == .missingRole(actor: "bob", action: "deprecate", needs: [.releaseManager, .admin]))
         #expect(refusal(.submit, context(.approved)) == .invalidTransition(action: "submit", from: .approved))
+        var flagged = context(.approved)
+        flagged.needsReview = true
+        #expect(target(.submit, flagged) == .inReview)
     }
 }

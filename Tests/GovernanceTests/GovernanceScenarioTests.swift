@@ -135,6 +135,12 @@ struct GovernanceScenarioTests {
         #expect(history.map(\.action) == ["set", "set", "rollback"])
         #expect(history.map(\.target.version) == ["a", "b", "a"])
 
+        // The flagged (approved) descendant is re-reviewed: resubmitted, approved again, flag cleared, promotable.
+        try w.service("alice").perform(.submit, on: c)
+        try w.service("bob").perform(.approve(comment: "re-reviewed after b's revocation"), on: c)
+        #expect(try root.status(c).record.needsReview == false)
+        try rita.setAlias("staging", to: c)
+
         // Unprotected aliases are free; approval decisions are append-only.
         try alice.setAlias("canary", to: d)
         let decisionsB = try root.status(b).decisions.map(\.action)
