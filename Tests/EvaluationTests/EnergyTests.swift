@@ -57,7 +57,8 @@ struct EnergyTests {
         try await Task.sleep(for: .milliseconds(50))
         let report = session.finish(tokens: 10, items: 1)
         let idle = try #require(report.idleBaselineWatts)
-        #expect(idle > 0.2 && idle < 0.34)
+        // 0.1 J over a window of at least 0.3 s (longer when the machine is loaded).
+        #expect(idle > 0 && idle <= 0.1 / 0.3 + 1e-9)
         #expect(abs((report.grossJoules ?? 0) - 2.0) < 1e-9)
         #expect(abs(report.joules - (2.0 - idle * report.wallSeconds)) < 1e-9)
         #expect(report.joules < 2.0)
