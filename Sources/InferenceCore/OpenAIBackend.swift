@@ -111,7 +111,7 @@ public struct OpenAIBackend: PromptScoringBackend {
     }
 
     public func tokenize(_ text: String, addSpecial: Bool) async throws -> [Int32] {
-        let body = try post("/tokenize", ["content": text, "add_special": addSpecial])
+        let body = try await post("/tokenize", ["content": text, "add_special": addSpecial])
         guard let tokens = body["tokens"] as? [Any] else { throw OpenAIBackendError.malformedResponse("no 'tokens'") }
         return try tokens.map {
             guard let n = ($0 as? NSNumber)?.int32Value else { throw OpenAIBackendError.malformedResponse("token is not a number") }
@@ -120,7 +120,7 @@ public struct OpenAIBackend: PromptScoringBackend {
     }
 
     public func scorePrompt(_ text: String, addSpecial: Bool) async throws -> [PromptTokenLogprob] {
-        let body = try post("/v1/completions", [
+        let body = try await post("/v1/completions", [
             "model": model, "prompt": text, "max_tokens": 0, "echo": true, "logprobs": 1, "temperature": 0,
         ])
         guard let choices = body["choices"] as? [[String: Any]], let first = choices.first,
@@ -182,7 +182,7 @@ public struct OpenAIBackend: PromptScoringBackend {
                                       "temperature": Double(request.temperature), "top_p": Double(request.topP),
                                       "seed": request.seed]
         if !request.stop.isEmpty { payload["stop"] = request.stop }
-        let body = try post("/v1/completions", payload)
+        let body = try await post("/v1/completions", payload)
         guard let choices = body["choices"] as? [[String: Any]], let first = choices.first,
               let text = first["text"] as? String else {
             throw OpenAIBackendError.malformedResponse("completions response without text")
@@ -198,13 +198,21 @@ public struct OpenAIBackend: PromptScoringBackend {
                                                       timeToFirstTokenSeconds: seconds, totalSeconds: seconds))
     }
 
-    /// POSTs JSON and parses the JSON object answer.
-    func post(_ path: String, _ payload: [String: Any]) throws -> [String: Any] {
+    /// POSTs JSON and parses the JSON object answer. The blocking socket I/O runs on its own
+    /// thread, never on Swift's cooperative pool.
+    func post(_ path: String, _ payload: [String: Any]) async throws -> [String: Any] {
         let data = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
         var headers = [("Content-Type", "application/json"), ("Accept", "application/json")]
         if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
-        let response = try MinimalHTTPClient.request(host: host, port: port, method: "POST", path: prefix + path,
-                                                     headers: headers, body: Array(data), timeoutSeconds: timeoutSeconds)
+        let (host, port, fullPath, timeout, requestHeaders) = (host, port, prefix + path, timeoutSeconds, headers)
+        let response = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<MinimalHTTPClient.Response, any Error>) in
+            Thread {
+                continuation.resume(with: Result {
+                    try MinimalHTTPClient.request(host: host, port: port, method: "POST", path: fullPath,
+                                                  headers: requestHeaders, body: Array(data), timeoutSeconds: timeout)
+                })
+            }.start()
+        }
         let text = String(decoding: response.body, as: UTF8.self)
         guard (200..<300).contains(response.status) else { throw OpenAIBackendError.httpStatus(response.status, text) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {

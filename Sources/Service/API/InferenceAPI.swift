@@ -2,16 +2,53 @@ import Foundation
 import Hashing
 import InferenceCore
 
-/// Runs an async call from a connection thread (which may block) and returns its result.
+/// Runs an async call from a synchronous handler and returns its result. The task prefers a
+/// dedicated executor thread, so waiting here never starves Swift's cooperative pool (the
+/// caller may itself be on it, e.g. in tests calling the router directly).
 func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
-    Task {
+    Task(executorPreference: BlockingBridgeExecutor.shared) {
         do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
         done.signal()
     }
     done.wait()
     return try box.result!.get()
+}
+
+/// A task executor with its own threads (not the cooperative pool).
+final class BlockingBridgeExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = BlockingBridgeExecutor(threads: 2)
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+
+    init(threads: Int) {
+        for i in 0..<threads {
+            let thread = Thread { [self] in run() }
+            thread.name = "assay-bridge-\(i)"
+            thread.start()
+        }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        condition.withLock {
+            jobs.append(unowned)
+            condition.signal()
+        }
+    }
+
+    private func run() {
+        while true {
+            let job: UnownedJob = condition.withLock {
+                while jobs.isEmpty { condition.wait() }
+                return jobs.removeFirst()
+            }
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
 }
 
 /// Written by the task before it signals, read by the waiter after: the semaphore orders them.
