@@ -1,4 +1,5 @@
 import Foundation
+import Governance
 import Hashing
 import InferenceCore
 import Registry
@@ -26,7 +27,10 @@ public struct AssayService: Sendable {
     public init(pool: RegistryPool?, backend: (any Backend)? = nil, modelID: String = "assay",
                 accessControl: (any AccessControl)? = nil, options: APIOptions = APIOptions()) {
         var routes = Self.baseRoutes
-        if let pool { routes += RegistryAPI(pool: pool, options: options).routes }
+        if let pool {
+            routes += RegistryAPI(pool: pool, options: options).routes
+            routes += GovernanceAPI(pool: pool, binding: options.policy).routes
+        }
         routes += InferenceAPI(backend: backend, modelID: modelID).routes
         let access: any AccessControl = accessControl
             ?? pool.map { RegistryAccessControl(pool: $0) }

@@ -90,3 +90,35 @@ extension JSONValue {
         return nil
     }
 }
+
+struct GovernanceAPITests {
+    @Test func aliasMovesNeedIfMatchOnTheCurrentHolder() throws {
+        let f = try ServiceFixture()
+        let token = f.tokens[.releaseManager]
+        let path = "/api/v1/models/base/aliases/canary"
+        let body = #"{"version":"1.0","reason":"first"}"#
+        #expect(try f.request("PUT", path, token: token, json: body).status.code == 428)
+        #expect(try f.request("PUT", path, token: token, json: body, headers: ["If-Match": "\"base@0.9\""]).status.code == 412)
+        let moved = try f.request("PUT", path, token: token, json: body, headers: ["If-Match": "\"none\""])
+        #expect(moved.status.code == 200)
+        #expect(moved.headers["ETag"] == "\"base@1.0\"")
+        // The same precondition again is stale now.
+        #expect(try f.request("PUT", path, token: token, json: body, headers: ["If-Match": "\"none\""]).status.code == 412)
+        let list = try JSONValue.parse(try f.request("GET", "/api/v1/models/base/aliases", token: f.tokens[.auditor]).collectBody())
+        #expect(list.objectValue?["items"]?.arrayValue?.first?.objectValue?["target"] == "base@1.0")
+        // Protected aliases follow the policy: an unapproved target is refused, nothing changes.
+        let before = try f.snapshot()
+        let production = try f.request("PUT", "/api/v1/models/base/aliases/production", token: token, json: body,
+                                       headers: ["If-Match": "\"none\""])
+        #expect(production.status.code == 409 || production.status.code == 403)
+        #expect(try f.snapshot() == before)
+    }
+
+    @Test func approvalStatus() throws {
+        let f = try ServiceFixture()
+        let json = try JSONValue.parse(try f.request("GET", "/api/v1/models/base/versions/1.0/approval",
+                                                     token: f.tokens[.approver]).collectBody())
+        #expect(json.objectValue?["state"] == "registered")
+        #expect(try f.request("GET", "/api/v1/models/base/versions/7/approval", token: f.tokens[.approver]).status.code == 404)
+    }
+}

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Governance
 import InferenceCore
 import Registry
 import Service
@@ -19,6 +20,7 @@ struct ServeCommand: Command {
             .init("--port N", "TCP port (default 8080; 0 picks a free one)"),
             .init("--model FILE", "Also serve this GGUF model at /v1/completions and /v1/chat/completions"),
             .init("--threads N", "Compute threads for --model (default: all cores)"),
+            .init("--policy FILE", "Governance policy for alias rules (default: built-in defaults)"),
             .init("--artifact-root DIR", "Allow registration by server-side path under DIR (repeatable)"),
             .init("--max-connections N", "Simultaneous connections (default 512)"),
             .init("--readers N", "Pooled read connections to the registry (default 4)"),
@@ -34,6 +36,7 @@ struct ServeCommand: Command {
     var maxConnections: Int
     var readers: Int
     var maxBodyMB: Int
+    var policy: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
         host = try arguments.option("--host") ?? "127.0.0.1"
@@ -44,6 +47,7 @@ struct ServeCommand: Command {
         maxConnections = try arguments.int("--max-connections", range: 1...100_000) ?? 512
         readers = try arguments.int("--readers", range: 1...64) ?? 4
         maxBodyMB = try arguments.int("--max-body-mb", range: 1...4096) ?? 16
+        policy = try arguments.option("--policy")
         try arguments.finish()
     }
 
@@ -59,7 +63,8 @@ struct ServeCommand: Command {
             modelID = url.deletingPathExtension().lastPathComponent
         }
         let service = AssayService(pool: pool, backend: backend, modelID: modelID,
-                                   options: APIOptions(artifactRoots: artifactRoots.map(context.resolve)))
+                                   options: APIOptions(artifactRoots: artifactRoots.map(context.resolve),
+                                                       policy: try policy.map { try PolicyBinding.load(context.resolve($0)) }))
         let configuration = ServerConfiguration(host: host, port: port,
                                                 limits: HTTPLimits(maxBodyBytes: maxBodyMB << 20),
                                                 maxConnections: maxConnections)

@@ -10,9 +10,12 @@ public struct APIOptions: Sendable {
     /// by server-side path is refused (403), so a token never lets a caller make the server read
     /// arbitrary files.
     public var artifactRoots: [URL]
+    /// The governance policy (protected aliases, roles); nil uses the built-in defaults.
+    public var policy: PolicyBinding?
 
-    public init(artifactRoots: [URL] = []) {
+    public init(artifactRoots: [URL] = [], policy: PolicyBinding? = nil) {
         self.artifactRoots = artifactRoots
+        self.policy = policy
     }
 }
 
@@ -373,6 +376,7 @@ public enum ServiceErrors {
         switch error {
         case let p as any ProblemConvertible: return p.problem
         case let e as RegistryError: return problem(e)
+        case let e as GovernanceError: return problem(e)
         case let e as EvaluationRecordError:
             // if-case rather than switch: new cases added by the evaluation records stay 422.
             if case .unknownRun = e { return Problem(kind: .notFound, detail: e.description) }
