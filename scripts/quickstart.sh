@@ -34,13 +34,13 @@ threads=${THREADS:-}
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
-step "1/6 prerequisites and model (scripts/setup.sh)"
+step "1/8 prerequisites and model (scripts/setup.sh)"
 bash scripts/setup.sh
 
 if [[ -n "${ASSAY_BIN:-}" ]]; then
   assay="$ASSAY_BIN"   # an already built binary (skips the build)
 else
-  step "2/6 build ($config)"
+  step "2/8 build ($config)"
   swift build -c "$config" --product assay
   assay="$root/.build/$config/assay"
 fi
@@ -48,7 +48,7 @@ fi
 model="${ASSAY_MODEL_CACHE:-$root/.cache/models}/SmolLM2-135M-Instruct.Q4_1.gguf"
 [[ -f "$model" ]] || { echo "quickstart: $model missing (scripts/fetch-models.sh failed?)" >&2; exit 1; }
 
-step "3/6 registry in $home"
+step "3/8 registry in $home"
 rm -rf "$home"
 export ASSAY_HOME="$home" ASSAY_ACTOR="${ASSAY_ACTOR:-quickstart}"
 "$assay" init
@@ -67,7 +67,7 @@ cat >"$pointers/instruct/UPSTREAM.json" <<'JSON'
  "training": "supervised fine-tuning and DPO of SmolLM2-135M (see the model card)"}
 JSON
 
-step "4/6 lineage: base → instruct fine-tune → Q4_1 file → Q8_0 (assay quantize)"
+step "4/8 lineage: base → instruct fine-tune → Q4_1 file → Q8_0 (assay quantize)"
 "$assay" model register smollm2-135m@hf "$pointers/base/UPSTREAM.json"
 "$assay" model register smollm2-135m-instruct@hf "$pointers/instruct/UPSTREAM.json" \
   --base smollm2-135m@hf --relation finetuned_from --param method=sft+dpo --param source=huggingface
@@ -81,7 +81,7 @@ mkdir -p "$(dirname "$q8")"
   --param note=requantized-from-q4_1
 "$assay" lineage show smollm2-135m-instruct@q8_0
 
-step "5/6 evaluate both variants on the bundled suites${limit:+ (--limit $limit per task)}"
+step "5/8 evaluate both variants on the bundled suites${limit:+ (--limit $limit per task)}"
 suites=(general-knowledge support-intents field-extraction)
 eval_args=()
 [[ -n "$limit" ]] && eval_args+=(--limit "$limit")
@@ -92,7 +92,7 @@ for variant in q4_1 q8_0; do
   done
 done
 
-step "6/6 paired comparison (Q8_0 − Q4_1, same items)"
+step "6/8 paired comparison (Q8_0 − Q4_1, same items)"
 for suite in "${suites[@]}"; do
   ids=$("$assay" eval list --json | python3 -c '
 import json, sys
@@ -109,4 +109,36 @@ print(latest("q4_1"), latest("q8_0"))
   printf '\n-- %s\n' "$suite"
   "$assay" eval compare "$a" "$b"
 done
-printf '\nRegistry: %s (ASSAY_HOME=%s %s eval list)\n' "$home" "$home" "$assay"
+step "7/8 approval of smollm2-135m-instruct@q4_1 under Governance/policy.json (tier low)"
+# Roles: the first grant on a fresh registry bootstraps an admin; separation of duties means the
+# registrant (quickstart), the submitter (alice) and the approver (bob) are different people.
+v=smollm2-135m-instruct@q4_1
+"$assay" role grant admin-demo admin --actor admin-demo
+"$assay" role grant alice submitter --actor admin-demo
+"$assay" role grant alice approver --actor admin-demo   # approver too: separation of duties still applies
+"$assay" role grant bob approver --actor admin-demo
+"$assay" role grant carol release-manager --actor admin-demo
+"$assay" approval card "$v" --actor alice \
+  --field intended_use="Demonstration of the Assay workflow on a 135M instruct model" \
+  --field limitations="Near chance on knowledge benchmarks; not for production answers"
+decision="not approved"
+if "$assay" approval evaluate "$v" --tier low --actor alice \
+   && "$assay" approval submit "$v" --tier low --actor alice; then
+  echo "quickstart: alice may not approve her own submission:" >&2
+  "$assay" approval approve "$v" --actor alice || true
+  if "$assay" approval approve "$v" --actor bob --comment "quickstart review"; then
+    decision="approved"
+    "$assay" alias set production "$v" --actor carol --reason "quickstart promotion"
+  fi
+fi
+"$assay" approval status "$v"
+echo "quickstart: decision for $v: $decision (the policy decides; see the status above)" >&2
+
+step "8/8 lineage report for auditors"
+reports="$home/reports"
+mkdir -p "$reports"
+"$assay" export "$v" --format html --out "$reports/smollm2-135m-instruct-q4_1.html"
+"$assay" export "$v" --format cyclonedx --out "$reports/smollm2-135m-instruct-q4_1.cdx.json"
+"$assay" export "$v" --format markdown --out "$reports/smollm2-135m-instruct-q4_1.md"
+"$assay" audit verify
+printf '\nReports: %s\nRegistry: %s (ASSAY_HOME=%s %s eval list)\n' "$reports" "$home" "$home" "$assay"
