@@ -189,6 +189,13 @@ private func maxAbs(_ v: SIMD8<Float>) -> SIMD8<Float> {
     unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
 }
 
+/// Lane-wise maximum of non-negative, non-NaN values (the standard library's generic
+/// `pointwiseMax` is not always inlined).
+@inline(__always)
+private func lanewiseMax<V: SIMD>(_ a: V, _ b: V) -> V where V.Scalar == Float {
+    a.replacing(with: b, where: b .> a)
+}
+
 /// ggml's x86 `quantize_row_q8_0` / `quantize_row_q8_1`: per 32 values `d = amax / 127`,
 /// stored as F16; `q = round_even(x * (127 / amax))`; Q8_1 also stores F16(`d * Σq`)
 /// computed with the unrounded `d`.
@@ -203,8 +210,10 @@ func quantizeRowQ8(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
         let v1 = raw.loadUnaligned(fromByteOffset: (base + 8) * 4, as: SIMD8<Float>.self)
         let v2 = raw.loadUnaligned(fromByteOffset: (base + 16) * 4, as: SIMD8<Float>.self)
         let v3 = raw.loadUnaligned(fromByteOffset: (base + 24) * 4, as: SIMD8<Float>.self)
-        let m = pointwiseMax(pointwiseMax(maxAbs(v0), maxAbs(v1)), pointwiseMax(maxAbs(v2), maxAbs(v3)))
-        let amax = m.max()
+        let m = lanewiseMax(lanewiseMax(maxAbs(v0), maxAbs(v1)), lanewiseMax(maxAbs(v2), maxAbs(v3)))
+        let quad = lanewiseMax(m.lowHalf, m.highHalf)
+        let pair = lanewiseMax(quad.lowHalf, quad.highHalf)
+        let amax = max(pair[0], pair[1])
         let d = amax / 127
         scales[b] = Float(Float16(d))
         let id: Float = amax != 0 ? 127 / amax : 0

@@ -63,39 +63,8 @@ func matmulTile(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>,
     let batch = x.rows
     let cols = w.cols
     switch w.type {
-    case .q4_1:
-        let blocks = cols / 32
-        for b in 0..<batch {
-            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
-            let xs = UnsafePointer(x.sums + b * blocks)
-            for r in rows {
-                out[b * outStride + r] = dotQ4_1(w.data + r * w.rowBytes, xq, xd, xs, blocks: blocks)
-            }
-        }
-    case .q8_0:
-        let blocks = cols / 32
-        for b in 0..<batch {
-            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
-            for r in rows {
-                out[b * outStride + r] = dotQ8_0(w.data + r * w.rowBytes, xq, xd, blocks: blocks)
-            }
-        }
-    case .q4_0:
-        let blocks = cols / 32
-        for b in 0..<batch {
-            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
-            for r in rows {
-                out[b * outStride + r] = dotQ4_0(w.data + r * w.rowBytes, xq, xd, blocks: blocks)
-            }
-        }
-    case .q5_0:
-        let blocks = cols / 32
-        for b in 0..<batch {
-            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
-            for r in rows {
-                out[b * outStride + r] = dotQ5_0(w.data + r * w.rowBytes, xq, xd, blocks: blocks)
-            }
-        }
+    case .q4_1, .q8_0, .q4_0, .q5_0:
+        matmulTileBlock32(w, x, rows: rows, out: out, outStride: outStride)
     case .q4_K:
         let blocks = cols / 256
         for b in 0..<batch {
