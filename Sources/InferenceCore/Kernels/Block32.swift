@@ -160,10 +160,10 @@ func dotBlocks4<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ x0:
         }
         let (we, wo) = F.unpack(wb)
         let o = b * 64
-        a0 = a0.addingProduct(SIMD8<Float>(blockLanes(we, wo, x0.qs, o)), d * x0.scales[b])
-        a1 = a1.addingProduct(SIMD8<Float>(blockLanes(we, wo, x1.qs, o)), d * x1.scales[b])
-        a2 = a2.addingProduct(SIMD8<Float>(blockLanes(we, wo, x2.qs, o)), d * x2.scales[b])
-        a3 = a3.addingProduct(SIMD8<Float>(blockLanes(we, wo, x3.qs, o)), d * x3.scales[b])
+        a0 = a0.addingProduct(exactFloat(blockLanes(we, wo, x0.qs, o)), d * x0.scales[b])
+        a1 = a1.addingProduct(exactFloat(blockLanes(we, wo, x1.qs, o)), d * x1.scales[b])
+        a2 = a2.addingProduct(exactFloat(blockLanes(we, wo, x2.qs, o)), d * x2.scales[b])
+        a3 = a3.addingProduct(exactFloat(blockLanes(we, wo, x3.qs, o)), d * x3.scales[b])
     }
     if F.hasMinimum {
         return SIMD4(horizontalSum(a0) + m0, horizontalSum(a1) + m1, horizontalSum(a2) + m2, horizontalSum(a3) + m3)
@@ -175,10 +175,11 @@ func dotBlocks4<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ x0:
 /// group swept over the tile's rows (the tile's weights stay in L1 across groups).
 @inline(__always)
 func matmulTileBlock32<F: Block32Format>(_ format: F.Type, _ w: WeightMatrix, _ x: QuantizedActivations,
-                                         rows: Range<Int>, out: UnsafeMutablePointer<Float>, outStride: Int) {
-    let batch = x.rows
+                                         rows: Range<Int>, columns: Range<Int>,
+                                         out: UnsafeMutablePointer<Float>, outStride: Int) {
+    let batch = columns.upperBound
     let blocks = w.cols / 32
-    var b = 0
+    var b = columns.lowerBound
     while b + 4 <= batch {
         let c0 = Block32Column(x, column: b), c1 = Block32Column(x, column: b + 1)
         let c2 = Block32Column(x, column: b + 2), c3 = Block32Column(x, column: b + 3)
@@ -200,13 +201,13 @@ func matmulTileBlock32<F: Block32Format>(_ format: F.Type, _ w: WeightMatrix, _ 
 
 /// `matmulTileBlock32` for `w.type` (Q4_1, Q8_0, Q4_0 or Q5_0), specialized in this file so
 /// that builds without whole-module optimization still inline the kernels.
-func matmulTileBlock32(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>,
+func matmulTileBlock32(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>, columns: Range<Int>,
                        out: UnsafeMutablePointer<Float>, outStride: Int) {
     switch w.type {
-    case .q4_1: matmulTileBlock32(Q4_1Format.self, w, x, rows: rows, out: out, outStride: outStride)
-    case .q8_0: matmulTileBlock32(Q8_0Format.self, w, x, rows: rows, out: out, outStride: outStride)
-    case .q4_0: matmulTileBlock32(Q4_0Format.self, w, x, rows: rows, out: out, outStride: outStride)
-    case .q5_0: matmulTileBlock32(Q5_0Format.self, w, x, rows: rows, out: out, outStride: outStride)
+    case .q4_1: matmulTileBlock32(Q4_1Format.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    case .q8_0: matmulTileBlock32(Q8_0Format.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    case .q4_0: matmulTileBlock32(Q4_0Format.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    case .q5_0: matmulTileBlock32(Q5_0Format.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
     default: preconditionFailure("\(w.name): \(w.type.name) is not a 32-value block format")
     }
 }

@@ -38,6 +38,20 @@ func matmul(_ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePoin
             outStride: Int, order: SummationOrder = .prompt, pool: ComputePool) {
     precondition(x.cols == w.cols, "\(w.name): input has \(x.cols) columns, weight \(w.cols)")
     let batch = x.rows
+    let blockFormat = w.type == .q4_1 || w.type == .q8_0 || w.type == .q4_0 || w.type == .q5_0
+    if blockFormat, pool.threadCount > 1, batch >= 16 * pool.threadCount {
+        // Prompt batches: tasks own whole activation columns (all rows), so each task reads
+        // its columns once and writes whole output rows (no cache line shared between
+        // tasks); the weights stream from cache per four-column group.
+        let chunk = max(4, (batch / (pool.threadCount * 4) + 3) & ~3)
+        let chunks = (batch + chunk - 1) / chunk
+        pool.parallelFor(count: chunks) { c in
+            let b0 = c * chunk
+            matmulTileBlock32(w, x, rows: 0..<w.rows, columns: b0..<min(batch, b0 + chunk), out: out,
+                              outStride: outStride)
+        }
+        return
+    }
     let tile = rowTile(rows: w.rows, batch: batch, threads: pool.threadCount)
     let tiles = (w.rows + tile - 1) / tile
     pool.parallelFor(count: tiles) { t in
@@ -64,7 +78,7 @@ func matmulTile(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>,
     let cols = w.cols
     switch w.type {
     case .q4_1, .q8_0, .q4_0, .q5_0:
-        matmulTileBlock32(w, x, rows: rows, out: out, outStride: outStride)
+        matmulTileBlock32(w, x, rows: rows, columns: 0..<x.rows, out: out, outStride: outStride)
     case .q4_K:
         let blocks = cols / 256
         for b in 0..<batch {
