@@ -36,6 +36,22 @@ struct RegistryProcessTests {
         return url
     }
 
+    /// Polls with `BEGIN IMMEDIATE` (busy timeout zero) until another connection holds the
+    /// write lock; false if `process` exits or `timeout` passes first.
+    static func waitForWriteLock(_ probe: Database, while process: Process, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline {
+            do {
+                try probe.execute("BEGIN IMMEDIATE")
+                try probe.execute("ROLLBACK")
+            } catch {
+                if error.isBusy { return true }
+            }
+            usleep(20_000)
+        }
+        return false
+    }
+
     static func launch(_ binary: URL, _ arguments: [String], home: URL, extra: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = binary
@@ -109,17 +125,12 @@ struct RegistryProcessTests {
         // writer holds the write lock.
         let probe = try Database(path: home.appendingPathComponent("registry.sqlite").path, busyTimeout: .zero)
         let process = try Self.launch(binary, ["model", "register", "big@1", model.path], home: home,
-                                      extra: ["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS": "20000"])
-        var locked = false
-        for _ in 0..<400 where !locked {
-            do {
-                try probe.execute("BEGIN IMMEDIATE")
-                try probe.execute("ROLLBACK")
-                try await Task.sleep(for: .milliseconds(25))
-            } catch let error as StorageError {
-                locked = error.isBusy
-            }
-        }
+                                      extra: ["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS": "300000"])
+        // Poll until the writer holds the lock. Deadline-based (not a count of sleeps) because a
+        // loaded CI machine running the suite in parallel can take many seconds to get the child
+        // to its transaction; the child then waits up to 5 minutes before COMMIT, so the kill
+        // below always lands inside the open transaction.
+        let locked = Self.waitForWriteLock(probe, while: process, timeout: 240)
         #expect(locked, "the registration never took the write lock")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
