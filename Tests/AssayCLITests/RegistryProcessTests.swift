@@ -8,33 +8,9 @@ import Storage
 /// Acceptance tests that run the built `assay` executable as separate processes.
 struct RegistryProcessTests {
     /// The `assay` binary built next to the test bundle (`swift build --build-tests` builds it).
-    static var assayBinary: URL? {
-        let candidates = [Bundle.main.executableURL, URL(fileURLWithPath: CommandLine.arguments[0])]
-            .compactMap { $0?.deletingLastPathComponent() }
-        for dir in candidates {
-            for candidate in [dir, dir.deletingLastPathComponent(), dir.deletingLastPathComponent().deletingLastPathComponent(),
-                              dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()] {
-                let url = candidate.appendingPathComponent("assay")
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
-                   FileManager.default.isExecutableFile(atPath: url.path) {
-                    return url
-                }
-            }
-        }
-        return nil
-    }
+    static var assayBinary: URL? { AssayExecutable.url }
 
-    struct BinaryMissing: Error, CustomStringConvertible {
-        var description: String {
-            "assay executable not found next to the test bundle: build it with 'swift build --build-tests' before 'swift test --skip-build'"
-        }
-    }
-
-    static func requireBinary() throws -> URL {
-        guard let url = assayBinary else { throw BinaryMissing() }
-        return url
-    }
+    static func requireBinary() throws -> URL { try AssayExecutable.require() }
 
     /// Polls with `BEGIN IMMEDIATE` (busy timeout zero) until another connection holds the
     /// write lock; false if `process` exits or `timeout` passes first.

@@ -83,6 +83,46 @@ public enum Fixtures {
     }
 }
 
+/// The `assay` executable that `swift build --build-tests` puts next to the test bundle.
+public enum AssayExecutable {
+    public static var url: URL? {
+        let candidates = [Bundle.main.executableURL, URL(fileURLWithPath: CommandLine.arguments[0])]
+            .compactMap { $0?.deletingLastPathComponent() }
+        for dir in candidates {
+            var candidate = dir
+            for _ in 0..<4 {
+                let url = candidate.appendingPathComponent("assay")
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
+                   FileManager.default.isExecutableFile(atPath: url.path) {
+                    return url
+                }
+                candidate.deleteLastPathComponent()
+            }
+        }
+        return nil
+    }
+
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String {
+            "assay executable not found next to the test bundle: build it with 'swift build --build-tests' before 'swift test --skip-build'"
+        }
+    }
+
+    /// The executable, or a loud error saying how to build it.
+    public static func require() throws -> URL {
+        guard let url else { throw Missing() }
+        return url
+    }
+
+    /// Resident set size of another process in kB, from /proc (0 when unreadable).
+    public static func residentKilobytes(pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+}
+
 public struct FixtureMissing: Error, CustomStringConvertible {
     public let path: String
     public var hint: String = "set ASSAY_REFERENCE_DIR or place ../shared/fixtures beside the package"
