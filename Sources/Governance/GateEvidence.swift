@@ -50,7 +50,8 @@ public enum GateEvidenceBuilder {
         return (input, missing)
     }
 
-    static func latestRuns(store: RegistryStore, reference: VersionReference, suites: [String]) throws -> [String: EvaluationRunRecord] {
+    /// The newest completed run of each of `suites` for `reference`.
+    public static func latestRuns(store: RegistryStore, reference: VersionReference, suites: [String]) throws -> [String: EvaluationRunRecord] {
         var out: [String: EvaluationRunRecord] = [:]
         for run in try store.evaluationRuns(model: reference, limit: 10_000) where run.status == .completed && suites.contains(run.suiteID) {
             if let existing = out[run.suiteID], (existing.finishedAt ?? "") >= (run.finishedAt ?? "") { continue }

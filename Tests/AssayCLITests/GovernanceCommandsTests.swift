@@ -66,13 +66,18 @@ struct GovernanceCommandsTests {
         let status = await cli.run("approval", "status", "smol@2", "--policy", policy)
         #expect(status.stdout.contains("missing evaluations: general-knowledge"), "\(status.stdout)")
 
-        // The gate without evaluation runs is an error (exit 2) naming what is missing.
-        let gate = await cli.run("gate", "--candidate", "smol@2", "--baseline", "canary", "--policy", policy,
+        // With --no-eval, the gate without evaluation runs is an error (exit 2) naming what is missing.
+        let gate = await cli.run("gate", "--candidate", "smol@2", "--baseline", "canary", "--policy", policy, "--no-eval",
                                  "--junit", cli.dir.path("gate.xml").path)
         #expect(gate.code == 2, "\(gate.stdout)\(gate.stderr)")
         #expect(gate.stderr.contains("no completed run of general-knowledge"))
         #expect(gate.stdout.contains("## Assay gate: ERROR"))
         #expect(FileManager.default.fileExists(atPath: cli.dir.path("gate.xml").path))
+        // Without it the gate tries to evaluate; these tiny files have no runnable model: exit 2, one line.
+        let tries = await cli.run("gate", "--candidate", "smol@2", "--baseline", "canary", "--policy", policy)
+        #expect(tries.code == 2, "\(tries.stdout)\(tries.stderr)")
+        #expect(tries.stderr.contains("running: assay eval --model smol@2 --suite general-knowledge"), "\(tries.stderr)")
+        #expect(tries.stderr.contains("the gate could not evaluate smol@2 on general-knowledge: "), "\(tries.stderr)")
 
         // Exports.
         for format in ["json", "markdown", "html", "cyclonedx"] {
@@ -86,5 +91,53 @@ struct GovernanceCommandsTests {
         let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.dir.path("audit.json"))) as? [String: Any]
         #expect(doc?["intact"] as? Bool == true)
         #expect((doc?["head_hash"] as? String ?? doc?["headHash"] as? String)?.count == 64)
+    }
+
+    /// Issue 5: `assay gate` evaluates what is missing. The baseline has a 4-item run; the gate
+    /// runs the candidate on the same suite version, tasks and limit, then decides (exit 0 or 1,
+    /// never 2) with a clean JSON document on stdout.
+    @Test(.enabled(if: Fixtures.smolLMAvailableOrCI), .timeLimit(.minutes(10)))
+    func gateRunsMissingEvaluationsMirroringTheBaseline() async throws {
+        let model = try Fixtures.requireSmolLM()
+        let dir = TemporaryDirectory("gate-eval")
+        let policy = dir.path("policy.json")
+        try Self.policyText.write(to: policy, atomically: true, encoding: .utf8)
+        let environment = ["ASSAY_HOME": dir.path("home").path, "ASSAY_ACTOR": "ci",
+                           "ASSAY_SUITES_DIR": Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites").path]
+        func run(_ argv: String...) async -> (code: Int32, out: String, err: String) {
+            let output = OutputSink.capturing()
+            let code = await AssayCommandLine.run(argv, environment: environment, output: output, workingDirectory: dir.url)
+            return (code, output.stdout, output.stderr)
+        }
+        let q8 = dir.path("q8_0.gguf").path
+        #expect(await run("init").code == 0)
+        #expect(await run("model", "register", "smol@q4_1", model.path).code == 0)
+        #expect(await run("quantize", model.path, q8, "--type", "q8_0").code == 0)
+        #expect(await run("model", "register", "smol@q8_0", q8, "--base", "smol@q4_1", "--relation", "quantized_from").code == 0)
+        let baseline = await run("eval", "--model", "smol@q4_1", "--suite", "general-knowledge", "--task", "general-knowledge",
+                                 "--limit", "4", "--shots", "0", "--quiet")
+        #expect(baseline.code == 0, "\(baseline.err)")
+
+        let gate = await run("gate", "--candidate", "smol@q8_0", "--baseline", "smol@q4_1", "--policy", policy.path,
+                             "--limit", "2", "--threads", "1", "--json")
+        #expect(gate.code == 0 || gate.code == 1, "\(gate.out)\(gate.err)")
+        #expect(gate.err.contains("running: assay eval --model smol@q8_0 --suite general-knowledge@"), "\(gate.err)")
+        #expect(!gate.err.contains("missing:"), "\(gate.err)")
+        let decision = try JSONSerialization.jsonObject(with: Data(gate.out.utf8)) as? [String: Any]
+        #expect(decision?["verdict"] as? String == (gate.code == 0 ? "pass" : "regression"), "\(gate.out)")
+
+        // The candidate's run mirrors the baseline's: same task, shots and limit (not the gate's --limit 2).
+        let store = try RegistryStore(home: dir.path("home"), actor: "t")
+        let runs = try store.evaluationRuns(model: try VersionReference(name: "smol", version: "q8_0"))
+        #expect(runs.count == 1)
+        let config = try #require(runs.first?.config)
+        #expect(config.contains("\"limit\":4"), "\(config)")
+        #expect(config.contains("\"shots\":0") && !config.contains("general-knowledge-cloze"), "\(config)")
+        #expect(try store.evaluationItems(run: try #require(runs.first?.id)).count == 4)
+
+        // A second gate finds both runs and evaluates nothing.
+        let again = await run("gate", "--candidate", "smol@q8_0", "--baseline", "smol@q4_1", "--policy", policy.path)
+        #expect(again.code == gate.code)
+        #expect(!again.err.contains("running: assay eval"), "\(again.err)")
     }
 }

@@ -36,16 +36,27 @@ public final class OutputSink: @unchecked Sendable {
     private var capturedOut = ""
     private var capturedErr = ""
     private let capture: Bool
+    /// When set, `out` goes to this sink's stderr (see `diagnostics()`).
+    private let stdoutToStderrOf: OutputSink?
 
     /// The process's standard streams.
     public static func standard() -> OutputSink { OutputSink(capture: false) }
     /// Collects everything in memory (for tests).
     public static func capturing() -> OutputSink { OutputSink(capture: true) }
 
-    private init(capture: Bool) { self.capture = capture }
+    private init(capture: Bool, stdoutToStderrOf: OutputSink? = nil) {
+        self.capture = capture
+        self.stdoutToStderrOf = stdoutToStderrOf
+    }
+
+    /// A sink that writes both streams to this sink's stderr: for a command run inside another
+    /// whose stdout must stay clean (e.g. `assay gate --json` running missing evaluations).
+    public func diagnostics() -> OutputSink { OutputSink(capture: capture, stdoutToStderrOf: self) }
 
     public func out(_ text: String) {
-        if capture {
+        if let parent = stdoutToStderrOf {
+            parent.err(text)
+        } else if capture {
             lock.withLock { capturedOut += text }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
@@ -53,7 +64,9 @@ public final class OutputSink: @unchecked Sendable {
     }
 
     public func err(_ text: String) {
-        if capture {
+        if let parent = stdoutToStderrOf {
+            parent.err(text)
+        } else if capture {
             lock.withLock { capturedErr += text }
         } else {
             FileHandle.standardError.write(Data(text.utf8))
