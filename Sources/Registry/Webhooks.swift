@@ -287,7 +287,7 @@ extension RegistryStore {
                 SELECT d.id, d.webhook_id, w.url, w.secret, d.event_id, d.event_type, d.body, d.attempts
                 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
                 WHERE d.status = 'pending' AND d.next_attempt_ms <= ? AND w.active = 1
-                ORDER BY d.next_attempt_ms, d.audit_seq LIMIT ?
+                ORDER BY d.next_attempt_ms, d.audit_seq, d.rowid LIMIT ?
                 """, nowMs, Int64(limit))
             return try rows.map { row in
                 let id: String = try row.get("id")
