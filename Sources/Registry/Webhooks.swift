@@ -207,7 +207,8 @@ extension RegistryStore {
         }
     }
 
-    /// Deactivates a webhook (kept with its delivery log; pending deliveries are not sent).
+    /// Deactivates a webhook (kept with its delivery log; its pending deliveries are marked
+    /// failed and never sent).
     /// Appends `webhook.remove`.
     public func removeWebhook(id: String) throws -> Webhook {
         try write { tx in
@@ -216,6 +217,8 @@ extension RegistryStore {
             var hook = try Self.webhook(row)
             guard hook.active else { throw WebhookError.alreadyRemoved(id) }
             try tx.db.run("UPDATE webhooks SET active = 0, removed_at = ?, removed_by = ? WHERE id = ?", tx.time, tx.actor, id)
+            try tx.db.run("UPDATE webhook_deliveries SET status = 'failed', updated_at = ? WHERE webhook_id = ? AND status = 'pending'",
+                          tx.time, id)
             try tx.appendAudit(action: "webhook.remove", subject: id, payload: ["id": .string(id)])
             hook.active = false
             hook.removedAt = tx.time

@@ -69,9 +69,11 @@ public final class WebhookDispatcher: Sendable {
     public func runOnce() throws -> WebhookPassSummary {
         var summary = WebhookPassSummary()
         summary.queued = try store.enqueueWebhookDeliveries(nowMs: Self.nowMs())
-        let lease = settings.timeout.milliseconds * 3 + 5_000
+        // A lease covers a whole batch even when every attempt runs into its timeout.
+        let batch = 10
+        let lease = settings.timeout.milliseconds * Int64(batch + 1) + 5_000
         while true {
-            let jobs = try store.claimWebhookDeliveries(nowMs: Self.nowMs(), leaseMs: lease)
+            let jobs = try store.claimWebhookDeliveries(nowMs: Self.nowMs(), leaseMs: lease, limit: batch)
             if jobs.isEmpty { break }
             for job in jobs {
                 let outcome = attempt(job)
