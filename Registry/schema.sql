@@ -1,7 +1,7 @@
 -- Assay registry schema: generated from a freshly migrated database (sqlite_master, creation order).
 -- Do not edit by hand. Regenerate after adding a migration:
 --   ASSAY_REGENERATE_SCHEMA=1 swift test --filter RegistrySchemaSnapshotTests
--- Migrations applied: core-001-registry, evaluation-001-runs, governance-001-approvals-roles-aliases, service-001-tokens
+-- Migrations applied: core-001-registry, evaluation-001-runs, governance-001-approvals-roles-aliases, service-001-tokens, service-002-webhooks
 CREATE TABLE schema_migrations (id TEXT PRIMARY KEY NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
 
 CREATE TABLE models (
@@ -331,3 +331,46 @@ CREATE INDEX api_tokens_actor ON api_tokens(actor);
 
 CREATE TRIGGER api_tokens_no_delete BEFORE DELETE ON api_tokens
 BEGIN SELECT RAISE(ABORT, 'tokens are revoked, never deleted'); END;
+
+CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    events TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    after_seq INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    removed_at TEXT,
+    removed_by TEXT
+);
+
+CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    webhook_id TEXT NOT NULL REFERENCES webhooks(id),
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    audit_seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (webhook_id, event_id)
+);
+
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_ms);
+
+CREATE TABLE webhook_attempts (
+    id INTEGER PRIMARY KEY,
+    delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id),
+    attempt INTEGER NOT NULL,
+    status_code INTEGER,
+    error TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL
+);
+
+CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id);

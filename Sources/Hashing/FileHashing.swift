@@ -19,6 +19,11 @@ public struct FileHashingError: Error, CustomStringConvertible, Sendable, Equata
 public struct FileDigest: Sendable, Hashable {
     public var sha256: SHA256Digest
     public var size: UInt64
+
+    public init(sha256: SHA256Digest, size: UInt64) {
+        self.sha256 = sha256
+        self.size = size
+    }
 }
 
 extension SHA256 {

@@ -71,10 +71,14 @@ public struct ArtifactInput: Sendable, Equatable {
     /// The name it is recorded under (and hashed with): the file name, or its path inside the
     /// directory that was given.
     public var relativePath: String
+    /// The file's digest when the caller computed it while writing the file (an upload hashed
+    /// as it streamed in); registration then does not read the file a second time.
+    public var precomputedDigest: FileDigest?
 
-    public init(url: URL, relativePath: String) {
+    public init(url: URL, relativePath: String, precomputedDigest: FileDigest? = nil) {
         self.url = url
         self.relativePath = relativePath
+        self.precomputedDigest = precomputedDigest
     }
 
     /// Expands command-line paths: a file becomes one input named by its last component; a
@@ -170,11 +174,15 @@ extension ArtifactInput {
     /// Hashes the file (streaming) and detects its format.
     public func hash(progress: ((UInt64) -> Void)? = nil) throws(RegistryError) -> HashedFile {
         let digest: FileDigest
-        do {
-            digest = try SHA256.hash(fileAtPath: url.path, progress: progress)
-        } catch {
-            if error.errno == ENOENT { throw .fileMissing(path: url.path) }
-            throw .unreadableFile(path: url.path, reason: String(describing: error))
+        if let precomputedDigest {
+            digest = precomputedDigest
+        } else {
+            do {
+                digest = try SHA256.hash(fileAtPath: url.path, progress: progress)
+            } catch {
+                if error.errno == ENOENT { throw .fileMissing(path: url.path) }
+                throw .unreadableFile(path: url.path, reason: String(describing: error))
+            }
         }
         let format = try ArtifactFormat.detect(fileAtPath: url.path)
         return HashedFile(relativePath: relativePath, uri: url.standardizedFileURL.path,

@@ -244,6 +244,11 @@ extension RegistryStore {
         }
     }
 
+    /// True when some registered model version records an artifact at `uri` (an absolute path).
+    public func isArtifactRegistered(uri: String) throws -> Bool {
+        try read { db in try db.scalar("SELECT count(*) FROM artifacts WHERE uri = ?", uri, as: Int64.self) ?? 0 > 0 }
+    }
+
     /// Total number of model versions (all models).
     public func modelVersionCount() throws -> Int {
         try read { db in try db.scalar("SELECT count(*) FROM model_versions", as: Int.self) ?? 0 }

@@ -29,7 +29,7 @@ public struct AssayService: Sendable {
         var routes = Self.baseRoutes
         if let pool {
             routes += RegistryAPI(pool: pool, options: options).routes
-            routes += GovernanceAPI(pool: pool, binding: options.policy).routes
+            routes += GovernanceAPI(pool: pool, binding: options.policy, generator: options.generator).routes
         }
         routes += InferenceAPI(backend: backend, modelID: modelID).routes
         let access: any AccessControl = accessControl

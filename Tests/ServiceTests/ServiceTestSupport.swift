@@ -128,7 +128,7 @@ final class ServiceFixture: @unchecked Sendable {
     var revoked = ""
     let service: AssayService
 
-    init(backend: (any Backend)? = nil) throws {
+    init(backend: (any Backend)? = nil, policy: PolicyBinding? = nil) throws {
         home = directory.path("home")
         let admin = try RegistryStore(home: home, actor: "bootstrap", create: true)
         let files = directory.path("files")
@@ -159,10 +159,25 @@ final class ServiceFixture: @unchecked Sendable {
         _ = try admin.revokeToken(id: gone.token.id)
         pool = try RegistryPool(home: home, readerCount: 2)
         service = AssayService(pool: pool, backend: backend, modelID: "test-model",
-                               options: APIOptions(artifactRoots: [files]))
+                               options: APIOptions(artifactRoots: [files], policy: policy))
     }
 
     var filesDirectory: URL { directory.path("files") }
+
+    /// A policy with one tier needing no suites, no card fields and one approval.
+    static let simplePolicy = PolicyBinding(
+        policy: Policy(version: 3, defaultTier: "standard",
+                       tiers: ["standard": RiskTier(requiredSuites: [], maxRegression: 0.05, quorum: 1)]),
+        digest: String(repeating: "ab", count: 32), source: "test")
+
+    /// A token for a new actor holding `roles`.
+    func token(for actor: String, roles: [Role]) throws -> String {
+        let store = try RegistryStore(home: home, actor: "bootstrap")
+        for role in roles {
+            try store.write { tx in _ = try GovernanceRecords.grantRole(tx, actor: actor, role: role.rawValue) }
+        }
+        return try store.createToken(for: actor).secret
+    }
 
     /// Everything observable about the registry's contents.
     func snapshot() throws -> String {

@@ -10,7 +10,7 @@ struct ServeCommand: Command {
     static let name = "serve"
     static let help = CommandHelp(
         abstract: "Serve the registry over HTTP (JSON API, bearer tokens) and optionally a model (OpenAI-compatible).",
-        usage: "[--host 127.0.0.1] [--port 8080] [--model FILE] [--artifact-root DIR]... [--max-connections N] [--readers N]",
+        usage: "[--host 127.0.0.1] [--port 8080] [--model FILE] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--readers N] [--no-webhooks]",
         discussion: """
             Routes and roles: see docs/api.md and GET /openapi.json. Create tokens with 'assay token create'. \
             SIGTERM or SIGINT stops accepting, finishes in-flight requests, then exits.
@@ -25,6 +25,12 @@ struct ServeCommand: Command {
             .init("--max-connections N", "Simultaneous connections (default 512)"),
             .init("--readers N", "Pooled read connections to the registry (default 4)"),
             .init("--max-body-mb N", "Largest request body in MiB (default 16)"),
+            .init("--max-upload-bytes N", "Largest GGUF upload (POST …/artifact), streamed to disk (default 8 GiB)"),
+            .init("--no-webhooks", "Do not deliver webhooks from this process (use 'assay webhook deliver')"),
+            .init("--webhook-interval-ms N", "How often queued webhook events are delivered (default 1000)"),
+            .init("--max-attempts N", "Webhook attempts per delivery (default 5)"),
+            .init("--base-delay-ms N", "Delay before a webhook's second attempt, doubled each time (default 2000)"),
+            .init("--timeout-ms N", "Timeout of one webhook attempt (default 10000)"),
         ],
         examples: ["assay serve --port 8080", "assay serve --model SmolLM2-135M-Instruct.Q4_1.gguf"])
 
@@ -36,7 +42,11 @@ struct ServeCommand: Command {
     var maxConnections: Int
     var readers: Int
     var maxBodyMB: Int
+    var maxUploadBytes: Int
     var policy: String?
+    var webhooks: Bool
+    var webhookInterval: Int
+    var webhookSettings: WebhookSettings
 
     init(arguments: inout Arguments) throws(CLIError) {
         host = try arguments.option("--host") ?? "127.0.0.1"
@@ -47,6 +57,10 @@ struct ServeCommand: Command {
         maxConnections = try arguments.int("--max-connections", range: 1...100_000) ?? 512
         readers = try arguments.int("--readers", range: 1...64) ?? 4
         maxBodyMB = try arguments.int("--max-body-mb", range: 1...4096) ?? 16
+        maxUploadBytes = try arguments.int("--max-upload-bytes", range: 1...(1 << 40)) ?? (8 << 30)
+        webhooks = !arguments.flag("--no-webhooks")
+        webhookInterval = try arguments.int("--webhook-interval-ms", range: 10...3_600_000) ?? 1000
+        webhookSettings = try WebhookOptions.settings(&arguments)
         policy = try arguments.option("--policy")
         try arguments.finish()
     }
@@ -64,13 +78,17 @@ struct ServeCommand: Command {
         }
         let service = AssayService(pool: pool, backend: backend, modelID: modelID,
                                    options: APIOptions(artifactRoots: artifactRoots.map(context.resolve),
-                                                       policy: try policy.map { try PolicyBinding.load(context.resolve($0)) }))
+                                                       policy: try policy.map { try PolicyBinding.load(context.resolve($0)) },
+                                                       generator: "assay \(AssayVersion.current)"))
         let configuration = ServerConfiguration(host: host, port: port,
-                                                limits: HTTPLimits(maxBodyBytes: maxBodyMB << 20),
+                                                limits: HTTPLimits(maxBodyBytes: maxBodyMB << 20, maxUploadBytes: maxUploadBytes),
                                                 maxConnections: maxConnections)
+        let dispatcher = webhooks ? try WebhookDispatcher(home: context.registryHome, settings: webhookSettings) : nil
         let server = HTTPServer(configuration: configuration, responder: service.router)
         let bound = try server.start()
         context.progress("assay serve: listening on http://\(host):\(bound) (registry \(context.registryHome.path))")
+        let output = context.output
+        dispatcher?.start(interval: .milliseconds(webhookInterval)) { message in output.err(message + "\n") }
 
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
@@ -88,6 +106,7 @@ struct ServeCommand: Command {
             waiter.start()
         }
         for source in sources { source.cancel() }
+        dispatcher?.stop()
         context.progress("assay serve: stopped after \(server.requestsServed) requests")
         return ExitCode.success
     }

@@ -50,6 +50,10 @@ public enum CommandTree {
             .group(CommandGroup(name: "token", abstract: "Create, list and revoke API bearer tokens.",
                                 children: [.command(TokenCreateCommand.self), .command(TokenListCommand.self),
                                            .command(TokenRevokeCommand.self)])),
+            .group(CommandGroup(name: "webhook", abstract: "Subscribe URLs to signed registry events; inspect and run deliveries.",
+                                children: [.command(WebhookAddCommand.self), .command(WebhookListCommand.self),
+                                           .command(WebhookRemoveCommand.self), .command(WebhookDeliveriesCommand.self),
+                                           .command(WebhookDeliverCommand.self)])),
         ]
     )
 }

@@ -3,22 +3,40 @@ import Governance
 import Hashing
 import Registry
 
-/// Governance over HTTP: approval status and aliases. The rules (who may move which alias,
-/// what an alias may point at) are `GovernanceService`'s; this file only adds the HTTP
-/// precondition: moving an alias requires `If-Match` naming its current holder, checked under
-/// the service's single writer, so two clients cannot both move it from the same state.
+/// Governance over HTTP: the approval workflow, model cards, aliases and exports. The rules
+/// (state machine, separation of duties, who may move which alias, what an alias may point at)
+/// are `GovernanceService`'s, exactly as the CLI applies them; this file only adds the HTTP
+/// precondition: moving an alias (set or rollback) requires `If-Match` naming its current
+/// holder, checked under the service's single writer, so two clients cannot both move it from
+/// the same state.
 public struct GovernanceAPI: Sendable {
     let pool: RegistryPool
     let binding: PolicyBinding
+    /// False when the service runs without a policy file: approval actions then answer 503.
+    let hasPolicy: Bool
+    /// Recorded as the generator of exports.
+    let generator: String
 
-    public init(pool: RegistryPool, binding: PolicyBinding?) {
+    public init(pool: RegistryPool, binding: PolicyBinding?, generator: String = "assay") {
         self.pool = pool
+        self.hasPolicy = binding != nil
         self.binding = binding ?? PolicyBinding(policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "",
                                                 source: "")
+        self.generator = generator
     }
 
     /// Anyone who may act on aliases at all; `GovernanceService` decides per alias.
     public static let aliasMovers = Access.anyOf([.submitter, .releaseManager, .admin])
+    /// Roles the workflow lets submit, deprecate and revoke (`ApprovalWorkflow.check`).
+    public static let submitters = Access.anyOf([.submitter, .admin])
+    public static let deprecators = Access.anyOf([.releaseManager, .admin])
+    public static let revokers = Access.anyOf([.admin, .approver])
+
+    /// Roles that may vote under the policy: every tier's approver role.
+    var approvers: Access {
+        let roles = Set(binding.policy.tiers.values.map(\.approverRole))
+        return .anyOf(roles.isEmpty ? [.approver] : roles)
+    }
 
     func governance(_ store: RegistryStore) -> GovernanceService {
         GovernanceService(store: store, binding: binding, evidence: RegistryEvidence(store: store))
@@ -41,13 +59,69 @@ public struct GovernanceAPI: Sendable {
                     "tier": Representation.optional(record.tier), "review_round": .integer(Int64(record.reviewRound)),
                     "approvals": .array(record.approvals.map(JSONValue.string)),
                     "needs_review": .bool(record.needsReview),
-                    "decisions": .array(status.1.map {
-                        ["action": .string($0.action), "from_state": .string($0.fromState), "to_state": .string($0.toState),
-                         "actor": .string($0.actor), "reason": Representation.optional($0.reason),
-                         "created_at": .string($0.createdAt)]
-                    }),
+                    "decisions": .array(status.1.map(Self.decision)),
                 ])
             },
+            Route("GET", "/api/v1/models/{name}/versions/{version}/decisions", access: .readers,
+                  operationID: "listDecisions") { req, _ in
+                let ref = try PathNames.reference(req)
+                _ = try Query(req, allowed: [])
+                let decisions = try pool.read { store in try store.read { db in try GovernanceRecords.decisions(db, ref) } }
+                return try .json(["reference": .string(ref.description), "items": .array(decisions.map(Self.decision))])
+            },
+            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/evaluate", access: .readers,
+                  operationID: "markEvaluated") { req, ctx in
+                let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["tier"])
+                return try perform(.markEvaluated, req, ctx, tier: try fields.string("tier"))
+            },
+            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/submit", access: Self.submitters,
+                  operationID: "submitForReview") { req, ctx in
+                let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["tier"])
+                return try perform(.submit, req, ctx, tier: try fields.string("tier"))
+            },
+            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/approve", access: approvers,
+                  operationID: "approveVersion") { req, ctx in
+                let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["comment"])
+                return try perform(.approve(comment: try fields.string("comment")), req, ctx)
+            },
+            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/reject", access: approvers,
+                  operationID: "rejectVersion") { req, ctx in
+                let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"])
+                return try perform(.reject(reason: try fields.string("reason") ?? ""), req, ctx)
+            },
+            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/deprecate", access: Self.deprecators,
+                  operationID: "deprecateVersion") { req, ctx in
+                let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"])
+                return try perform(.deprecate(reason: try fields.string("reason")), req, ctx)
+            },
+            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/revoke", access: Self.revokers,
+                  operationID: "revokeVersion") { req, ctx in
+                let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"])
+                return try perform(.revoke(reason: try fields.string("reason") ?? ""), req, ctx)
+            },
+            Route("GET", "/api/v1/models/{name}/versions/{version}/card", access: .readers,
+                  operationID: "getModelCard") { req, _ in
+                let ref = try PathNames.reference(req)
+                _ = try Query(req, allowed: [])
+                let card = try pool.read { store in try store.read { db in try GovernanceRecords.modelCard(db, ref) } }
+                return try .json(Self.card(ref, card))
+            },
+            Route("PATCH", "/api/v1/models/{name}/versions/{version}/card", access: .readers,
+                  operationID: "updateModelCard") { req, ctx in
+                let ref = try PathNames.reference(req)
+                _ = try Query(req, allowed: [])
+                var fields: [String: String] = [:]
+                for (key, value) in try req.jsonObject() {
+                    guard let text = value == .null ? "" : value.stringValue else {
+                        throw Problem(kind: .validation, detail: "model-card field '\(key)' must be a string (or null to remove it)")
+                    }
+                    fields[key] = text
+                }
+                let card = try pool.write(as: try ctx.requireActor()) { try governance($0).updateModelCard(ref, fields: fields) }
+                return try .json(Self.card(ref, card))
+            },
+            Route("GET", "/api/v1/models/{name}/versions/{version}/export", access: .readers,
+                  operationID: "exportModelVersion", handler: export),
             Route("GET", "/api/v1/models/{name}/aliases", access: .readers, operationID: "listAliases") { req, _ in
                 let name = try PathNames.name(req)
                 _ = try Query(req, allowed: [])
@@ -56,7 +130,89 @@ public struct GovernanceAPI: Sendable {
             },
             Route("PUT", "/api/v1/models/{name}/aliases/{alias}", access: Self.aliasMovers, operationID: "moveAlias",
                   handler: moveAlias),
+            Route("POST", "/api/v1/models/{name}/aliases/{alias}/rollback", access: Self.aliasMovers,
+                  operationID: "rollbackAlias", handler: rollbackAlias),
+            Route("GET", "/api/v1/models/{name}/aliases/{alias}/history", access: .readers,
+                  operationID: "getAliasHistory") { req, _ in
+                let model = try PathNames.name(req)
+                let aliasName = try PathNames.name(req, "alias")
+                _ = try Query(req, allowed: [])
+                let history = try pool.read { store in
+                    try store.read { db in try GovernanceRecords.aliasHistory(db, model: model, name: aliasName) }
+                }
+                guard !history.isEmpty else { throw GovernanceError.unknownAlias(model: model, alias: aliasName) }
+                return try .json(["model": .string(model), "name": .string(aliasName),
+                                  "items": .array(history.map(Self.historyEntry))])
+            },
         ]
+    }
+
+    static func decision(_ d: ApprovalDecisionRecord) -> JSONValue {
+        ["id": .integer(d.id), "action": .string(d.action), "from_state": .string(d.fromState),
+         "to_state": .string(d.toState), "actor": .string(d.actor), "reason": Representation.optional(d.reason),
+         "review_round": .integer(Int64(d.reviewRound)), "model_digest": .string(d.modelDigest),
+         "evaluation_run_ids": .array(d.evaluationRunIDs.map(JSONValue.string)),
+         "policy_version": .integer(Int64(d.policyVersion)), "policy_digest": .string(d.policyDigest),
+         "tier": .string(d.tier), "created_at": .string(d.createdAt)]
+    }
+
+    static func historyEntry(_ e: AliasHistoryEntry) -> JSONValue {
+        ["id": .integer(e.id), "action": .string(e.action), "target": .string(e.target.description),
+         "previous": Representation.optional(e.previous?.description), "actor": .string(e.actor),
+         "reason": Representation.optional(e.reason), "created_at": .string(e.createdAt)]
+    }
+
+    static func card(_ ref: VersionReference, _ fields: [String: String]) -> JSONValue {
+        ["reference": .string(ref.description), "fields": .object(fields.mapValues(JSONValue.string))]
+    }
+
+    /// One approval action, as `assay approval <action>` performs it.
+    func perform(_ action: ApprovalAction, _ req: Request, _ ctx: RequestContext, tier: String? = nil) throws -> Response {
+        let ref = try PathNames.reference(req)
+        _ = try Query(req, allowed: [])
+        guard hasPolicy else {
+            throw Problem(kind: .unavailable,
+                          detail: "approval actions need the governance policy: start the service with --policy FILE")
+        }
+        let outcome = try pool.write(as: try ctx.requireActor()) { try governance($0).perform(action, on: ref, tier: tier) }
+        return try .json([
+            "reference": .string(ref.description), "state": .string(outcome.decision.toState),
+            "decision": Self.decision(outcome.decision),
+            "votes": outcome.votes.map { .integer(Int64($0)) } ?? .null,
+            "quorum": outcome.quorum.map { .integer(Int64($0)) } ?? .null,
+            "flagged": .array(outcome.flagged.map { .string($0.description) }),
+        ])
+    }
+
+    /// The export formats and their media types.
+    static func mediaType(_ format: ExportFormat) -> String {
+        switch format {
+        case .json: return "application/json"
+        case .markdown: return "text/markdown; charset=utf-8"
+        case .html: return "text/html; charset=utf-8"
+        case .cyclonedx: return "application/vnd.cyclonedx+json; version=\(CycloneDXExport.specVersion)"
+        }
+    }
+
+    func export(_ req: Request, _: RequestContext) throws -> Response {
+        let ref = try PathNames.reference(req)
+        let query = try Query(req, allowed: ["format"])
+        let name = try query["format"] ?? "json"
+        guard let format = ExportFormat(rawValue: name) else {
+            throw Problem(kind: .badRequest,
+                          detail: "'format' must be one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let generatedAt = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC") ?? .current,
+                                                      formatOptions: [.withInternetDateTime])
+        let text = try pool.read { store in
+            try format.render(try LineageExportBuilder.build(store: store, reference: ref, generatedAt: generatedAt,
+                                                             generator: generator))
+        }
+        var response = Response(status: .ok, contentType: Self.mediaType(format), bytes: Array(text.utf8))
+        let fileName = "\(ref.name)-\(ref.version)".map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
+        let ext = ["json": "json", "markdown": "md", "html": "html", "cyclonedx": "cdx.json"][format.rawValue] ?? "txt"
+        response.headers.add("Content-Disposition", "inline; filename=\"\(String(fileName)).\(ext)\"")
+        return response
     }
 
     static func alias(_ a: AliasRecord) -> JSONValue {
@@ -82,24 +238,60 @@ public struct GovernanceAPI: Sendable {
             throw Problem(kind: .preconditionRequired,
                           detail: "moving an alias needs If-Match with its current holder's etag (\"none\" when unset)")
         }
-        let actor = try ctx.requireActor()
-        let entry = try pool.write(as: actor) { store in
-            let current = try store.read { db in try GovernanceRecords.alias(db, model: model, name: aliasName) }
-            let currentTag = Self.etag(current?.target.description)
-            guard ifMatch == "*" ? current != nil : ifMatch.split(separator: ",").map({ $0.trimmingOWS() }).contains(currentTag) else {
-                throw Problem(kind: .preconditionFailed, detail: "the alias is held by \(currentTag), not \(ifMatch)")
-            }
+        let entry = try pool.write(as: try ctx.requireActor()) { store in
+            try Self.checkHolder(store, model: model, alias: aliasName, ifMatch: ifMatch)
             return try governance(store).setAlias(aliasName, to: target, reason: reason)
         }
-        var response = try Response.json(["model": .string(model), "name": .string(aliasName),
-                                          "target": .string(entry.target.description),
+        return try Self.moved(entry)
+    }
+
+    /// Restores the alias' previous holder (the history is a stack), with the same If-Match
+    /// precondition as a move.
+    func rollbackAlias(_ req: Request, ctx: RequestContext) throws -> Response {
+        let model = try PathNames.name(req)
+        let aliasName = try PathNames.name(req, "alias")
+        _ = try Query(req, allowed: [])
+        let reason = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"]).string("reason")
+        guard let ifMatch = req.headers["If-Match"] else {
+            throw Problem(kind: .preconditionRequired, detail: "rolling back an alias needs If-Match with its current holder's etag")
+        }
+        let entry = try pool.write(as: try ctx.requireActor()) { store in
+            try Self.checkHolder(store, model: model, alias: aliasName, ifMatch: ifMatch)
+            return try governance(store).rollbackAlias(model: model, alias: aliasName, reason: reason)
+        }
+        return try Self.moved(entry)
+    }
+
+    /// 412 unless `ifMatch` names the alias' current holder (`*`: any holder). Run under the writer.
+    static func checkHolder(_ store: RegistryStore, model: String, alias: String, ifMatch: String) throws {
+        let current = try store.read { db in try GovernanceRecords.alias(db, model: model, name: alias) }
+        let currentTag = etag(current?.target.description)
+        guard ifMatch == "*" ? current != nil : ifMatch.split(separator: ",").map({ $0.trimmingOWS() }).contains(currentTag) else {
+            throw Problem(kind: .preconditionFailed, detail: "the alias is held by \(currentTag), not \(ifMatch)")
+        }
+    }
+
+    static func moved(_ entry: AliasHistoryEntry) throws -> Response {
+        var response = try Response.json(["model": .string(entry.model), "name": .string(entry.name),
+                                          "action": .string(entry.action), "target": .string(entry.target.description),
                                           "previous": Representation.optional(entry.previous?.description)])
-        response.headers.add("ETag", Self.etag(entry.target.description))
+        response.headers.add("ETag", etag(entry.target.description))
         return response
     }
 }
 
 extension ServiceErrors {
+    /// Refusals of the approval state machine: missing roles and separation of duties are 403,
+    /// a missing reason 422, everything the version's state does not allow 409.
+    static func problem(_ e: ApprovalError) -> Problem {
+        switch e {
+        case .missingRole, .separationOfDuties: return Problem(kind: .forbidden, detail: e.description)
+        case .reasonRequired: return Problem(kind: .validation, detail: e.description)
+        case .invalidTransition, .missingEvaluations, .incompleteModelCard, .datasetPolicy, .alreadyApproved:
+            return Problem(kind: .conflict, detail: e.description)
+        }
+    }
+
     static func problem(_ e: GovernanceError) -> Problem {
         if case .notAuthorized = e { return Problem(kind: .forbidden, detail: e.description) }
         if case .unknownAlias = e { return Problem(kind: .notFound, detail: e.description) }

@@ -3,6 +3,9 @@ import Governance
 import Hashing
 import Registry
 import Storage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Settings of the JSON API.
 public struct APIOptions: Sendable {
@@ -10,12 +13,16 @@ public struct APIOptions: Sendable {
     /// by server-side path is refused (403), so a token never lets a caller make the server read
     /// arbitrary files.
     public var artifactRoots: [URL]
-    /// The governance policy (protected aliases, roles); nil uses the built-in defaults.
+    /// The governance policy (protected aliases, roles); nil uses the built-in defaults for
+    /// aliases and refuses approval actions (503).
     public var policy: PolicyBinding?
+    /// Recorded as the generator of exports (e.g. `assay 0.4.0`).
+    public var generator: String
 
-    public init(artifactRoots: [URL] = [], policy: PolicyBinding? = nil) {
+    public init(artifactRoots: [URL] = [], policy: PolicyBinding? = nil, generator: String = "assay") {
         self.artifactRoots = artifactRoots
         self.policy = policy
+        self.generator = generator
     }
 }
 
@@ -45,6 +52,8 @@ public struct RegistryAPI: Sendable {
                   handler: listModelVersions),
             Route("POST", "/api/v1/models/{name}/versions", access: Self.writers, operationID: "registerModelVersion",
                   handler: registerModelVersion),
+            Route("POST", "/api/v1/models/{name}/versions/{version}/artifact", access: Self.writers,
+                  operationID: "uploadModelVersion", streamsBody: startUpload, handler: finishUpload),
             Route("GET", "/api/v1/models/{name}/versions/{version}", access: .readers, operationID: "getModelVersion") { req, _ in
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
@@ -121,26 +130,18 @@ public struct RegistryAPI: Sendable {
     // MARK: models
 
     func listModels(_ req: Request, _: RequestContext) throws -> Response {
-        let query = try Query(req, allowed: ["name", "arch", "quant", "limit", "cursor"])
+        let query = try Query(req, allowed: ["name", "arch", "quant", "state", "alias", "metric", "limit", "cursor"])
         let page = try query.page()
-        let arch = try query["arch"], quant = try query["quant"]
+        let filter = try VersionFilter(query)
         let models: [ModelSummary] = try pool.read { store in
             var all = try store.models()
             if let name = try query["name"] { all = all.filter { $0.name.contains(name) } }
-            if arch != nil || quant != nil {
-                all = try all.filter { model in
-                    try store.modelVersions(of: model.name).contains { Self.matches($0, arch: arch, quant: quant) }
-                }
+            if filter.isActive {
+                all = try all.filter { model in try filter.matching(try store.modelVersions(of: model.name), in: store).count > 0 }
             }
             return all
         }
         return try .json(page.envelope(models, Representation.model))
-    }
-
-    static func matches(_ version: ModelVersion, arch: String?, quant: String?) -> Bool {
-        version.artifacts.contains { file in
-            (arch == nil || file.facts?.architecture == arch) && (quant == nil || file.facts?.quantization == quant)
-        }
     }
 
     func getModel(_ req: Request, _: RequestContext) throws -> Response {
@@ -152,13 +153,10 @@ public struct RegistryAPI: Sendable {
 
     func listModelVersions(_ req: Request, _: RequestContext) throws -> Response {
         let name = try PathNames.name(req)
-        let query = try Query(req, allowed: ["arch", "quant", "limit", "cursor"])
+        let query = try Query(req, allowed: ["arch", "quant", "state", "alias", "metric", "limit", "cursor"])
         let page = try query.page()
-        var versions = try pool.read { try $0.modelVersions(of: name) }
-        let arch = try query["arch"], quant = try query["quant"]
-        if arch != nil || quant != nil {
-            versions = versions.filter { Self.matches($0, arch: arch, quant: quant) }
-        }
+        let filter = try VersionFilter(query)
+        let versions = try pool.read { store in try filter.matching(try store.modelVersions(of: name), in: store) }
         return try .json(page.envelope(versions, Representation.modelVersion))
     }
 
@@ -202,6 +200,55 @@ public struct RegistryAPI: Sendable {
                                                            lineage: lineage))
         }
         return try .json(Representation.modelVersion(outcome.value), status: outcome.isNew ? .created : .ok)
+    }
+
+    // MARK: uploads
+
+    /// The file name an upload is recorded under (`?filename=`, default `model.gguf`).
+    static func uploadFileName(_ req: Request) throws -> String {
+        let name = try Query(req, allowed: ["filename"]).raw("filename") ?? "model.gguf"
+        guard ArtifactStore.validFileName(name) else {
+            throw Problem(kind: .badRequest,
+                          detail: "'filename' must be 6-200 characters from A-Z a-z 0-9 . _ - ending in .gguf")
+        }
+        return name
+    }
+
+    /// Checks everything that can be checked before the body arrives, then opens the upload file.
+    func startUpload(_ req: Request, _: RequestContext) throws -> any RequestBodySink {
+        _ = try PathNames.reference(req)
+        _ = try Self.uploadFileName(req)
+        let type = req.headers["Content-Type"]?.split(separator: ";").first?.trimmingOWS().lowercased()
+        guard type == "application/octet-stream" else {
+            throw Problem(kind: .unsupportedMediaType, detail: "send the GGUF file as application/octet-stream")
+        }
+        return try ArtifactUpload(directory: ArtifactStore(home: pool.home).incoming)
+    }
+
+    /// Places the hashed upload in the artifact store and registers it exactly as a
+    /// server-side path would be (GGUF expected; same bytes again: 200, no-op).
+    func finishUpload(_ req: Request, ctx: RequestContext) throws -> Response {
+        let reference = try PathNames.reference(req)
+        let fileName = try Self.uploadFileName(req)
+        guard let upload = req.streamedBody as? ArtifactUpload else {
+            throw Problem(kind: .internalError, detail: "the upload was not received")
+        }
+        let digest = try upload.finish()
+        let (url, placed) = try ArtifactStore(home: pool.home).place(upload.temporaryURL, digest: digest, fileName: fileName)
+        let outcome = try pool.write(as: try ctx.requireActor()) { store in
+            do {
+                return try store.registerModelVersion(ModelRegistration(
+                    reference: reference, files: [ArtifactInput(url: url, relativePath: fileName, precomputedDigest: digest)],
+                    expectedFormat: .gguf))
+            } catch {
+                // Under the writer lock: nothing can start referencing the file meanwhile.
+                if placed, (try? store.isArtifactRegistered(uri: url.standardizedFileURL.path)) == false { unlink(url.path) }
+                throw error
+            }
+        }
+        var response = try Response.json(Representation.modelVersion(outcome.value), status: outcome.isNew ? .created : .ok)
+        response.headers.add("Location", "/api/v1/models/\(PercentDecoding.encode(reference.name))/versions/\(PercentDecoding.encode(reference.version))")
+        return response
     }
 
     static func lineageLink(_ object: [String: JSONValue]) throws -> LineageLink {
@@ -324,6 +371,56 @@ public struct RegistryAPI: Sendable {
     }
 }
 
+/// The version filters of the model listings: `arch` and `quant` (an artifact's header facts),
+/// `state` (approval state), `alias` (versions holding that alias now) and `metric` (some
+/// completed evaluation run of the version passes a `MetricFilter`).
+struct VersionFilter {
+    var arch: String?
+    var quant: String?
+    var state: String?
+    var alias: String?
+    var metric: MetricFilter?
+
+    init(_ query: Query) throws {
+        arch = try query["arch"]
+        quant = try query["quant"]
+        alias = try query["alias"]
+        if let state = try query["state"] {
+            guard ApprovalState(rawValue: state) != nil else {
+                throw Problem(kind: .badRequest,
+                              detail: "'state' must be one of \(ApprovalState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            self.state = state
+        }
+        metric = try query.raw("metric").map(MetricFilter.init(parsing:))
+    }
+
+    var isActive: Bool { arch != nil || quant != nil || state != nil || alias != nil || metric != nil }
+
+    /// The versions (all of one model) that pass every given filter.
+    func matching(_ versions: [ModelVersion], in store: RegistryStore) throws -> [ModelVersion] {
+        guard isActive, let model = versions.first?.reference.name else { return versions }
+        let holder: VersionReference?? = try alias.map { name in
+            try store.read { db in try GovernanceRecords.alias(db, model: model, name: name)?.target }
+        }
+        return try versions.filter { version in
+            let facts = version.artifacts.contains { file in
+                (arch == nil || file.facts?.architecture == arch) && (quant == nil || file.facts?.quantization == quant)
+            }
+            guard facts || (arch == nil && quant == nil) else { return false }
+            if let holder, holder != version.reference { return false }
+            if let state, try store.read({ db in try GovernanceRecords.approval(db, version.reference).state }) != state {
+                return false
+            }
+            if let metric {
+                let runs = try store.evaluationRuns(model: version.reference, limit: 10_000)
+                guard runs.contains(where: { $0.status == .completed && metric.accepts($0.results) }) else { return false }
+            }
+            return true
+        }
+    }
+}
+
 /// `metric=NAME>=VALUE` (also `>`, `<=`, `<`, `=`): compares a numeric member `NAME` found in
 /// a run's results JSON (top level, or under `metrics`, or under any task's `metrics`).
 struct MetricFilter {
@@ -377,6 +474,8 @@ public enum ServiceErrors {
         case let p as any ProblemConvertible: return p.problem
         case let e as RegistryError: return problem(e)
         case let e as GovernanceError: return problem(e)
+        case let e as ApprovalError: return problem(e)
+        case let e as PolicyError: return Problem(kind: .validation, detail: e.description)
         case let e as EvaluationRecordError:
             // if-case rather than switch: new cases added by the evaluation records stay 422.
             if case .unknownRun = e { return Problem(kind: .notFound, detail: e.description) }

@@ -6,16 +6,23 @@ public struct HTTPLimits: Sendable, Equatable {
     public var maxHeaderBytes: Int = 32 * 1024
     /// Most header fields; beyond it: 431.
     public var maxHeaderCount: Int = 100
-    /// Largest request body (after chunked decoding); beyond it: 413.
+    /// Largest request body read into memory (after chunked decoding); beyond it: 413.
     public var maxBodyBytes: Int = 16 * 1024 * 1024
+    /// Largest body of a route that streams its body to disk (artifact uploads); beyond it: 413.
+    public var maxUploadBytes: Int = 8 << 30
 
     public init(maxRequestLineBytes: Int = 8 * 1024, maxHeaderBytes: Int = 32 * 1024, maxHeaderCount: Int = 100,
-                maxBodyBytes: Int = 16 * 1024 * 1024) {
+                maxBodyBytes: Int = 16 * 1024 * 1024, maxUploadBytes: Int = 8 << 30) {
         self.maxRequestLineBytes = maxRequestLineBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxBodyBytes = maxBodyBytes
+        self.maxUploadBytes = maxUploadBytes
     }
+
+    /// The largest body any route accepts (the parser's first check; the connection applies
+    /// the route's own limit once it knows how the body is received).
+    var maxAnyBodyBytes: Int { max(maxBodyBytes, maxUploadBytes) }
 }
 
 /// How the body of a request is delimited.
@@ -206,8 +213,8 @@ struct RequestHeadParser {
                   text.utf8.allSatisfy(HTTPSyntax.isDigit), let n = Int(text) else {
                 throw HTTPError(.badRequest, "invalid Content-Length")
             }
-            if n > limits.maxBodyBytes {
-                throw HTTPError(.contentTooLarge, "request body exceeds \(limits.maxBodyBytes) bytes")
+            if n > limits.maxAnyBodyBytes {
+                throw HTTPError(.contentTooLarge, "request body exceeds \(limits.maxAnyBodyBytes) bytes")
             }
             framing = n == 0 ? .none : .length(n)
         }
@@ -234,8 +241,16 @@ struct ChunkedDecoder {
     /// Longest chunk-size line or trailer line accepted.
     static let maxLineBytes = 4096
     private var trailerBytes = 0
+    /// Body bytes decoded so far (including any already taken).
+    private(set) var total = 0
 
     init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+
+    /// Returns the bytes decoded since the last call and forgets them (streamed bodies).
+    mutating func takeBody() -> [UInt8] {
+        defer { body.removeAll(keepingCapacity: true) }
+        return body
+    }
 
     var isDone: Bool { state == .done }
 
@@ -251,7 +266,7 @@ struct ChunkedDecoder {
                     throw HTTPError(.badRequest, "malformed chunk size")
                 }
                 let size = sizePart.reduce(0) { $0 << 4 | Int(PercentDecoding.hexValue($1)!) }
-                if body.count + size > maxBodyBytes {
+                if total + size > maxBodyBytes {
                     throw HTTPError(.contentTooLarge, "request body exceeds \(maxBodyBytes) bytes")
                 }
                 index = lineEnd + 1
@@ -259,6 +274,7 @@ struct ChunkedDecoder {
             case .data(let remaining):
                 let n = min(remaining, buffer.count - index)
                 body += buffer[index..<(index + n)]
+                total += n
                 index += n
                 state = remaining - n == 0 ? .dataCRLF : .data(remaining: remaining - n)
             case .dataCRLF:

@@ -6,6 +6,12 @@ import Glibc
 /// Turns a request into a response. Never throws: failures are already responses.
 public protocol HTTPResponder: Sendable {
     func respond(to request: Request) -> Response
+    /// How to receive the body of `request` (head only; `body` is empty). Default: `.buffer`.
+    func bodyDisposition(for request: Request) -> BodyDisposition
+}
+
+extension HTTPResponder {
+    public func bodyDisposition(for request: Request) -> BodyDisposition { .buffer }
 }
 
 /// Transport settings of `HTTPServer`.
@@ -341,61 +347,119 @@ struct HTTPConnection {
                 }
             }
 
-            // 2. The body.
-            var body: [UInt8] = []
-            let bodyDeadline = MonotonicClock.milliseconds() + config.bodyTimeout.milliseconds
+            // 2. The body: buffered, streamed to a sink (uploads), or refused unread.
+            var request: Request
+            do {
+                request = try Request(method: head.method, target: head.target, version: head.version,
+                                      headers: head.headers)
+            } catch {
+                fail(error, version: head.version)
+                return
+            }
+            var sink: (any RequestBodySink)?
+            switch server.responder.bodyDisposition(for: request) {
+            case .buffer: break
+            case .stream(let s): sink = s
+            case .reject(let response):
+                _ = SocketIO.writeAll(fd, ResponseSerializer.head(response, version: head.version, keepAlive: false,
+                                                                    isHEAD: false, chunked: false))
+                lingering = true
+                return
+            }
+            let limit = sink == nil ? config.limits.maxBodyBytes : config.limits.maxUploadBytes
+            // Buffered bodies must arrive within bodyTimeout; streamed ones may take longer but
+            // never stall for more than bodyTimeout.
+            var bodyDeadline = MonotonicClock.milliseconds() + config.bodyTimeout.milliseconds
             func readMore() -> Bool {
                 switch SocketIO.read(fd, into: &buffer, scratch: scratch, deadline: bodyDeadline, wakeFD: -1) {
-                case .data: return true
+                case .data:
+                    if sink != nil { bodyDeadline = MonotonicClock.milliseconds() + config.bodyTimeout.milliseconds }
+                    return true
                 case .timeout:
                     fail(HTTPError(.requestTimeout, "the request body was not received in time"), version: head.version)
                     return false
                 default: return false
                 }
             }
+            /// Passes bytes to the sink; on its error answers with the error and gives up.
+            func deliver(_ bytes: ArraySlice<UInt8>, to sink: any RequestBodySink) -> Bool {
+                do { try sink.write(bytes) } catch {
+                    sink.abandon()
+                    let problem = (error as? any ProblemConvertible)?.problem
+                        ?? Problem(kind: .internalError, detail: "the upload could not be stored")
+                    _ = SocketIO.writeAll(fd, ResponseSerializer.head(problem.response, version: head.version,
+                                                                        keepAlive: false, isHEAD: false, chunked: false))
+                    lingering = true
+                    return false
+                }
+                return true
+            }
             switch head.framing {
             case .none:
                 start = headEnd
             case .length(let n):
+                guard n <= limit else {
+                    fail(HTTPError(.contentTooLarge, "request body exceeds \(limit) bytes"), version: head.version)
+                    return
+                }
                 if head.expectsContinue && buffer.count - headEnd < n {
                     _ = SocketIO.writeAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                 }
-                while buffer.count - headEnd < n {
-                    guard readMore() else { return }
+                if let sink {
+                    var remaining = n
+                    while remaining > 0 {
+                        let available = min(buffer.count - headEnd, remaining)
+                        if available > 0 {
+                            guard deliver(buffer[headEnd..<(headEnd + available)], to: sink) else { return }
+                            buffer.removeSubrange(headEnd..<(headEnd + available))
+                            remaining -= available
+                        } else if !readMore() {
+                            sink.abandon()
+                            return
+                        }
+                    }
+                    start = headEnd
+                } else {
+                    while buffer.count - headEnd < n {
+                        guard readMore() else { return }
+                    }
+                    request.body = Array(buffer[headEnd..<(headEnd + n)])
+                    start = headEnd + n
                 }
-                body = Array(buffer[headEnd..<(headEnd + n)])
-                start = headEnd + n
             case .chunked:
                 if head.expectsContinue && buffer.count == headEnd {
                     _ = SocketIO.writeAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                 }
-                var decoder = ChunkedDecoder(maxBodyBytes: config.limits.maxBodyBytes)
+                var decoder = ChunkedDecoder(maxBodyBytes: limit)
                 var index = headEnd
                 while true {
                     do { try decoder.feed(buffer, index: &index) } catch {
+                        sink?.abandon()
                         fail(error, version: head.version)
                         return
+                    }
+                    if let sink {
+                        let chunk = decoder.takeBody()
+                        if !chunk.isEmpty { guard deliver(chunk[...], to: sink) else { return } }
                     }
                     if decoder.isDone { break }
                     // Keep the buffer small: drop what the decoder consumed.
                     buffer.removeSubrange(0..<index)
                     index = 0
-                    guard readMore() else { return }
+                    guard readMore() else {
+                        sink?.abandon()
+                        return
+                    }
                 }
-                body = decoder.body
+                if sink == nil { request.body = decoder.body }
                 start = index
             }
+            request.streamedBody = sink
 
             // 3. Respond.
-            let request: Request
-            do {
-                request = try Request(method: head.method, target: head.target, version: head.version,
-                                      headers: head.headers, body: body)
-            } catch {
-                fail(error, version: head.version)
-                return
-            }
             let response = server.responder.respond(to: request)
+            // Whatever the handler kept of a streamed body is its own now; the rest is discarded.
+            sink?.abandon()
             // Checked after handling: a request in flight during shutdown is answered, then closed.
             var keepAlive = head.keepAlive && !server.isStopping
             if response.headers["Connection"]?.lowercased() == "close" { keepAlive = false }

@@ -106,6 +106,9 @@ public struct Request: Sendable {
     public var body: [UInt8]
     /// Path parameters filled in by the router (decoded segments).
     public var parameters: [String: String] = [:]
+    /// The sink a streamed body was written to (routes that stream their body; `body` is then
+    /// empty). See `BodyDisposition`.
+    public var streamedBody: (any RequestBodySink)?
 
     public init(method: String, target: String, version: String = "HTTP/1.1", headers: HTTPHeaders = [:],
                 body: [UInt8] = []) throws(HTTPError) {
@@ -181,6 +184,28 @@ public final class CollectingBodyWriter: BodyWriter, @unchecked Sendable {
     }
 
     public var bytes: [UInt8] { lock.withLock { storage } }
+}
+
+/// Receives a request body as it arrives, instead of the server buffering it (uploads).
+/// Called from the connection's thread only, in order.
+public protocol RequestBodySink: AnyObject, Sendable {
+    /// Consumes the next bytes of the body; a thrown error stops the upload and becomes the
+    /// response (a `ProblemConvertible` error keeps its status; anything else is a 500).
+    func write(_ bytes: ArraySlice<UInt8>) throws
+    /// The body did not arrive completely (client gone, timeout, framing error): discard it.
+    func abandon()
+}
+
+/// How the server receives the body of a request whose head has arrived, decided before any
+/// body byte is read.
+public enum BodyDisposition: Sendable {
+    /// Read it into memory, up to `HTTPLimits.maxBodyBytes`.
+    case buffer
+    /// Hand it to the sink as it arrives, up to `HTTPLimits.maxUploadBytes`; the request then
+    /// reaches the responder with `streamedBody` set and an empty `body`.
+    case stream(any RequestBodySink)
+    /// Answer with this response without reading the body, and close the connection.
+    case reject(Response)
 }
 
 /// A protocol-level failure: becomes a response with `status` (and closes the connection when

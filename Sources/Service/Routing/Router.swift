@@ -48,6 +48,10 @@ public struct RequestContext: Sendable {
 /// A handler: a function of the request (path parameters filled in) and its context.
 public typealias Handler = @Sendable (Request, RequestContext) throws -> Response
 
+/// Makes the sink a streamed request body is written to, once the route matched and the
+/// caller was authorized (path parameters filled in; the body not yet read).
+public typealias BodySinkFactory = @Sendable (Request, RequestContext) throws -> any RequestBodySink
+
 /// One route: method, path pattern (`/v1/models/{name}`), access and handler.
 public struct Route: Sendable {
     public var method: String
@@ -56,12 +60,18 @@ public struct Route: Sendable {
     /// Stable name, matching `operationId` in the OpenAPI document.
     public var operationID: String
     public var handler: Handler
+    /// Set on routes whose body is streamed to a sink instead of buffered (uploads): the body
+    /// limit is then `HTTPLimits.maxUploadBytes`, and the handler finds the sink in
+    /// `Request.streamedBody`.
+    public var streamsBody: BodySinkFactory?
 
-    public init(_ method: String, _ pattern: String, access: Access, operationID: String, handler: @escaping Handler) {
+    public init(_ method: String, _ pattern: String, access: Access, operationID: String,
+                streamsBody: BodySinkFactory? = nil, handler: @escaping Handler) {
         self.method = method
         self.pattern = pattern
         self.access = access
         self.operationID = operationID
+        self.streamsBody = streamsBody
         self.handler = handler
     }
 
@@ -92,11 +102,13 @@ public struct Router: HTTPResponder {
     let compiled: [(route: Route, segments: [Route.Segment])]
     let accessControl: any AccessControl
     let errorMapper: @Sendable (any Error) -> Problem
+    let hasStreamingRoutes: Bool
 
     public init(routes: [Route], accessControl: any AccessControl,
                 errorMapper: @escaping @Sendable (any Error) -> Problem = Router.defaultErrorMapper) {
         self.routes = routes
         self.compiled = routes.map { ($0, $0.segments) }
+        self.hasStreamingRoutes = routes.contains { $0.streamsBody != nil }
         self.accessControl = accessControl
         self.errorMapper = errorMapper
     }
@@ -112,6 +124,21 @@ public struct Router: HTTPResponder {
             return try route(request)
         } catch {
             return errorMapper(error).response
+        }
+    }
+
+    /// Streaming routes get a sink once the caller is authorized, so nobody without the route's
+    /// role can make the server store a single byte; refusals are answered before the body is read.
+    public func bodyDisposition(for request: Request) -> BodyDisposition {
+        guard hasStreamingRoutes, request.method != "GET", request.method != "HEAD" else { return .buffer }
+        guard let (route, parameters) = try? match(request), let factory = route.streamsBody else { return .buffer }
+        do {
+            let context = try authorize(request, access: route.access)
+            var request = request
+            request.parameters = parameters
+            return .stream(try factory(request, context))
+        } catch {
+            return .reject(errorMapper(error).response)
         }
     }
 
@@ -174,6 +201,15 @@ public struct Router: HTTPResponder {
         let context = try authorize(request, access: route.access)
         var request = request
         request.parameters = parameters
+        if let factory = route.streamsBody, request.streamedBody == nil {
+            // Called directly (not through the server): the buffered body goes to a sink too.
+            let sink = try factory(request, context)
+            defer { sink.abandon() }
+            try sink.write(request.body[...])
+            request.streamedBody = sink
+            request.body = []
+            return try route.handler(request, context)
+        }
         return try route.handler(request, context)
     }
 
@@ -230,6 +266,11 @@ extension Request {
             throw Problem(kind: .internalError, detail: "route parameter '\(name)' missing")
         }
         return value
+    }
+
+    /// The JSON object body, or an empty object when there is no body (optional bodies).
+    public func optionalJSONObject() throws -> [String: JSONValue] {
+        body.isEmpty && headers["Content-Type"] == nil ? [:] : try jsonObject()
     }
 
     /// The body parsed as a JSON object; 415 unless the content type is JSON, 400 when invalid.

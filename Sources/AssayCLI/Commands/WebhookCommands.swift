@@ -1,0 +1,170 @@
+import Foundation
+import Registry
+import Service
+
+/// `assay webhook add URL --events a,b [--secret S]`
+struct WebhookAddCommand: Command {
+    static let name = "add"
+    static let help = CommandHelp(
+        abstract: "Subscribe a URL to registry events (HMAC-SHA256-signed JSON POSTs).",
+        usage: "URL --events E1,E2|* [--secret S] [--json]",
+        discussion: """
+            Events: \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", ")). Only events recorded after \
+            the subscription are delivered. Without --secret a secret is generated and shown once. Plain http:// \
+            only (put a TLS-terminating relay in front of https receivers). Once the registry has an admin, only \
+            admins manage webhooks. Deliveries are sent by 'assay serve' or by 'assay webhook deliver'.
+            """,
+        options: [.init("--events LIST", "Comma-separated event types, or * for all (required)"),
+                  .init("--secret S", "Signing secret (16-256 printable characters; default: generated)")],
+        examples: ["assay webhook add http://127.0.0.1:9000/hooks --events version.registered,state.changed"])
+
+    var url: String
+    var events: [WebhookEventType]
+    var secret: String?
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        guard let list = try arguments.option("--events") else { throw .usage("--events is required") }
+        do { events = try WebhookEventType.parseList(list) } catch { throw .usage(error.description) }
+        secret = try arguments.option("--secret")
+        url = try arguments.requiredPositional("URL")
+        try arguments.finish()
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let hook = try context.openRegistry().addWebhook(url: url, events: events, secret: secret)
+        if context.json {
+            try context.printJSON(["id": hook.id, "url": hook.url, "events": hook.events.map(\.rawValue).joined(separator: ","),
+                                   "secret": hook.secret])
+        } else {
+            context.print(hook.id)
+            if secret == nil {
+                context.printError("Secret (shown once, verify X-Assay-Signature with it): \(hook.secret)")
+            }
+        }
+        return ExitCode.success
+    }
+}
+
+/// `assay webhook list`
+struct WebhookListCommand: Command {
+    static let name = "list"
+    static let help = CommandHelp(abstract: "List webhooks (never their secrets) and their delivery counts.",
+                                  usage: "[--all] [--json]",
+                                  options: [.init("--all", "Include removed webhooks")])
+    var all: Bool
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        all = arguments.flag("--all")
+        try arguments.finish()
+    }
+
+    struct Listed: Encodable {
+        var id, url, events, createdAt, createdBy: String
+        var active: Bool
+        var removedAt: String?
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let hooks = try context.openRegistry().webhooks().filter { all || $0.active }
+        let listed = hooks.map { Listed(id: $0.id, url: $0.url, events: $0.events.map(\.rawValue).joined(separator: ","),
+                                        createdAt: $0.createdAt, createdBy: $0.createdBy, active: $0.active,
+                                        removedAt: $0.removedAt) }
+        if context.json { try context.printJSON(listed); return ExitCode.success }
+        if listed.isEmpty { context.print("No webhooks."); return ExitCode.success }
+        var table = TextTable(["ID", "URL", "EVENTS", "CREATED", "BY", "STATE"])
+        for h in listed { table.add([h.id, h.url, h.events, h.createdAt, h.createdBy, h.active ? "active" : "removed"]) }
+        context.output.out(table.render())
+        return ExitCode.success
+    }
+}
+
+/// `assay webhook remove ID`
+struct WebhookRemoveCommand: Command {
+    static let name = "remove"
+    static let help = CommandHelp(abstract: "Remove a webhook (its delivery log is kept; pending deliveries are dropped).",
+                                  usage: "ID [--json]")
+    var id: String
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        id = try arguments.requiredPositional("webhook ID")
+        try arguments.finish()
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let hook = try context.openRegistry().removeWebhook(id: id)
+        if context.json { try context.printJSON(["id": hook.id, "removed_at": hook.removedAt ?? ""]) } else {
+            context.print("Removed \(hook.id) (\(hook.url))")
+        }
+        return ExitCode.success
+    }
+}
+
+/// `assay webhook deliveries [--webhook ID] [--limit N]`
+struct WebhookDeliveriesCommand: Command {
+    static let name = "deliveries"
+    static let help = CommandHelp(abstract: "Show the delivery log: every attempt with its status code or error.",
+                                  usage: "[--webhook ID] [--limit N] [--json]",
+                                  options: [.init("--webhook ID", "Only this webhook's deliveries"),
+                                            .init("--limit N", "Newest N attempts (default 50)")])
+    var webhook: String?
+    var limit: Int
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        webhook = try arguments.option("--webhook")
+        limit = try arguments.int("--limit", range: 1...100_000) ?? 50
+        try arguments.finish()
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let attempts = try context.openRegistry().webhookAttempts(webhook: webhook, limit: limit)
+        if context.json { try context.printJSON(attempts); return ExitCode.success }
+        if attempts.isEmpty { context.print("No delivery attempts."); return ExitCode.success }
+        var table = TextTable(["TIME", "WEBHOOK", "EVENT", "DELIVERY", "ATTEMPT", "STATUS", "RESULT"])
+        for a in attempts {
+            table.add([a.startedAt, a.webhookID, a.eventID, a.deliveryID, String(a.attempt),
+                       a.statusCode.map(String.init) ?? "-", a.error ?? a.deliveryStatus])
+        }
+        context.output.out(table.render())
+        return ExitCode.success
+    }
+}
+
+/// `assay webhook deliver`: one dispatcher pass (for registries without a running `assay serve`).
+struct WebhookDeliverCommand: Command {
+    static let name = "deliver"
+    static let help = CommandHelp(
+        abstract: "Queue new events and attempt every due delivery once (run from cron when no 'assay serve' runs).",
+        usage: "[--max-attempts N] [--base-delay-ms N] [--timeout-ms N] [--json]",
+        discussion: "A failed attempt is retried by a later pass after base-delay × 2^(attempt-1); after max-attempts the delivery is marked failed. Exit 1 when an attempt failed in this pass.",
+        options: [.init("--max-attempts N", "Attempts per delivery (default 5)"),
+                  .init("--base-delay-ms N", "Delay before the second attempt (default 2000)"),
+                  .init("--timeout-ms N", "Timeout of one attempt (default 10000)")])
+    var settings: WebhookSettings
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        settings = try WebhookOptions.settings(&arguments)
+        try arguments.finish()
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let summary = try WebhookDispatcher(home: context.registryHome, settings: settings).runOnce()
+        if context.json {
+            try context.printJSON(["queued": summary.queued, "attempted": summary.attempted, "delivered": summary.delivered,
+                                   "retrying": summary.retrying, "failed": summary.failed])
+        } else {
+            context.print("queued \(summary.queued), attempted \(summary.attempted): delivered \(summary.delivered), "
+                          + "retrying \(summary.retrying), failed \(summary.failed)")
+        }
+        return summary.retrying + summary.failed == 0 ? ExitCode.success : ExitCode.failure
+    }
+}
+
+/// Options shared by `assay webhook deliver` and `assay serve`.
+enum WebhookOptions {
+    static func settings(_ arguments: inout Arguments) throws(CLIError) -> WebhookSettings {
+        let attempts = try arguments.int("--max-attempts", range: 1...50) ?? 5
+        let base = try arguments.int("--base-delay-ms", range: 1...3_600_000) ?? 2000
+        let timeout = try arguments.int("--timeout-ms", range: 100...600_000) ?? 10_000
+        return WebhookSettings(maxAttempts: attempts, baseDelay: .milliseconds(base), timeout: .milliseconds(timeout))
+    }
+}
