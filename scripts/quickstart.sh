@@ -34,13 +34,13 @@ threads=${THREADS:-}
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
-step "1/8 prerequisites and model (scripts/setup.sh)"
+step "1/9 prerequisites and model (scripts/setup.sh)"
 bash scripts/setup.sh
 
 if [[ -n "${ASSAY_BIN:-}" ]]; then
   assay="$ASSAY_BIN"   # an already built binary (skips the build)
 else
-  step "2/8 build ($config)"
+  step "2/9 build ($config)"
   swift build -c "$config" --product assay
   assay="$root/.build/$config/assay"
 fi
@@ -48,7 +48,7 @@ fi
 model="${ASSAY_MODEL_CACHE:-$root/.cache/models}/SmolLM2-135M-Instruct.Q4_1.gguf"
 [[ -f "$model" ]] || { echo "quickstart: $model missing (scripts/fetch-models.sh failed?)" >&2; exit 1; }
 
-step "3/8 registry in $home"
+step "3/9 registry in $home"
 rm -rf "$home"
 export ASSAY_HOME="$home" ASSAY_ACTOR="${ASSAY_ACTOR:-quickstart}"
 "$assay" init
@@ -67,7 +67,7 @@ cat >"$pointers/instruct/UPSTREAM.json" <<'JSON'
  "training": "supervised fine-tuning and DPO of SmolLM2-135M (see the model card)"}
 JSON
 
-step "4/8 lineage: base → instruct fine-tune → Q4_1 file → Q8_0 (assay quantize)"
+step "4/9 lineage: base → instruct fine-tune → Q4_1 file → Q8_0 (assay quantize)"
 "$assay" model register smollm2-135m@hf "$pointers/base/UPSTREAM.json"
 "$assay" model register smollm2-135m-instruct@hf "$pointers/instruct/UPSTREAM.json" \
   --base smollm2-135m@hf --relation finetuned_from --param method=sft+dpo --param source=huggingface
@@ -81,7 +81,7 @@ mkdir -p "$(dirname "$q8")"
   --param note=requantized-from-q4_1
 "$assay" lineage show smollm2-135m-instruct@q8_0
 
-step "5/8 evaluate both variants on the bundled suites${limit:+ (--limit $limit per task)}"
+step "5/9 evaluate both variants on the bundled suites${limit:+ (--limit $limit per task)}"
 suites=(general-knowledge support-intents field-extraction)
 eval_args=()
 [[ -n "$limit" ]] && eval_args+=(--limit "$limit")
@@ -92,7 +92,7 @@ for variant in q4_1 q8_0; do
   done
 done
 
-step "6/8 paired comparison (Q8_0 − Q4_1, same items)"
+step "6/9 paired comparison (Q8_0 − Q4_1, same items)"
 for suite in "${suites[@]}"; do
   ids=$("$assay" eval list --json | python3 -c '
 import json, sys
@@ -109,7 +109,7 @@ print(latest("q4_1"), latest("q8_0"))
   printf '\n-- %s\n' "$suite"
   "$assay" eval compare "$a" "$b"
 done
-step "7/8 approval of smollm2-135m-instruct@q4_1 under Governance/policy.json (tier low)"
+step "7/9 approval of smollm2-135m-instruct@q4_1 under Governance/policy.json (tier low)"
 # Roles: the first grant on a fresh registry bootstraps an admin; separation of duties means the
 # registrant (quickstart), the submitter (alice) and the approver (bob) are different people.
 v=smollm2-135m-instruct@q4_1
@@ -134,7 +134,21 @@ fi
 "$assay" approval status "$v"
 echo "quickstart: decision for $v: $decision (the policy decides; see the status above)" >&2
 
-step "8/8 lineage report for auditors"
+step "8/9 CI gate: Q8_0 candidate against the Q4_1 baseline (paired, policy tier low)"
+# The gate runs any evaluation it is missing itself (here: none — step 5 made them) and exits
+# 0 pass / 1 regression / 2 error; a regression is a legitimate outcome for the demo.
+gate_code=0
+gate_args=()
+[[ -n "$threads" ]] && gate_args+=(--threads "$threads")
+"$assay" gate --candidate smollm2-135m-instruct@q8_0 --baseline smollm2-135m-instruct@q4_1 --tier low \
+  "${gate_args[@]}" --junit "$home/gate.xml" || gate_code=$?
+case $gate_code in
+  0) echo "quickstart: gate passed (exit 0); JUnit XML in $home/gate.xml" >&2 ;;
+  1) echo "quickstart: gate found a regression (exit 1); JUnit XML in $home/gate.xml" >&2 ;;
+  *) echo "quickstart: gate error (exit $gate_code)" >&2; exit "$gate_code" ;;
+esac
+
+step "9/9 lineage report for auditors"
 reports="$home/reports"
 mkdir -p "$reports"
 "$assay" export "$v" --format html --out "$reports/smollm2-135m-instruct-q4_1.html"
