@@ -17,9 +17,12 @@ public struct PromptTokenLogprob: Sendable, Hashable, Codable {
     public var topLogprob: Double?
     /// True when this token is the argmax at its position.
     public var isGreedy: Bool
+    /// The most likely tokens at this position, most likely first (OpenAI `top_logprobs`);
+    /// empty for the first token or when the backend only knows the top one.
+    public var alternatives: [TokenAlternative]
 
     public init(token: Int32, text: String, offset: Int, logprob: Double?, topText: String?, topLogprob: Double?,
-                isGreedy: Bool) {
+                isGreedy: Bool, alternatives: [TokenAlternative] = []) {
         self.token = token
         self.text = text
         self.offset = offset
@@ -27,6 +30,21 @@ public struct PromptTokenLogprob: Sendable, Hashable, Codable {
         self.topText = topText
         self.topLogprob = topLogprob
         self.isGreedy = isGreedy
+        self.alternatives = alternatives
+    }
+}
+
+/// One candidate token at a scored position.
+public struct TokenAlternative: Sendable, Hashable, Codable {
+    /// Token id (-1 when a remote server did not say).
+    public var token: Int32
+    public var text: String
+    public var logprob: Double
+
+    public init(token: Int32, text: String, logprob: Double) {
+        self.token = token
+        self.text = text
+        self.logprob = logprob
     }
 }
 
@@ -135,16 +153,18 @@ public struct OpenAIBackend: PromptScoringBackend {
         let ids = logprobs["token_ids"] as? [Any] ?? []
         return tokens.indices.map { i in
             let lp = (tokenLogprobs[i] as? NSNumber)?.doubleValue
-            var topText: String?, topLogprob: Double?
-            if i < tops.count, let entry = tops[i] as? [String: Any],
-               let best = entry.max(by: { (($0.value as? NSNumber)?.doubleValue ?? -.infinity) < (($1.value as? NSNumber)?.doubleValue ?? -.infinity) }) {
-                topText = best.key
-                topLogprob = (best.value as? NSNumber)?.doubleValue
+            var alternatives: [TokenAlternative] = []
+            if i < tops.count, let entry = tops[i] as? [String: Any] {
+                alternatives = entry.compactMap { key, value in
+                    (value as? NSNumber).map { TokenAlternative(token: -1, text: key, logprob: $0.doubleValue) }
+                }.sorted { $0.logprob != $1.logprob ? $0.logprob > $1.logprob : $0.text < $1.text }
             }
-            let greedy = topText == nil || (topText == tokens[i] && (lp ?? 0) >= (topLogprob ?? 0) - 1e-9)
+            let best = alternatives.first
+            let greedy = best == nil || (best?.text == tokens[i] && (lp ?? 0) >= (best?.logprob ?? 0) - 1e-9)
             return PromptTokenLogprob(token: (i < ids.count ? (ids[i] as? NSNumber)?.int32Value : nil) ?? -1,
                                       text: tokens[i], offset: (offsets[i] as? NSNumber)?.intValue ?? 0,
-                                      logprob: lp, topText: topText, topLogprob: topLogprob, isGreedy: greedy)
+                                      logprob: lp, topText: best?.text, topLogprob: best?.logprob, isGreedy: greedy,
+                                      alternatives: alternatives)
         }
     }
 

@@ -3,6 +3,7 @@ import Hashing
 import InferenceCore
 @testable import Service
 import Testing
+import TestSupport
 
 /// A deterministic backend: every Unicode scalar is a token; its log-probability depends on the
 /// scalar; "a" is always the top token.
@@ -115,5 +116,53 @@ struct InferenceAPITests {
         #expect(try await client.tokenize("ab", addSpecial: true) == [1, 97, 98])
         let unauthorized = try OpenAIBackend(baseURL: "http://127.0.0.1:\(server.port)", model: "m")
         await #expect(throws: OpenAIBackendError.self) { _ = try await unauthorized.tokenize("a", addSpecial: false) }
+    }
+}
+
+/// The native engine behind `/v1/completions`: echo + logprobs scoring with the real model.
+struct NativeInferenceAPITests {
+    static let context = """
+        The following are multiple choice questions (with answers) about astronomy.
+
+        Which planet is known as the Red Planet?
+        A. Venus
+        B. Mars
+        C. Jupiter
+        D. Saturn
+        Answer:
+        """
+
+    @Test(.enabled(if: Fixtures.smolLMAvailableOrCI), .timeLimit(.minutes(10)))
+    func echoLogprobsFromTheNativeEngineMatchItsLoglikelihoods() async throws {
+        let engine = try NativeEngine(modelURL: try Fixtures.requireSmolLM(), threads: 2, contextLength: 1024)
+        let f = try ServiceFixture(backend: engine)
+        let body = try JSONValue.object(["prompt": .string(Self.context + " B"), "max_tokens": 0, "echo": true,
+                                         "logprobs": 3]).canonicalString()
+        let response = try f.request("POST", "/v1/completions", token: f.tokens[.auditor], json: body)
+        #expect(response.status.code == 200)
+        let json = try JSONValue.parse(try response.collectBody())
+        let logprobs = try #require(json.objectValue?["choices"]?.arrayValue?.first?.objectValue?["logprobs"]?.objectValue)
+        let values = try #require(logprobs["token_logprobs"]?.arrayValue)
+        let tops = try #require(logprobs["top_logprobs"]?.arrayValue)
+        #expect(values.first == .null && tops.first == .null)
+        #expect(tops.dropFirst().allSatisfy { $0.objectValue?.count == 3 })
+        let expected = try await engine.loglikelihood([LoglikelihoodRequest(context: Self.context, continuation: " B")])[0]
+        #expect(expected.continuationTokenCount == 1)
+        #expect(values.last == .number(expected.logLikelihood))
+
+        // The openai backend over HTTP gives the engine's numbers.
+        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: f.service.router)
+        try server.start()
+        defer { server.shutdown(); server.waitUntilStopped() }
+        let client = try OpenAIBackend(baseURL: "http://127.0.0.1:\(server.port)", model: "smollm2", apiKey: f.tokens[.auditor])
+        let requests = ["A", "B", "C", "D"].map { LoglikelihoodRequest(context: Self.context, continuation: " \($0)") }
+            + [LoglikelihoodRequest(context: "The capital of France is", continuation: " Paris")]
+        let remote = try await client.loglikelihood(requests)
+        let local = try await engine.loglikelihood(requests)
+        // Equal up to the last bit or two of the decimal round trip through JSON.
+        #expect(zip(remote, local).allSatisfy { abs($0.logLikelihood - $1.logLikelihood) <= 1e-12 * max(1, abs($1.logLikelihood)) },
+                "\(remote.map(\.logLikelihood)) vs \(local.map(\.logLikelihood))")
+        #expect(remote.map(\.isGreedy) == local.map(\.isGreedy))
+        #expect(remote.map(\.continuationTokenCount) == local.map(\.continuationTokenCount))
     }
 }
