@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -75,7 +76,8 @@ public enum OpenAIBackendError: Error, CustomStringConvertible, Equatable, Senda
 /// `Backend` over an OpenAI-compatible HTTP server (llama-server, vLLM, Ollama, `assay serve`).
 ///
 /// - `loglikelihood`: `POST /v1/completions` with `prompt = context + continuation`, `echo`,
-///   `logprobs: 1`, `max_tokens: 0`; sums the log-probabilities of the tokens whose text starts
+///   `logprobs: 1`, `max_tokens: 0` (servers that refuse 0 with HTTP 400/422, such as vLLM, are
+///   asked again with `max_tokens: 1` and the generated token is dropped); sums the log-probabilities of the tokens whose text starts
 ///   at or after the context (trailing whitespace of the context moves to the continuation, as
 ///   in lm-eval) and checks each against the top token.
 /// - `generate`: `POST /v1/completions` with the sampling settings, non-streaming.
@@ -90,6 +92,8 @@ public struct OpenAIBackend: PromptScoringBackend {
     public let model: String
     public let apiKey: String?
     public let timeoutSeconds: Int
+    /// `max_tokens` of scoring requests: 0 until the server refuses it, then 1.
+    private let echoMaxTokens = EchoMaxTokens()
 
     public var info: BackendInfo {
         BackendInfo(backend: "openai", engineVersion: "openai-compatible http://\(host):\(port)\(prefix)",
@@ -138,9 +142,27 @@ public struct OpenAIBackend: PromptScoringBackend {
     }
 
     public func scorePrompt(_ text: String, addSpecial: Bool) async throws -> [PromptTokenLogprob] {
-        let body = try await post("/v1/completions", [
-            "model": model, "prompt": text, "max_tokens": 0, "echo": true, "logprobs": 1, "temperature": 0,
-        ])
+        var maxTokens = echoMaxTokens.value.withLock { $0 }
+        func request(_ maxTokens: Int) async throws -> [String: Any] {
+            try await post("/v1/completions", [
+                "model": model, "prompt": text, "max_tokens": maxTokens, "echo": true, "logprobs": 1, "temperature": 0,
+            ])
+        }
+        let body: [String: Any]
+        do {
+            body = try await request(maxTokens)
+        } catch OpenAIBackendError.httpStatus(let status, _) where maxTokens == 0 && (status == 400 || status == 422) {
+            maxTokens = 1
+            body = try await request(maxTokens)
+            echoMaxTokens.value.withLock { $0 = 1 }
+        }
+        let scored = try Self.parseEcho(body)
+        // With max_tokens 1 the last entry is the generated token, not part of the prompt.
+        return maxTokens > 0 ? Array(scored.dropLast(maxTokens)) : scored
+    }
+
+    /// The echoed prompt tokens of a completions response (`choices[0].logprobs`).
+    static func parseEcho(_ body: [String: Any]) throws -> [PromptTokenLogprob] {
         guard let choices = body["choices"] as? [[String: Any]], let first = choices.first,
               let logprobs = first["logprobs"] as? [String: Any],
               let tokens = logprobs["tokens"] as? [String],
@@ -240,6 +262,11 @@ public struct OpenAIBackend: PromptScoringBackend {
         }
         return object
     }
+}
+
+/// The scoring `max_tokens` an `OpenAIBackend` settled on (shared by its copies).
+final class EchoMaxTokens: Sendable {
+    let value = Mutex(0)
 }
 
 /// A one-request-per-connection HTTP/1.1 client on blocking sockets (no URLSession needed).
