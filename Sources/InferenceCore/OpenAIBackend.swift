@@ -156,15 +156,19 @@ public struct OpenAIBackend: PromptScoringBackend {
             body = try await request(maxTokens)
             echoMaxTokens.value.withLock { $0 = 1 }
         }
-        let scored = try Self.parseEcho(body)
+        let scored = try Self.parseEcho(body, prompt: text)
         // With max_tokens 1 the last entry is the generated token, not part of the prompt.
         return maxTokens > 0 ? Array(scored.dropLast(maxTokens)) : scored
     }
 
-    /// The echoed prompt tokens of a completions response (`choices[0].logprobs`).
-    static func parseEcho(_ body: [String: Any]) throws -> [PromptTokenLogprob] {
+    /// The echoed prompt tokens of a completions response (`choices[0].logprobs`). A server
+    /// that ignored `echo` (its text does not start with the prompt) is an error, not a score.
+    static func parseEcho(_ body: [String: Any], prompt: String) throws -> [PromptTokenLogprob] {
         guard let choices = body["choices"] as? [[String: Any]], let first = choices.first,
-              let logprobs = first["logprobs"] as? [String: Any],
+              let echoed = first["text"] as? String, echoed.unicodeScalars.starts(with: prompt.unicodeScalars) else {
+            throw OpenAIBackendError.malformedResponse("the server did not echo the prompt (it may not support echo with logprobs)")
+        }
+        guard let logprobs = first["logprobs"] as? [String: Any],
               let tokens = logprobs["tokens"] as? [String],
               let tokenLogprobs = logprobs["token_logprobs"] as? [Any],
               let offsets = logprobs["text_offset"] as? [Any],

@@ -165,6 +165,24 @@ extension InferenceAPITests {
     }
 }
 
+extension InferenceAPITests {
+    /// A server that ignores `echo` (logprobs of generated tokens only) is refused, not scored.
+    @Test func aServerThatDoesNotEchoThePromptIsAnError() async throws {
+        let route = Route("POST", "/v1/completions", access: .anonymous, operationID: "createCompletion") { _, _ in
+            try .json(["choices": [["index": 0, "text": "z", "logprobs": [
+                "tokens": ["z"], "token_logprobs": [-0.5], "top_logprobs": [["z": -0.5]], "text_offset": [0]]]]])
+        }
+        let service = AssayService(routes: [route], accessControl: StaticAccessControl(tokens: [:], grants: [:]))
+        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: service.router)
+        try server.start()
+        defer { server.shutdown(); server.waitUntilStopped() }
+        let client = try OpenAIBackend(baseURL: "http://127.0.0.1:\(server.port)", model: "m")
+        await #expect(throws: OpenAIBackendError.malformedResponse("the server did not echo the prompt (it may not support echo with logprobs)")) {
+            _ = try await client.loglikelihood([LoglikelihoodRequest(context: "Question:", continuation: " yes")])
+        }
+    }
+}
+
 /// The native engine behind `/v1/completions`: echo + logprobs scoring with the real model.
 struct NativeInferenceAPITests {
     static let context = """
