@@ -38,6 +38,31 @@ public struct EnergyReport: Sendable, Hashable, Codable {
         case wattsPerBusyCPU = "watts_per_busy_cpu"
     }
 
+    /// The energy of a run merged from shards: joules, tokens, items, wall and CPU time add
+    /// up; a method shared by every shard is kept, otherwise `mixed:<m1>+<m2>`.
+    public static func merged(_ shards: [EnergyReport]) -> EnergyReport {
+        let methods = Array(Set(shards.map(\.method))).sorted()
+        func sum(_ key: KeyPath<EnergyReport, Double?>) -> Double? {
+            shards.allSatisfy { $0[keyPath: key] != nil } ? shards.reduce(0) { $0 + ($1[keyPath: key] ?? 0) } : nil
+        }
+        func shared<T: Equatable>(_ key: KeyPath<EnergyReport, T?>) -> T? {
+            let values = shards.map { $0[keyPath: key] }
+            return values.allSatisfy { $0 == values.first } ? values.first ?? nil : nil
+        }
+        let domains = Set(shards.flatMap { $0.domains ?? [] })
+        let notes = shards.map(\.assumptions).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var report = EnergyReport(
+            method: methods.count == 1 ? methods[0] : "mixed:" + methods.joined(separator: "+"),
+            joules: shards.reduce(0) { $0 + $1.joules }, tokens: shards.reduce(0) { $0 + $1.tokens },
+            items: shards.reduce(0) { $0 + $1.items }, wallSeconds: shards.reduce(0) { $0 + $1.wallSeconds },
+            grossJoules: sum(\.grossJoules), idleBaselineWatts: shared(\.idleBaselineWatts),
+            domains: domains.isEmpty ? nil : domains.sorted(), cpuSeconds: sum(\.cpuSeconds),
+            wattsPerBusyCPU: shared(\.wattsPerBusyCPU),
+            assumptions: "Sum over \(shards.count) shards, each measured on its own machine. " + notes.joined(separator: " "))
+        report.fillRates()
+        return report
+    }
+
     mutating func fillRates() {
         joulesPerToken = tokens > 0 ? joules / Double(tokens) : nil
         whPer1000Items = items > 0 ? joules / 3600 / Double(items) * 1000 : nil

@@ -49,12 +49,18 @@ public struct LatencySummary: Sendable, Hashable, Codable {
 
     /// `computed` are the items computed by this process in completion order (warm-up first).
     public init(threads: Int, computed: [ItemResult], warmup: Int, wallSeconds: Double) {
-        self.threads = threads
         let fresh = computed.filter { !$0.cached }
-        cachedItemsExcluded = computed.count - fresh.count
         let excluded = min(warmup, fresh.count)
-        warmupItemsExcluded = excluded
-        let measured = Array(fresh.dropFirst(excluded))
+        self.init(threads: threads, measured: Array(fresh.dropFirst(excluded)), warmupExcluded: excluded,
+                  cachedExcluded: computed.count - fresh.count, wallSeconds: wallSeconds,
+                  itemsPerSecond: wallSeconds > 0 && !computed.isEmpty ? Double(computed.count) / wallSeconds : nil)
+    }
+
+    init(threads: Int, measured: [ItemResult], warmupExcluded: Int, cachedExcluded: Int, wallSeconds: Double,
+         itemsPerSecond: Double?) {
+        self.threads = threads
+        cachedItemsExcluded = cachedExcluded
+        warmupItemsExcluded = warmupExcluded
         measuredItems = measured.count
         let timings = measured.map(\.timing)
         timeToFirstTokenSeconds = Percentiles(timings.map(\.timeToFirstTokenSeconds))
@@ -64,6 +70,20 @@ public struct LatencySummary: Sendable, Hashable, Codable {
             .map { Double($0.decodeTokens) / $0.decodeSeconds })
         endToEndSeconds = Percentiles(timings.map(\.totalSeconds))
         self.wallSeconds = wallSeconds
-        itemsPerSecond = wallSeconds > 0 && !computed.isEmpty ? Double(computed.count) / wallSeconds : nil
+        self.itemsPerSecond = itemsPerSecond
+    }
+
+    /// Latency of a run merged from shards: percentiles over every measured item of every
+    /// shard (items carry their warm-up and cache flags); `wall_s` is the shards' wall time
+    /// added up (worker time, not elapsed time when shards ran in parallel) and `items_per_s`
+    /// the items computed per second of it, i.e. the throughput of one worker.
+    public static func merged(shards: [LatencySummary], items: [ItemResult]) -> LatencySummary {
+        let fresh = items.filter { !$0.cached }
+        let measured = fresh.filter { $0.warmup != true }
+        let wall = shards.reduce(0) { $0 + $1.wallSeconds }
+        let computedItems = shards.reduce(0.0) { $0 + ($1.itemsPerSecond ?? 0) * $1.wallSeconds }
+        return LatencySummary(threads: shards.map(\.threads).max() ?? 0, measured: measured,
+                              warmupExcluded: fresh.count - measured.count, cachedExcluded: items.count - fresh.count,
+                              wallSeconds: wall, itemsPerSecond: wall > 0 && computedItems > 0 ? computedItems / wall : nil)
     }
 }

@@ -83,12 +83,16 @@ public struct EvaluationOptions: Sendable {
     public var energy: EnergyMeter
     /// Where `runs/<run-id>/results.json` and `items.jsonl` go (normally the registry home).
     public var outputDirectory: URL?
+    /// Also write `results.json` and `items.jsonl` directly into this directory (the shard
+    /// exchange format read by `ShardImporter`).
+    public var exportDirectory: URL?
     /// Test hook: stop (throwing `CancellationError`) after this many batches were committed.
     public var stopAfterBatches: Int?
 
     public init(tasks: [String]? = nil, limit: Int? = nil, shots: Int? = nil, shard: Shard? = nil, batchSize: Int = 8,
                 warmupItems: Int = 2, useCache: Bool = true, requireResume: Bool = false,
-                energy: EnergyMeter = EnergyMeter(), outputDirectory: URL? = nil, stopAfterBatches: Int? = nil) {
+                energy: EnergyMeter = EnergyMeter(), outputDirectory: URL? = nil, exportDirectory: URL? = nil,
+                stopAfterBatches: Int? = nil) {
         self.tasks = tasks
         self.limit = limit
         self.shots = shots
@@ -99,6 +103,7 @@ public struct EvaluationOptions: Sendable {
         self.requireResume = requireResume
         self.energy = energy
         self.outputDirectory = outputDirectory
+        self.exportDirectory = exportDirectory
         self.stopAfterBatches = stopAfterBatches
     }
 }
@@ -286,12 +291,18 @@ public struct EvaluationRunner: Sendable {
         var computed: [ItemResult] = []
         var batches = 0
         var index = 0
+        var warmupMarked = 0
         while index < queue.count {
             try Task.checkCancellation()
             let batch = Array(queue[index..<min(index + options.batchSize, queue.count)])
             index += batch.count
-            let results = try await evaluate(batch: batch, shotsFor: shotsFor, modelDigest: version.digest,
+            var results = try await evaluate(batch: batch, shotsFor: shotsFor, modelDigest: version.digest,
                                              useCache: options.useCache)
+            // The first fresh items of this process are warm-up (as `LatencySummary` counts them).
+            for i in results.indices where !results[i].cached && warmupMarked < options.warmupItems {
+                results[i].warmup = true
+                warmupMarked += 1
+            }
             let rows = try results.map { result in
                 EvaluationItemRow(task: result.task, item: result.item, index: result.index,
                                   prediction: result.prediction, target: result.target, correct: result.correct,
@@ -310,6 +321,9 @@ public struct EvaluationRunner: Sendable {
         let wall = EnergySession.monotonicSeconds() - started
         let tokens = computed.filter { !$0.cached }.reduce(0) { $0 + $1.timing.prefillTokens + $1.timing.decodeTokens }
         var energyReport = energy.finish(tokens: tokens, items: computed.count)
+        if info.backend != "native" {
+            energyReport.assumptions += " The model ran on a remote server (\(info.engineVersion)); this covers the client process only."
+        }
         if resumed > 0 {
             energyReport.assumptions += " Covers the \(computed.count) items computed by the session that finished the run; \(resumed) items came from earlier sessions."
         }
@@ -325,42 +339,66 @@ public struct EvaluationRunner: Sendable {
                 latency: LatencySummary, energy: EnergyReport, sessionItems: Int, resumed: Int,
                 options: EvaluationOptions) throws -> EvaluationResults {
         let stored = try Self.loadItems(store: store, run: run.id)
+        let results = Self.assemble(
+            runID: run.id, model: .init(reference: model.description, digest: version.digest),
+            suite: suite, config: config, backend: backend.info, hardware: Hardware.current(),
+            tasks: work.map { ($0.0.spec, shotsFor($0.0)) }, items: stored, latency: latency, energy: energy,
+            startedAt: run.startedAt, finishedAt: Self.timestamp(), sessionItems: sessionItems, resumed: resumed)
+        let (json, jsonl) = try Self.documents(results, items: stored)
+        for directory in [options.outputDirectory.map { $0.appendingPathComponent("runs").appendingPathComponent(run.id) },
+                          options.exportDirectory].compactMap({ $0 }) {
+            try Self.write(json: json, jsonl: jsonl, to: directory)
+        }
+        try store.completeEvaluationRun(run.id, results: json, metrics: Self.headlineMetrics(results))
+        return results
+    }
+
+    /// The results document over `items` (aggregated per task in `tasks` order).
+    static func assemble(runID: String, model: EvaluationResults.ModelInfo, suite: Suite, config: JSONConfig,
+                         backend: BackendInfo, hardware: Hardware, tasks: [(TaskSpec, Int)], items: [ItemResult],
+                         latency: LatencySummary, energy: EnergyReport, startedAt: String, finishedAt: String,
+                         sessionItems: Int, resumed: Int) -> EvaluationResults {
         var taskResults: [TaskResult] = []
         var flat: [String: [String: Double]] = [:]
-        for (task, _) in work {
-            let items = stored.filter { $0.task == task.spec.id }
-            let result = Aggregator.aggregate(task: task.spec, shots: shotsFor(task), results: items)
+        for (spec, shots) in tasks {
+            let result = Aggregator.aggregate(task: spec, shots: shots, results: items.filter { $0.task == spec.id })
             taskResults.append(result)
             var entry: [String: Double] = ["n": Double(result.n)]
             for (name, metric) in result.metrics {
                 entry[name] = metric.value
                 if let se = metric.stderr { entry[name + "_stderr"] = se }
             }
-            flat[task.spec.id] = entry
+            flat[spec.id] = entry
         }
-        let results = EvaluationResults(
-            runID: run.id, model: .init(reference: model.description, digest: version.digest),
-            suite: .init(id: suite.id, version: suite.version, digest: suite.digest), config: config,
-            versions: .init(assay: Self.assayVersion, engine: backend.info.engineVersion, promptBuilder: PromptBuilder.version),
-            backend: backend.info, hardware: Hardware.current(), results: flat, tasks: taskResults, latency: latency,
-            energy: energy, startedAt: run.startedAt, finishedAt: Self.timestamp(), sessionItems: sessionItems,
+        return EvaluationResults(
+            runID: runID, model: model, suite: .init(id: suite.id, version: suite.version, digest: suite.digest),
+            config: config,
+            versions: .init(assay: assayVersion, engine: backend.engineVersion, promptBuilder: PromptBuilder.version),
+            backend: backend, hardware: hardware, results: flat, tasks: taskResults, latency: latency,
+            energy: energy, startedAt: startedAt, finishedAt: finishedAt, sessionItems: sessionItems,
             resumedItems: resumed)
-        let json = try Self.encodePretty(results)
-        let order = Dictionary(uniqueKeysWithValues: work.enumerated().map { ($0.element.0.spec.id, $0.offset) })
-        let sortedItems = stored.sorted { (order[$0.task] ?? 0, $0.index) < (order[$1.task] ?? 0, $1.index) }
-        let jsonl = try sortedItems.map { try Self.encode($0) + "\n" }.joined()
-        if let out = options.outputDirectory {
-            let dir = out.appendingPathComponent("runs").appendingPathComponent(run.id)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            try Data(json.utf8).write(to: dir.appendingPathComponent("results.json"), options: .atomic)
-            try Data(jsonl.utf8).write(to: dir.appendingPathComponent("items.jsonl"), options: .atomic)
-        }
+    }
+
+    /// `results.json` (pretty) and `items.jsonl` (items in task order, then file order).
+    static func documents(_ results: EvaluationResults, items: [ItemResult]) throws -> (json: String, jsonl: String) {
+        let order = Dictionary(uniqueKeysWithValues: results.tasks.enumerated().map { ($0.element.task, $0.offset) })
+        let sortedItems = items.sorted { (order[$0.task] ?? 0, $0.index) < (order[$1.task] ?? 0, $1.index) }
+        return (try encodePretty(results), try sortedItems.map { try encode($0) + "\n" }.joined())
+    }
+
+    static func write(json: String, jsonl: String, to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(json.utf8).write(to: directory.appendingPathComponent("results.json"), options: .atomic)
+        try Data(jsonl.utf8).write(to: directory.appendingPathComponent("items.jsonl"), options: .atomic)
+    }
+
+    /// `task.metric` → value, recorded in the completion audit event.
+    static func headlineMetrics(_ results: EvaluationResults) -> [String: JSONValue] {
         var metrics: [String: JSONValue] = [:]
-        for task in taskResults {
+        for task in results.tasks {
             for (name, metric) in task.metrics { metrics["\(task.task).\(name)"] = .number(metric.value) }
         }
-        try store.completeEvaluationRun(run.id, results: json, metrics: metrics)
-        return results
+        return metrics
     }
 
     /// Decoded per-item records of a run.
@@ -378,7 +416,7 @@ public struct EvaluationRunner: Sendable {
 
     func evaluate(batch: [(LoadedTask, Int, SuiteItem)], shotsFor: (LoadedTask) -> Int, modelDigest: String,
                   useCache: Bool) async throws -> [ItemResult] {
-        let engine = backend.info.engineVersion
+        let engine = RequestCacheKey.engineIdentity(backend.info)
         var built: [(task: LoadedTask, index: Int, item: SuiteItem, requests: ItemRequests)] = []
         for (task, index, item) in batch {
             built.append((task, index, item, PromptBuilder.requests(for: item, task: task, shots: shotsFor(task))))
@@ -499,11 +537,20 @@ public struct EvaluationRunner: Sendable {
     }
 }
 
-/// Request cache keys: SHA-256 over (model digest, engine version, request kind, prompt hash).
+/// Request cache keys: SHA-256 over (model digest, engine identity, request kind, prompt hash).
+/// The engine identity names the backend, so results of the native engine and of a remote
+/// server never answer for each other, even for the same registered model version.
 public enum RequestCacheKey {
+    /// "native assay-native 0.1.0"; for other backends also the server's model name, e.g.
+    /// "openai openai-compatible http://gpu-box:8000 model=smollm2".
+    public static func engineIdentity(_ info: BackendInfo) -> String {
+        info.backend == "native" ? "\(info.backend) \(info.engineVersion)"
+            : "\(info.backend) \(info.engineVersion) model=\(info.modelIdentity)"
+    }
+
     public static func loglikelihood(_ request: LoglikelihoodRequest, modelDigest: String, engineVersion: String) -> String {
         let promptHash = SHA256.hash(Array((request.context + "\u{0}" + request.continuation).utf8)).hex
-        return key(["assay-cache/1", modelDigest, engineVersion, "loglikelihood", promptHash])
+        return key(["assay-cache/2", modelDigest, engineVersion, "loglikelihood", promptHash])
     }
 
     public static func generation(_ request: GenerationRequest, modelDigest: String, engineVersion: String) -> String {
@@ -514,7 +561,7 @@ public enum RequestCacheKey {
             "add_special": .bool(request.addSpecial),
         ])
         let promptHash = SHA256.hash((try? value.canonicalBytes()) ?? []).hex
-        return key(["assay-cache/1", modelDigest, engineVersion, "generate", promptHash])
+        return key(["assay-cache/2", modelDigest, engineVersion, "generate", promptHash])
     }
 
     static func key(_ parts: [String]) -> String {

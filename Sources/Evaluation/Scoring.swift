@@ -60,13 +60,15 @@ public struct ItemResult: Sendable, Hashable, Codable {
     public var timing: ItemTiming
     /// True when every request came from the request cache (timing is then not measured).
     public var cached: Bool
+    /// True for the warm-up items of the process that computed them (left out of latency).
+    public var warmup: Bool? = nil
 
     enum CodingKeys: String, CodingKey {
         case task, item, index, subject, category, cluster, prediction, target, correct, score
         case predictionNorm = "prediction_norm", correctNorm = "correct_norm"
         case logLikelihoods = "loglikelihoods", greedy, generated
         case contextTokens = "context_tokens", continuationTokens = "continuation_tokens"
-        case generatedTokens = "generated_tokens", timing, cached
+        case generatedTokens = "generated_tokens", timing, cached, warmup
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,9 +18,12 @@ public struct PromptTokenLogprob: Sendable, Hashable, Codable {
     public var topLogprob: Double?
     /// True when this token is the argmax at its position.
     public var isGreedy: Bool
+    /// The most likely tokens at this position, most likely first (OpenAI `top_logprobs`);
+    /// empty for the first token or when the backend only knows the top one.
+    public var alternatives: [TokenAlternative]
 
     public init(token: Int32, text: String, offset: Int, logprob: Double?, topText: String?, topLogprob: Double?,
-                isGreedy: Bool) {
+                isGreedy: Bool, alternatives: [TokenAlternative] = []) {
         self.token = token
         self.text = text
         self.offset = offset
@@ -27,6 +31,21 @@ public struct PromptTokenLogprob: Sendable, Hashable, Codable {
         self.topText = topText
         self.topLogprob = topLogprob
         self.isGreedy = isGreedy
+        self.alternatives = alternatives
+    }
+}
+
+/// One candidate token at a scored position.
+public struct TokenAlternative: Sendable, Hashable, Codable {
+    /// Token id (-1 when a remote server did not say).
+    public var token: Int32
+    public var text: String
+    public var logprob: Double
+
+    public init(token: Int32, text: String, logprob: Double) {
+        self.token = token
+        self.text = text
+        self.logprob = logprob
     }
 }
 
@@ -57,7 +76,8 @@ public enum OpenAIBackendError: Error, CustomStringConvertible, Equatable, Senda
 /// `Backend` over an OpenAI-compatible HTTP server (llama-server, vLLM, Ollama, `assay serve`).
 ///
 /// - `loglikelihood`: `POST /v1/completions` with `prompt = context + continuation`, `echo`,
-///   `logprobs: 1`, `max_tokens: 0`; sums the log-probabilities of the tokens whose text starts
+///   `logprobs: 1`, `max_tokens: 0` (servers that refuse 0 with HTTP 400/422, such as vLLM, are
+///   asked again with `max_tokens: 1` and the generated token is dropped); sums the log-probabilities of the tokens whose text starts
 ///   at or after the context (trailing whitespace of the context moves to the continuation, as
 ///   in lm-eval) and checks each against the top token.
 /// - `generate`: `POST /v1/completions` with the sampling settings, non-streaming.
@@ -72,6 +92,8 @@ public struct OpenAIBackend: PromptScoringBackend {
     public let model: String
     public let apiKey: String?
     public let timeoutSeconds: Int
+    /// `max_tokens` of scoring requests: 0 until the server refuses it, then 1.
+    private let echoMaxTokens = EchoMaxTokens()
 
     public var info: BackendInfo {
         BackendInfo(backend: "openai", engineVersion: "openai-compatible http://\(host):\(port)\(prefix)",
@@ -120,11 +142,33 @@ public struct OpenAIBackend: PromptScoringBackend {
     }
 
     public func scorePrompt(_ text: String, addSpecial: Bool) async throws -> [PromptTokenLogprob] {
-        let body = try await post("/v1/completions", [
-            "model": model, "prompt": text, "max_tokens": 0, "echo": true, "logprobs": 1, "temperature": 0,
-        ])
+        var maxTokens = echoMaxTokens.value.withLock { $0 }
+        func request(_ maxTokens: Int) async throws -> [String: Any] {
+            try await post("/v1/completions", [
+                "model": model, "prompt": text, "max_tokens": maxTokens, "echo": true, "logprobs": 1, "temperature": 0,
+            ])
+        }
+        let body: [String: Any]
+        do {
+            body = try await request(maxTokens)
+        } catch OpenAIBackendError.httpStatus(let status, _) where maxTokens == 0 && (status == 400 || status == 422) {
+            maxTokens = 1
+            body = try await request(maxTokens)
+            echoMaxTokens.value.withLock { $0 = 1 }
+        }
+        let scored = try Self.parseEcho(body, prompt: text)
+        // With max_tokens 1 the last entry is the generated token, not part of the prompt.
+        return maxTokens > 0 ? Array(scored.dropLast(maxTokens)) : scored
+    }
+
+    /// The echoed prompt tokens of a completions response (`choices[0].logprobs`). A server
+    /// that ignored `echo` (its text does not start with the prompt) is an error, not a score.
+    static func parseEcho(_ body: [String: Any], prompt: String) throws -> [PromptTokenLogprob] {
         guard let choices = body["choices"] as? [[String: Any]], let first = choices.first,
-              let logprobs = first["logprobs"] as? [String: Any],
+              let echoed = first["text"] as? String, echoed.unicodeScalars.starts(with: prompt.unicodeScalars) else {
+            throw OpenAIBackendError.malformedResponse("the server did not echo the prompt (it may not support echo with logprobs)")
+        }
+        guard let logprobs = first["logprobs"] as? [String: Any],
               let tokens = logprobs["tokens"] as? [String],
               let tokenLogprobs = logprobs["token_logprobs"] as? [Any],
               let offsets = logprobs["text_offset"] as? [Any],
@@ -135,16 +179,18 @@ public struct OpenAIBackend: PromptScoringBackend {
         let ids = logprobs["token_ids"] as? [Any] ?? []
         return tokens.indices.map { i in
             let lp = (tokenLogprobs[i] as? NSNumber)?.doubleValue
-            var topText: String?, topLogprob: Double?
-            if i < tops.count, let entry = tops[i] as? [String: Any],
-               let best = entry.max(by: { (($0.value as? NSNumber)?.doubleValue ?? -.infinity) < (($1.value as? NSNumber)?.doubleValue ?? -.infinity) }) {
-                topText = best.key
-                topLogprob = (best.value as? NSNumber)?.doubleValue
+            var alternatives: [TokenAlternative] = []
+            if i < tops.count, let entry = tops[i] as? [String: Any] {
+                alternatives = entry.compactMap { key, value in
+                    (value as? NSNumber).map { TokenAlternative(token: -1, text: key, logprob: $0.doubleValue) }
+                }.sorted { $0.logprob != $1.logprob ? $0.logprob > $1.logprob : $0.text < $1.text }
             }
-            let greedy = topText == nil || (topText == tokens[i] && (lp ?? 0) >= (topLogprob ?? 0) - 1e-9)
+            let best = alternatives.first
+            let greedy = best == nil || (best?.text == tokens[i] && (lp ?? 0) >= (best?.logprob ?? 0) - 1e-9)
             return PromptTokenLogprob(token: (i < ids.count ? (ids[i] as? NSNumber)?.int32Value : nil) ?? -1,
                                       text: tokens[i], offset: (offsets[i] as? NSNumber)?.intValue ?? 0,
-                                      logprob: lp, topText: topText, topLogprob: topLogprob, isGreedy: greedy)
+                                      logprob: lp, topText: best?.text, topLogprob: best?.logprob, isGreedy: greedy,
+                                      alternatives: alternatives)
         }
     }
 
@@ -220,6 +266,11 @@ public struct OpenAIBackend: PromptScoringBackend {
         }
         return object
     }
+}
+
+/// The scoring `max_tokens` an `OpenAIBackend` settled on (shared by its copies).
+final class EchoMaxTokens: Sendable {
+    let value = Mutex(0)
 }
 
 /// A one-request-per-connection HTTP/1.1 client on blocking sockets (no URLSession needed).

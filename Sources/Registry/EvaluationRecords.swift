@@ -248,15 +248,7 @@ extension RegistryStore {
     /// Starts a run (status `running`) and appends `evaluation_run.start` to the audit log.
     public func startEvaluationRun(_ run: EvaluationRunRecord) throws -> EvaluationRunRecord {
         try write { tx in
-            let versionID = try Self.modelVersionID(tx.db, run.model)
-            try tx.db.run("""
-                INSERT INTO evaluation_runs (id, model_version_id, model_digest, suite_id, suite_version, suite_digest,
-                    config_key, config, engine_version, backend, threads, hardware, status, item_total, started_at,
-                    created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
-                """, run.id, versionID, run.modelDigest, run.suiteID, run.suiteVersion, run.suiteDigest, run.configKey,
-                       run.config, run.engineVersion, run.backend, run.threads, run.hardware, run.itemTotal, tx.time,
-                       tx.actor)
+            try Self.insertRunningEvaluationRun(tx, run, startedAt: tx.time)
             try tx.appendAudit(action: "evaluation_run.start", subject: run.id, payload: [
                 "model": .string(run.model.description), "model_digest": .string(run.modelDigest),
                 "suite": .string("\(run.suiteID)@\(run.suiteVersion)"), "suite_digest": .string(run.suiteDigest),
@@ -309,16 +301,30 @@ extension RegistryStore {
     /// already recorded makes the whole batch fail (the primary key forbids doubles).
     public func appendEvaluationItems(run: String, _ items: [EvaluationItemRow]) throws {
         guard !items.isEmpty else { return }
-        try write { tx in
-            let statement = try tx.db.prepare("""
-                INSERT INTO evaluation_items (run_id, task, item, item_index, prediction, target, correct, score, record, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for item in items {
-                try statement.bind([run, item.task, item.item, item.index, item.prediction, item.target, item.correct,
-                                    item.score, item.record, tx.time])
-                try statement.run()
-            }
+        try write { tx in try Self.insertEvaluationItems(tx, run: run, items) }
+    }
+
+    static func insertRunningEvaluationRun(_ tx: RegistryTransaction, _ run: EvaluationRunRecord, startedAt: String) throws {
+        let versionID = try modelVersionID(tx.db, run.model)
+        try tx.db.run("""
+            INSERT INTO evaluation_runs (id, model_version_id, model_digest, suite_id, suite_version, suite_digest,
+                config_key, config, engine_version, backend, threads, hardware, status, item_total, started_at,
+                created_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
+            """, run.id, versionID, run.modelDigest, run.suiteID, run.suiteVersion, run.suiteDigest, run.configKey,
+                   run.config, run.engineVersion, run.backend, run.threads, run.hardware, run.itemTotal, startedAt,
+                   tx.actor)
+    }
+
+    static func insertEvaluationItems(_ tx: RegistryTransaction, run: String, _ items: [EvaluationItemRow]) throws {
+        let statement = try tx.db.prepare("""
+            INSERT INTO evaluation_items (run_id, task, item, item_index, prediction, target, correct, score, record, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for item in items {
+            try statement.bind([run, item.task, item.item, item.index, item.prediction, item.target, item.correct,
+                                item.score, item.record, tx.time])
+            try statement.run()
         }
     }
 
@@ -349,6 +355,33 @@ extension RegistryStore {
                 "metrics": .object(metrics),
             ])
         }
+    }
+
+    /// Records a completed run assembled elsewhere (shards merged by `assay eval import`) in
+    /// one transaction: the run, all its items and its results, with `evaluation_run.import`
+    /// (payload: the source runs) and `evaluation_run.complete` in the audit log. Nothing is
+    /// written if any part fails. `run.startedAt` and `run.finishedAt` are kept when given.
+    public func importEvaluationRun(_ run: EvaluationRunRecord, items: [EvaluationItemRow], results: String,
+                                    metrics: [String: JSONValue], sources: [String]) throws -> EvaluationRunRecord {
+        try write { tx in
+            let finished = run.finishedAt ?? tx.time
+            try Self.insertRunningEvaluationRun(tx, run, startedAt: run.startedAt.isEmpty ? tx.time : run.startedAt)
+            try Self.insertEvaluationItems(tx, run: run.id, items)
+            try tx.db.run("UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
+                          finished, results, run.id)
+            try tx.appendAudit(action: "evaluation_run.import", subject: run.id, payload: [
+                "model": .string(run.model.description), "model_digest": .string(run.modelDigest),
+                "suite": .string("\(run.suiteID)@\(run.suiteVersion)"), "suite_digest": .string(run.suiteDigest),
+                "config_key": .string(run.configKey), "engine_version": .string(run.engineVersion),
+                "backend": .string(run.backend), "items": .integer(Int64(items.count)),
+                "sources": .array(sources.map(JSONValue.string)),
+            ])
+            try tx.appendAudit(action: "evaluation_run.complete", subject: run.id, payload: [
+                "items": .integer(Int64(items.count)), "results_sha256": .string(SHA256.hash(Array(results.utf8)).hex),
+                "metrics": .object(metrics),
+            ])
+        }
+        return try evaluationRun(run.id)
     }
 
     // MARK: request cache

@@ -3,6 +3,7 @@ import Hashing
 import InferenceCore
 @testable import Service
 import Testing
+import TestSupport
 
 /// A deterministic backend: every Unicode scalar is a token; its log-probability depends on the
 /// scalar; "a" is always the top token.
@@ -115,5 +116,117 @@ struct InferenceAPITests {
         #expect(try await client.tokenize("ab", addSpecial: true) == [1, 97, 98])
         let unauthorized = try OpenAIBackend(baseURL: "http://127.0.0.1:\(server.port)", model: "m")
         await #expect(throws: OpenAIBackendError.self) { _ = try await unauthorized.tokenize("a", addSpecial: false) }
+    }
+}
+
+/// The `max_tokens` values a stand-in server was asked for.
+final class RequestLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [JSONValue] = []
+    func append(_ value: JSONValue) { lock.withLock { values.append(value) } }
+    var all: [JSONValue] { lock.withLock { values } }
+}
+
+extension InferenceAPITests {
+    /// vLLM refuses `max_tokens: 0`; the client then asks for one token and drops it.
+    @Test func serversThatRefuseZeroMaxTokensAreAskedForOneAndTheTokenIsDropped() async throws {
+        let backend = CharacterBackend()
+        let log = RequestLog()
+        let route = Route("POST", "/v1/completions", access: .anonymous, operationID: "createCompletion") { req, _ in
+            let object = try req.jsonObject()
+            log.append(object["max_tokens"] ?? .null)
+            guard object["max_tokens"] == .integer(1), object["echo"] == .bool(true) else {
+                throw Problem(kind: .validation, detail: "max_tokens must be at least 1")
+            }
+            let prompt = object["prompt"]?.stringValue ?? ""
+            let generated = PromptTokenLogprob(token: 122, text: "z", offset: prompt.unicodeScalars.count, logprob: -0.25,
+                                               topText: "z", topLogprob: -0.25, isGreedy: true)
+            let tokens = try blockingAwait { try await backend.scorePrompt(prompt, addSpecial: true) } + [generated]
+            let logprobs: JSONValue = [
+                "tokens": .array(tokens.map { .string($0.text) }),
+                "token_logprobs": .array(tokens.map { $0.logprob.map(JSONValue.number) ?? .null }),
+                "top_logprobs": .array(tokens.map { InferenceAPI.topLogprobs($0, count: 1) }),
+                "text_offset": .array(tokens.map { .integer(Int64($0.offset)) }),
+            ]
+            return try .json(["choices": [["index": 0, "text": .string(prompt + "z"), "logprobs": logprobs]]])
+        }
+        let service = AssayService(routes: [route], accessControl: StaticAccessControl(tokens: [:], grants: [:]))
+        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: service.router)
+        try server.start()
+        defer { server.shutdown(); server.waitUntilStopped() }
+        let client = try OpenAIBackend(baseURL: "http://127.0.0.1:\(server.port)", model: "m")
+        let requests = [LoglikelihoodRequest(context: "x ", continuation: "aa"), LoglikelihoodRequest(context: "bc", continuation: "d")]
+        let remote = try await client.loglikelihood(requests)
+        let local = try await backend.loglikelihood(requests)
+        #expect(remote.map(\.logLikelihood) == local.map(\.logLikelihood))
+        #expect(remote.map(\.continuationTokenCount) == local.map(\.continuationTokenCount))
+        // Asked for 0 once, then 1 for every request.
+        #expect(log.all == [.integer(0), .integer(1), .integer(1)])
+    }
+}
+
+extension InferenceAPITests {
+    /// A server that ignores `echo` (logprobs of generated tokens only) is refused, not scored.
+    @Test func aServerThatDoesNotEchoThePromptIsAnError() async throws {
+        let route = Route("POST", "/v1/completions", access: .anonymous, operationID: "createCompletion") { _, _ in
+            try .json(["choices": [["index": 0, "text": "z", "logprobs": [
+                "tokens": ["z"], "token_logprobs": [-0.5], "top_logprobs": [["z": -0.5]], "text_offset": [0]]]]])
+        }
+        let service = AssayService(routes: [route], accessControl: StaticAccessControl(tokens: [:], grants: [:]))
+        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: service.router)
+        try server.start()
+        defer { server.shutdown(); server.waitUntilStopped() }
+        let client = try OpenAIBackend(baseURL: "http://127.0.0.1:\(server.port)", model: "m")
+        await #expect(throws: OpenAIBackendError.malformedResponse("the server did not echo the prompt (it may not support echo with logprobs)")) {
+            _ = try await client.loglikelihood([LoglikelihoodRequest(context: "Question:", continuation: " yes")])
+        }
+    }
+}
+
+/// The native engine behind `/v1/completions`: echo + logprobs scoring with the real model.
+struct NativeInferenceAPITests {
+    static let context = """
+        The following are multiple choice questions (with answers) about chemistry.
+
+        Which gas do plants take in for photosynthesis?
+        A. Oxygen
+        B. Nitrogen
+        C. Carbon dioxide
+        D. Helium
+        Answer:
+        """
+
+    @Test(.enabled(if: Fixtures.smolLMAvailableOrCI), .timeLimit(.minutes(10)))
+    func echoLogprobsFromTheNativeEngineMatchItsLoglikelihoods() async throws {
+        let engine = try NativeEngine(modelURL: try Fixtures.requireSmolLM(), threads: 2, contextLength: 1024)
+        let f = try ServiceFixture(backend: engine)
+        let body = try JSONValue.object(["prompt": .string(Self.context + " C"), "max_tokens": 0, "echo": true,
+                                         "logprobs": 3]).canonicalString()
+        let response = try f.request("POST", "/v1/completions", token: f.tokens[.auditor], json: body)
+        #expect(response.status.code == 200)
+        let json = try JSONValue.parse(try response.collectBody())
+        let logprobs = try #require(json.objectValue?["choices"]?.arrayValue?.first?.objectValue?["logprobs"]?.objectValue)
+        let values = try #require(logprobs["token_logprobs"]?.arrayValue)
+        let tops = try #require(logprobs["top_logprobs"]?.arrayValue)
+        #expect(values.first == .null && tops.first == .null)
+        #expect(tops.dropFirst().allSatisfy { $0.objectValue?.count == 3 })
+        let expected = try await engine.loglikelihood([LoglikelihoodRequest(context: Self.context, continuation: " C")])[0]
+        #expect(expected.continuationTokenCount == 1)
+        #expect(values.last == .number(expected.logLikelihood))
+
+        // The openai backend over HTTP gives the engine's numbers.
+        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: f.service.router)
+        try server.start()
+        defer { server.shutdown(); server.waitUntilStopped() }
+        let client = try OpenAIBackend(baseURL: "http://127.0.0.1:\(server.port)", model: "smollm2", apiKey: f.tokens[.auditor])
+        let requests = ["A", "B", "C", "D"].map { LoglikelihoodRequest(context: Self.context, continuation: " \($0)") }
+            + [LoglikelihoodRequest(context: "The capital of France is", continuation: " Paris")]
+        let remote = try await client.loglikelihood(requests)
+        let local = try await engine.loglikelihood(requests)
+        // Equal up to the last bit or two of the decimal round trip through JSON.
+        #expect(zip(remote, local).allSatisfy { abs($0.logLikelihood - $1.logLikelihood) <= 1e-12 * max(1, abs($1.logLikelihood)) },
+                "\(remote.map(\.logLikelihood)) vs \(local.map(\.logLikelihood))")
+        #expect(remote.map(\.isGreedy) == local.map(\.isGreedy))
+        #expect(remote.map(\.continuationTokenCount) == local.map(\.continuationTokenCount))
     }
 }

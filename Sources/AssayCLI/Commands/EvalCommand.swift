@@ -4,14 +4,17 @@ import Hashing
 import InferenceCore
 import Registry
 
-/// `assay eval --model M@V --suite ID …` runs an evaluation; `assay eval show RUN`,
-/// `assay eval compare RUN_A RUN_B` and `assay eval list` read recorded runs.
+/// `assay eval --model M@V --suite ID …` runs an evaluation (native engine or an
+/// OpenAI-compatible server); `assay eval import DIR…` merges shard results; `assay eval show
+/// RUN`, `assay eval compare RUN_A RUN_B` and `assay eval list` read recorded runs.
 struct EvalCommand: Command {
     static let name = "eval"
     static let help = CommandHelp(
         abstract: "Evaluate a model version on a suite (resumable); show, list and compare runs.",
         usage: """
-            --model NAME@VERSION --suite ID [--task T]... [--limit N] [--shots K] [--threads T] [--shard k/n] [--batch-size B] [--resume] [--no-cache] [--json]
+            --model NAME@VERSION --suite ID [--task T]... [--limit N] [--shots K] [--threads T] [--shard k/n] [--batch-size B] [--output-dir D] [--resume] [--no-cache] [--json]
+                   assay eval --backend openai --endpoint URL [--api-model NAME] [--api-key-env VAR] --model NAME@VERSION --suite ID …
+                   assay eval import DIR|FILE... [--json]
                    assay eval show RUN [--json]
                    assay eval list [--model NAME@VERSION] [--json]
                    assay eval compare RUN_A RUN_B [--json]
@@ -24,6 +27,16 @@ struct EvalCommand: Command {
             (--resume insists on it). Requests already answered by the same model file and engine
             come from the request cache. Results: <registry>/runs/<run-id>/results.json and
             items.jsonl. Threads and batch size never change results.
+
+            --backend openai scores through an OpenAI-compatible server (llama-server, vLLM,
+            Ollama, 'assay serve --model FILE') with /v1/completions echo + logprobs. You assert
+            that the served model is the registered version: the run is recorded against
+            NAME@VERSION's digest, and its backend and endpoint are recorded with it.
+
+            Scale-out: run '--shard k/n --output-dir D' for k = 1…n anywhere, then
+            'assay eval import D1 D2 …' (or a directory holding them) checks that the shards
+            are one complete, disjoint split of the same configuration and records one merged
+            run, equal to an unsharded run item for item.
             """,
         options: [
             .init("--model M@V", "Registered model version (its GGUF artifact is run)"),
@@ -35,12 +48,20 @@ struct EvalCommand: Command {
             .init("--shard k/n", "Evaluate shard k of n (stable hash of item ids)"),
             .init("--batch-size B", "Items per backend call and per transaction (default 8)"),
             .init("--warmup N", "Items excluded from latency figures (default 2)"),
+            .init("--output-dir D", "Also write results.json and items.jsonl into D (for 'eval import')"),
+            .init("--backend B", "native (default: run the GGUF in-process) or openai"),
+            .init("--endpoint URL", "openai: server base URL, e.g. http://127.0.0.1:8080"),
+            .init("--api-model NAME", "openai: the server's model name (default: the registered model's name)"),
+            .init("--api-key-env VAR", "openai: send the bearer token held in environment variable VAR"),
             .init("--resume", "Fail unless an unfinished matching run exists"),
             .init("--no-cache", "Neither read nor fill the request cache"),
         ],
         examples: [
             "assay eval --model smollm2-135m-instruct@q4_1 --suite general-knowledge --limit 50",
             "assay eval --model smollm2-135m-instruct@q4_1 --suite mmlu --task mmlu --shots 5",
+            "assay eval --backend openai --endpoint http://127.0.0.1:8080 --model smollm2-135m-instruct@q4_1 --suite general-knowledge --limit 50",
+            "assay eval --model smollm2-135m-instruct@q4_1 --suite general-knowledge --shard 2/4 --output-dir out/shard-2",
+            "assay eval import out/",
             "assay eval compare run-20250101T120000-0a1b2c run-20250101T130000-3d4e5f",
         ])
 
@@ -49,6 +70,13 @@ struct EvalCommand: Command {
         case show(String)
         case list(VersionReference?)
         case compare(String, String)
+        case importShards([String])
+    }
+
+    /// Which backend scores the run.
+    enum BackendChoice: Sendable, Equatable {
+        case native
+        case openai(endpoint: String, apiModel: String?, apiKeyVariable: String?)
     }
 
     struct RunOptions: Sendable {
@@ -61,6 +89,8 @@ struct EvalCommand: Command {
         var warmup: Int
         var resume: Bool
         var cache: Bool
+        var backend: BackendChoice = .native
+        var outputDirectory: String?
     }
 
     let mode: Mode
@@ -77,6 +107,12 @@ struct EvalCommand: Command {
             let model = try arguments.option("--model").map(parseReference)
             try arguments.finish()
             mode = .list(model)
+        case "import":
+            _ = arguments.positional()
+            let paths = arguments.remainingPositionals()
+            try arguments.finish()
+            guard !paths.isEmpty else { throw .usage("missing DIR or FILE: the shard results to merge") }
+            mode = .importShards(paths)
         case "compare":
             _ = arguments.positional()
             let a = try arguments.requiredPositional("RUN_A")
@@ -96,14 +132,33 @@ struct EvalCommand: Command {
             let warmup = try arguments.int("--warmup", range: 0...Int.max) ?? 2
             let resume = arguments.flag("--resume")
             let noCache = arguments.flag("--no-cache")
+            let outputDirectory = try arguments.option("--output-dir")
+            let backendName = try arguments.option("--backend") ?? "native"
+            let endpoint = try arguments.option("--endpoint")
+            let apiModel = try arguments.option("--api-model")
+            let apiKeyVariable = try arguments.option("--api-key-env")
             try arguments.finish()
+            let backend: BackendChoice
+            switch backendName {
+            case "native":
+                guard endpoint == nil, apiModel == nil, apiKeyVariable == nil else {
+                    throw .usage("--endpoint, --api-model and --api-key-env need --backend openai")
+                }
+                backend = .native
+            case "openai":
+                guard let endpoint else { throw .usage("--backend openai needs --endpoint URL (e.g. http://127.0.0.1:8080)") }
+                guard threads == nil else { throw .usage("--threads applies to the native backend only") }
+                backend = .openai(endpoint: endpoint, apiModel: apiModel, apiKeyVariable: apiKeyVariable)
+            default:
+                throw .usage("unknown backend '\(backendName)' (expected native or openai)")
+            }
             var shard: Shard?
             if let shardText {
                 do { shard = try Shard(parsing: shardText) } catch { throw .usage(error.description) }
             }
             mode = .run(model: model, suite: suite, options: RunOptions(
                 tasks: tasks, limit: limit, shots: shots, threads: threads, shard: shard, batchSize: batch,
-                warmup: warmup, resume: resume, cache: !noCache))
+                warmup: warmup, resume: resume, cache: !noCache, backend: backend, outputDirectory: outputDirectory))
         }
     }
 
@@ -134,6 +189,8 @@ struct EvalCommand: Command {
             }
             context.output.out(table.render())
             return ExitCode.success
+        case .importShards(let paths):
+            return try importShards(context: context, store: store, paths: paths)
         case .compare(let a, let b):
             let comparison: RunComparison
             do { comparison = try RunComparison.compare(store: store, a, b) } catch let error as ComparisonError {
@@ -163,24 +220,22 @@ struct EvalCommand: Command {
     func evaluate(context: CommandContext, store: RegistryStore, model: VersionReference, suiteReference: String,
                   options: RunOptions) async throws -> Int32 {
         let version = try store.modelVersion(model)
-        guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
-            throw CLIError.failure(EvaluationError.modelHasNoFile(model.description).description)
-        }
-        guard FileManager.default.fileExists(atPath: artifact.uri) else {
-            throw CLIError.failure("the GGUF file of \(model) is not at \(artifact.uri) any more (registered files must stay in place to be run)")
-        }
         let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
             environment: context.environment, workingDirectory: context.workingDirectory))
         let suite = try catalog.resolve(suiteReference, workingDirectory: context.workingDirectory)
-        let engine = try NativeEngine(modelURL: URL(fileURLWithPath: artifact.uri), threads: options.threads,
-                                      modelIdentity: artifact.sha256)
-        let runner = EvaluationRunner(store: store, backend: engine)
+        let backend = try makeBackend(options.backend, model: model, version: version, threads: options.threads,
+                                      environment: context.environment)
+        let runner = EvaluationRunner(store: store, backend: backend)
         let evalOptions = EvaluationOptions(
             tasks: options.tasks.isEmpty ? nil : options.tasks, limit: options.limit, shots: options.shots,
             shard: options.shard, batchSize: options.batchSize, warmupItems: options.warmup, useCache: options.cache,
-            requireResume: options.resume, outputDirectory: store.home)
+            requireResume: options.resume, outputDirectory: store.home,
+            exportDirectory: options.outputDirectory.map(context.resolve))
         let reporter = ProgressReporter(context: context)
-        context.progress("eval: \(model) on \(suite.id)@\(suite.version) (\(engine.info.threads) threads, \(engine.info.engineVersion))")
+        let info = backend.info
+        let how = info.backend == "native" ? "\(info.threads) threads, \(info.engineVersion)"
+            : "\(info.engineVersion), served model '\(info.modelIdentity)'"
+        context.progress("eval: \(model) on \(suite.id)@\(suite.version) (\(how))")
         let results = try await runner.run(model: model, suite: suite, options: evalOptions) { reporter.update($0) }
         reporter.finish()
         if context.json {
@@ -189,6 +244,35 @@ struct EvalCommand: Command {
         }
         printResults(results, context: context)
         return ExitCode.success
+    }
+
+    /// The native engine over the version's GGUF file, or an OpenAI-compatible client.
+    func makeBackend(_ choice: BackendChoice, model: VersionReference, version: ModelVersion, threads: Int?,
+                     environment: [String: String]) throws -> any Backend {
+        switch choice {
+        case .native:
+            guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
+                throw CLIError.failure(EvaluationError.modelHasNoFile(model.description).description)
+            }
+            guard FileManager.default.fileExists(atPath: artifact.uri) else {
+                throw CLIError.failure("the GGUF file of \(model) is not at \(artifact.uri) any more (registered files must stay in place to be run)")
+            }
+            return try NativeEngine(modelURL: URL(fileURLWithPath: artifact.uri), threads: threads,
+                                    modelIdentity: artifact.sha256)
+        case .openai(let endpoint, let apiModel, let variable):
+            var key: String?
+            if let variable {
+                guard let value = environment[variable], !value.isEmpty else {
+                    throw CLIError.failure("--api-key-env \(variable): the environment variable is not set or empty")
+                }
+                key = value
+            }
+            do {
+                return try OpenAIBackend(baseURL: endpoint, model: apiModel ?? model.name, apiKey: key)
+            } catch let error as OpenAIBackendError {
+                throw CLIError.usage(error.description)
+            }
+        }
     }
 
     func printRun(_ run: EvaluationRunRecord, context: CommandContext) {
@@ -204,7 +288,11 @@ struct EvalCommand: Command {
 
     func printResults(_ r: EvaluationResults, context: CommandContext) {
         context.print("run \(r.runID)  model \(r.model.reference) (\(r.model.digest.prefix(12)))  suite \(r.suite.id)@\(r.suite.version) (\(r.suite.digest.prefix(12)))")
-        context.print("engine \(r.versions.engine), \(r.backend.threads) threads, \(r.hardware.cpuModel); started \(r.startedAt), finished \(r.finishedAt)")
+        if r.backend.backend == "native" {
+            context.print("engine \(r.versions.engine), \(r.backend.threads) threads, \(r.hardware.cpuModel); started \(r.startedAt), finished \(r.finishedAt)")
+        } else {
+            context.print("backend \(r.backend.backend): \(r.versions.engine), served model '\(r.backend.modelIdentity)'; started \(r.startedAt), finished \(r.finishedAt)")
+        }
         var table = TextTable(["TASK", "METRIC", "VALUE", "±SE", "95% CI", "N", "SHOTS"], rightAligned: [2, 3, 5, 6])
         for task in r.tasks {
             for name in task.metrics.keys.sorted() {

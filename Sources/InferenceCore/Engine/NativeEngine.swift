@@ -21,7 +21,7 @@ public final class NativeEngine: Backend {
     public let info: BackendInfo
     public let model: TransformerModel
     public let tokenizer: Tokenizer
-    private let state: Mutex<EngineState>
+    let state: Mutex<EngineState>
 
     /// Loads a GGUF model.
     /// - Parameters:
@@ -127,6 +127,13 @@ public final class NativeEngine: Backend {
 /// The engine's mutable state, only touched under its lock.
 struct EngineState: ~Copyable {
     let session: InferenceSession
+    /// The last prompt scored by `scorePrompt` and its per-position scores: a prompt sharing a
+    /// prefix with it only computes the positions after the common prefix.
+    var lastScored: ScoredPrompt?
+
+    init(session: InferenceSession) {
+        self.session = session
+    }
 
     /// Evaluates `tokens` reusing the cached prefix; returns logits at `scored` (indices into
     /// `tokens`, all ≥ the reuse point is guaranteed by recomputing from the first one).
@@ -226,9 +233,25 @@ struct EngineState: ~Copyable {
 
 /// `log softmax(row)[target]` with the sum of exponentials in double.
 func logProbability(_ row: UnsafeBufferPointer<Float>, _ target: Int) -> Double {
-    var maxLogit = -Float.infinity
-    for v in row { maxLogit = max(maxLogit, v) }
-    var sum: Double = 0
-    for v in row { sum += Double(expf(v - maxLogit)) }
-    return Double(row[target] - maxLogit) - log(sum)
+    LogSoftmaxRow(row).logProbability(target)
+}
+
+/// The normalizer of one logits row, so several entries of it can be read with exactly the
+/// arithmetic of `logProbability`.
+struct LogSoftmaxRow {
+    let row: UnsafeBufferPointer<Float>
+    let maxLogit: Float
+    let logSum: Double
+
+    init(_ row: UnsafeBufferPointer<Float>) {
+        var maxLogit = -Float.infinity
+        for v in row { maxLogit = max(maxLogit, v) }
+        var sum: Double = 0
+        for v in row { sum += Double(expf(v - maxLogit)) }
+        self.row = row
+        self.maxLogit = maxLogit
+        self.logSum = log(sum)
+    }
+
+    func logProbability(_ index: Int) -> Double { Double(row[index] - maxLogit) - logSum }
 }

@@ -177,10 +177,7 @@ public struct InferenceAPI: Sendable {
                 throw Problem(kind: .notImplemented, detail: "this backend cannot score prompts")
             }
             let tokens = try blockingAwait { try await scorer.scorePrompt(prompt, addSpecial: true) }
-            let top: [JSONValue] = tokens.map { t in
-                guard let text = t.topText, let lp = t.topLogprob else { return .null }
-                return .object([text: .number(lp)])
-            }
+            let top = tokens.map { Self.topLogprobs($0, count: logprobs ?? 1) }
             let logprobsJSON: JSONValue = [
                 "tokens": .array(tokens.map { .string($0.text) }),
                 "token_ids": .array(tokens.map { .integer(Int64($0.token)) }),
@@ -208,6 +205,21 @@ public struct InferenceAPI: Sendable {
             "index": 0, "text": .string(echo ? prompt + result.text : result.text), "logprobs": .null,
             "finish_reason": .string(Self.finish(result.finishReason)),
         ], promptTokens: result.promptTokenCount, completionTokens: result.tokens.count))
+    }
+
+    /// OpenAI's `top_logprobs` entry of one echoed token: up to `count` most likely tokens
+    /// (text → log-probability; the likelier wins when two render the same); null for the first.
+    static func topLogprobs(_ token: PromptTokenLogprob, count: Int) -> JSONValue {
+        var alternatives = token.alternatives
+        if alternatives.isEmpty, let text = token.topText, let lp = token.topLogprob {
+            alternatives = [TokenAlternative(token: -1, text: text, logprob: lp)]
+        }
+        guard token.logprob != nil || !alternatives.isEmpty else { return .null }
+        var entry: [String: JSONValue] = [:]
+        for alternative in alternatives.prefix(count) where entry[alternative.text] == nil {
+            entry[alternative.text] = .number(alternative.logprob)
+        }
+        return .object(entry)
     }
 
     /// ChatML (`<|im_start|>role\ncontent<|im_end|>\n`), the template of SmolLM2 and Qwen2.5.

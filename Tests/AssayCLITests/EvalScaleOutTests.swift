@@ -1,0 +1,144 @@
+import Foundation
+import Governance
+import InferenceCore
+import Registry
+@testable import AssayCLI
+@testable import Evaluation
+@testable import Service
+import Testing
+import TestSupport
+
+/// Issue 6 acceptance 4 and 5 with the real SmolLM2 model: `assay eval --backend openai`
+/// against our own server, and shards merged by `assay eval import`.
+struct EvalScaleOutTests {
+    struct CLI {
+        let home: URL
+        var environment: [String: String] = [:]
+
+        func run(_ argv: [String]) async -> (code: Int32, out: String, err: String) {
+            let sink = OutputSink.capturing()
+            var env = environment
+            env["ASSAY_HOME"] = home.path
+            env["ASSAY_ACTOR"] = "tester"
+            let code = await AssayCommandLine.run(argv, environment: env, output: sink, workingDirectory: Fixtures.packageRoot)
+            return (code, sink.stdout, sink.stderr)
+        }
+
+        /// Runs `assay eval … --json` and returns the results document.
+        func eval(_ argv: [String]) async throws -> EvaluationResults {
+            let result = await run(["eval"] + argv + ["--json", "--quiet"])
+            try #require(result.code == 0, "eval failed: \(result.err)")
+            return try JSONDecoder().decode(EvaluationResults.self, from: Data(result.out.utf8))
+        }
+
+        func items(_ run: String) throws -> [ItemResult] {
+            try EvaluationRunner.loadItems(store: try RegistryStore(home: home, actor: "t"), run: run)
+                .sorted { ($0.task, $0.index) < ($1.task, $1.index) }
+        }
+    }
+
+    static func prepare(_ tmp: TemporaryDirectory, model: URL) async throws -> CLI {
+        let cli = CLI(home: tmp.path("home"))
+        #expect(await cli.run(["init"]).code == 0)
+        #expect(await cli.run(["model", "register", "smollm2@q4_1", model.path]).code == 0)
+        return cli
+    }
+
+    /// Predictions equal; log-likelihoods within `tolerance`; returns the largest difference.
+    @discardableResult
+    static func expectSameItems(_ a: [ItemResult], _ b: [ItemResult], tolerance: Double) -> Double {
+        #expect(a.map(\.item) == b.map(\.item))
+        #expect(a.map(\.prediction) == b.map(\.prediction))
+        #expect(a.map(\.predictionNorm) == b.map(\.predictionNorm))
+        #expect(a.map(\.correct) == b.map(\.correct))
+        var largest = 0.0
+        for (x, y) in zip(a, b) {
+            let p = x.logLikelihoods ?? [], q = y.logLikelihoods ?? []
+            #expect(p.count == q.count && !p.isEmpty)
+            for (u, v) in zip(p, q) { largest = max(largest, abs(u - v)) }
+        }
+        #expect(largest <= tolerance, "largest log-likelihood difference \(largest)")
+        return largest
+    }
+
+    /// Acceptance 4: `assay eval --backend openai` against `assay serve --model` (in-process
+    /// server over the native engine) gives the native backend's per-item predictions.
+    @Test(.enabled(if: Fixtures.smolLMAvailableOrCI), .timeLimit(.minutes(10)))
+    func openAIBackendAgainstAssayServeGivesTheNativePredictions() async throws {
+        let model = try Fixtures.requireSmolLM()
+        let tmp = TemporaryDirectory("evalopenai")
+        var cli = try await Self.prepare(tmp, model: model)
+        let common = ["--model", "smollm2@q4_1", "--suite", "general-knowledge", "--task", "general-knowledge", "--limit", "8"]
+        let native = try await cli.eval(common + ["--threads", "2"])
+
+        let engine = try NativeEngine(modelURL: model, threads: 2)
+        let service = AssayService(pool: nil, backend: engine, modelID: "smollm2",
+                                   accessControl: StaticAccessControl(tokens: ["s3cret-token": "evaluator"],
+                                                                      grants: ["evaluator": [.auditor]]))
+        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: service.router)
+        try server.start()
+        defer { server.shutdown(); server.waitUntilStopped() }
+        let endpoint = "http://127.0.0.1:\(server.port)"
+        let remoteArgs = common + ["--backend", "openai", "--endpoint", endpoint, "--api-model", "smollm2",
+                                   "--api-key-env", "EVAL_TEST_KEY"]
+
+        // Without the key the server refuses: a clear failure, exit 1.
+        let refused = await cli.run(["eval"] + remoteArgs + ["--quiet"])
+        #expect(refused.code == 1)
+        #expect(refused.err.contains("EVAL_TEST_KEY"), "\(refused.err)")
+
+        cli.environment["EVAL_TEST_KEY"] = "s3cret-token"
+        let remote = try await cli.eval(remoteArgs)
+        #expect(remote.runID != native.runID)
+        #expect(remote.model.digest == native.model.digest)
+        #expect(remote.backend.backend == "openai")
+        #expect(remote.backend.modelIdentity == "smollm2")
+        #expect(remote.versions.engine.contains(endpoint))
+        let record = try RegistryStore(home: cli.home, actor: "t").evaluationRun(remote.runID)
+        #expect(record.backend == "openai" && record.engineVersion.contains(endpoint))
+
+        let a = try cli.items(native.runID), b = try cli.items(remote.runID)
+        #expect(a.count == 8)
+        // Computed over HTTP, not served from the native run's cache entries.
+        #expect(b.allSatisfy { !$0.cached })
+        let largest = Self.expectSameItems(a, b, tolerance: 1e-3)
+        print("openai vs native: 8 items, largest log-likelihood difference \(largest)")
+        #expect(remote.results["general-knowledge"] == native.results["general-knowledge"])
+    }
+
+    /// Acceptance 5: two shards (each exported with --output-dir) imported with
+    /// `assay eval import` equal the unsharded run item for item, with equal metrics.
+    @Test(.enabled(if: Fixtures.smolLMAvailableOrCI), .timeLimit(.minutes(10)))
+    func twoShardsImportedEqualTheUnshardedRun() async throws {
+        let model = try Fixtures.requireSmolLM()
+        let tmp = TemporaryDirectory("evalshards")
+        let cli = try await Self.prepare(tmp, model: model)
+        let common = ["--model", "smollm2@q4_1", "--suite", "general-knowledge", "--limit", "6", "--threads", "2"]
+        let whole = try await cli.eval(common)
+        for k in 1...2 {
+            let shard = try await cli.eval(common + ["--shard", "\(k)/2", "--no-cache", "--batch-size", "3",
+                                                     "--output-dir", tmp.path("out/shard-\(k)").path])
+            #expect(shard.config.shard == "\(k)/2")
+            #expect(shard.tasks.reduce(0) { $0 + $1.n } < 12)
+        }
+
+        let alone = await cli.run(["eval", "import", tmp.path("out/shard-1").path])
+        #expect(alone.code == 1)
+        #expect(alone.err.contains("missing shard(s) 2/2"), "\(alone.err)")
+
+        let imported = await cli.run(["eval", "import", tmp.path("out").path, "--json"])
+        try #require(imported.code == 0, "\(imported.err)")
+        let merged = try JSONDecoder().decode(EvaluationResults.self, from: Data(imported.out.utf8))
+        #expect(merged.config == whole.config)
+        #expect(merged.results == whole.results)
+        #expect(merged.tasks == whole.tasks)
+        let a = try cli.items(whole.runID), b = try cli.items(merged.runID)
+        #expect(a.count == 12)
+        Self.expectSameItems(a, b, tolerance: 1e-6)
+        #expect(zip(a, b).allSatisfy { $0.logLikelihoods == $1.logLikelihoods })
+
+        let show = await cli.run(["eval", "show", merged.runID])
+        #expect(show.code == 0)
+        #expect(show.out.contains("general-knowledge-cloze"))
+    }
+}
