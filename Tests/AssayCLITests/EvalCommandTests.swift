@@ -4,6 +4,7 @@ import TestSupport
 @testable import AssayCLI
 @testable import Evaluation
 import Registry
+import Storage
 
 /// `assay suite …` and `assay eval …`: in-process for validation and bookkeeping, as separate
 /// processes (the built binary, the real SmolLM2 model) for kill -9 / resume and invariance.
@@ -101,6 +102,27 @@ struct EvalCommandTests {
         return p.terminationStatus
     }
 
+    /// Polls the registry every 20 ms from this thread (not with `Task.sleep`: under a parallel
+    /// test run the cooperative pool can be busy for seconds, long enough for the child to
+    /// finish) until `n` items are stored or the child exits; returns the count last seen.
+    static func waitForStoredItems(_ home: URL, atLeast n: Int, while process: Process, timeout: TimeInterval) -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        var probe: Database?
+        var stored = 0
+        while process.isRunning && Date() < deadline {
+            if probe == nil {
+                probe = try? Database(path: home.appendingPathComponent("registry.sqlite").path,
+                                      busyTimeout: .milliseconds(200), readOnly: true)
+            }
+            if let count = try? probe?.scalar("SELECT COUNT(*) FROM evaluation_items", as: Int64.self) {
+                stored = Int(count)
+                if stored >= n { return stored }
+            }
+            usleep(20_000)
+        }
+        return stored
+    }
+
     /// The per-item table of the only run in `home`.
     static func table(home: URL) throws -> (run: String, rows: [ItemResult]) {
         let store = try RegistryStore(home: home, actor: "t")
@@ -132,17 +154,8 @@ struct EvalCommandTests {
 
         // Interrupted: 2 threads, batches of 1, killed with SIGKILL once at least 3 items are stored.
         let victim = try Self.launch(binary, ["eval"] + common + ["--threads", "2", "--batch-size", "1"], home: tmp.path("a"))
-        var stored = 0
-        let deadline = Date().addingTimeInterval(600)
-        while Date() < deadline && victim.isRunning {
-            try await Task.sleep(for: .milliseconds(200))
-            if let store = try? RegistryStore(home: tmp.path("a"), actor: "t"),
-               let run = try? store.evaluationRuns().first {
-                stored = run.itemsDone
-                if stored >= 3 { break }
-            }
-        }
-        #expect(victim.isRunning, "the run finished before it could be killed")
+        let stored = Self.waitForStoredItems(tmp.path("a"), atLeast: 3, while: victim, timeout: 600)
+        #expect(victim.isRunning, "the run finished before it could be killed (\(stored) items seen)")
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
         #expect(victim.terminationReason == .uncaughtSignal)
