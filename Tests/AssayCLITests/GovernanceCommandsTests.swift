@@ -93,11 +93,12 @@ struct GovernanceCommandsTests {
         #expect((doc?["head_hash"] as? String ?? doc?["headHash"] as? String)?.count == 64)
     }
 
-    /// Issue 5: `assay gate` evaluates what is missing. The baseline has a 4-item run; the gate
-    /// runs the candidate on the same suite version, tasks and limit, then decides (exit 0 or 1,
-    /// never 2) with a clean JSON document on stdout.
+    /// Issue 5: `assay gate` evaluates what is missing. Neither version has a run: the gate runs
+    /// the candidate with its --limit, then the baseline mirroring the candidate's run (same
+    /// suite version, tasks, shots and limit), then decides (exit 0 or 1, never 2) with a clean
+    /// JSON document on stdout.
     @Test(.enabled(if: Fixtures.smolLMAvailableOrCI), .timeLimit(.minutes(10)))
-    func gateRunsMissingEvaluationsMirroringTheBaseline() async throws {
+    func gateRunsMissingEvaluationsMirroringTheOtherVersion() async throws {
         let model = try Fixtures.requireSmolLM()
         let dir = TemporaryDirectory("gate-eval")
         let policy = dir.path("policy.json")
@@ -114,26 +115,25 @@ struct GovernanceCommandsTests {
         #expect(await run("model", "register", "smol@q4_1", model.path).code == 0)
         #expect(await run("quantize", model.path, q8, "--type", "q8_0").code == 0)
         #expect(await run("model", "register", "smol@q8_0", q8, "--base", "smol@q4_1", "--relation", "quantized_from").code == 0)
-        let baseline = await run("eval", "--model", "smol@q4_1", "--suite", "general-knowledge", "--task", "general-knowledge",
-                                 "--limit", "4", "--shots", "0", "--quiet")
-        #expect(baseline.code == 0, "\(baseline.err)")
 
         let gate = await run("gate", "--candidate", "smol@q8_0", "--baseline", "smol@q4_1", "--policy", policy.path,
-                             "--limit", "2", "--threads", "1", "--json")
+                             "--limit", "3", "--threads", "1", "--json")
         #expect(gate.code == 0 || gate.code == 1, "\(gate.out)\(gate.err)")
-        #expect(gate.err.contains("running: assay eval --model smol@q8_0 --suite general-knowledge@"), "\(gate.err)")
+        #expect(gate.err.contains("running: assay eval --model smol@q8_0 --suite general-knowledge --limit 3"), "\(gate.err)")
+        #expect(gate.err.contains("running: assay eval --model smol@q4_1 --suite general-knowledge@"), "\(gate.err)")
         #expect(!gate.err.contains("missing:"), "\(gate.err)")
         let decision = try JSONSerialization.jsonObject(with: Data(gate.out.utf8)) as? [String: Any]
         #expect(decision?["verdict"] as? String == (gate.code == 0 ? "pass" : "regression"), "\(gate.out)")
 
-        // The candidate's run mirrors the baseline's: same task, shots and limit (not the gate's --limit 2).
+        // The baseline's run mirrors the candidate's: same tasks, shots and limit, same items.
         let store = try RegistryStore(home: dir.path("home"), actor: "t")
-        let runs = try store.evaluationRuns(model: try VersionReference(name: "smol", version: "q8_0"))
-        #expect(runs.count == 1)
-        let config = try #require(runs.first?.config)
-        #expect(config.contains("\"limit\":4"), "\(config)")
-        #expect(config.contains("\"shots\":0") && !config.contains("general-knowledge-cloze"), "\(config)")
-        #expect(try store.evaluationItems(run: try #require(runs.first?.id)).count == 4)
+        for version in ["q8_0", "q4_1"] {
+            let runs = try store.evaluationRuns(model: try VersionReference(name: "smol", version: version))
+            #expect(runs.count == 1, "\(version)")
+            let run = try #require(runs.first)
+            #expect(run.config.contains("\"limit\":3") && run.config.contains("general-knowledge-cloze"), "\(run.config)")
+            #expect(try store.evaluationItems(run: run.id).map { "\($0.task)/\($0.item)" }.sorted().count == 6)
+        }
 
         // A second gate finds both runs and evaluates nothing.
         let again = await run("gate", "--candidate", "smol@q8_0", "--baseline", "smol@q4_1", "--policy", policy.path)

@@ -84,10 +84,12 @@ struct GateCommand: Command {
         let tierDef = try binding.policy.tier(tier)
         var (input, missing) = try GateEvidenceBuilder.build(store: store, candidate: candidate, baseline: baselineRef,
                                                              baselineVia: via, suites: tierDef.requiredSuites)
-        if evaluateMissing && !missing.isEmpty {
-            for m in missing {
-                try await evaluate(m, store: store, candidate: candidate, baseline: baselineRef, context: context)
-            }
+        // The evidence builder reports one missing run per suite at a time (the candidate's
+        // first), so evaluate and rebuild until nothing new is missing.
+        var attempted = Set<String>()
+        while evaluateMissing, let next = missing.first(where: { !attempted.contains("\($0.reference) \($0.suite)") }) {
+            attempted.insert("\(next.reference) \(next.suite)")
+            try await evaluate(next, store: store, candidate: candidate, baseline: baselineRef, context: context)
             (input, missing) = try GateEvidenceBuilder.build(store: store, candidate: candidate, baseline: baselineRef,
                                                              baselineVia: via, suites: tierDef.requiredSuites)
         }
