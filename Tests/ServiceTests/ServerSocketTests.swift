@@ -85,10 +85,12 @@ struct ServerSocketTests {
         let start = Date()
         client.send("GET /healthz HTTP/1.1\r\n")
         var trickled = 0
-        while Date().timeIntervalSince(start) < 3 && client.send("X") { trickled += 1; usleep(100_000) }
+        while Date().timeIntervalSince(start) < 8 && client.send("X") { trickled += 1; usleep(100_000) }
         let reply = client.readResponse()
         #expect(reply?.status == 408)
-        #expect(Date().timeIntervalSince(start) < 2.5)
+        // Cut off by the 0.8 s header deadline, not by the client giving up at 8 s (the bound is
+        // loose: a loaded CI machine may be late by seconds).
+        #expect(Date().timeIntervalSince(start) < 6)
         // The server is still fine.
         #expect(try RawClient.get(port: server.port, "/healthz")?.status == 200)
     }
@@ -99,7 +101,7 @@ struct ServerSocketTests {
         let client = try RawClient(port: server.port)
         let start = Date()
         #expect(client.readResponse() == nil)
-        #expect(Date().timeIntervalSince(start) < 2)
+        #expect(Date().timeIntervalSince(start) < 8)  // closed by the 0.3 s deadline, not the client's 10 s timeout
     }
 
     @Test func connectionLimitAnswers503() throws {

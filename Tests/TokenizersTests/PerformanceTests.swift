@@ -3,7 +3,9 @@ import TestSupport
 import Testing
 import Tokenizers
 
-/// Encoding a 35 KB text must take well under a second even in debug builds.
+/// A whole 35 KB document (GPL-3) through each tokenizer: encode → decode restores it byte for
+/// byte. The time is printed for information only; speed targets live in Benchmarks/, not in
+/// unit tests (a loaded CI machine must not turn a timing into a failure).
 struct PerformanceTests {
     static let gpl3 = URL(fileURLWithPath: "/usr/share/common-licenses/GPL-3")
 
@@ -12,7 +14,7 @@ struct PerformanceTests {
         return clock.measure(body)
     }
 
-    @Test("GPL-3 encodes quickly with SmolLM2's tokenizer",
+    @Test("GPL-3 round-trips through SmolLM2's tokenizer",
           .enabled(if: Fixtures.smolLMAvailableOrCI && FileManager.default.fileExists(atPath: gpl3.path)))
     func smolLM() throws {
         let text = try String(contentsOf: Self.gpl3, encoding: .utf8)
@@ -20,11 +22,11 @@ struct PerformanceTests {
         var tokens: [Int32] = []
         let elapsed = Self.time { tokens = tokenizer.encode(text) }
         print("smollm2: GPL-3 (\(text.utf8.count) bytes) → \(tokens.count) tokens in \(elapsed)")
-        #expect(elapsed < .seconds(1))
+        #expect(tokens.count > 5_000)
         #expect(tokenizer.decode(tokens) == text)
     }
 
-    @Test("GPL-3 encodes quickly with the SentencePiece and DeepSeek vocabularies",
+    @Test("GPL-3 round-trips through the SentencePiece and DeepSeek vocabularies",
           .enabled(if: Fixtures.referenceAvailableOrCI && FileManager.default.fileExists(atPath: gpl3.path)),
           arguments: ["llama-spm", "deepseek-llm"])
     func fixtureVocabulary(name: String) throws {
@@ -33,7 +35,7 @@ struct PerformanceTests {
         var tokens: [Int32] = []
         let elapsed = Self.time { tokens = tokenizer.encode(text, addSpecial: false) }
         print("\(name): GPL-3 → \(tokens.count) tokens in \(elapsed)")
-        #expect(elapsed < .seconds(1))
+        #expect(tokens.count > 5_000)
         #expect(tokenizer.decode(tokens) == text)
     }
 }
