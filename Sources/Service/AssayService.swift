@@ -29,6 +29,7 @@ public struct AssayService: Sendable {
         var routes = Self.baseRoutes
         if let pool {
             routes += RegistryAPI(pool: pool, options: options).routes
+            routes.append(Self.importRoute(pool: pool, suiteRoots: options.suiteRoots))
             routes += GovernanceAPI(pool: pool, binding: options.policy, generator: options.generator).routes
         }
         routes += InferenceAPI(backend: backend, modelID: modelID).routes

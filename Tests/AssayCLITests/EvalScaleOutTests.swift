@@ -140,5 +140,35 @@ struct EvalScaleOutTests {
         let show = await cli.run(["eval", "show", merged.runID])
         #expect(show.code == 0)
         #expect(show.out.contains("general-knowledge-cloze"))
+
+        // The same shards sent to a registry reached over HTTP (`assay serve`'s API):
+        // `assay eval import --server` with a submitter's token.
+        #expect(await cli.run(["role", "grant", "tester", "admin"]).code == 0)
+        #expect(await cli.run(["role", "grant", "pusher", "submitter"]).code == 0)
+        let issued = await cli.run(["token", "create", "pusher", "--json"])
+        let secret = try #require((try JSONSerialization.jsonObject(with: Data(issued.out.utf8)) as? [String: Any])?["token"] as? String)
+        let service = AssayService(pool: try RegistryPool(home: cli.home, readerCount: 2),
+                                   options: APIOptions(suiteRoots: [Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites")]))
+        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: service.router)
+        let port = try server.start()
+        defer { server.shutdown(); server.waitUntilStopped() }
+        var pusher = cli
+        pusher.environment["ASSAY_TOKEN"] = secret
+        let pushed = await pusher.run(["eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)", "--json"])
+        try #require(pushed.code == 0, "\(pushed.err)")
+        let remote = try JSONDecoder().decode(EvaluationResults.self, from: Data(pushed.out.utf8))
+        #expect(remote.runID != merged.runID)
+        #expect(remote.config == whole.config)
+        #expect(remote.results == whole.results)
+        #expect(remote.tasks == whole.tasks)
+        #expect(zip(a, try cli.items(remote.runID)).allSatisfy { $0.logLikelihoods == $1.logLikelihoods && $0.prediction == $1.prediction })
+        // A wrong token is refused by the server (nothing written); a missing token locally.
+        var intruder = cli
+        intruder.environment["ASSAY_TOKEN"] = "assay_not-a-token"
+        let refused = await intruder.run(["eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)"])
+        #expect(refused.code == 1 && refused.err.contains("HTTP 401"), "\(refused.err)")
+        let tokenless = await cli.run(["eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)"])
+        #expect(tokenless.code == 1 && tokenless.err.contains("set ASSAY_TOKEN"), "\(tokenless.err)")
+        #expect(try RegistryStore(home: cli.home, actor: "t").evaluationRuns().count == 5)
     }
 }

@@ -65,6 +65,7 @@ struct AuthMatrixTests {
     static let documentedAccess: [String: Access] = [
         "registerModelVersion": RegistryAPI.writers, "uploadModelVersion": RegistryAPI.writers,
         "addLineage": RegistryAPI.writers, "registerDatasetVersion": RegistryAPI.writers,
+        "importEvaluationShards": RegistryAPI.writers,
         "moveAlias": GovernanceAPI.aliasMovers, "rollbackAlias": GovernanceAPI.aliasMovers,
         // Anyone may record evaluation evidence; the library checks card editors (registrant, submitter, admin).
         "markEvaluated": .readers, "updateModelCard": .readers,

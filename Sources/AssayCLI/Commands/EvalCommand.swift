@@ -14,7 +14,7 @@ struct EvalCommand: Command {
         usage: """
             --model NAME@VERSION --suite ID [--task T]... [--limit N] [--shots K] [--threads T] [--shard k/n] [--batch-size B] [--output-dir D] [--resume] [--no-cache] [--json]
                    assay eval --backend openai --endpoint URL [--api-model NAME] [--api-key-env VAR] --model NAME@VERSION --suite ID …
-                   assay eval import DIR|FILE... [--json]
+                   assay eval import DIR|FILE... [--server URL [--token-env VAR]] [--json]
                    assay eval show RUN [--json]
                    assay eval list [--model NAME@VERSION] [--json]
                    assay eval compare RUN_A RUN_B [--json]
@@ -36,7 +36,9 @@ struct EvalCommand: Command {
             Scale-out: run '--shard k/n --output-dir D' for k = 1…n anywhere, then
             'assay eval import D1 D2 …' (or a directory holding them) checks that the shards
             are one complete, disjoint split of the same configuration and records one merged
-            run, equal to an unsharded run item for item.
+            run, equal to an unsharded run item for item. With --server URL the shards are sent
+            to 'assay serve' (POST /api/v1/evaluations/import, a submitter's token from $ASSAY_TOKEN
+            or --token-env VAR), which runs the same checks and writes the merged run there.
             """,
         options: [
             .init("--model M@V", "Registered model version (its GGUF artifact is run)"),
@@ -53,6 +55,8 @@ struct EvalCommand: Command {
             .init("--endpoint URL", "openai: server base URL, e.g. http://127.0.0.1:8080"),
             .init("--api-model NAME", "openai: the server's model name (default: the registered model's name)"),
             .init("--api-key-env VAR", "openai: send the bearer token held in environment variable VAR"),
+            .init("--server URL", "import: send the shards to an 'assay serve' registry, e.g. http://registry:8080"),
+            .init("--token-env VAR", "import --server: environment variable holding the bearer token (default ASSAY_TOKEN)"),
             .init("--resume", "Fail unless an unfinished matching run exists"),
             .init("--no-cache", "Neither read nor fill the request cache"),
         ],
@@ -62,6 +66,7 @@ struct EvalCommand: Command {
             "assay eval --backend openai --endpoint http://127.0.0.1:8080 --model smollm2-135m-instruct@q4_1 --suite general-knowledge --limit 50",
             "assay eval --model smollm2-135m-instruct@q4_1 --suite general-knowledge --shard 2/4 --output-dir out/shard-2",
             "assay eval import out/",
+            "ASSAY_TOKEN=… assay eval import out/ --server http://registry:8080",
             "assay eval compare run-20250101T120000-0a1b2c run-20250101T130000-3d4e5f",
         ])
 
@@ -70,7 +75,7 @@ struct EvalCommand: Command {
         case show(String)
         case list(VersionReference?)
         case compare(String, String)
-        case importShards([String])
+        case importShards([String], server: String?, tokenEnvironment: String)
     }
 
     /// Which backend scores the run.
@@ -109,10 +114,12 @@ struct EvalCommand: Command {
             mode = .list(model)
         case "import":
             _ = arguments.positional()
+            let server = try arguments.option("--server")
+            let tokenEnvironment = try arguments.option("--token-env") ?? "ASSAY_TOKEN"
             let paths = arguments.remainingPositionals()
             try arguments.finish()
             guard !paths.isEmpty else { throw .usage("missing DIR or FILE: the shard results to merge") }
-            mode = .importShards(paths)
+            mode = .importShards(paths, server: server, tokenEnvironment: tokenEnvironment)
         case "compare":
             _ = arguments.positional()
             let a = try arguments.requiredPositional("RUN_A")
@@ -163,6 +170,9 @@ struct EvalCommand: Command {
     }
 
     func run(context: CommandContext) async throws -> Int32 {
+        if case .importShards(let paths, let server?, let tokenEnvironment) = mode {
+            return try pushShards(context: context, paths: paths, server: server, tokenEnvironment: tokenEnvironment)
+        }
         let store = try context.openRegistry()
         switch mode {
         case .run(let model, let suite, let options):
@@ -189,7 +199,7 @@ struct EvalCommand: Command {
             }
             context.output.out(table.render())
             return ExitCode.success
-        case .importShards(let paths):
+        case .importShards(let paths, _, _):
             return try importShards(context: context, store: store, paths: paths)
         case .compare(let a, let b):
             let comparison: RunComparison

@@ -1,5 +1,7 @@
 import Foundation
+import Hashing
 import Evaluation
+import InferenceCore
 import Registry
 
 /// `assay eval import DIR|FILE...`: merges the shards of one run into the registry.
@@ -19,13 +21,75 @@ extension EvalCommand {
         } catch let error as ShardImportError {
             throw CLIError.failure(error.description)
         }
+        return try reportImport(results, shards: shards.count, destination: nil, context: context)
+    }
+
+    /// The merged run: its results document with --json, else a summary line and the table.
+    func reportImport(_ results: EvaluationResults, shards: Int, destination: String?, context: CommandContext) throws -> Int32 {
         if context.json {
             try context.printJSON(results)
             return ExitCode.success
         }
         let items = results.tasks.reduce(0) { $0 + $1.n }
-        context.print("Imported \(shards.count) shard(s) of \(results.model.reference) on \(results.suite.id)@\(results.suite.version) as run \(results.runID) (\(items) items)")
+        context.print("Imported \(shards) shard(s) of \(results.model.reference) on \(results.suite.id)@\(results.suite.version)"
+                      + (destination.map { " into \($0)" } ?? "") + " as run \(results.runID) (\(items) items)")
         printResults(results, context: context)
         return ExitCode.success
+    }
+
+    /// `assay eval import … --server URL`: checks the shards locally (the same validation the
+    /// server repeats), then sends their files unchanged — results.json and the items.jsonl
+    /// lines — to `POST /api/v1/evaluations/import`.
+    func pushShards(context: CommandContext, paths: [String], server: String, tokenEnvironment: String) throws -> Int32 {
+        let url: WebhookURL
+        do { url = try WebhookURL(parsing: server) } catch {
+            throw CLIError.usage("--server: \(error.description)")
+        }
+        guard let token = context.environment[tokenEnvironment], !token.isEmpty else {
+            throw CLIError.failure("no bearer token: set \(tokenEnvironment) (create one with 'assay token create' on the registry)")
+        }
+        var body = Array("{\"shards\":[".utf8)
+        let directories: [URL]
+        do {
+            directories = try ShardResults.discover(paths.map(context.resolve))
+            _ = try ShardImporter.validate(try directories.map(ShardResults.load))
+        } catch let error as ShardImportError {
+            throw CLIError.failure(error.description)
+        }
+        for (index, directory) in directories.enumerated() {
+            let resultsURL = directory.hasDirectoryPath || !directory.path.hasSuffix(".json")
+                ? directory.appendingPathComponent("results.json") : directory
+            let itemsURL = resultsURL.deletingLastPathComponent().appendingPathComponent("items.jsonl")
+            let results = try Data(contentsOf: resultsURL)
+            let lines = try String(contentsOf: itemsURL, encoding: .utf8).split(separator: "\n").filter { !$0.isEmpty }
+            if index > 0 { body += Array(",".utf8) }
+            body += Array("{\"results\":".utf8) + Array(results) + Array(",\"items\":[".utf8)
+            body += Array(lines.joined(separator: ",").utf8) + Array("]}".utf8)
+        }
+        body += Array("]}".utf8)
+        let base = url.target.hasSuffix("/") ? String(url.target.dropLast()) : url.target
+        context.progress("eval import: sending \(directories.count) shard(s) (\(body.count / 1024) KiB) to \(url)")
+        let response: MinimalHTTPClient.Response
+        do {
+            response = try MinimalHTTPClient.request(
+                host: url.host, port: url.port, method: "POST", path: base + "/api/v1/evaluations/import",
+                headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"),
+                          ("Accept", "application/json")],
+                body: body)
+        } catch {
+            throw CLIError.failure("could not reach \(url): \(AssayCommandLine.oneLine(error))")
+        }
+        guard response.status == 201 else {
+            let detail = (try? JSONValue.parse(response.body)).flatMap { value -> String? in
+                if case .object(let object) = value, case .string(let text)? = object["detail"] { return text }
+                return nil
+            } ?? String(decoding: response.body.prefix(300), as: UTF8.self)
+            throw CLIError.failure("the registry refused the import (HTTP \(response.status)): \(detail)")
+        }
+        let results: EvaluationResults
+        do { results = try JSONDecoder().decode(EvaluationResults.self, from: Data(response.body)) } catch {
+            throw CLIError.failure("the registry answered 201 with an unreadable body: \(error)")
+        }
+        return try reportImport(results, shards: directories.count, destination: url.description, context: context)
     }
 }

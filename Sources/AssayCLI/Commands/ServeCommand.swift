@@ -1,4 +1,5 @@
 import Dispatch
+import Evaluation
 import Foundation
 import Governance
 import InferenceCore
@@ -79,7 +80,10 @@ struct ServeCommand: Command {
         let service = AssayService(pool: pool, backend: backend, modelID: modelID,
                                    options: APIOptions(artifactRoots: artifactRoots.map(context.resolve),
                                                        policy: try policy.map { try PolicyBinding.load(context.resolve($0)) },
-                                                       generator: "assay \(AssayVersion.current)"))
+                                                       generator: "assay \(AssayVersion.current)",
+                                                       suiteRoots: SuiteCatalog.defaultBundledRoots(
+                                                           environment: context.environment,
+                                                           workingDirectory: context.workingDirectory)))
         let configuration = ServerConfiguration(host: host, port: port,
                                                 limits: HTTPLimits(maxBodyBytes: maxBodyMB << 20, maxUploadBytes: maxUploadBytes),
                                                 maxConnections: maxConnections)

@@ -1095,6 +1095,130 @@ public enum OpenAPIDocument {
         "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
       }
     },
+    "/api/v1/evaluations/import": {
+      "post": {
+        "description": "Each shard is the pair 'assay eval --shard k/n --output-dir D' writes: results.json and the lines of items.jsonl. The shards must share model digest, suite digest, tasks, shots, prompt templates, limit, engine and backend, and together be one complete, disjoint split; then one merged run is written in one transaction (audit: evaluation_run.import, evaluation_run.complete). The suite must be registered here or bundled with the server. Subject to the server's body limit (--max-body-mb).",
+        "operationId": "importEvaluationShards",
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "properties": {
+                  "shards": {
+                    "items": {
+                      "properties": {
+                        "items": {
+                          "description": "The shard's items.jsonl lines",
+                          "items": {
+                            "type": "object"
+                          },
+                          "type": "array"
+                        },
+                        "results": {
+                          "description": "A shard's results.json (format assay-results/1)",
+                          "type": "object"
+                        }
+                      },
+                      "required": [
+                        "results",
+                        "items"
+                      ],
+                      "type": "object"
+                    },
+                    "minItems": 1,
+                    "type": "array"
+                  }
+                },
+                "required": [
+                  "shards"
+                ],
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "201": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "The merged run's results document"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "401": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "403": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "413": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "415": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "422": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Merge the shards of one evaluation run (as 'assay eval import')",
+        "x-assay-access": "submitter or admin"
+      }
+    },
     "/api/v1/evaluations/{id}": {
       "get": {
         "operationId": "getEvaluationRun",

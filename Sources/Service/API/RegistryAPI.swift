@@ -18,11 +18,16 @@ public struct APIOptions: Sendable {
     public var policy: PolicyBinding?
     /// Recorded as the generator of exports (e.g. `assay 0.4.0`).
     public var generator: String
+    /// Where bundled suites are looked up when imported shards name a suite the registry has
+    /// not registered yet (as `assay eval` finds them).
+    public var suiteRoots: [URL]
 
-    public init(artifactRoots: [URL] = [], policy: PolicyBinding? = nil, generator: String = "assay") {
+    public init(artifactRoots: [URL] = [], policy: PolicyBinding? = nil, generator: String = "assay",
+                suiteRoots: [URL] = []) {
         self.artifactRoots = artifactRoots
         self.policy = policy
         self.generator = generator
+        self.suiteRoots = suiteRoots
     }
 }
 
