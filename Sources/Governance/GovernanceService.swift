@@ -16,6 +16,9 @@ public struct PolicyBinding: Sendable, Equatable {
         self.source = source
     }
 
+    /// No policy: for operations no policy governs (roles, model cards).
+    public static let none = PolicyBinding(policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "", source: "")
+
     /// Reads and validates a policy file.
     public static func load(_ url: URL, parser: PolicyParser = PolicyParser()) throws -> PolicyBinding {
         let policy = try parser.load(url)

@@ -72,69 +72,74 @@ struct ApprovalSubmitCommand: Command {
     func run(context: CommandContext) async throws -> Int32 { try await base.perform(.submit, context: context) }
 }
 
+/// An approval action taking one free-text note (`--comment` or `--reason`): parsing and
+/// running shared by approve, reject, revoke and deprecate.
+protocol ApprovalNoteCommand: Command {
+    /// The option carrying the note.
+    static var noteOption: String { get }
+    static func action(note: String?) -> ApprovalAction
+    var base: ApprovalActionCommand { get }
+    var note: String? { get }
+    init(base: ApprovalActionCommand, note: String?)
+}
+
+extension ApprovalNoteCommand {
+    static var noteOption: String { "--reason" }
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        let note = try arguments.option(Self.noteOption)
+        let base = try ApprovalActionCommand(arguments: &arguments)
+        try arguments.finish()
+        self.init(base: base, note: note)
+    }
+
+    func run(context: CommandContext) async throws -> Int32 { try await base.perform(Self.action(note: note), context: context) }
+}
+
 /// `assay approval approve M@V`
-struct ApprovalApproveCommand: Command {
+struct ApprovalApproveCommand: ApprovalNoteCommand {
     static let name = "approve"
     static let help = CommandHelp(
         abstract: "Approve a version in review (approver role; not its submitter or registrant); approved once the quorum is met.",
         usage: "NAME@VERSION [--comment TEXT] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--comment TEXT", "Note recorded with the approval")])
+    static let noteOption = "--comment"
+    static func action(note: String?) -> ApprovalAction { .approve(comment: note) }
     var base: ApprovalActionCommand
-    var comment: String?
-    init(arguments: inout Arguments) throws(CLIError) {
-        comment = try arguments.option("--comment")
-        base = try ApprovalActionCommand(arguments: &arguments)
-        try arguments.finish()
-    }
-    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.approve(comment: comment), context: context) }
+    var note: String?
 }
 
 /// `assay approval reject M@V --reason TEXT`
-struct ApprovalRejectCommand: Command {
+struct ApprovalRejectCommand: ApprovalNoteCommand {
     static let name = "reject"
     static let help = CommandHelp(abstract: "Reject a version in review (approver role; reason required).",
                                   usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
                                   options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+    static func action(note: String?) -> ApprovalAction { .reject(reason: note ?? "") }
     var base: ApprovalActionCommand
-    var reason: String
-    init(arguments: inout Arguments) throws(CLIError) {
-        reason = try arguments.option("--reason") ?? ""
-        base = try ApprovalActionCommand(arguments: &arguments)
-        try arguments.finish()
-    }
-    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.reject(reason: reason), context: context) }
+    var note: String?
 }
 
 /// `assay approval revoke M@V --reason TEXT`
-struct ApprovalRevokeCommand: Command {
+struct ApprovalRevokeCommand: ApprovalNoteCommand {
     static let name = "revoke"
     static let help = CommandHelp(abstract: "Revoke a version from any state (admin or approver; reason required); flags every lineage descendant for review.",
                                   usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
                                   options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+    static func action(note: String?) -> ApprovalAction { .revoke(reason: note ?? "") }
     var base: ApprovalActionCommand
-    var reason: String
-    init(arguments: inout Arguments) throws(CLIError) {
-        reason = try arguments.option("--reason") ?? ""
-        base = try ApprovalActionCommand(arguments: &arguments)
-        try arguments.finish()
-    }
-    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.revoke(reason: reason), context: context) }
+    var note: String?
 }
 
 /// `assay approval deprecate M@V`
-struct ApprovalDeprecateCommand: Command {
+struct ApprovalDeprecateCommand: ApprovalNoteCommand {
     static let name = "deprecate"
     static let help = CommandHelp(abstract: "Deprecate an approved version (release-manager or admin).",
                                   usage: "NAME@VERSION [--reason TEXT] [--policy FILE] [--json]",
                                   options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why")])
+    static func action(note: String?) -> ApprovalAction { .deprecate(reason: note) }
     var base: ApprovalActionCommand
-    var reason: String?
-    init(arguments: inout Arguments) throws(CLIError) {
-        reason = try arguments.option("--reason")
-        base = try ApprovalActionCommand(arguments: &arguments)
-        try arguments.finish()
-    }
-    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.deprecate(reason: reason), context: context) }
+    var note: String?
 }
 
 /// `assay approval card M@V --field KEY=VALUE...`
@@ -156,14 +161,11 @@ struct ApprovalCardCommand: Command {
         try arguments.finish()
     }
     func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
         let card: [String: String]
         if fields.isEmpty {
-            card = try store.read { try GovernanceRecords.modelCard($0, reference) }
+            card = try context.openRegistry().read { try GovernanceRecords.modelCard($0, reference) }
         } else {
-            let service = GovernanceService(store: store, binding: PolicyBinding(policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "", source: ""),
-                                            evidence: RegistryEvidence(store: store))
-            card = try service.updateModelCard(reference, fields: fields)
+            card = try context.governanceWithoutPolicy().updateModelCard(reference, fields: fields)
         }
         if context.json { try context.printJSON(card); return ExitCode.success }
         for key in card.keys.sorted() { context.print("\(key): \(card[key] ?? "")") }

@@ -21,8 +21,15 @@ extension CommandContext {
 
     /// The governance service for the registry, the policy and evidence from evaluation records.
     func governance(policy option: String?) throws -> GovernanceService {
+        try governance(binding: try loadPolicy(option))
+    }
+
+    /// Governance for what no policy decides (roles, model cards).
+    func governanceWithoutPolicy() throws -> GovernanceService { try governance(binding: .none) }
+
+    private func governance(binding: PolicyBinding) throws -> GovernanceService {
         let store = try openRegistry()
-        return GovernanceService(store: store, binding: try loadPolicy(option), evidence: RegistryEvidence(store: store))
+        return GovernanceService(store: store, binding: binding, evidence: RegistryEvidence(store: store))
     }
 }
 

@@ -9,6 +9,15 @@ func parseRole(_ text: String) throws(CLIError) -> Role {
     return role
 }
 
+/// Runs a grant or revocation (`change` returns whether anything changed) and reports it.
+private func changeRole(_ role: Role, of actor: String, context: CommandContext, done: String, unchanged: String,
+                        _ change: (GovernanceService) throws -> Bool) throws -> Int32 {
+    let changed = try change(context.governanceWithoutPolicy())
+    if context.json { try context.printJSON(["actor": actor, "role": role.rawValue, "changed": changed ? "true" : "false"]) }
+    else { context.print(changed ? done : unchanged) }
+    return ExitCode.success
+}
+
 /// `assay role grant ACTOR ROLE`
 struct RoleGrantCommand: Command {
     static let name = "grant"
@@ -28,13 +37,8 @@ struct RoleGrantCommand: Command {
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
-        let service = GovernanceService(store: store, binding: PolicyBinding(policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "", source: ""),
-                                        evidence: RegistryEvidence(store: store))
-        let changed = try service.grant(role, to: grantee)
-        if context.json { try context.printJSON(["actor": grantee, "role": role.rawValue, "changed": changed ? "true" : "false"]) }
-        else { context.print(changed ? "granted \(role.rawValue) to \(grantee)" : "\(grantee) already holds \(role.rawValue)") }
-        return ExitCode.success
+        try changeRole(role, of: grantee, context: context, done: "granted \(role.rawValue) to \(grantee)",
+                       unchanged: "\(grantee) already holds \(role.rawValue)") { try $0.grant(role, to: grantee) }
     }
 }
 
@@ -54,13 +58,8 @@ struct RoleRevokeCommand: Command {
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
-        let service = GovernanceService(store: store, binding: PolicyBinding(policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "", source: ""),
-                                        evidence: RegistryEvidence(store: store))
-        let changed = try service.revoke(role, from: holder)
-        if context.json { try context.printJSON(["actor": holder, "role": role.rawValue, "changed": changed ? "true" : "false"]) }
-        else { context.print(changed ? "revoked \(role.rawValue) from \(holder)" : "\(holder) does not hold \(role.rawValue)") }
-        return ExitCode.success
+        try changeRole(role, of: holder, context: context, done: "revoked \(role.rawValue) from \(holder)",
+                       unchanged: "\(holder) does not hold \(role.rawValue)") { try $0.revoke(role, from: holder) }
     }
 }
 

@@ -9,20 +9,7 @@ enum LlamaModel {
 
     static func load(_ file: GGUFFile) throws(InferenceError) -> TransformerModel {
         let config = try TransformerConfig(file: file, architecture: architecture, ropeStyle: .normal)
-        let reader = TensorReader(file: file)
-        var layers: [DecoderLayerWeights] = []
-        for index in 0..<config.blockCount {
-            layers.append(try reader.decoderLayer(index, config: config, biases: false))
-        }
-        let weights = TransformerWeights(
-            file: file,
-            tokenEmbedding: try reader.embedding("token_embd.weight", rows: config.vocabularySize,
-                                                 cols: config.embeddingLength),
-            layers: layers,
-            outputNorm: try reader.vector("output_norm.weight", count: config.embeddingLength),
-            output: try reader.outputMatrix(config: config),
-            ropeFrequencyFactors: try reader.optionalVector("rope_freqs.weight",
-                                                            count: config.ropeDimensionCount / 2))
+        let weights = try TensorReader(file: file).decoderWeights(config: config, qkvBiases: false, ropeFactors: true)
         return TransformerModel(config: config, weights: weights)
     }
 }

@@ -8,19 +8,7 @@ enum Qwen2Model {
 
     static func load(_ file: GGUFFile) throws(InferenceError) -> TransformerModel {
         let config = try TransformerConfig(file: file, architecture: architecture, ropeStyle: .neox)
-        let reader = TensorReader(file: file)
-        var layers: [DecoderLayerWeights] = []
-        for index in 0..<config.blockCount {
-            layers.append(try reader.decoderLayer(index, config: config, biases: true))
-        }
-        let weights = TransformerWeights(
-            file: file,
-            tokenEmbedding: try reader.embedding("token_embd.weight", rows: config.vocabularySize,
-                                                 cols: config.embeddingLength),
-            layers: layers,
-            outputNorm: try reader.vector("output_norm.weight", count: config.embeddingLength),
-            output: try reader.outputMatrix(config: config),
-            ropeFrequencyFactors: nil)
+        let weights = try TensorReader(file: file).decoderWeights(config: config, qkvBiases: true, ropeFactors: false)
         return TransformerModel(config: config, weights: weights)
     }
 }

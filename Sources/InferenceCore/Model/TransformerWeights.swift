@@ -120,6 +120,25 @@ struct TensorReader {
             ffnDown: try matrix(p + "ffn_down.weight", rows: d, cols: c.feedForwardLength))
     }
 
+    /// The whole decoder stack both architectures share: embedding, `blockCount` layers (with
+    /// Q/K/V biases when `qkvBiases`), final norm, output projection, and `rope_freqs.weight`
+    /// when `ropeFactors` and the file has it.
+    func decoderWeights(config: TransformerConfig, qkvBiases: Bool, ropeFactors: Bool) throws(InferenceError)
+        -> TransformerWeights {
+        var layers: [DecoderLayerWeights] = []
+        for index in 0..<config.blockCount {
+            layers.append(try decoderLayer(index, config: config, biases: qkvBiases))
+        }
+        return TransformerWeights(
+            file: file,
+            tokenEmbedding: try embedding("token_embd.weight", rows: config.vocabularySize, cols: config.embeddingLength),
+            layers: layers,
+            outputNorm: try vector("output_norm.weight", count: config.embeddingLength),
+            output: try outputMatrix(config: config),
+            ropeFrequencyFactors: ropeFactors
+                ? try optionalVector("rope_freqs.weight", count: config.ropeDimensionCount / 2) : nil)
+    }
+
     /// `output.weight`, or the token embedding when the output is tied.
     func outputMatrix(config c: TransformerConfig) throws(InferenceError) -> WeightMatrix {
         if let output = try optionalMatrix("output.weight", rows: c.vocabularySize, cols: c.embeddingLength) {

@@ -20,8 +20,7 @@ public struct GovernanceAPI: Sendable {
     public init(pool: RegistryPool, binding: PolicyBinding?, generator: String = "assay") {
         self.pool = pool
         self.hasPolicy = binding != nil
-        self.binding = binding ?? PolicyBinding(policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "",
-                                                source: "")
+        self.binding = binding ?? .none
         self.generator = generator
     }
 
