@@ -6,7 +6,7 @@ import Foundation
 /// - `ASSAY_REFERENCE_DIR` points at llama.cpp's reference data; default `../shared/fixtures`
 ///   next to the package root.
 /// - `ASSAY_MODEL_CACHE` is where `scripts/fetch-models.sh` puts real GGUF models; default
-///   `.cache/models` under the package root.
+///   `${XDG_CACHE_HOME:-~/.cache}/assay/models` (outside the clone, shared between clones).
 /// - Under CI (`CI=true`) every fixture must be present: tests that need one are enabled and
 ///   fail loudly through `require…` when it is missing. Elsewhere they are disabled with a reason.
 public enum Fixtures {
@@ -43,7 +43,10 @@ public enum Fixtures {
         if let env = ProcessInfo.processInfo.environment["ASSAY_MODEL_CACHE"], !env.isEmpty {
             return URL(fileURLWithPath: env)
         }
-        return packageRoot.appendingPathComponent(".cache/models")
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return base.appendingPathComponent("assay/models")
     }
 
     /// File name of the real SmolLM2 model inside the model cache.
@@ -51,6 +54,24 @@ public enum Fixtures {
     public static let smolLMSHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
     public static var smolLMPath: URL { modelCache.appendingPathComponent(smolLMFileName) }
+
+    /// The real Gemma 3 270M Q4_K_M and Qwen2.5-Coder-0.5B Q4_K_M files (scripts/fetch-models.sh).
+    public static let gemma3FileName = "gemma-3-270m-q4_k_m.gguf"
+    public static let qwen25FileName = "qwen2.5-0.5b-q4.gguf"
+    public static var gemma3Path: URL { modelCache.appendingPathComponent(gemma3FileName) }
+    public static var qwen25Path: URL { modelCache.appendingPathComponent(qwen25FileName) }
+
+    /// True when the model file is cached, or under CI (where its tests must run and fail loudly).
+    public static func modelAvailableOrCI(_ url: URL) -> Bool { isCI || exists(url) }
+
+    /// Returns a cached model's path or throws a loud error naming how to get it.
+    public static func requireModel(_ url: URL) throws -> URL {
+        guard exists(url) else {
+            throw FixtureMissing(path: url.path,
+                                 hint: "run scripts/fetch-models.sh to download and verify it")
+        }
+        return url
+    }
 
     /// A file under the reference directory, e.g. `reference("tokenizer/smollm2.inp")`.
     public static func reference(_ relative: String) -> URL {
