@@ -117,3 +117,22 @@ func matmulTile(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>,
         preconditionFailure("\(w.name): no kernel for \(w.type.name) (rejected at load time)")
     }
 }
+
+/// One projection of a shared, already converted input: `out[b][r] = weights[r] · x[b]`.
+struct MatmulTarget {
+    let weights: WeightMatrix
+    let out: UnsafeMutablePointer<Float>
+    let outStride: Int
+}
+
+/// Several projections of the same converted input (Q/K/V, gate/up) as one unit of work.
+/// Every target's weights must take `x.format` activations. Results equal calling `matmul`
+/// once per target.
+func matmul(_ targets: [MatmulTarget], _ x: QuantizedActivations, order: SummationOrder = .prompt,
+            pool: ComputePool) {
+    for target in targets {
+        precondition(target.weights.activationFormat == x.format,
+                     "\(target.weights.name): needs \(target.weights.activationFormat) activations")
+        matmul(target.weights, x, out: target.out, outStride: target.outStride, order: order, pool: pool)
+    }
+}
