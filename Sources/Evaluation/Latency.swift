@@ -33,6 +33,8 @@ public struct LatencySummary: Sendable, Hashable, Codable {
     /// Items per second of wall time for the whole run (all items, this process).
     public var itemsPerSecond: Double?
     public var wallSeconds: Double
+    /// How busy the machine was while the items were measured (nil: not recorded).
+    public var load: SystemLoad?
 
     enum CodingKeys: String, CodingKey {
         case threads
@@ -45,6 +47,7 @@ public struct LatencySummary: Sendable, Hashable, Codable {
         case endToEndSeconds = "end_to_end_s"
         case itemsPerSecond = "items_per_s"
         case wallSeconds = "wall_s"
+        case load
     }
 
     /// `computed` are the items computed by this process in completion order (warm-up first).
@@ -85,5 +88,91 @@ public struct LatencySummary: Sendable, Hashable, Codable {
         return LatencySummary(threads: shards.map(\.threads).max() ?? 0, measured: measured,
                               warmupExcluded: fresh.count - measured.count, cachedExcluded: items.count - fresh.count,
                               wallSeconds: wall, itemsPerSecond: wall > 0 && computedItems > 0 ? computedItems / wall : nil)
+    }
+}
+
+/// The machine's load while a run was measured: the highest 1-minute load average seen (Linux
+/// `/proc/loadavg`, sampled after every batch) and the share of CPU time stolen by the
+/// hypervisor (`/proc/stat`), so latency measured on a busy machine can be recognised.
+public struct SystemLoad: Sendable, Hashable, Codable {
+    /// Highest 1-minute load average sampled during the run.
+    public var maxLoadAverage: Double
+    /// Logical CPUs of the machine.
+    public var logicalCPUs: Int
+    /// Compute threads the run itself used (its own share of the load).
+    public var runThreads: Int
+    /// Percent of CPU time stolen by the hypervisor during the run (nil when unknown).
+    public var stealPercent: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case maxLoadAverage = "max_load_average", logicalCPUs = "logical_cpus", runThreads = "run_threads"
+        case stealPercent = "steal_percent"
+    }
+
+    public init(maxLoadAverage: Double, logicalCPUs: Int, runThreads: Int, stealPercent: Double?) {
+        self.maxLoadAverage = maxLoadAverage
+        self.logicalCPUs = logicalCPUs
+        self.runThreads = runThreads
+        self.stealPercent = stealPercent
+    }
+
+    /// Load from other work per logical CPU: (load − own threads) / CPUs, never negative.
+    public var otherLoadPerCPU: Double {
+        max(0, maxLoadAverage - Double(runThreads)) / Double(max(1, logicalCPUs))
+    }
+
+    /// Why this run's latency counts as measured under load, or nil: other work above
+    /// `maxOtherLoadPerCPU` per CPU, or more than 10 % steal.
+    public func underLoad(maxOtherLoadPerCPU: Double) -> String? {
+        if let steal = stealPercent, steal > 10 {
+            return "\((steal * 10).rounded() / 10) % CPU steal during the run"
+        }
+        if otherLoadPerCPU > maxOtherLoadPerCPU {
+            let text = (maxLoadAverage * 100).rounded() / 100
+            return "load average up to \(text) on \(logicalCPUs) CPU(s) while the run used \(runThreads) thread(s)"
+        }
+        return nil
+    }
+}
+
+/// Samples `/proc/loadavg` and `/proc/stat` during a run (no-op where they do not exist).
+public struct LoadSampler: Sendable {
+    private var maxLoad: Double = 0
+    private var sampled = false
+    private let startSteal: (steal: Double, total: Double)?
+    public let threads: Int
+
+    public init(threads: Int) {
+        self.threads = threads
+        startSteal = Self.cpuTimes()
+        sample()
+    }
+
+    public mutating func sample() {
+        if let load = Self.loadAverage() { maxLoad = max(maxLoad, load); sampled = true }
+    }
+
+    public func finish() -> SystemLoad? {
+        guard sampled else { return nil }
+        var steal: Double?
+        if let a = startSteal, let b = Self.cpuTimes(), b.total > a.total {
+            steal = 100 * (b.steal - a.steal) / (b.total - a.total)
+        }
+        return SystemLoad(maxLoadAverage: maxLoad, logicalCPUs: ProcessInfo.processInfo.activeProcessorCount,
+                          runThreads: threads, stealPercent: steal)
+    }
+
+    static func loadAverage() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").first.flatMap { Double($0) }
+    }
+
+    /// (steal, total) jiffies of the aggregate `cpu` line.
+    static func cpuTimes() -> (steal: Double, total: Double)? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return nil }
+        let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard fields.count >= 8 else { return nil }
+        return (fields[7], fields.reduce(0, +))
     }
 }

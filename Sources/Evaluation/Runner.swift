@@ -287,6 +287,7 @@ public struct EvaluationRunner: Sendable {
         }
 
         var energy = await options.energy.start()
+        var loadSampler = LoadSampler(threads: info.threads)
         let started = EnergySession.monotonicSeconds()
         var computed: [ItemResult] = []
         var batches = 0
@@ -311,6 +312,7 @@ public struct EvaluationRunner: Sendable {
             try store.appendEvaluationItems(run: run.id, rows)
             computed += results
             energy.sample()
+            loadSampler.sample()
             batches += 1
             progress?(EvaluationProgress(runID: run.id, done: resumed + computed.count, total: total,
                                          sessionItems: computed.count,
@@ -322,13 +324,14 @@ public struct EvaluationRunner: Sendable {
         let tokens = computed.filter { !$0.cached }.reduce(0) { $0 + $1.timing.prefillTokens + $1.timing.decodeTokens }
         var energyReport = energy.finish(tokens: tokens, items: computed.count)
         if info.backend != "native" {
-            energyReport.assumptions += " The model ran on a remote server (\(info.engineVersion)); this covers the client process only."
+            energyReport.assumptions += " Client-side only: the model ran on a remote server (\(info.engineVersion)); this covers the client process only and is not used by energy rules."
         }
         if resumed > 0 {
             energyReport.assumptions += " Covers the \(computed.count) items computed by the session that finished the run; \(resumed) items came from earlier sessions."
         }
-        let latency = LatencySummary(threads: info.threads, computed: computed, warmup: options.warmupItems,
+        var latency = LatencySummary(threads: info.threads, computed: computed, warmup: options.warmupItems,
                                      wallSeconds: wall)
+        latency.load = loadSampler.finish()
         return try finish(run: run, suite: suite, model: model, version: version, config: config, work: work,
                           shotsFor: shotsFor, latency: latency, energy: energyReport, sessionItems: computed.count,
                           resumed: resumed, options: options)

@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import InferenceCore
 import Registry
 
 /// Why shard results cannot be merged.
@@ -16,6 +17,9 @@ public enum ShardImportError: Error, CustomStringConvertible, Equatable, Sendabl
     case incomplete(missing: Int, example: String)
     case unknownItem(source: String, task: String, item: String)
     case modelMismatch(model: String, registered: String, shards: String)
+    /// Items whose recorded score does not follow from their own prediction, target and
+    /// log-likelihoods (or generated text) under the suite's scoring rules.
+    case inconsistentItems(count: Int, items: [String], example: String)
 
     public var description: String {
         switch self {
@@ -34,6 +38,9 @@ public enum ShardImportError: Error, CustomStringConvertible, Equatable, Sendabl
         case .unknownItem(let source, let task, let item): return "\(source): item \(task)/\(item) is not part of this run's selection"
         case .modelMismatch(let model, let registered, let shards):
             return "model version \(model) is registered with digest \(registered.prefix(12)) but the shards evaluated \(shards.prefix(12))"
+        case .inconsistentItems(let count, let items, let example):
+            let shown = items.prefix(20).joined(separator: ", ") + (items.count > 20 ? ", …" : "")
+            return "refusing the import: \(count) item(s) are scored inconsistently with their own prediction/target under the suite's scoring (\(shown)); e.g. \(example)"
         }
     }
 }
@@ -257,6 +264,20 @@ public struct ShardImporter: Sendable {
                 items.append(item)
             }
         }
+        // Imports are not trusted: every item's score must follow from its own evidence.
+        var suiteItems: [String: (TaskSpec, SuiteItem)] = [:]
+        for (task, selected) in work { for (_, item) in selected { suiteItems[task.spec.id + "\u{1F}" + item.id] = (task.spec, item) } }
+        var problems: [(String, String)] = []
+        for item in items {
+            guard let (spec, suiteItem) = suiteItems[item.task + "\u{1F}" + item.item] else { continue }
+            if let reason = ImportRescoring.inconsistency(item, task: spec, suiteItem: suiteItem) {
+                problems.append(("\(item.task)/\(item.item)", reason))
+            }
+        }
+        if let first = problems.first {
+            throw ShardImportError.inconsistentItems(count: problems.count, items: problems.map(\.0),
+                                                     example: "\(first.0): \(first.1)")
+        }
         let missing = expected.keys.filter { owner[$0] == nil }.sorted()
         if let example = missing.first, let entry = expected[example] {
             throw ShardImportError.incomplete(missing: missing.count, example: "\(entry.task)/\(entry.item)")
@@ -299,5 +320,61 @@ public struct ShardImporter: Sendable {
                                        to: outputDirectory.appendingPathComponent("runs").appendingPathComponent(runID))
         }
         return results
+    }
+}
+
+/// Re-derives an imported item's score from what it records (log-likelihoods, prediction,
+/// generated text) and the suite's own item, so a shard cannot claim a correct answer it did not
+/// give.
+public enum ImportRescoring {
+    /// Why `item` is inconsistent, or nil when every recorded field follows from its evidence.
+    public static func inconsistency(_ item: ItemResult, task: TaskSpec, suiteItem: SuiteItem) -> String? {
+        if item.target != suiteItem.referenceAnswer {
+            return "target '\(item.target)' is not the suite's answer '\(suiteItem.referenceAnswer)'"
+        }
+        switch task.kind {
+        case .multipleChoice, .cloze, .classification:
+            let names: [String]
+            let gold: Int
+            if task.kind == .classification {
+                names = task.labels ?? []
+                gold = names.firstIndex(of: suiteItem.label ?? "") ?? -1
+            } else {
+                names = Array(ChoiceLetters.all.prefix(suiteItem.choices.count))
+                gold = suiteItem.answerIndex ?? -1
+            }
+            guard let lls = item.logLikelihoods else { return "no log-likelihoods recorded" }
+            guard lls.count == names.count else {
+                return "\(lls.count) log-likelihoods recorded for \(names.count) candidates"
+            }
+            guard lls.allSatisfy({ $0.isFinite && $0 <= 0 }) else { return "log-likelihoods are not finite and ≤ 0" }
+            let pred = Scorer.argmax(lls)
+            if item.prediction != names[pred] {
+                return "prediction '\(item.prediction)' is not the argmax of its log-likelihoods ('\(names[pred])')"
+            }
+            let correct = pred == gold
+            if item.correct != correct || item.score != (correct ? 1 : 0) {
+                return "recorded correct=\(item.correct) score=\(item.score) but prediction '\(item.prediction)' vs target '\(item.target)' gives correct=\(correct)"
+            }
+            if let norm = item.predictionNorm, let correctNorm = item.correctNorm {
+                let normIndex = names.firstIndex(of: norm) ?? -2
+                if correctNorm != (normIndex == gold) {
+                    return "recorded correct_norm=\(correctNorm) but prediction_norm '\(norm)' vs target gives \(normIndex == gold)"
+                }
+            }
+            return nil
+        case .generative:
+            guard let generated = item.generated else { return "no generated text recorded" }
+            let result = GenerationResult(text: generated, tokens: [], promptTokenCount: item.contextTokens,
+                                          finishReason: .stop, timing: RequestTiming())
+            let rescored = Scorer.scoreGeneration(item: suiteItem, task: task, index: item.index, result: result, cached: true)
+            if rescored.prediction != item.prediction {
+                return "prediction '\(item.prediction)' is not what the generated text yields ('\(rescored.prediction)')"
+            }
+            if rescored.correct != item.correct || abs(rescored.score - item.score) > 1e-9 {
+                return "recorded correct=\(item.correct) score=\(item.score) but the generated text scores \(rescored.score)"
+            }
+            return nil
+        }
     }
 }

@@ -55,6 +55,43 @@ public enum Statistics {
         return (mean - z95 * se)...(mean + z95 * se)
     }
 
+    /// Wilson score interval for a proportion of `successes` in `n` trials at two-sided level
+    /// 1 − 2·(1 − Φ(z)) (z = 1.96 → 95 %). Always inside [0, 1]; nil for n ≤ 0. `n` may be an
+    /// effective (non-integer) sample size, as used for cluster-robust intervals.
+    public static func wilsonInterval(successes: Double, n: Double, z: Double = z95) -> ClosedRange<Double>? {
+        guard n > 0, successes.isFinite, n.isFinite else { return nil }
+        let p = min(1, max(0, successes / n))
+        let z2 = z * z
+        let denominator = 1 + z2 / n
+        let center = (p + z2 / (2 * n)) / denominator
+        let half = z / denominator * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
+        let lower = p == 0 ? 0 : min(p, max(0, center - half))
+        let upper = p == 1 ? 1 : max(p, min(1, center + half))
+        return lower...upper
+    }
+
+    /// Cluster-robust Wilson interval: the Wilson interval at the effective sample size
+    /// n / deff, where the design effect deff = SE²(cluster-robust) / (p(1 − p)/n) (never below
+    /// 1). When every value is equal (p = 0 or 1) the variance is zero and the number of
+    /// clusters is used as the effective sample size. Nil for an empty sample.
+    public static func clusterRobustWilsonInterval(_ values: [Double], clusters: [String?], z: Double = z95) -> ClosedRange<Double>? {
+        let n = Double(values.count)
+        guard n > 0 else { return nil }
+        let p = mean(values)
+        var keys = Set<String>()
+        for (i, c) in clusters.enumerated() { keys.insert(c.map { "c:" + $0 } ?? "i:\(i)") }
+        let g = Double(keys.count)
+        var effective = n
+        if p > 0 && p < 1, let se = clusterRobustStandardError(values, clusters: clusters) {
+            let simple = p * (1 - p) / n
+            let deff = max(1, (se * se) / simple)
+            effective = n / deff
+        } else {
+            effective = g
+        }
+        return wilsonInterval(successes: p * effective, n: effective, z: z)
+    }
+
     /// Percentile with linear interpolation between closest ranks (numpy's default);
     /// nil for an empty sample. `p` in 0...100.
     public static func percentile(_ values: [Double], _ p: Double) -> Double? {
@@ -103,6 +140,17 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
 /// A metric's value with its uncertainty.
 public struct MetricValue: Sendable, Hashable, Codable {
+    /// How `ci95Low…ci95High` was computed (stated in every output).
+    public enum IntervalMethod: String, Sendable, Hashable, Codable {
+        /// Wilson score interval for a proportion (items independent).
+        case wilson
+        /// Wilson interval at the cluster-robust effective sample size (items share clusters).
+        case wilsonClusterRobust = "wilson-cluster-robust"
+        /// Normal approximation value ± 1.96·SE, clipped to [0, 1] (bounded non-binary scores,
+        /// e.g. token F1 or macro-F1 with a bootstrap SE).
+        case normalClipped = "normal-clipped"
+    }
+
     public var value: Double
     /// Standard error (sd/√n, cluster-robust when `clusterRobust`, bootstrap for F1).
     public var stderr: Double?
@@ -111,15 +159,33 @@ public struct MetricValue: Sendable, Hashable, Codable {
     public var n: Int
     /// True when `stderr` accounts for items sharing a cluster.
     public var clusterRobust: Bool
+    /// The interval's method (nil in results written before intervals were bounded).
+    public var ciMethod: IntervalMethod?
 
+    /// A bounded score in [0, 1] with a standard error: normal interval clipped to [0, 1].
     public init(value: Double, stderr: Double?, n: Int, clusterRobust: Bool = false) {
         self.value = value
         self.stderr = stderr
         self.n = n
         self.clusterRobust = clusterRobust
         if let range = Statistics.confidenceInterval95(mean: value, standardError: stderr) {
-            ci95Low = range.lowerBound
-            ci95High = range.upperBound
+            ci95Low = min(1, max(0, range.lowerBound))
+            ci95High = min(1, max(0, range.upperBound))
+            ciMethod = .normalClipped
+        }
+    }
+
+    /// A value with an explicitly computed interval.
+    public init(value: Double, stderr: Double?, n: Int, clusterRobust: Bool, interval: ClosedRange<Double>?,
+                method: IntervalMethod) {
+        self.value = value
+        self.stderr = stderr
+        self.n = n
+        self.clusterRobust = clusterRobust
+        if let interval {
+            ci95Low = interval.lowerBound
+            ci95High = interval.upperBound
+            ciMethod = method
         }
     }
 
@@ -128,15 +194,24 @@ public struct MetricValue: Sendable, Hashable, Codable {
         case ci95Low = "ci95_low"
         case ci95High = "ci95_high"
         case clusterRobust = "cluster_robust"
+        case ciMethod = "ci_method"
     }
 
     /// Mean of per-item scores with SEM (cluster-robust when any item carries a cluster).
+    /// Binary scores (proportions) get a Wilson interval (cluster-robust Wilson with clusters);
+    /// other scores in [0, 1] a normal interval clipped to [0, 1].
     public static func mean(_ values: [Double], clusters: [String?]) -> MetricValue {
         let m = Statistics.mean(values)
-        if clusters.contains(where: { $0 != nil }) {
-            return MetricValue(value: m, stderr: Statistics.clusterRobustStandardError(values, clusters: clusters),
-                               n: values.count, clusterRobust: true)
+        let clustered = clusters.contains(where: { $0 != nil })
+        let se = clustered ? Statistics.clusterRobustStandardError(values, clusters: clusters) : Statistics.standardError(values)
+        let binary = values.allSatisfy { $0 == 0 || $0 == 1 }
+        if binary {
+            let interval = clustered
+                ? Statistics.clusterRobustWilsonInterval(values, clusters: clusters)
+                : Statistics.wilsonInterval(successes: values.reduce(0, +), n: Double(values.count))
+            return MetricValue(value: m, stderr: se, n: values.count, clusterRobust: clustered, interval: interval,
+                               method: clustered ? .wilsonClusterRobust : .wilson)
         }
-        return MetricValue(value: m, stderr: Statistics.standardError(values), n: values.count)
+        return MetricValue(value: m, stderr: se, n: values.count, clusterRobust: clustered)
     }
 }

@@ -72,10 +72,21 @@ public struct ApprovalContext: Sendable, Equatable {
     public var datasetViolations: [String]
     /// Flagged for review because an ancestor was revoked (an approved version may be resubmitted).
     public var needsReview: Bool
+    /// Floors of the tier the version's qualifying runs do not meet (one line each).
+    public var floorViolations: [String]
+    /// The regression gate against the current holder of the target alias (nil: no holder, or
+    /// not evaluated for this action).
+    public var gate: GateSummary?
+    /// An admin override: the reason given (nil: no override requested).
+    public var overrideReason: String?
 
     public init(state: ApprovalState, registrant: String, submitter: String? = nil, approvals: [String] = [],
                 actor: String, actorRoles: Set<Role>, tier: RiskTier, evaluatedSuites: [String: [String]] = [:],
-                cardFields: Set<String> = [], datasetViolations: [String] = [], needsReview: Bool = false) {
+                cardFields: Set<String> = [], datasetViolations: [String] = [], needsReview: Bool = false,
+                floorViolations: [String] = [], gate: GateSummary? = nil, overrideReason: String? = nil) {
+        self.floorViolations = floorViolations
+        self.gate = gate
+        self.overrideReason = overrideReason
         self.state = state
         self.registrant = registrant
         self.submitter = submitter
@@ -92,6 +103,23 @@ public struct ApprovalContext: Sendable, Equatable {
     /// Run ids of the required suites, sorted (recorded with decisions).
     public var requiredRunIDs: [String] {
         tier.requiredSuites.flatMap { evaluatedSuites[$0] ?? [] }.sorted()
+    }
+}
+
+/// The gate result an approval decision relies on.
+public struct GateSummary: Sendable, Equatable, Codable {
+    /// `pass`, `regression`, `fail`, `inconclusive` or `error`.
+    public var verdict: String
+    public var blocking: Bool
+    /// The version compared against (the current holder of the target alias).
+    public var baseline: String
+    public var reasons: [String]
+
+    public init(verdict: String, blocking: Bool, baseline: String, reasons: [String] = []) {
+        self.verdict = verdict
+        self.blocking = blocking
+        self.baseline = baseline
+        self.reasons = reasons
     }
 }
 
@@ -114,6 +142,9 @@ public enum ApprovalError: Error, Sendable, Equatable, CustomStringConvertible {
     case separationOfDuties(actor: String, role: String)
     case alreadyApproved(actor: String)
     case reasonRequired(action: String)
+    case belowFloor([String])
+    case gateBlocked(verdict: String, baseline: String, reasons: [String])
+    case overrideNeedsAdmin(actor: String)
 
     public var description: String {
         switch self {
@@ -133,6 +164,13 @@ public enum ApprovalError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(actor) has already approved this version; the quorum needs distinct approvers"
         case .reasonRequired(let action):
             return "a reason is required to \(action)"
+        case .belowFloor(let problems):
+            return "the policy's floors are not met: \(problems.joined(separator: "; ")) (an admin may override with --override REASON)"
+        case .gateBlocked(let verdict, let baseline, let reasons):
+            let why = reasons.isEmpty ? "" : ": " + reasons.prefix(3).joined(separator: "; ")
+            return "the regression gate against \(baseline) is \(verdict)\(why) (an admin may override with --override REASON)"
+        case .overrideNeedsAdmin(let actor):
+            return "\(actor) may not override the policy: requires the role admin"
         }
     }
 }
@@ -143,7 +181,11 @@ public enum ApprovalWorkflow {
     ///
     /// Guards:
     /// - `markEvaluated` (registered/evaluated → evaluated): every required suite of the tier has a
-    ///   run on this digest. Anyone may record it (it is a fact about evidence, not a judgement).
+    ///   qualifying run on this digest and every floor is met. Anyone may record it (it is a fact
+    ///   about evidence, not a judgement).
+    /// - `submit` and `approve` also require the floors and a non-blocking gate against the current
+    ///   holder of the target alias. An admin may override floors and gate with a reason
+    ///   (`overrideReason`), which is recorded.
     /// - `submit` (evaluated|rejected, or approved but flagged for review → in_review): submitter or admin role; complete model card;
     ///   every required suite evaluated; training datasets comply with the tier.
     /// - `approve` (in_review → in_review | approved): the tier's approver role; neither the
@@ -161,12 +203,27 @@ public enum ApprovalWorkflow {
             c.tier.requiredSuites.filter { (c.evaluatedSuites[$0] ?? []).isEmpty }
         }
         func blank(_ s: String?) -> Bool { (s ?? "").allSatisfy { $0.isWhitespace } }
+        if let reason = c.overrideReason {
+            guard c.actorRoles.contains(.admin) else { return .failure(.overrideNeedsAdmin(actor: c.actor)) }
+            if blank(reason) { return .failure(.reasonRequired(action: "override the policy")) }
+        }
+        let overridden = c.overrideReason != nil
+        /// Floors and the gate: what an admin override may bypass.
+        func evidenceProblem(gate: Bool) -> ApprovalError? {
+            if overridden { return nil }
+            if !c.floorViolations.isEmpty { return .belowFloor(c.floorViolations) }
+            if gate, let g = c.gate, g.blocking {
+                return .gateBlocked(verdict: g.verdict, baseline: g.baseline, reasons: g.reasons)
+            }
+            return nil
+        }
 
         switch action {
         case .markEvaluated:
             guard from == .registered || from == .evaluated else { return .failure(.invalidTransition(action: "evaluate", from: from)) }
             let missing = missingSuites()
             guard missing.isEmpty else { return .failure(.missingEvaluations(suites: missing)) }
+            if let e = evidenceProblem(gate: false) { return .failure(e) }
             return .success(ApprovalTransition(from: from, to: .evaluated))
 
         case .submit:
@@ -183,6 +240,7 @@ public enum ApprovalWorkflow {
             let card = c.tier.modelCardFields.filter { !c.cardFields.contains($0) }
             guard card.isEmpty else { return .failure(.incompleteModelCard(missing: card)) }
             guard c.datasetViolations.isEmpty else { return .failure(.datasetPolicy(c.datasetViolations)) }
+            if let e = evidenceProblem(gate: true) { return .failure(e) }
             return .success(ApprovalTransition(from: from, to: .inReview))
 
         case .approve:
@@ -191,6 +249,9 @@ public enum ApprovalWorkflow {
             if c.actor == c.submitter { return .failure(.separationOfDuties(actor: c.actor, role: "submitter")) }
             if c.actor == c.registrant { return .failure(.separationOfDuties(actor: c.actor, role: "registrant")) }
             if c.approvals.contains(c.actor) { return .failure(.alreadyApproved(actor: c.actor)) }
+            let missing = missingSuites()
+            guard missing.isEmpty || overridden else { return .failure(.missingEvaluations(suites: missing)) }
+            if let e = evidenceProblem(gate: true) { return .failure(e) }
             let votes = Set(c.approvals).count + 1
             let quorum = c.tier.quorum
             return .success(ApprovalTransition(from: from, to: votes >= quorum ? .approved : .inReview,

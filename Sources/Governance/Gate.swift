@@ -34,23 +34,29 @@ public struct GateSubject: Sendable, Equatable, Codable {
     }
 }
 
-/// Both versions' results on one suite.
+/// Both versions' results on one task of one suite.
 public struct SuiteEvidence: Sendable, Equatable, Codable {
     public var suite: String
+    /// Task id within the suite (the suite id for single-task suites).
+    public var task: String
+    /// The per-item metric the outcomes measure (`acc`, `exact_match`, …).
+    public var metric: String
     public var candidateRunID: String?
     public var baselineRunID: String?
     /// Item id → correct, for the candidate.
     public var candidateOutcomes: [String: Bool]
     /// Item id → correct, for the baseline.
     public var baselineOutcomes: [String: Bool]
-    /// Aggregate candidate metrics by name (e.g. `macro_f1`); `acc` is computed from the
-    /// outcomes when absent.
+    /// Aggregate candidate metrics of this task by name (e.g. `macro_f1`); `acc` is computed
+    /// from the outcomes when absent.
     public var candidateMetrics: [String: Double]
 
-    public init(suite: String, candidateRunID: String? = nil, baselineRunID: String? = nil,
-                candidateOutcomes: [String: Bool], baselineOutcomes: [String: Bool],
+    public init(suite: String, task: String? = nil, metric: String = "acc", candidateRunID: String? = nil,
+                baselineRunID: String? = nil, candidateOutcomes: [String: Bool], baselineOutcomes: [String: Bool],
                 candidateMetrics: [String: Double] = [:]) {
         self.suite = suite
+        self.task = task ?? suite
+        self.metric = metric
         self.candidateRunID = candidateRunID
         self.baselineRunID = baselineRunID
         self.candidateOutcomes = candidateOutcomes
@@ -65,6 +71,9 @@ public struct SuiteEvidence: Sendable, Equatable, Codable {
             return (id, c, b)
         }
     }
+
+    /// The stable check name of this comparison: `suite/task/metric`.
+    public var checkName: String { "\(suite)/\(task)/\(metric)" }
 }
 
 /// Latency and energy of one version's evaluation.
@@ -73,31 +82,55 @@ public struct PerformanceSummary: Sendable, Equatable, Codable {
     public var latencyP95Ms: Double?
     /// Watt-hours per 1,000 items, nil when no energy meter was available.
     public var energyWhPer1000Items: Double?
+    /// Items whose latency was measured (nil: unknown).
+    public var measuredItems: Int?
+    /// Hardware fingerprint (CPU model and logical CPUs) of the runs, nil when unknown.
+    public var hardware: String?
+    /// Why the latency counts as measured under load (nil: not flagged).
+    public var underLoad: String?
+    /// True when a run used a remote backend: its energy is the client process's only.
+    public var clientSideEnergyOnly: Bool
 
-    public init(latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil) {
+    public init(latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil, measuredItems: Int? = nil,
+                hardware: String? = nil, underLoad: String? = nil, clientSideEnergyOnly: Bool = false) {
         self.latencyP95Ms = latencyP95Ms
         self.energyWhPer1000Items = energyWhPer1000Items
+        self.measuredItems = measuredItems
+        self.hardware = hardware
+        self.underLoad = underLoad
+        self.clientSideEnergyOnly = clientSideEnergyOnly
     }
 }
 
 /// The gate's answer.
 public struct GateDecision: Sendable, Equatable, Codable {
     public enum Verdict: String, Sendable, Codable {
+        /// Every comparison non-inferior and every rule met.
         case pass
+        /// A comparison shows the candidate worse than the baseline by more than the margin
+        /// (the whole CI below −margin).
         case regression
+        /// A policy rule (floor, latency, energy) is not met, without a paired regression.
+        case fail
+        /// The evidence cannot tell: some CI straddles −margin.
+        case inconclusive
+        /// Evidence is missing or does not qualify.
         case error
 
-        /// 0 pass, 1 regression, 2 error.
+        /// 0 pass, 1 regression or fail, 2 error, 3 inconclusive.
         public var exitCode: Int32 {
             switch self {
             case .pass: return 0
-            case .regression: return 1
+            case .regression, .fail: return 1
             case .error: return 2
+            case .inconclusive: return 3
             }
         }
     }
 
     public var verdict: Verdict
+    /// True when the verdict blocks approval/merge (inconclusive blocks unless the policy allows it).
+    public var blocking: Bool
     public var candidate: GateSubject
     public var baseline: GateSubject
     public var policyVersion: Int
@@ -107,39 +140,60 @@ public struct GateDecision: Sendable, Equatable, Codable {
     public var checks: [GateCheck]
     public var candidatePerformance: PerformanceSummary
     public var baselinePerformance: PerformanceSummary?
+    /// How every interval in this decision was computed.
+    public var methods: [String]
 
-    /// Checks that failed or errored, as one-line reasons.
+    /// Checks that failed, errored or were inconclusive, as one-line reasons.
     public var reasons: [String] {
-        checks.filter { $0.status == .fail || $0.status == .error }.map { "\($0.name): \($0.detail)" }
+        checks.filter { $0.status == .fail || $0.status == .error || $0.status == .inconclusive }.map { "\($0.name): \($0.detail)" }
+    }
+
+    /// Process exit code: the verdict's, except that an inconclusive verdict the policy allows exits 0.
+    public var exitCode: Int32 {
+        verdict == .inconclusive && !blocking ? 0 : verdict.exitCode
     }
 }
 
-/// The paired comparison on one suite.
+/// The paired comparison on one (suite, task, metric).
 public struct SuiteComparison: Sendable, Equatable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        case nonInferior = "non-inferior"
+        case inconclusive
+        case regression
+    }
+
     public var suite: String
+    public var task: String
+    public var metric: String
     public var candidateRunID: String?
     public var baselineRunID: String?
     public var sharedItems: Int
     public var counts: PairedCounts
     public var candidateAccuracy: Double
     public var baselineAccuracy: Double
-    /// Bootstrap CI of candidate − baseline accuracy.
+    /// Paired bootstrap percentile CI of candidate − baseline.
     public var difference: GateStatistics.Interval
     /// Exact McNemar p-value (two-sided).
     public var pValue: Double
-    /// Minimum detectable effect (absolute accuracy points) for this item count.
+    /// Minimum detectable effect (absolute points) for this item count.
     public var minimumDetectableEffect: Double?
     public var margin: Double
     public var nonInferior: Bool
+    public var outcome: Outcome
+
+    /// `suite/task/metric`.
+    public var name: String { "\(suite)/\(task)/\(metric)" }
 }
 
-/// One named rule and how it came out.
+/// One named rule and how it came out. Names are stable (no thresholds in them).
 public struct GateCheck: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable {
         case pass
         case fail
         /// Informational: does not change the verdict (e.g. energy not measured).
         case warn
+        /// The CI straddles the margin: more items are needed to decide.
+        case inconclusive
         /// The rule could not be evaluated (missing evidence): the verdict is `error`.
         case error
     }
@@ -147,23 +201,39 @@ public struct GateCheck: Sendable, Equatable, Codable {
     public var name: String
     public var status: Status
     public var detail: String
+    /// The suite the check belongs to (JUnit classname), nil for whole-run rules.
+    public var suite: String?
+    /// Numbers behind the check (threshold, p-value, CI, MDE…), for JUnit properties.
+    public var properties: [String: String]
 
-    public init(name: String, status: Status, detail: String) {
+    public init(name: String, status: Status, detail: String, suite: String? = nil, properties: [String: String] = [:]) {
         self.name = name
         self.status = status
         self.detail = detail
+        self.suite = suite
+        self.properties = properties
     }
 }
 
 /// The CI regression gate.
 public enum RegressionGate {
+    /// The interval methods the gate uses (stated in every report).
+    public static let methods = [
+        "difference: paired bootstrap percentile CI over shared items (candidate − baseline)",
+        "McNemar: exact two-sided binomial test on discordant pairs",
+        "MDE: Connor (1987) paired sample-size formula at the policy's alpha and power",
+    ]
+
     /// Decides `input` under `tier` of `policy`.
     ///
-    /// Per required suite: missing evidence or no shared items → error; otherwise an exact
-    /// McNemar test and a paired bootstrap CI on the shared items; the suite passes
-    /// non-inferiority when the CI's lower bound is above −`maxRegression`. Minimum metrics are
-    /// checked on the candidate's own results. Latency p95 and energy per 1,000 items are checked
-    /// against the tier's ceilings; an unmeasured quantity is a warning, not a failure.
+    /// Per (suite, task, metric) of every required suite — never pooled across tasks: missing
+    /// evidence or no shared items → error; otherwise an exact McNemar test and a paired
+    /// bootstrap CI on the shared items. The comparison is non-inferior when the CI's lower bound
+    /// is above −margin, a regression when its upper bound is below −margin (so an improvement is
+    /// never a regression), and inconclusive otherwise. Floors are checked on the candidate's own
+    /// task metrics. Latency p95 and energy per 1,000 items are checked against the tier's
+    /// ceilings unless measured under load (latency) or client-side only (energy): then, and when
+    /// unmeasured, the rule warns.
     public static func evaluate(_ input: GateInput, policy: Policy, tierName: String? = nil) throws(PolicyError) -> GateDecision {
         let tierKey = tierName ?? policy.defaultTier
         let tier = try policy.tier(tierKey)
@@ -177,59 +247,93 @@ public enum RegressionGate {
         }
 
         for suite in tier.requiredSuites {
-            guard let evidence = input.suites.first(where: { $0.suite == suite }) else {
+            let entries = input.suites.filter { $0.suite == suite }
+            guard !entries.isEmpty else {
                 checks.append(GateCheck(name: "\(suite)/evidence", status: .error,
-                                        detail: "no results for required suite \(suite)"))
+                                        detail: "no qualifying results for required suite \(suite)", suite: suite))
                 continue
             }
-            if evidence.candidateOutcomes.isEmpty {
-                checks.append(GateCheck(name: "\(suite)/evidence", status: .error, detail: "the candidate has no item results"))
-                continue
-            }
-            if evidence.baselineOutcomes.isEmpty {
-                checks.append(GateCheck(name: "\(suite)/evidence", status: .error, detail: "the baseline has no item results"))
-                continue
-            }
-            let pairs = evidence.sharedPairs
-            guard !pairs.isEmpty else {
-                checks.append(GateCheck(name: "\(suite)/evidence", status: .error,
-                                        detail: "candidate and baseline share no items"))
-                continue
-            }
-            let counts = PairedCounts(pairs.map { ($0.candidate, $0.baseline) })
-            let interval = GateStatistics.pairedBootstrapCI(pairs: pairs.map { ($0.candidate, $0.baseline) },
-                                                            resamples: settings.bootstrapResamples,
-                                                            alpha: settings.alpha, seed: settings.seed)
-            let p = GateStatistics.mcnemarExactPValue(candidateOnly: counts.candidateOnly, baselineOnly: counts.baselineOnly)
-            let mde = GateStatistics.minimumDetectableEffect(items: counts.total, discordant: counts.discordant,
-                                                             alpha: settings.alpha, power: settings.power)
-            let nonInferior = GateStatistics.isNonInferior(interval, margin: tier.maxRegression)
-            let comparison = SuiteComparison(
-                suite: suite, candidateRunID: evidence.candidateRunID, baselineRunID: evidence.baselineRunID,
-                sharedItems: counts.total, counts: counts, candidateAccuracy: counts.candidateAccuracy,
-                baselineAccuracy: counts.baselineAccuracy, difference: interval, pValue: p,
-                minimumDetectableEffect: mde, margin: tier.maxRegression, nonInferior: nonInferior)
-            comparisons.append(comparison)
-            let ci = "\(Format.signedPoints(interval.estimate)) [\(Format.signedPoints(interval.lower)), \(Format.signedPoints(interval.upper))]"
-            checks.append(GateCheck(
-                name: "\(suite)/non-inferiority", status: nonInferior ? .pass : .fail,
-                detail: nonInferior
-                    ? "accuracy difference \(ci) pts; lower bound above −\(Format.points(tier.maxRegression)) pts"
-                    : "accuracy difference \(ci) pts; lower bound not above −\(Format.points(tier.maxRegression)) pts (regression)"))
-            if p < settings.alpha && counts.candidateOnly < counts.baselineOnly && nonInferior {
-                checks.append(GateCheck(name: "\(suite)/mcnemar", status: .warn,
-                                        detail: "significantly fewer correct items (p = \(Format.pValue(p))) but within the margin"))
-            }
-            if let mde, mde > tier.maxRegression {
-                checks.append(GateCheck(name: "\(suite)/power", status: .warn,
-                                        detail: "with \(counts.total) shared items the minimum detectable effect is \(Format.points(mde)) pts, larger than the margin \(Format.points(tier.maxRegression)) pts"))
+            for evidence in entries {
+                let name = evidence.checkName
+                if evidence.candidateOutcomes.isEmpty {
+                    checks.append(GateCheck(name: name, status: .error, detail: "the candidate has no item results", suite: suite))
+                    continue
+                }
+                if evidence.baselineOutcomes.isEmpty {
+                    checks.append(GateCheck(name: name, status: .error, detail: "the baseline has no item results", suite: suite))
+                    continue
+                }
+                let pairs = evidence.sharedPairs
+                guard !pairs.isEmpty else {
+                    checks.append(GateCheck(name: name, status: .error, detail: "candidate and baseline share no items", suite: suite))
+                    continue
+                }
+                let counts = PairedCounts(pairs.map { ($0.candidate, $0.baseline) })
+                let interval = GateStatistics.pairedBootstrapCI(pairs: pairs.map { ($0.candidate, $0.baseline) },
+                                                                resamples: settings.bootstrapResamples,
+                                                                alpha: settings.alpha, seed: settings.seed)
+                let p = GateStatistics.mcnemarExactPValue(candidateOnly: counts.candidateOnly, baselineOnly: counts.baselineOnly)
+                let mde = GateStatistics.minimumDetectableEffect(items: counts.total, discordant: counts.discordant,
+                                                                 alpha: settings.alpha, power: settings.power)
+                let margin = tier.maxRegression
+                let nonInferior = GateStatistics.isNonInferior(interval, margin: margin)
+                let outcome: SuiteComparison.Outcome = nonInferior ? .nonInferior : (interval.upper < -margin ? .regression : .inconclusive)
+                comparisons.append(SuiteComparison(
+                    suite: suite, task: evidence.task, metric: evidence.metric, candidateRunID: evidence.candidateRunID,
+                    baselineRunID: evidence.baselineRunID, sharedItems: counts.total, counts: counts,
+                    candidateAccuracy: counts.candidateAccuracy, baselineAccuracy: counts.baselineAccuracy,
+                    difference: interval, pValue: p, minimumDetectableEffect: mde, margin: margin,
+                    nonInferior: nonInferior, outcome: outcome))
+                let ci = "\(Format.signedPoints(interval.estimate)) [\(Format.signedPoints(interval.lower)), \(Format.signedPoints(interval.upper))]"
+                let level = Format.fixed(interval.level * 100, 0)
+                let mdeText = mde.map { Format.points($0) + " pts" } ?? "n/a"
+                let numbers = "\(evidence.metric) difference \(ci) pts (\(level) % paired bootstrap CI, \(counts.total) shared items); "
+                    + "McNemar p = \(Format.pValue(p)); MDE \(mdeText); margin −\(Format.points(margin)) pts"
+                let detail: String
+                let status: GateCheck.Status
+                switch outcome {
+                case .nonInferior:
+                    status = .pass
+                    detail = numbers + "; lower bound above −margin: non-inferior"
+                case .regression:
+                    status = .fail
+                    detail = numbers + "; the whole interval is below −margin: regression"
+                case .inconclusive:
+                    status = .inconclusive
+                    detail = numbers + "; the interval straddles −margin: inconclusive (more items needed)"
+                }
+                let properties: [String: String] = [
+                    "p_value": Format.pValue(p), "ci_lower": Format.fixed(interval.lower, 4),
+                    "ci_upper": Format.fixed(interval.upper, 4), "difference": Format.fixed(interval.estimate, 4),
+                    "ci_level": Format.fixed(interval.level, 2), "ci_method": "paired bootstrap percentile",
+                    "mde": mde.map { Format.fixed($0, 4) } ?? "n/a", "threshold": Format.fixed(-margin, 4),
+                    "shared_items": String(counts.total), "candidate_run": evidence.candidateRunID ?? "",
+                    "baseline_run": evidence.baselineRunID ?? "",
+                ]
+                checks.append(GateCheck(name: name, status: status, detail: detail, suite: suite, properties: properties))
+                if p < settings.alpha && counts.candidateOnly < counts.baselineOnly && nonInferior {
+                    checks.append(GateCheck(name: "\(name)/mcnemar", status: .warn,
+                                            detail: "significantly fewer correct items (p = \(Format.pValue(p))) but within the margin",
+                                            suite: suite, properties: ["p_value": Format.pValue(p)]))
+                }
+                if let mde, mde > margin {
+                    checks.append(GateCheck(name: "\(name)/power", status: .warn,
+                                            detail: "with \(counts.total) shared items the minimum detectable effect is \(Format.points(mde)) pts, larger than the margin \(Format.points(margin)) pts",
+                                            suite: suite, properties: ["mde": Format.fixed(mde, 4), "threshold": Format.fixed(margin, 4)]))
+                }
             }
         }
 
         for floor in tier.minimumMetrics {
-            let name = "\(floor.suite)/\(floor.metric) ≥ \(Format.number(floor.min))"
-            guard let evidence = input.suites.first(where: { $0.suite == floor.suite }) else {
-                checks.append(GateCheck(name: name, status: .error, detail: "no results for suite \(floor.suite)"))
+            let entries = input.suites.filter { $0.suite == floor.suite }
+            let evidence = floor.task.map { task in entries.first { $0.task == task } }
+                ?? (entries.first { $0.task == floor.suite } ?? entries.first)
+            let task = floor.task ?? evidence?.task ?? floor.suite
+            let name = "\(floor.suite)/\(task)/\(floor.metric)/floor"
+            let properties = ["threshold": Format.number(floor.min)]
+            guard let evidence else {
+                checks.append(GateCheck(name: name, status: .error, detail: "no qualifying results for \(floor.suite)/\(task)",
+                                        suite: floor.suite, properties: properties))
                 continue
             }
             var value = evidence.candidateMetrics[floor.metric]
@@ -237,45 +341,77 @@ public enum RegressionGate {
                 value = Double(evidence.candidateOutcomes.values.filter { $0 }.count) / Double(evidence.candidateOutcomes.count)
             }
             guard let value else {
-                checks.append(GateCheck(name: name, status: .error, detail: "metric \(floor.metric) was not reported"))
+                checks.append(GateCheck(name: name, status: .error, detail: "metric \(floor.metric) was not reported",
+                                        suite: floor.suite, properties: properties))
                 continue
             }
             checks.append(GateCheck(name: name, status: value >= floor.min ? .pass : .fail,
-                                    detail: "candidate \(floor.metric) = \(Format.number(value))"))
+                                    detail: "candidate \(floor.metric) = \(Format.number(value)); floor \(Format.number(floor.min))",
+                                    suite: floor.suite, properties: properties.merging(["value": Format.number(value)]) { a, _ in a }))
         }
 
+        let perf = input.candidatePerformance
         if let ceiling = tier.latencyP95Ms {
-            let name = "latency p95 ≤ \(Format.number(ceiling)) ms"
-            if let p95 = input.candidatePerformance.latencyP95Ms {
-                checks.append(GateCheck(name: name, status: p95 <= ceiling ? .pass : .fail,
-                                        detail: "candidate p95 = \(Format.number(p95)) ms"))
+            let name = "latency-p95"
+            var properties = ["threshold": Format.number(ceiling)]
+            if let hw = perf.hardware { properties["hardware"] = hw }
+            if let p95 = perf.latencyP95Ms, (perf.measuredItems ?? 1) > 0 {
+                properties["value"] = Format.number(p95)
+                if let load = perf.underLoad {
+                    checks.append(GateCheck(name: name, status: .warn,
+                                            detail: "candidate p95 = \(Format.number(p95)) ms was measured under load (\(load)); not judged — re-run on a quiet machine",
+                                            properties: properties))
+                } else {
+                    var detail = "candidate p95 = \(Format.number(p95)) ms; ceiling \(Format.number(ceiling)) ms"
+                    if let base = input.baselinePerformance, let bp = base.latencyP95Ms {
+                        if base.hardware != nil, base.hardware == perf.hardware {
+                            detail += "; baseline p95 = \(Format.number(bp)) ms on the same hardware"
+                        } else {
+                            detail += "; the baseline ran on other hardware, so its latency is not compared"
+                        }
+                    }
+                    checks.append(GateCheck(name: name, status: p95 <= ceiling ? .pass : .fail, detail: detail, properties: properties))
+                }
             } else {
-                checks.append(GateCheck(name: name, status: .warn, detail: "latency was not measured"))
+                checks.append(GateCheck(name: name, status: .warn, detail: "latency was not measured (0 measured items)",
+                                        properties: properties))
             }
         }
         if let budget = tier.energyWhPer1000Items {
-            let name = "energy ≤ \(Format.number(budget)) Wh/1000 items"
-            if let wh = input.candidatePerformance.energyWhPer1000Items {
+            let name = "energy"
+            let properties = ["threshold": Format.number(budget)]
+            if perf.clientSideEnergyOnly {
+                checks.append(GateCheck(name: name, status: .warn,
+                                        detail: "energy of a remote backend is client-side only; not used by the energy rule",
+                                        properties: properties))
+            } else if let wh = perf.energyWhPer1000Items {
                 checks.append(GateCheck(name: name, status: wh <= budget ? .pass : .fail,
-                                        detail: "candidate uses \(Format.number(wh)) Wh per 1,000 items"))
+                                        detail: "candidate uses \(Format.number(wh)) Wh per 1,000 items; budget \(Format.number(budget))",
+                                        properties: properties.merging(["value": Format.number(wh)]) { a, _ in a }))
             } else {
-                checks.append(GateCheck(name: name, status: .warn, detail: "energy was not measured (no meter available)"))
+                checks.append(GateCheck(name: name, status: .warn, detail: "energy was not measured (no meter available)",
+                                        properties: properties))
             }
         }
 
         let verdict: GateDecision.Verdict
         if checks.contains(where: { $0.status == .error }) {
             verdict = .error
-        } else if checks.contains(where: { $0.status == .fail }) {
+        } else if comparisons.contains(where: { $0.outcome == .regression }) {
             verdict = .regression
+        } else if checks.contains(where: { $0.status == .fail }) {
+            verdict = .fail
+        } else if checks.contains(where: { $0.status == .inconclusive }) {
+            verdict = .inconclusive
         } else {
             verdict = .pass
         }
-        return GateDecision(verdict: verdict, candidate: input.candidate, baseline: input.baseline,
+        let blocking = verdict != .pass && !(verdict == .inconclusive && settings.inconclusive == .allow)
+        return GateDecision(verdict: verdict, blocking: blocking, candidate: input.candidate, baseline: input.baseline,
                             policyVersion: policy.version, tier: tierKey, settings: settings,
                             comparisons: comparisons, checks: checks,
                             candidatePerformance: input.candidatePerformance,
-                            baselinePerformance: input.baselinePerformance)
+                            baselinePerformance: input.baselinePerformance, methods: methods)
     }
 }
 

@@ -2,13 +2,15 @@ import Foundation
 
 /// Renders a `GateDecision` for people (Markdown), CI systems (JUnit XML) and tools (JSON).
 public enum GateReport {
-    /// A Markdown summary: verdict, per-suite paired statistics (with p-value and minimum
-    /// detectable effect) and every check.
+    /// A Markdown summary: verdict, per (suite, task, metric) paired statistics (with p-value and
+    /// minimum detectable effect), every check and the methods behind the numbers.
     public static func markdown(_ d: GateDecision) -> String {
         let icon: String
         switch d.verdict {
         case .pass: icon = "PASS"
         case .regression: icon = "REGRESSION"
+        case .fail: icon = "FAIL"
+        case .inconclusive: icon = d.blocking ? "INCONCLUSIVE (blocking)" : "INCONCLUSIVE (allowed by policy)"
         case .error: icon = "ERROR"
         }
         var out = "## Assay gate: \(icon)\n\n"
@@ -16,21 +18,16 @@ public enum GateReport {
         let via = d.baseline.via.map { " via \(md($0))" } ?? ""
         out += "- Baseline: `\(md(d.baseline.reference))`\(via) (digest `\(d.baseline.digest.prefix(12))`)\n"
         out += "- Policy version \(d.policyVersion), tier `\(md(d.tier))`; "
-            + "\(Format.fixed((1 - d.settings.alpha) * 100, 0)) % paired bootstrap CI (\(d.settings.bootstrapResamples) resamples, seed \(d.settings.seed)), "
-            + "exact McNemar test, MDE at power \(Format.fixed(d.settings.power, 2))\n\n"
+            + "\(Format.fixed((1 - d.settings.alpha) * 100, 0)) % paired bootstrap percentile CI (\(d.settings.bootstrapResamples) resamples, seed \(d.settings.seed)), "
+            + "exact McNemar test, MDE at power \(Format.fixed(d.settings.power, 2)); inconclusive comparisons \(d.settings.inconclusive == .allow ? "are allowed" : "block")\n\n"
         if !d.comparisons.isEmpty {
-            out += "| suite | items | candidate acc | baseline acc | Δ acc (pts) | CI (pts) | McNemar b/c | p-value | MDE (pts) | margin (pts) | non-inferior |\n"
-            out += "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n"
+            out += "| suite | task | metric | items | candidate | baseline | Δ (pts) | CI (pts) | McNemar b/c | p-value | MDE (pts) | margin (pts) | outcome |\n"
+            out += "|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n"
             for c in d.comparisons {
                 let mde = c.minimumDetectableEffect.map { Format.points($0) } ?? "n/a"
-                out += "| \(md(c.suite)) | \(c.sharedItems) | \(Format.fixed(c.candidateAccuracy, 3)) | \(Format.fixed(c.baselineAccuracy, 3)) | "
+                out += "| \(md(c.suite)) | \(md(c.task)) | \(md(c.metric)) | \(c.sharedItems) | \(Format.fixed(c.candidateAccuracy, 3)) | \(Format.fixed(c.baselineAccuracy, 3)) | "
                     + "\(Format.signedPoints(c.difference.estimate)) | [\(Format.signedPoints(c.difference.lower)), \(Format.signedPoints(c.difference.upper))] | "
-                    + "\(c.counts.candidateOnly)/\(c.counts.baselineOnly) | \(Format.pValue(c.pValue)) | \(mde) | \(Format.points(c.margin)) | \(c.nonInferior ? "yes" : "**no**") |\n"
-            }
-            out += "\n"
-            for c in d.comparisons {
-                let mde = c.minimumDetectableEffect.map { Format.points($0) + " pts" } ?? "n/a"
-                out += "- \(md(c.suite)): McNemar p = \(Format.pValue(c.pValue)); with \(c.sharedItems) shared items the minimum detectable effect is \(mde) (α = \(Format.number(d.settings.alpha)), power \(Format.number(d.settings.power))).\n"
+                    + "\(c.counts.candidateOnly)/\(c.counts.baselineOnly) | \(Format.pValue(c.pValue)) | \(mde) | \(Format.points(c.margin)) | \(c.outcome == .nonInferior ? c.outcome.rawValue : "**\(c.outcome.rawValue)**") |\n"
             }
             out += "\n"
         }
@@ -39,52 +36,75 @@ public enum GateReport {
             out += "| \(md(check.name)) | \(check.status.rawValue) | \(md(check.detail)) |\n"
         }
         let perf = d.candidatePerformance
-        out += "\nCandidate latency p95: \(perf.latencyP95Ms.map { Format.number($0) + " ms" } ?? "not measured"); "
-            + "energy: \(perf.energyWhPer1000Items.map { Format.number($0) + " Wh/1000 items" } ?? "not measured").\n"
+        out += "\nCandidate latency p95: \(perf.latencyP95Ms.map { Format.number($0) + " ms" } ?? "not measured")"
+            + (perf.underLoad.map { " (measured under load: \(md($0)))" } ?? "") + "; "
+            + "energy: \(perf.clientSideEnergyOnly ? "client-side only (remote backend)" : perf.energyWhPer1000Items.map { Format.number($0) + " Wh/1000 items" } ?? "not measured").\n"
+        out += "\nMethods: " + d.methods.joined(separator: "; ") + ".\n"
         if !d.reasons.isEmpty {
             out += "\n**Reasons:**\n" + d.reasons.map { "- \(md($0))\n" }.joined()
         }
         return out
     }
 
-    /// JUnit XML: one `<testsuite>` per gate run, one `<testcase>` per check; `fail` checks are
-    /// `<failure>`, `error` checks `<error>`, `warn` checks pass with a `<system-out>` note.
-    public static func junitXML(_ d: GateDecision) -> String {
-        let failures = d.checks.filter { $0.status == .fail }.count
-        let errors = d.checks.filter { $0.status == .error }.count
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"assay-gate\" tests=\"\(d.checks.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
-        out += "  <testsuite name=\"\(XMLText.escape("gate \(d.candidate.reference) vs \(d.baseline.reference)"))\" tests=\"\(d.checks.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\">\n"
-        out += "    <properties>\n"
-        let properties: [(String, String)] = [
-            ("verdict", d.verdict.rawValue), ("candidate", d.candidate.reference), ("candidate.digest", d.candidate.digest),
-            ("baseline", d.baseline.reference), ("baseline.digest", d.baseline.digest),
-            ("policy.version", String(d.policyVersion)), ("tier", d.tier),
-        ] + d.comparisons.flatMap { c in
-            [("\(c.suite).p_value", Format.pValue(c.pValue)),
-             ("\(c.suite).mde", c.minimumDetectableEffect.map { Format.fixed($0, 4) } ?? "n/a"),
-             ("\(c.suite).difference", Format.fixed(c.difference.estimate, 4)),
-             ("\(c.suite).ci_lower", Format.fixed(c.difference.lower, 4)),
-             ("\(c.suite).ci_upper", Format.fixed(c.difference.upper, 4))]
-        }
-        for (name, value) in properties {
-            out += "      <property name=\"\(XMLText.escape(name))\" value=\"\(XMLText.escape(value))\"/>\n"
-        }
-        out += "    </properties>\n"
+    /// JUnit XML: one `<testsuite>` per suite (plus `performance` for latency/energy and
+    /// `gate` for whole-run checks), one `<testcase>` per check with a stable name
+    /// (`suite/task/metric`, no thresholds), `classname` = `assay.gate.<suite>`, the check's
+    /// numbers (p-value, CI, MDE, threshold) as testcase properties and in failure messages.
+    /// `fail` and blocking `inconclusive` checks are `<failure>`, `error` checks `<error>`,
+    /// warnings (and allowed inconclusive checks) `<skipped message=…>`.
+    public static func junitXML(_ d: GateDecision, elapsedSeconds: Double = 0) -> String {
+        var groups: [(String, [GateCheck])] = []
         for check in d.checks {
-            out += "    <testcase classname=\"assay.gate\" name=\"\(XMLText.escape(check.name))\""
-            switch check.status {
-            case .pass:
-                out += "/>\n"
-            case .warn:
-                out += ">\n      <system-out>\(XMLText.escape("warning: " + check.detail))</system-out>\n    </testcase>\n"
-            case .fail:
-                out += ">\n      <failure message=\"\(XMLText.escape(check.detail))\" type=\"regression\">\(XMLText.escape(check.detail))</failure>\n    </testcase>\n"
-            case .error:
-                out += ">\n      <error message=\"\(XMLText.escape(check.detail))\" type=\"missing-evidence\">\(XMLText.escape(check.detail))</error>\n    </testcase>\n"
-            }
+            let key = check.suite ?? (check.name.hasPrefix("latency") || check.name == "energy" ? "performance" : "gate")
+            if let i = groups.firstIndex(where: { $0.0 == key }) { groups[i].1.append(check) } else { groups.append((key, [check])) }
         }
-        out += "  </testsuite>\n</testsuites>\n"
+        func isFailure(_ c: GateCheck) -> Bool { c.status == .fail || (c.status == .inconclusive && d.blocking) }
+        func isSkipped(_ c: GateCheck) -> Bool { c.status == .warn || (c.status == .inconclusive && !d.blocking) }
+        let total = d.checks.count
+        let failures = d.checks.filter(isFailure).count
+        let errors = d.checks.filter { $0.status == .error }.count
+        let skipped = d.checks.filter(isSkipped).count
+        let perCase = total > 0 ? elapsedSeconds / Double(total) : 0
+        let time = Format.fixed(elapsedSeconds, 3)
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"assay-gate\" tests=\"\(total)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
+        for (group, checks) in groups {
+            let f = checks.filter(isFailure).count, e = checks.filter { $0.status == .error }.count, s = checks.filter(isSkipped).count
+            out += "  <testsuite name=\"\(XMLText.escape(group))\" tests=\"\(checks.count)\" failures=\"\(f)\" errors=\"\(e)\" skipped=\"\(s)\" time=\"\(Format.fixed(perCase * Double(checks.count), 3))\">\n"
+            out += "    <properties>\n"
+            let properties: [(String, String)] = [
+                ("verdict", d.verdict.rawValue), ("blocking", String(d.blocking)), ("candidate", d.candidate.reference),
+                ("candidate.digest", d.candidate.digest), ("baseline", d.baseline.reference), ("baseline.digest", d.baseline.digest),
+                ("policy.version", String(d.policyVersion)), ("tier", d.tier),
+            ]
+            for (name, value) in properties {
+                out += "      <property name=\"\(XMLText.escape(name))\" value=\"\(XMLText.escape(value))\"/>\n"
+            }
+            out += "    </properties>\n"
+            for check in checks {
+                out += "    <testcase classname=\"\(XMLText.escape("assay.gate." + group))\" name=\"\(XMLText.escape(check.name))\" time=\"\(Format.fixed(perCase, 3))\">\n"
+                if !check.properties.isEmpty {
+                    out += "      <properties>\n"
+                    for key in check.properties.keys.sorted() {
+                        out += "        <property name=\"\(XMLText.escape(key))\" value=\"\(XMLText.escape(check.properties[key] ?? ""))\"/>\n"
+                    }
+                    out += "      </properties>\n"
+                }
+                if isFailure(check) {
+                    let type = check.status == .inconclusive ? "inconclusive" : (check.name.hasSuffix("/floor") || check.suite == nil ? "policy" : "regression")
+                    out += "      <failure message=\"\(XMLText.escape(check.detail))\" type=\"\(type)\">\(XMLText.escape(check.detail))</failure>\n"
+                } else if check.status == .error {
+                    out += "      <error message=\"\(XMLText.escape(check.detail))\" type=\"missing-evidence\">\(XMLText.escape(check.detail))</error>\n"
+                } else if isSkipped(check) {
+                    out += "      <skipped message=\"\(XMLText.escape("warning: " + check.detail))\"/>\n"
+                } else {
+                    out += "      <system-out>\(XMLText.escape(check.detail))</system-out>\n"
+                }
+                out += "    </testcase>\n"
+            }
+            out += "  </testsuite>\n"
+        }
+        out += "</testsuites>\n"
         return out
     }
 

@@ -31,6 +31,34 @@ public struct PolicyBinding: Sendable, Equatable {
 /// The CLI wires it to the evaluation records in the registry; tests may stub it.
 public protocol EvaluationEvidenceSource: Sendable {
     func finishedRuns(digest: String) throws -> [String: [String]]
+    /// The runs that qualify as evidence for `tier` (suite → run ids) and the tier's floors
+    /// they do not meet.
+    func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws -> QualifyingEvidence
+    /// The regression gate of `candidate` against `baseline` under `policy` (nil: cannot be run).
+    func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws -> GateDecision?
+}
+
+/// Evidence that counts for a tier.
+public struct QualifyingEvidence: Sendable, Equatable {
+    public var runs: [String: [String]]
+    public var floorViolations: [String]
+    /// Suites whose runs were refused, with why.
+    public var refused: [String: String]
+
+    public init(runs: [String: [String]], floorViolations: [String] = [], refused: [String: String] = [:]) {
+        self.runs = runs
+        self.floorViolations = floorViolations
+        self.refused = refused
+    }
+}
+
+extension EvaluationEvidenceSource {
+    /// Default: every finished run counts and floors are not checked (stubs in tests).
+    public func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws -> QualifyingEvidence {
+        QualifyingEvidence(runs: try finishedRuns(digest: digest))
+    }
+
+    public func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws -> GateDecision? { nil }
 }
 
 /// Evidence given as a fixed table (tests, dry runs).
@@ -80,6 +108,10 @@ public struct ApprovalStatus: Sendable, Equatable, Codable {
     public var evaluatedSuites: [String: [String]]
     public var missingSuites: [String]
     public var datasetViolations: [String]
+    /// Floors the qualifying runs do not meet.
+    public var floorViolations: [String]
+    /// Suites whose runs do not qualify under the tier's evaluation requirements, with why.
+    public var refusedRuns: [String: String]
 }
 
 /// The outcome of an approval action.
@@ -164,8 +196,10 @@ public struct GovernanceService: Sendable {
 
     /// Where a version stands, with what is still missing.
     public func status(_ ref: VersionReference) throws -> ApprovalStatus {
-        let digest = try store.read { try GovernanceRecords.approval($0, ref).digest }
-        let runs = try evidence.finishedRuns(digest: digest)
+        let before = try store.read { try GovernanceRecords.approval($0, ref) }
+        let qualifying = try evidence.qualifyingEvidence(reference: ref, digest: before.digest,
+                                                         tier: try policy.tier(before.tier ?? policy.defaultTier))
+        let runs = qualifying.runs
         return try store.read { db in
             let record = try GovernanceRecords.approval(db, ref)
             let tier = try policy.tier(record.tier)
@@ -175,7 +209,8 @@ public struct GovernanceService: Sendable {
                 record: record, quorum: tier.quorum, decisions: try GovernanceRecords.decisions(db, ref), modelCard: card,
                 missingCardFields: tier.modelCardFields.filter { (card[$0] ?? "").isEmpty },
                 evaluatedSuites: runs, missingSuites: tier.requiredSuites.filter { (runs[$0] ?? []).isEmpty },
-                datasetViolations: Self.violations(datasets, tier: tier))
+                datasetViolations: Self.violations(datasets, tier: tier), floorViolations: qualifying.floorViolations,
+                refusedRuns: qualifying.refused)
         }
     }
 
@@ -190,9 +225,31 @@ public struct GovernanceService: Sendable {
     /// `tier` assigns a risk tier on `markEvaluated`/`submit` (default: the version's tier, else the
     /// policy's default tier).
     @discardableResult
-    public func perform(_ action: ApprovalAction, on ref: VersionReference, tier tierName: String? = nil) throws -> ApprovalOutcome {
-        let digest = try store.read { try GovernanceRecords.approval($0, ref).digest }
-        let runs = try evidence.finishedRuns(digest: digest)
+    public func perform(_ action: ApprovalAction, on ref: VersionReference, tier tierName: String? = nil,
+                        override overrideReason: String? = nil) throws -> ApprovalOutcome {
+        let before = try store.read { try GovernanceRecords.approval($0, ref) }
+        let digest = before.digest
+        let assigns = action == .markEvaluated || action == .submit
+        let evidenceTierKey = (assigns ? tierName : nil) ?? before.tier ?? policy.defaultTier
+        let evidenceTier = try policy.tier(evidenceTierKey)
+        let qualifying = try evidence.qualifyingEvidence(reference: ref, digest: digest, tier: evidenceTier)
+        let runs = qualifying.runs
+        // The gate against the current holder of the target alias, for submit and approve.
+        var gateSummary: GateSummary?
+        var gateDecision: GateDecision?
+        let needsGate: Bool
+        switch action {
+        case .submit, .approve: needsGate = true
+        default: needsGate = false
+        }
+        if needsGate, let holder = try store.read({ try GovernanceRecords.alias($0, model: ref.name, name: policy.baselineAlias) })?.target,
+           holder != ref {
+            if let decision = try evidence.gate(candidate: ref, baseline: holder, policy: policy, tier: evidenceTierKey) {
+                gateDecision = decision
+                gateSummary = GateSummary(verdict: decision.verdict.rawValue, blocking: decision.blocking,
+                                          baseline: "\(holder) (\(policy.baselineAlias))", reasons: decision.reasons)
+            }
+        }
         return try store.write { tx in
             let db = tx.db
             let record = try GovernanceRecords.approval(db, ref)
@@ -209,7 +266,8 @@ public struct GovernanceService: Sendable {
                 actor: tx.actor, actorRoles: roles, tier: tier, evaluatedSuites: runs,
                 cardFields: Set(card.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }.keys),
                 datasetViolations: Self.violations(try GovernanceRecords.trainingDatasets(db, ref), tier: tier),
-                needsReview: record.needsReview)
+                needsReview: record.needsReview, floorViolations: qualifying.floorViolations, gate: gateSummary,
+                overrideReason: overrideReason)
             let transition: ApprovalTransition
             switch ApprovalWorkflow.check(action, in: context) {
             case .success(let t): transition = t
@@ -219,6 +277,22 @@ public struct GovernanceService: Sendable {
                 action: action.verb, fromState: transition.from.rawValue, toState: transition.to.rawValue,
                 reason: action.reason, evaluationRunIDs: context.requiredRunIDs, policyVersion: policy.version,
                 policyDigest: binding.digest, tier: tierKey, startsReviewRound: action == .submit))
+            // What the decision relied on: floors, the gate and any override (same transaction).
+            let bypassed = (context.floorViolations.map { "floor: \($0)" })
+                + ((gateSummary?.blocking ?? false) ? ["gate \(gateSummary?.verdict ?? "") against \(gateSummary?.baseline ?? "")"] : [])
+            try tx.appendAudit(action: "approval.evidence", subject: ref.description, payload: [
+                "decision_id": .integer(decision.id), "action": .string(action.verb), "digest": .string(record.digest),
+                "evaluation_runs": .array(context.requiredRunIDs.map(JSONValue.string)),
+                "policy_version": .integer(Int64(policy.version)), "policy_digest": .string(binding.digest),
+                "floor_violations": .array(context.floorViolations.map(JSONValue.string)),
+                "gate": gateDecision.map { d in .object([
+                    "verdict": .string(d.verdict.rawValue), "blocking": .bool(d.blocking),
+                    "baseline": .string(d.baseline.reference), "baseline_digest": .string(d.baseline.digest),
+                    "reasons": .array(d.reasons.map(JSONValue.string)),
+                ]) } ?? .null,
+                "override": overrideReason.map { .object(["reason": .string($0), "by": .string(tx.actor),
+                                                          "bypassed": .array(bypassed.map(JSONValue.string))]) } ?? .null,
+            ])
             var flagged: [VersionReference] = []
             if case .revoke(let reason) = action {
                 flagged = try GovernanceRecords.flagDescendants(tx, of: ref, reason: "ancestor \(ref) revoked: \(reason)")
@@ -294,11 +368,41 @@ public struct GovernanceService: Sendable {
 }
 
 /// Evidence read from the registry's evaluation records: completed runs whose model digest is
-/// exactly the version's digest.
+/// exactly the version's digest, qualified by the tier's evaluation requirements, with floors
+/// checked on the qualifying runs' task metrics.
 public struct RegistryEvidence: EvaluationEvidenceSource {
     public let store: RegistryStore
     public init(store: RegistryStore) { self.store = store }
     public func finishedRuns(digest: String) throws -> [String: [String]] {
         try store.read { try GovernanceRecords.completedRuns($0, digest: digest) }
+    }
+
+    public func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws -> QualifyingEvidence {
+        let (runs, refused) = try GateEvidenceBuilder.qualifyingRuns(store: store, reference: reference, digest: digest,
+                                                                    suites: tier.requiredSuites, requirements: tier.evaluation)
+        var violations: [String] = []
+        for floor in tier.minimumMetrics {
+            guard let run = runs[floor.suite], let results = GateEvidenceBuilder.decode(run) else { continue }
+            let task = floor.task.flatMap { t in results.tasks.first { $0.task == t } }
+                ?? results.tasks.first { $0.task == floor.suite } ?? results.tasks.first
+            guard let task else { continue }
+            guard let value = task.metrics[floor.metric] else {
+                violations.append("\(floor.suite)/\(task.task) does not report \(floor.metric)")
+                continue
+            }
+            if value.value < floor.min {
+                violations.append("\(floor.suite)/\(task.task) \(floor.metric) = \(Format.number(value.value)) is below the floor \(Format.number(floor.min)) (run \(run.id))")
+            }
+        }
+        return QualifyingEvidence(runs: runs.mapValues { [$0.id] }, floorViolations: violations,
+                                  refused: refused.compactMapValues { $0.first })
+    }
+
+    public func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws -> GateDecision? {
+        let t = try policy.tier(tier)
+        let (input, _) = try GateEvidenceBuilder.build(store: store, candidate: candidate, baseline: baseline,
+                                                       baselineVia: "alias \(policy.baselineAlias)", suites: t.requiredSuites,
+                                                       requirements: t.evaluation, settings: policy.gate)
+        return try RegressionGate.evaluate(input, policy: policy, tierName: tier)
     }
 }

@@ -79,12 +79,68 @@ public struct GateSettings: Sendable, Equatable, Codable {
     public var bootstrapResamples: Int
     /// Seed of the bootstrap generator (results are reproducible).
     public var seed: UInt64
+    /// Whether an inconclusive comparison blocks (gate exit 3, approvals refused) or is allowed.
+    public var inconclusive: InconclusiveRule
+    /// Load average per logical CPU above which a run's latency counts as measured under load
+    /// (the latency rule then warns instead of deciding).
+    public var maxLoadPerCPU: Double
 
-    public init(alpha: Double = 0.05, power: Double = 0.8, bootstrapResamples: Int = 10_000, seed: UInt64 = 20_240_601) {
+    /// What an inconclusive gate means.
+    public enum InconclusiveRule: String, Sendable, Codable, CaseIterable {
+        case block
+        case allow
+    }
+
+    public init(alpha: Double = 0.05, power: Double = 0.8, bootstrapResamples: Int = 10_000, seed: UInt64 = 20_240_601,
+                inconclusive: InconclusiveRule = .block, maxLoadPerCPU: Double = 1.0) {
         self.alpha = alpha
         self.power = power
         self.bootstrapResamples = bootstrapResamples
         self.seed = seed
+        self.inconclusive = inconclusive
+        self.maxLoadPerCPU = maxLoadPerCPU
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case alpha, power, bootstrapResamples, seed, inconclusive, maxLoadPerCPU
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        alpha = try c.decode(Double.self, forKey: .alpha)
+        power = try c.decode(Double.self, forKey: .power)
+        bootstrapResamples = try c.decode(Int.self, forKey: .bootstrapResamples)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        inconclusive = try c.decodeIfPresent(InconclusiveRule.self, forKey: .inconclusive) ?? .block
+        maxLoadPerCPU = try c.decodeIfPresent(Double.self, forKey: .maxLoadPerCPU) ?? 1.0
+    }
+}
+
+/// Which evaluation runs count as evidence for a tier.
+public struct EvaluationRequirements: Sendable, Equatable, Codable {
+    /// Minimum items per task; nil means the full suite (a run with no item limit).
+    public var minItems: Int?
+    /// Few-shot count every task must have used; nil: any.
+    public var shots: Int?
+    /// Backend the run must have used (e.g. `native`); nil: any.
+    public var backend: String?
+    /// Only runs computed by this registry's native engine count (imported shards and remote
+    /// backends do not).
+    public var requireNative: Bool
+
+    public init(minItems: Int? = nil, shots: Int? = nil, backend: String? = nil, requireNative: Bool = false) {
+        self.minItems = minItems
+        self.shots = shots
+        self.backend = backend
+        self.requireNative = requireNative
+    }
+
+    /// One line for reports: "full suite, any shots, any backend".
+    public var summary: String {
+        let items = minItems.map { "≥ \($0) items per task" } ?? "full suite"
+        let shots = self.shots.map { "\($0)-shot" } ?? "any shots"
+        let backend = requireNative ? "native runs only" : (self.backend.map { "backend \($0)" } ?? "any backend")
+        return "\(items), \(shots), \(backend)"
     }
 }
 
@@ -109,11 +165,14 @@ public struct RiskTier: Sendable, Equatable, Codable {
     public var quorum: Int
     /// Role whose holders may approve.
     public var approverRole: Role
+    /// Which runs count as evidence (item count, shots, backend).
+    public var evaluation: EvaluationRequirements
 
     public init(requiredSuites: [String], minimumMetrics: [MetricFloor] = [], maxRegression: Double,
                 latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
                 datasets: DatasetRules = DatasetRules(), modelCardFields: [String] = [], quorum: Int = 1,
-                approverRole: Role = .approver) {
+                approverRole: Role = .approver, evaluation: EvaluationRequirements = EvaluationRequirements()) {
+        self.evaluation = evaluation
         self.requiredSuites = requiredSuites
         self.minimumMetrics = minimumMetrics
         self.maxRegression = maxRegression
@@ -126,17 +185,28 @@ public struct RiskTier: Sendable, Equatable, Codable {
     }
 }
 
-/// A minimum value for one metric of one suite.
+/// A minimum value for one metric of one task of one suite (the suite's first task when `task`
+/// is nil).
 public struct MetricFloor: Sendable, Equatable, Codable {
     public var suite: String
+    /// Task id within the suite; nil: the task named like the suite, else its first task.
+    public var task: String?
     public var metric: String
     public var min: Double
 
-    public init(suite: String, metric: String, min: Double) {
+    public init(suite: String, task: String? = nil, metric: String, min: Double) {
         self.suite = suite
+        self.task = task
         self.metric = metric
         self.min = min
     }
+}
+
+/// Metric names a policy may refer to (what the evaluation runner reports).
+public enum KnownMetrics {
+    public static let all: [String] = ["acc", "acc_norm", "macro_f1", "exact_match", "regex", "numeric", "f1"]
+    /// Metrics with a per-item 0/1 outcome that the paired gate can compare.
+    public static let paired: Set<String> = ["acc", "acc_norm", "exact_match", "regex", "numeric"]
 }
 
 /// Licence and PII rules applied to every `trained_on` dataset version.

@@ -223,8 +223,19 @@ private struct PolicyReader {
     }
 
     mutating func gateSettings(_ v: JSONValue, _ path: String) -> GateSettings? {
-        guard let o = object(v, path, allowed: ["alpha", "power", "bootstrap_resamples", "seed"], required: []) else { return nil }
-        var settings = GateSettings()
+        guard let o = object(v, path, allowed: ["alpha", "power", "bootstrap_resamples", "seed", "inconclusive", "max_load_per_cpu"],
+                             required: []) else { return nil }
+        var settingsInconclusive = GateSettings.InconclusiveRule.block
+        if let rule = string(o["inconclusive"], "\(path).inconclusive") {
+            if let parsed = GateSettings.InconclusiveRule(rawValue: rule) { settingsInconclusive = parsed } else {
+                issue("\(path).inconclusive", "unknown rule '\(rule)' (use \(GateSettings.InconclusiveRule.allCases.map(\.rawValue).joined(separator: " or ")))")
+            }
+        }
+        var load = 1.0
+        if let value = number(o["max_load_per_cpu"], "\(path).max_load_per_cpu") {
+            if value > 0 && value <= 64 { load = value } else { issue("\(path).max_load_per_cpu", "must be in (0, 64], found \(value)") }
+        }
+        var settings = GateSettings(inconclusive: settingsInconclusive, maxLoadPerCPU: load)
         if let alpha = number(o["alpha"], "\(path).alpha") {
             if alpha > 0 && alpha < 0.5 { settings.alpha = alpha } else { issue("\(path).alpha", "must be in (0, 0.5), found \(alpha)") }
         }
@@ -244,7 +255,7 @@ private struct PolicyReader {
 
     mutating func riskTier(_ v: JSONValue, _ path: String, declared: [Role]?) -> RiskTier? {
         guard let o = object(v, path, allowed: ["required_suites", "minimum_metrics", "max_regression", "latency_p95_ms",
-                                                 "energy_wh_per_1000_items", "datasets", "model_card_fields", "approvals"],
+                                                 "energy_wh_per_1000_items", "datasets", "model_card_fields", "approvals", "evaluation"],
                              required: ["required_suites", "max_regression", "approvals"]) else { return nil }
         var ok = true
         let suites = strings(o["required_suites"], "\(path).required_suites")
@@ -260,9 +271,14 @@ private struct PolicyReader {
             if case .array(let items) = m {
                 for (i, item) in items.enumerated() {
                     let p = "\(path).minimum_metrics[\(i)]"
-                    guard let f = object(item, p, allowed: ["suite", "metric", "min"], required: ["suite", "metric", "min"]) else { ok = false; continue }
+                    guard let f = object(item, p, allowed: ["suite", "task", "metric", "min"], required: ["suite", "metric", "min"]) else { ok = false; continue }
                     let suite = string(f["suite"], "\(p).suite")
+                    let task = string(f["task"], "\(p).task")
                     let metric = string(f["metric"], "\(p).metric")
+                    if let metric, !KnownMetrics.all.contains(metric) {
+                        issue("\(p).metric", "unknown metric '\(metric)' (known: \(KnownMetrics.all.joined(separator: ", ")))")
+                        ok = false
+                    }
                     let min = number(f["min"], "\(p).min")
                     if let suite {
                         if !knownSuites.contains(suite) {
@@ -277,7 +293,7 @@ private struct PolicyReader {
                         issue("\(p).min", "\(metric ?? "metric") is a proportion; the minimum must be in [0, 1], found \(min)")
                         ok = false
                     }
-                    if let suite, let metric, let min { floors.append(MetricFloor(suite: suite, metric: metric, min: min)) } else { ok = false }
+                    if let suite, let metric, let min { floors.append(MetricFloor(suite: suite, task: task, metric: metric, min: min)) } else { ok = false }
                 }
             } else {
                 issue("\(path).minimum_metrics", "expected an array, found \(Self.typeName(m))")
@@ -313,6 +329,9 @@ private struct PolicyReader {
         if let a = o["approvals"], let av = object(a, "\(path).approvals", allowed: ["quorum", "role"], required: ["quorum"]) {
             quorum = integer(av["quorum"], "\(path).approvals.quorum")
             if let q = quorum, q < 1 { issue("\(path).approvals.quorum", "quorum must be at least 1, found \(q)"); ok = false }
+            if let q = quorum, q > 100 {
+                issue("\(path).approvals.quorum", "quorum must be at most 100 distinct approvers, found \(q)"); ok = false
+            }
             if av["role"] != nil {
                 approverRole = role(av["role"], "\(path).approvals.role", declared: declared)
             } else if let declared, !declared.contains(.approver) {
@@ -321,10 +340,29 @@ private struct PolicyReader {
             }
         } else { ok = false }
 
+        var evaluation = EvaluationRequirements()
+        if let e = o["evaluation"] {
+            let p = "\(path).evaluation"
+            if let ev = object(e, p, allowed: ["min_items", "shots", "backend", "require_native"], required: []) {
+                if let n = integer(ev["min_items"], "\(p).min_items") {
+                    if n >= 1 && n <= 10_000_000 { evaluation.minItems = n } else { issue("\(p).min_items", "must be between 1 and 10000000, found \(n)"); ok = false }
+                }
+                if let k = integer(ev["shots"], "\(p).shots") {
+                    if k >= 0 && k <= 64 { evaluation.shots = k } else { issue("\(p).shots", "must be between 0 and 64, found \(k)"); ok = false }
+                }
+                evaluation.backend = string(ev["backend"], "\(p).backend")
+                if let b = ev["require_native"] {
+                    if case .bool(let flag) = b { evaluation.requireNative = flag } else {
+                        issue("\(p).require_native", "expected a boolean, found \(Self.typeName(b))"); ok = false
+                    }
+                }
+            } else { ok = false }
+        }
+
         guard ok, let suites, let margin, let quorum, let approverRole else { return nil }
         return RiskTier(requiredSuites: suites, minimumMetrics: floors, maxRegression: margin, latencyP95Ms: latency,
                         energyWhPer1000Items: energy, datasets: datasets, modelCardFields: cardFields, quorum: quorum,
-                        approverRole: approverRole)
+                        approverRole: approverRole, evaluation: evaluation)
     }
 
     static func isProportion(_ metric: String) -> Bool {

@@ -443,3 +443,15 @@ extension GovernanceRecords {
         return out
     }
 }
+
+extension GovernanceRecords {
+    /// Ids of evaluation runs that were imported (`evaluation_run.import` events), with the
+    /// importer (the event's actor).
+    public static func importedRuns(_ db: Database) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for row in try db.query("SELECT subject, actor FROM audit_events WHERE action = 'evaluation_run.import'") {
+            out[try row.get("subject")] = try row.get("actor")
+        }
+        return out
+    }
+}

@@ -7,13 +7,17 @@ struct ApprovalActionCommand {
     var reference: VersionReference
     var policy: String?
     var tier: String?
+    /// `--override REASON`: an admin bypasses floors and the gate; recorded with the decision.
+    var overrideReason: String?
 
     static let options: [CommandHelp.Option] = [
-        .init("--policy FILE", "Policy file (default: $ASSAY_POLICY, else ./Governance/policy.json)"),
+        .init("--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)"),
+        .init("--override REASON", "Admin only: bypass unmet floors or a blocking gate; the reason is recorded"),
     ]
 
     init(arguments: inout Arguments) throws(CLIError) {
         policy = try arguments.option("--policy")
+        overrideReason = try arguments.option("--override")
         tier = nil
         reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
     }
@@ -22,7 +26,7 @@ struct ApprovalActionCommand {
         let service = try context.governance(policy: policy)
         let outcome: ApprovalOutcome
         do {
-            outcome = try service.perform(action, on: reference, tier: tier)
+            outcome = try service.perform(action, on: reference, tier: tier, override: overrideReason)
         } catch let error as ApprovalError {
             throw CLIError.failure("refused: \(error.description)")
         }
@@ -42,7 +46,7 @@ struct ApprovalActionCommand {
 struct ApprovalEvaluateCommand: Command {
     static let name = "evaluate"
     static let help = CommandHelp(
-        abstract: "Mark a version evaluated: every required suite of its tier must have a completed run on its exact digest.",
+        abstract: "Mark a version evaluated: every required suite of its tier needs a qualifying run on its exact digest, and every floor must be met.",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under (default: the policy's default tier)")])
     var base: ApprovalActionCommand
@@ -59,7 +63,7 @@ struct ApprovalEvaluateCommand: Command {
 struct ApprovalSubmitCommand: Command {
     static let name = "submit"
     static let help = CommandHelp(
-        abstract: "Submit an evaluated version for review (model card complete, datasets within policy).",
+        abstract: "Submit an evaluated version for review (model card complete, datasets within policy, floors met, gate against the current alias holder not blocking).",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under")])
     var base: ApprovalActionCommand
@@ -194,6 +198,10 @@ struct ApprovalStatusCommand: Command {
         if !status.missingSuites.isEmpty { context.print("missing evaluations: \(status.missingSuites.joined(separator: ", "))") }
         if !status.missingCardFields.isEmpty { context.print("missing model-card fields: \(status.missingCardFields.joined(separator: ", "))") }
         for v in status.datasetViolations { context.print("dataset policy: \(v)") }
+        for v in status.floorViolations { context.print("below floor: \(v)") }
+        for (suite, why) in status.refusedRuns.sorted(by: { $0.key < $1.key }) where status.missingSuites.contains(suite) {
+            context.print("not qualifying (\(suite)): \(why)")
+        }
         if !status.decisions.isEmpty {
             var table = TextTable(["TIME", "ACTION", "FROM", "TO", "ACTOR", "POLICY", "REASON"])
             for d in status.decisions { table.add([d.createdAt, d.action, d.fromState, d.toState, d.actor, "v\(d.policyVersion)", d.reason ?? ""]) }

@@ -234,7 +234,7 @@ struct EvalCommand: Command {
             environment: context.environment, workingDirectory: context.workingDirectory))
         let suite = try catalog.resolve(suiteReference, workingDirectory: context.workingDirectory)
         let backend = try makeBackend(options.backend, model: model, version: version, threads: options.threads,
-                                      environment: context.environment)
+                                      environment: context.environment, registryHome: store.home)
         let runner = EvaluationRunner(store: store, backend: backend)
         let evalOptions = EvaluationOptions(
             tasks: options.tasks.isEmpty ? nil : options.tasks, limit: options.limit, shots: options.shots,
@@ -258,7 +258,7 @@ struct EvalCommand: Command {
 
     /// The native engine over the version's GGUF file, or an OpenAI-compatible client.
     func makeBackend(_ choice: BackendChoice, model: VersionReference, version: ModelVersion, threads: Int?,
-                     environment: [String: String]) throws -> any Backend {
+                     environment: [String: String], registryHome: URL) throws -> any Backend {
         switch choice {
         case .native:
             guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
@@ -266,6 +266,11 @@ struct EvalCommand: Command {
             }
             guard FileManager.default.fileExists(atPath: artifact.uri) else {
                 throw CLIError.failure("the GGUF file of \(model) is not at \(artifact.uri) any more (registered files must stay in place to be run)")
+            }
+            // Evidence integrity: the bytes evaluated must be the registered ones (cached by
+            // path, size, mtime, ctime and inode; re-hashed when any of them changes).
+            do { try ArtifactVerifier(home: registryHome).verify(artifact) } catch {
+                throw CLIError.failure("\(model): \(error.description)")
             }
             return try NativeEngine(modelURL: URL(fileURLWithPath: artifact.uri), threads: threads,
                                     modelIdentity: artifact.sha256)

@@ -10,21 +10,29 @@ struct GateCommand: Command {
         abstract: "CI regression gate: paired comparison of a candidate against a baseline under the policy.",
         usage: "--candidate NAME@VERSION [--baseline ALIAS|NAME@VERSION] [--tier TIER] [--policy FILE] [--limit N] [--threads T] [--no-eval] [--junit FILE] [--report FILE] [--json]",
         discussion: """
-            For every suite the tier requires, the newest completed evaluation runs of both versions are compared on \
-            their shared items: exact McNemar test, paired bootstrap CI of the accuracy difference, non-inferiority \
-            with the tier's margin; plus minimum metrics, p95 latency and energy rules. Prints a Markdown summary \
-            (JSON with --json). Exit 0 pass, 1 regression, 2 error (missing evaluations, bad policy). \
-            A required suite that either version has not been evaluated on is evaluated first, with the \
-            native engine on the version's registered GGUF file: mirroring the other version's run (same suite \
-            version, tasks, shots and item limit) so the comparison is paired on the same items, else with \
-            --limit. --no-eval only lists the missing runs and exits 2.
+            For every suite the tier requires, the qualifying evaluation runs of both versions are compared \
+            per (suite, task, metric) — never pooled across tasks — on their shared items: exact McNemar test, \
+            paired bootstrap percentile CI of the difference, non-inferiority with the tier's margin; plus floors, \
+            p95 latency and energy rules. A run qualifies when it is completed, on the exact digest, unsharded, and \
+            matches the tier's evaluation requirements (full suite or a minimum item count per task, shots, backend, \
+            native only); of several, the largest (then newest) counts. \
+            Verdicts: pass (exit 0); regression (exit 1: a CI entirely below −margin; an improvement never is one); \
+            fail (exit 1: a floor, latency or energy rule not met); inconclusive (exit 3: a CI straddles −margin; \
+            exit 0 when the policy sets gate.inconclusive = allow); error (exit 2: missing evidence, bad policy, \
+            an artifact whose bytes changed). Latency measured under load (recorded load average/steal) and energy \
+            of remote backends are reported but not judged. \
+            Before anything runs, the registered files of both versions are verified against their SHA-256. \
+            A required suite without a qualifying run is evaluated first with the native engine, mirroring the \
+            other version's qualifying run (same suite version, tasks, shots and item limit), else with the \
+            policy's minimum item count (or the full suite). --no-eval lists what is missing and exits 2. \
+            The verdict is recorded in the audit log (gate.verdict) and appears in exports.
             """,
         options: [
             .init("--candidate NAME@VERSION", "The version under test"),
             .init("--baseline ALIAS|REF", "Alias of the candidate's model, or NAME@VERSION (default: the policy's baseline_alias)"),
             .init("--tier TIER", "Risk tier (default: the policy's default tier)"),
-            .init("--policy FILE", "Policy file (default: $ASSAY_POLICY, else ./Governance/policy.json)"),
-            .init("--limit N", "Item limit per task for evaluations the gate runs when neither version has a run to mirror (default: all items)"),
+            .init("--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)"),
+            .init("--limit N", "Item limit per task for evaluations the gate runs when neither version has a run to mirror (raised to the policy's min_items; default: the policy's min_items, else all items)"),
             .init("--threads T", "Compute threads for evaluations the gate runs (default: all cores)"),
             .init("--no-eval", "Do not run missing evaluations: list them and exit 2"),
             .init("--junit FILE", "Also write JUnit XML"),
@@ -67,6 +75,7 @@ struct GateCommand: Command {
     }
 
     func decide(context: CommandContext) async throws -> Int32 {
+        let started = Date()
         let binding = try context.loadPolicy(policy)
         let store = try context.openRegistry()
         let baselineText = baseline ?? binding.policy.baselineAlias
@@ -82,35 +91,65 @@ struct GateCommand: Command {
             via = "alias \(baselineText)"
         }
         let tierDef = try binding.policy.tier(tier)
-        var (input, missing) = try GateEvidenceBuilder.build(store: store, candidate: candidate, baseline: baselineRef,
-                                                             baselineVia: via, suites: tierDef.requiredSuites)
-        // The evidence builder reports one missing run per suite at a time (the candidate's
-        // first), so evaluate and rebuild until nothing new is missing.
+        // Evidence integrity: the bytes being judged must be the registered ones.
+        let verifier = ArtifactVerifier(home: store.home)
+        for reference in [candidate, baselineRef] {
+            for artifact in try store.modelVersion(reference).artifacts {
+                do { try verifier.verify(artifact) } catch {
+                    throw CLIError.exit(code: 2, message: "error: \(reference): \(error.description)")
+                }
+            }
+        }
+        func build() throws -> (GateInput, [GateEvidenceBuilder.Missing]) {
+            try GateEvidenceBuilder.build(store: store, candidate: candidate, baseline: baselineRef, baselineVia: via,
+                                          suites: tierDef.requiredSuites, requirements: tierDef.evaluation,
+                                          settings: binding.policy.gate)
+        }
+        var (input, missing) = try build()
         var attempted = Set<String>()
         while evaluateMissing, let next = missing.first(where: { !attempted.contains("\($0.reference) \($0.suite)") }) {
             attempted.insert("\(next.reference) \(next.suite)")
-            try await evaluate(next, store: store, candidate: candidate, baseline: baselineRef, context: context)
-            (input, missing) = try GateEvidenceBuilder.build(store: store, candidate: candidate, baseline: baselineRef,
-                                                             baselineVia: via, suites: tierDef.requiredSuites)
+            try await evaluate(next, store: store, candidate: candidate, baseline: baselineRef, tier: tierDef, context: context)
+            (input, missing) = try build()
         }
         for m in missing {
-            context.printError("missing: no completed run of \(m.suite) for \(m.reference) (run: assay eval --model \(m.reference) --suite \(m.suite))")
+            context.printError("missing: \(m.reference) on \(m.suite): \(m.reason) (run: assay eval --model \(m.reference) --suite \(m.suite)\(tierDef.evaluation.minItems.map { " --limit \($0)" } ?? ""))")
         }
         let decision = try RegressionGate.evaluate(input, policy: binding.policy, tierName: tier)
-        if let junit { try GateReport.junitXML(decision).write(to: context.resolve(junit), atomically: true, encoding: .utf8) }
+        try store.write { tx in
+            _ = try tx.appendAudit(action: "gate.verdict", subject: candidate.description, payload: Self.auditPayload(decision, policyDigest: binding.digest))
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        if let junit { try GateReport.junitXML(decision, elapsedSeconds: elapsed).write(to: context.resolve(junit), atomically: true, encoding: .utf8) }
         if let report { try GateReport.json(decision).write(to: context.resolve(report), atomically: true, encoding: .utf8) }
         if context.json { context.output.out(try GateReport.json(decision)) } else { context.output.out(GateReport.markdown(decision)) }
-        return decision.verdict.exitCode
+        return decision.exitCode
     }
 
-    /// Runs `assay eval` for one missing (version, suite), mirroring the other version's newest
-    /// run of that suite when there is one so both runs cover the same items.
+    /// The `gate.verdict` audit payload: versions, digests, verdict, policy, per-check outcomes.
+    static func auditPayload(_ d: GateDecision, policyDigest: String) -> JSONValue {
+        .object([
+            "candidate": .string(d.candidate.reference), "candidate_digest": .string(d.candidate.digest),
+            "baseline": .string(d.baseline.reference), "baseline_digest": .string(d.baseline.digest),
+            "via": d.baseline.via.map(JSONValue.string) ?? .null,
+            "verdict": .string(d.verdict.rawValue), "blocking": .bool(d.blocking),
+            "policy_version": .integer(Int64(d.policyVersion)), "policy_digest": .string(policyDigest), "tier": .string(d.tier),
+            "runs": .array(Array(Set(d.comparisons.flatMap { [$0.candidateRunID, $0.baselineRunID].compactMap { $0 } })).sorted().map(JSONValue.string)),
+            "checks": .array(d.checks.map { .object(["name": .string($0.name), "status": .string($0.status.rawValue)]) }),
+        ])
+    }
+
+    /// Runs `assay eval` for one missing (version, suite), mirroring the other version's
+    /// qualifying run of that suite when there is one so both runs cover the same items.
     func evaluate(_ missing: GateEvidenceBuilder.Missing, store: RegistryStore, candidate: VersionReference,
-                  baseline: VersionReference, context: CommandContext) async throws {
+                  baseline: VersionReference, tier: RiskTier, context: CommandContext) async throws {
         let reference = try parseReference(missing.reference)
         let other = reference == candidate ? baseline : candidate
+        let otherDigest = try store.modelVersion(other).digest
         var argv = ["--model", missing.reference]
-        if let mirror = try GateEvidenceBuilder.latestRuns(store: store, reference: other, suites: [missing.suite])[missing.suite] {
+        let mirror = try GateEvidenceBuilder.qualifyingRuns(store: store, reference: other, digest: otherDigest,
+                                                            suites: [missing.suite], requirements: tier.evaluation).runs[missing.suite]
+        if let mirror {
             argv += ["--suite", "\(mirror.suiteID)@\(mirror.suiteVersion)"]
             var config: [String: JSONValue] = [:]
             if case .object(let object)? = try? JSONValue.parse(Array(mirror.config.utf8)) { config = object }
@@ -125,10 +164,15 @@ struct GateCommand: Command {
             }
         } else {
             argv += ["--suite", missing.suite]
-            if let limit { argv += ["--limit", String(limit)] }
+            if let minItems = tier.evaluation.minItems {
+                argv += ["--limit", String(max(limit ?? minItems, minItems))]
+            } else if limit != nil {
+                context.progress("gate: the policy needs the full suite; ignoring --limit")
+            }
+            if let shots = tier.evaluation.shots { argv += ["--shots", String(shots)] }
         }
         if let threads { argv += ["--threads", String(threads)] }
-        context.progress("gate: \(missing.reference) has no completed run of \(missing.suite); running: assay eval \(argv.joined(separator: " "))")
+        context.progress("gate: \(missing.reference) has no qualifying run of \(missing.suite) (\(missing.reason)); running: assay eval \(argv.joined(separator: " "))")
         var arguments = Arguments(argv)
         let command = try EvalCommand(arguments: &arguments)
         var inner = context

@@ -7,7 +7,7 @@ struct ModelRegisterCommand: Command {
     static let name = "register"
     static let help = CommandHelp(
         abstract: "Register an immutable model version from one or more files.",
-        usage: "NAME@VERSION FILE|DIR... [--format gguf] [--base M@V ... --relation R --param KEY=VALUE ...] [--trained-on D@V ...] [--evaluated-on D@V ...]",
+        usage: "NAME@VERSION FILE|DIR... [--copy] [--format gguf] [--base M@V ... --relation R --param KEY=VALUE ...] [--trained-on D@V ...] [--evaluated-on D@V ...]",
         discussion: """
             The version's identity is the SHA-256 of its file (one file) or of its sorted file
             manifest (several files; see Registry/README.md). Registering the same name, version and
@@ -15,8 +15,13 @@ struct ModelRegisterCommand: Command {
             and change nothing. A directory contributes every file under it, named by relative path.
             Relations: finetuned_from (default with --base), quantized_from, merged_from, adapter_of,
             distilled_from.
+            With --copy the files are copied into the registry's content-addressed store
+            (<home>/objects/sha256/, read-only) and registered there, so later edits of the original
+            paths cannot change the evidence. Without it the files are registered in place and are
+            verified against their SHA-256 before every evaluation, gate and serve.
             """,
         options: [
+            .init("--copy", "Copy the files into the registry's content-addressed store and register the copies"),
             .init("--format FORMAT", "Expected format (gguf, safetensors); fails if the bytes disagree"),
             .init("--base M@V", "Parent model version (repeat for merges)"),
             .init("--relation R", "Relation to --base (default finetuned_from)"),
@@ -33,8 +38,10 @@ struct ModelRegisterCommand: Command {
     var paths: [String]
     var format: ArtifactFormat?
     var lineage: [LineageLink]
+    var copy: Bool
 
     init(arguments: inout Arguments) throws(CLIError) {
+        copy = arguments.flag("--copy")
         let formatText = try arguments.option("--format")
         let bases = try arguments.options("--base")
         let relationText = try arguments.option("--relation")
@@ -83,7 +90,11 @@ struct ModelRegisterCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
-        let files = try ArtifactInput.collect(paths.map(context.resolve))
+        var files = try ArtifactInput.collect(paths.map(context.resolve))
+        if copy {
+            let objects = ContentStore(home: store.home)
+            files = try files.map { input throws(RegistryError) in try objects.ingest(input) }
+        }
         // Crash-test hook (RegistryProcessTests): hold the write transaction open before COMMIT.
         var pause: Duration?
         if let ms = context.environment["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS"].flatMap(Int.init) { pause = .milliseconds(ms) }

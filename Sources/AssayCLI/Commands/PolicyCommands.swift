@@ -3,17 +3,16 @@ import Governance
 import Registry
 
 extension CommandContext {
-    /// `--policy FILE`, else `$ASSAY_POLICY`, else `./Governance/policy.json`.
-    func policyURL(_ option: String?) -> URL {
-        if let option, !option.isEmpty { return resolve(option) }
-        if let env = environment["ASSAY_POLICY"], !env.isEmpty { return resolve(env) }
-        return workingDirectory.appendingPathComponent("Governance/policy.json")
-    }
-
-    /// Loads and validates the policy; an invalid policy is an error (exit 2) listing every issue.
+    /// Loads and validates the policy: `--policy FILE`, else the registry's configured policy
+    /// (`assay init --policy`), else the bundled default — never a file found relative to the
+    /// working directory. An invalid policy is an error (exit 2) listing every issue.
     func loadPolicy(_ option: String?) throws -> PolicyBinding {
         do {
-            return try PolicyBinding.load(policyURL(option))
+            if let option, !option.isEmpty { return try PolicyBinding.load(resolve(option)) }
+            if let configured = try RegistrySettings.load(home: registryHome).policyPath {
+                return try PolicyBinding.load(URL(fileURLWithPath: configured))
+            }
+            return try PolicyBinding.bundledDefault()
         } catch let error as PolicyValidationError {
             throw CLIError.exit(code: ExitCode.usage, message: error.description)
         }

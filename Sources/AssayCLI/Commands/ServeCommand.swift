@@ -73,6 +73,13 @@ struct ServeCommand: Command {
         var modelID = "assay"
         if let model {
             let url = context.resolve(model)
+            // A registered file is served only with its registered bytes.
+            if FileManager.default.fileExists(atPath: context.registryHome.appendingPathComponent(RegistryStore.databaseFileName).path) {
+                let store = try RegistryStore(home: context.registryHome, actor: "assay-serve")
+                do { try ArtifactVerifier(home: store.home).verifyRegisteredFile(store: store, path: url.path) } catch let error as ArtifactVerificationError {
+                    throw CLIError.failure(error.description)
+                }
+            }
             context.progress("loading \(url.lastPathComponent)…")
             backend = try NativeEngine(modelURL: url, threads: threads)
             modelID = url.deletingPathExtension().lastPathComponent

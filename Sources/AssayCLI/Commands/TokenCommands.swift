@@ -8,8 +8,9 @@ struct TokenCreateCommand: Command {
         abstract: "Create an API bearer token (shown once; the registry stores only its SHA-256).",
         usage: "[ACTOR] [--label TEXT] [--json]",
         discussion: """
-            The token authenticates as ACTOR (default: the acting user, --actor). What the bearer may \
-            do follows ACTOR's roles in the registry (see 'assay role').
+            The token authenticates as ACTOR (default: the acting user). Creating a token for anyone \
+            but yourself needs the admin role. What the bearer may do follows ACTOR's roles in the \
+            registry (see 'assay role').
             """,
         options: [.init("--label TEXT", "A note to recognise the token by in 'assay token list'")],
         examples: ["assay token create ci-runner --label 'GitHub Actions'", "assay token create --actor alice"])
@@ -25,7 +26,14 @@ struct TokenCreateCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
-        let issued = try store.createToken(for: actor ?? context.actor, label: label)
+        let holder = actor ?? store.actor
+        if holder != store.actor {
+            let roles = try store.read { try GovernanceRecords.roles($0, actor: store.actor) }
+            guard roles.contains("admin") else {
+                throw CLIError.failure("\(store.actor) may not create a token for \(holder): requires the role admin (anyone may create a token for themselves)")
+            }
+        }
+        let issued = try store.createToken(for: holder, label: label)
         if context.json {
             try context.printJSON(["id": issued.token.id, "actor": issued.token.actor, "token": issued.secret])
         } else {

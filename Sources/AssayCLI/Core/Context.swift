@@ -13,7 +13,7 @@ public struct GlobalOptions: Sendable {
 
     static let help: [CommandHelp.Option] = [
         .init("--registry PATH", "Registry home (default: $ASSAY_HOME, else ./.assay)"),
-        .init("--actor NAME", "Who is acting (default: $ASSAY_ACTOR, else the OS user)"),
+        .init("--actor NAME", "Act as NAME (also $ASSAY_ACTOR); honoured only for admins or registries that trust the environment"),
         .init("--json", "Print machine-readable JSON on stdout"),
         .init("--quiet", "No progress output on stderr"),
         .init("-h, --help", "Show help for this command"),
@@ -103,14 +103,23 @@ public struct CommandContext: Sendable {
         return workingDirectory.appendingPathComponent(".assay")
     }
 
-    /// `--actor`, else `$ASSAY_ACTOR`, else the OS user.
-    public var actor: String {
+    /// The actor the user claims to be: `--actor`, else `$ASSAY_ACTOR` (nil when neither is set).
+    /// Honoured only as `openRegistry` decides (see docs/governance.md, "Identity").
+    public var declaredActor: String? {
         if let actor = globals.actor, !actor.isEmpty { return actor }
         if let actor = environment["ASSAY_ACTOR"], !actor.isEmpty { return actor }
-        if let user = environment["USER"], !user.isEmpty { return user }
-        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
-        return "unknown"
+        return nil
     }
+
+    /// The OS user running the command (from the password database, not the environment).
+    public var osUser: String {
+        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "uid-\(getuid())"
+    }
+
+    /// Who is acting when the environment is trusted: the declared actor, else the OS user.
+    /// Registry operations use `openRegistry()`, which applies the trust rules.
+    public var actor: String { declaredActor ?? osUser }
 
     public var json: Bool { globals.json }
 

@@ -284,9 +284,10 @@ extension ServiceErrors {
     /// a missing reason 422, everything the version's state does not allow 409.
     static func problem(_ e: ApprovalError) -> Problem {
         switch e {
-        case .missingRole, .separationOfDuties: return Problem(kind: .forbidden, detail: e.description)
+        case .missingRole, .separationOfDuties, .overrideNeedsAdmin: return Problem(kind: .forbidden, detail: e.description)
         case .reasonRequired: return Problem(kind: .validation, detail: e.description)
-        case .invalidTransition, .missingEvaluations, .incompleteModelCard, .datasetPolicy, .alreadyApproved:
+        case .invalidTransition, .missingEvaluations, .incompleteModelCard, .datasetPolicy, .alreadyApproved,
+             .belowFloor, .gateBlocked:
             return Problem(kind: .conflict, detail: e.description)
         }
     }
