@@ -33,7 +33,7 @@ struct EvalCommandTests {
     @Test func malformedSuiteIsRejectedWithFileLineReasonAndNothingWritten() async throws {
         let tmp = TemporaryDirectory("suitecli")
         let home = tmp.path("home")
-        #expect(await run(["init"], home: home).code == 0)
+        #expect(await run(["init", "--trust-actor-env"], home: home).code == 0)
         try writeSuite(tmp.path("tiny"), badLine: true)
         let auditBefore = try RegistryStore(home: home, actor: "t").auditEvents().count
         let result = await run(["suite", "register", tmp.path("tiny").path], home: home)
@@ -48,7 +48,7 @@ struct EvalCommandTests {
     @Test func validSuiteRegistersOnceAndIsListedAndShown() async throws {
         let tmp = TemporaryDirectory("suitecli")
         let home = tmp.path("home")
-        #expect(await run(["init"], home: home).code == 0)
+        #expect(await run(["init", "--trust-actor-env"], home: home).code == 0)
         try writeSuite(tmp.path("tiny"), badLine: false)
         let first = await run(["suite", "register", tmp.path("tiny").path], home: home)
         #expect(first.code == 0)
@@ -71,7 +71,7 @@ struct EvalCommandTests {
     @Test func evalArgumentErrorsAreUsageErrors() async throws {
         let tmp = TemporaryDirectory("evalcli")
         let home = tmp.path("home")
-        #expect(await run(["init"], home: home).code == 0)
+        #expect(await run(["init", "--trust-actor-env"], home: home).code == 0)
         #expect(await run(["eval", "--suite", "x"], home: home).code == 2)
         #expect(await run(["eval", "--model", "a@1", "--suite", "x", "--shard", "0/2"], home: home).code == 2)
         let show = await run(["eval", "show", "run-nope"], home: home)
@@ -143,7 +143,7 @@ struct EvalCommandTests {
         let common = ["--model", "smollm2@q4_1", "--suite", "general-knowledge", "--task", "general-knowledge",
                       "--limit", "10", "--quiet"]
         for home in [tmp.path("a"), tmp.path("b")] {
-            #expect(try Self.runToEnd(binary, ["init"], home: home) == 0)
+            #expect(try Self.runToEnd(binary, ["init", "--trust-actor-env"], home: home) == 0)
             #expect(try Self.runToEnd(binary, ["model", "register", "smollm2@q4_1", model.path], home: home) == 0)
         }
 

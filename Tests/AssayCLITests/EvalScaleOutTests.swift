@@ -39,7 +39,7 @@ struct EvalScaleOutTests {
 
     static func prepare(_ tmp: TemporaryDirectory, model: URL) async throws -> CLI {
         let cli = CLI(home: tmp.path("home"))
-        #expect(await cli.run(["init"]).code == 0)
+        #expect(await cli.run(["init", "--trust-actor-env"]).code == 0)
         #expect(await cli.run(["model", "register", "smollm2@q4_1", model.path]).code == 0)
         return cli
     }

@@ -37,7 +37,7 @@ struct GovernanceCommandsTests {
     @Test func rolesAliasesApprovalStatusExportsAndGateErrors() async throws {
         let cli = CLIHarness()
         let policy = try cli.file("policy.json", Self.policyText, gguf: false)
-        #expect(await cli.run("init").code == 0)
+        #expect(await cli.run("init", "--trust-actor-env").code == 0)
         #expect(await cli.run("model", "register", "smol@1", try cli.file("a.gguf", "one")).code == 0)
         #expect(await cli.run("model", "register", "smol@2", try cli.file("b.gguf", "two"), "--base", "smol@1",
                               "--relation", "quantized_from").code == 0)
@@ -70,7 +70,7 @@ struct GovernanceCommandsTests {
         let gate = await cli.run("gate", "--candidate", "smol@2", "--baseline", "canary", "--policy", policy, "--no-eval",
                                  "--junit", cli.dir.path("gate.xml").path)
         #expect(gate.code == 2, "\(gate.stdout)\(gate.stderr)")
-        #expect(gate.stderr.contains("no completed run of general-knowledge"))
+        #expect(gate.stderr.contains("missing: smol@2 on general-knowledge: no completed run"), "\(gate.stderr)")
         #expect(gate.stdout.contains("## Assay gate: ERROR"))
         #expect(FileManager.default.fileExists(atPath: cli.dir.path("gate.xml").path))
         // Without it the gate tries to evaluate; these tiny files have no runnable model: exit 2, one line.
@@ -102,7 +102,8 @@ struct GovernanceCommandsTests {
         let model = try Fixtures.requireSmolLM()
         let dir = TemporaryDirectory("gate-eval")
         let policy = dir.path("policy.json")
-        try Self.policyText.write(to: policy, atomically: true, encoding: .utf8)
+        try Self.policyText.replacingOccurrences(of: "\"approvals\": {\"quorum\": 1}", with: "\"approvals\": {\"quorum\": 1}, \"evaluation\": {\"min_items\": 3}")
+            .write(to: policy, atomically: true, encoding: .utf8)
         let environment = ["ASSAY_HOME": dir.path("home").path, "ASSAY_ACTOR": "ci",
                            "ASSAY_SUITES_DIR": Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites").path]
         func run(_ argv: String...) async -> (code: Int32, out: String, err: String) {
@@ -111,19 +112,20 @@ struct GovernanceCommandsTests {
             return (code, output.stdout, output.stderr)
         }
         let q8 = dir.path("q8_0.gguf").path
-        #expect(await run("init").code == 0)
+        #expect(await run("init", "--trust-actor-env").code == 0)
         #expect(await run("model", "register", "smol@q4_1", model.path).code == 0)
         #expect(await run("quantize", model.path, q8, "--type", "q8_0").code == 0)
         #expect(await run("model", "register", "smol@q8_0", q8, "--base", "smol@q4_1", "--relation", "quantized_from").code == 0)
 
         let gate = await run("gate", "--candidate", "smol@q8_0", "--baseline", "smol@q4_1", "--policy", policy.path,
                              "--limit", "3", "--threads", "1", "--json")
-        #expect(gate.code == 0 || gate.code == 1, "\(gate.out)\(gate.err)")
+        #expect(gate.code == 0 || gate.code == 1 || gate.code == 3, "\(gate.out)\(gate.err)")
         #expect(gate.err.contains("running: assay eval --model smol@q8_0 --suite general-knowledge --limit 3"), "\(gate.err)")
         #expect(gate.err.contains("running: assay eval --model smol@q4_1 --suite general-knowledge@"), "\(gate.err)")
         #expect(!gate.err.contains("missing:"), "\(gate.err)")
         let decision = try JSONSerialization.jsonObject(with: Data(gate.out.utf8)) as? [String: Any]
-        #expect(decision?["verdict"] as? String == (gate.code == 0 ? "pass" : "regression"), "\(gate.out)")
+        let expected: Set<String> = gate.code == 0 ? ["pass"] : (gate.code == 3 ? ["inconclusive"] : ["regression", "fail"])
+        #expect(expected.contains(decision?["verdict"] as? String ?? ""), "\(gate.out)")
 
         // The baseline's run mirrors the candidate's: same tasks, shots and limit, same items.
         let store = try RegistryStore(home: dir.path("home"), actor: "t")

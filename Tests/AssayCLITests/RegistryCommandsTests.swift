@@ -67,7 +67,7 @@ struct CLIHarness {
 struct RegistryCommandsTests {
     @Test func initIsIdempotent() async throws {
         let cli = CLIHarness()
-        let first = await cli.run("init")
+        let first = await cli.run("init", "--trust-actor-env")
         #expect(first.code == 0)
         #expect(first.stdout.contains("Initialized registry"))
         let second = await cli.run("init", "--json")
@@ -86,7 +86,7 @@ struct RegistryCommandsTests {
     /// and leave the database unchanged.
     @Test func registerIsIdempotentAndConflictsChangeNothing() async throws {
         let cli = CLIHarness()
-        await cli.run("init")
+        await cli.run("init", "--trust-actor-env")
         let a = try cli.file("a.gguf", "weights-a")
         let b = try cli.file("b.gguf", "weights-b")
         let first = await cli.run("model", "register", "smol@1.0", a)
@@ -117,7 +117,7 @@ struct RegistryCommandsTests {
     ])
     func errorsAreOneLineWithNonZeroExit(argv: [String], message: String) async throws {
         let cli = CLIHarness()
-        await cli.run("init")
+        await cli.run("init", "--trust-actor-env")
         _ = try cli.file("good.gguf", "w")
         _ = try cli.file("plain.gguf", "not gguf", gguf: false)
         _ = try cli.file("truncated.gguf", "GGUF\u{03}\0\0\0 cut short", gguf: false)
@@ -131,7 +131,7 @@ struct RegistryCommandsTests {
 
     @Test func lineageTreeDatasetsAndCycles() async throws {
         let cli = CLIHarness()
-        await cli.run("init")
+        await cli.run("init", "--trust-actor-env")
         let data = try cli.file("intents.jsonl", "{\"text\":\"hi\"}\n", gguf: false)
         let ds = await cli.run("dataset", "register", "intents@1", data, "--license", "CC-BY-4.0", "--no-pii",
                                "--source", "tickets", "--description", "support intents")

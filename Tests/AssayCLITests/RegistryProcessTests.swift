@@ -49,7 +49,7 @@ struct RegistryProcessTests {
         let binary = try Self.requireBinary()
         let dir = TemporaryDirectory("procs")
         let home = dir.path("home")
-        let initProcess = try Self.launch(binary, ["init"], home: home)
+        let initProcess = try Self.launch(binary, ["init", "--trust-actor-env"], home: home)
         initProcess.waitUntilExit()
         #expect(initProcess.terminationStatus == 0)
         for writer in ["a", "b"] {
@@ -90,7 +90,7 @@ struct RegistryProcessTests {
         let binary = try Self.requireBinary()
         let dir = TemporaryDirectory("kill")
         let home = dir.path("home")
-        let initProcess = try Self.launch(binary, ["init"], home: home)
+        let initProcess = try Self.launch(binary, ["init", "--trust-actor-env"], home: home)
         initProcess.waitUntilExit()
         let model = dir.path("model")
         try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
@@ -132,7 +132,7 @@ struct RegistryProcessTests {
         let binary = try Self.requireBinary()
         let dir = TemporaryDirectory("tamper")
         let home = dir.path("home")
-        _ = try Self.launch(binary, ["init"], home: home).waitUntilExitReturning()
+        _ = try Self.launch(binary, ["init", "--trust-actor-env"], home: home).waitUntilExitReturning()
         for i in 1...3 {
             let file = dir.path("m\(i).gguf")
             try registryTestGGUF(tag: "\(i)").write(to: file)

@@ -15,7 +15,7 @@ struct TokenCommandTests {
     @Test func createListRevoke() async throws {
         let dir = TemporaryDirectory("assay-token-cli")
         let home = dir.path("home")
-        #expect(await run(["init"], home: home).0 == 0)
+        #expect(await run(["init", "--trust-actor-env"], home: home).0 == 0)
         let (code, created) = await run(["token", "create", "ci-runner", "--label", "CI"], home: home)
         #expect(code == 0)
         let secret = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

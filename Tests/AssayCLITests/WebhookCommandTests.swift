@@ -35,7 +35,7 @@ struct WebhookCommandTests {
 
     @Test func addListDeliverInspectRemove() async throws {
         let cli = CLIHarness()
-        #expect(await cli.run("init").code == 0)
+        #expect(await cli.run("init", "--trust-actor-env").code == 0)
         let receiver = Receiver()
         let port = try receiver.start()
         defer { receiver.stop() }
@@ -69,7 +69,7 @@ struct WebhookCommandTests {
 
     @Test func rejectsBadArguments() async throws {
         let cli = CLIHarness()
-        #expect(await cli.run("init").code == 0)
+        #expect(await cli.run("init", "--trust-actor-env").code == 0)
         #expect(await cli.run("webhook", "add", "http://h/x").code == 2)
         #expect(await cli.run("webhook", "add", "http://h/x", "--events", "nope").code == 2)
         #expect(await cli.run("webhook", "add", "https://h/x", "--events", "*").code != 0)

@@ -11,7 +11,11 @@ struct StatisticsTests {
         #expect(Statistics.mean(values) == 0.75)
         #expect(abs(try #require(Statistics.standardError(values)) - 0.25) < 1e-12)
         let metric = MetricValue.mean(values, clusters: [nil, nil, nil, nil])
-        #expect(abs(try #require(metric.ci95Low) - (0.75 - 1.959963984540054 * 0.25)) < 1e-12)
+        #expect(metric.stderr == 0.25)
+        // A proportion gets a Wilson score interval (statsmodels proportion_confint(3, 4, method="wilson")).
+        #expect(metric.ciMethod == .wilson)
+        #expect(abs(try #require(metric.ci95Low) - 0.30064184258) < 1e-9)
+        #expect(abs(try #require(metric.ci95High) - 0.95441274) < 1e-8)
         #expect(Statistics.standardError([1]) == nil)
     }
 
@@ -28,6 +32,41 @@ struct StatisticsTests {
         // Hand computation: mean 0.5, cluster sums of residuals ±1, G = 4:
         // SE² = 4/3 · (4 · 1) / 64 = 1/12.
         #expect(abs(clustered - (1.0 / 12).squareRoot()) < 1e-12)
+    }
+
+    /// Issue 11 repros: [-0.0092, 0.2092], [0.4080, 1.1920] and [0, 0] for 0 of 2 are gone.
+    @Test func wilsonIntervalsReproduceKnownValuesAndHandleTheEdges() throws {
+        let zeroOfTwo = try #require(Statistics.wilsonInterval(successes: 0, n: 2))
+        #expect(zeroOfTwo.lowerBound == 0 && abs(zeroOfTwo.upperBound - 0.6576198) < 1e-6)
+        let all = try #require(Statistics.wilsonInterval(successes: 5, n: 5))
+        #expect(all.upperBound == 1 && abs(all.lowerBound - 0.5655175) < 1e-6)
+        #expect(Statistics.wilsonInterval(successes: 0, n: 0) == nil)
+        let m = MetricValue.mean([0, 0], clusters: [nil, nil])
+        #expect(m.ci95Low == 0 && (m.ci95High ?? 0) > 0.6)
+    }
+
+    /// Acceptance 2: no interval leaves [0, 1] for any (n, k), plain or cluster-robust, nor for
+    /// bounded non-binary scores.
+    @Test func intervalsStayInsideTheUnitIntervalForEveryNAndK() throws {
+        var generator = SplitMix64(seed: 42)
+        for n in 1...160 {
+            for k in 0...n {
+                let values = (0..<n).map { $0 < k ? 1.0 : 0.0 }
+                let plain = MetricValue.mean(values, clusters: Array(repeating: nil, count: n))
+                let lo = try #require(plain.ci95Low), hi = try #require(plain.ci95High)
+                #expect(lo >= 0 && hi <= 1 && lo <= plain.value && plain.value <= hi, "n=\(n) k=\(k): [\(lo), \(hi)]")
+                // Random clusters of size 1-4 (shuffled outcomes).
+                let shuffled = values.shuffled(using: &generator)
+                let clusters = (0..<n).map { Optional("c\($0 / Int(1 + generator.next() % 4))") }
+                let clustered = MetricValue.mean(shuffled, clusters: clusters)
+                let clo = try #require(clustered.ci95Low), chi = try #require(clustered.ci95High)
+                #expect(clustered.ciMethod == .wilsonClusterRobust)
+                #expect(clo >= 0 && chi <= 1 && clo <= clustered.value && clustered.value <= chi, "clustered n=\(n) k=\(k)")
+            }
+            let scores = (0..<n).map { _ in Double(generator.next() % 1000) / 999 }
+            let f1 = MetricValue.mean(scores, clusters: Array(repeating: nil, count: n))
+            if let lo = f1.ci95Low, let hi = f1.ci95High { #expect(lo >= 0 && hi <= 1) }
+        }
     }
 
     @Test func percentilesInterpolateLikeNumpy() {

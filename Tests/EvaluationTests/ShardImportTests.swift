@@ -64,6 +64,68 @@ struct ShardImportTests {
         #expect(merged.energy.method == "estimated:cpu-tdp")
     }
 
+    /// Issue 11 acceptance 5: a shard whose items claim correct answers they did not give is
+    /// refused, naming the items, and nothing is written; the genuine shards still merge.
+    @Test func forgedItemsAreRefusedNamingThemAndGenuineShardsStillMerge() async throws {
+        let f = try RunnerFixture()
+        let reference = try await f.run(EvaluationOptions(batchSize: 4, useCache: false))
+        let directories = try await shards(f, count: 2)
+        let itemsURL = directories[0].appendingPathComponent("items.jsonl")
+        let genuine = try String(contentsOf: itemsURL, encoding: .utf8)
+        // Forge: every wrong item set to "correct": true, score 1 (prediction and log-likelihoods unchanged).
+        var forgedIDs: [String] = []
+        var lines: [String] = []
+        for line in genuine.split(separator: "\n") {
+            var item = try JSONDecoder().decode(ItemResult.self, from: Data(line.utf8))
+            if !item.correct {
+                item.correct = true
+                item.score = 1
+                forgedIDs.append("\(item.task)/\(item.item)")
+            }
+            lines.append(String(decoding: try JSONEncoder().encode(item), as: UTF8.self))
+        }
+        try #require(!forgedIDs.isEmpty, "the fixture needs at least one wrong item in shard 1")
+        try (lines.joined(separator: "\n") + "\n").write(to: itemsURL, atomically: true, encoding: .utf8)
+        let before = try f.store.evaluationRuns(limit: 1000).count
+        let error = failure { _ = try importing(f, directories) }
+        guard case .inconsistentItems(let count, let ids, _)? = error else {
+            Issue.record("expected inconsistentItems, got \(String(describing: error))")
+            return
+        }
+        #expect(count == forgedIDs.count)
+        #expect(Set(ids) == Set(forgedIDs))
+        #expect(error?.description.contains(forgedIDs[0]) == true)
+        #expect(try f.store.evaluationRuns(limit: 1000).count == before)
+
+        // Forge differently: the prediction moved to the target (log-likelihoods still say otherwise).
+        var moved: [String] = []
+        var movedLines: [String] = []
+        for line in genuine.split(separator: "\n") {
+            var item = try JSONDecoder().decode(ItemResult.self, from: Data(line.utf8))
+            if !item.correct && item.logLikelihoods != nil {
+                item.prediction = item.target
+                item.correct = true
+                item.score = 1
+                moved.append("\(item.task)/\(item.item)")
+            }
+            movedLines.append(String(decoding: try JSONEncoder().encode(item), as: UTF8.self))
+        }
+        if !moved.isEmpty {
+            try (movedLines.joined(separator: "\n") + "\n").write(to: itemsURL, atomically: true, encoding: .utf8)
+            guard case .inconsistentItems(_, let ids, _)? = failure({ _ = try importing(f, directories) }) else {
+                Issue.record("a prediction contradicting its log-likelihoods was accepted")
+                return
+            }
+            #expect(Set(ids) == Set(moved))
+        }
+
+        // The genuine shard merges, equal to the unsharded run.
+        try genuine.write(to: itemsURL, atomically: true, encoding: .utf8)
+        let merged = try importing(f, directories)
+        #expect(try f.table(merged.runID) == f.table(reference.runID))
+        #expect(merged.results == reference.results)
+    }
+
     @Test func incompleteOverlappingOrMismatchedShardsAreRefusedUnwritten() async throws {
         let f = try RunnerFixture()
         let two = try await shards(f, count: 2)

@@ -69,6 +69,33 @@ struct PolicyTests {
         #expect(try policy.tier(nil).requiredSuites.contains("support-intents"))
     }
 
+    /// The bundled default (used when neither --policy nor a registry policy is configured) is
+    /// byte-for-byte the repository's Governance/policy.json.
+    @Test func theBundledDefaultIsTheRepositoryPolicy() throws {
+        let url = Fixtures.packageRoot.appendingPathComponent("Governance/policy.json")
+        let file = try PolicyBinding.load(url)
+        let bundled = try PolicyBinding.bundledDefault()
+        #expect(bundled.digest == file.digest)
+        #expect(bundled.policy == file.policy)
+        #expect(try bundled.policy.tier("low").evaluation.minItems == 30)
+    }
+
+    /// Issue 12 item 12 (policy part): an unknown metric or an absurd quorum is refused with
+    /// file, path and reason.
+    @Test func unknownMetricAndAbsurdQuorumAreRefused() {
+        let metric = issues(mutate("\"metric\": \"acc\"", "\"metric\": \"accuracy_at_5\""), file: "Governance/p.json")
+        #expect(metric.count == 1)
+        #expect(metric.first?.file == "Governance/p.json")
+        #expect(metric.first?.path == "$.tiers.low.minimum_metrics[0].metric")
+        #expect(metric.first?.reason.contains("unknown metric 'accuracy_at_5'") == true)
+        let quorum = issues(mutate("\"quorum\": 2", "\"quorum\": 1000000000000"))
+        #expect(quorum.count == 1)
+        #expect(quorum.first?.path == "$.tiers.low.approvals.quorum")
+        #expect(quorum.first?.reason.contains("at most 100") == true)
+        let evaluation = issues(mutate("\"approvals\": {\"quorum\": 2}", "\"approvals\": {\"quorum\": 2}, \"evaluation\": {\"min_items\": 0, \"require_native\": \"yes\"}"))
+        #expect(Set(evaluation.map(\.path)) == ["$.tiers.low.evaluation.min_items", "$.tiers.low.evaluation.require_native"])
+    }
+
     @Test func unknownSuiteIsReportedWithFileAndPath() {
         let found = issues(mutate("\"required_suites\": [\"general-knowledge\"]", "\"required_suites\": [\"general-knowledge\", \"trivia\"]"),
                            file: "Governance/bad.json")
