@@ -129,6 +129,12 @@ public enum CycloneDXExport {
                     "\(d.action) \(d.fromState)->\(d.toState) by \(d.actor) at \(d.time); digest \(d.modelDigest); evaluation runs \(runs); policy v\(d.policyVersion) (sha256 \(d.policyDigest)); tier \(d.tier)\(reason)"))
             }
         }
+        for (i, g) in e.gateVerdicts.enumerated() {
+            let failing = g.notPassed.isEmpty ? "" : "; not passed: \(g.notPassed.joined(separator: ", "))"
+            properties.append(property(
+                "assay:gate:verdict:\(i + 1)",
+                "\(g.verdict)\(g.blocking ? " (blocking)" : "") vs \(g.baseline) (sha256 \(g.baselineDigest)) at \(g.time) by \(g.actor); policy v\(g.policyVersion) tier \(g.tier); runs \(g.runs.isEmpty ? "none" : g.runs.joined(separator: ","))\(failing); audit event \(g.auditSeq)"))
+        }
         for alias in e.aliases where alias.target == e.version.reference {
             properties.append(property("assay:alias", alias.name + (alias.isProtected ? " (protected)" : "")))
         }

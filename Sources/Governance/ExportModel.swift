@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Hashing
 import Registry
 
 /// Everything an auditor export says about one model version, independent of the output format.
@@ -26,6 +27,8 @@ public struct LineageExport: Sendable, Equatable, Codable {
     /// Audit chain head at export time.
     public var auditHeadHash: String?
     public var auditEventCount: Int?
+    /// Regression-gate verdicts recorded for this version (`gate.verdict` audit events), oldest first.
+    public var gateVerdicts: [ExportedGateVerdict] = []
 
     public init(generatedAt: String, generator: String, version: ExportedVersion, modelCard: [String: String] = [:],
                 approval: ExportedApproval? = nil, ancestors: [ExportedRelative] = [], descendants: [ExportedRelative] = [],
@@ -44,6 +47,60 @@ public struct LineageExport: Sendable, Equatable, Codable {
         self.aliases = aliases
         self.auditHeadHash = auditHeadHash
         self.auditEventCount = auditEventCount
+    }
+}
+
+/// One recorded gate verdict (from the audit log).
+public struct ExportedGateVerdict: Sendable, Equatable, Codable {
+    public var time: String
+    public var actor: String
+    public var auditSeq: Int64
+    public var verdict: String
+    public var blocking: Bool
+    public var baseline: String
+    public var baselineDigest: String
+    public var policyVersion: Int
+    public var tier: String
+    public var runs: [String]
+    /// Checks that did not pass, as `name: status`.
+    public var notPassed: [String]
+
+    public init(time: String, actor: String, auditSeq: Int64, verdict: String, blocking: Bool, baseline: String,
+                baselineDigest: String, policyVersion: Int, tier: String, runs: [String], notPassed: [String]) {
+        self.time = time
+        self.actor = actor
+        self.auditSeq = auditSeq
+        self.verdict = verdict
+        self.blocking = blocking
+        self.baseline = baseline
+        self.baselineDigest = baselineDigest
+        self.policyVersion = policyVersion
+        self.tier = tier
+        self.runs = runs
+        self.notPassed = notPassed
+    }
+
+    /// The `gate.verdict` events about `reference`.
+    static func fromAudit(_ events: [AuditEvent], reference: String) -> [ExportedGateVerdict] {
+        events.filter { $0.action == "gate.verdict" && $0.subject == reference }.compactMap { event in
+            guard case .object(let p)? = try? JSONValue.parse(Array(event.payload.utf8)) else { return nil }
+            func str(_ k: String) -> String { p[k]?.stringValue ?? "" }
+            var blocking = false
+            if case .bool(let b)? = p["blocking"] { blocking = b }
+            var version = 0
+            if case .integer(let v)? = p["policy_version"] { version = Int(v) }
+            var runs: [String] = []
+            if case .array(let items)? = p["runs"] { runs = items.compactMap(\.stringValue) }
+            var notPassed: [String] = []
+            if case .array(let checks)? = p["checks"] {
+                for case .object(let c) in checks where c["status"]?.stringValue != "pass" {
+                    notPassed.append("\(c["name"]?.stringValue ?? ""): \(c["status"]?.stringValue ?? "")")
+                }
+            }
+            return ExportedGateVerdict(time: event.time, actor: event.actor, auditSeq: event.seq, verdict: str("verdict"),
+                                       blocking: blocking, baseline: str("baseline"), baselineDigest: str("baseline_digest"),
+                                       policyVersion: version, tier: str("tier"), runs: runs, notPassed: notPassed)
+        }
     }
 }
 
@@ -287,12 +344,14 @@ public enum LineageExportBuilder {
         let aliases = try store.read { try GovernanceRecords.aliases($0, model: reference.name) }
             .map { ExportedAlias(name: $0.name, target: $0.target.description, isProtected: $0.isProtected) }
         let audit = try store.verifyAudit()
-        return LineageExport(
+        var export = LineageExport(
             generatedAt: generatedAt, generator: generator, version: version,
             modelCard: try store.read { try GovernanceRecords.modelCard($0, reference) }, approval: approval,
             ancestors: try relatives(store, graph.ancestors), descendants: try relatives(store, graph.descendants), edges: edges,
             datasets: datasets, evaluations: evaluations, aliases: aliases, auditHeadHash: audit.headHash,
             auditEventCount: audit.eventCount)
+        export.gateVerdicts = ExportedGateVerdict.fromAudit(try store.auditEvents(), reference: reference.description)
+        return export
     }
 
     static func relatives(_ store: RegistryStore, _ refs: [VersionReference]) throws -> [ExportedRelative] {

@@ -69,6 +69,12 @@ public enum ExportRenderer {
                     + "\(opt(ev.latencyP95Ms) { Format.fixed($0, 1) }) | \(opt(ev.energyWhPer1000Items) { Format.fixed($0, 3) }) | `\(md(ev.runID))` |\n"
             }
         }
+        if !e.gateVerdicts.isEmpty {
+            out += "\n## Regression gate verdicts\n\n| time | verdict | baseline | policy | checks not passed | audit event |\n|---|---|---|---|---|---|\n"
+            for g in e.gateVerdicts {
+                out += "| \(md(g.time)) | \(md(g.verdict))\(g.blocking ? " (blocking)" : "") | \(md(g.baseline)) | v\(g.policyVersion) (\(md(g.tier))) | \(md(g.notPassed.joined(separator: "; "))) | #\(g.auditSeq) |\n"
+            }
+        }
         if let a = e.approval, !a.decisions.isEmpty {
             out += "\n## Approval decisions\n\n| time | action | from → to | actor | reason | policy | evaluation runs |\n|---|---|---|---|---|---|---|\n"
             for d in a.decisions {
@@ -167,6 +173,15 @@ public enum ExportRenderer {
                 }
                 out += "</table>\n"
             }
+        }
+        out += "<h2>Regression gate verdicts</h2>\n"
+        if e.gateVerdicts.isEmpty { out += "<p>No gate verdicts recorded for this version.</p>\n" } else {
+            out += "<table><tr><th>Time</th><th>Verdict</th><th>Baseline</th><th>Policy</th><th>Runs</th><th>Checks not passed</th><th>Audit event</th></tr>\n"
+            for g in e.gateVerdicts {
+                out += "<tr><td>\(h(g.time))</td><td>\(h(g.verdict))\(g.blocking ? " (blocking)" : "")</td><td>\(h(g.baseline)) <code>\(h(String(g.baselineDigest.prefix(12))))</code></td>"
+                    + "<td>v\(g.policyVersion) (\(h(g.tier)))</td><td>\(h(g.runs.joined(separator: ", ")))</td><td>\(h(g.notPassed.joined(separator: "; ")))</td><td>#\(g.auditSeq) by \(h(g.actor))</td></tr>\n"
+            }
+            out += "</table>\n"
         }
         if !e.aliases.isEmpty {
             out += "<h2>Aliases of \(h(e.version.name))</h2>\n<ul>\n"

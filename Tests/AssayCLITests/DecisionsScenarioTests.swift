@@ -98,6 +98,14 @@ struct DecisionsScenarioTests {
         #expect(gate.code == 1)
         let events = try w.store().auditEvents()
         #expect(events.contains { $0.action == "gate.verdict" && $0.subject == "s@q8_0" })
+        // Gate verdicts appear in the exports.
+        let html = w.dir.path("export.html"), cdx = w.dir.path("export.cdx.json")
+        #expect(await w.run("export", "s@q8_0", "--format", "html", "--out", html.path).code == 0)
+        #expect(await w.run("export", "s@q8_0", "--format", "cyclonedx", "--out", cdx.path).code == 0)
+        let htmlText = try String(contentsOf: html, encoding: .utf8)
+        #expect(htmlText.contains("Regression gate verdicts") && htmlText.contains("<td>\(verdict ?? "")"))
+        let cdxText = try String(contentsOf: cdx, encoding: .utf8)
+        #expect(cdxText.contains("assay:gate:verdict:1") && cdxText.contains("vs s@q4_1"))
 
         // JUnit, read by the real junitparser when available: one case per (suite, task, metric).
         let python = Process()
