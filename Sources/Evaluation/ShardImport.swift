@@ -378,3 +378,63 @@ public enum ImportRescoring {
         }
     }
 }
+
+/// The outcome of re-scoring a sample of a run's items with a local backend.
+public struct RescoreReport: Sendable, Equatable, Codable {
+    public var runID: String
+    /// `task/item` ids re-scored.
+    public var sampled: [String]
+    /// `task/item` ids whose prediction, correctness or log-likelihoods differ.
+    public var mismatches: [String]
+    /// Largest absolute log-likelihood difference seen (0 for generative items).
+    public var maxLogLikelihoodDifference: Double
+    public var passed: Bool { mismatches.isEmpty }
+}
+
+/// Re-scores a random sample of a run's items (an imported or remotely scored run) with the
+/// native engine before the run counts as evidence (policy `evaluation.rescore_sample`).
+public enum RunRescoring {
+    /// Re-scores `sample` items of `run` (chosen by a generator seeded from the run id, so the
+    /// choice is reproducible) with `backend` and compares predictions, correctness and
+    /// log-likelihoods (within `tolerance`).
+    public static func rescore(store: RegistryStore, backend: any Backend, suite: Suite, run: EvaluationRunRecord,
+                               sample: Int, tolerance: Double = 1e-3) async throws -> RescoreReport {
+        let items = try EvaluationRunner.loadItems(store: store, run: run.id).sorted { ($0.task, $0.index) < ($1.task, $1.index) }
+        var shots: [String: Int] = [:]
+        if let text = run.results, let results = try? JSONDecoder().decode(EvaluationResults.self, from: Data(text.utf8)) {
+            for task in results.config.tasks { shots[task.id] = task.shots }
+        }
+        var generator = SplitMix64(seed: Shard.stableHash(run.id))
+        let chosen = Array(items.shuffled(using: &generator).prefix(max(0, sample)))
+            .sorted { ($0.task, $0.index) < ($1.task, $1.index) }
+        var batch: [(LoadedTask, Int, SuiteItem)] = []
+        var mismatches: [String] = []
+        for item in chosen {
+            guard let task = suite.task(item.task), task.items.indices.contains(item.index),
+                  task.items[item.index].id == item.item else {
+                mismatches.append("\(item.task)/\(item.item)")
+                continue
+            }
+            batch.append((task, item.index, task.items[item.index]))
+        }
+        let runner = EvaluationRunner(store: store, backend: backend)
+        let fresh = try await runner.evaluate(batch: batch, shotsFor: { shots[$0.spec.id] ?? $0.spec.defaultShots },
+                                              modelDigest: run.modelDigest, useCache: false)
+        var largest = 0.0
+        let recorded = Dictionary(chosen.map { ("\($0.task)/\($0.item)", $0) }, uniquingKeysWith: { a, _ in a })
+        for result in fresh {
+            let id = "\(result.task)/\(result.item)"
+            guard let old = recorded[id] else { continue }
+            var same = old.prediction == result.prediction && old.correct == result.correct
+            if let a = old.logLikelihoods, let b = result.logLikelihoods {
+                if a.count != b.count { same = false } else {
+                    for (x, y) in zip(a, b) { largest = max(largest, abs(x - y)) }
+                    if zip(a, b).contains(where: { abs($0 - $1) > tolerance }) { same = false }
+                }
+            }
+            if !same { mismatches.append(id) }
+        }
+        return RescoreReport(runID: run.id, sampled: chosen.map { "\($0.task)/\($0.item)" }, mismatches: mismatches.sorted(),
+                             maxLogLikelihoodDifference: largest)
+    }
+}

@@ -28,7 +28,7 @@ public enum GateEvidenceBuilder {
     /// cover the full suite (or the minimum item count per task), use the required shots and
     /// backend, and — when native runs are required — be computed here, not imported.
     public static func disqualification(_ run: EvaluationRunRecord, digest: String, requirements: EvaluationRequirements,
-                                        imported: Bool) -> String? {
+                                        imported: Bool, rescored: Bool = false) -> String? {
         guard run.status == .completed else { return "run \(run.id) is not completed" }
         guard run.modelDigest == digest else { return "run \(run.id) evaluated digest \(run.modelDigest.prefix(12)), not \(digest.prefix(12))" }
         guard let results = decode(run) else { return "run \(run.id) has no readable results" }
@@ -51,6 +51,9 @@ public enum GateEvidenceBuilder {
             if run.backend != "native" { return "run \(run.id) used backend \(run.backend); the policy needs native runs" }
             if imported { return "run \(run.id) was imported; the policy needs runs computed by this registry" }
         }
+        if let k = requirements.rescoreSample, imported || run.backend != "native", !rescored {
+            return "run \(run.id) was \(imported ? "imported" : "scored by backend \(run.backend)") and has not passed a native re-score of \(k) sampled items (assay gate re-scores it)"
+        }
         return nil
     }
 
@@ -58,11 +61,14 @@ public enum GateEvidenceBuilder {
     /// newest. Suites without one map to the reasons their runs were refused.
     public static func qualifyingRuns(store: RegistryStore, reference: VersionReference, digest: String, suites: [String],
                                       requirements: EvaluationRequirements) throws -> (runs: [String: EvaluationRunRecord], refused: [String: [String]]) {
-        let imported = try store.read { try GovernanceRecords.importedRuns($0) }
+        let (imported, rescored) = try store.read { db in
+            (try GovernanceRecords.importedRuns(db), try GovernanceRecords.rescoredRuns(db))
+        }
         var out: [String: EvaluationRunRecord] = [:]
         var refused: [String: [String]] = [:]
         for run in try store.evaluationRuns(model: reference, limit: 10_000) where suites.contains(run.suiteID) {
-            if let reason = disqualification(run, digest: digest, requirements: requirements, imported: imported[run.id] != nil) {
+            if let reason = disqualification(run, digest: digest, requirements: requirements, imported: imported[run.id] != nil,
+                                             rescored: rescored[run.id] == true) {
                 refused[run.suiteID, default: []].append(reason)
                 continue
             }
@@ -155,6 +161,20 @@ public enum GateEvidenceBuilder {
     static func decode(_ run: EvaluationRunRecord) -> EvaluationResults? {
         guard let text = run.results else { return nil }
         return try? JSONDecoder().decode(EvaluationResults.self, from: Data(text.utf8))
+    }
+
+    /// Completed runs of `reference` on `suites` that need a native re-score under `requirements`
+    /// (imported or remote, not yet re-scored, otherwise qualifying).
+    public static func runsNeedingRescore(store: RegistryStore, reference: VersionReference, digest: String, suites: [String],
+                                          requirements: EvaluationRequirements) throws -> [EvaluationRunRecord] {
+        guard requirements.rescoreSample != nil else { return [] }
+        let (imported, rescored) = try store.read { db in
+            (try GovernanceRecords.importedRuns(db), try GovernanceRecords.rescoredRuns(db))
+        }
+        return try store.evaluationRuns(model: reference, limit: 10_000).filter { run in
+            guard suites.contains(run.suiteID), imported[run.id] != nil || run.backend != "native", rescored[run.id] == nil else { return false }
+            return disqualification(run, digest: digest, requirements: requirements, imported: imported[run.id] != nil, rescored: true) == nil
+        }
     }
 
     /// Accumulates latency/energy over one version's runs.

@@ -127,12 +127,18 @@ public struct EvaluationRequirements: Sendable, Equatable, Codable {
     /// Only runs computed by this registry's native engine count (imported shards and remote
     /// backends do not).
     public var requireNative: Bool
+    /// Imported or remotely scored runs count only after this many of their items, sampled at
+    /// random, were re-scored by the native engine with the same answers (`assay gate` does it
+    /// and records `evaluation_run.rescore`); nil: no re-scoring.
+    public var rescoreSample: Int?
 
-    public init(minItems: Int? = nil, shots: Int? = nil, backend: String? = nil, requireNative: Bool = false) {
+    public init(minItems: Int? = nil, shots: Int? = nil, backend: String? = nil, requireNative: Bool = false,
+                rescoreSample: Int? = nil) {
         self.minItems = minItems
         self.shots = shots
         self.backend = backend
         self.requireNative = requireNative
+        self.rescoreSample = rescoreSample
     }
 
     /// One line for reports: "full suite, any shots, any backend".
@@ -140,7 +146,8 @@ public struct EvaluationRequirements: Sendable, Equatable, Codable {
         let items = minItems.map { "≥ \($0) items per task" } ?? "full suite"
         let shots = self.shots.map { "\($0)-shot" } ?? "any shots"
         let backend = requireNative ? "native runs only" : (self.backend.map { "backend \($0)" } ?? "any backend")
-        return "\(items), \(shots), \(backend)"
+        let rescore = rescoreSample.map { ", imported/remote runs re-scored natively on \($0) items" } ?? ""
+        return "\(items), \(shots), \(backend)\(rescore)"
     }
 }
 

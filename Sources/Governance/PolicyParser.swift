@@ -343,7 +343,10 @@ private struct PolicyReader {
         var evaluation = EvaluationRequirements()
         if let e = o["evaluation"] {
             let p = "\(path).evaluation"
-            if let ev = object(e, p, allowed: ["min_items", "shots", "backend", "require_native"], required: []) {
+            if let ev = object(e, p, allowed: ["min_items", "shots", "backend", "require_native", "rescore_sample"], required: []) {
+                if let k = integer(ev["rescore_sample"], "\(p).rescore_sample") {
+                    if k >= 1 && k <= 100_000 { evaluation.rescoreSample = k } else { issue("\(p).rescore_sample", "must be between 1 and 100000, found \(k)"); ok = false }
+                }
                 if let n = integer(ev["min_items"], "\(p).min_items") {
                     if n >= 1 && n <= 10_000_000 { evaluation.minItems = n } else { issue("\(p).min_items", "must be between 1 and 10000000, found \(n)"); ok = false }
                 }

@@ -455,3 +455,16 @@ extension GovernanceRecords {
         return out
     }
 }
+
+extension GovernanceRecords {
+    /// Native re-scores of runs (`evaluation_run.rescore` events): run id → passed (the latest
+    /// event of a run wins).
+    public static func rescoredRuns(_ db: Database) throws -> [String: Bool] {
+        var out: [String: Bool] = [:]
+        for row in try db.query("SELECT subject, payload FROM audit_events WHERE action = 'evaluation_run.rescore' ORDER BY seq") {
+            let payload: String = try row.get("payload")
+            out[try row.get("subject")] = payload.contains("\"passed\":true")
+        }
+        return out
+    }
+}

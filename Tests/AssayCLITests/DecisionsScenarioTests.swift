@@ -246,4 +246,93 @@ struct DecisionsScenarioTests {
         let configured = await w.run("approval", "status", "m@1", "--json")
         #expect(configured.out.contains("\"quorum\" : 3"), "\(configured.out)")
     }
+
+    /// Imports are not trusted: a shard forged *consistently* (log-likelihoods edited so the
+    /// recorded answers follow from them) passes the import's consistency check, but a policy
+    /// with `rescore_sample` makes the gate re-score sampled items natively, which exposes it;
+    /// the genuine shards pass the re-score and count.
+    @Test(.enabled(if: Fixtures.smolLMAvailableOrCI), .timeLimit(.minutes(20)))
+    func nativeRescoreExposesAConsistentlyForgedImport() async throws {
+        let model = try Fixtures.requireSmolLM()
+        let w = World("rescore")
+        let policy = w.dir.path("policy.json").path
+        try """
+            {"format": "assay-policy/1", "version": 1, "roles": ["submitter", "approver", "release-manager", "auditor", "admin"],
+             "default_tier": "t", "gate": {"bootstrap_resamples": 1000},
+             "tiers": {"t": {"required_suites": ["general-knowledge"], "max_regression": 0.5, "approvals": {"quorum": 1},
+                             "evaluation": {"min_items": 4, "rescore_sample": 100}}}}
+            """.write(toFile: policy, atomically: true, encoding: .utf8)
+        let q8 = w.dir.path("q8_0.gguf").path
+        #expect(await w.run("init", "--trust-actor-env").code == 0)
+        #expect(await w.run("model", "register", "s@q4_1", model.path).code == 0)
+        #expect(await w.run("quantize", model.path, q8, "--type", "q8_0").code == 0)
+        #expect(await w.run("model", "register", "s@q8_0", q8).code == 0)
+        let common = ["eval", "--model", "s@q8_0", "--suite", "general-knowledge", "--limit", "4", "--threads", "1", "--quiet"]
+        #expect(await w.run(["eval", "--model", "s@q4_1", "--suite", "general-knowledge", "--limit", "4", "--threads", "1", "--quiet"]).code == 0)
+        for k in 1...2 {
+            let r = await w.run(common + ["--shard", "\(k)/2", "--no-cache", "--output-dir", w.dir.path("out/shard-\(k)").path])
+            #expect(r.code == 0, "\(r.err)")
+        }
+        // Forge every wrong item consistently: swap the log-likelihoods of the predicted and the
+        // right answer, so the recorded (now correct) prediction is their argmax.
+        var genuine: [URL: String] = [:]
+        var forged = 0
+        for k in 1...2 {
+            let file = w.dir.path("out/shard-\(k)/items.jsonl")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            genuine[file] = text
+            var lines: [String] = []
+            for line in text.split(separator: "\n") {
+                var item = try JSONDecoder().decode(ItemResultProbe.self, from: Data(line.utf8))
+                if !item.correct, var lls = item.loglikelihoods {
+                    let letters = ["A", "B", "C", "D"]
+                    if let p = letters.firstIndex(of: item.prediction), let g = letters.firstIndex(of: item.target), p < lls.count, g < lls.count {
+                        lls.swapAt(p, g)
+                        item.loglikelihoods = lls
+                        item.prediction = item.target
+                        item.correct = true
+                        item.score = 1
+                        forged += 1
+                    }
+                }
+                lines.append(try item.reencode(line))
+            }
+            try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        }
+        try #require(forged > 0, "no wrong letter-format item to forge")
+        let imported = await w.run("eval", "import", w.dir.path("out").path)
+        #expect(imported.code == 0, "a consistent forgery passes the import's own checks: \(imported.err)")
+        let gate = await w.run("gate", "--candidate", "s@q8_0", "--baseline", "s@q4_1", "--policy", policy, "--no-eval", "--threads", "1")
+        #expect(gate.code == 2, "\(gate.out)\(gate.err)")
+        #expect(gate.err.contains("disagrees with the native engine"), "\(gate.err)")
+        #expect(gate.err.contains("has not passed a native re-score"), "\(gate.err)")
+
+        for (file, text) in genuine { try text.write(to: file, atomically: true, encoding: .utf8) }
+        #expect(await w.run("eval", "import", w.dir.path("out").path).code == 0)
+        let honest = await w.run("gate", "--candidate", "s@q8_0", "--baseline", "s@q4_1", "--policy", policy, "--no-eval", "--threads", "1", "--json")
+        #expect([0, 1, 3].contains(honest.code), "\(honest.out)\(honest.err)")
+        #expect(!honest.err.contains("disagrees"), "\(honest.err)")
+        let rescores = try w.store().auditEvents().filter { $0.action == "evaluation_run.rescore" }
+        #expect(rescores.count == 2)
+        #expect(rescores.first?.payload.contains("\"passed\":false") == true)
+        #expect(rescores.last?.payload.contains("\"passed\":true") == true)
+    }
+}
+
+/// The fields of an `items.jsonl` line a forger edits; everything else is kept as written.
+struct ItemResultProbe: Codable {
+    var prediction: String
+    var target: String
+    var correct: Bool
+    var score: Double
+    var loglikelihoods: [Double]?
+
+    func reencode(_ original: Substring) throws -> String {
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(original.utf8)) as? [String: Any])
+        object["prediction"] = prediction
+        object["correct"] = correct
+        object["score"] = score
+        if let loglikelihoods { object["loglikelihoods"] = loglikelihoods }
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
 }

@@ -126,6 +126,22 @@ struct EvalScaleOutTests {
         #expect(alone.code == 1)
         #expect(alone.err.contains("missing shard(s) 2/2"), "\(alone.err)")
 
+        // Issue 11: a shard whose items claim answers they did not give is refused, naming them.
+        let itemsFile = tmp.path("out/shard-1/items.jsonl")
+        let genuine = try String(contentsOf: itemsFile, encoding: .utf8)
+        var forgedIDs: [String] = []
+        var forgedLines: [String] = []
+        for line in genuine.split(separator: "\n") {
+            var item = try JSONDecoder().decode(ItemResult.self, from: Data(line.utf8))
+            if !item.correct { item.correct = true; item.score = 1; forgedIDs.append("\(item.task)/\(item.item)") }
+            forgedLines.append(String(decoding: try JSONEncoder().encode(item), as: UTF8.self))
+        }
+        try #require(!forgedIDs.isEmpty)
+        try (forgedLines.joined(separator: "\n") + "\n").write(to: itemsFile, atomically: true, encoding: .utf8)
+        let forged = await cli.run(["eval", "import", tmp.path("out").path])
+        #expect(forged.code == 1 && forged.err.contains("scored inconsistently") && forged.err.contains(forgedIDs[0]), "\(forged.err)")
+        try genuine.write(to: itemsFile, atomically: true, encoding: .utf8)
+
         let imported = await cli.run(["eval", "import", tmp.path("out").path, "--json"])
         try #require(imported.code == 0, "\(imported.err)")
         let merged = try JSONDecoder().decode(EvaluationResults.self, from: Data(imported.out.utf8))
@@ -154,6 +170,11 @@ struct EvalScaleOutTests {
         defer { server.shutdown(); server.waitUntilStopped() }
         var pusher = cli
         pusher.environment["ASSAY_TOKEN"] = secret
+        // The forged shard over HTTP: refused by the server (not 201), items named, nothing written.
+        try (forgedLines.joined(separator: "\n") + "\n").write(to: itemsFile, atomically: true, encoding: .utf8)
+        let forgedRemote = await pusher.run(["eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)"])
+        #expect(forgedRemote.code == 1 && forgedRemote.err.contains("HTTP 422") && forgedRemote.err.contains(forgedIDs[0]), "\(forgedRemote.err)")
+        try genuine.write(to: itemsFile, atomically: true, encoding: .utf8)
         let pushed = await pusher.run(["eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)", "--json"])
         try #require(pushed.code == 0, "\(pushed.err)")
         let remote = try JSONDecoder().decode(EvaluationResults.self, from: Data(pushed.out.utf8))

@@ -207,4 +207,78 @@ struct GovernanceScenarioTests {
         }
         #expect(try alice.status(v).datasetViolations.count == 2)
     }
+
+    /// Evidence whose gate verdict is fixed (the CLI wires the real gate; see DecisionsScenarioTests).
+    struct GatedEvidence: EvaluationEvidenceSource {
+        var runs: [String: [String: [String]]]
+        var verdict: GateDecision.Verdict
+        var floors: [String] = []
+        func finishedRuns(digest: String) throws -> [String: [String]] { runs[digest] ?? [:] }
+        func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws -> QualifyingEvidence {
+            QualifyingEvidence(runs: try finishedRuns(digest: digest), floorViolations: floors)
+        }
+        func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws -> GateDecision? {
+            let input = GateInput(candidate: GateSubject(reference: candidate.description, digest: "c"),
+                                  baseline: GateSubject(reference: baseline.description, digest: "b"), suites: [],
+                                  candidatePerformance: PerformanceSummary())
+            var d = try RegressionGate.evaluate(input, policy: policy, tierName: tier)
+            d.verdict = verdict
+            d.blocking = verdict != .pass && !(verdict == .inconclusive && policy.gate.inconclusive == .allow)
+            return d
+        }
+    }
+
+    /// Issue 11: submit and approve need a non-blocking gate against the current holder of the
+    /// baseline alias; only an admin may override, with a reason, and the override is recorded.
+    @Test func submitAndApproveNeedTheGateAgainstTheAliasHolder() throws {
+        let w = World()
+        let root = try w.service("root")
+        try root.grant(.admin, to: "root")
+        try root.grant(.submitter, to: "alice")
+        try root.grant(.approver, to: "bob")
+        try root.grant(.approver, to: "root")
+        try root.grant(.releaseManager, to: "rita")
+        let a = try w.register("smol@a", as: "alice")
+        try w.approve(a)
+        try w.service("rita").setAlias("production", to: a)
+        let b = try w.register("smol@b", as: "alice")
+        func service(_ actor: String, _ verdict: GateDecision.Verdict, floors: [String] = []) throws -> GovernanceService {
+            GovernanceService(store: try w.store(actor), binding: w.binding,
+                              evidence: GatedEvidence(runs: w.evidence, verdict: verdict, floors: floors))
+        }
+        try service("alice", .regression).perform(.markEvaluated, on: b)  // evaluate does not run the gate
+        try service("alice", .regression).updateModelCard(b, fields: ["intended_use": "x", "limitations": "y"])
+        do {
+            try service("alice", .regression).perform(.submit, on: b)
+            Issue.record("a regressed candidate was submitted")
+        } catch let error as ApprovalError {
+            guard case .gateBlocked(let verdict, let baseline, _) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(verdict == "regression" && baseline.hasPrefix("smol@a"))
+        }
+        do {
+            try service("alice", .inconclusive).perform(.submit, on: b)
+            Issue.record("an inconclusive gate did not block under inconclusive = block")
+        } catch let error as ApprovalError {
+            guard case .gateBlocked(let verdict, let baseline, _) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(verdict == "inconclusive" && baseline == "smol@a (production)")
+        }
+        try service("alice", .pass).perform(.submit, on: b)
+        // The approver's vote re-runs the gate: a regression found since blocks it.
+        #expect(throws: ApprovalError.self) { try service("bob", .regression).perform(.approve(comment: nil), on: b) }
+        #expect(throws: ApprovalError.overrideNeedsAdmin(actor: "bob")) {
+            try service("bob", .regression).perform(.approve(comment: nil), on: b, override: "looks fine")
+        }
+        // Floors block too; an admin's override with a reason passes and is recorded.
+        #expect(throws: ApprovalError.belowFloor(["acc 0.1 < 0.25"])) {
+            try service("bob", .pass, floors: ["acc 0.1 < 0.25"]).perform(.approve(comment: nil), on: b)
+        }
+        #expect(throws: ApprovalError.reasonRequired(action: "override the policy")) {
+            try service("root", .regression).perform(.approve(comment: nil), on: b, override: "  ")
+        }
+        let approved = try service("root", .regression).perform(.approve(comment: nil), on: b, override: "hotfix; regression accepted")
+        #expect(approved.decision.toState == "approved")
+        let event = try #require(try w.store("auditor").auditEvents().last { $0.action == "approval.evidence" })
+        #expect(event.payload.contains("\"verdict\":\"regression\"") && event.payload.contains("hotfix; regression accepted"))
+        #expect(event.payload.contains("\"by\":\"root\""))
+    }
 }

@@ -239,3 +239,45 @@ struct GGUFArtifactInspectorTests {
         #expect(try store.modelVersionCount() == 0)
     }
 }
+
+/// Issue 11: registered bytes are verified before use; the verification is cached by path,
+/// size, mtime, ctime and inode, and any change re-hashes.
+struct ArtifactVerificationTests {
+    @Test func verificationIsCachedAndAChangedByteIsRefusedNamingBothDigests() throws {
+        let r = try TestRegistry()
+        let url = try r.file("m.bin", "abcdefgh")
+        let version = try r.registerModel("m@1", [url]).value
+        let artifact = try #require(version.artifacts.first)
+        let verifier = ArtifactVerifier(home: r.store.home)
+        #expect(try verifier.verify(artifact) == false)  // hashed
+        #expect(try verifier.verify(artifact) == true)   // cached
+        #expect(try verifier.verifiedArtifactPath(store: r.store, reference: try VersionReference(parsing: "m@1"), format: artifact.format).path == url.path)
+        // Same size, one byte changed.
+        try Data("abcdefgX".utf8).write(to: url)
+        do {
+            try verifier.verify(artifact)
+            Issue.record("a changed file was accepted")
+        } catch {
+            guard case .digestMismatch(let path, let registered, let actual) = error else { Issue.record("\(error)"); return }
+            #expect(path == url.path && registered == artifact.sha256 && actual != registered)
+            #expect(error.description.contains(registered) && error.description.contains(actual))
+        }
+        try Data("abcdefgh".utf8).write(to: url)
+        #expect(try verifier.verify(artifact) == false)  // re-hashed after the change, accepted again
+        #expect(try verifier.verifyRegisteredFile(store: r.store, path: url.path) == 1)
+        try FileManager.default.removeItem(at: url)
+        #expect(throws: ArtifactVerificationError.missing(path: url.path)) { try verifier.verify(artifact) }
+    }
+
+    @Test func copiedFilesLiveInTheContentAddressedStore() throws {
+        let r = try TestRegistry()
+        let url = try r.file("m.bin", "weights")
+        let stored = try ContentStore(home: r.store.home).ingest(ArtifactInput(url: url, relativePath: "m.bin"))
+        let digest = try #require(stored.precomputedDigest).sha256.hex
+        #expect(stored.url.lastPathComponent == digest && stored.relativePath == "m.bin")
+        #expect(!FileManager.default.isWritableFile(atPath: stored.url.path) || getuid() == 0)
+        let version = try r.store.registerModelVersion(ModelRegistration(reference: try VersionReference(parsing: "m@1"), files: [stored])).value
+        try Data("edited".utf8).write(to: url)  // editing the original changes nothing
+        try ArtifactVerifier(home: r.store.home).verify(try #require(version.artifacts.first))
+    }
+}

@@ -318,6 +318,15 @@ struct EvalCommand: Command {
             }
         }
         context.output.out(table.render())
+        let methods = Set(r.tasks.flatMap { $0.metrics.values.compactMap(\.ciMethod) })
+        if !methods.isEmpty {
+            let names: [MetricValue.IntervalMethod: String] = [
+                .wilson: "Wilson score (proportions)",
+                .wilsonClusterRobust: "Wilson at the cluster-robust effective sample size (items share clusters)",
+                .normalClipped: "normal ±1.96·SE clipped to [0, 1] (non-binary scores)",
+            ]
+            context.print("CI METHOD: " + methods.sorted { $0.rawValue < $1.rawValue }.compactMap { names[$0] }.joined(separator: "; "))
+        }
         for task in r.tasks {
             if let categories = task.categories, !categories.isEmpty {
                 let text = categories.keys.sorted().map { "\($0) \(fmt(categories[$0]!.value)) (n=\(categories[$0]!.n))" }

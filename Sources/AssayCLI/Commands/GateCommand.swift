@@ -1,5 +1,7 @@
+import Evaluation
 import Foundation
 import Governance
+import InferenceCore
 import Hashing
 import Registry
 
@@ -100,6 +102,11 @@ struct GateCommand: Command {
                 }
             }
         }
+        if let k = tierDef.evaluation.rescoreSample {
+            for reference in [candidate, baselineRef] {
+                try await rescore(reference, sample: k, store: store, tier: tierDef, context: context)
+            }
+        }
         func build() throws -> (GateInput, [GateEvidenceBuilder.Missing]) {
             try GateEvidenceBuilder.build(store: store, candidate: candidate, baseline: baselineRef, baselineVia: via,
                                           suites: tierDef.requiredSuites, requirements: tierDef.evaluation,
@@ -124,6 +131,38 @@ struct GateCommand: Command {
         if let report { try GateReport.json(decision).write(to: context.resolve(report), atomically: true, encoding: .utf8) }
         if context.json { context.output.out(try GateReport.json(decision)) } else { context.output.out(GateReport.markdown(decision)) }
         return decision.exitCode
+    }
+
+    /// Re-scores `sample` random items of every imported or remotely scored run of `reference`
+    /// that would otherwise qualify, with the native engine on the registered (verified) GGUF
+    /// file, and records `evaluation_run.rescore` (passed or not) in the audit log.
+    func rescore(_ reference: VersionReference, sample: Int, store: RegistryStore, tier: RiskTier, context: CommandContext) async throws {
+        let version = try store.modelVersion(reference)
+        let runs = try GateEvidenceBuilder.runsNeedingRescore(store: store, reference: reference, digest: version.digest,
+                                                              suites: tier.requiredSuites, requirements: tier.evaluation)
+        guard !runs.isEmpty else { return }
+        guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
+            context.printError("gate: \(reference) has no GGUF file to re-score its imported runs with")
+            return
+        }
+        let engine = try NativeEngine(modelURL: URL(fileURLWithPath: artifact.uri), threads: threads, modelIdentity: artifact.sha256)
+        let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
+            environment: context.environment, workingDirectory: context.workingDirectory))
+        for run in runs {
+            let suite = try catalog.resolve("\(run.suiteID)@\(run.suiteVersion)", workingDirectory: context.workingDirectory)
+            context.progress("gate: re-scoring \(sample) sampled items of \(run.id) (\(reference), \(run.suiteID)) with the native engine")
+            let report = try await RunRescoring.rescore(store: store, backend: engine, suite: suite, run: run, sample: sample)
+            try store.write { tx in
+                _ = try tx.appendAudit(action: "evaluation_run.rescore", subject: run.id, payload: [
+                    "model": .string(reference.description), "sample": .integer(Int64(report.sampled.count)),
+                    "sampled": .array(report.sampled.map(JSONValue.string)), "mismatches": .array(report.mismatches.map(JSONValue.string)),
+                    "max_loglikelihood_difference": .number(report.maxLogLikelihoodDifference), "passed": .bool(report.passed),
+                ])
+            }
+            if !report.passed {
+                context.printError("gate: run \(run.id) disagrees with the native engine on \(report.mismatches.count) of \(report.sampled.count) re-scored items (\(report.mismatches.prefix(5).joined(separator: ", "))); it does not count as evidence")
+            }
+        }
     }
 
     /// The `gate.verdict` audit payload: versions, digests, verdict, policy, per-check outcomes.
