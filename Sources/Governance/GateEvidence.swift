@@ -138,7 +138,9 @@ public enum GateEvidenceBuilder {
     }
 
     static func reason(_ refusals: [String]?, requirements: EvaluationRequirements) -> String {
-        guard let refusals, let first = refusals.first else { return "no completed run" }
+        // Lead with a refusal of a whole run: shard runs are expected to be refused.
+        let ordered = (refusals ?? []).filter { !$0.contains("is one shard") } + (refusals ?? []).filter { $0.contains("is one shard") }
+        guard let first = ordered.first, let refusals else { return "no completed run" }
         return "no qualifying run (\(requirements.summary)): " + first + (refusals.count > 1 ? " (+\(refusals.count - 1) more)" : "")
     }
 
