@@ -376,7 +376,8 @@ public enum LineageExportBuilder {
                 value: m.value, ciLower: m.ci95Low, ciUpper: m.ci95High, items: m.n,
                 latencyP50Ms: e2e.map { $0.p50 * 1000 }, latencyP95Ms: e2e.map { $0.p95 * 1000 },
                 latencyP99Ms: e2e.map { $0.p99 * 1000 }, energyWhPer1000Items: results.energy.whPer1000Items,
-                energyMethod: results.energy.method, finishedAt: run.finishedAt)
+                energyMethod: results.backend.backend == "native" ? results.energy.method : results.energy.method + " (client-side only: remote backend)",
+                finishedAt: run.finishedAt)
         }
     }
 }

@@ -81,7 +81,7 @@ struct RegistryProcessTests {
         let store = try RegistryStore(home: home, actor: "check")
         #expect(try store.modelVersionCount() == 400)
         #expect(try store.verifyAudit().isIntact)
-        #expect(try store.verifyAudit().eventCount == 402)
+        #expect(try store.verifyAudit().eventCount == 403)  // + init's registry.settings event
     }
 
     /// Acceptance 5: kill -9 while the registration transaction is open (held open by the

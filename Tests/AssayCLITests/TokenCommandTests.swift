@@ -16,6 +16,10 @@ struct TokenCommandTests {
         let dir = TemporaryDirectory("assay-token-cli")
         let home = dir.path("home")
         #expect(await run(["init", "--trust-actor-env"], home: home).0 == 0)
+        // A token for someone else needs the admin role (issue 11).
+        let (refused, denied) = await run(["token", "create", "ci-runner"], home: home)
+        #expect(refused == 1 && denied.stderr.contains("requires the role admin"))
+        #expect(await run(["role", "grant", "admin", "admin"], home: home).0 == 0)
         let (code, created) = await run(["token", "create", "ci-runner", "--label", "CI"], home: home)
         #expect(code == 0)
         let secret = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
