@@ -69,6 +69,33 @@ struct StatisticsTests {
         }
     }
 
+    /// Acceptance 2 on the real item structures: every task of every bundled suite (with its
+    /// clusters, e.g. field-extraction's documents) for every number of correct items, and
+    /// MMLU-sized samples (the 14,042-item test split, its 285-item dev split), stay inside [0, 1].
+    @Test func bundledSuitesAndMMLUSizedRunsNeverLeaveTheUnitInterval() throws {
+        let root = Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites")
+        var generator = SplitMix64(seed: 7)
+        for name in ["general-knowledge", "support-intents", "field-extraction"] {
+            let suite = try SuiteLoader.load(directory: root.appendingPathComponent(name))
+            for task in suite.tasks {
+                let clusters = task.items.map(\.cluster)
+                let n = clusters.count
+                for k in 0...n {
+                    let values = (0..<n).map { $0 < k ? 1.0 : 0.0 }.shuffled(using: &generator)
+                    let m = MetricValue.mean(values, clusters: clusters)
+                    let lo = try #require(m.ci95Low), hi = try #require(m.ci95High)
+                    #expect(lo >= 0 && hi <= 1 && lo <= m.value && m.value <= hi, "\(name)/\(task.spec.id) k=\(k): [\(lo), \(hi)]")
+                }
+            }
+        }
+        for n in [285, 1534, 14_042] {
+            for k in stride(from: 0, through: n, by: max(1, n / 97)) + [1, n - 1, n] {
+                let ci = try #require(Statistics.wilsonInterval(successes: Double(k), n: Double(n)))
+                #expect(ci.lowerBound >= 0 && ci.upperBound <= 1, "n=\(n) k=\(k)")
+            }
+        }
+    }
+
     @Test func percentilesInterpolateLikeNumpy() {
         let values: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
         #expect(Statistics.percentile(values, 50) == 5.5)
