@@ -96,6 +96,11 @@ struct EvalScaleOutTests {
         #expect(remote.versions.engine.contains(endpoint))
         let record = try RegistryStore(home: cli.home, actor: "t").evaluationRun(remote.runID)
         #expect(record.backend == "openai" && record.engineVersion.contains(endpoint))
+        // Issue 11: the energy of a remote backend is the client process's, and says so.
+        #expect(remote.energy.assumptions.contains("Client-side only"), "\(remote.energy.assumptions)")
+        #expect(!native.energy.assumptions.contains("Client-side only"))
+        let exported = await cli.run(["export", "smollm2@q4_1", "--format", "json"])
+        #expect(exported.code == 0 && exported.out.contains("(client-side only: remote backend)"), "\(exported.err)")
 
         let a = try cli.items(native.runID), b = try cli.items(remote.runID)
         #expect(a.count == 8)
