@@ -14,4 +14,6 @@ if ((${#need_apt[@]})); then
 fi
 python3 -c 'import jsonschema, referencing' 2>/dev/null \
   || python3 -m pip install --quiet jsonschema referencing
+# junitparser reads `assay gate --junit` output in DecisionsScenarioTests (scripts/check-junit.py).
+python3 -c 'import junitparser' 2>/dev/null || python3 -m pip install --quiet junitparser
 bash "$root/scripts/fetch-models.sh"
