@@ -32,12 +32,17 @@ struct ConformanceReport: CustomStringConvertible {
     var sumNLL = 0.0, countNLL = 0
     var top1Mismatches = 0
     var shortestGreedyMatch = Int.max
+    /// Prompts whose greedy continuation parted before 16 tokens at a step that was not a near-tie.
+    var greedyFailures: [String] = []
+    /// Prompts whose continuation parted at a near-tie (< 0.1) before 16 tokens.
+    var greedyNearTieStops = 0
 
     var meanTop8: Double { countTop8 == 0 ? 0 : sumTop8 / Double(countTop8) }
     var meanNLL: Double { countNLL == 0 ? 0 : sumNLL / Double(countNLL) }
 
     var description: String {
-        String(format: "max|Δtop8|=%.6f mean|Δtop8|=%.6f max|Δlse|=%.6f mean|Δnll|=%.6f top1 mismatches=%d greedy match ≥ %d",
-               maxTop8, meanTop8, maxLogSumExp, meanNLL, top1Mismatches, shortestGreedyMatch)
+        String(format: "max|Δtop8|=%.6f mean|Δtop8|=%.6f max|Δlse|=%.6f mean|Δnll|=%.6f top1 mismatches=%d greedy match ≥ %d (near-tie stops %d, failures %d)",
+               maxTop8, meanTop8, maxLogSumExp, meanNLL, top1Mismatches, shortestGreedyMatch,
+               greedyNearTieStops, greedyFailures.count)
     }
 }

@@ -69,4 +69,41 @@ struct GoldenTokenizationTests {
             #expect(actual == prompt.tokens, "\(name): \(prompt.text.debugDescription)")
         }
     }
+
+    /// The real Gemma 3 (SPM, 262,144 tokens) and Qwen2.5 (BPE `qwen2`) vocabularies against
+    /// llama.cpp's ids: the fixture strings, llama.cpp's own `ggml-vocab-qwen2` vectors, and the
+    /// reference prompts (with BOS as the GGUF says).
+    @Test("real Gemma 3 / Qwen2.5 vocabularies match llama.cpp",
+          .enabled(if: Fixtures.referenceAvailableOrCI
+                   && Fixtures.modelAvailableOrCI(Fixtures.gemma3Path) && Fixtures.modelAvailableOrCI(Fixtures.qwen25Path)),
+          arguments: [
+              ("gemma3", ["gemma3-270m"], "gemma3-270m-q4_k_m.logits.json"),
+              ("qwen2.5", ["qwen2.5-coder-0.5b", "ggml-vocab-qwen2.gguf"], "qwen2.5-0.5b-q4.logits.json"),
+          ])
+    func realVocabularies(model: String, vectors: [String], referenceFile: String) throws {
+        let path = model == "gemma3" ? Fixtures.gemma3Path : Fixtures.qwen25Path
+        let tokenizer = try TokenizerFixtures.tokenizer(gguf: Fixtures.requireModel(path))
+        for vector in vectors {
+            let cases = try TokenizerFixtures.cases(input: Fixtures.reference("tokenizer/\(vector).inp"),
+                                                    output: Fixtures.reference("tokenizer/\(vector).out"))
+            #expect(cases.count > 30)
+            let (passed, failures) = TokenizerFixtures.check(tokenizer, cases)
+            print("\(model) \(vector) \(passed)/\(cases.count)")
+            #expect(failures.isEmpty, "\(vector): \(passed)/\(cases.count)\n\(failures.joined(separator: "\n"))")
+        }
+        struct Reference: Decodable {
+            struct Prompt: Decodable {
+                var text: String
+                var tokens: [Int32]
+            }
+            var prompts: [Prompt]
+        }
+        let json = try Fixtures.require(Fixtures.reference("reference/\(referenceFile)"))
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: json))
+        #expect(reference.prompts.count == 6)
+        for prompt in reference.prompts {
+            let actual = tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: false)
+            #expect(actual == prompt.tokens, "\(model): \(prompt.text.debugDescription)")
+        }
+    }
 }

@@ -8,7 +8,8 @@ import ModelFormat
 import Synchronization
 import Tokenizers
 
-/// The native GGUF backend: runs `llama`/`qwen2` models in-process with llama.cpp's numerics.
+/// The native GGUF backend: runs the architectures in `Architectures` in-process with
+/// llama.cpp's numerics.
 ///
 /// One engine owns one model, one tokenizer, one worker pool and one KV cache (an
 /// `InferenceSession`) reached only through a lock, so the engine is `Sendable` and requests
@@ -28,9 +29,10 @@ public final class NativeEngine: Backend {
     ///   - threads: compute threads (default: all cores).
     ///   - contextLength: KV cache positions (default: min(model context, 4096)).
     ///   - modelIdentity: recorded in `info` (e.g. the file's SHA-256); default: the file name.
+    ///   - adapters: LoRA adapters applied to the model (base + adapter), in order.
     public init(modelURL: URL, threads: Int? = nil, contextLength: Int? = nil,
-                modelIdentity: String? = nil) throws(InferenceError) {
-        let model = try TransformerModel.load(contentsOf: modelURL)
+                modelIdentity: String? = nil, adapters: [LoRAAdapter] = []) throws(InferenceError) {
+        let model = try TransformerModel.load(contentsOf: modelURL).applying(adapters)
         let tokenizer: Tokenizer
         do {
             tokenizer = try Tokenizer(gguf: model.file)

@@ -19,17 +19,20 @@ import Darwin
 ///   - values: dimension 0 of this head's transposed values; dimension `d` at
 ///     `+ d * valueStride`, positions contiguous (readable up to `length` rounded up to 32).
 ///   - scores: scratch of at least `length` rounded up to 32 floats.
+///   - firstKey: positions before it are masked (sliding-window attention), as ggml's −∞ mask.
 ///   - order: `.generation` uses `ggml_vec_dot_f16`'s order for both products, as llama.cpp
 ///     does for single-token steps.
 @inline(__always)
 func attendHead(query: UnsafePointer<Float>, keys: UnsafePointer<Float16>, keyStride: Int,
-                values: UnsafePointer<Float16>, valueStride: Int, length: Int, headDimension hd: Int,
+                values: UnsafePointer<Float16>, valueStride: Int, length: Int, firstKey: Int = 0,
+                headDimension hd: Int,
                 scale: Float, order: SummationOrder, scores: UnsafeMutablePointer<Float>,
                 queryHalf: UnsafeMutablePointer<Float16>, out: UnsafeMutablePointer<Float>) {
     let single = order == .generation
     convertToHalf(query, queryHalf, count: hd)
     var maxScore = -Float.infinity
-    for j in 0..<length {
+    for j in 0..<firstKey { scores[j] = -Float.infinity }
+    for j in firstKey..<length {
         let key = UnsafeRawPointer(keys + j * keyStride)
         let s = (single ? dotF16Single(key, UnsafePointer(queryHalf), count: hd)
                         : dotF16(key, UnsafePointer(queryHalf), count: hd)) * scale

@@ -90,16 +90,18 @@ func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, cou
 
 /// Rotation angles for one position, computed like ggml's rope cache: `θ` starts at the
 /// position and is multiplied by `base^(−2/n_dims)` per pair (F32), divided by the optional
-/// frequency factor and scaled by `freqScale`; entries are `(cos θ, sin θ)` pairs.
+/// frequency factor and scaled by `freqScale`; entries are `(cos θ, sin θ)` pairs, times
+/// `attentionFactor` (ggml's `mscale`, 1 unless the file sets a rope attention factor).
 @inline(__always)
 func ropeAngles(position: Int, pairs: Int, thetaScale: Float, freqScale: Float,
-                factors: UnsafePointer<Float>?, into cache: UnsafeMutablePointer<Float>) {
+                factors: UnsafePointer<Float>?, attentionFactor: Float = 1,
+                into cache: UnsafeMutablePointer<Float>) {
     var theta = Float(position)
     for i in 0..<pairs {
         let factor = factors?[i] ?? 1
         let angle = freqScale * (theta / factor)
-        cache[2 * i] = cosf(angle)
-        cache[2 * i + 1] = sinf(angle)
+        cache[2 * i] = cosf(angle) * attentionFactor
+        cache[2 * i + 1] = sinf(angle) * attentionFactor
         theta *= thetaScale
     }
 }

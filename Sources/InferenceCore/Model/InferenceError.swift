@@ -29,7 +29,7 @@ public enum InferenceError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .file(let error): return "model file: \(error)"
         case .unsupportedArchitecture(let arch):
-            return "unsupported architecture '\(arch ?? "<missing>")' (supported: llama, qwen2)"
+            return "unsupported architecture '\(arch ?? "<missing>")' (supported: \(Architectures.supportedList))"
         case .missingMetadata(let key): return "missing or mistyped metadata key '\(key)'"
         case .invalidMetadata(let key, let reason): return "invalid metadata '\(key)': \(reason)"
         case .missingTensor(let name): return "missing tensor '\(name)'"

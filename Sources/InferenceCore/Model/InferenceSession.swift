@@ -29,6 +29,12 @@ public final class InferenceSession {
     private let up: UnsafeMutablePointer<Float>
     private let projected: UnsafeMutablePointer<Float>
     private let angles: UnsafeMutablePointer<Float>
+    /// Distinct rotary settings (base, scale) and which one each layer uses; `angles` holds one
+    /// table of `maxBatch × ropeDims` per setting.
+    private let ropeSettings: [LayerAttention]
+    private let layerRope: [Int]
+    /// Rotary frequency factors for this session's context (llama 3 `rope_freqs`, LongRoPE).
+    private let ropeFactors: [Float]?
     private var activations: [ActivationFormat: QuantizedActivations] = [:]
     private var logitScratch: UnsafeMutablePointer<Float>
     private var logitCapacity: Int
@@ -60,7 +66,22 @@ public final class InferenceSession {
         gate = buffer(b * c.feedForwardLength)
         up = buffer(b * c.feedForwardLength)
         projected = buffer(b * c.embeddingLength)
-        angles = buffer(b * c.ropeDimensionCount)
+        var settings: [LayerAttention] = []
+        var layerRope: [Int] = []
+        for layer in c.layers {
+            let key = LayerAttention(slidingWindow: nil, ropeFrequencyBase: layer.ropeFrequencyBase,
+                                     ropeFrequencyScale: layer.ropeFrequencyScale)
+            if let index = settings.firstIndex(of: key) {
+                layerRope.append(index)
+            } else {
+                layerRope.append(settings.count)
+                settings.append(key)
+            }
+        }
+        ropeSettings = settings
+        ropeFactors = model.weights.ropeFactors(contextLength: max(1, contextLength))
+        self.layerRope = layerRope
+        angles = buffer(b * c.ropeDimensionCount * max(1, settings.count))
         logitCapacity = 0
         logitScratch = buffer(0)
     }
@@ -132,118 +153,181 @@ public final class InferenceSession {
         return created
     }
 
+    /// One product of a forward step: `out[t][r] = weights[r] · input[t]` (+ LoRA updates).
+    private struct Projection {
+        let weights: WeightMatrix
+        let out: UnsafeMutablePointer<Float>
+        let outStride: Int
+        var adapters: [LoRAWeights] = []
+    }
+
     /// Converts `rows` rows of `input` for `weights` and multiplies.
     private func project(_ weights: WeightMatrix, input: UnsafeMutablePointer<Float>, rows: Int,
                          inputStride: Int, out: UnsafeMutablePointer<Float>, outStride: Int,
-                         order: SummationOrder, prepared: QuantizedActivations? = nil) {
-        let acts = prepared ?? buffer(for: weights.activationFormat)
-        if prepared == nil {
-            acts.load(UnsafePointer(input), rows: rows, cols: weights.cols, stride: inputStride, pool: pool)
+                         order: SummationOrder, adapters: [LoRAWeights] = []) {
+        project([Projection(weights: weights, out: out, outStride: outStride, adapters: adapters)],
+                input: input, rows: rows, inputStride: inputStride, order: order)
+    }
+
+    /// Several projections of the same input (Q/K/V, gate/up): the input is converted once per
+    /// activation format and the products sharing it run as one unit of work; LoRA updates
+    /// are added after, as llama.cpp adds `scale · B·(A·x)` to `W·x`.
+    private func project(_ targets: [Projection], input: UnsafeMutablePointer<Float>, rows: Int,
+                         inputStride: Int, order: SummationOrder) {
+        var formats: [ActivationFormat] = []
+        for target in targets where !formats.contains(target.weights.activationFormat) {
+            formats.append(target.weights.activationFormat)
         }
-        matmul(weights, acts, out: out, outStride: outStride, order: order, pool: pool)
+        for format in formats {
+            let acts = buffer(for: format)
+            acts.load(UnsafePointer(input), rows: rows, cols: targets[0].weights.cols, stride: inputStride, pool: pool)
+            let group = targets.filter { $0.weights.activationFormat == format }
+                .map { MatmulTarget(weights: $0.weights, out: $0.out, outStride: $0.outStride) }
+            matmul(group, acts, order: order, pool: pool)
+        }
+        for target in targets {
+            for lora in target.adapters {
+                applyLoRA(lora, input: input, rows: rows, inputStride: inputStride, out: target.out,
+                          outStride: target.outStride, order: order)
+            }
+        }
+    }
+
+    private func applyLoRA(_ lora: LoRAWeights, input: UnsafeMutablePointer<Float>, rows: Int, inputStride: Int,
+                           out: UnsafeMutablePointer<Float>, outStride: Int, order: SummationOrder) {
+        let rank = lora.a.rows, outputs = lora.b.rows
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * rank) { low in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * outputs) { update in
+                let down = QuantizedActivations(format: lora.a.activationFormat)
+                down.load(UnsafePointer(input), rows: rows, cols: lora.a.cols, stride: inputStride, pool: pool)
+                matmul(lora.a, down, out: low.baseAddress!, outStride: rank, order: order, pool: pool)
+                let upward = QuantizedActivations(format: lora.b.activationFormat)
+                upward.load(UnsafePointer(low.baseAddress!), rows: rows, cols: rank, stride: rank, pool: pool)
+                matmul(lora.b, upward, out: update.baseAddress!, outStride: outputs, order: order, pool: pool)
+                for t in 0..<rows {
+                    let o = out + t * outStride, u = update.baseAddress! + t * outputs
+                    for i in 0..<outputs { o[i] += u[i] * lora.scale }
+                }
+            }
+        }
     }
 
     private func forEachRow(_ count: Int, _ body: (Int) -> Void) {
         if count >= 16 { pool.parallelFor(count: count, body) } else { for i in 0..<count { body(i) } }
     }
 
+    /// `y = RMSNorm(x) · weight` for `rows` rows of `width` (in place when `y == x`).
+    private func normRows(_ x: UnsafeMutablePointer<Float>, _ weight: [Float], into y: UnsafeMutablePointer<Float>,
+                          rows: Int, width: Int, epsilon: Float) {
+        weight.withUnsafeBufferPointer { w in
+            forEachRow(rows) { t in rmsNorm(x + t * width, w.baseAddress!, y + t * width, count: width, epsilon: epsilon) }
+        }
+    }
+
     /// One micro-batch through the network; logits of `outputRows` land in `logitScratch`.
+    /// The block structure comes from the model's configuration and weights: whatever an
+    /// architecture declares (biases, Q/K norms, post norms, activation, scales, windows) is
+    /// applied here, in llama.cpp's order of operations.
     private func forward(_ batch: [Int32], startPosition p0: Int, outputRows: [Int], order: SummationOrder) {
         let c = model.config
         let w = model.weights
         let n = batch.count
         let d = c.embeddingLength
         let qDim = c.queryDimension, kvDim = c.kvDimension, ffn = c.feedForwardLength
-        let hd = c.headDimension
+        let hd = c.headDimension, eps = c.rmsNormEpsilon
         let hidden = self.hidden, normed = self.normed, query = self.query, key = self.key
         let value = self.value, attention = self.attention, gate = self.gate, up = self.up
         let projected = self.projected, angles = self.angles, cache = self.cache
 
-        // Token embeddings (ggml get_rows: dequantized rows).
+        // Token embeddings (ggml get_rows: dequantized rows), scaled when the architecture says so.
         let table = w.tokenEmbedding
         for (t, token) in batch.enumerated() {
             try? GGMLCodec.dequantize(type: table.type, from: table.data + Int(token) * table.rowBytes,
                                       count: d, into: hidden + t * d)
+            if c.embeddingScale != 1 { scaleInPlace(hidden + t * d, by: c.embeddingScale, count: d) }
         }
 
-        // Rotation angles per position, shared by all layers.
+        // Rotation angles per position, one table per distinct rotary setting.
         let ropeDims = c.ropeDimensionCount
-        let thetaScale = powf(c.ropeFrequencyBase, -2 / Float(ropeDims))
-        w.ropeFrequencyFactors.withUnsafeBufferPointerOrNil { factors in
-            for t in 0..<n {
-                ropeAngles(position: p0 + t, pairs: ropeDims / 2, thetaScale: thetaScale,
-                           freqScale: c.ropeFrequencyScale, factors: factors, into: angles + t * ropeDims)
-            }
-        }
-
-        let heads = c.headCount, group = c.headCount / c.headCountKV
-        let scale = 1 / sqrtf(Float(hd))
-        for (l, layer) in w.layers.enumerated() {
-            // Attention block.
-            layer.attentionNorm.withUnsafeBufferPointer { norm in
-                forEachRow(n) { t in
-                    rmsNorm(hidden + t * d, norm.baseAddress!, normed + t * d, count: d, epsilon: c.rmsNormEpsilon)
+        let tableSize = maxBatch * ropeDims
+        ropeFactors.withUnsafeBufferPointerOrNil { factors in
+            for (s, setting) in ropeSettings.enumerated() {
+                let thetaScale = powf(setting.ropeFrequencyBase, -2 / Float(ropeDims))
+                for t in 0..<n {
+                    ropeAngles(position: p0 + t, pairs: ropeDims / 2, thetaScale: thetaScale,
+                               freqScale: setting.ropeFrequencyScale, factors: factors,
+                               attentionFactor: c.ropeAttentionFactor,
+                               into: angles + s * tableSize + t * ropeDims)
                 }
             }
-            let qkvInput = buffer(for: layer.query.activationFormat)
-            qkvInput.load(UnsafePointer(normed), rows: n, cols: d, stride: d, pool: pool)
-            project(layer.query, input: normed, rows: n, inputStride: d, out: query, outStride: qDim, order: order,
-                    prepared: qkvInput)
-            // Same-format projections share one conversion (distinct formats use distinct buffers).
-            project(layer.key, input: normed, rows: n, inputStride: d, out: key, outStride: kvDim, order: order,
-                    prepared: layer.key.activationFormat == qkvInput.format ? qkvInput : nil)
-            project(layer.value, input: normed, rows: n, inputStride: d, out: value, outStride: kvDim, order: order,
-                    prepared: layer.value.activationFormat == qkvInput.format ? qkvInput : nil)
+        }
+
+        let heads = c.headCount, kvHeads = c.headCountKV, group = c.headCount / c.headCountKV
+        let scale = c.scoreScale
+        for (l, layer) in w.layers.enumerated() {
+            // Attention block.
+            normRows(hidden, layer.attentionNorm, into: normed, rows: n, width: d, epsilon: eps)
+            project([Projection(weights: layer.query, out: query, outStride: qDim, adapters: layer.adapters[.query] ?? []),
+                     Projection(weights: layer.key, out: key, outStride: kvDim, adapters: layer.adapters[.key] ?? []),
+                     Projection(weights: layer.value, out: value, outStride: kvDim, adapters: layer.adapters[.value] ?? [])],
+                    input: normed, rows: n, inputStride: d, order: order)
             addBias(layer.queryBias, to: query, rows: n, width: qDim)
             addBias(layer.keyBias, to: key, rows: n, width: kvDim)
             addBias(layer.valueBias, to: value, rows: n, width: kvDim)
+            if let norm = layer.queryNorm { normRows(query, norm, into: query, rows: n * heads, width: hd, epsilon: eps) }
+            if let norm = layer.keyNorm { normRows(key, norm, into: key, rows: n * kvHeads, width: hd, epsilon: eps) }
 
-            // RoPE, then store K and V (F16) at their positions.
+            // RoPE, query scale, then store K and V (F16) at their positions.
             let style = c.ropeStyle
+            let layerAngles = angles + layerRope[l] * tableSize
+            let queryScale = c.queryScale
             forEachRow(n) { t in
-                let a = UnsafePointer(angles + t * ropeDims)
+                let a = UnsafePointer(layerAngles + t * ropeDims)
                 for h in 0..<heads { applyRope(query + t * qDim + h * hd, ropeDims: ropeDims, style: style, angles: a) }
-                for h in 0..<c.headCountKV {
+                if queryScale != 1 { scaleInPlace(query + t * qDim, by: queryScale, count: qDim) }
+                for h in 0..<kvHeads {
                     applyRope(key + t * kvDim + h * hd, ropeDims: ropeDims, style: style, angles: a)
                 }
                 convertToHalf(key + t * kvDim, cache.keyRow(layer: l, position: p0 + t), count: kvDim)
                 cache.storeValues(value + t * kvDim, layer: l, position: p0 + t)
             }
 
-            // Scaled dot-product attention, one task per (position, head).
+            // Scaled dot-product attention, one task per (position, head); keys outside a
+            // sliding window are masked.
+            let window = c.layers[l].slidingWindow
             pool.parallelFor(count: n * heads) { task in
                 let t = task / heads, h = task % heads
                 let g = h / group
                 let length = p0 + t + 1
+                let firstKey = window.map { max(0, length - $0) } ?? 0
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: (length + 31) & ~31) { scores in
                     withUnsafeTemporaryAllocation(of: Float16.self, capacity: hd) { qHalf in
                         attendHead(query: query + t * qDim + h * hd,
                                    keys: cache.keyRow(layer: l, position: 0) + g * hd, keyStride: kvDim,
                                    values: cache.valueColumn(layer: l, dimension: g * hd),
-                                   valueStride: cache.stride, length: length, headDimension: hd,
-                                   scale: scale, order: order, scores: scores.baseAddress!, queryHalf: qHalf.baseAddress!,
-                                   out: attention + t * qDim + h * hd)
+                                   valueStride: cache.stride, length: length, firstKey: firstKey,
+                                   headDimension: hd, scale: scale, order: order, scores: scores.baseAddress!,
+                                   queryHalf: qHalf.baseAddress!, out: attention + t * qDim + h * hd)
                     }
                 }
             }
             project(layer.attentionOutput, input: attention, rows: n, inputStride: qDim, out: projected,
-                    outStride: d, order: order)
+                    outStride: d, order: order, adapters: layer.adapters[.attentionOutput] ?? [])
+            if let norm = layer.postAttentionNorm { normRows(projected, norm, into: projected, rows: n, width: d, epsilon: eps) }
             forEachRow(n) { t in addInPlace(hidden + t * d, projected + t * d, count: d) }
 
-            // Feed-forward block (SwiGLU).
-            layer.ffnNorm.withUnsafeBufferPointer { norm in
-                forEachRow(n) { t in
-                    rmsNorm(hidden + t * d, norm.baseAddress!, normed + t * d, count: d, epsilon: c.rmsNormEpsilon)
-                }
+            // Gated feed-forward block.
+            normRows(hidden, layer.ffnNorm, into: normed, rows: n, width: d, epsilon: eps)
+            project([Projection(weights: layer.ffnGate, out: gate, outStride: ffn, adapters: layer.adapters[.ffnGate] ?? []),
+                     Projection(weights: layer.ffnUp, out: up, outStride: ffn, adapters: layer.adapters[.ffnUp] ?? [])],
+                    input: normed, rows: n, inputStride: d, order: order)
+            switch c.activation {
+            case .silu: forEachRow(n) { t in swiglu(gate + t * ffn, up + t * ffn, count: ffn) }
+            case .geluTanh: forEachRow(n) { t in geglu(gate + t * ffn, up + t * ffn, count: ffn) }
             }
-            let ffnInput = buffer(for: layer.ffnGate.activationFormat)
-            ffnInput.load(UnsafePointer(normed), rows: n, cols: d, stride: d, pool: pool)
-            project(layer.ffnGate, input: normed, rows: n, inputStride: d, out: gate, outStride: ffn, order: order,
-                    prepared: ffnInput)
-            project(layer.ffnUp, input: normed, rows: n, inputStride: d, out: up, outStride: ffn, order: order,
-                    prepared: layer.ffnUp.activationFormat == ffnInput.format ? ffnInput : nil)
-            forEachRow(n) { t in swiglu(gate + t * ffn, up + t * ffn, count: ffn) }
-            project(layer.ffnDown, input: gate, rows: n, inputStride: ffn, out: projected, outStride: d, order: order)
+            project(layer.ffnDown, input: gate, rows: n, inputStride: ffn, out: projected, outStride: d, order: order,
+                    adapters: layer.adapters[.ffnDown] ?? [])
+            if let norm = layer.postFFNNorm { normRows(projected, norm, into: projected, rows: n, width: d, epsilon: eps) }
             forEachRow(n) { t in addInPlace(hidden + t * d, projected + t * d, count: d) }
         }
 
@@ -257,11 +341,14 @@ public final class InferenceSession {
         }
         w.outputNorm.withUnsafeBufferPointer { norm in
             for (i, row) in outputRows.enumerated() {
-                rmsNorm(hidden + row * d, norm.baseAddress!, normed + i * d, count: d, epsilon: c.rmsNormEpsilon)
+                rmsNorm(hidden + row * d, norm.baseAddress!, normed + i * d, count: d, epsilon: eps)
             }
         }
         project(w.output, input: normed, rows: outputRows.count, inputStride: d, out: logitScratch,
                 outStride: vocab, order: order)
+        if let cap = c.finalLogitSoftcap {
+            softcap(logitScratch, count: outputRows.count * vocab, cap: cap)
+        }
     }
 
     private func addBias(_ bias: [Float]?, to x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {

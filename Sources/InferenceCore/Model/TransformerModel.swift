@@ -16,7 +16,7 @@ public final class TransformerModel: Sendable {
     public var file: GGUFFile { weights.file }
 
     /// Architectures this engine implements, by `general.architecture`.
-    public static let supportedArchitectures = [LlamaModel.architecture, Qwen2Model.architecture]
+    public static var supportedArchitectures: [String] { Architectures.names }
 
     /// Opens (memory-maps) and loads a GGUF model.
     public static func load(contentsOf url: URL) throws(InferenceError) -> TransformerModel {
@@ -31,10 +31,9 @@ public final class TransformerModel: Sendable {
 
     /// Loads a model from an opened GGUF file, dispatching on `general.architecture`.
     public static func load(file: GGUFFile) throws(InferenceError) -> TransformerModel {
-        switch file.architecture {
-        case LlamaModel.architecture: return try LlamaModel.load(file)
-        case Qwen2Model.architecture: return try Qwen2Model.load(file)
-        default: throw .unsupportedArchitecture(file.architecture)
+        guard let architecture = Architectures.named(file.architecture) else {
+            throw .unsupportedArchitecture(file.architecture)
         }
+        return try architecture.load(file)
     }
 }

@@ -1,6 +1,8 @@
 import ModelFormat
 
 /// The weights of one decoder block; matrices point into the mapped file.
+/// Optional pieces (biases, Q/K norms, post norms) are present exactly when the architecture
+/// has them; the forward pass applies what is there.
 struct DecoderLayerWeights: @unchecked Sendable {
     var attentionNorm: [Float]
     var query: WeightMatrix
@@ -9,11 +11,20 @@ struct DecoderLayerWeights: @unchecked Sendable {
     var queryBias: [Float]?
     var keyBias: [Float]?
     var valueBias: [Float]?
+    /// RMSNorm weights applied to each query / key head before RoPE (Gemma 3, Qwen3).
+    var queryNorm: [Float]?
+    var keyNorm: [Float]?
     var attentionOutput: WeightMatrix
+    /// RMSNorm of the attention output before the residual add (Gemma 2/3).
+    var postAttentionNorm: [Float]?
     var ffnNorm: [Float]
     var ffnGate: WeightMatrix
     var ffnUp: WeightMatrix
     var ffnDown: WeightMatrix
+    /// RMSNorm of the FFN output before the residual add (Gemma 2/3).
+    var postFFNNorm: [Float]?
+    /// LoRA updates per projection (empty without adapters).
+    var adapters: [Projection: [LoRAWeights]] = [:]
 }
 
 /// A row-addressable tensor (the token embedding table) left in the mapped file.
@@ -34,6 +45,25 @@ struct TransformerWeights: @unchecked Sendable {
     var output: WeightMatrix
     /// Llama 3.1+ `rope_freqs.weight`: per-pair divisors of the rotation angle.
     var ropeFrequencyFactors: [Float]?
+    /// LongRoPE (Phi-3): per-pair divisors for short and long contexts; a session whose
+    /// context exceeds `originalContext` uses the long ones (as llama.cpp decides by n_ctx).
+    var longRope: LongRopeFactors?
+    /// LoRA adapter files merged into this model's layers (kept so their mappings outlive the
+    /// pointers in `DecoderLayerWeights.adapters`).
+    var adapterFiles: [GGUFFile] = []
+
+    /// The rotary frequency factors a session of `contextLength` positions uses.
+    func ropeFactors(contextLength: Int) -> [Float]? {
+        if let longRope { return contextLength > longRope.originalContext ? longRope.long : longRope.short }
+        return ropeFrequencyFactors
+    }
+}
+
+/// Phi-3's `rope_factors_short/long.weight` and `rope.scaling.original_context_length`.
+struct LongRopeFactors: Sendable {
+    var short: [Float]
+    var long: [Float]
+    var originalContext: Int
 }
 
 /// Reads tensors by GGUF name and checks their shapes against the configuration.
@@ -56,6 +86,17 @@ struct TensorReader {
         }
         return WeightMatrix(name: name, type: info.type, rows: rows, cols: cols,
                             data: file.tensorPointer(info), rowBytes: info.rowByteCount)
+    }
+
+    /// Rows `range` of a fused matrix with GGUF dimensions `[cols, totalRows]` (e.g. Phi-3's
+    /// `attn_qkv`): every output row is one dot product, so a row view computes exactly what a
+    /// separate tensor with those rows would.
+    func matrixRows(_ name: String, _ range: Range<Int>, of totalRows: Int, cols: Int) throws(InferenceError)
+        -> WeightMatrix {
+        let whole = try matrix(name, rows: totalRows, cols: cols)
+        return WeightMatrix(name: "\(name)[\(range.lowerBound)..<\(range.upperBound)]", type: whole.type,
+                            rows: range.count, cols: cols, data: whole.data + range.lowerBound * whole.rowBytes,
+                            rowBytes: whole.rowBytes)
     }
 
     func optionalMatrix(_ name: String, rows: Int, cols: Int) throws(InferenceError) -> WeightMatrix? {
@@ -96,14 +137,15 @@ struct TensorReader {
                               rowBytes: info.rowByteCount)
     }
 
-    /// The standard llama-family block layout (`blk.N.attn_q.weight`, …).
-    func decoderLayer(_ index: Int, config c: TransformerConfig, biases: Bool) throws(InferenceError)
-        -> DecoderLayerWeights
+    /// The llama-family block layout (`blk.N.attn_q.weight`, …); Q/K/V biases are read when
+    /// present (required when `requireBiases`). Architectures add or replace pieces after.
+    func decoderLayer(_ index: Int, config c: TransformerConfig, requireBiases: Bool = false)
+        throws(InferenceError) -> DecoderLayerWeights
     {
         let p = "blk.\(index)."
         let d = c.embeddingLength
         func bias(_ name: String, _ count: Int) throws(InferenceError) -> [Float]? {
-            biases ? try vector(p + name, count: count) : try optionalVector(p + name, count: count)
+            requireBiases ? try vector(p + name, count: count) : try optionalVector(p + name, count: count)
         }
         return DecoderLayerWeights(
             attentionNorm: try vector(p + "attn_norm.weight", count: d),
@@ -120,23 +162,17 @@ struct TensorReader {
             ffnDown: try matrix(p + "ffn_down.weight", rows: d, cols: c.feedForwardLength))
     }
 
-    /// The whole decoder stack both architectures share: embedding, `blockCount` layers (with
-    /// Q/K/V biases when `qkvBiases`), final norm, output projection, and `rope_freqs.weight`
-    /// when `ropeFactors` and the file has it.
-    func decoderWeights(config: TransformerConfig, qkvBiases: Bool, ropeFactors: Bool) throws(InferenceError)
-        -> TransformerWeights {
-        var layers: [DecoderLayerWeights] = []
-        for index in 0..<config.blockCount {
-            layers.append(try decoderLayer(index, config: config, biases: qkvBiases))
-        }
-        return TransformerWeights(
+    /// The whole decoder: embedding, the given layers, final norm, output projection (tied to
+    /// the embedding when `output.weight` is absent) and optional rotary frequency factors.
+    func decoderWeights(config: TransformerConfig, layers: [DecoderLayerWeights], ropeFactors: [Float]?)
+        throws(InferenceError) -> TransformerWeights {
+        TransformerWeights(
             file: file,
             tokenEmbedding: try embedding("token_embd.weight", rows: config.vocabularySize, cols: config.embeddingLength),
             layers: layers,
             outputNorm: try vector("output_norm.weight", count: config.embeddingLength),
             output: try outputMatrix(config: config),
-            ropeFrequencyFactors: ropeFactors
-                ? try optionalVector("rope_freqs.weight", count: config.ropeDimensionCount / 2) : nil)
+            ropeFrequencyFactors: ropeFactors)
     }
 
     /// `output.weight`, or the token embedding when the output is tied.
