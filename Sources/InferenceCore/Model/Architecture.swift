@@ -18,6 +18,7 @@ public enum Architectures {
     static let all: [any ModelArchitecture.Type] = [
         LlamaModel.self,
         Qwen2Model.self,
+        Gemma3Model.self,
     ]
 
     /// `general.architecture` names, in registration order.
