@@ -69,6 +69,8 @@ struct ServeCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let pool = try RegistryPool(home: context.registryHome, readerCount: readers,
                                     inspector: RegistryInspectors.artifactInspector)
+        let abandoned = AssayService.removeAbandonedUploads(home: context.registryHome)
+        if abandoned > 0 { context.progress("removed \(abandoned) partial upload\(abandoned == 1 ? "" : "s") left by an earlier run") }
         var backend: (any Backend)?
         var modelID = "assay"
         if let model {

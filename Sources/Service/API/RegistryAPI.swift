@@ -171,18 +171,37 @@ public struct RegistryAPI: Sendable {
             throw Problem(kind: .forbidden, detail: "registration by server-side path is disabled (start the service with --artifact-root DIR)")
         }
         guard !paths.isEmpty else { throw Problem(kind: .validation, detail: "'files' must name at least one file") }
-        let roots = options.artifactRoots.map { $0.resolvingSymlinksInPath().standardizedFileURL.path }
+        let roots = options.artifactRoots.map {
+            ArtifactSafety.canonicalPath($0.path) ?? $0.resolvingSymlinksInPath().standardizedFileURL.path
+        }
         let urls = try paths.map { path throws -> URL in
             guard path.hasPrefix("/"), !path.utf8.contains(0) else {
                 throw Problem(kind: .validation, detail: "files must be absolute server paths")
             }
-            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL
-            guard roots.contains(where: { resolved.path == $0 || resolved.path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else {
-                throw Problem(kind: .forbidden, detail: "'\(path)' is outside the service's artifact roots")
+            guard let canonical = ArtifactSafety.canonicalPath(path) else {
+                throw Problem(kind: .validation, detail: "file not found: \(Self.shortPath(path))")
             }
-            return resolved
+            guard roots.contains(where: { ArtifactSafety.isInside(canonical, $0) }) else {
+                throw Problem(kind: .forbidden, detail: "'\(Self.shortPath(path))' is outside the service's artifact roots")
+            }
+            return URL(fileURLWithPath: canonical)
         }
-        return try ArtifactInput.collect(urls)
+        let collected: Result<[ArtifactInput], RegistryError> = Result { () throws(RegistryError) in
+            try ArtifactInput.collect(urls, within: roots)
+        }
+        switch collected {
+        case .success(let inputs): return inputs
+        case .failure(let error):
+            if case .artifactOutsideRoots(let path) = error {
+                throw Problem(kind: .forbidden, detail: "'\(Self.shortPath(path))' resolves outside the service's artifact roots")
+            }
+            throw error
+        }
+    }
+
+    /// A client-supplied path for an error message: at most 200 characters.
+    static func shortPath(_ path: String) -> String {
+        path.count <= 200 ? path : String(path.prefix(200)) + "…"
     }
 
     func registerModelVersion(_ req: Request, ctx: RequestContext) throws -> Response {
@@ -514,6 +533,8 @@ public enum ServiceErrors {
             return Problem(kind: .conflict, detail: e.description)
         case .notInitialized:
             return Problem(kind: .unavailable, detail: "the registry is not initialized")
+        case .artifactInsideRegistry, .artifactOutsideRoots:
+            return Problem(kind: .forbidden, detail: e.description)
         case .storage(let s):
             return storage(s)
         default:
