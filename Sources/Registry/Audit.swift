@@ -95,6 +95,10 @@ extension AuditEvent {
     static func append(db: Database, time: String, actor: String, action: String, subject: String,
                        payload: JSONValue) throws -> AuditEvent {
         guard case .object = payload else { throw RegistryError.invalidPayload("the payload must be a JSON object") }
+        // The log is append-only: credentials that reach it can never be removed, so URLs'
+        // user-info and secret-looking query values are redacted on the way in.
+        let payload = Redaction.redact(payload)
+        let subject = Redaction.redact(subject)
         let payloadText: String
         do { payloadText = try payload.canonicalString() } catch { throw RegistryError.invalidPayload(error.description) }
         let last = try db.queryFirst("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
