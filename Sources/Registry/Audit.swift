@@ -30,11 +30,8 @@ public struct AuditEvent: Sendable, Equatable, Codable {
     /// Recomputes the hash from the other fields.
     public static func computeHash(seq: Int64, time: String, actor: String, action: String, subject: String,
                                    payload: String, prevHash: String) -> String {
-        let array: JSONValue = .array([.string(hashVersion), .integer(seq), .string(time), .string(actor),
-                                       .string(action), .string(subject), .string(payload), .string(prevHash)])
-        // Only strings and integers: canonical encoding cannot fail.
-        let bytes = (try? array.canonicalBytes()) ?? []
-        return SHA256.hash(bytes).hex
+        SHA256.hash(hashedBytes(seq: seq, time: time, actor: actor, action: action, subject: subject,
+                                payload: payload, prevHash: prevHash)).hex
     }
 
     /// The recomputed hash of this event.
