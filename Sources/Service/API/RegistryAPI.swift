@@ -106,6 +106,56 @@ public struct RegistryAPI: Sendable {
                 return try .json(["items": .array(page.map(Representation.auditEvent)),
                                   "next_after": events.count > limit ? .integer(page.last?.seq ?? 0) : .null])
             },
+            Route("GET", "/api/v1/audit/tree", access: .readers, operationID: "getAuditTreeHead") { req, _ in
+                let query = try Query(req, allowed: ["tree_size"])
+                let size = try query.int("tree_size", range: 0...Int(Int32.max), default: -1)
+                let head = try pool.read { try $0.auditTreeHead(size: size < 0 ? nil : Int64(size)) }
+                return try .json(try AuditJSON.encode(head))
+            },
+            Route("GET", "/api/v1/audit/proofs/inclusion", access: .readers, operationID: "getAuditInclusionProof") { req, _ in
+                let query = try Query(req, allowed: ["seq", "tree_size"])
+                let seq = try query.int("seq", range: 1...Int(Int32.max), default: 0)
+                guard seq > 0 else { throw Problem(kind: .badRequest, detail: "query parameter 'seq' is required") }
+                let size = try query.int("tree_size", range: 1...Int(Int32.max), default: -1)
+                let proof = try pool.read { try $0.auditInclusionProof(seq: Int64(seq), treeSize: size < 0 ? nil : Int64(size)) }
+                var json = try AuditJSON.encode(proof)
+                if case .object(var members) = json {
+                    members["event"] = Representation.auditEvent(proof.event)
+                    json = .object(members)
+                }
+                return try .json(json)
+            },
+            Route("GET", "/api/v1/audit/proofs/consistency", access: .readers, operationID: "getAuditConsistencyProof") { req, _ in
+                let query = try Query(req, allowed: ["first", "second"])
+                let first = try query.int("first", range: 0...Int(Int32.max), default: -1)
+                guard first >= 0 else { throw Problem(kind: .badRequest, detail: "query parameter 'first' is required") }
+                let second = try query.int("second", range: 0...Int(Int32.max), default: -1)
+                let proof = try pool.read { try $0.auditConsistencyProof(first: Int64(first), second: second < 0 ? nil : Int64(second)) }
+                return try .json(try AuditJSON.encode(proof))
+            },
+            Route("POST", "/api/v1/audit/checkpoints/verify", access: .readers, operationID: "verifyAuditCheckpoint") { req, _ in
+                _ = try Query(req, allowed: [])
+                let fields = try JSONFields(try req.jsonObject(), allowed: ["checkpoint", "public_key"])
+                guard let key = Hex.decode(try fields.requiredString("public_key")), key.count == 32 else {
+                    throw Problem(kind: .validation, detail: "'public_key' must be 64 hex digits (an Ed25519 public key)")
+                }
+                guard let object = fields.object["checkpoint"], case .object = object else {
+                    throw Problem(kind: .validation, detail: "'checkpoint' must be the checkpoint JSON object")
+                }
+                let checkpoint: AuditCheckpoint
+                do { checkpoint = try AuditCheckpoint.parse(try object.canonicalBytes()) } catch let e as AuditKeyError {
+                    throw Problem(kind: .validation, detail: e.description)
+                }
+                let (chain, checks) = try pool.read { store in
+                    (try store.verifyAudit(), try store.checkAuditCheckpoints([checkpoint], publicKey: key))
+                }
+                var json = try AuditJSON.encode(checks[0])
+                if case .object(var members) = json {
+                    members["chain"] = Representation.verification(chain)
+                    json = .object(members)
+                }
+                return try .json(json)
+            },
             Route("GET", "/api/v1/evaluations", access: .readers, operationID: "listEvaluationRuns", handler: listRuns),
             Route("GET", "/api/v1/evaluations/{id}", access: .readers, operationID: "getEvaluationRun") { req, _ in
                 let id = try Self.runID(req)
@@ -491,6 +541,17 @@ struct MetricFilter {
     }
 }
 
+/// JSON of the audit proof and checkpoint types (their Codable form, snake_case keys).
+enum AuditJSON {
+    static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do { return try JSONValue.parse(Array(try encoder.encode(value))) } catch {
+            throw Problem(kind: .internalError, detail: "cannot encode the response")
+        }
+    }
+}
+
 /// Maps library errors to problems: unknown things are 404, invalid input 422, conflicts 409.
 public enum ServiceErrors {
     public static let mapper: @Sendable (any Error) -> Problem = { error in
@@ -500,6 +561,7 @@ public enum ServiceErrors {
         case let e as GovernanceError: return problem(e)
         case let e as ApprovalError: return problem(e)
         case let e as PolicyError: return Problem(kind: .validation, detail: e.description)
+        case let e as AuditKeyError: return Problem(kind: .validation, detail: e.description)
         case let e as EvaluationRecordError:
             // if-case rather than switch: new cases added by the evaluation records stay 422.
             if case .unknownRun = e { return Problem(kind: .notFound, detail: e.description) }
