@@ -60,3 +60,17 @@ struct HardeningCLITests {
         }
     }
 }
+
+extension HardeningCLITests {
+    /// Item 9: `webhook add` refuses literal private addresses without --allow-private-webhooks.
+    @Test func webhookAddRefusesPrivateAddresses() async throws {
+        let cli = CLIHarness()
+        #expect(await cli.run("init").code == 0)
+        for url in ["http://169.254.169.254/latest", "http://127.0.0.1:22/", "http://[::1]/x", "http://10.0.0.8/h", "http://localhost/x"] {
+            let result = await cli.run("webhook", "add", url, "--events", "*")
+            #expect(result.code == 2, "\(url)")
+            #expect(result.stderr.contains("--allow-private-webhooks"))
+        }
+        #expect(await cli.run("webhook", "add", "http://127.0.0.1:22/", "--events", "*", "--allow-private-webhooks").code == 0)
+    }
+}

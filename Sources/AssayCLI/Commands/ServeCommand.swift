@@ -11,7 +11,7 @@ struct ServeCommand: Command {
     static let name = "serve"
     static let help = CommandHelp(
         abstract: "Serve the registry over HTTP (JSON API, bearer tokens) and optionally a model (OpenAI-compatible).",
-        usage: "[--host 127.0.0.1] [--port 8080] [--model FILE] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--readers N] [--no-webhooks]",
+        usage: "[--host 127.0.0.1] [--port 8080] [--model FILE] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--readers N] [--no-webhooks] [--allow-private-webhooks]",
         discussion: """
             Routes and roles: see docs/api.md and GET /openapi.json. Create tokens with 'assay token create'. \
             SIGTERM or SIGINT stops accepting, finishes in-flight requests, then exits.
@@ -32,6 +32,7 @@ struct ServeCommand: Command {
             .init("--max-attempts N", "Webhook attempts per delivery (default 5)"),
             .init("--base-delay-ms N", "Delay before a webhook's second attempt, doubled each time (default 2000)"),
             .init("--timeout-ms N", "Timeout of one webhook attempt (default 10000)"),
+            .init("--allow-private-webhooks", "Also deliver webhooks to loopback, link-local and private addresses (refused by default)"),
         ],
         examples: ["assay serve --port 8080", "assay serve --model SmolLM2-135M-Instruct.Q4_1.gguf"])
 
