@@ -88,6 +88,14 @@ public struct AuditVerification: Sendable, Equatable, Codable {
 extension AuditEvent {
     static let selectColumns = "seq, time, actor, action, subject, payload, prev_hash, hash"
 
+    /// Largest canonical payload an event may carry (256 KiB).
+    public static let maxPayloadBytes = 256 * 1024
+
+    /// Bytes an event occupies when listed (its text fields; a paging budget, not exact JSON size).
+    public var listedBytes: Int {
+        payload.utf8.count + subject.utf8.count + actor.utf8.count + action.utf8.count + time.utf8.count + 200
+    }
+
     /// Appends an event in the caller's (write) transaction and returns it.
     static func append(db: Database, time: String, actor: String, action: String, subject: String,
                        payload: JSONValue) throws -> AuditEvent {
@@ -98,6 +106,13 @@ extension AuditEvent {
         let subject = Redaction.redact(subject)
         let payloadText: String
         do { payloadText = try payload.canonicalString() } catch { throw RegistryError.invalidPayload(error.description) }
+        // Every event is kept forever and read back in pages: no single event may be huge.
+        guard payloadText.utf8.count <= maxPayloadBytes else {
+            throw RegistryError.invalidPayload("the event payload is \(payloadText.utf8.count) bytes; at most \(maxPayloadBytes) are recorded (shorten the fields)")
+        }
+        guard subject.utf8.count <= 1024, actor.utf8.count <= 1024 else {
+            throw RegistryError.invalidPayload("the event subject or actor is longer than 1024 bytes")
+        }
         let last = try db.queryFirst("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
         let seq = try (last?.get("seq", as: Int64.self) ?? 0) + 1
         let prevHash = try last?.get("hash", as: String.self) ?? genesisHash
@@ -143,5 +158,31 @@ extension AuditEvent {
             return true
         }
         return AuditVerification(eventCount: count, headHash: previous, firstBreak: firstBreak)
+    }
+}
+
+extension RegistryStore {
+    /// Events after `after`, oldest first: at most `limit`, and stopping once `maxBytes` of
+    /// event text is collected (always at least one event). Rows are streamed, so a page never
+    /// holds more than the budget in memory. `hasMore` says whether later events exist.
+    public func auditEvents(after: Int64, limit: Int, maxBytes: Int) throws -> (events: [AuditEvent], hasMore: Bool) {
+        try read { db in
+            let statement = try db.prepare("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq")
+            try statement.bind([after])
+            var events: [AuditEvent] = []
+            var bytes = 0
+            var hasMore = false
+            try statement.forEachRow { row in
+                let event = try AuditEvent(row: row)
+                if events.count >= limit || (!events.isEmpty && bytes + event.listedBytes > maxBytes) {
+                    hasMore = true
+                    return false
+                }
+                bytes += event.listedBytes
+                events.append(event)
+                return true
+            }
+            return (events, hasMore)
+        }
     }
 }

@@ -101,10 +101,10 @@ public struct RegistryAPI: Sendable {
                 let query = try Query(req, allowed: ["after", "limit"])
                 let after = try query.int("after", range: 0...Int(Int32.max), default: 0)
                 let limit = try query.int("limit", range: 1...1000, default: 100)
-                let events = try pool.read { try $0.auditEvents(after: Int64(after), limit: limit + 1) }
-                let page = events.prefix(limit)
+                // Paged by count and by bytes (at most ~2 MiB of events per page).
+                let (page, hasMore) = try pool.read { try $0.auditEvents(after: Int64(after), limit: limit, maxBytes: 2 << 20) }
                 return try .json(["items": .array(page.map(Representation.auditEvent)),
-                                  "next_after": events.count > limit ? .integer(page.last?.seq ?? 0) : .null])
+                                  "next_after": hasMore ? .integer(page.last?.seq ?? 0) : .null])
             },
             Route("GET", "/api/v1/audit/tree", access: .readers, operationID: "getAuditTreeHead") { req, _ in
                 let query = try Query(req, allowed: ["tree_size"])
@@ -317,6 +317,18 @@ public struct RegistryAPI: Sendable {
             } catch {
                 // Under the writer lock: nothing can start referencing the file meanwhile.
                 if placed, (try? store.isArtifactRegistered(uri: url.standardizedFileURL.path)) == false { unlink(url.path) }
+                // Name the upload, never the artifact store's internal path.
+                if let registryError = error as? RegistryError {
+                    switch registryError {
+                    case .inspectionFailed(_, let reason):
+                        throw Problem(kind: .validation, detail: "cannot read the GGUF header of the upload \(fileName): \(reason)")
+                    case .formatMismatch(_, let expected, let detected):
+                        throw Problem(kind: .validation, detail: "the upload \(fileName) is not a \(expected.displayName) file (detected: \(detected.displayName))")
+                    case .unreadableFile, .fileMissing:
+                        throw Problem(kind: .internalError, detail: "the stored upload could not be read")
+                    default: break
+                    }
+                }
                 throw error
             }
         }
