@@ -1,4 +1,5 @@
 import Foundation
+import Evaluation
 import Registry
 
 /// Runs the `assay` command line: resolves the subcommand path, handles `--help`, global
@@ -110,7 +111,9 @@ public enum AssayCommandLine {
 
     /// One-line description of any error (library errors describe themselves).
     static func oneLine(_ error: any Error) -> String {
-        Redaction.redact(String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " "))
+        // Foundation file errors: "PATH: reason", not "Error Domain=NSCocoaErrorDomain Code=4 …".
+        if !(error is CLIError), let file = FileErrors.oneLine(error) { return Redaction.redact(file) }
+        return Redaction.redact(String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " "))
     }
 
     private static func closest(to word: String, in names: [String]) -> String? {
