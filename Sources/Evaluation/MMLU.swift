@@ -118,9 +118,6 @@ public enum MMLU {
             guard let text = String(data: bytes, encoding: .utf8) else {
                 throw ImportError(file: file, reason: "not valid UTF-8")
             }
-            if text.contains("\u{FEFF}") {
-                throw ImportError(file: file, reason: "contains a byte-order mark (U+FEFF) inside the text")
-            }
             let records: [CSV.Record]
             do { records = try CSV.parse(text) } catch {
                 throw ImportError(file: file, line: error.line, reason: error.reason)
