@@ -87,6 +87,9 @@ public enum MMLU {
         var answer: String
     }
 
+    /// Few-shot questions MMLU takes from each subject's dev file.
+    public static let devShotsPerSubject = 5
+
     /// Reads `<split>/<subject>_<split>.csv` for every subject present, sorted by subject.
     static func readSplit(_ split: String, in data: URL) throws(ImportError) -> [String: [Row]] {
         let folder = data.appendingPathComponent(split)
@@ -102,9 +105,18 @@ public enum MMLU {
                 throw ImportError(file: "\(split)/\(name)", reason: "unknown MMLU subject '\(subject)'")
             }
             let file = "\(split)/\(name)"
-            guard let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
-                  let text = String(data: bytes, encoding: .utf8) else {
-                throw ImportError(file: file, reason: "cannot read as UTF-8")
+            guard let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
+                throw ImportError(file: file, reason: "cannot read \(folder.appendingPathComponent(name).path)")
+            }
+            if bytes.starts(with: [0xef, 0xbb, 0xbf]) {
+                throw ImportError(file: file, line: 1, reason: "starts with a UTF-8 byte-order mark (save it as UTF-8 without BOM)")
+            }
+            if let index = bytes.firstIndex(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0a && $0 != 0x0d }) {
+                let line = bytes[..<index].reduce(1) { $0 + ($1 == 0x0a ? 1 : 0) }
+                throw ImportError(file: file, line: line, reason: "contains a control byte 0x\(String(bytes[index], radix: 16)) (NUL or similar): not a text CSV")
+            }
+            guard let text = String(data: bytes, encoding: .utf8) else {
+                throw ImportError(file: file, reason: "not valid UTF-8")
             }
             let records: [CSV.Record]
             do { records = try CSV.parse(text) } catch {
@@ -123,6 +135,7 @@ public enum MMLU {
                 rows.append(Row(subject: subject, question: record.fields[0],
                                 choices: Array(record.fields[1...4]), answer: answer))
             }
+            guard !rows.isEmpty else { throw ImportError(file: file, reason: "no questions (the file is empty)") }
             result[subject] = rows
         }
         guard !result.isEmpty else { throw ImportError(file: "\(split)/", reason: "no *\(suffix) files in \(folder.path)") }
@@ -139,6 +152,15 @@ public enum MMLU {
         let data = dataDirectory(dir)
         let dev = try readSplit("dev", in: data)
         let evaluated = try readSplit(options.split, in: data)
+        // Every evaluated subject needs its 5 dev questions: MMLU is scored 5-shot per subject.
+        for subject in evaluated.keys.sorted() {
+            let count = dev[subject]?.count ?? 0
+            guard count >= devShotsPerSubject else {
+                throw ImportError(file: "dev/\(subject)_dev.csv",
+                                  reason: count == 0 ? "missing: every evaluated subject needs \(devShotsPerSubject) dev questions for its few-shot prompts"
+                                                     : "has \(count) questions; every evaluated subject needs \(devShotsPerSubject)")
+            }
+        }
 
         func line(_ row: Row, id: String) -> String {
             let object: JSONValue = .object([
@@ -207,13 +229,24 @@ public enum MMLU {
             throw ImportError(file: destination.path, reason: "destination already exists")
         }
         let parent = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
+            throw ImportError(file: parent.path, reason: "cannot create the directory (\(FileErrors.reason(error)))")
+        }
         let staging = parent.appendingPathComponent(".staging-\(destination.lastPathComponent)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true) } catch {
+            throw ImportError(file: staging.path, reason: "cannot create the directory (\(FileErrors.reason(error)))")
+        }
         do {
-            for (name, data) in files { try data.write(to: staging.appendingPathComponent(name)) }
+            for (name, data) in files {
+                let target = staging.appendingPathComponent(name)
+                do { try data.write(to: target) } catch {
+                    throw ImportError(file: target.path, reason: "cannot write (\(FileErrors.reason(error)))")
+                }
+            }
             _ = try SuiteLoader.load(directory: staging)
-            try FileManager.default.moveItem(at: staging, to: destination)
+            do { try FileManager.default.moveItem(at: staging, to: destination) } catch {
+                throw ImportError(file: destination.path, reason: "cannot move the imported suite into place (\(FileErrors.reason(error)))")
+            }
         } catch {
             try? FileManager.default.removeItem(at: staging)
             throw error

@@ -241,7 +241,10 @@ public struct EvaluationRunner: Sendable {
     public func run(model: VersionReference, suite: Suite, options: EvaluationOptions,
                     progress: (@Sendable (EvaluationProgress) -> Void)? = nil) async throws -> EvaluationResults {
         let version = try store.modelVersion(model)
-        let info = backend.info
+        var info = backend.info
+        // An endpoint's credentials never reach the run record, its key or the audit log.
+        info.engineVersion = Redaction.redact(info.engineVersion)
+        info.modelIdentity = Redaction.redact(info.modelIdentity)
         let work = try Self.selectWork(suite: suite, options: options)
         let total = work.reduce(0) { $0 + $1.1.count }
         guard total > 0 else { throw EvaluationError.noItems("no items selected (check --limit, --shard, --task)") }

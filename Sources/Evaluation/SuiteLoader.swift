@@ -14,6 +14,8 @@ public enum SuiteLoader {
         }
         let manifest = try decodeManifest(data)
         try validate(manifest)
+        // First: refuses symbolic links anywhere in the suite before any item file is read.
+        let files = try hashFiles(in: directory)
         var tasks: [LoadedTask] = []
         var cache: [String: [JSONLine]] = [:]
         for spec in manifest.tasks {
@@ -27,9 +29,12 @@ public enum SuiteLoader {
                 throw SuiteError(file: "suite.json",
                                  reason: "task '\(spec.id)': default_shots is \(spec.defaultShots) but no fewshot pool is given")
             }
+            if spec.defaultShots > pool.count && spec.fewshot != nil {
+                throw SuiteError(file: "suite.json",
+                                 reason: "task '\(spec.id)': default_shots is \(spec.defaultShots) but the fewshot pool holds \(pool.count) items")
+            }
             tasks.append(LoadedTask(spec: spec, items: items, fewshot: pool))
         }
-        let files = try hashFiles(in: directory)
         let digest = SuiteDigest.digest(files)
         return Suite(manifest: manifest, directory: directory, digest: digest, files: files, tasks: tasks)
     }
@@ -90,7 +95,9 @@ public enum SuiteLoader {
             for file in [task.items] + (task.fewshot.map { [$0] } ?? []) where !isSafeRelativePath(file) {
                 throw fail("task '\(task.id)': file '\(file)' must be a relative path inside the suite directory")
             }
-            guard task.defaultShots >= 0 else { throw fail("task '\(task.id)': default_shots must be ≥ 0") }
+            guard (0...maxShots).contains(task.defaultShots) else {
+                throw fail("task '\(task.id)': default_shots must be between 0 and \(maxShots), found \(task.defaultShots)")
+            }
             switch task.kind {
             case .multipleChoice, .cloze:
                 break
@@ -125,6 +132,9 @@ public enum SuiteLoader {
             }
         }
     }
+
+    /// Largest `default_shots` a task may ask for.
+    public static let maxShots = 64
 
     static func isSafeRelativePath(_ path: String) -> Bool {
         guard !path.isEmpty, !path.hasPrefix("/") else { return false }
@@ -271,6 +281,12 @@ public enum SuiteLoader {
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
         var files: [Suite.File] = []
         for case let url as URL in enumerator {
+            var info = stat()
+            if lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+                let full = url.standardizedFileURL.path
+                let relative = full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : url.lastPathComponent
+                throw SuiteError(file: relative, reason: "is a symbolic link; a suite's files and folders must be real files inside its directory")
+            }
             let resolved = url.resolvingSymlinksInPath()
             guard (try? resolved.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
             let full = url.standardizedFileURL.path

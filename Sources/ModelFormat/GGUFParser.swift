@@ -255,10 +255,12 @@ public struct GGUFHeader: Sendable {
             }
         }
 
-        return GGUFHeader(version: version, metadata: metadata, tensors: tensors,
-                          alignment: alignment, dataOffset: dataOffset,
-                          decodedByteEstimate: reader.statistics.decodedBytes,
-                          keyIndex: keyIndex, tensorIndex: tensorIndex)
+        let header = GGUFHeader(version: version, metadata: metadata, tensors: tensors,
+                                alignment: alignment, dataOffset: dataOffset,
+                                decodedByteEstimate: reader.statistics.decodedBytes,
+                                keyIndex: keyIndex, tensorIndex: tensorIndex)
+        try GGUFModelLimits.validate(header)
+        return header
     }
 
     private static func readValue(_ type: GGUFValueType, key: String, reader: inout GGUFByteReader,

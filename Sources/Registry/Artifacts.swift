@@ -84,7 +84,12 @@ public struct ArtifactInput: Sendable, Equatable {
     /// Expands command-line paths: a file becomes one input named by its last component; a
     /// directory becomes every regular file under it (recursively, hidden files included,
     /// symbolic links followed), named by its path relative to the directory.
-    public static func collect(_ urls: [URL]) throws(RegistryError) -> [ArtifactInput] {
+    ///
+    /// With `roots` (canonical directory paths, e.g. the service's `--artifact-root`s), every
+    /// file — including each one found inside a directory — is resolved (symbolic links,
+    /// `..`) and must lie inside one of them, otherwise `RegistryError.artifactOutsideRoots`;
+    /// the input then refers to the resolved file, so a link cannot be swapped afterwards.
+    public static func collect(_ urls: [URL], within roots: [String]? = nil) throws(RegistryError) -> [ArtifactInput] {
         var inputs: [ArtifactInput] = []
         for url in urls {
             var isDirectory: ObjCBool = false
@@ -110,6 +115,16 @@ public struct ArtifactInput: Sendable, Equatable {
             }
         }
         guard !inputs.isEmpty else { throw .noArtifacts }
+        if let roots {
+            for index in inputs.indices {
+                let given = inputs[index].url.path
+                guard let resolved = ArtifactSafety.canonicalPath(given) else { throw .fileMissing(path: given) }
+                guard roots.contains(where: { ArtifactSafety.isInside(resolved, $0) }) else {
+                    throw .artifactOutsideRoots(path: given)
+                }
+                inputs[index].url = URL(fileURLWithPath: resolved)
+            }
+        }
         var seen = Set<String>()
         for input in inputs {
             guard !input.relativePath.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {

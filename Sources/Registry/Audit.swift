@@ -30,11 +30,8 @@ public struct AuditEvent: Sendable, Equatable, Codable {
     /// Recomputes the hash from the other fields.
     public static func computeHash(seq: Int64, time: String, actor: String, action: String, subject: String,
                                    payload: String, prevHash: String) -> String {
-        let array: JSONValue = .array([.string(hashVersion), .integer(seq), .string(time), .string(actor),
-                                       .string(action), .string(subject), .string(payload), .string(prevHash)])
-        // Only strings and integers: canonical encoding cannot fail.
-        let bytes = (try? array.canonicalBytes()) ?? []
-        return SHA256.hash(bytes).hex
+        SHA256.hash(hashedBytes(seq: seq, time: time, actor: actor, action: action, subject: subject,
+                                payload: payload, prevHash: prevHash)).hex
     }
 
     /// The recomputed hash of this event.
@@ -91,12 +88,31 @@ public struct AuditVerification: Sendable, Equatable, Codable {
 extension AuditEvent {
     static let selectColumns = "seq, time, actor, action, subject, payload, prev_hash, hash"
 
+    /// Largest canonical payload an event may carry (256 KiB).
+    public static let maxPayloadBytes = 256 * 1024
+
+    /// Bytes an event occupies when listed (its text fields; a paging budget, not exact JSON size).
+    public var listedBytes: Int {
+        payload.utf8.count + subject.utf8.count + actor.utf8.count + action.utf8.count + time.utf8.count + 200
+    }
+
     /// Appends an event in the caller's (write) transaction and returns it.
     static func append(db: Database, time: String, actor: String, action: String, subject: String,
                        payload: JSONValue) throws -> AuditEvent {
         guard case .object = payload else { throw RegistryError.invalidPayload("the payload must be a JSON object") }
+        // The log is append-only: credentials that reach it can never be removed, so URLs'
+        // user-info and secret-looking query values are redacted on the way in.
+        let payload = Redaction.redact(payload)
+        let subject = Redaction.redact(subject)
         let payloadText: String
         do { payloadText = try payload.canonicalString() } catch { throw RegistryError.invalidPayload(error.description) }
+        // Every event is kept forever and read back in pages: no single event may be huge.
+        guard payloadText.utf8.count <= maxPayloadBytes else {
+            throw RegistryError.invalidPayload("the event payload is \(payloadText.utf8.count) bytes; at most \(maxPayloadBytes) are recorded (shorten the fields)")
+        }
+        guard subject.utf8.count <= 1024, actor.utf8.count <= 1024 else {
+            throw RegistryError.invalidPayload("the event subject or actor is longer than 1024 bytes")
+        }
         let last = try db.queryFirst("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
         let seq = try (last?.get("seq", as: Int64.self) ?? 0) + 1
         let prevHash = try last?.get("hash", as: String.self) ?? genesisHash
@@ -142,5 +158,31 @@ extension AuditEvent {
             return true
         }
         return AuditVerification(eventCount: count, headHash: previous, firstBreak: firstBreak)
+    }
+}
+
+extension RegistryStore {
+    /// Events after `after`, oldest first: at most `limit`, and stopping once `maxBytes` of
+    /// event text is collected (always at least one event). Rows are streamed, so a page never
+    /// holds more than the budget in memory. `hasMore` says whether later events exist.
+    public func auditEvents(after: Int64, limit: Int, maxBytes: Int) throws -> (events: [AuditEvent], hasMore: Bool) {
+        try read { db in
+            let statement = try db.prepare("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq")
+            try statement.bind([after])
+            var events: [AuditEvent] = []
+            var bytes = 0
+            var hasMore = false
+            try statement.forEachRow { row in
+                let event = try AuditEvent(row: row)
+                if events.count >= limit || (!events.isEmpty && bytes + event.listedBytes > maxBytes) {
+                    hasMore = true
+                    return false
+                }
+                bytes += event.listedBytes
+                events.append(event)
+                return true
+            }
+            return (events, hasMore)
+        }
     }
 }

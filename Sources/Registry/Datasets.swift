@@ -70,6 +70,7 @@ extension RegistryStore {
     public func registerDatasetVersion(_ request: DatasetRegistration,
                                        progress: ((String, UInt64) -> Void)? = nil) throws -> RegistrationOutcome<DatasetVersion> {
         guard !request.files.isEmpty else { throw RegistryError.noArtifacts }
+        try ArtifactSafety.refuseRegistryFiles(request.files, home: home)
         let files = try request.files.map { input throws -> HashedFile in
             try input.hash { progress?(input.relativePath, $0) }
         }

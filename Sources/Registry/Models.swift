@@ -85,6 +85,7 @@ extension RegistryStore {
     /// Hashes the files (outside any transaction), checks formats, runs the inspector.
     func hashModelFiles(_ request: ModelRegistration, progress: ((String, UInt64) -> Void)?) throws -> [HashedFile] {
         guard !request.files.isEmpty else { throw RegistryError.noArtifacts }
+        try ArtifactSafety.refuseRegistryFiles(request.files, home: home)
         var hashed: [HashedFile] = []
         for input in request.files {
             var file = try input.hash { progress?(input.relativePath, $0) }

@@ -13,6 +13,10 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
     case noArtifacts
     case duplicateArtifactPath(String)
     case invalidArtifactPath(String)
+    /// The path is (or links to) one of the registry's own files.
+    case artifactInsideRegistry(path: String)
+    /// A file reached through a directory (e.g. by a symbolic link) lies outside the allowed roots.
+    case artifactOutsideRoots(path: String)
     /// `--format` (or the file extension) promised a format the bytes do not have.
     case formatMismatch(path: String, expected: ArtifactFormat, detected: ArtifactFormat)
     case inspectionFailed(path: String, reason: String)
@@ -41,6 +45,10 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unreadableFile(let path, let reason): return "cannot read \(path): \(reason)"
         case .noArtifacts: return "no files to register"
         case .duplicateArtifactPath(let p): return "two files would be stored under the same relative path '\(p)'"
+        case .artifactInsideRegistry(let p):
+            return "\(p) is inside the registry home (or links to its database); the registry's own files cannot be registered as artifacts"
+        case .artifactOutsideRoots(let p):
+            return "\(p) resolves outside the allowed artifact roots (symbolic links may not leave them)"
         case .invalidArtifactPath(let p): return "unsupported file name '\(p)' (control characters are not allowed)"
         case .formatMismatch(let path, let expected, let detected):
             return "\(path) is not a \(expected.displayName) file (detected: \(detected.displayName))"

@@ -39,6 +39,14 @@ public struct AssayService: Sendable {
         router = Router(routes: routes, accessControl: access, errorMapper: ServiceErrors.mapper)
     }
 
+    /// Removes partial uploads (`artifacts/incoming/*.part`) a crashed or killed server left in
+    /// the registry `home`; uploads still in progress in another live server are kept. Call at
+    /// start. Returns how many files were removed.
+    @discardableResult
+    public static func removeAbandonedUploads(home: URL) -> Int {
+        ArtifactStore(home: home).removeAbandonedUploads()
+    }
+
     /// A router over explicit routes (tests).
     public init(routes: [Route], accessControl: any AccessControl) {
         router = Router(routes: routes, accessControl: accessControl, errorMapper: ServiceErrors.mapper)

@@ -41,7 +41,7 @@ struct WebhookCommandTests {
         defer { receiver.stop() }
         let secret = "cli-secret-0123456789"
         let added = await cli.run("webhook", "add", "http://127.0.0.1:\(port)/in", "--events", "version.registered",
-                                  "--secret", secret)
+                                  "--secret", secret, "--allow-private-webhooks")
         #expect(added.code == 0, "\(added.stderr)")
         let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(id.hasPrefix("wh_"))
@@ -51,7 +51,7 @@ struct WebhookCommandTests {
         #expect(!(await cli.run("webhook", "list", "--json")).stdout.contains(secret))
 
         #expect(await cli.run("model", "register", "smol@1", try cli.file("a.gguf", "one")).code == 0)
-        let delivered = await cli.run("webhook", "deliver", "--json")
+        let delivered = await cli.run("webhook", "deliver", "--json", "--allow-private-webhooks")
         #expect(delivered.code == 0, "\(delivered.stdout) \(delivered.stderr)")
         #expect(delivered.stdout.contains("\"delivered\" : 1"))
         let body = try #require(receiver.lock.withLock { receiver.bodies.first })

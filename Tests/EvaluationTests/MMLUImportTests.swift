@@ -58,8 +58,8 @@ struct MMLUImportTests {
     func writeRelease(at dir: URL, nested: Bool, brokenAnswer: Bool = false) throws {
         let base = nested ? dir.appendingPathComponent("data") : dir
         let files: [String: String] = [
-            "dev/anatomy_dev.csv": "Dev anatomy 1?,a,b,c,d,A\nDev anatomy 2?,a,b,c,d,B\n",
-            "dev/marketing_dev.csv": "Dev marketing 1?,a,b,c,d,C\n",
+            "dev/anatomy_dev.csv": (1...5).map { "Dev anatomy \($0)?,a,b,c,d,\(["A", "B", "C", "D"][$0 % 4])\n" }.joined(),
+            "dev/marketing_dev.csv": (1...5).map { "Dev marketing \($0)?,a,b,c,d,C\n" }.joined(),
             "val/anatomy_val.csv": "\"Which bone, if any, is longest?\",Femur,Tibia,\"Ulna \"\"long\"\"\",\"Two\nlines\",A\nQ2?,w,x,y,z,\(brokenAnswer ? "E" : "D")\n",
             "val/marketing_val.csv": "M1?,p,q,r,s,B\nM2?,p,q,r,s,C\nM3?,p,q,r,s,A\n",
         ]
@@ -78,14 +78,14 @@ struct MMLUImportTests {
         #expect(suite.manifest.tasks.map(\.id) == ["mmlu", "mmlu_cloze"])
         let task = try #require(suite.task("mmlu"))
         #expect(task.items.count == 5)
-        #expect(task.fewshot.count == 3)
+        #expect(task.fewshot.count == 10)
         // Round-robin by subject: anatomy 1, marketing 1, anatomy 2, marketing 2, marketing 3.
         #expect(task.items.map(\.id) == ["anatomy-val-1", "marketing-val-1", "anatomy-val-2", "marketing-val-2", "marketing-val-3"])
         #expect(task.items[0].question == "Which bone, if any, is longest?")
         #expect(task.items[0].choices == ["Femur", "Tibia", "Ulna \"long\"", "Two\nlines"])
         #expect(task.items[0].fields["category"] == "stem")
         #expect(task.items[1].fields["category"] == "other")
-        #expect(task.fewshot.map(\.id) == ["anatomy-dev-1", "anatomy-dev-2", "marketing-dev-1"])
+        #expect(task.fewshot.map(\.id) == (1...5).map { "anatomy-dev-\($0)" } + (1...5).map { "marketing-dev-\($0)" })
     }
 
     @Test func aBadRowIsReportedAndNothingIsWritten() throws {

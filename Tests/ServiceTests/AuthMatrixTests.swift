@@ -72,6 +72,8 @@ struct AuthMatrixTests {
         "submitForReview": .anyOf([.submitter, .admin]), "approveVersion": .anyOf([.approver]),
         "rejectVersion": .anyOf([.approver]), "deprecateVersion": .anyOf([.releaseManager, .admin]),
         "revokeVersion": .anyOf([.admin, .approver]),
+        // A read: checks a checkpoint against the log, changes nothing.
+        "verifyAuditCheckpoint": .readers,
     ]
 
     @Test func everyRouteHasItsDocumentedAccess() throws {

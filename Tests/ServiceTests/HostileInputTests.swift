@@ -154,7 +154,8 @@ struct HostileInputTests {
 
     @Test func slowlorisAcrossManyConnectionsDoesNotStarveOthers() throws {
         let fixture = try ServiceFixture()
-        let config = ServerConfiguration(host: "127.0.0.1", port: 0, headerTimeout: .milliseconds(700), maxConnections: 64)
+        let config = ServerConfiguration(host: "127.0.0.1", port: 0, headerTimeout: .milliseconds(700), maxConnections: 64,
+                                         maxConnectionsPerClient: 64)  // all test clients share 127.0.0.1
         let server = HTTPServer(configuration: config, responder: fixture.service.router)
         try server.start()
         defer { server.shutdown(); server.waitUntilStopped() }

@@ -51,7 +51,7 @@ final class RecordingReceiver: @unchecked Sendable {
 }
 
 struct WebhookTests {
-    static let fast = WebhookSettings(maxAttempts: 3, baseDelay: .milliseconds(20), timeout: .seconds(10))
+    static let fast = WebhookSettings(maxAttempts: 3, baseDelay: .milliseconds(20), timeout: .seconds(10), allowPrivateNetworks: true)
 
     func home() throws -> (TemporaryDirectory, RegistryStore, URL) {
         let dir = TemporaryDirectory("assay-webhooks")

@@ -154,6 +154,10 @@ struct EvalCommand: Command {
                 backend = .native
             case "openai":
                 guard let endpoint else { throw .usage("--backend openai needs --endpoint URL (e.g. http://127.0.0.1:8080)") }
+                // Credentials in the URL would be recorded with the run (and are not sent anyway).
+                guard Redaction.redact(endpoint) == endpoint, !endpoint.contains("@") else {
+                    throw .usage("--endpoint must not contain credentials (user:password@ or secret query values: \(Redaction.redact(endpoint))); pass an API key with --api-key-env VAR")
+                }
                 guard threads == nil else { throw .usage("--threads applies to the native backend only") }
                 backend = .openai(endpoint: endpoint, apiModel: apiModel, apiKeyVariable: apiKeyVariable)
             default:
@@ -242,7 +246,8 @@ struct EvalCommand: Command {
             requireResume: options.resume, outputDirectory: store.home,
             exportDirectory: options.outputDirectory.map(context.resolve))
         let reporter = ProgressReporter(context: context)
-        let info = backend.info
+        var info = backend.info
+        info.engineVersion = Redaction.redact(info.engineVersion)
         let how = info.backend == "native" ? "\(info.threads) threads, \(info.engineVersion)"
             : "\(info.engineVersion), served model '\(info.modelIdentity)'"
         context.progress("eval: \(model) on \(suite.id)@\(suite.version) (\(how))")

@@ -11,7 +11,7 @@ struct ServeCommand: Command {
     static let name = "serve"
     static let help = CommandHelp(
         abstract: "Serve the registry over HTTP (JSON API, bearer tokens) and optionally a model (OpenAI-compatible).",
-        usage: "[--host 127.0.0.1] [--port 8080] [--model FILE] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--readers N] [--no-webhooks]",
+        usage: "[--host 127.0.0.1] [--port 8080] [--model FILE] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--max-connections-per-client N] [--header-timeout-ms N] [--readers N] [--no-webhooks] [--allow-private-webhooks]",
         discussion: """
             Routes and roles: see docs/api.md and GET /openapi.json. Create tokens with 'assay token create'. \
             SIGTERM or SIGINT stops accepting, finishes in-flight requests, then exits.
@@ -24,6 +24,8 @@ struct ServeCommand: Command {
             .init("--policy FILE", "Governance policy for alias rules (default: built-in defaults)"),
             .init("--artifact-root DIR", "Allow registration by server-side path under DIR (repeatable)"),
             .init("--max-connections N", "Simultaneous connections (default 512)"),
+            .init("--max-connections-per-client N", "Simultaneous connections from one address (IPv6: one /64; default a quarter of --max-connections)"),
+            .init("--header-timeout-ms N", "A connection's first request head must arrive within this time of connecting (default 5000)"),
             .init("--readers N", "Pooled read connections to the registry (default 4)"),
             .init("--max-body-mb N", "Largest request body in MiB (default 16)"),
             .init("--max-upload-bytes N", "Largest GGUF upload (POST …/artifact), streamed to disk (default 8 GiB)"),
@@ -32,6 +34,7 @@ struct ServeCommand: Command {
             .init("--max-attempts N", "Webhook attempts per delivery (default 5)"),
             .init("--base-delay-ms N", "Delay before a webhook's second attempt, doubled each time (default 2000)"),
             .init("--timeout-ms N", "Timeout of one webhook attempt (default 10000)"),
+            .init("--allow-private-webhooks", "Also deliver webhooks to loopback, link-local and private addresses (refused by default)"),
         ],
         examples: ["assay serve --port 8080", "assay serve --model SmolLM2-135M-Instruct.Q4_1.gguf"])
 
@@ -41,6 +44,8 @@ struct ServeCommand: Command {
     var threads: Int?
     var artifactRoots: [String]
     var maxConnections: Int
+    var maxConnectionsPerClient: Int?
+    var headerTimeoutMs: Int
     var readers: Int
     var maxBodyMB: Int
     var maxUploadBytes: Int
@@ -56,6 +61,8 @@ struct ServeCommand: Command {
         threads = try arguments.int("--threads", range: 1...256)
         artifactRoots = try arguments.options("--artifact-root")
         maxConnections = try arguments.int("--max-connections", range: 1...100_000) ?? 512
+        maxConnectionsPerClient = try arguments.int("--max-connections-per-client", range: 1...100_000)
+        headerTimeoutMs = try arguments.int("--header-timeout-ms", range: 100...600_000) ?? 5000
         readers = try arguments.int("--readers", range: 1...64) ?? 4
         maxBodyMB = try arguments.int("--max-body-mb", range: 1...4096) ?? 16
         maxUploadBytes = try arguments.int("--max-upload-bytes", range: 1...(1 << 40)) ?? (8 << 30)
@@ -69,6 +76,8 @@ struct ServeCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let pool = try RegistryPool(home: context.registryHome, readerCount: readers,
                                     inspector: RegistryInspectors.artifactInspector)
+        let abandoned = AssayService.removeAbandonedUploads(home: context.registryHome)
+        if abandoned > 0 { context.progress("removed \(abandoned) partial upload\(abandoned == 1 ? "" : "s") left by an earlier run") }
         var backend: (any Backend)?
         var modelID = "assay"
         if let model {
@@ -93,7 +102,8 @@ struct ServeCommand: Command {
                                                            workingDirectory: context.workingDirectory)))
         let configuration = ServerConfiguration(host: host, port: port,
                                                 limits: HTTPLimits(maxBodyBytes: maxBodyMB << 20, maxUploadBytes: maxUploadBytes),
-                                                maxConnections: maxConnections)
+                                                headerTimeout: .milliseconds(headerTimeoutMs),
+                                                maxConnections: maxConnections, maxConnectionsPerClient: maxConnectionsPerClient)
         let dispatcher = webhooks ? try WebhookDispatcher(home: context.registryHome, settings: webhookSettings) : nil
         let server = HTTPServer(configuration: configuration, responder: service.router)
         let bound = try server.start()

@@ -7,7 +7,7 @@ struct WebhookAddCommand: Command {
     static let name = "add"
     static let help = CommandHelp(
         abstract: "Subscribe a URL to registry events (HMAC-SHA256-signed JSON POSTs).",
-        usage: "URL --events E1,E2|* [--secret S] [--json]",
+        usage: "URL --events E1,E2|* [--secret S] [--allow-private-webhooks] [--json]",
         discussion: """
             Events: \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", ")). Only events recorded after \
             the subscription are delivered. Without --secret a secret is generated and shown once. Plain http:// \
@@ -15,7 +15,8 @@ struct WebhookAddCommand: Command {
             admins manage webhooks. Deliveries are sent by 'assay serve' or by 'assay webhook deliver'.
             """,
         options: [.init("--events LIST", "Comma-separated event types, or * for all (required)"),
-                  .init("--secret S", "Signing secret (16-256 printable characters; default: generated)")],
+                  .init("--secret S", "Signing secret (16-256 printable characters; default: generated)"),
+                  .init("--allow-private-webhooks", "Accept a loopback, link-local or private-network address")],
         examples: ["assay webhook add http://127.0.0.1:9000/hooks --events version.registered,state.changed"])
 
     var url: String
@@ -26,11 +27,18 @@ struct WebhookAddCommand: Command {
         guard let list = try arguments.option("--events") else { throw .usage("--events is required") }
         do { events = try WebhookEventType.parseList(list) } catch { throw .usage(error.description) }
         secret = try arguments.option("--secret")
+        allowPrivate = arguments.flag("--allow-private-webhooks")
         url = try arguments.requiredPositional("URL")
         try arguments.finish()
     }
 
+    var allowPrivate = false
+
     func run(context: CommandContext) async throws -> Int32 {
+        if !allowPrivate, let parsed = try? WebhookURL(parsing: url),
+           let reason = WebhookAddressPolicy.refusal(literalHost: parsed.host) {
+            throw CLIError.usage("\(parsed.host) is \(reason); webhooks go to public addresses unless you pass --allow-private-webhooks (and start the deliverer with it)")
+        }
         let hook = try context.openRegistry().addWebhook(url: url, events: events, secret: secret)
         if context.json {
             try context.printJSON(["id": hook.id, "url": hook.url, "events": hook.events.map(\.rawValue).joined(separator: ","),
@@ -134,11 +142,12 @@ struct WebhookDeliverCommand: Command {
     static let name = "deliver"
     static let help = CommandHelp(
         abstract: "Queue new events and attempt every due delivery once (run from cron when no 'assay serve' runs).",
-        usage: "[--max-attempts N] [--base-delay-ms N] [--timeout-ms N] [--json]",
+        usage: "[--max-attempts N] [--base-delay-ms N] [--timeout-ms N] [--allow-private-webhooks] [--json]",
         discussion: "A failed attempt is retried by a later pass after base-delay × 2^(attempt-1); after max-attempts the delivery is marked failed. Exit 1 when an attempt failed in this pass.",
         options: [.init("--max-attempts N", "Attempts per delivery (default 5)"),
                   .init("--base-delay-ms N", "Delay before the second attempt (default 2000)"),
-                  .init("--timeout-ms N", "Timeout of one attempt (default 10000)")])
+                  .init("--timeout-ms N", "Timeout of one attempt (default 10000)"),
+                  .init("--allow-private-webhooks", "Also deliver to loopback, link-local and private addresses (refused by default: SSRF)")])
     var settings: WebhookSettings
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -165,6 +174,8 @@ enum WebhookOptions {
         let attempts = try arguments.int("--max-attempts", range: 1...50) ?? 5
         let base = try arguments.int("--base-delay-ms", range: 1...3_600_000) ?? 2000
         let timeout = try arguments.int("--timeout-ms", range: 100...600_000) ?? 10_000
-        return WebhookSettings(maxAttempts: attempts, baseDelay: .milliseconds(base), timeout: .milliseconds(timeout))
+        let allowPrivate = arguments.flag("--allow-private-webhooks")
+        return WebhookSettings(maxAttempts: attempts, baseDelay: .milliseconds(base), timeout: .milliseconds(timeout),
+                               allowPrivateNetworks: allowPrivate)
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Evaluation
+import Registry
 
 /// Runs the `assay` command line: resolves the subcommand path, handles `--help`, global
 /// options and errors, and maps outcomes to exit codes.
@@ -92,10 +94,10 @@ public enum AssayCommandLine {
         } catch let error as CLIError {
             switch error {
             case .usage(let message):
-                context.output.err("assay: error: \(message)\nSee '\(path) --help'.\n")
+                context.output.err("assay: error: \(Redaction.redact(message))\nSee '\(path) --help'.\n")
                 return ExitCode.usage
             case .failure(let message):
-                context.output.err("assay: error: \(message)\n")
+                context.output.err("assay: error: \(Redaction.redact(message))\n")
                 return ExitCode.failure
             case .exit(let code, let message):
                 if !message.isEmpty { context.output.err("assay: \(message)\n") }
@@ -109,7 +111,9 @@ public enum AssayCommandLine {
 
     /// One-line description of any error (library errors describe themselves).
     static func oneLine(_ error: any Error) -> String {
-        String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        // Foundation file errors: "PATH: reason", not "Error Domain=NSCocoaErrorDomain Code=4 …".
+        if !(error is CLIError), let file = FileErrors.oneLine(error) { return Redaction.redact(file) }
+        return Redaction.redact(String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " "))
     }
 
     private static func closest(to word: String, in names: [String]) -> String? {

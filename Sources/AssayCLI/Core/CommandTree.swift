@@ -6,9 +6,10 @@ public enum CommandTree {
         abstract: "Assay: model registry and evaluation harness for small language models.",
         children: [
             // Registry
-            .group(CommandGroup(name: "audit", abstract: "Verify and read the append-only audit log.",
-                                children: [.command(AuditExportCommand.self), .command(AuditLogCommand.self),
-                                           .command(AuditVerifyCommand.self)])),
+            .group(CommandGroup(name: "audit", abstract: "Verify, read, checkpoint (signed tree heads) and prove the append-only audit log.",
+                                children: [.command(AuditCheckpointCommand.self), .command(AuditExportCommand.self),
+                                           .command(AuditKeygenCommand.self), .command(AuditLogCommand.self),
+                                           .command(AuditProofCommand.self), .command(AuditVerifyCommand.self)])),
             .group(CommandGroup(name: "dataset", abstract: "Register and inspect dataset versions.",
                                 children: [.command(DatasetListCommand.self), .command(DatasetRegisterCommand.self),
                                            .command(DatasetShowCommand.self)])),

@@ -59,7 +59,7 @@ public final class OutputSink: @unchecked Sendable {
         } else if capture {
             lock.withLock { capturedOut += text }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            write(text, to: STDOUT_FILENO)
         }
     }
 
@@ -69,7 +69,36 @@ public final class OutputSink: @unchecked Sendable {
         } else if capture {
             lock.withLock { capturedErr += text }
         } else {
-            FileHandle.standardError.write(Data(text.utf8))
+            write(text, to: STDERR_FILENO)
+        }
+    }
+
+    // Set once a stream's reader has gone away (EPIPE); later output to it is dropped.
+    // Only touched under `lock` (see `write`).
+    private var stdoutClosed = false
+    private var stderrClosed = false
+
+    /// True once stdout's reader went away (e.g. `assay … | head -1`): further output is
+    /// discarded and the command finishes normally.
+    public var isStdoutClosed: Bool { lock.withLock { stdoutClosed } }
+
+    /// Writes all of `text` with write(2). A closed pipe (EPIPE; SIGPIPE is ignored by `main`)
+    /// or any other write error marks the stream closed instead of trapping, as
+    /// `FileHandle.write` would.
+    private func write(_ text: String, to fd: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !(fd == STDOUT_FILENO ? stdoutClosed : stderrClosed) else { return }
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { raw in
+                Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if n > 0 { offset += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            if fd == STDOUT_FILENO { stdoutClosed = true } else { stderrClosed = true }
+            return
         }
     }
 

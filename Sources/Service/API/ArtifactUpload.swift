@@ -28,6 +28,9 @@ final class ArtifactUpload: RequestBodySink, @unchecked Sendable {
         guard fd >= 0 else {
             throw Problem(kind: .internalError, detail: "cannot create the upload file (errno \(errno))")
         }
+        // Held until the file is closed: tells `removeAbandonedUploads` (another server starting
+        // on the same home) that this upload is alive.
+        _ = flock(fd, LOCK_EX | LOCK_NB)
     }
 
     deinit { abandon() }
@@ -94,6 +97,25 @@ struct ArtifactStore {
 
     /// Where uploads are written while they arrive.
     var incoming: URL { root.appendingPathComponent("incoming") }
+
+    /// Deletes `incoming/*.part` files left by a crash or kill (a live upload holds an exclusive
+    /// `flock` on its file and is kept). Returns how many were removed.
+    func removeAbandonedUploads() -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: incoming.path) else { return 0 }
+        var removed = 0
+        for name in names where name.hasSuffix(".part") {
+            let path = incoming.appendingPathComponent(name).path
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else {
+                // A symbolic link or something unreadable under our name: remove the entry itself.
+                if unlink(path) == 0 { removed += 1 }
+                continue
+            }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0, unlink(path) == 0 { removed += 1 }
+            close(fd)
+        }
+        return removed
+    }
 
     /// Moves a finished upload to its content address. Returns the stored file and whether
     /// this call placed it (false: identical bytes were already stored under that name).

@@ -110,11 +110,24 @@ public struct GovernanceAPI: Sendable {
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
                 var fields: [String: String] = [:]
-                for (key, value) in try req.jsonObject() {
+                let object = try req.jsonObject()
+                guard object.count <= 64 else { throw Problem(kind: .validation, detail: "at most 64 model-card fields per request") }
+                var total = 0
+                for (key, value) in object {
+                    guard key.utf8.count <= 128 else {
+                        throw Problem(kind: .validation, detail: "model-card field names are at most 128 bytes")
+                    }
                     guard let text = value == .null ? "" : value.stringValue else {
                         throw Problem(kind: .validation, detail: "model-card field '\(key)' must be a string (or null to remove it)")
                     }
+                    guard text.utf8.count <= 64 * 1024 else {
+                        throw Problem(kind: .validation, detail: "model-card field '\(key)' is \(text.utf8.count) bytes; at most 65536")
+                    }
+                    total += text.utf8.count
                     fields[key] = text
+                }
+                guard total <= 200 * 1024 else {
+                    throw Problem(kind: .validation, detail: "the model-card fields total \(total) bytes; at most 204800 per request")
                 }
                 let card = try pool.write(as: try ctx.requireActor()) { try governance($0).updateModelCard(ref, fields: fields) }
                 return try .json(Self.card(ref, card))

@@ -124,6 +124,186 @@ public enum OpenAPIDocument {
         },
         "type": "object"
       },
+      "AuditCheckpoint": {
+        "properties": {
+          "format": {
+            "const": "assay-audit-checkpoint-v1",
+            "type": "string"
+          },
+          "key_id": {
+            "type": "string"
+          },
+          "public_key": {
+            "pattern": "^[0-9a-f]{64}$",
+            "type": "string"
+          },
+          "root_hash": {
+            "pattern": "^[0-9a-f]{64}$",
+            "type": "string"
+          },
+          "signature": {
+            "pattern": "^[0-9a-f]{128}$",
+            "type": "string"
+          },
+          "timestamp": {
+            "type": "string"
+          },
+          "tree_size": {
+            "minimum": 0,
+            "type": "integer"
+          }
+        },
+        "required": [
+          "format",
+          "tree_size",
+          "root_hash",
+          "timestamp",
+          "public_key",
+          "key_id",
+          "signature"
+        ],
+        "type": "object"
+      },
+      "AuditCheckpointCheck": {
+        "properties": {
+          "chain": {
+            "type": "object"
+          },
+          "detail": {
+            "type": "string"
+          },
+          "status": {
+            "enum": [
+              "consistent",
+              "bad_signature",
+              "truncated",
+              "rewritten"
+            ],
+            "type": "string"
+          },
+          "timestamp": {
+            "type": "string"
+          },
+          "tree_size": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "tree_size",
+          "timestamp",
+          "status",
+          "detail",
+          "chain"
+        ],
+        "type": "object"
+      },
+      "AuditCheckpointVerification": {
+        "properties": {
+          "checkpoint": {
+            "$ref": "#/components/schemas/AuditCheckpoint"
+          },
+          "public_key": {
+            "pattern": "^[0-9a-f]{64}$",
+            "type": "string"
+          }
+        },
+        "required": [
+          "checkpoint",
+          "public_key"
+        ],
+        "type": "object"
+      },
+      "AuditConsistencyProof": {
+        "properties": {
+          "first": {
+            "minimum": 0,
+            "type": "integer"
+          },
+          "first_root": {
+            "pattern": "^[0-9a-f]{64}$",
+            "type": "string"
+          },
+          "proof": {
+            "items": {
+              "pattern": "^[0-9a-f]{64}$",
+              "type": "string"
+            },
+            "type": "array"
+          },
+          "second": {
+            "minimum": 0,
+            "type": "integer"
+          },
+          "second_root": {
+            "pattern": "^[0-9a-f]{64}$",
+            "type": "string"
+          }
+        },
+        "required": [
+          "first",
+          "second",
+          "first_root",
+          "second_root",
+          "proof"
+        ],
+        "type": "object"
+      },
+      "AuditInclusionProof": {
+        "properties": {
+          "event": {
+            "type": "object"
+          },
+          "leaf_hash": {
+            "pattern": "^[0-9a-f]{64}$",
+            "type": "string"
+          },
+          "proof": {
+            "items": {
+              "pattern": "^[0-9a-f]{64}$",
+              "type": "string"
+            },
+            "type": "array"
+          },
+          "root_hash": {
+            "pattern": "^[0-9a-f]{64}$",
+            "type": "string"
+          },
+          "seq": {
+            "minimum": 1,
+            "type": "integer"
+          },
+          "tree_size": {
+            "minimum": 1,
+            "type": "integer"
+          }
+        },
+        "required": [
+          "seq",
+          "tree_size",
+          "leaf_hash",
+          "root_hash",
+          "proof",
+          "event"
+        ],
+        "type": "object"
+      },
+      "AuditTreeHead": {
+        "properties": {
+          "root_hash": {
+            "pattern": "^[0-9a-f]{64}$",
+            "type": "string"
+          },
+          "tree_size": {
+            "minimum": 0,
+            "type": "integer"
+          }
+        },
+        "required": [
+          "tree_size",
+          "root_hash"
+        ],
+        "type": "object"
+      },
       "DatasetRegistration": {
         "additionalProperties": false,
         "properties": {
@@ -419,6 +599,102 @@ public enum OpenAPIDocument {
   },
   "openapi": "3.1.0",
   "paths": {
+    "/api/v1/audit/checkpoints/verify": {
+      "post": {
+        "description": "Verifies the checkpoint's Ed25519 signature under the given public key (the one the caller trusts) and whether the log still extends it: status consistent, bad_signature, truncated or rewritten.",
+        "operationId": "verifyAuditCheckpoint",
+        "parameters": [],
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AuditCheckpointVerification"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditCheckpointCheck"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "401": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "403": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "413": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "415": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "422": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Check a signed checkpoint against the current audit log",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
     "/api/v1/audit/events": {
       "get": {
         "operationId": "listAuditEvents",
@@ -548,6 +824,255 @@ public enum OpenAPIDocument {
           }
         ],
         "summary": "Sequence number and hash of the newest audit event",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
+    "/api/v1/audit/proofs/consistency": {
+      "get": {
+        "operationId": "getAuditConsistencyProof",
+        "parameters": [
+          {
+            "description": "The earlier tree size (e.g. a checkpoint's tree_size)",
+            "in": "query",
+            "name": "first",
+            "required": true,
+            "schema": {
+              "minimum": 0,
+              "type": "integer"
+            }
+          },
+          {
+            "description": "The later tree size (default: all events)",
+            "in": "query",
+            "name": "second",
+            "required": false,
+            "schema": {
+              "minimum": 0,
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditConsistencyProof"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "401": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "403": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "422": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Consistency proof (RFC 9162 §2.1.4) between two audit tree sizes",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
+    "/api/v1/audit/proofs/inclusion": {
+      "get": {
+        "operationId": "getAuditInclusionProof",
+        "parameters": [
+          {
+            "description": "The event",
+            "in": "query",
+            "name": "seq",
+            "required": true,
+            "schema": {
+              "minimum": 1,
+              "type": "integer"
+            }
+          },
+          {
+            "description": "The tree (default: all events)",
+            "in": "query",
+            "name": "tree_size",
+            "required": false,
+            "schema": {
+              "minimum": 1,
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditInclusionProof"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "401": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "403": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "422": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Inclusion proof (RFC 9162 §2.1.3) of one audit event",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
+    "/api/v1/audit/tree": {
+      "get": {
+        "description": "Leaf i is event seq i+1; leaf data are the canonical JSON array whose SHA-256 is the event hash; leaf hash SHA-256(0x00||data), node SHA-256(0x01||l||r). See docs/audit.md.",
+        "operationId": "getAuditTreeHead",
+        "parameters": [
+          {
+            "description": "The first N events (default: all)",
+            "in": "query",
+            "name": "tree_size",
+            "required": false,
+            "schema": {
+              "minimum": 0,
+              "type": "integer"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AuditTreeHead"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "401": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "403": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "422": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "RFC 9162 Merkle tree head over the audit events",
         "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
       }
     },

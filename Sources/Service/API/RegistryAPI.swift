@@ -101,10 +101,60 @@ public struct RegistryAPI: Sendable {
                 let query = try Query(req, allowed: ["after", "limit"])
                 let after = try query.int("after", range: 0...Int(Int32.max), default: 0)
                 let limit = try query.int("limit", range: 1...1000, default: 100)
-                let events = try pool.read { try $0.auditEvents(after: Int64(after), limit: limit + 1) }
-                let page = events.prefix(limit)
+                // Paged by count and by bytes (at most ~2 MiB of events per page).
+                let (page, hasMore) = try pool.read { try $0.auditEvents(after: Int64(after), limit: limit, maxBytes: 2 << 20) }
                 return try .json(["items": .array(page.map(Representation.auditEvent)),
-                                  "next_after": events.count > limit ? .integer(page.last?.seq ?? 0) : .null])
+                                  "next_after": hasMore ? .integer(page.last?.seq ?? 0) : .null])
+            },
+            Route("GET", "/api/v1/audit/tree", access: .readers, operationID: "getAuditTreeHead") { req, _ in
+                let query = try Query(req, allowed: ["tree_size"])
+                let size = try query.int("tree_size", range: 0...Int(Int32.max), default: -1)
+                let head = try pool.read { try $0.auditTreeHead(size: size < 0 ? nil : Int64(size)) }
+                return try .json(try AuditJSON.encode(head))
+            },
+            Route("GET", "/api/v1/audit/proofs/inclusion", access: .readers, operationID: "getAuditInclusionProof") { req, _ in
+                let query = try Query(req, allowed: ["seq", "tree_size"])
+                let seq = try query.int("seq", range: 1...Int(Int32.max), default: 0)
+                guard seq > 0 else { throw Problem(kind: .badRequest, detail: "query parameter 'seq' is required") }
+                let size = try query.int("tree_size", range: 1...Int(Int32.max), default: -1)
+                let proof = try pool.read { try $0.auditInclusionProof(seq: Int64(seq), treeSize: size < 0 ? nil : Int64(size)) }
+                var json = try AuditJSON.encode(proof)
+                if case .object(var members) = json {
+                    members["event"] = Representation.auditEvent(proof.event)
+                    json = .object(members)
+                }
+                return try .json(json)
+            },
+            Route("GET", "/api/v1/audit/proofs/consistency", access: .readers, operationID: "getAuditConsistencyProof") { req, _ in
+                let query = try Query(req, allowed: ["first", "second"])
+                let first = try query.int("first", range: 0...Int(Int32.max), default: -1)
+                guard first >= 0 else { throw Problem(kind: .badRequest, detail: "query parameter 'first' is required") }
+                let second = try query.int("second", range: 0...Int(Int32.max), default: -1)
+                let proof = try pool.read { try $0.auditConsistencyProof(first: Int64(first), second: second < 0 ? nil : Int64(second)) }
+                return try .json(try AuditJSON.encode(proof))
+            },
+            Route("POST", "/api/v1/audit/checkpoints/verify", access: .readers, operationID: "verifyAuditCheckpoint") { req, _ in
+                _ = try Query(req, allowed: [])
+                let fields = try JSONFields(try req.jsonObject(), allowed: ["checkpoint", "public_key"])
+                guard let key = Hex.decode(try fields.requiredString("public_key")), key.count == 32 else {
+                    throw Problem(kind: .validation, detail: "'public_key' must be 64 hex digits (an Ed25519 public key)")
+                }
+                guard let object = fields.object["checkpoint"], case .object = object else {
+                    throw Problem(kind: .validation, detail: "'checkpoint' must be the checkpoint JSON object")
+                }
+                let checkpoint: AuditCheckpoint
+                do { checkpoint = try AuditCheckpoint.parse(try object.canonicalBytes()) } catch let e as AuditKeyError {
+                    throw Problem(kind: .validation, detail: e.description)
+                }
+                let (chain, checks) = try pool.read { store in
+                    (try store.verifyAudit(), try store.checkAuditCheckpoints([checkpoint], publicKey: key))
+                }
+                var json = try AuditJSON.encode(checks[0])
+                if case .object(var members) = json {
+                    members["chain"] = Representation.verification(chain)
+                    json = .object(members)
+                }
+                return try .json(json)
             },
             Route("GET", "/api/v1/evaluations", access: .readers, operationID: "listEvaluationRuns", handler: listRuns),
             Route("GET", "/api/v1/evaluations/{id}", access: .readers, operationID: "getEvaluationRun") { req, _ in
@@ -171,18 +221,37 @@ public struct RegistryAPI: Sendable {
             throw Problem(kind: .forbidden, detail: "registration by server-side path is disabled (start the service with --artifact-root DIR)")
         }
         guard !paths.isEmpty else { throw Problem(kind: .validation, detail: "'files' must name at least one file") }
-        let roots = options.artifactRoots.map { $0.resolvingSymlinksInPath().standardizedFileURL.path }
+        let roots = options.artifactRoots.map {
+            ArtifactSafety.canonicalPath($0.path) ?? $0.resolvingSymlinksInPath().standardizedFileURL.path
+        }
         let urls = try paths.map { path throws -> URL in
             guard path.hasPrefix("/"), !path.utf8.contains(0) else {
                 throw Problem(kind: .validation, detail: "files must be absolute server paths")
             }
-            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL
-            guard roots.contains(where: { resolved.path == $0 || resolved.path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else {
-                throw Problem(kind: .forbidden, detail: "'\(path)' is outside the service's artifact roots")
+            guard let canonical = ArtifactSafety.canonicalPath(path) else {
+                throw Problem(kind: .validation, detail: "file not found: \(Self.shortPath(path))")
             }
-            return resolved
+            guard roots.contains(where: { ArtifactSafety.isInside(canonical, $0) }) else {
+                throw Problem(kind: .forbidden, detail: "'\(Self.shortPath(path))' is outside the service's artifact roots")
+            }
+            return URL(fileURLWithPath: canonical)
         }
-        return try ArtifactInput.collect(urls)
+        let collected: Result<[ArtifactInput], RegistryError> = Result { () throws(RegistryError) in
+            try ArtifactInput.collect(urls, within: roots)
+        }
+        switch collected {
+        case .success(let inputs): return inputs
+        case .failure(let error):
+            if case .artifactOutsideRoots(let path) = error {
+                throw Problem(kind: .forbidden, detail: "'\(Self.shortPath(path))' resolves outside the service's artifact roots")
+            }
+            throw error
+        }
+    }
+
+    /// A client-supplied path for an error message: at most 200 characters.
+    static func shortPath(_ path: String) -> String {
+        path.count <= 200 ? path : String(path.prefix(200)) + "…"
     }
 
     func registerModelVersion(_ req: Request, ctx: RequestContext) throws -> Response {
@@ -248,6 +317,18 @@ public struct RegistryAPI: Sendable {
             } catch {
                 // Under the writer lock: nothing can start referencing the file meanwhile.
                 if placed, (try? store.isArtifactRegistered(uri: url.standardizedFileURL.path)) == false { unlink(url.path) }
+                // Name the upload, never the artifact store's internal path.
+                if let registryError = error as? RegistryError {
+                    switch registryError {
+                    case .inspectionFailed(_, let reason):
+                        throw Problem(kind: .validation, detail: "cannot read the GGUF header of the upload \(fileName): \(reason)")
+                    case .formatMismatch(_, let expected, let detected):
+                        throw Problem(kind: .validation, detail: "the upload \(fileName) is not a \(expected.displayName) file (detected: \(detected.displayName))")
+                    case .unreadableFile, .fileMissing:
+                        throw Problem(kind: .internalError, detail: "the stored upload could not be read")
+                    default: break
+                    }
+                }
                 throw error
             }
         }
@@ -472,6 +553,17 @@ struct MetricFilter {
     }
 }
 
+/// JSON of the audit proof and checkpoint types (their Codable form, snake_case keys).
+enum AuditJSON {
+    static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do { return try JSONValue.parse(Array(try encoder.encode(value))) } catch {
+            throw Problem(kind: .internalError, detail: "cannot encode the response")
+        }
+    }
+}
+
 /// Maps library errors to problems: unknown things are 404, invalid input 422, conflicts 409.
 public enum ServiceErrors {
     public static let mapper: @Sendable (any Error) -> Problem = { error in
@@ -481,6 +573,7 @@ public enum ServiceErrors {
         case let e as GovernanceError: return problem(e)
         case let e as ApprovalError: return problem(e)
         case let e as PolicyError: return Problem(kind: .validation, detail: e.description)
+        case let e as AuditKeyError: return Problem(kind: .validation, detail: e.description)
         case let e as EvaluationRecordError:
             // if-case rather than switch: new cases added by the evaluation records stay 422.
             if case .unknownRun = e { return Problem(kind: .notFound, detail: e.description) }
@@ -514,6 +607,8 @@ public enum ServiceErrors {
             return Problem(kind: .conflict, detail: e.description)
         case .notInitialized:
             return Problem(kind: .unavailable, detail: "the registry is not initialized")
+        case .artifactInsideRegistry, .artifactOutsideRoots:
+            return Problem(kind: .forbidden, detail: e.description)
         case .storage(let s):
             return storage(s)
         default:

@@ -20,7 +20,9 @@ public struct ServerConfiguration: Sendable {
     /// 0 picks a free port (tests).
     public var port: Int
     public var limits: HTTPLimits
-    /// Time allowed from a request's first byte to the end of its head; then 408 (slowloris).
+    /// Time allowed for a request head: for a connection's first request counted from the
+    /// connection's acceptance (an idle unauthenticated socket holds a slot at most this long),
+    /// for later requests from their first byte; then 408 (slowloris).
     public var headerTimeout: Duration
     /// Time allowed to receive a request body.
     public var bodyTimeout: Duration
@@ -30,13 +32,16 @@ public struct ServerConfiguration: Sendable {
     public var writeTimeout: Duration
     /// Most simultaneous connections; beyond it new connections get 503 and are closed.
     public var maxConnections: Int
+    /// Most simultaneous connections from one client address (IPv6: one /64), so one client
+    /// cannot take every slot; beyond it its new connections get 503.
+    public var maxConnectionsPerClient: Int
     /// Stack size of each connection thread.
     public var threadStackBytes: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: HTTPLimits = HTTPLimits(),
-                headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(60),
+                headerTimeout: Duration = .seconds(5), bodyTimeout: Duration = .seconds(60),
                 idleTimeout: Duration = .seconds(30), writeTimeout: Duration = .seconds(30),
-                maxConnections: Int = 512, threadStackBytes: Int = 1 << 20) {
+                maxConnections: Int = 512, maxConnectionsPerClient: Int? = nil, threadStackBytes: Int = 1 << 20) {
         self.host = host
         self.port = port
         self.limits = limits
@@ -45,6 +50,8 @@ public struct ServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.writeTimeout = writeTimeout
         self.maxConnections = maxConnections
+        // Default: a quarter of all slots (at least 1).
+        self.maxConnectionsPerClient = max(1, maxConnectionsPerClient ?? maxConnections / 4)
         self.threadStackBytes = threadStackBytes
     }
 }
@@ -68,6 +75,7 @@ public final class HTTPServer: @unchecked Sendable {
     private var listenFD: Int32 = -1
     private var boundPort = 0
     private var active = 0
+    private var perClient: [String: Int] = [:]
     private var accepting = false
     private var stopping = false
     private var served = 0
@@ -150,7 +158,11 @@ public final class HTTPServer: @unchecked Sendable {
             let rc = poll(&fds, 2, -1)
             if rc < 0 && errno == EINTR { continue }
             if isStopping || fds[1].revents != 0 || rc < 0 { break }
-            let client = accept(fd, nil, nil)
+            var peer = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let client = withUnsafeMutablePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(fd, $0, &peerLength) }
+            }
             if client < 0 {
                 if errno == EINTR || errno == EAGAIN || errno == ECONNABORTED { continue }
                 if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
@@ -159,14 +171,19 @@ public final class HTTPServer: @unchecked Sendable {
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             SocketIO.setNoDelay(client)
             SocketIO.setTimeout(client, option: SO_SNDTIMEO, milliseconds: configuration.writeTimeout.milliseconds)
-            let admitted: Bool = state.withLock {
-                guard active < configuration.maxConnections else { return false }
+            let clientKey = Self.clientKey(peer)
+            let refusal: String? = state.withLock {
+                guard active < configuration.maxConnections else { return "too many connections; retry later" }
+                guard perClient[clientKey, default: 0] < configuration.maxConnectionsPerClient else {
+                    return "too many connections from your address; retry later"
+                }
                 active += 1
-                return true
+                perClient[clientKey, default: 0] += 1
+                return nil
             }
-            guard admitted else {
+            if let refusal {
                 SocketIO.setTimeout(client, option: SO_SNDTIMEO, milliseconds: 100)
-                let problem = Problem(kind: .unavailable, detail: "too many connections; retry later")
+                let problem = Problem(kind: .unavailable, detail: refusal)
                 _ = SocketIO.writeAll(client, ResponseSerializer.head(problem.response, version: "HTTP/1.1",
                                                                     keepAlive: false, isHEAD: false, chunked: false))
                 close(client)
@@ -176,6 +193,8 @@ public final class HTTPServer: @unchecked Sendable {
                 HTTPConnection(fd: client, server: self, wakeFD: wake).run()
                 state.withLock {
                     active -= 1
+                    let left = perClient[clientKey, default: 1] - 1
+                    perClient[clientKey] = left > 0 ? left : nil
                     state.broadcast()
                 }
             }
@@ -188,6 +207,33 @@ public final class HTTPServer: @unchecked Sendable {
             listenFD = -1
             accepting = false
             state.broadcast()
+        }
+    }
+
+    /// The per-client bucket of a peer address: the IPv4 address, or the /64 of an IPv6 one
+    /// (IPv4-mapped IPv6 counts as IPv4).
+    static func clientKey(_ peer: sockaddr_storage) -> String {
+        var copy = peer
+        switch Int32(peer.ss_family) {
+        case AF_INET:
+            return withUnsafeBytes(of: &copy) { raw in
+                raw.baseAddress!.assumingMemoryBound(to: sockaddr_in.self).withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
+                    var address = p.pointee.sin_addr.s_addr
+                    return withUnsafeBytes(of: &address) { $0.map(String.init).joined(separator: ".") }
+                }
+            }
+        case AF_INET6:
+            return withUnsafeBytes(of: &copy) { raw in
+                let p = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in6.self)
+                var address = p.pointee.sin6_addr
+                let bytes = withUnsafeBytes(of: &address) { Array($0) }
+                if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
+                    return bytes[12..<16].map(String.init).joined(separator: ".")
+                }
+                return bytes[0..<8].map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
+            }
+        default:
+            return "other"
         }
     }
 
@@ -298,6 +344,7 @@ struct HTTPConnection {
         buffer.reserveCapacity(16 * 1024)
         var start = 0
         var handled = 0
+        let acceptedAt = MonotonicClock.milliseconds()
 
         func fail(_ error: HTTPError, version: String = "HTTP/1.1") {
             let response = Problem(httpError: error).response
@@ -316,7 +363,10 @@ struct HTTPConnection {
 
             // 1. The head.
             var scanFrom = start
-            var headDeadline: Int64? = buffer.count > start ? MonotonicClock.milliseconds() + config.headerTimeout.milliseconds : nil
+            // The first request's head must be complete within headerTimeout of the connection's
+            // acceptance: an idle or trickling client cannot hold a slot longer than that.
+            var headDeadline: Int64? = handled == 0 ? acceptedAt + config.headerTimeout.milliseconds
+                : buffer.count > start ? MonotonicClock.milliseconds() + config.headerTimeout.milliseconds : nil
             let head: RequestHead
             var headEnd: Int
             while true {

@@ -94,9 +94,12 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
     /// Extra response headers (`Allow`, `WWW-Authenticate`).
     public var headers: HTTPHeaders
 
+    /// Longest `detail` sent (characters): error bodies never echo large inputs.
+    public static let maxDetailLength = 500
+
     public init(kind: Kind, detail: String, headers: HTTPHeaders = [:]) {
         self.kind = kind
-        self.detail = detail
+        self.detail = detail.count <= Self.maxDetailLength ? detail : String(detail.prefix(Self.maxDetailLength)) + "… (truncated)"
         self.headers = headers
     }
 

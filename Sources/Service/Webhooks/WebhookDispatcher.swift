@@ -15,13 +15,17 @@ public struct WebhookSettings: Sendable, Equatable {
     public var maxDelay: Duration
     /// Connect, send and answer timeout of one attempt.
     public var timeout: Duration
+    /// Deliver to loopback, link-local and private addresses too (`--allow-private-webhooks`).
+    /// Off by default: see `WebhookAddressPolicy`.
+    public var allowPrivateNetworks: Bool
 
     public init(maxAttempts: Int = 5, baseDelay: Duration = .seconds(2), maxDelay: Duration = .seconds(600),
-                timeout: Duration = .seconds(10)) {
+                timeout: Duration = .seconds(10), allowPrivateNetworks: Bool = false) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
         self.timeout = timeout
+        self.allowPrivateNetworks = allowPrivateNetworks
     }
 
     /// Delay after failed attempt `attempt` (1-based): base × 2^(attempt-1), capped.
@@ -112,7 +116,8 @@ public final class WebhookDispatcher: Sendable {
         var failure: String?
         do {
             let url = try WebhookURL(parsing: job.url)
-            status = try WebhookClient.post(url, body: body, timeout: settings.timeout, headers: [
+            status = try WebhookClient.post(url, body: body, timeout: settings.timeout,
+                                            allowPrivate: settings.allowPrivateNetworks, headers: [
                 ("Content-Type", "application/json"), ("User-Agent", "assay-webhooks/1"),
                 ("X-Assay-Event", job.eventType), ("X-Assay-Delivery", job.id),
                 ("X-Assay-Attempt", String(job.attempt)),
@@ -176,15 +181,18 @@ public final class WebhookDispatcher: Sendable {
 }
 
 /// A minimal HTTP/1.1 client for webhook POSTs: one request per connection, plain HTTP, every
-/// step under `timeout`; only the status code of the answer is read.
+/// step under `timeout`; only the status line of the answer is read (at most 16 KiB of head, no
+/// body), redirects are never followed (a 3xx is a failed attempt), and the answer's bytes are
+/// never echoed into the delivery log.
 enum WebhookClient {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func post(_ url: WebhookURL, body: [UInt8], timeout: Duration, headers: [(String, String)]) throws -> Int {
+    static func post(_ url: WebhookURL, body: [UInt8], timeout: Duration, allowPrivate: Bool = false,
+                     headers: [(String, String)]) throws -> Int {
         let deadline = MonotonicClock.milliseconds() + timeout.milliseconds
-        let fd = try connect(url.host, url.port, deadline: deadline)
+        let fd = try connect(url.host, url.port, deadline: deadline, allowPrivate: allowPrivate)
         defer { close(fd) }
         SocketIO.setTimeout(fd, option: SO_SNDTIMEO, milliseconds: timeout.milliseconds)
         let hostHeader = (url.host.contains(":") ? "[\(url.host)]" : url.host) + (url.port == 80 ? "" : ":\(url.port)")
@@ -201,7 +209,7 @@ enum WebhookClient {
                 let line = String(decoding: buffer[..<lineEnd], as: UTF8.self)
                 let parts = line.split(separator: " ")
                 guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]), (100...599).contains(code) else {
-                    throw Failure(description: "malformed answer '\(line.prefix(80))'")
+                    throw Failure(description: "the receiver did not answer with HTTP")
                 }
                 if code >= 200 { return code }
                 guard let end = find(buffer, [13, 10, 13, 10]) else {
@@ -233,7 +241,7 @@ enum WebhookClient {
     }
 
     /// Connects (non-blocking connect, polled until `deadline`), trying every address of `host`.
-    private static func connect(_ host: String, _ port: Int, deadline: Int64) throws -> Int32 {
+    private static func connect(_ host: String, _ port: Int, deadline: Int64, allowPrivate: Bool) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -243,9 +251,14 @@ enum WebhookClient {
         }
         defer { freeaddrinfo(result) }
         var lastError: Int32 = 0
+        var refused: String?
         var info: UnsafeMutablePointer<addrinfo>? = first
         while let ai = info {
             info = ai.pointee.ai_next
+            if !allowPrivate, let reason = WebhookAddressPolicy.refusal(ai.pointee.ai_addr) {
+                refused = reason
+                continue
+            }
             let fd = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             if fd < 0 { lastError = errno; continue }
             let flags = fcntl(fd, F_GETFL)
@@ -271,6 +284,9 @@ enum WebhookClient {
                 return fd
             }
             close(fd)
+        }
+        if let refused, lastError == 0 {
+            throw Failure(description: "refused to deliver to \(host): the address is \(refused) (start with --allow-private-webhooks to allow private networks)")
         }
         throw Failure(description: "cannot connect to \(host):\(port): \(String(cString: strerror(lastError)))")
     }
