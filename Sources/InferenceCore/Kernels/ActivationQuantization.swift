@@ -230,23 +230,23 @@ func quantizeRowQ8(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
 }
 
 /// ggml's `quantize_row_q8_K_ref`: per 256 values, `iscale = -127 / max` where `max` is the
-/// signed value of largest magnitude, `q = min(127, nearest_int(iscale * x))`, `d = 1 / iscale`
-/// (F32), and Σq per 16 values.
+/// signed value of largest magnitude (its first occurrence), `q = min(127, nearest_int(iscale * x))`,
+/// `d = 1 / iscale` (F32), and Σq per 16 values. Vectorized; every lane does the scalar
+/// reference's arithmetic, so the values are the same.
 @inline(__always)
 func quantizeRowQ8K(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
                     _ scales: UnsafeMutablePointer<Float>, _ bsums: UnsafeMutablePointer<Int32>,
                     blocks: Int) {
     for b in 0..<blocks {
-        let xb = x + b * 256
-        var amax: Float = 0
-        var maxValue: Float = 0
-        for j in 0..<256 {
-            let ax = abs(xb[j])
-            if ax > amax {
-                amax = ax
-                maxValue = xb[j]
-            }
+        let xb = UnsafeRawPointer(x + b * 256)
+        @inline(__always) func load(_ i: Int) -> SIMD8<Float> {
+            xb.loadUnaligned(fromByteOffset: i * 32, as: SIMD8<Float>.self)
         }
+        var m = maxAbs(load(0))
+        for i in 1..<32 { m = lanewiseMax(m, maxAbs(load(i))) }
+        let quad = lanewiseMax(m.lowHalf, m.highHalf)
+        let pair = lanewiseMax(quad.lowHalf, quad.highHalf)
+        let amax = max(pair[0], pair[1])
         let qb = q + b * 256
         if amax == 0 {
             scales[b] = 0
@@ -254,15 +254,24 @@ func quantizeRowQ8K(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
             for j in 0..<16 { bsums[b * 16 + j] = 0 }
             continue
         }
+        // The scalar reference keeps the first value whose magnitude is the maximum.
+        var maxValue: Float = 0
+        for j in 0..<256 where abs(x[b * 256 + j]) == amax {
+            maxValue = x[b * 256 + j]
+            break
+        }
         let iscale = -127 / maxValue
+        @inline(__always) func quantized(_ i: Int) -> SIMD8<Int32> {
+            let v = roundToNearestEvenInt(load(i) * iscale)
+            let over = (127 &- v) &>> 31 // −1 where v > 127 (lane comparisons are not inlined)
+            return v &- ((v &- 127) & over)
+        }
         for sub in 0..<8 {
-            var v = SIMD32<Int32>()
-            for j in 0..<32 { v[j] = min(127, roundToNearestEvenInt(iscale * xb[sub * 32 + j])) }
-            for j in 0..<16 { qb[sub * 32 + j] = Int16(v[2 * j]); qb[sub * 32 + 16 + j] = Int16(v[2 * j + 1]) }
-            var low: Int32 = 0, high: Int32 = 0
-            for j in 0..<16 { low += v[j]; high += v[16 + j] }
-            bsums[b * 16 + sub * 2] = low
-            bsums[b * 16 + sub * 2 + 1] = high
+            let i0 = quantized(sub * 4), i1 = quantized(sub * 4 + 1)
+            let i2 = quantized(sub * 4 + 2), i3 = quantized(sub * 4 + 3)
+            storeDeinterleaved(i0, i1, i2, i3, qb + sub * 32)
+            bsums[b * 16 + sub * 2] = (i0 &+ i1).wrappedSum()
+            bsums[b * 16 + sub * 2 + 1] = (i2 &+ i3).wrappedSum()
         }
         scales[b] = 1 / iscale
     }

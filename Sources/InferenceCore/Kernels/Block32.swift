@@ -39,28 +39,31 @@ enum Q4_0Format: Block32Format {
     }
 }
 
-/// Bit masks selecting, per lane k, bit 2k (evens) and 2k+1 (odds) of a 16-bit half of `qh`.
-private let evenBitMasks = SIMD16<Int16>(
-    1 << 0, 1 << 2, 1 << 4, 1 << 6, 1 << 8, 1 << 10, 1 << 12, 1 << 14,
-    1 << 0, 1 << 2, 1 << 4, 1 << 6, 1 << 8, 1 << 10, 1 << 12, 1 << 14)
-private let oddBitMasks = SIMD16<Int16>(
-    1 << 1, 1 << 3, 1 << 5, 1 << 7, 1 << 9, 1 << 11, 1 << 13, Int16(bitPattern: 1 << 15),
-    1 << 1, 1 << 3, 1 << 5, 1 << 7, 1 << 9, 1 << 11, 1 << 13, Int16(bitPattern: 1 << 15))
-
 /// Q5_0: d (F16), 32 high bits, 16 nibble bytes; value = d·(q − 16).
 enum Q5_0Format: Block32Format {
     static var blockBytes: Int { 22 }
     static var hasMinimum: Bool { false }
     @inline(__always)
     static func unpack(_ block: UnsafeRawPointer) -> (even: SIMD16<Int16>, odd: SIMD16<Int16>) {
-        let zero = SIMD16<Int16>()
-        let sixteen = SIMD16<Int16>(repeating: 16)
+        // Per lane k: bit 2k (evens) / 2k+1 (odds) of a 16-bit half of `qh`. The masks are
+        // literals here (a global would go through lazy initialization on every call), and the
+        // bit test is arithmetic: `0 − 2^k` has its sign bit set for every k < 16, so
+        // `(0 − (bits & mask)) >> 15` is −1 where the bit is set. Lane comparisons (`.!=`) and
+        // `replacing(with:where:)` are generic in the standard library and compile to one
+        // scalar test per lane (that made Q5_0 matrices about 30× slower than Q4_1).
+        let evenBitMasks = SIMD16<Int16>(
+            1 << 0, 1 << 2, 1 << 4, 1 << 6, 1 << 8, 1 << 10, 1 << 12, 1 << 14,
+            1 << 0, 1 << 2, 1 << 4, 1 << 6, 1 << 8, 1 << 10, 1 << 12, 1 << 14)
+        let oddBitMasks = SIMD16<Int16>(
+            1 << 1, 1 << 3, 1 << 5, 1 << 7, 1 << 9, 1 << 11, 1 << 13, Int16(bitPattern: 1 << 15),
+            1 << 1, 1 << 3, 1 << 5, 1 << 7, 1 << 9, 1 << 11, 1 << 13, Int16(bitPattern: 1 << 15))
         let qh = block.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
         let bits = SIMD16<Int16>(
             lowHalf: SIMD8<Int16>(repeating: Int16(truncatingIfNeeded: qh)),
             highHalf: SIMD8<Int16>(repeating: Int16(truncatingIfNeeded: qh >> 16)))
-        let highEven = zero.replacing(with: sixteen, where: (bits & evenBitMasks) .!= 0)
-        let highOdd = zero.replacing(with: sixteen, where: (bits & oddBitMasks) .!= 0)
+        let zero = SIMD16<Int16>()
+        let highEven = ((zero &- (bits & evenBitMasks)) &>> 15) & 16
+        let highOdd = ((zero &- (bits & oddBitMasks)) &>> 15) & 16
         let raw = block.loadUnaligned(fromByteOffset: 6, as: SIMD8<Int16>.self)
         let w16 = SIMD16<Int16>(lowHalf: raw, highHalf: raw &>> 4)
         return (((w16 & 0x000F) | highEven) &- 16, (((w16 &>> 8) & 0x000F) | highOdd) &- 16)
@@ -179,23 +182,31 @@ func matmulTileBlock32<F: Block32Format>(_ format: F.Type, _ w: WeightMatrix, _ 
                                          out: UnsafeMutablePointer<Float>, outStride: Int) {
     let batch = columns.upperBound
     let blocks = w.cols / 32
-    var b = columns.lowerBound
-    while b + 4 <= batch {
-        let c0 = Block32Column(x, column: b), c1 = Block32Column(x, column: b + 1)
-        let c2 = Block32Column(x, column: b + 2), c3 = Block32Column(x, column: b + 3)
-        for r in rows {
-            let v = dotBlocks4(F.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
-            out[b * outStride + r] = v[0]
-            out[(b + 1) * outStride + r] = v[1]
-            out[(b + 2) * outStride + r] = v[2]
-            out[(b + 3) * outStride + r] = v[3]
+    // Rows in L1-sized panels; within a panel every group of four columns sweeps the panel,
+    // so each weight block is read from memory once per task and reused across its columns.
+    let panel = min(max(4, 32_768 / max(1, w.rowBytes)), max(1, rows.count))
+    var r0 = rows.lowerBound
+    while r0 < rows.upperBound {
+        let panelRows = r0..<min(rows.upperBound, r0 + panel)
+        var b = columns.lowerBound
+        while b + 4 <= batch {
+            let c0 = Block32Column(x, column: b), c1 = Block32Column(x, column: b + 1)
+            let c2 = Block32Column(x, column: b + 2), c3 = Block32Column(x, column: b + 3)
+            for r in panelRows {
+                let v = dotBlocks4(F.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
+                out[b * outStride + r] = v[0]
+                out[(b + 1) * outStride + r] = v[1]
+                out[(b + 2) * outStride + r] = v[2]
+                out[(b + 3) * outStride + r] = v[3]
+            }
+            b += 4
         }
-        b += 4
-    }
-    while b < batch {
-        let c = Block32Column(x, column: b)
-        for r in rows { out[b * outStride + r] = dotBlocks(F.self, w.data + r * w.rowBytes, c, blocks: blocks) }
-        b += 1
+        while b < batch {
+            let c = Block32Column(x, column: b)
+            for r in panelRows { out[b * outStride + r] = dotBlocks(F.self, w.data + r * w.rowBytes, c, blocks: blocks) }
+            b += 1
+        }
+        r0 = panelRows.upperBound
     }
 }
 

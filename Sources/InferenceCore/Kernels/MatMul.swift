@@ -39,7 +39,8 @@ func matmul(_ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePoin
     precondition(x.cols == w.cols, "\(w.name): input has \(x.cols) columns, weight \(w.cols)")
     let batch = x.rows
     let blockFormat = w.type == .q4_1 || w.type == .q8_0 || w.type == .q4_0 || w.type == .q5_0
-    if blockFormat, pool.threadCount > 1, batch >= 16 * pool.threadCount {
+    let superBlockFormat = w.type == .q4_K || w.type == .q6_K
+    if blockFormat || superBlockFormat, pool.threadCount > 1, batch >= 16 * pool.threadCount {
         // Prompt batches: tasks own whole activation columns (all rows), so each task reads
         // its columns once and writes whole output rows (no cache line shared between
         // tasks); the weights stream from cache per four-column group.
@@ -47,8 +48,13 @@ func matmul(_ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePoin
         let chunks = (batch + chunk - 1) / chunk
         pool.parallelFor(count: chunks) { c in
             let b0 = c * chunk
-            matmulTileBlock32(w, x, rows: 0..<w.rows, columns: b0..<min(batch, b0 + chunk), out: out,
-                              outStride: outStride)
+            if superBlockFormat {
+                matmulTileSuperBlocks(w, x, rows: 0..<w.rows, columns: b0..<min(batch, b0 + chunk), out: out,
+                                      outStride: outStride)
+            } else {
+                matmulTileBlock32(w, x, rows: 0..<w.rows, columns: b0..<min(batch, b0 + chunk), out: out,
+                                  outStride: outStride)
+            }
         }
         return
     }
@@ -79,23 +85,8 @@ func matmulTile(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>,
     switch w.type {
     case .q4_1, .q8_0, .q4_0, .q5_0:
         matmulTileBlock32(w, x, rows: rows, columns: 0..<x.rows, out: out, outStride: outStride)
-    case .q4_K:
-        let blocks = cols / 256
-        for b in 0..<batch {
-            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
-            let bs = UnsafePointer(x.bsums + b * (cols / 16))
-            for r in rows {
-                out[b * outStride + r] = dotQ4_K(w.data + r * w.rowBytes, xq, xd, bs, blocks: blocks)
-            }
-        }
-    case .q6_K:
-        let blocks = cols / 256
-        for b in 0..<batch {
-            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
-            for r in rows {
-                out[b * outStride + r] = dotQ6_K(w.data + r * w.rowBytes, xq, xd, blocks: blocks)
-            }
-        }
+    case .q4_K, .q6_K:
+        matmulTileSuperBlocks(w, x, rows: rows, columns: 0..<x.rows, out: out, outStride: outStride)
     case .f16:
         for b in 0..<batch {
             let xh = UnsafePointer(x.halves + b * cols)
