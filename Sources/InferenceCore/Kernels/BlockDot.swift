@@ -13,13 +13,6 @@ func horizontalSum(_ v: SIMD8<Float>) -> Float {
     return pair[0] + pair[1]
 }
 
-/// Widens 16 Int16 products-of-pairs to 8 Int32 lanes: lane k = p[2k] + p[2k+1].
-@inline(__always)
-func pairwiseWiden(_ p: SIMD16<Int16>) -> SIMD8<Int32> {
-    let words = unsafeBitCast(p, to: SIMD8<Int32>.self)
-    return ((words &<< 16) &>> 16) &+ (words &>> 16)
-}
-
 @inline(__always)
 func loadHalf(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
     Float(p.loadUnaligned(fromByteOffset: offset, as: Float16.self))
@@ -101,16 +94,4 @@ func dotF32(_ w: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Flo
 @inline(__always)
 func dotHalves(_ a: UnsafePointer<Float16>, _ b: UnsafePointer<Float16>, count: Int) -> Float {
     dotF16(UnsafeRawPointer(a), b, count: count)
-}
-
-/// The 6-bit scale and min of sub-block `j` of a Q4_K block (ggml's `get_scale_min_k4`).
-@inline(__always)
-func q4KScaleMin(_ scales: UnsafeRawPointer, _ j: Int) -> (Int32, Int32) {
-    @inline(__always) func byte(_ i: Int) -> Int32 { Int32(scales.load(fromByteOffset: i, as: UInt8.self)) }
-    if j < 4 {
-        return (byte(j) & 63, byte(j + 4) & 63)
-    }
-    let sc = (byte(j + 4) & 0xF) | ((byte(j - 4) >> 6) << 4)
-    let m = (byte(j + 4) >> 4) | ((byte(j) >> 6) << 4)
-    return (sc, m)
 }
