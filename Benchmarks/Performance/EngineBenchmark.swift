@@ -79,25 +79,27 @@ func runEngineBenchmark(arguments: [String]) {
 
         var rows: [EngineRow] = []
         if pp > 0 {
-            var rates: [Double] = []
+            var rates: [Double] = [], cpuRates: [Double] = []
             for _ in 0..<reps {
                 let tokens = (0..<pp).map { _ in token() }
                 session.truncate(to: 0)
-                let start = Date()
+                let start = Date(), cpuStart = processCPUSeconds()
                 _ = try session.evaluate(tokens, logitsAt: [pp - 1])
                 rates.append(Double(pp) / Date().timeIntervalSince(start))
+                cpuRates.append(Double(pp) / (processCPUSeconds() - cpuStart))
             }
-            rows.append(EngineRow(test: "pp\(pp)", rates: rates, reference: llamaPP))
+            rows.append(EngineRow(test: "pp\(pp)", rates: rates, reference: llamaPP, cpuRates: cpuRates))
         }
         if tg > 0 {
-            var rates: [Double] = []
+            var rates: [Double] = [], cpuRates: [Double] = []
             for _ in 0..<reps {
                 session.truncate(to: 0)
-                let start = Date()
+                let start = Date(), cpuStart = processCPUSeconds()
                 for _ in 0..<tg { _ = try session.evaluate([token()], logitsAt: [0], order: .generation) }
                 rates.append(Double(tg) / Date().timeIntervalSince(start))
+                cpuRates.append(Double(tg) / (processCPUSeconds() - cpuStart))
             }
-            rows.append(EngineRow(test: "tg\(tg)", rates: rates, reference: llamaTG))
+            rows.append(EngineRow(test: "tg\(tg)", rates: rates, reference: llamaTG, cpuRates: cpuRates))
         }
         if mmlu > 0 {
             let (seconds, requests) = try loglikelihoodThroughput(url: url, threads: threads, questions: mmlu)
@@ -127,11 +129,21 @@ func runEngineBenchmark(arguments: [String]) {
     }
 }
 
+/// CPU seconds used by this process so far (all threads).
+private func processCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
 struct EngineRow: Codable, Sendable {
     var test: String
     var rates: [Double]
     var reference: Double?
     var unit: String = "t/s"
+    /// Tokens per CPU-second of the whole process (a load-robust figure on a shared machine;
+    /// with one thread it is the single-core rate; spinning pool workers count too).
+    var cpuRates: [Double]?
     var mean: Double { rates.reduce(0, +) / Double(max(1, rates.count)) }
     var standardDeviation: Double {
         let m = mean
@@ -139,12 +151,17 @@ struct EngineRow: Codable, Sendable {
     }
     var ratio: Double? { reference.map { mean / $0 } }
 
-    enum CodingKeys: String, CodingKey { case test, rates, reference, unit, mean, standardDeviation, ratio }
-    init(test: String, rates: [Double], reference: Double?, unit: String = "t/s") {
+    var cpuMean: Double? { cpuRates.map { $0.reduce(0, +) / Double(max(1, $0.count)) } }
+
+    enum CodingKeys: String, CodingKey {
+        case test, rates, reference, unit, mean, standardDeviation, ratio, cpuRates, cpuMean
+    }
+    init(test: String, rates: [Double], reference: Double?, unit: String = "t/s", cpuRates: [Double]? = nil) {
         self.test = test
         self.rates = rates
         self.reference = reference
         self.unit = unit
+        self.cpuRates = cpuRates
     }
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -152,6 +169,7 @@ struct EngineRow: Codable, Sendable {
         rates = try c.decode([Double].self, forKey: .rates)
         reference = try c.decodeIfPresent(Double.self, forKey: .reference)
         unit = try c.decode(String.self, forKey: .unit)
+        cpuRates = try c.decodeIfPresent([Double].self, forKey: .cpuRates)
     }
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -162,6 +180,8 @@ struct EngineRow: Codable, Sendable {
         try c.encode(mean, forKey: .mean)
         try c.encode(standardDeviation, forKey: .standardDeviation)
         try c.encodeIfPresent(ratio, forKey: .ratio)
+        try c.encodeIfPresent(cpuRates, forKey: .cpuRates)
+        try c.encodeIfPresent(cpuMean, forKey: .cpuMean)
     }
 }
 
@@ -182,14 +202,15 @@ struct EngineReport: Codable, Sendable {
     var loadAverage: [Double]
 
     func printMarkdown() {
-        print("| model | size | kernels | threads | test | \(rows.first?.unit ?? "t/s") | llama.cpp | ratio |")
-        print("|---|---:|---|---:|---|---:|---:|---:|")
+        print("| model | size | kernels | threads | test | \(rows.first?.unit ?? "t/s") | per CPU-s | llama.cpp | ratio |")
+        print("|---|---:|---|---:|---|---:|---:|---:|---:|")
         for row in rows {
             let reference = row.reference.map { String(format: "%.2f", $0) } ?? "-"
             let ratio = row.ratio.map { String(format: "%.2f×", $0) } ?? "-"
             let rate = String(format: "%.2f ± %.2f", row.mean, row.standardDeviation)
             let shown = row.unit == "t/s" ? rate : "\(rate) \(row.unit)"
-            print("| \(model) (\(architecture), \(layers) layers) | \(String(format: "%.1f MiB", fileMiB)) | \(kernels) | \(threads) | \(row.test) | \(shown) | \(reference) | \(ratio) |")
+            let cpu = row.cpuMean.map { String(format: "%.2f", $0) } ?? "-"
+            print("| \(model) (\(architecture), \(layers) layers) | \(String(format: "%.1f MiB", fileMiB)) | \(kernels) | \(threads) | \(row.test) | \(shown) | \(cpu) | \(reference) | \(ratio) |")
         }
         if let weightStreamGBps, let memoryReadGBps {
             print(String(format: "\ngeneration streams %.2f GB/s of weights (file size × tg rate); plain memory read: %.2f GB/s (%.0f%%)",
