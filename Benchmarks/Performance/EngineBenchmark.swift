@@ -64,6 +64,7 @@ func runEngineBenchmark(arguments: [String]) {
     }
     let url = URL(fileURLWithPath: model)
     guard FileManager.default.fileExists(atPath: url.path) else { fail("engine: no model file at \(model)") }
+    warnAboutIgnoredKernelRequest()
     do {
         let loaded = try TransformerModel.load(contentsOf: url)
         let pool = ComputePool(threads: threads)
@@ -127,6 +128,13 @@ func runEngineBenchmark(arguments: [String]) {
     } catch {
         fail("engine benchmark failed: \(error)")
     }
+}
+
+/// Says on stderr when ASSAY_KERNELS names a set this CPU cannot run (or no set at all).
+func warnAboutIgnoredKernelRequest() {
+    guard let wanted = KernelSets.ignoredRequest else { return }
+    FileHandle.standardError.write(Data(("note: ASSAY_KERNELS=\(wanted) is not a kernel set this CPU can run "
+        + "(available: \(KernelSets.availableNames.joined(separator: ", "))); using \(KernelSets.selectedName)\n").utf8))
 }
 
 /// CPU seconds used by this process so far (all threads).

@@ -57,6 +57,11 @@ func runMMLUBenchmark(arguments: [String]) {
         i += 1
     }
     guard let data else { fail("mmlu: --data DIR is required (the MMLU release with a test/ folder)\n\(help)") }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+        fail("mmlu: --data \(data) is not a directory (expected the MMLU release with a test/ folder)")
+    }
+    warnAboutIgnoredKernelRequest()
     let modelURL = URL(fileURLWithPath: model)
     guard FileManager.default.fileExists(atPath: modelURL.path) else { fail("mmlu: no model file at \(model)") }
 

@@ -58,6 +58,14 @@ public enum KernelSets {
         return available.first ?? PortableKernels.self
     }()
 
+    /// The value of `ASSAY_KERNELS` when it names no set this CPU can run (the best available
+    /// set is used instead), so that tools can say so; nil when unset or honoured.
+    public static var ignoredRequest: String? {
+        guard let raw = getenv("ASSAY_KERNELS") else { return nil }
+        let wanted = String(cString: raw).lowercased()
+        return available.contains { $0.name == wanted } ? nil : wanted
+    }
+
     /// Name of the set in use (`portable`, `avx2`, `avxvnni`, `avx512vnni`).
     public static var selectedName: String { selected.name }
     /// Names of the sets this CPU can run, best first.
