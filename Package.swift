@@ -9,6 +9,14 @@ let hot: [SwiftSetting] = [
     .unsafeFlags(["-O", "-target-cpu", "haswell"]),
 ]
 
+/// Integer kernel sets: the source is written once in KernelSource (generic, `@inlinable`) and
+/// instantiated by one thin module per instruction set, each compiled for its own CPU
+/// baseline; InferenceCore picks one at run time (KernelSets). The Builtin module gives the
+/// thin modules LLVM's x86 intrinsics (vpmaddwd, vpdpwssd) where Swift SIMD has no spelling.
+func kernels(cpu: String) -> [SwiftSetting] {
+    [.unsafeFlags(["-O", "-target-cpu", cpu, "-enable-builtin-module"])]
+}
+
 let package = Package(
     name: "Assay",
     platforms: [.macOS(.v15)],
@@ -25,7 +33,15 @@ let package = Package(
         .target(name: "Hashing", swiftSettings: hot),
         .target(name: "ModelFormat", dependencies: ["Hashing"], swiftSettings: hot),
         .target(name: "Tokenizers", dependencies: ["ModelFormat"], swiftSettings: hot),
-        .target(name: "InferenceCore", dependencies: ["ModelFormat", "Tokenizers"], swiftSettings: hot),
+        .target(name: "KernelSource", swiftSettings: kernels(cpu: "x86-64")),
+        .target(name: "KernelsPortable", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "x86-64")),
+        .target(name: "KernelsAVX2", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "haswell")),
+        .target(name: "KernelsAVXVNNI", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "alderlake")),
+        .target(name: "KernelsAVX512VNNI", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "cascadelake")),
+        .target(name: "InferenceCore",
+                dependencies: ["ModelFormat", "Tokenizers", "KernelSource", "KernelsPortable", "KernelsAVX2",
+                               "KernelsAVXVNNI", "KernelsAVX512VNNI"],
+                swiftSettings: hot),
         .target(name: "Registry", dependencies: ["Storage", "Hashing", "ModelFormat"]),
         .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry"]),
         .target(name: "Governance", dependencies: ["Registry", "Evaluation"]),
@@ -38,7 +54,7 @@ let package = Package(
         .executableTarget(name: "assay", dependencies: ["AssayCLI"]),
         .executableTarget(
             name: "Performance",
-            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation"],
+            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry"],
             path: "Benchmarks/Performance",
             swiftSettings: hot
         ),
@@ -50,7 +66,7 @@ let package = Package(
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormat", "TestSupport"]),
         .testTarget(name: "InferenceCoreTests",
-                    dependencies: ["InferenceCore", "Tokenizers", "ModelFormat", "TestSupport"],
+                    dependencies: ["InferenceCore", "KernelSource", "KernelsPortable", "Tokenizers", "ModelFormat", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests",

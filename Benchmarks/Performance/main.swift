@@ -8,6 +8,8 @@ let usage = """
     BENCHMARKS:
       hashing [FILE] [--runs N]    Assay SHA-256 vs sha256sum (MB/s and ratio)
       engine  --model FILE [...]   pp512 / tg128 tokens/s like llama-bench (ratios with --llama-pp/--llama-tg)
+      mmlu    --data DIR [...]     full MMLU test split 0-shot through 'assay eval' (wall, items/s, RSS, acc)
+      logits  --model FILE --out FILE  raw F32 logits of a fixed prompt (bit-for-bit regression checks)
 
     Run '<benchmark> --help' for a benchmark's options.
     """
@@ -23,6 +25,10 @@ case "hashing":
     runHashingBenchmark(arguments: arguments)
 case "engine":
     runEngineBenchmark(arguments: arguments)
+case "mmlu":
+    runMMLUBenchmark(arguments: arguments)
+case "logits":
+    runLogitsDump(arguments: arguments)
 case "-h", "--help", "help":
     print(usage)
 default:

@@ -1,3 +1,4 @@
+import KernelSource
 import ModelFormat
 
 /// How ggml feeds activations into a matrix product, chosen by the weight type
@@ -33,10 +34,13 @@ final class QuantizedActivations {
     private(set) var rows = 0
     private(set) var cols = 0
 
-    /// Quantized values (int8 range) widened to Int16, `cols` per row (Q8 formats). Within
+    /// Quantized values (int8 range) widened to Int16, `cols` per row (Q8 formats; kept for
+    /// reference checks, the kernels read `q8`). Within
     /// each 32-value block the even-indexed values come first, then the odd-indexed ones:
     /// `[x0, x2, …, x30, x1, x3, …, x31]`, the lane order the dot kernels consume.
     private(set) var qs = UnsafeMutablePointer<Int16>.allocate(capacity: 1)
+    /// The same values as Int8 in natural order (what the integer kernels read).
+    private(set) var q8 = UnsafeMutablePointer<Int8>.allocate(capacity: 1)
     /// Per-block scales (`cols / blockSize` per row); F16-rounded for Q8_0/Q8_1, F32 for Q8_K.
     private(set) var scales = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     /// Q8_1: F16-rounded `d * Σq` per block.
@@ -55,6 +59,7 @@ final class QuantizedActivations {
 
     deinit {
         qs.deallocate()
+        q8.deallocate()
         scales.deallocate()
         sums.deallocate()
         bsums.deallocate()
@@ -75,7 +80,9 @@ final class QuantizedActivations {
         case .q8_0, .q8_1, .q8_K:
             if qsCapacity < count {
                 qs.deallocate()
+                q8.deallocate()
                 qs = .allocate(capacity: count)
+                q8 = .allocate(capacity: count)
                 qsCapacity = count
             }
             let blocks = count / blockSize
@@ -120,18 +127,18 @@ final class QuantizedActivations {
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_0, .q8_1:
             let withSums = format == .q8_1
-            let qs = self.qs, scales = self.scales, sums = self.sums
+            let qs = self.qs, q8 = self.q8, scales = self.scales, sums = self.sums
             let blocks = cols / 32
             let work = { (r: Int) in
-                quantizeRowQ8(input + r * stride, qs + r * cols, scales + r * blocks,
+                quantizeRowQ8(input + r * stride, qs + r * cols, q8 + r * cols, scales + r * blocks,
                               withSums ? sums + r * blocks : nil, blocks: blocks)
             }
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_K:
-            let qs = self.qs, scales = self.scales, bsums = self.bsums
+            let qs = self.qs, q8 = self.q8, scales = self.scales, bsums = self.bsums
             let blocks = cols / 256
             let work = { (r: Int) in
-                quantizeRowQ8K(input + r * stride, qs + r * cols, scales + r * blocks,
+                quantizeRowQ8K(input + r * stride, qs + r * cols, q8 + r * cols, scales + r * blocks,
                                bsums + r * (cols / 16), blocks: blocks)
             }
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
@@ -189,18 +196,35 @@ private func maxAbs(_ v: SIMD8<Float>) -> SIMD8<Float> {
     unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
 }
 
-/// Lane-wise maximum of non-negative, non-NaN values (the standard library's generic
-/// `pointwiseMax` is not always inlined).
+/// Lane-wise maximum of non-negative, non-NaN values, on their bit patterns (which order like
+/// the values). The standard library's `pointwiseMax` and `replacing(with:where:)` are generic
+/// and compile to one scalar compare per lane.
 @inline(__always)
-private func lanewiseMax<V: SIMD>(_ a: V, _ b: V) -> V where V.Scalar == Float {
-    a.replacing(with: b, where: b .> a)
+private func lanewiseMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    let x = unsafeBitCast(a, to: SIMD8<Int32>.self), y = unsafeBitCast(b, to: SIMD8<Int32>.self)
+    let difference = x &- y
+    return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD8<Float>.self)
+}
+
+@inline(__always)
+private func lanewiseMax(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
+    let x = unsafeBitCast(a, to: SIMD4<Int32>.self), y = unsafeBitCast(b, to: SIMD4<Int32>.self)
+    let difference = x &- y
+    return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD4<Float>.self)
+}
+
+@inline(__always)
+private func lanewiseMax(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> {
+    let x = unsafeBitCast(a, to: SIMD2<Int32>.self), y = unsafeBitCast(b, to: SIMD2<Int32>.self)
+    let difference = x &- y
+    return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD2<Float>.self)
 }
 
 /// ggml's x86 `quantize_row_q8_0` / `quantize_row_q8_1`: per 32 values `d = amax / 127`,
 /// stored as F16; `q = round_even(x * (127 / amax))`; Q8_1 also stores F16(`d * Σq`)
 /// computed with the unrounded `d`.
 @inline(__always)
-func quantizeRowQ8(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
+func quantizeRowQ8(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>, _ q8: UnsafeMutablePointer<Int8>,
                    _ scales: UnsafeMutablePointer<Float>, _ sums: UnsafeMutablePointer<Float>?,
                    blocks: Int) {
     let raw = UnsafeRawPointer(x)
@@ -222,6 +246,7 @@ func quantizeRowQ8(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
         let i2 = roundToNearestEvenInt(v2 * id)
         let i3 = roundToNearestEvenInt(v3 * id)
         storeDeinterleaved(i0, i1, i2, i3, q + base)
+        UnsafeMutableRawPointer(q8 + base).storeBytes(of: narrowToBytes(i0, i1, i2, i3), as: SIMD32<Int8>.self)
         if let sums {
             let total = ((i0 &+ i1) &+ (i2 &+ i3)).wrappedSum()
             sums[b] = Float(Float16(d * Float(total)))
@@ -230,39 +255,50 @@ func quantizeRowQ8(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
 }
 
 /// ggml's `quantize_row_q8_K_ref`: per 256 values, `iscale = -127 / max` where `max` is the
-/// signed value of largest magnitude, `q = min(127, nearest_int(iscale * x))`, `d = 1 / iscale`
-/// (F32), and Σq per 16 values.
+/// signed value of largest magnitude (its first occurrence), `q = min(127, nearest_int(iscale * x))`,
+/// `d = 1 / iscale` (F32), and Σq per 16 values. Vectorized; every lane does the scalar
+/// reference's arithmetic, so the values are the same.
 @inline(__always)
-func quantizeRowQ8K(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
+func quantizeRowQ8K(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>, _ q8: UnsafeMutablePointer<Int8>,
                     _ scales: UnsafeMutablePointer<Float>, _ bsums: UnsafeMutablePointer<Int32>,
                     blocks: Int) {
     for b in 0..<blocks {
-        let xb = x + b * 256
-        var amax: Float = 0
-        var maxValue: Float = 0
-        for j in 0..<256 {
-            let ax = abs(xb[j])
-            if ax > amax {
-                amax = ax
-                maxValue = xb[j]
-            }
+        let xb = UnsafeRawPointer(x + b * 256)
+        @inline(__always) func load(_ i: Int) -> SIMD8<Float> {
+            xb.loadUnaligned(fromByteOffset: i * 32, as: SIMD8<Float>.self)
         }
+        var m = maxAbs(load(0))
+        for i in 1..<32 { m = lanewiseMax(m, maxAbs(load(i))) }
+        let quad = lanewiseMax(m.lowHalf, m.highHalf)
+        let pair = lanewiseMax(quad.lowHalf, quad.highHalf)
+        let amax = max(pair[0], pair[1])
         let qb = q + b * 256
         if amax == 0 {
             scales[b] = 0
-            for j in 0..<256 { qb[j] = 0 }
+            for j in 0..<256 { qb[j] = 0; q8[b * 256 + j] = 0 }
             for j in 0..<16 { bsums[b * 16 + j] = 0 }
             continue
         }
+        // The scalar reference keeps the first value whose magnitude is the maximum.
+        var maxValue: Float = 0
+        for j in 0..<256 where abs(x[b * 256 + j]) == amax {
+            maxValue = x[b * 256 + j]
+            break
+        }
         let iscale = -127 / maxValue
+        @inline(__always) func quantized(_ i: Int) -> SIMD8<Int32> {
+            let v = roundToNearestEvenInt(load(i) * iscale)
+            let over = (127 &- v) &>> 31 // −1 where v > 127 (lane comparisons are not inlined)
+            return v &- ((v &- 127) & over)
+        }
         for sub in 0..<8 {
-            var v = SIMD32<Int32>()
-            for j in 0..<32 { v[j] = min(127, roundToNearestEvenInt(iscale * xb[sub * 32 + j])) }
-            for j in 0..<16 { qb[sub * 32 + j] = Int16(v[2 * j]); qb[sub * 32 + 16 + j] = Int16(v[2 * j + 1]) }
-            var low: Int32 = 0, high: Int32 = 0
-            for j in 0..<16 { low += v[j]; high += v[16 + j] }
-            bsums[b * 16 + sub * 2] = low
-            bsums[b * 16 + sub * 2 + 1] = high
+            let i0 = quantized(sub * 4), i1 = quantized(sub * 4 + 1)
+            let i2 = quantized(sub * 4 + 2), i3 = quantized(sub * 4 + 3)
+            storeDeinterleaved(i0, i1, i2, i3, qb + sub * 32)
+            UnsafeMutableRawPointer(q8 + b * 256 + sub * 32).storeBytes(of: narrowToBytes(i0, i1, i2, i3),
+                                                                         as: SIMD32<Int8>.self)
+            bsums[b * 16 + sub * 2] = (i0 &+ i1).wrappedSum()
+            bsums[b * 16 + sub * 2 + 1] = (i2 &+ i3).wrappedSum()
         }
         scales[b] = 1 / iscale
     }

@@ -1,3 +1,4 @@
+import KernelSource
 import ModelFormat
 
 /// Which of llama.cpp's two summation orders a product follows. Quantized kernels are the
@@ -39,7 +40,9 @@ func matmul(_ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePoin
     precondition(x.cols == w.cols, "\(w.name): input has \(x.cols) columns, weight \(w.cols)")
     let batch = x.rows
     let blockFormat = w.type == .q4_1 || w.type == .q8_0 || w.type == .q4_0 || w.type == .q5_0
-    if blockFormat, pool.threadCount > 1, batch >= 16 * pool.threadCount {
+    let superBlockFormat = w.type == .q4_K || w.type == .q6_K
+    let kernels = KernelSets.selected
+    if blockFormat || superBlockFormat, pool.threadCount > 1, batch >= 16 * pool.threadCount {
         // Prompt batches: tasks own whole activation columns (all rows), so each task reads
         // its columns once and writes whole output rows (no cache line shared between
         // tasks); the weights stream from cache per four-column group.
@@ -47,8 +50,8 @@ func matmul(_ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePoin
         let chunks = (batch + chunk - 1) / chunk
         pool.parallelFor(count: chunks) { c in
             let b0 = c * chunk
-            matmulTileBlock32(w, x, rows: 0..<w.rows, columns: b0..<min(batch, b0 + chunk), out: out,
-                              outStride: outStride)
+            matmulTileBlocks(w, x, rows: 0..<w.rows, columns: b0..<min(batch, b0 + chunk), out: out,
+                             outStride: outStride, kernels: kernels)
         }
         return
     }
@@ -57,7 +60,7 @@ func matmul(_ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePoin
     pool.parallelFor(count: tiles) { t in
         let r0 = t * tile
         let r1 = min(w.rows, r0 + tile)
-        matmulTile(w, x, rows: r0..<r1, out: out, outStride: outStride, order: order)
+        matmulTile(w, x, rows: r0..<r1, out: out, outStride: outStride, order: order, kernels: kernels)
     }
 }
 
@@ -73,29 +76,13 @@ private func rowTile(rows: Int, batch: Int, threads: Int) -> Int {
 /// Computes one tile of rows for every batch column.
 @inline(__always)
 func matmulTile(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>,
-                out: UnsafeMutablePointer<Float>, outStride: Int, order: SummationOrder) {
+                out: UnsafeMutablePointer<Float>, outStride: Int, order: SummationOrder,
+                kernels: any KernelSet.Type = KernelSets.selected) {
     let batch = x.rows
     let cols = w.cols
     switch w.type {
-    case .q4_1, .q8_0, .q4_0, .q5_0:
-        matmulTileBlock32(w, x, rows: rows, columns: 0..<x.rows, out: out, outStride: outStride)
-    case .q4_K:
-        let blocks = cols / 256
-        for b in 0..<batch {
-            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
-            let bs = UnsafePointer(x.bsums + b * (cols / 16))
-            for r in rows {
-                out[b * outStride + r] = dotQ4_K(w.data + r * w.rowBytes, xq, xd, bs, blocks: blocks)
-            }
-        }
-    case .q6_K:
-        let blocks = cols / 256
-        for b in 0..<batch {
-            let xq = UnsafePointer(x.qs + b * cols), xd = UnsafePointer(x.scales + b * blocks)
-            for r in rows {
-                out[b * outStride + r] = dotQ6_K(w.data + r * w.rowBytes, xq, xd, blocks: blocks)
-            }
-        }
+    case .q4_1, .q8_0, .q4_0, .q5_0, .q4_K, .q6_K:
+        matmulTileBlocks(w, x, rows: rows, columns: 0..<x.rows, out: out, outStride: outStride, kernels: kernels)
     case .f16:
         for b in 0..<batch {
             let xh = UnsafePointer(x.halves + b * cols)
@@ -125,14 +112,61 @@ struct MatmulTarget {
     let outStride: Int
 }
 
-/// Several projections of the same converted input (Q/K/V, gate/up) as one unit of work.
-/// Every target's weights must take `x.format` activations. Results equal calling `matmul`
-/// once per target.
+/// Several projections of the same converted input (Q/K/V, gate/up) as one unit of work:
+/// one pool dispatch covers every target. Every target's weights must take `x.format`
+/// activations. Each output element is the same dot product as in `matmul` (same kernel, same
+/// order), so results equal calling `matmul` once per target.
 func matmul(_ targets: [MatmulTarget], _ x: QuantizedActivations, order: SummationOrder = .prompt,
             pool: ComputePool) {
     for target in targets {
         precondition(target.weights.activationFormat == x.format,
                      "\(target.weights.name): needs \(target.weights.activationFormat) activations")
-        matmul(target.weights, x, out: target.out, outStride: target.outStride, order: order, pool: pool)
+        precondition(x.cols == target.weights.cols,
+                     "\(target.weights.name): input has \(x.cols) columns, weight \(target.weights.cols)")
+    }
+    if targets.count == 1, let only = targets.first {
+        matmul(only.weights, x, out: only.out, outStride: only.outStride, order: order, pool: pool)
+        return
+    }
+    let batch = x.rows
+    let kernels = KernelSets.selected
+    let integer = targets.allSatisfy { $0.weights.blockView != nil }
+    // Work items: (target, rows, columns). Prompt batches split columns as `matmul` does;
+    // otherwise rows, in tiles sized for the total row count.
+    var items: [(target: Int, rows: Range<Int>, columns: Range<Int>)] = []
+    if integer, pool.threadCount > 1, batch >= 16 * pool.threadCount {
+        let chunk = max(4, (batch / (pool.threadCount * 4) + 3) & ~3)
+        for (t, target) in targets.enumerated() {
+            var b0 = 0
+            while b0 < batch {
+                items.append((t, 0..<target.weights.rows, b0..<min(batch, b0 + chunk)))
+                b0 += chunk
+            }
+        }
+    } else {
+        let totalRows = targets.reduce(0) { $0 + $1.weights.rows }
+        let tile = rowTile(rows: totalRows, batch: batch, threads: pool.threadCount)
+        for (t, target) in targets.enumerated() {
+            var r0 = 0
+            while r0 < target.weights.rows {
+                items.append((t, r0..<min(target.weights.rows, r0 + tile), 0..<batch))
+                r0 += tile
+            }
+        }
+    }
+    items.withUnsafeBufferPointer { work in
+        targets.withUnsafeBufferPointer { targets in
+            pool.parallelFor(count: work.count) { i in
+                let item = work[i]
+                let target = targets[item.target]
+                if item.columns == 0..<batch {
+                    matmulTile(target.weights, x, rows: item.rows, out: target.out, outStride: target.outStride,
+                               order: order, kernels: kernels)
+                } else {
+                    matmulTileBlocks(target.weights, x, rows: item.rows, columns: item.columns, out: target.out,
+                                     outStride: target.outStride, kernels: kernels)
+                }
+            }
+        }
     }
 }
