@@ -72,17 +72,17 @@ func dotF16Single(_ w: UnsafeRawPointer, _ x: UnsafePointer<Float16>, count: Int
 /// F32 row against F32 activations.
 @inline(__always)
 func dotF32(_ w: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Float {
+    // llama.cpp runs F32 × F32 products (LoRA adapters) through tinyBLAS when the row length is a
+    // multiple of 8: one 8-lane FMA accumulator, then the 8→4→2→1 horizontal sum.
     let xr = UnsafeRawPointer(x)
-    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+    var acc = SIMD8<Float>()
     var i = 0
-    while i + 16 <= count {
-        a0 = a0.addingProduct(w.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
-                              xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
-        a1 = a1.addingProduct(w.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self),
-                              xr.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self))
-        i += 16
+    while i + 8 <= count {
+        acc = acc.addingProduct(w.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+                                xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+        i += 8
     }
-    var sum = (a0 + a1).sum()
+    var sum = horizontalSum(acc)
     while i < count {
         sum += w.loadUnaligned(fromByteOffset: i * 4, as: Float.self) * x[i]
         i += 1
