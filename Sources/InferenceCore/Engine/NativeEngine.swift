@@ -101,7 +101,8 @@ public final class NativeEngine: Backend {
 
     public func generate(_ request: GenerationRequest,
                          onToken: @Sendable (String) -> Void) async throws -> GenerationResult {
-        let prompt = tokenizer.encode(request.prompt, addSpecial: request.addSpecial, parseSpecial: false)
+        let prompt = request.segments.map { self.tokenizer.encode($0, addSpecial: request.addSpecial) }
+            ?? tokenizer.encode(request.prompt, addSpecial: request.addSpecial, parseSpecial: false)
         guard !prompt.isEmpty else { throw InferenceError.invalidRequest("the prompt has no tokens") }
         guard request.maxTokens >= 0 else { throw InferenceError.invalidRequest("maxTokens must be ≥ 0") }
         let tokenizer = self.tokenizer
@@ -192,8 +193,11 @@ struct EngineState: ~Copyable {
         var finish = GenerationResult.FinishReason.length
         var firstTokenTime = prefillEnd
         let longestStop = request.stop.map(\.count).max() ?? 0
+        var reported = GeneratedLogprobs(request: request)
         while generated.count < request.maxTokens {
+            reported.penalize(&logits)
             let token = logits.withUnsafeBufferPointer { sampler.sample($0) }
+            reported.record(token, logits: logits, tokenizer: tokenizer)
             if generated.isEmpty { firstTokenTime = clock() }
             if tokenizer.isEndOfGeneration(token) {
                 finish = .endOfGeneration
@@ -227,7 +231,8 @@ struct EngineState: ~Copyable {
             text: text, tokens: generated, promptTokenCount: prompt.count, finishReason: finish,
             timing: RequestTiming(prefillTokens: computed, reusedTokens: reused, prefillSeconds: prefillEnd - start,
                                   decodeTokens: generated.count, decodeSeconds: end - prefillEnd,
-                                  timeToFirstTokenSeconds: firstTokenTime - start, totalSeconds: end - start))
+                                  timeToFirstTokenSeconds: firstTokenTime - start, totalSeconds: end - start),
+            logprobs: Array(reported.tokens.prefix(generated.count)))
     }
 }
 

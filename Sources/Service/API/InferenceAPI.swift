@@ -222,20 +222,29 @@ public struct InferenceAPI: Sendable {
         return .object(entry)
     }
 
-    /// ChatML (`<|im_start|>role\ncontent<|im_end|>\n`), the template of SmolLM2 and Qwen2.5.
-    static func chatPrompt(_ messages: [[String: JSONValue]]) throws -> String {
+    /// The conversation of a chat request: roles system/user/assistant, content a string or
+    /// an array of `{"type": "text", "text": ...}` parts (joined).
+    static func chatMessages(_ messages: [[String: JSONValue]]) throws -> [ChatMessage] {
         guard !messages.isEmpty else { throw Problem(kind: .validation, detail: "'messages' must not be empty") }
-        var prompt = ""
-        for message in messages {
-            guard let role = message["role"]?.stringValue, ["system", "user", "assistant"].contains(role) else {
+        return try messages.map { message in
+            guard let role = message["role"]?.stringValue, ChatTemplate.roles.contains(role) else {
                 throw Problem(kind: .validation, detail: "each message needs a role: system, user or assistant")
             }
-            guard let content = message["content"]?.stringValue else {
+            switch message["content"] {
+            case .string(let text)?:
+                return ChatMessage(role: role, content: text)
+            case .array(let parts)?:
+                let texts = try parts.map { part -> String in
+                    guard let o = part.objectValue, o["type"]?.stringValue == "text", let text = o["text"]?.stringValue else {
+                        throw Problem(kind: .validation, detail: "only text content parts ({\"type\": \"text\", \"text\": ...}) are supported")
+                    }
+                    return text
+                }
+                return ChatMessage(role: role, content: texts.joined())
+            default:
                 throw Problem(kind: .validation, detail: "each message needs string content")
             }
-            prompt += "<|im_start|>\(role)\n\(content)<|im_end|>\n"
         }
-        return prompt + "<|im_start|>assistant\n"
     }
 
     func chat(_ req: Request, _: RequestContext) throws -> Response {
@@ -252,9 +261,9 @@ public struct InferenceAPI: Sendable {
         }
         let sampling = try Self.sampling(object, defaultMaxTokens: 256)
         guard sampling.maxTokens > 0 else { throw Problem(kind: .validation, detail: "max_tokens must be at least 1") }
-        let request = GenerationRequest(prompt: try Self.chatPrompt(messages), maxTokens: sampling.maxTokens,
-                                        stop: sampling.stop + ["<|im_end|>"], temperature: sampling.temperature,
-                                        topP: sampling.topP, seed: sampling.seed, addSpecial: false)
+        let segments = backend.chatPrompt(try Self.chatMessages(messages))
+        let request = GenerationRequest(segments: segments, maxTokens: sampling.maxTokens, stop: sampling.stop,
+                                        temperature: sampling.temperature, topP: sampling.topP, seed: sampling.seed)
         if sampling.stream { return stream(backend: backend, request: request, chat: true) }
         let result = try blockingAwait { try await backend.generate(request, onToken: { _ in }) }
         return try .json(envelope(object: "chat.completion", choice: [
