@@ -104,6 +104,8 @@ public struct GenerationRequest: Sendable, Hashable, Codable {
     /// special tokens recognised, content never) instead of `prompt`, which then holds their
     /// joined text for backends that only take text.
     public var segments: [PromptSegment]?
+    /// A prompt given as token ids (OpenAI `prompt: [int]`): used as is, before `segments`.
+    public var promptTokens: [Int32]?
     /// OpenAI penalties over the tokens generated so far: a token's logit is lowered by
     /// `presencePenalty` once it occurred and by `frequencyPenalty` per occurrence.
     public var presencePenalty: Float

@@ -52,3 +52,60 @@ struct GeneratedLogprobs {
         }
     }
 }
+
+/// What a client needs to tokenize on its own (vLLM's `/tokenizer_info`).
+public struct TokenizerInfo: Sendable, Hashable, Codable {
+    public var bosToken: String?
+    public var eosToken: String?
+    public var padToken: String?
+    public var addsBOS: Bool
+    public var addsEOS: Bool
+    public var vocabularySize: Int
+    /// The file's Jinja chat template, if any, and the format Assay renders.
+    public var chatTemplate: String?
+    public var chatFormat: String
+    public var contextLength: Int
+    public var tokenizerModel: String
+}
+
+/// Backends that expose their tokenizer and take prompts as token ids (the native engine):
+/// what lm-eval's remote tokenizer and token-id prompts need.
+public protocol TokenLevelBackend: PromptScoringBackend {
+    var tokenizerInfo: TokenizerInfo { get }
+    /// Token ids of `text`; `parseSpecial` turns special-token text into those tokens.
+    func tokenize(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32]
+    /// The text of `tokens` (special tokens rendered as their text); throws for ids outside
+    /// the vocabulary.
+    func detokenize(_ tokens: [Int32]) throws -> String
+    /// `scorePrompt` for a prompt given as token ids (used as is).
+    func scorePrompt(tokens: [Int32]) async throws -> [PromptTokenLogprob]
+}
+
+extension NativeEngine: TokenLevelBackend {
+    public var tokenizerInfo: TokenizerInfo {
+        let text = { (t: Int32?) in t.flatMap { self.tokenizer.text(of: $0) } }
+        return TokenizerInfo(bosToken: text(tokenizer.bosToken), eosToken: text(tokenizer.eosToken),
+                             padToken: text(tokenizer.paddingToken), addsBOS: tokenizer.addsBOS, addsEOS: tokenizer.addsEOS,
+                             vocabularySize: tokenizer.vocabularySize,
+                             chatTemplate: model.file["tokenizer.chat_template"]?.string,
+                             chatFormat: chatTemplate.rawValue, contextLength: contextLength,
+                             tokenizerModel: tokenizer.model == .sentencePiece ? "llama" : "gpt2")
+    }
+
+    public func tokenize(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
+        tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial)
+    }
+
+    public func detokenize(_ tokens: [Int32]) throws -> String {
+        tokenizer.decode(try checkTokens(tokens), removeSpecial: false, renderSpecial: true)
+    }
+
+    /// `tokens` when every id is in the vocabulary.
+    func checkTokens(_ tokens: [Int32]) throws(InferenceError) -> [Int32] {
+        let size = tokenizer.vocabularySize
+        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= size }) {
+            throw .invalidToken(bad, vocabularySize: size)
+        }
+        return tokens
+    }
+}

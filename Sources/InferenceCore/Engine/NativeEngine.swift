@@ -101,7 +101,8 @@ public final class NativeEngine: Backend {
 
     public func generate(_ request: GenerationRequest,
                          onToken: @Sendable (String) -> Void) async throws -> GenerationResult {
-        let prompt = request.segments.map { self.tokenizer.encode($0, addSpecial: request.addSpecial) }
+        let prompt = try request.promptTokens.map { tokens throws(InferenceError) in try checkTokens(tokens) }
+            ?? request.segments.map { self.tokenizer.encode($0, addSpecial: request.addSpecial) }
             ?? tokenizer.encode(request.prompt, addSpecial: request.addSpecial, parseSpecial: false)
         guard !prompt.isEmpty else { throw InferenceError.invalidRequest("the prompt has no tokens") }
         guard request.maxTokens >= 0 else { throw InferenceError.invalidRequest("maxTokens must be ≥ 0") }
