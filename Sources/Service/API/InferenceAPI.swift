@@ -63,18 +63,55 @@ private final class ResultBox<T>: @unchecked Sendable {
 /// remote tokenizer uses. Without a model every route answers 404 `model_not_found`.
 public struct InferenceAPI: Sendable {
     let catalog: (any ModelCatalog)?
+    let metrics: InferenceMetrics
 
-    public init(catalog: (any ModelCatalog)?) {
+    public init(catalog: (any ModelCatalog)?, metrics: InferenceMetrics = InferenceMetrics()) {
         self.catalog = catalog
+        self.metrics = metrics
     }
 
     /// One backend served as `modelID`.
     public init(backend: (any Backend)?, modelID: String, created: Int64 = Int64(Date().timeIntervalSince1970)) {
-        catalog = backend.map { SingleModelCatalog(backend: $0, model: ServedModel(id: modelID, created: created)) }
+        self.init(catalog: backend.map { SingleModelCatalog(backend: $0, model: ServedModel(id: modelID, created: created)) })
+    }
+
+    /// Times a handler and counts its answers for `/metrics`.
+    func measured(_ route: String, _ handler: @escaping Handler) -> Handler {
+        let metrics = self.metrics
+        return { req, context in
+            let start = DispatchTime.now().uptimeNanoseconds
+            func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+            do {
+                let response = try handler(req, context)
+                metrics.request(route: route, status: response.status.code, seconds: seconds())
+                return response
+            } catch {
+                let status = (error as? OpenAIError)?.status.code ?? ServiceErrors.mapper(error).kind.status.code
+                metrics.request(route: route, status: OpenAIError.applies(to: route) && status == 422 ? 400 : status,
+                                seconds: seconds())
+                throw error
+            }
+        }
+    }
+
+    func loadedModels() -> [String] {
+        if let lazy = catalog as? LazyModelCatalog { return lazy.loadedModels }
+        return catalog?.models().map(\.id) ?? []
     }
 
     public var routes: [Route] {
         [
+            Route("GET", "/health", access: .anonymous, operationID: "inferenceHealth") { req, _ in
+                _ = try Query(req, allowed: [])
+                let served = catalog?.models().map { JSONValue.string($0.id) } ?? []
+                return try .json(["status": "ok", "models": .array(served),
+                                  "loaded": .array(loadedModels().map(JSONValue.string))])
+            },
+            Route("GET", "/metrics", access: .anonymous, operationID: "inferenceMetrics") { req, _ in
+                _ = try Query(req, allowed: [])
+                return Response(status: .ok, contentType: "text/plain; version=0.0.4",
+                                bytes: Array(metrics.render(loaded: loadedModels()).utf8))
+            },
             Route("GET", "/v1/models", access: .readers, operationID: "listServedModels") { req, _ in
                 _ = try Query(req, allowed: [])
                 let data = (catalog?.models() ?? []).map(Self.modelJSON)
@@ -86,8 +123,10 @@ public struct InferenceAPI: Sendable {
                 let (model, _) = try resolve(name)
                 return try .json(Self.modelJSON(model))
             },
-            Route("POST", "/v1/completions", access: .readers, operationID: "createCompletion", handler: completions),
-            Route("POST", "/v1/chat/completions", access: .readers, operationID: "createChatCompletion", handler: chat),
+            Route("POST", "/v1/completions", access: .readers, operationID: "createCompletion",
+                  handler: measured("/v1/completions", completions)),
+            Route("POST", "/v1/chat/completions", access: .readers, operationID: "createChatCompletion",
+                  handler: measured("/v1/chat/completions", chat)),
             Route("POST", "/tokenize", access: .readers, operationID: "tokenize", handler: tokenize),
             Route("POST", "/detokenize", access: .readers, operationID: "detokenize", handler: detokenize),
             Route("GET", "/tokenizer_info", access: .readers, operationID: "tokenizerInfo", handler: tokenizerInfo),
@@ -353,6 +392,7 @@ public struct InferenceAPI: Sendable {
                                 "logprobs": choice.logprobs, "finish_reason": .string(choice.finishReason)])
             }
         }
+        metrics.tokens(model: model.id, prompt: promptTokens, completion: completionTokens)
         return try .json(envelope(object: "text_completion", model: model, choices: choices,
                                   promptTokens: promptTokens, completionTokens: completionTokens))
     }
@@ -563,6 +603,7 @@ public struct InferenceAPI: Sendable {
             }
             choices.append(.object(choice))
         }
+        metrics.tokens(model: model.id, prompt: promptTokens, completion: completionTokens)
         return try .json(envelope(object: "chat.completion", model: model, choices: choices,
                                   promptTokens: promptTokens, completionTokens: completionTokens))
     }
@@ -607,6 +648,7 @@ public struct InferenceAPI: Sendable {
         let modelID = model.id
         let object = chat ? "chat.completion.chunk" : "text_completion"
         let created = Int64(Date().timeIntervalSince1970)
+        let metrics = self.metrics
         @Sendable func event(_ choices: [JSONValue], usage: JSONValue? = nil) -> [UInt8] {
             var json: [String: JSONValue] = ["id": .string(id), "object": .string(object), "created": .integer(created),
                                              "model": .string(modelID), "choices": .array(choices)]
@@ -647,6 +689,7 @@ public struct InferenceAPI: Sendable {
                 completionTokens += result.tokens.count
                 try writer.write(event([choice(index, [:], finish: Self.finish(result.finishReason))]))
             }
+            metrics.tokens(model: modelID, prompt: promptTokens, completion: completionTokens)
             if includeUsage {
                 try writer.write(event([], usage: Self.usage(prompt: promptTokens, completion: completionTokens)))
             }

@@ -4457,6 +4457,37 @@ public enum OpenAPIDocument {
         "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
       }
     },
+    "/health": {
+      "get": {
+        "operationId": "inferenceHealth",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [],
+        "summary": "Inference health (llama-server/vLLM style): status, served models, models loaded now",
+        "x-assay-access": "anonymous"
+      }
+    },
     "/healthz": {
       "get": {
         "operationId": "health",
@@ -4485,6 +4516,37 @@ public enum OpenAPIDocument {
         },
         "security": [],
         "summary": "Liveness",
+        "x-assay-access": "anonymous"
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "inferenceMetrics",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "Prometheus text exposition format 0.0.4"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [],
+        "summary": "Prometheus metrics: assay_requests_total{route,status}, assay_request_duration_seconds histogram, assay_prompt_tokens_total / assay_generation_tokens_total {model}, assay_models_loaded",
         "x-assay-access": "anonymous"
       }
     },
