@@ -6,7 +6,7 @@ struct RunCommand: Command {
     static let name = "run"
     static let help = CommandHelp(
         abstract: "Generate text from a prompt with the native GGUF engine (streams tokens).",
-        usage: "--model FILE -p TEXT [--chat [--system TEXT]] [-n N] [--temperature T] [--top-p P] [--seed S] [--threads T] [--stop S]... [--ctx N] [--json]",
+        usage: "--model FILE|M@V|M@ALIAS -p TEXT [--chat [--system TEXT]] [-n N] [--temperature T] [--top-p P] [--seed S] [--threads T] [--stop S]... [--ctx N] [--json]",
         discussion: """
             Runs the model in-process with llama.cpp's numerics. Temperature 0 (the default) is
             greedy decoding; otherwise sampling is seeded and reproducible. Generation stops after
@@ -19,7 +19,7 @@ struct RunCommand: Command {
             The template's turn markers become special tokens; the message text never does.
             """,
         options: [
-            .init("--model, -m FILE", "GGUF model file (llama or qwen2 architecture)"),
+            .init("--model, -m FILE|M@V|M@ALIAS", "GGUF model file, or a registered version or alias (its GGUF file is run)"),
             .init("--prompt, -p TEXT", "Prompt text"),
             .init("-n, --max-tokens N", "Tokens to generate (default 128)"),
             .init("--temperature T", "Sampling temperature; 0 = greedy (default 0)"),
@@ -82,7 +82,9 @@ struct RunCommand: Command {
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let engine = try NativeEngine(modelURL: context.resolve(model), threads: threads, contextLength: contextLength)
+        let file = try ServeCommand.servable(model, context: context, registry: { try context.openRegistry() })
+        let engine = try NativeEngine(modelURL: file.path, threads: threads, contextLength: contextLength,
+                                      modelIdentity: file.identity)
         var request = GenerationRequest(prompt: prompt, maxTokens: maxTokens, stop: stop,
                                         temperature: Float(temperature), topP: Float(topP),
                                         seed: UInt64(seed), addSpecial: addSpecial)

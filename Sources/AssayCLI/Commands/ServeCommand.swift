@@ -149,37 +149,7 @@ struct ServeCommand: Command {
         func add(_ file: ServableFile) {
             if !out.contains(where: { $0.model.id == file.model.id }) { out.append(file) }
         }
-        for text in models {
-            let url = context.resolve(text)
-            if FileManager.default.fileExists(atPath: url.path) || !text.contains("@") {
-                guard FileManager.default.fileExists(atPath: url.path) else {
-                    throw CLIError.usage("--model \(text): no such file (give a GGUF file or NAME@VERSION|NAME@ALIAS)")
-                }
-                let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-                let created = (attributes?[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970) } ?? 0
-                let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
-                add(ServableFile(model: ServedModel(id: url.deletingPathExtension().lastPathComponent, created: created),
-                                 path: url, identity: url.lastPathComponent, bytes: size))
-                continue
-            }
-            let reference: VersionReference
-            do { reference = try VersionReference(parsing: text) } catch {
-                throw CLIError.usage("--model \(text): \(error.description)")
-            }
-            let store = try registry()
-            var version: ModelVersion
-            var aliases: [String] = []
-            do {
-                version = try store.modelVersion(reference)
-            } catch RegistryError.unknownModelVersion {
-                guard let alias = try store.read({ try GovernanceRecords.alias($0, model: reference.name, name: reference.version) }) else {
-                    throw CLIError.failure("--model \(text): no version or alias '\(reference.version)' of model '\(reference.name)'")
-                }
-                version = try store.modelVersion(alias.target)
-                aliases = [alias.target.description]
-            }
-            add(try Self.servable(version, id: text, aliases: aliases))
-        }
+        for text in models { add(try Self.servable(text, context: context, registry: registry)) }
         if allApproved {
             let store = try registry()
             for summary in try store.models() {
@@ -191,6 +161,38 @@ struct ServeCommand: Command {
             if out.isEmpty { throw CLIError.failure("--all-approved: no approved model versions in the registry") }
         }
         return out
+    }
+
+    /// A GGUF file, or a registered version or alias (resolved now) as something to serve.
+    static func servable(_ text: String, context: CommandContext, registry: () throws -> RegistryStore) throws -> ServableFile {
+        let url = context.resolve(text)
+        if FileManager.default.fileExists(atPath: url.path) || !text.contains("@") {
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw CLIError.usage("--model \(text): no such file (give a GGUF file or NAME@VERSION|NAME@ALIAS)")
+            }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+            let created = (attributes?[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970) } ?? 0
+            let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+            return ServableFile(model: ServedModel(id: url.deletingPathExtension().lastPathComponent, created: created),
+                                path: url, identity: url.lastPathComponent, bytes: size)
+        }
+        let reference: VersionReference
+        do { reference = try VersionReference(parsing: text) } catch {
+            throw CLIError.usage("--model \(text): \(error.description)")
+        }
+        let store = try registry()
+        var version: ModelVersion
+        var aliases: [String] = []
+        do {
+            version = try store.modelVersion(reference)
+        } catch RegistryError.unknownModelVersion {
+            guard let alias = try store.read({ try GovernanceRecords.alias($0, model: reference.name, name: reference.version) }) else {
+                throw CLIError.failure("--model \(text): no version or alias '\(reference.version)' of model '\(reference.name)'")
+            }
+            version = try store.modelVersion(alias.target)
+            aliases = [alias.target.description]
+        }
+        return try Self.servable(version, id: text, aliases: aliases)
     }
 
     static func servable(_ version: ModelVersion, id: String, aliases: [String]) throws -> ServableFile {
