@@ -164,7 +164,9 @@ public struct GenerationResult: Sendable, Hashable, Codable {
     public var promptTokenCount: Int
     public var finishReason: FinishReason
     public var timing: RequestTiming
-    /// Per generated token, when the request asked for `logprobs` (else empty).
+    /// Per sampled token, when the request asked for `logprobs` (else empty): the tokens of
+    /// `tokens`, then the end-of-generation token when generation stopped at one (as vLLM
+    /// reports it; lm-eval's scoring with `max_tokens: 1` relies on one entry per step).
     public var logprobs: [GeneratedTokenLogprob]
 
     public init(text: String, tokens: [Int32], promptTokenCount: Int, finishReason: FinishReason,

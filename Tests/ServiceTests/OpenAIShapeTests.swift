@@ -163,3 +163,38 @@ struct OpenAIShapeTests {
         #expect(metrics.contains("assay_models_loaded 1"))
     }
 }
+
+/// Scores like `CharacterBackend`; generation stops at once at an end-of-generation token whose
+/// log-probability it reports (what the native engine does when EOS is the greedy next token).
+struct StopsAtOnceBackend: PromptScoringBackend {
+    let inner = CharacterBackend()
+    var info: BackendInfo { inner.info }
+    func tokenize(_ text: String, addSpecial: Bool) async throws -> [Int32] { try await inner.tokenize(text, addSpecial: addSpecial) }
+    func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] { try await inner.loglikelihood(requests) }
+    func scorePrompt(_ text: String, addSpecial: Bool) async throws -> [PromptTokenLogprob] { try await inner.scorePrompt(text, addSpecial: addSpecial) }
+    func generate(_ request: GenerationRequest, onToken: @Sendable (String) -> Void) async throws -> GenerationResult {
+        let eos = GeneratedTokenLogprob(token: 2, text: "</s>", bytes: Array("</s>".utf8), logprob: -0.25,
+                                        alternatives: [TokenAlternative(token: 2, text: "</s>", logprob: -0.25)])
+        return GenerationResult(text: "", tokens: [], promptTokenCount: request.prompt.count, finishReason: .endOfGeneration,
+                                timing: RequestTiming(), logprobs: request.logprobs == nil ? [] : [eos])
+    }
+}
+
+extension OpenAIShapeTests {
+    /// lm-eval scores with `echo, logprobs: 1, max_tokens: 1` and drops the last entry: the
+    /// sampled token must be there even when it ends generation, or a one-token continuation
+    /// would sum to 0.
+    @Test func echoScoringKeepsAnEndOfGenerationToken() throws {
+        let f = try ServiceFixture(backend: StopsAtOnceBackend())
+        let body = try Self.json(try f.request("POST", "/v1/completions", token: f.tokens[.auditor],
+                                               json: #"{"prompt":"ab","echo":true,"logprobs":1,"max_tokens":1,"temperature":0}"#))
+        let logprobs = try #require(body["choices"]?.arrayValue?.first?.objectValue?["logprobs"]?.objectValue)
+        #expect(logprobs["tokens"] == ["", "a", "b", "</s>"])
+        #expect(logprobs["token_logprobs"]?.arrayValue?.last == .number(-0.25))
+        #expect(body["usage"]?.objectValue?["completion_tokens"] == 0)
+        // Without echo the stop token is not part of the completion's logprobs.
+        let plain = try Self.json(try f.request("POST", "/v1/completions", token: f.tokens[.auditor],
+                                                json: #"{"prompt":"ab","logprobs":1,"max_tokens":1,"temperature":0}"#))
+        #expect(plain["choices"]?.arrayValue?.first?.objectValue?["logprobs"]?.objectValue?["tokens"] == .array([]))
+    }
+}

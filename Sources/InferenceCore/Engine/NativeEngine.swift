@@ -233,7 +233,7 @@ struct EngineState: ~Copyable {
             timing: RequestTiming(prefillTokens: computed, reusedTokens: reused, prefillSeconds: prefillEnd - start,
                                   decodeTokens: generated.count, decodeSeconds: end - prefillEnd,
                                   timeToFirstTokenSeconds: firstTokenTime - start, totalSeconds: end - start),
-            logprobs: Array(reported.tokens.prefix(generated.count)))
+            logprobs: reported.tokens)
     }
 }
 

@@ -447,6 +447,8 @@ public struct InferenceAPI: Sendable {
                 generatedText = result.text
                 finish = Self.finish(result.finishReason)
                 generatedCount = result.tokens.count
+                // Every sampled token, the end-of-generation one included (vLLM does the same;
+                // lm-eval drops the last entry and expects one per requested token).
                 var offset = text.count
                 for token in result.logprobs {
                     tokens.append(.string(token.text))
@@ -470,14 +472,15 @@ public struct InferenceAPI: Sendable {
         if let logprobs {
             var offset = prefix.count
             var offsets: [JSONValue] = []
-            for token in result.logprobs {
+            let generated = Array(result.logprobs.prefix(result.tokens.count))
+            for token in generated {
                 offsets.append(.integer(Int64(offset)))
                 offset += token.text.count
             }
-            json = ["tokens": .array(result.logprobs.map { .string($0.text) }),
-                    "token_ids": .array(result.logprobs.map { .integer(Int64($0.token)) }),
-                    "token_logprobs": .array(result.logprobs.map { .number(Self.finite($0.logprob)) }),
-                    "top_logprobs": .array(result.logprobs.map { Self.topLogprobs($0, count: logprobs) }),
+            json = ["tokens": .array(generated.map { .string($0.text) }),
+                    "token_ids": .array(generated.map { .integer(Int64($0.token)) }),
+                    "token_logprobs": .array(generated.map { .number(Self.finite($0.logprob)) }),
+                    "top_logprobs": .array(generated.map { Self.topLogprobs($0, count: logprobs) }),
                     "text_offset": .array(offsets)]
         }
         return CompletionChoice(text: prefix + result.text, logprobs: json, finishReason: Self.finish(result.finishReason),
@@ -486,7 +489,7 @@ public struct InferenceAPI: Sendable {
 
     /// Backends that do not report generated tokens' log-probabilities (remote servers) say so.
     static func checkLogprobs(_ result: GenerationResult) throws {
-        guard result.logprobs.count == result.tokens.count else {
+        guard result.logprobs.count >= result.tokens.count else {
             throw OpenAIError(status: .notImplemented, "this backend does not report log-probabilities of generated tokens",
                               param: "logprobs")
         }
@@ -592,7 +595,7 @@ public struct InferenceAPI: Sendable {
                 "finish_reason": .string(Self.finish(result.finishReason)), "logprobs": .null,
             ]
             if let logprobs {
-                choice["logprobs"] = ["content": .array(result.logprobs.map { token in
+                choice["logprobs"] = ["content": .array(result.logprobs.prefix(result.tokens.count).map { token in
                     ["token": .string(token.text), "logprob": .number(Self.finite(token.logprob)),
                      "bytes": .array(token.bytes.map { .integer(Int64($0)) }),
                      "top_logprobs": .array(token.alternatives.prefix(logprobs).map { alternative in
