@@ -16,4 +16,7 @@ python3 -c 'import jsonschema, referencing' 2>/dev/null \
   || python3 -m pip install --quiet jsonschema referencing
 # junitparser reads `assay gate --junit` output in DecisionsScenarioTests (scripts/check-junit.py).
 python3 -c 'import junitparser' 2>/dev/null || python3 -m pip install --quiet junitparser
+# The official OpenAI client, pinned, for the drop-in test (Tests/AssayCLITests/OpenAIClientTests).
+python3 -c 'import openai, sys; sys.exit(openai.__version__ != "3.63.0")' 2>/dev/null \
+  || python3 -m pip install --quiet "openai==3.63.0"
 bash "$root/scripts/fetch-models.sh"

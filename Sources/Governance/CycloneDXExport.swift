@@ -34,6 +34,22 @@ public enum CycloneDXExport {
 
     static func numberString(_ x: Double) -> String { Format.fixed(x, 4) }
 
+    /// A licence as CycloneDX wants it: `{"license": {"id"}}` for an SPDX identifier (matched
+    /// case-insensitively), `{"license": {"name"}}` for anything else.
+    static func license(_ text: String) -> JSONValue {
+        if let id = SPDXLicenseIDs.id(for: text) { return ["license": ["id": .string(id)]] }
+        return ["license": ["name": .string(text)]]
+    }
+
+    /// The package URL of a registered model version (generic type: the registry is the
+    /// namespace; the version digest pins the bytes).
+    static func purl(name: String, version: String, digest: String) -> String {
+        func encode(_ s: String) -> String {
+            s.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_~")) ?? s
+        }
+        return "pkg:generic/\(encode(name))@\(encode(version))?checksum=sha256:\(digest.lowercased())"
+    }
+
     /// The BOM as a JSON value.
     public static func bom(_ e: LineageExport) -> JSONValue {
         let modelRef = "model:\(e.version.reference)"
@@ -46,7 +62,7 @@ public enum CycloneDXExport {
                 "type": "data", "bom-ref": .string(ref), "name": .string(parts.first ?? d.reference),
                 "version": .string(parts.count > 1 ? parts[1] : ""),
                 "hashes": .array([sha256Hash(d.digest)]),
-                "licenses": .array([["license": ["name": .string(d.license)]]]),
+                "licenses": .array([license(d.license)]),
                 "data": .array([.object([
                     "type": "dataset", "name": .string(d.reference),
                     "contents": ["properties": .array(d.files.map { property("assay:file:\($0.path)", "sha256:\($0.sha256)") })],
@@ -145,6 +161,7 @@ public enum CycloneDXExport {
         var model: [String: JSONValue] = [
             "type": "machine-learning-model", "bom-ref": .string(modelRef), "name": .string(e.version.name),
             "version": .string(e.version.version), "hashes": .array([sha256Hash(e.version.digest)]),
+            "purl": .string(purl(name: e.version.name, version: e.version.version, digest: e.version.digest)),
             "modelCard": .object(card), "properties": .array(properties),
         ]
         if !e.version.artifacts.isEmpty {
@@ -187,11 +204,10 @@ public enum CycloneDXExport {
             ],
             "components": .array([.object(model)] + datasetComponents),
         ]
+        // Always present (CycloneDX consumers expect the graph, even when it has one node).
         let dependsOn = e.datasets.map { JSONValue.string("dataset:\($0.reference)") }
-        if !dependsOn.isEmpty {
-            bom["dependencies"] = .array([["ref": .string(modelRef), "dependsOn": .array(dependsOn)]]
-                + e.datasets.map { ["ref": .string("dataset:\($0.reference)")] })
-        }
+        bom["dependencies"] = .array([["ref": .string(modelRef), "dependsOn": .array(dependsOn)]]
+            + e.datasets.map { ["ref": .string("dataset:\($0.reference)"), "dependsOn": .array([])] })
         return .object(bom)
     }
 

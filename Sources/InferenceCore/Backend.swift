@@ -1,3 +1,10 @@
+import Tokenizers
+
+/// Chat types from the tokenizer layer, re-exported for the backend's clients.
+public typealias ChatMessage = Tokenizers.ChatMessage
+public typealias PromptSegment = Tokenizers.PromptSegment
+public typealias ChatTemplate = Tokenizers.ChatTemplate
+
 /// The one way Assay executes a model. The native GGUF engine and the OpenAI-compatible HTTP
 /// client both implement it; the evaluation runner, the gate and the service only see this.
 public protocol Backend: Sendable {
@@ -20,6 +27,21 @@ public protocol Backend: Sendable {
         _ request: GenerationRequest,
         onToken: @Sendable (String) -> Void
     ) async throws -> GenerationResult
+
+    /// The model's chat format rendered for `messages` (roles already validated), ending with
+    /// an open assistant turn. Default: ChatML.
+    func chatPrompt(_ messages: [ChatMessage]) -> [PromptSegment]
+
+    /// Which chat format `chatPrompt` renders.
+    var chatTemplate: ChatTemplate { get }
+}
+
+extension Backend {
+    public var chatTemplate: ChatTemplate { .chatml }
+
+    public func chatPrompt(_ messages: [ChatMessage]) -> [PromptSegment] {
+        chatTemplate.render(messages)
+    }
 }
 
 public struct BackendInfo: Sendable, Hashable, Codable {
@@ -78,9 +100,23 @@ public struct GenerationRequest: Sendable, Hashable, Codable {
     public var topP: Float
     public var seed: UInt64
     public var addSpecial: Bool
+    /// A rendered chat prompt: when set, the native engine tokenizes these segments (template
+    /// special tokens recognised, content never) instead of `prompt`, which then holds their
+    /// joined text for backends that only take text.
+    public var segments: [PromptSegment]?
+    /// A prompt given as token ids (OpenAI `prompt: [int]`): used as is, before `segments`.
+    public var promptTokens: [Int32]?
+    /// OpenAI penalties over the tokens generated so far: a token's logit is lowered by
+    /// `presencePenalty` once it occurred and by `frequencyPenalty` per occurrence.
+    public var presencePenalty: Float
+    public var frequencyPenalty: Float
+    /// Report each generated token's log-probability and this many most likely alternatives
+    /// (0...20); nil reports nothing.
+    public var logprobs: Int?
 
     public init(prompt: String, maxTokens: Int = 128, stop: [String] = [], temperature: Float = 0,
-                topP: Float = 1, seed: UInt64 = 0, addSpecial: Bool = true) {
+                topP: Float = 1, seed: UInt64 = 0, addSpecial: Bool = true, segments: [PromptSegment]? = nil,
+                presencePenalty: Float = 0, frequencyPenalty: Float = 0, logprobs: Int? = nil) {
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.stop = stop
@@ -88,6 +124,36 @@ public struct GenerationRequest: Sendable, Hashable, Codable {
         self.topP = topP
         self.seed = seed
         self.addSpecial = addSpecial
+        self.segments = segments
+        self.presencePenalty = presencePenalty
+        self.frequencyPenalty = frequencyPenalty
+        self.logprobs = logprobs
+    }
+
+    /// A request for a rendered chat prompt.
+    public init(segments: [PromptSegment], maxTokens: Int = 128, stop: [String] = [], temperature: Float = 0,
+                topP: Float = 1, seed: UInt64 = 0) {
+        self.init(prompt: segments.map(\.text).joined(), maxTokens: maxTokens, stop: stop, temperature: temperature,
+                  topP: topP, seed: seed, addSpecial: true, segments: segments)
+    }
+}
+
+/// One generated token with its log-probability under the model (before temperature,
+/// penalties or top-p) and the most likely alternatives at its position.
+public struct GeneratedTokenLogprob: Sendable, Hashable, Codable {
+    public var token: Int32
+    /// The token's bytes as text (lossy for a partial UTF-8 character) and the raw bytes.
+    public var text: String
+    public var bytes: [UInt8]
+    public var logprob: Double
+    public var alternatives: [TokenAlternative]
+
+    public init(token: Int32, text: String, bytes: [UInt8], logprob: Double, alternatives: [TokenAlternative]) {
+        self.token = token
+        self.text = text
+        self.bytes = bytes
+        self.logprob = logprob
+        self.alternatives = alternatives
     }
 }
 
@@ -98,14 +164,19 @@ public struct GenerationResult: Sendable, Hashable, Codable {
     public var promptTokenCount: Int
     public var finishReason: FinishReason
     public var timing: RequestTiming
+    /// Per sampled token, when the request asked for `logprobs` (else empty): the tokens of
+    /// `tokens`, then the end-of-generation token when generation stopped at one (as vLLM
+    /// reports it; lm-eval's scoring with `max_tokens: 1` relies on one entry per step).
+    public var logprobs: [GeneratedTokenLogprob]
 
     public init(text: String, tokens: [Int32], promptTokenCount: Int, finishReason: FinishReason,
-                timing: RequestTiming) {
+                timing: RequestTiming, logprobs: [GeneratedTokenLogprob] = []) {
         self.text = text
         self.tokens = tokens
         self.promptTokenCount = promptTokenCount
         self.finishReason = finishReason
         self.timing = timing
+        self.logprobs = logprobs
     }
 }
 

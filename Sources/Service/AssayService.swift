@@ -25,6 +25,7 @@ public struct AssayService: Sendable {
 
     /// A service over `pool` (registry API) and optionally `backend` (inference API).
     public init(pool: RegistryPool?, backend: (any Backend)? = nil, modelID: String = "assay",
+                catalog: (any ModelCatalog)? = nil,
                 accessControl: (any AccessControl)? = nil, options: APIOptions = APIOptions()) {
         var routes = Self.baseRoutes
         if let pool {
@@ -32,7 +33,7 @@ public struct AssayService: Sendable {
             routes.append(Self.importRoute(pool: pool, suiteRoots: options.suiteRoots))
             routes += GovernanceAPI(pool: pool, binding: options.policy, generator: options.generator).routes
         }
-        routes += InferenceAPI(backend: backend, modelID: modelID).routes
+        routes += (catalog.map { InferenceAPI(catalog: $0) } ?? InferenceAPI(backend: backend, modelID: modelID)).routes
         let access: any AccessControl = accessControl
             ?? pool.map { RegistryAccessControl(pool: $0) }
             ?? StaticAccessControl(tokens: [:], grants: [:])

@@ -264,11 +264,29 @@ public final class Tokenizer: TextTokenizer {
     // MARK: - Encoding
 
     public func encode(_ text: String, addSpecial: Bool = true, parseSpecial: Bool = false) -> [Int32] {
-        let bytes = Array(text.utf8)
+        encode(bytes: Array(text.utf8), addSpecial: addSpecial, parseSpecial: parseSpecial, trusted: nil)
+    }
+
+    /// Tokens of a rendered prompt (e.g. a chat template's output): special-token text is
+    /// recognised inside template segments only, never in content segments, so content cannot
+    /// inject turn markers. Otherwise the text is tokenized as one string (the same ids as
+    /// `encode(joined, parseSpecial: true)` when the content holds no special-token text).
+    public func encode(_ segments: [PromptSegment], addSpecial: Bool = true) -> [Int32] {
+        var bytes: [UInt8] = []
+        var trusted: [Bool] = []
+        for segment in segments {
+            let utf8 = Array(segment.text.utf8)
+            bytes += utf8
+            trusted += repeatElement(segment.isTemplate, count: utf8.count)
+        }
+        return encode(bytes: bytes, addSpecial: addSpecial, parseSpecial: true, trusted: trusted)
+    }
+
+    private func encode(bytes: [UInt8], addSpecial: Bool, parseSpecial: Bool, trusted: [Bool]?) -> [Int32] {
         var out: [Int32] = []
         out.reserveCapacity(bytes.count / 3 + 4)
         if addSpecial && addsBOS, let bosToken { out.append(bosToken) }
-        let fragments = bytes.isEmpty ? [] : partition(bytes, parseSpecial: parseSpecial)
+        let fragments = bytes.isEmpty ? [] : partition(bytes, parseSpecial: parseSpecial, trusted: trusted)
         bytes.withUnsafeBufferPointer { buffer in
             if let sentencePiece {
                 var previousWasSpecial = true
@@ -344,7 +362,8 @@ public final class Tokenizer: TextTokenizer {
     /// Splits special tokens out of `bytes` as llama.cpp's `tokenizer_st_partition` does: in
     /// priority order (longest text first) each special token claims its occurrences in the
     /// text not yet claimed. Control and unknown tokens take part only with `parseSpecial`.
-    private func partition(_ bytes: [UInt8], parseSpecial: Bool) -> [Fragment] {
+    /// With `trusted`, a special token is split out only where all its bytes are trusted.
+    private func partition(_ bytes: [UInt8], parseSpecial: Bool, trusted: [Bool]?) -> [Fragment] {
         var fragments: [Fragment] = [.text(0 ..< bytes.count)]
         guard !specialTokens.isEmpty else { return fragments }
         let allowed: (Int32) -> Bool = { t in
@@ -369,7 +388,12 @@ public final class Tokenizer: TextTokenizer {
             var next: [Fragment] = []
             for fragment in fragments {
                 guard case .text(var range) = fragment else { next.append(fragment); continue }
-                while let match = Self.find(needle, in: bytes, range) {
+                var from = range.lowerBound
+                while let match = Self.find(needle, in: bytes, from ..< range.upperBound) {
+                    if let trusted, !trusted[match ..< match + needle.count].allSatisfy({ $0 }) {
+                        from = match + 1
+                        continue
+                    }
                     var left = range.lowerBound ..< match
                     if attrs.contains(.lstrip) {
                         while !left.isEmpty, Self.isSpace(bytes[left.upperBound - 1]) { left = left.lowerBound ..< left.upperBound - 1 }
@@ -381,6 +405,7 @@ public final class Tokenizer: TextTokenizer {
                         while !right.isEmpty, Self.isSpace(bytes[right.lowerBound]) { right = right.lowerBound + 1 ..< right.upperBound }
                     }
                     range = right
+                    from = right.lowerBound
                 }
                 if !range.isEmpty { next.append(.text(range)) }
             }

@@ -70,3 +70,19 @@ struct TokenizeCommandTests {
         #expect(json["tokens"] as? [Int] == [504, 3575, 282, 4649, 314])
     }
 }
+
+extension TokenizeCommandTests {
+    /// `--chat` renders the model's chat format (Qwen2.5: ChatML) with its markers as special
+    /// tokens: the ids llama.cpp gives for "Name a color." with the file's template.
+    @Test(.enabled(if: Fixtures.modelAvailableOrCI(Fixtures.qwen25Path)))
+    func chatRendersTheModelsTemplate() async throws {
+        let model = try Fixtures.requireModel(Fixtures.qwen25Path)
+        let output = OutputSink.capturing()
+        let code = await AssayCommandLine.run(["tokenize", "--model", model.path, "--chat", "--json", "Name a color."], output: output)
+        #expect(code == ExitCode.success)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(json["tokens"] as? [Int] == [151644, 872, 198, 675, 264, 1894, 13, 151645, 198, 151644, 77091, 198])
+        let usage = OutputSink.capturing()
+        #expect(await AssayCommandLine.run(["tokenize", "--model", model.path, "--system", "x", "hi"], output: usage) == ExitCode.usage)
+    }
+}

@@ -86,19 +86,6 @@ struct ConformanceTests {
         #expect(report.meanNLL <= 1e-3)
     }
 
-    /// A real file against llama.cpp with the fixtures README's rule: top-1 equal where
-    /// llama.cpp's margin > 0.1, top-8 |Δ| ≤ 0.15, mean |Δ nll| ≤ 0.02, greedy identical for 16
-    /// tokens or up to a near-tie. Batched prompt, stepwise generation, as the reference was made.
-    static func checkRealModel(_ url: URL, reference name: String) throws {
-        let model = try TransformerModel.load(contentsOf: try Fixtures.requireModel(url))
-        let report = try measure(model: model, reference: try ReferenceLogits.load(name))
-        print("\(url.lastPathComponent) vs llama.cpp: \(report)")
-        #expect(report.top1Mismatches == 0)
-        #expect(report.maxTop8 <= 0.15)
-        #expect(report.meanNLL <= 0.02)
-        #expect(report.greedyFailures.isEmpty, "greedy diverged: \(report.greedyFailures)")
-    }
-
     /// Qwen2.5-Coder-0.5B Q4_K_M does NOT meet the fixtures' bounds yet (measured: max |Δ top-8|
     /// 0.55, mean |Δ nll| 0.034, one top-1 flip): every weight product is exact against its
     /// dequantized float reference, and position 0 matches llama.cpp exactly for prompts of 5,

@@ -69,8 +69,11 @@ struct InferenceAPITests {
             let json = try? JSONValue.parse(String(event.dropFirst(6)))
             return json?.objectValue?["choices"]?.arrayValue?.first?.objectValue?["delta"]?.objectValue?["content"]?.stringValue
         }
-        // The ChatML prompt reversed: "\n" "t" "n" … (the stand-in backend echoes backwards).
-        #expect(pieces == ["\n", "t", "n"])
+        // The first delta names the role; then the ChatML prompt reversed: "\n" "t" "n" … (the
+        // stand-in backend echoes backwards).
+        #expect(pieces == ["", "\n", "t", "n"])
+        let first = try JSONValue.parse(String(events[0].dropFirst(6)))
+        #expect(first.objectValue?["choices"]?.arrayValue?.first?.objectValue?["delta"]?.objectValue?["role"] == "assistant")
     }
 
     @Test func echoLogprobsScoreThePrompt() throws {
@@ -81,16 +84,27 @@ struct InferenceAPITests {
         #expect(logprobs?["tokens"] == ["", "a", "b"])
         #expect(logprobs?["text_offset"] == [0, 0, 1])
         #expect(logprobs?["token_logprobs"]?.arrayValue?.first == .null)
-        // logprobs with generation is refused rather than silently ignored.
-        #expect(try f.request("POST", "/v1/completions", token: f.tokens[.admin],
-                              json: #"{"prompt":"ab","max_tokens":3,"logprobs":1}"#).status.code == 422)
+        // A backend that cannot report generated tokens' logprobs says so rather than ignoring them.
+        let refused = try f.request("POST", "/v1/completions", token: f.tokens[.admin],
+                                    json: #"{"prompt":"ab","max_tokens":3,"logprobs":1}"#)
+        #expect(refused.status.code == 501)
+        let error = try JSONValue.parse(try refused.collectBody()).objectValue?["error"]?.objectValue
+        #expect(error?["param"] == "logprobs")
+        #expect(error?["type"] == "server_error")
     }
 
     @Test func withoutAModelTheRoutesSayNoModel() throws {
         let f = try ServiceFixture()
         let response = try f.request("POST", "/v1/completions", token: f.tokens[.admin], json: #"{"prompt":"x"}"#)
         #expect(response.status.code == 404)
-        #expect(String(decoding: try response.collectBody(), as: UTF8.self).contains("no-model-loaded"))
+        let error = try JSONValue.parse(try response.collectBody()).objectValue?["error"]?.objectValue
+        #expect(error?["code"] == "model_not_found")
+        #expect(error?["type"] == "not_found_error")
+        #expect(error?["param"] == "model")
+        // Outside /v1 errors stay problem+json.
+        let tokenize = try f.request("POST", "/tokenize", token: f.tokens[.admin], json: #"{"content":"x"}"#)
+        #expect(tokenize.status.code == 404)
+        #expect(tokenize.headers["Content-Type"] == "application/problem+json")
     }
 
     /// The `openai` backend against our own server gives the same log-likelihoods and greedy

@@ -6,15 +6,20 @@ struct RunCommand: Command {
     static let name = "run"
     static let help = CommandHelp(
         abstract: "Generate text from a prompt with the native GGUF engine (streams tokens).",
-        usage: "--model FILE -p TEXT [-n N] [--temperature T] [--top-p P] [--seed S] [--threads T] [--stop S]... [--ctx N] [--json]",
+        usage: "--model FILE|M@V|M@ALIAS -p TEXT [--chat [--system TEXT]] [-n N] [--temperature T] [--top-p P] [--seed S] [--threads T] [--stop S]... [--ctx N] [--lora FILE [--lora-scale S]]... [--json]",
         discussion: """
             Runs the model in-process with llama.cpp's numerics. Temperature 0 (the default) is
             greedy decoding; otherwise sampling is seeded and reproducible. Generation stops after
             N tokens, at an end-of-generation token, or at a --stop string. Timing goes to stderr
             (or into the --json object).
+
+            With --chat the prompt is one user message (after an optional --system message),
+            rendered in the model's chat format: the one named in the file's
+            tokenizer.chat_template (ChatML, Gemma, Llama 3, Phi-3), recognised as llama.cpp does.
+            The template's turn markers become special tokens; the message text never does.
             """,
         options: [
-            .init("--model, -m FILE", "GGUF model file (llama or qwen2 architecture)"),
+            .init("--model, -m FILE|M@V|M@ALIAS", "GGUF model file (\(Architectures.supportedList)), or a registered version or alias (its GGUF file is run)"),
             .init("--prompt, -p TEXT", "Prompt text"),
             .init("-n, --max-tokens N", "Tokens to generate (default 128)"),
             .init("--temperature T", "Sampling temperature; 0 = greedy (default 0)"),
@@ -24,8 +29,13 @@ struct RunCommand: Command {
             .init("--stop S", "Stop string (repeatable)"),
             .init("--ctx N", "Context length (default: min(model, 4096))"),
             .init("--no-special", "Do not add BOS to the prompt"),
+            .init("--chat", "Treat the prompt as a user message in the model's chat format"),
+            .init("--system TEXT", "System message before the prompt (with --chat)"),
+            .init("--lora FILE", "Apply a GGUF LoRA adapter (repeatable; scale alpha/rank × --lora-scale)"),
+            .init("--lora-scale S", "User scale of the adapters (default 1)"),
         ],
-        examples: ["assay run --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf -p 'The capital of France is' -n 16"])
+        examples: ["assay run --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf -p 'The capital of France is' -n 16",
+                   "assay run --model .cache/models/qwen2.5-0.5b-q4.gguf --chat -p 'Name a color.'"])
 
     let model: String
     let prompt: String
@@ -37,6 +47,10 @@ struct RunCommand: Command {
     let stop: [String]
     let contextLength: Int?
     let addSpecial: Bool
+    let chat: Bool
+    let system: String?
+    let adapters: [String]
+    let adapterScale: Double
 
     init(arguments: inout Arguments) throws(CLIError) {
         guard let model = try arguments.option("--model", "-m") else { throw .usage("missing --model FILE") }
@@ -51,7 +65,14 @@ struct RunCommand: Command {
         stop = try arguments.options("--stop")
         contextLength = try arguments.int("--ctx", "-c", range: 16...1_048_576)
         addSpecial = !arguments.flag("--no-special")
+        chat = arguments.flag("--chat")
+        system = try arguments.option("--system")
+        adapters = try arguments.options("--lora")
+        adapterScale = try arguments.double("--lora-scale") ?? 1
         try arguments.finish()
+        guard adapterScale.isFinite else { throw .usage("--lora-scale must be a finite number") }
+        if system != nil && !chat { throw .usage("--system needs --chat") }
+        if chat && !addSpecial { throw .usage("--no-special cannot be combined with --chat") }
         guard temperature >= 0 else { throw .usage("--temperature must be ≥ 0") }
         guard topP > 0, topP <= 1 else { throw .usage("--top-p must be in (0, 1]") }
     }
@@ -63,13 +84,26 @@ struct RunCommand: Command {
         var finishReason: String
         var promptTokensPerSecond: Double
         var generatedTokensPerSecond: Double
+        /// The chat format used (with --chat).
+        var chatTemplate: String?
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let engine = try NativeEngine(modelURL: context.resolve(model), threads: threads, contextLength: contextLength)
-        let request = GenerationRequest(prompt: prompt, maxTokens: maxTokens, stop: stop,
+        let file = try ServeCommand.servable(model, context: context, registry: { try context.openRegistry() })
+        var loras: [LoRAAdapter] = []
+        for path in adapters { loras.append(try LoRAAdapter(contentsOf: context.resolve(path), scale: Float(adapterScale))) }
+        let engine = try NativeEngine(modelURL: file.path, threads: threads, contextLength: contextLength,
+                                      modelIdentity: file.identity, adapters: loras)
+        var request = GenerationRequest(prompt: prompt, maxTokens: maxTokens, stop: stop,
                                         temperature: Float(temperature), topP: Float(topP),
                                         seed: UInt64(seed), addSpecial: addSpecial)
+        if chat {
+            let messages = (system.map { [ChatMessage(role: "system", content: $0)] } ?? [])
+                + [ChatMessage(role: "user", content: prompt)]
+            let segments = engine.chatPrompt(messages)
+            request.segments = segments
+            request.prompt = segments.map(\.text).joined()
+        }
         let json = context.json
         let sink = context.output
         let result = try await engine.generate(request) { piece in
@@ -81,7 +115,8 @@ struct RunCommand: Command {
         if json {
             try context.printJSON(Output(text: result.text, tokens: result.tokens, promptTokens: result.promptTokenCount,
                                          finishReason: result.finishReason.rawValue,
-                                         promptTokensPerSecond: ppRate, generatedTokensPerSecond: tgRate))
+                                         promptTokensPerSecond: ppRate, generatedTokensPerSecond: tgRate,
+                                         chatTemplate: chat ? engine.chatTemplate.rawValue : nil))
         } else {
             context.print()
             if !context.globals.quiet {

@@ -11,15 +11,24 @@ struct ServeCommand: Command {
     static let name = "serve"
     static let help = CommandHelp(
         abstract: "Serve the registry over HTTP (JSON API, bearer tokens) and optionally a model (OpenAI-compatible).",
-        usage: "[--host 127.0.0.1] [--port 8080] [--model FILE] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--max-connections-per-client N] [--header-timeout-ms N] [--readers N] [--no-webhooks] [--allow-private-webhooks]",
+        usage: "[--host 127.0.0.1] [--port 8080] [--model FILE|NAME@VERSION|NAME@ALIAS]... [--all-approved] [--memory-budget-mb N] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--max-connections-per-client N] [--header-timeout-ms N] [--readers N] [--no-webhooks] [--allow-private-webhooks]",
         discussion: """
             Routes and roles: see docs/api.md and GET /openapi.json. Create tokens with 'assay token create'. \
             SIGTERM or SIGINT stops accepting, finishes in-flight requests, then exits.
+
+            With --model the OpenAI-compatible routes serve models: a GGUF file, or a registered \
+            version (NAME@VERSION) or alias (NAME@ALIAS, resolved at start-up) whose GGUF artifact \
+            is run. Repeat --model (or add --all-approved) to serve several; a request's "model" \
+            member selects one by the name given here (404 model_not_found otherwise). Models load \
+            on first use and stay resident while their files fit --memory-budget-mb; the least \
+            recently used is unloaded first.
             """,
         options: [
             .init("--host ADDR", "Address to bind (default 127.0.0.1)"),
             .init("--port N", "TCP port (default 8080; 0 picks a free one)"),
-            .init("--model FILE", "Also serve this GGUF model at /v1/completions and /v1/chat/completions"),
+            .init("--model FILE|M@V|M@ALIAS", "Serve this GGUF file or registered version at /v1/* (repeatable)"),
+            .init("--all-approved", "Serve every approved model version too (as NAME@VERSION)"),
+            .init("--memory-budget-mb N", "Model files kept loaded at once, in MiB (default 4096)"),
             .init("--threads N", "Compute threads for --model (default: all cores)"),
             .init("--policy FILE", "Governance policy for alias rules (default: built-in defaults)"),
             .init("--artifact-root DIR", "Allow registration by server-side path under DIR (repeatable)"),
@@ -36,11 +45,14 @@ struct ServeCommand: Command {
             .init("--timeout-ms N", "Timeout of one webhook attempt (default 10000)"),
             .init("--allow-private-webhooks", "Also deliver webhooks to loopback, link-local and private addresses (refused by default)"),
         ],
-        examples: ["assay serve --port 8080", "assay serve --model SmolLM2-135M-Instruct.Q4_1.gguf"])
+        examples: ["assay serve --port 8080", "assay serve --model SmolLM2-135M-Instruct.Q4_1.gguf",
+                   "assay serve --model smollm2@q4_1 --model qwen@production"])
 
     var host: String
     var port: Int
-    var model: String?
+    var models: [String]
+    var allApproved: Bool
+    var memoryBudgetMB: Int
     var threads: Int?
     var artifactRoots: [String]
     var maxConnections: Int
@@ -57,7 +69,9 @@ struct ServeCommand: Command {
     init(arguments: inout Arguments) throws(CLIError) {
         host = try arguments.option("--host") ?? "127.0.0.1"
         port = try arguments.int("--port", range: 0...65535) ?? 8080
-        model = try arguments.option("--model")
+        models = try arguments.options("--model")
+        allApproved = arguments.flag("--all-approved")
+        memoryBudgetMB = try arguments.int("--memory-budget-mb", range: 1...(1 << 30)) ?? 4096
         threads = try arguments.int("--threads", range: 1...256)
         artifactRoots = try arguments.options("--artifact-root")
         maxConnections = try arguments.int("--max-connections", range: 1...100_000) ?? 512
@@ -78,22 +92,31 @@ struct ServeCommand: Command {
                                     inspector: RegistryInspectors.artifactInspector)
         let abandoned = AssayService.removeAbandonedUploads(home: context.registryHome)
         if abandoned > 0 { context.progress("removed \(abandoned) partial upload\(abandoned == 1 ? "" : "s") left by an earlier run") }
-        var backend: (any Backend)?
-        var modelID = "assay"
-        if let model {
-            let url = context.resolve(model)
-            // A registered file is served only with its registered bytes.
-            if FileManager.default.fileExists(atPath: context.registryHome.appendingPathComponent(RegistryStore.databaseFileName).path) {
-                let store = try RegistryStore(home: context.registryHome, actor: "assay-serve")
-                do { try ArtifactVerifier(home: store.home).verifyRegisteredFile(store: store, path: url.path) } catch let error as ArtifactVerificationError {
+        let files = try servableFiles(context: context)
+        // A registered file is served only with its registered bytes.
+        if !files.isEmpty, FileManager.default.fileExists(atPath: context.registryHome.appendingPathComponent(RegistryStore.databaseFileName).path) {
+            let store = try RegistryStore(home: context.registryHome, actor: "assay-serve")
+            for file in files {
+                do { try ArtifactVerifier(home: store.home).verifyRegisteredFile(store: store, path: file.path.path) } catch let error as ArtifactVerificationError {
                     throw CLIError.failure(error.description)
                 }
             }
-            context.progress("loading \(url.lastPathComponent)…")
-            backend = try NativeEngine(modelURL: url, threads: threads)
-            modelID = url.deletingPathExtension().lastPathComponent
         }
-        let service = AssayService(pool: pool, backend: backend, modelID: modelID,
+        let threads = self.threads
+        let catalog = files.isEmpty ? nil : LazyModelCatalog(files: files, memoryBudgetBytes: Int64(memoryBudgetMB) << 20) { file in
+            do {
+                return try NativeEngine(modelURL: file.path, threads: threads, modelIdentity: file.identity)
+            } catch {
+                throw OpenAIError(status: .internalServerError, "cannot load \(file.model.id): \(error)", param: "model")
+            }
+        }
+        if let catalog {
+            // The first model loads now, so that a broken file fails at start-up.
+            context.progress("loading \(files[0].model.id)…")
+            do { _ = try catalog.backend(for: nil) } catch let error as OpenAIError { throw CLIError.failure(error.message) }
+            if files.count > 1 { context.progress("serving \(files.map(\.model.id).joined(separator: ", ")) (loaded on first use)") }
+        }
+        let service = AssayService(pool: pool, catalog: catalog,
                                    options: APIOptions(artifactRoots: artifactRoots.map(context.resolve),
                                                        policy: try policy.map { try PolicyBinding.load(context.resolve($0)) },
                                                        generator: "assay \(AssayVersion.current)",
@@ -130,5 +153,78 @@ struct ServeCommand: Command {
         dispatcher?.stop()
         context.progress("assay serve: stopped after \(server.requestsServed) requests")
         return ExitCode.success
+    }
+
+    /// The models to serve: files as given, registered versions and aliases resolved now.
+    func servableFiles(context: CommandContext) throws -> [ServableFile] {
+        var out: [ServableFile] = []
+        var store: RegistryStore?
+        func registry() throws -> RegistryStore {
+            if let store { return store }
+            let opened = try context.openRegistry()
+            store = opened
+            return opened
+        }
+        func add(_ file: ServableFile) {
+            if !out.contains(where: { $0.model.id == file.model.id }) { out.append(file) }
+        }
+        for text in models { add(try Self.servable(text, context: context, registry: registry)) }
+        if allApproved {
+            let store = try registry()
+            for summary in try store.models() {
+                for version in try store.modelVersions(of: summary.name)
+                where try store.read({ try GovernanceRecords.approval($0, version.reference).state }) == "approved" {
+                    add(try Self.servable(version, id: version.reference.description, aliases: []))
+                }
+            }
+            if out.isEmpty { throw CLIError.failure("--all-approved: no approved model versions in the registry") }
+        }
+        return out
+    }
+
+    /// A GGUF file, or a registered version or alias (resolved now) as something to serve.
+    static func servable(_ text: String, context: CommandContext, registry: () throws -> RegistryStore) throws -> ServableFile {
+        let url = context.resolve(text)
+        if FileManager.default.fileExists(atPath: url.path) || !text.contains("@") {
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw CLIError.usage("--model \(text): no such file (give a GGUF file or NAME@VERSION|NAME@ALIAS)")
+            }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+            let created = (attributes?[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970) } ?? 0
+            let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+            return ServableFile(model: ServedModel(id: url.deletingPathExtension().lastPathComponent, created: created),
+                                path: url, identity: url.lastPathComponent, bytes: size)
+        }
+        let reference: VersionReference
+        do { reference = try VersionReference(parsing: text) } catch {
+            throw CLIError.usage("--model \(text): \(error.description)")
+        }
+        let store = try registry()
+        var version: ModelVersion
+        var aliases: [String] = []
+        do {
+            version = try store.modelVersion(reference)
+        } catch RegistryError.unknownModelVersion {
+            guard let alias = try store.read({ try GovernanceRecords.alias($0, model: reference.name, name: reference.version) }) else {
+                throw CLIError.failure("--model \(text): no version or alias '\(reference.version)' of model '\(reference.name)'")
+            }
+            version = try store.modelVersion(alias.target)
+            aliases = [alias.target.description]
+        }
+        return try Self.servable(version, id: text, aliases: aliases)
+    }
+
+    static func servable(_ version: ModelVersion, id: String, aliases: [String]) throws -> ServableFile {
+        guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
+            throw CLIError.failure("\(version.reference) has no GGUF file to serve")
+        }
+        guard FileManager.default.fileExists(atPath: artifact.uri) else {
+            throw CLIError.failure("the GGUF file of \(version.reference) is not at \(artifact.uri) any more (registered files must stay in place to be served)")
+        }
+        let created = ISO8601DateFormatter().date(from: version.createdAt).map { Int64($0.timeIntervalSince1970) }
+            ?? { let f = ISO8601DateFormatter(); f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]; return f.date(from: version.createdAt) }()
+                .map { Int64($0.timeIntervalSince1970) } ?? 0
+        return ServableFile(model: ServedModel(id: id, created: created, aliases: aliases),
+                            path: URL(fileURLWithPath: artifact.uri), identity: artifact.sha256, bytes: artifact.size)
     }
 }

@@ -8,18 +8,23 @@ struct TokenizeCommand: Command {
     static let name = "tokenize"
     static let help = CommandHelp(
         abstract: "Tokenize text with a GGUF model's tokenizer and print the token ids.",
-        usage: "--model FILE (TEXT | --file PATH) [--no-special] [--parse-special] [--json]",
+        usage: "--model FILE (TEXT | --file PATH) [--no-special] [--parse-special] [--chat [--system TEXT]] [--json]",
         discussion: """
             Uses the vocabulary stored in the GGUF file (SentencePiece or byte-level BPE with its
             pre-tokenizer). BOS/EOS are added as the file says unless --no-special is given;
             --parse-special turns control-token text such as "<|im_start|>" into those tokens.
             Text output lists one token per line with its piece; --json prints ids and pieces.
+            With --chat the text is one user message (after an optional --system message)
+            rendered in the model's chat format, as 'assay run --chat' and /v1/chat/completions
+            send it: the template's turn markers are special tokens, the message text never.
             """,
         options: [
             .init("--model FILE", "GGUF model (or vocabulary-only) file"),
             .init("--file PATH", "Read the text from a file instead of the TEXT argument"),
             .init("--no-special", "Do not add BOS/EOS"),
             .init("--parse-special", "Recognise special-token text in the input"),
+            .init("--chat", "Render TEXT as a user message in the model's chat format first"),
+            .init("--system TEXT", "System message before it (with --chat)"),
         ],
         examples: ["assay tokenize --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf 'Hello world'",
                    "assay tokenize --model model.gguf --parse-special '<|im_start|>user' --json"])
@@ -29,6 +34,8 @@ struct TokenizeCommand: Command {
     let file: String?
     let addSpecial: Bool
     let parseSpecial: Bool
+    let chat: Bool
+    let system: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
         guard let model = try arguments.option("--model", "-m") else {
@@ -38,11 +45,15 @@ struct TokenizeCommand: Command {
         file = try arguments.option("--file", "-f")
         addSpecial = !arguments.flag("--no-special")
         parseSpecial = arguments.flag("--parse-special")
+        chat = arguments.flag("--chat")
+        system = try arguments.option("--system")
         text = arguments.positional()
         try arguments.finish()
         if (text == nil) == (file == nil) {
             throw .usage("give either TEXT or --file PATH")
         }
+        if system != nil && !chat { throw .usage("--system needs --chat") }
+        if chat && (parseSpecial || !addSpecial) { throw .usage("--chat decides special tokens itself; drop --parse-special/--no-special") }
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -57,14 +68,24 @@ struct TokenizeCommand: Command {
             input = text ?? ""
         }
         let tokenizer: Tokenizer
+        let gguf: GGUFFile
         do {
-            tokenizer = try Tokenizer(gguf: GGUFFile(contentsOf: context.resolve(model)))
+            gguf = try GGUFFile(contentsOf: context.resolve(model))
+            tokenizer = try Tokenizer(gguf: gguf)
         } catch let error as GGUFError {
             throw CLIError.failure("\(model): \(error.description)")
         } catch let error as TokenizerError {
             throw CLIError.failure("\(model): \(error.description)")
         }
-        let tokens = tokenizer.encode(input, addSpecial: addSpecial, parseSpecial: parseSpecial)
+        let tokens: [Int32]
+        if chat {
+            let template = ChatTemplate.forModel(chatTemplate: gguf["tokenizer.chat_template"]?.string, tokenizer: tokenizer)
+            let messages = (system.map { [ChatMessage(role: "system", content: $0)] } ?? []) + [ChatMessage(role: "user", content: input)]
+            tokens = tokenizer.encode(template.render(messages))
+            if !context.json { context.printError("chat format: \(template.rawValue)") }
+        } else {
+            tokens = tokenizer.encode(input, addSpecial: addSpecial, parseSpecial: parseSpecial)
+        }
         let report = TokenizeReport(tokens: tokens, tokenizer: tokenizer)
         if context.json {
             try context.printJSON(report)

@@ -23,7 +23,11 @@ extension NativeEngine: PromptScoringBackend {
     /// continuation's tokens gives exactly what `loglikelihood` returns for it when both split
     /// the text at the same token. Positions shared with the previously scored prompt are reused.
     public func scorePrompt(_ text: String, addSpecial: Bool) async throws -> [PromptTokenLogprob] {
-        let tokens = tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: false)
+        try await scorePrompt(tokens: tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: false))
+    }
+
+    public func scorePrompt(tokens: [Int32]) async throws -> [PromptTokenLogprob] {
+        let tokens = try checkTokens(tokens)
         guard !tokens.isEmpty else { return [] }
         let scored = try state.withLock { state throws(InferenceError) in
             try state.scorePrompt(tokens, alternatives: Self.promptAlternatives)

@@ -103,7 +103,9 @@ public final class NativeEngine: Backend {
 
     public func generate(_ request: GenerationRequest,
                          onToken: @Sendable (String) -> Void) async throws -> GenerationResult {
-        let prompt = tokenizer.encode(request.prompt, addSpecial: request.addSpecial, parseSpecial: false)
+        let prompt = try request.promptTokens.map { tokens throws(InferenceError) in try checkTokens(tokens) }
+            ?? request.segments.map { self.tokenizer.encode($0, addSpecial: request.addSpecial) }
+            ?? tokenizer.encode(request.prompt, addSpecial: request.addSpecial, parseSpecial: false)
         guard !prompt.isEmpty else { throw InferenceError.invalidRequest("the prompt has no tokens") }
         guard request.maxTokens >= 0 else { throw InferenceError.invalidRequest("maxTokens must be ≥ 0") }
         let tokenizer = self.tokenizer
@@ -194,8 +196,11 @@ struct EngineState: ~Copyable {
         var finish = GenerationResult.FinishReason.length
         var firstTokenTime = prefillEnd
         let longestStop = request.stop.map(\.count).max() ?? 0
+        var reported = GeneratedLogprobs(request: request)
         while generated.count < request.maxTokens {
+            reported.penalize(&logits)
             let token = logits.withUnsafeBufferPointer { sampler.sample($0) }
+            reported.record(token, logits: logits, tokenizer: tokenizer)
             if generated.isEmpty { firstTokenTime = clock() }
             if tokenizer.isEndOfGeneration(token) {
                 finish = .endOfGeneration
@@ -229,7 +234,8 @@ struct EngineState: ~Copyable {
             text: text, tokens: generated, promptTokenCount: prompt.count, finishReason: finish,
             timing: RequestTiming(prefillTokens: computed, reusedTokens: reused, prefillSeconds: prefillEnd - start,
                                   decodeTokens: generated.count, decodeSeconds: end - prefillEnd,
-                                  timeToFirstTokenSeconds: firstTokenTime - start, totalSeconds: end - start))
+                                  timeToFirstTokenSeconds: firstTokenTime - start, totalSeconds: end - start),
+            logprobs: reported.tokens)
     }
 }
 

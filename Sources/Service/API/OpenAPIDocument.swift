@@ -501,6 +501,47 @@ public enum OpenAPIDocument {
         },
         "type": "object"
       },
+      "OpenAIError": {
+        "description": "OpenAI's error shape, used for every error on /v1/* (validation failures are 400 there, as OpenAI answers them).",
+        "properties": {
+          "error": {
+            "properties": {
+              "code": {
+                "description": "e.g. model_not_found, context_length_exceeded, invalid_api_key",
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "message": {
+                "type": "string"
+              },
+              "param": {
+                "description": "The request member at fault",
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "type": {
+                "description": "invalid_request_error, authentication_error, permission_error, not_found_error, server_error",
+                "type": "string"
+              }
+            },
+            "required": [
+              "message",
+              "type",
+              "param",
+              "code"
+            ],
+            "type": "object"
+          }
+        },
+        "required": [
+          "error"
+        ],
+        "type": "object"
+      },
       "Problem": {
         "properties": {
           "detail": {
@@ -4822,274 +4863,28 @@ public enum OpenAPIDocument {
         "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
       }
     },
-    "/healthz": {
-      "get": {
-        "operationId": "health",
-        "parameters": [],
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object"
-                }
-              }
-            },
-            "description": "OK"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          }
-        },
-        "security": [],
-        "summary": "Liveness",
-        "x-assay-access": "anonymous"
-      }
-    },
-    "/openapi.json": {
-      "get": {
-        "operationId": "getOpenAPIDocument",
-        "parameters": [],
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object"
-                }
-              }
-            },
-            "description": "OK"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          }
-        },
-        "security": [],
-        "summary": "This document",
-        "x-assay-access": "anonymous"
-      }
-    },
-    "/tokenize": {
+    "/detokenize": {
       "post": {
-        "operationId": "tokenize",
+        "operationId": "detokenize",
         "parameters": [],
         "requestBody": {
           "content": {
             "application/json": {
               "schema": {
                 "properties": {
-                  "add_special": {
-                    "type": "boolean"
-                  },
-                  "content": {
+                  "model": {
                     "type": "string"
+                  },
+                  "tokens": {
+                    "items": {
+                      "type": "integer"
+                    },
+                    "type": "array"
                   }
                 },
-                "type": "object"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object"
-                }
-              }
-            },
-            "description": "OK"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "401": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "403": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "404": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "415": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "422": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
-        "summary": "llama-server compatible tokenization",
-        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
-      }
-    },
-    "/v1/chat/completions": {
-      "post": {
-        "operationId": "createChatCompletion",
-        "parameters": [],
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
-                "type": "object"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object"
-                }
-              }
-            },
-            "description": "OK"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "401": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "403": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "404": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "415": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          },
-          "422": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Problem"
-          }
-        },
-        "security": [
-          {
-            "bearer": []
-          }
-        ],
-        "summary": "OpenAI-compatible chat completions (ChatML); stream gives SSE",
-        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
-      }
-    },
-    "/v1/completions": {
-      "post": {
-        "operationId": "createCompletion",
-        "parameters": [],
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
+                "required": [
+                  "tokens"
+                ],
                 "type": "object"
               }
             }
@@ -5183,14 +4978,171 @@ public enum OpenAPIDocument {
             "bearer": []
           }
         ],
-        "summary": "OpenAI-compatible completions; echo + logprobs + max_tokens 0 scores a prompt; stream gives SSE",
+        "summary": "vLLM's detokenize: {tokens} → {prompt}",
         "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
       }
     },
-    "/v1/models": {
+    "/health": {
       "get": {
-        "operationId": "listServedModels",
+        "operationId": "inferenceHealth",
         "parameters": [],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [],
+        "summary": "Inference health (llama-server/vLLM style): status, served models, models loaded now",
+        "x-assay-access": "anonymous"
+      }
+    },
+    "/healthz": {
+      "get": {
+        "operationId": "health",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [],
+        "summary": "Liveness",
+        "x-assay-access": "anonymous"
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "inferenceMetrics",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "Prometheus text exposition format 0.0.4"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [],
+        "summary": "Prometheus metrics: assay_requests_total{route,status}, assay_request_duration_seconds histogram, assay_prompt_tokens_total / assay_generation_tokens_total {model}, assay_models_loaded",
+        "x-assay-access": "anonymous"
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "operationId": "getOpenAPIDocument",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [],
+        "summary": "This document",
+        "x-assay-access": "anonymous"
+      }
+    },
+    "/tokenize": {
+      "post": {
+        "operationId": "tokenize",
+        "parameters": [],
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "properties": {
+                  "add_special": {
+                    "type": "boolean"
+                  },
+                  "add_special_tokens": {
+                    "type": "boolean"
+                  },
+                  "content": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string"
+                  },
+                  "parse_special": {
+                    "type": "boolean"
+                  },
+                  "prompt": {
+                    "type": "string"
+                  },
+                  "return_token_strs": {
+                    "type": "boolean"
+                  }
+                },
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
         "responses": {
           "200": {
             "content": {
@@ -5231,6 +5183,36 @@ public enum OpenAPIDocument {
               }
             },
             "description": "Problem"
+          },
+          "404": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "415": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "422": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
           }
         },
         "security": [
@@ -5238,7 +5220,420 @@ public enum OpenAPIDocument {
             "bearer": []
           }
         ],
-        "summary": "OpenAI-compatible: the loaded model",
+        "summary": "Tokenize with the served model's tokenizer: vLLM's {prompt, add_special_tokens} → {count, max_model_len, tokens} or llama-server's {content, add_special, parse_special} → {tokens}",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
+    "/tokenizer_info": {
+      "get": {
+        "operationId": "tokenizerInfo",
+        "parameters": [
+          {
+            "in": "query",
+            "name": "model",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "401": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "403": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "404": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "501": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "vLLM's tokenizer_info: special tokens, chat template, context length (lm-eval's remote tokenizer reads it)",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
+    "/v1/chat/completions": {
+      "post": {
+        "operationId": "createChatCompletion",
+        "parameters": [],
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "415": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "501": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "OpenAI-compatible chat in the model's chat template (ChatML, Gemma, Llama 3, Phi-3); n; logprobs/top_logprobs; penalties; SSE streaming (role in the first delta, usage on request)",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
+    "/v1/completions": {
+      "post": {
+        "operationId": "createCompletion",
+        "parameters": [],
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "415": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "501": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "OpenAI-compatible completions: prompt strings, token-id arrays and batches; n; echo + logprobs (scoring, with or without generated tokens); logprobs of generated tokens; presence/frequency penalties; SSE streaming with stream_options.include_usage",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
+    "/v1/models": {
+      "get": {
+        "operationId": "listServedModels",
+        "parameters": [],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "OpenAI-compatible: the served models (id, created, owned_by)",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
+    "/v1/models/{model}": {
+      "get": {
+        "operationId": "retrieveServedModel",
+        "parameters": [
+          {
+            "in": "path",
+            "name": "model",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "OK"
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            },
+            "description": "OpenAI error"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "OpenAI-compatible models.retrieve: one served model",
         "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
       }
     }

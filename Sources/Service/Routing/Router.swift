@@ -123,6 +123,7 @@ public struct Router: HTTPResponder {
         do {
             return try route(request)
         } catch {
+            if OpenAIError.applies(to: request.rawPath) { return OpenAIError.response(for: error, mapped: errorMapper(error)) }
             return errorMapper(error).response
         }
     }
