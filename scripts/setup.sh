@@ -19,4 +19,6 @@ python3 -c 'import junitparser' 2>/dev/null || python3 -m pip install --quiet ju
 # The official OpenAI client, pinned, for the drop-in test (Tests/AssayCLITests/OpenAIClientTests).
 python3 -c 'import openai, sys; sys.exit(openai.__version__ != "3.63.0")' 2>/dev/null \
   || python3 -m pip install --quiet "openai==3.63.0"
+# python `cryptography` cross-checks Ed25519 signatures (Tests/HashingTests/Ed25519Tests, the audit witness).
+python3 -c 'import cryptography' 2>/dev/null || python3 -m pip install --quiet cryptography
 bash "$root/scripts/fetch-models.sh"
