@@ -35,17 +35,18 @@ public enum ArtifactSafety {
     }
 
     /// Throws `RegistryError.artifactInsideRegistry` when any input resolves into the registry
-    /// `home` (outside `artifacts/sha256/`) or is a hard link to the database or its WAL/SHM.
+    /// `home` (outside the content-addressed stores `artifacts/sha256/` and `objects/sha256/`) or is a hard link to the database or its WAL/SHM.
     public static func refuseRegistryFiles(_ inputs: [ArtifactInput], home: URL) throws(RegistryError) {
         let homePath = canonicalPath(home.path) ?? home.standardizedFileURL.path
         let store = homePath + "/artifacts/sha256"
+        let copies = homePath + "/objects/sha256"   // `model register --copy` (ContentAddressedStore)
         let database = homePath + "/" + RegistryStore.databaseFileName
         let protected = [database, database + "-wal", database + "-shm", database + "-journal"]
             .compactMap(identity)
         for input in inputs {
             let given = input.url.path
             guard let resolved = canonicalPath(given) else { continue }  // hashing reports the missing file
-            if isInside(resolved, homePath) && !isInside(resolved, store) {
+            if isInside(resolved, homePath) && !isInside(resolved, store) && !isInside(resolved, copies) {
                 throw .artifactInsideRegistry(path: given)
             }
             if let id = identity(resolved), protected.contains(where: { $0.dev == id.dev && $0.ino == id.ino }) {

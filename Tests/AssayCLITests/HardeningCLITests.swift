@@ -9,7 +9,7 @@ struct HardeningCLITests {
     /// Item 4: an endpoint with credentials is refused without echoing them, nothing recorded.
     @Test func endpointCredentialsAreNeitherRecordedNorPrinted() async throws {
         let cli = CLIHarness()
-        #expect(await cli.run("init").code == 0)
+        #expect(await cli.run("init", "--trust-actor-env").code == 0)
         let model = cli.dir.path("m.gguf")
         try registryTestGGUF(tag: "m").write(to: model)
         #expect(await cli.run("model", "register", "m@1", model.path).code == 0)
@@ -65,7 +65,7 @@ extension HardeningCLITests {
     /// Item 9: `webhook add` refuses literal private addresses without --allow-private-webhooks.
     @Test func webhookAddRefusesPrivateAddresses() async throws {
         let cli = CLIHarness()
-        #expect(await cli.run("init").code == 0)
+        #expect(await cli.run("init", "--trust-actor-env").code == 0)
         for url in ["http://169.254.169.254/latest", "http://127.0.0.1:22/", "http://[::1]/x", "http://10.0.0.8/h", "http://localhost/x"] {
             let result = await cli.run("webhook", "add", url, "--events", "*")
             #expect(result.code == 2, "\(url)")

@@ -39,7 +39,7 @@ import TestSupport
         let binary = try AssayExecutable.require()
         let dir = TemporaryDirectory("openai-client")
         let env = ["ASSAY_HOME": dir.path("home").path, "ASSAY_ACTOR": "client-test"]
-        for arguments in [["init"], ["role", "grant", "client-test", "admin"], ["model", "register", "smollm2@q4_1", model.path]] {
+        for arguments in [["init", "--trust-actor-env"], ["role", "grant", "client-test", "admin"], ["model", "register", "smollm2@q4_1", model.path]] {
             let result = try Self.run(binary.path, arguments, environment: env)
             try #require(result.status == 0, "assay \(arguments.joined(separator: " ")): \(result.output)")
         }
