@@ -48,9 +48,9 @@ fi
 model="${ASSAY_MODEL_CACHE:-$root/.cache/models}/SmolLM2-135M-Instruct.Q4_1.gguf"
 [[ -f "$model" ]] || { echo "quickstart: $model missing (scripts/fetch-models.sh failed?)" >&2; exit 1; }
 
-step "3/9 registry in $home"
+step "3/9 registry in $home/registry (pointers, derived files and reports beside it: the registry refuses its own files as artifacts)"
 rm -rf "$home"
-export ASSAY_HOME="$home" ASSAY_ACTOR="${ASSAY_ACTOR:-quickstart}"
+export ASSAY_HOME="$home/registry" ASSAY_ACTOR="${ASSAY_ACTOR:-quickstart}"
 # The demo plays several people (registrant, submitter, approver, release manager) from one shell,
 # so this registry is explicitly configured to trust --actor/$ASSAY_ACTOR. A real shared registry
 # does not: there the actor is the OS user (or the bearer of an `assay serve` token).
@@ -163,4 +163,4 @@ mkdir -p "$reports"
 "$assay" export "$v" --format cyclonedx --out "$reports/smollm2-135m-instruct-q4_1.cdx.json"
 "$assay" export "$v" --format markdown --out "$reports/smollm2-135m-instruct-q4_1.md"
 "$assay" audit verify
-printf '\nReports: %s\nRegistry: %s (ASSAY_HOME=%s %s eval list)\n' "$reports" "$home" "$home" "$assay"
+printf '\nReports: %s\nRegistry: %s (ASSAY_HOME=%s %s eval list)\n' "$reports" "$ASSAY_HOME" "$ASSAY_HOME" "$assay"
