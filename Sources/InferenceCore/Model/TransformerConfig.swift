@@ -80,28 +80,30 @@ public struct TransformerConfig: Sendable, Hashable, Codable {
         }
         func optionalInt(_ key: String) -> Int? { file["\(arch).\(key)"]?.int }
         func optionalFloat(_ key: String) -> Float? { file["\(arch).\(key)"]?.float }
-        func bounded(_ key: String, _ value: Int, max limit: Int) throws(InferenceError) -> Int {
-            guard value > 0, value <= limit else {
-                throw .invalidMetadata(key: "\(arch).\(key)", reason: "\(value) is outside 1...\(limit)")
+        // One set of limits for the whole project: the parser's (GGUFModelLimits), which keep every
+        // product of two sizes far inside `Int`; the engine also needs every size to be positive.
+        func bounded(_ key: String, _ value: Int, max cap: Int? = nil) throws(InferenceError) -> Int {
+            let upper = cap ?? GGUFModelLimits.integerRanges.first { $0.suffix == key }?.range.upperBound ?? Int(Int32.max)
+            guard value > 0, value <= upper else {
+                throw .invalidMetadata(key: "\(arch).\(key)", reason: "\(value) is outside 1...\(upper)")
             }
             return value
         }
 
         architecture = arch
-        // Limits far above any real model; they keep every product below 2^62.
-        embeddingLength = try bounded("embedding_length", try int("embedding_length"), max: 1 << 17)
-        blockCount = try bounded("block_count", try int("block_count"), max: 4096)
-        headCount = try bounded("attention.head_count", try int("attention.head_count"), max: 1 << 12)
+        embeddingLength = try bounded("embedding_length", try int("embedding_length"))
+        blockCount = try bounded("block_count", try int("block_count"))
+        headCount = try bounded("attention.head_count", try int("attention.head_count"))
         headCountKV = try bounded("attention.head_count_kv", optionalInt("attention.head_count_kv") ?? headCount,
                                   max: headCount)
-        feedForwardLength = try bounded("feed_forward_length", try int("feed_forward_length"), max: 1 << 20)
-        contextLength = try bounded("context_length", optionalInt("context_length") ?? 2048, max: 1 << 24)
+        feedForwardLength = try bounded("feed_forward_length", try int("feed_forward_length"))
+        contextLength = try bounded("context_length", optionalInt("context_length") ?? 2048)
         guard headCount % headCountKV == 0 else {
             throw .invalidMetadata(key: "\(arch).attention.head_count_kv",
                                    reason: "\(headCount) query heads are not a multiple of \(headCountKV) KV heads")
         }
         headDimension = try bounded("attention.key_length",
-                                    optionalInt("attention.key_length") ?? embeddingLength / headCount, max: 1 << 14)
+                                    optionalInt("attention.key_length") ?? embeddingLength / headCount)
         if let valueLength = optionalInt("attention.value_length"), valueLength != headDimension {
             throw .invalidMetadata(key: "\(arch).attention.value_length",
                                    reason: "\(valueLength) differs from key_length \(headDimension) (not supported)")
@@ -134,7 +136,7 @@ public struct TransformerConfig: Sendable, Hashable, Codable {
         guard let embedding = file.tensor(named: "token_embd.weight"), embedding.dimensions.count == 2 else {
             throw .missingTensor(name: "token_embd.weight")
         }
-        vocabularySize = try bounded("vocabulary (token_embd rows)", embedding.dimensions[1], max: 1 << 22)
+        vocabularySize = try bounded("vocab_size", embedding.dimensions[1])
         guard embedding.dimensions[0] == embeddingLength else {
             throw .tensorShape(name: "token_embd.weight", expected: [embeddingLength, vocabularySize],
                                actual: embedding.dimensions)
