@@ -66,10 +66,17 @@ public struct ActivationView: @unchecked Sendable {
     public let scales: UnsafePointer<Float>
     public let sums: UnsafePointer<Float>
     public let bsums: UnsafePointer<Int32>
+    /// Activation rows (batch columns) below this index take ggml's repacked-GEMM summation
+    /// for Q4_K, the rest its GEMV summation: ggml multiplies whole groups of four rows with
+    /// its GEMM and the remaining `rows % 4` one at a time (see `SuperBlock.swift`).
+    public var gemmColumns: Int { rows - rows % 4 }
+    /// Activation rows in this batch (ggml picks its K-quant kernels by this count).
+    public let rows: Int
 
     @inlinable
     public init(cols: Int, q8: UnsafePointer<Int8>, qs: UnsafePointer<Int16>, scales: UnsafePointer<Float>,
-                sums: UnsafePointer<Float>, bsums: UnsafePointer<Int32>) {
+                sums: UnsafePointer<Float>, bsums: UnsafePointer<Int32>, rows: Int = 0) {
+        self.rows = rows
         self.cols = cols
         self.q8 = q8
         self.qs = qs

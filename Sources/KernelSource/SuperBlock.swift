@@ -14,6 +14,9 @@ public protocol SuperBlockFormat {
     static func step(_ block: UnsafeRawPointer, _ s: Int) -> (values: SIMD32<UInt8>, scale: SIMD8<Int32>)
     /// Σ_j m_j·(bsum_{2j} + bsum_{2j+1}) for the activation block sums (Q4_K only).
     static func minimumSum(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> Int32
+    /// What to subtract from the eight integer lanes of a superblock before scaling (Q6_K's
+    /// `32·Σ sc·bsum` offset, lane k taking the 16-value groups 2k and 2k+1, as ggml's AVX2 kernel).
+    static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32>
 }
 
 public enum Q4_KFormat: SuperBlockFormat {
@@ -41,12 +44,15 @@ public enum Q4_KFormat: SuperBlockFormat {
         }
         return mins
     }
+    @inlinable @inline(__always)
+    public static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32> { SIMD8() }
 }
 
 public enum Q6_KFormat: SuperBlockFormat {
     @inlinable public static var blockBytes: Int { 210 }
     @inlinable public static var hasMinimum: Bool { false }
-    @inlinable public static var signedValues: Bool { true }
+    /// Values stay unsigned (0…63); the −32 is applied through `laneOffset`, as ggml does.
+    @inlinable public static var signedValues: Bool { false }
     @inlinable @inline(__always)
     public static func scales(_ block: UnsafeRawPointer) -> (d: Float, dmin: Float) {
         (loadHalf(block, 208), 0)
@@ -61,10 +67,20 @@ public enum Q6_KFormat: SuperBlockFormat {
                         shiftedLeftBy: 4)
         let sc0 = Int32(wb.load(fromByteOffset: 192 + 2 * s, as: Int8.self))
         let sc1 = Int32(wb.load(fromByteOffset: 192 + 2 * s + 1, as: Int8.self))
-        return (bytes(bytes(nibbles, or: top), minus: 32), SIMD8<Int32>(sc0, sc0, sc0, sc0, sc1, sc1, sc1, sc1))
+        return (bytes(nibbles, or: top), SIMD8<Int32>(sc0, sc0, sc0, sc0, sc1, sc1, sc1, sc1))
     }
     @inlinable @inline(__always)
     public static func minimumSum(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> Int32 { 0 }
+    @inlinable @inline(__always)
+    public static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32> {
+        var lanes = SIMD8<Int32>()
+        for k in 0..<8 {
+            let s0 = Int32(block.load(fromByteOffset: 192 + 2 * k, as: Int8.self))
+            let s1 = Int32(block.load(fromByteOffset: 192 + 2 * k + 1, as: Int8.self))
+            lanes[k] = 32 &* (bsums[2 * k] &* s0 &+ bsums[2 * k + 1] &* s1)
+        }
+        return lanes
+    }
 }
 
 /// One activation column's pointers for a row of superblocks (Q8_K).
@@ -81,8 +97,21 @@ public struct SuperBlockColumn {
     }
 }
 
-/// Row · column, per superblock `acc = fma(Float(Σ_s sc·lanes_s), d_x·d, acc)` and
-/// `mins += (−d_x·dmin)·Float(Σ m·bsum)`; result `hsum(acc) + mins`.
+/// Row · column. Which of ggml's x86 (AVX2) kernels — and so which summation — a product gets
+/// depends on the format, the matrix and the batch; `matmulTileSuperBlocks` picks as ggml does:
+/// - ggml's `vec_dot_qX_K_q8_K` (batches under eight rows, matrices not repacked): per superblock
+///   `acc = fma(Float(Σ_s sc·lanes_s − offset), d_x·d, acc)` over eight lanes; result `hsum(acc)`
+///   (+ the Q4_K minimum term). This function.
+/// - ggml's tiled GEMM (eight rows or more, not repacked): `dotTiledSuperBlocks`.
+/// - Q4_K: ggml on every x86 CPU with AVX2 repacks Q4_K matrices whose row count is a multiple of
+///   eight into interleaved `q4_K_8x8` blocks and multiplies them with its own kernels. Its GEMV
+///   (single activation rows) sums each superblock to one integer:
+///   `acc = fma(Float(Σ sc·q·x), d·d_x, acc)`, `accMin = fma(Float(Σ m·bsum), dmin·d_x, accMin)`,
+///   result `acc − accMin` (`dotRepackedSuperBlocks`). Its GEMM (whole groups of four activation
+///   rows) does the same per pair of 32-value steps, four times per superblock
+///   (`dotRepackedGemmSuperBlocks`). That is what llama.cpp users get (and what the reference
+///   logits were made with), so those are the formulas here; `ActivationView.gemmColumns` says
+///   which activation rows take which.
 @inlinable @inline(__always)
 public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
                                          blocks: Int) -> Float {
@@ -101,9 +130,80 @@ public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: 
             let (values, scale) = F.step(wb, s)
             sumi &+= Ops.dot(values, signed: F.signedValues, x.q8, b * 256 + s * 32) &* scale
         }
+        sumi &-= F.laneOffset(wb, x.bsums + b * 16)
         acc = acc.addingProduct(toFloat(sumi), d)
     }
     return F.hasMinimum ? horizontalSum(acc) + accMins : horizontalSum(acc)
+}
+
+/// The repacked-Q4_K formula of `dotSuperBlocks` (one integer per superblock).
+@inlinable @inline(__always)
+public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+                                                blocks: Int) -> Float {
+    var acc: Float = 0
+    var accMin: Float = 0
+    for b in 0..<blocks {
+        let wb = w + b * F.blockBytes
+        let (dw, dminw) = F.scales(wb)
+        var sumi = SIMD8<Int32>()
+        for s in 0..<8 {
+            let (values, scale) = F.step(wb, s)
+            sumi &+= Ops.dot(values, signed: F.signedValues, x.q8, b * 256 + s * 32) &* scale
+        }
+        acc = acc.addingProduct(Float(sumi.wrappedSum()), dw * x.scales[b])
+        accMin = accMin.addingProduct(Float(F.minimumSum(wb, x.bsums + b * 16)), dminw * x.scales[b])
+    }
+    return acc - accMin
+}
+
+/// ggml's tiled K-quant GEMM summation (batches of eight or more activation rows, matrices that
+/// are not repacked): per superblock one integer `s`, `r = d·Float(s)` (Q4_K: `r = fma(−dmin,
+/// Float(Σ m·bsum), r)`), `acc = fma(r, d_x, acc)`.
+@inlinable @inline(__always)
+public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+                                             blocks: Int) -> Float {
+    var acc: Float = 0
+    for b in 0..<blocks {
+        let wb = w + b * F.blockBytes
+        let (dw, dminw) = F.scales(wb)
+        var sumi = SIMD8<Int32>()
+        for s in 0..<8 {
+            let (values, scale) = F.step(wb, s)
+            sumi &+= Ops.dot(values, signed: F.signedValues, x.q8, b * 256 + s * 32) &* scale
+        }
+        sumi &-= F.laneOffset(wb, x.bsums + b * 16)
+        var r = dw * Float(sumi.wrappedSum())
+        if F.hasMinimum { r = r.addingProduct(-dminw, Float(F.minimumSum(wb, x.bsums + b * 16))) }
+        acc = acc.addingProduct(r, x.scales[b])
+    }
+    return acc
+}
+
+/// ggml's repacked Q4_K GEMM summation: one fused multiply-add per pair of 32-value steps.
+@inlinable @inline(__always)
+public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(_ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+                                                           blocks: Int) -> Float {
+    var acc: Float = 0
+    var accMin: Float = 0
+    for b in 0..<blocks {
+        let wb = w + b * Q4_KFormat.blockBytes
+        let (dw, dminw) = Q4_KFormat.scales(wb)
+        let d = dw * x.scales[b], dmin = dminw * x.scales[b]
+        let bsums = x.bsums + b * 16
+        for pair in 0..<4 {
+            var sumi = SIMD8<Int32>()
+            for s in (2 * pair)..<(2 * pair + 2) {
+                let (values, scale) = Q4_KFormat.step(wb, s)
+                sumi &+= Ops.dot(values, signed: false, x.q8, b * 256 + s * 32) &* scale
+            }
+            let (_, m0) = q4KScaleMin(wb + 4, 2 * pair)
+            let (_, m1) = q4KScaleMin(wb + 4, 2 * pair + 1)
+            let mins = m0 &* (bsums[4 * pair] &+ bsums[4 * pair + 1]) &+ m1 &* (bsums[4 * pair + 2] &+ bsums[4 * pair + 3])
+            acc = acc.addingProduct(Float(sumi.wrappedSum()), d)
+            accMin = accMin.addingProduct(Float(mins), dmin)
+        }
+    }
+    return acc - accMin
 }
 
 /// `dotSuperBlocks` for four columns at once: each weight step is unpacked once.
@@ -131,6 +231,10 @@ public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format:
             s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
             s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
         }
+        s0 &-= F.laneOffset(wb, x0.bsums + b * 16)
+        s1 &-= F.laneOffset(wb, x1.bsums + b * 16)
+        s2 &-= F.laneOffset(wb, x2.bsums + b * 16)
+        s3 &-= F.laneOffset(wb, x3.bsums + b * 16)
         a0 = a0.addingProduct(toFloat(s0), x0.scales[b] * dw)
         a1 = a1.addingProduct(toFloat(s1), x1.scales[b] * dw)
         a2 = a2.addingProduct(toFloat(s2), x2.scales[b] * dw)
@@ -140,6 +244,34 @@ public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format:
         return SIMD4(horizontalSum(a0) + m0, horizontalSum(a1) + m1, horizontalSum(a2) + m2, horizontalSum(a3) + m3)
     }
     return SIMD4(horizontalSum(a0), horizontalSum(a1), horizontalSum(a2), horizontalSum(a3))
+}
+
+/// `dotRepackedSuperBlocks` for four columns at once.
+@inlinable @inline(__always)
+public func dotRepackedSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
+                                                 _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
+                                                 _ x3: SuperBlockColumn, blocks: Int) -> SIMD4<Float> {
+    var acc = SIMD4<Float>(), accMin = SIMD4<Float>()
+    for b in 0..<blocks {
+        let wb = w + b * F.blockBytes
+        let (dw, dminw) = F.scales(wb)
+        var s0 = SIMD8<Int32>(), s1 = SIMD8<Int32>(), s2 = SIMD8<Int32>(), s3 = SIMD8<Int32>()
+        for s in 0..<8 {
+            let (values, scale) = F.step(wb, s)
+            let o = b * 256 + s * 32
+            s0 &+= Ops.dot(values, signed: F.signedValues, x0.q8, o) &* scale
+            s1 &+= Ops.dot(values, signed: F.signedValues, x1.q8, o) &* scale
+            s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
+            s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
+        }
+        let sums = SIMD4<Float>(Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
+        let xd = SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b])
+        let mins = SIMD4<Float>(Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
+                                Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
+        acc = acc.addingProduct(sums, dw * xd)
+        accMin = accMin.addingProduct(mins, dminw * xd)
+    }
+    return acc - accMin
 }
 
 /// One tile of rows × the given columns for a K-quant: columns in groups of four, each group
@@ -157,6 +289,26 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ f
     while r0 < rows.upperBound {
         let panelRows = r0..<min(rows.upperBound, r0 + panel)
         var b = columns.lowerBound
+        if F.hasMinimum && w.rows % 8 == 0 {
+            // Q4_K, repacked by ggml: its GEMM for whole groups of four activation rows, its GEMV
+            // for the rest.
+            while b < batch {
+                let c = SuperBlockColumn(x, column: b)
+                if b < x.gemmColumns {
+                    for r in panelRows { out[b * outStride + r] = dotRepackedGemmSuperBlocks(Ops.self, w.data + r * w.rowBytes, c, blocks: blocks) }
+                } else {
+                    for r in panelRows { out[b * outStride + r] = dotRepackedSuperBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks) }
+                }
+                b += 1
+            }
+        } else if x.rows >= 8 {
+            // ggml's tiled GEMM from eight activation rows on.
+            while b < batch {
+                let c = SuperBlockColumn(x, column: b)
+                for r in panelRows { out[b * outStride + r] = dotTiledSuperBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks) }
+                b += 1
+            }
+        }
         while b + 4 <= batch {
             let c0 = SuperBlockColumn(x, column: b), c1 = SuperBlockColumn(x, column: b + 1)
             let c2 = SuperBlockColumn(x, column: b + 2), c3 = SuperBlockColumn(x, column: b + 3)

@@ -38,6 +38,9 @@ public final class InferenceSession {
     private var activations: [ActivationFormat: QuantizedActivations] = [:]
     private var logitScratch: UnsafeMutablePointer<Float>
     private var logitCapacity: Int
+    /// Observes intermediate tensors (name as in llama.cpp's graph, layer, values of the whole
+    /// micro-batch) for layer-by-layer comparisons with llama.cpp's eval callback.
+    var trace: ((String, Int, UnsafePointer<Float>, Int) -> Void)?
 
     /// Context capacity (positions) of this session.
     public var capacity: Int { cache.capacity }
@@ -108,8 +111,10 @@ public final class InferenceSession {
     /// Runs `newTokens` after the cached ones and returns the logits (vocabulary-sized rows,
     /// concatenated) at the indices `logitsAt` of `newTokens`, in the order given.
     /// Only those positions go through the output projection. `order` selects llama.cpp's
-    /// prompt or single-token summation order (see `SummationOrder`); it never depends on
-    /// how the tokens are split into micro-batches.
+    /// prompt or single-token summation order (see `SummationOrder`). As in llama.cpp, K-quant
+    /// products are summed the way ggml's kernel for the micro-batch's size sums them (see
+    /// KernelSource/SuperBlock.swift), so for such models results follow llama.cpp's
+    /// micro-batching (`maxBatch`, 512 like its `n_ubatch`) and logit rows.
     public func evaluate(_ newTokens: [Int32], logitsAt: [Int],
                          order: SummationOrder = .prompt) throws(InferenceError) -> [Float] {
         let vocab = model.config.vocabularySize
@@ -231,7 +236,7 @@ public final class InferenceSession {
     private func forward(_ batch: [Int32], startPosition p0: Int, outputRows: [Int], order: SummationOrder) {
         let c = model.config
         let w = model.weights
-        let n = batch.count
+        var n = batch.count
         let d = c.embeddingLength
         let qDim = c.queryDimension, kvDim = c.kvDimension, ffn = c.feedForwardLength
         let hd = c.headDimension, eps = c.rmsNormEpsilon
@@ -262,11 +267,14 @@ public final class InferenceSession {
             }
         }
 
+        trace?("inp_scaled", -1, hidden, n * d)
+        var compacted = false
         let heads = c.headCount, kvHeads = c.headCountKV, group = c.headCount / c.headCountKV
         let scale = c.scoreScale
         for (l, layer) in w.layers.enumerated() {
             // Attention block.
             normRows(hidden, layer.attentionNorm, into: normed, rows: n, width: d, epsilon: eps)
+            trace?("attn_norm", l, normed, n * d)
             project([Projection(weights: layer.query, out: query, outStride: qDim, adapters: layer.adapters[.query] ?? []),
                      Projection(weights: layer.key, out: key, outStride: kvDim, adapters: layer.adapters[.key] ?? []),
                      Projection(weights: layer.value, out: value, outStride: kvDim, adapters: layer.adapters[.value] ?? [])],
@@ -274,8 +282,12 @@ public final class InferenceSession {
             addBias(layer.queryBias, to: query, rows: n, width: qDim)
             addBias(layer.keyBias, to: key, rows: n, width: kvDim)
             addBias(layer.valueBias, to: value, rows: n, width: kvDim)
+            trace?("Qcur", l, query, n * qDim)
             if let norm = layer.queryNorm { normRows(query, norm, into: query, rows: n * heads, width: hd, epsilon: eps) }
             if let norm = layer.keyNorm { normRows(key, norm, into: key, rows: n * kvHeads, width: hd, epsilon: eps) }
+            trace?("Qcur_normed", l, query, n * qDim)
+            trace?("Kcur_normed", l, key, n * kvDim)
+            trace?("Vcur", l, value, n * kvDim)
 
             // RoPE, query scale, then store K and V (F16) at their positions.
             let style = c.ropeStyle
@@ -291,6 +303,8 @@ public final class InferenceSession {
                 convertToHalf(key + t * kvDim, cache.keyRow(layer: l, position: p0 + t), count: kvDim)
                 cache.storeValues(value + t * kvDim, layer: l, position: p0 + t)
             }
+            trace?("Qscaled", l, query, n * qDim)
+            trace?("Krope", l, key, n * kvDim)
 
             // Scaled dot-product attention, one task per (position, head); keys outside a
             // sliding window are masked.
@@ -313,22 +327,46 @@ public final class InferenceSession {
             }
             project(layer.attentionOutput, input: attention, rows: n, inputStride: qDim, out: projected,
                     outStride: d, order: order, adapters: layer.adapters[.attentionOutput] ?? [])
+            trace?("kqv_out", l, attention, n * qDim)
+            trace?("attn_out", l, projected, n * d)
+            if l == w.layers.count - 1 {
+                // Past the last attention only the rows whose logits are wanted matter; like
+                // llama.cpp (its `inp_out_ids`), keep just those, so the rest of the block runs
+                // on (and its K-quant kernels are chosen for) that many rows.
+                if outputRows.isEmpty { return }
+                if outputRows.count < n, zip(outputRows, outputRows.dropFirst()).allSatisfy({ $0 < $1 }) {
+                    for (i, row) in outputRows.enumerated() where i != row {
+                        (projected + i * d).update(from: projected + row * d, count: d)
+                        (hidden + i * d).update(from: hidden + row * d, count: d)
+                    }
+                    n = outputRows.count
+                    compacted = true
+                }
+            }
             if let norm = layer.postAttentionNorm { normRows(projected, norm, into: projected, rows: n, width: d, epsilon: eps) }
+            trace?("attn_post_norm", l, projected, n * d)
             forEachRow(n) { t in addInPlace(hidden + t * d, projected + t * d, count: d) }
+            trace?("sa_out", l, hidden, n * d)
 
             // Gated feed-forward block.
             normRows(hidden, layer.ffnNorm, into: normed, rows: n, width: d, epsilon: eps)
+            trace?("ffn_norm", l, normed, n * d)
             project([Projection(weights: layer.ffnGate, out: gate, outStride: ffn, adapters: layer.adapters[.ffnGate] ?? []),
                      Projection(weights: layer.ffnUp, out: up, outStride: ffn, adapters: layer.adapters[.ffnUp] ?? [])],
                     input: normed, rows: n, inputStride: d, order: order)
             switch c.activation {
+
             case .silu: forEachRow(n) { t in swiglu(gate + t * ffn, up + t * ffn, count: ffn) }
             case .geluTanh: forEachRow(n) { t in geglu(gate + t * ffn, up + t * ffn, count: ffn) }
             }
+            trace?("ffn_geglu", l, gate, n * ffn)
             project(layer.ffnDown, input: gate, rows: n, inputStride: ffn, out: projected, outStride: d, order: order,
                     adapters: layer.adapters[.ffnDown] ?? [])
+            trace?("ffn_out", l, projected, n * d)
             if let norm = layer.postFFNNorm { normRows(projected, norm, into: projected, rows: n, width: d, epsilon: eps) }
+            trace?("ffn_post_norm", l, projected, n * d)
             forEachRow(n) { t in addInPlace(hidden + t * d, projected + t * d, count: d) }
+            trace?("l_out", l, hidden, n * d)
         }
 
         // Output head, only for the requested rows.
@@ -341,7 +379,7 @@ public final class InferenceSession {
         }
         w.outputNorm.withUnsafeBufferPointer { norm in
             for (i, row) in outputRows.enumerated() {
-                rmsNorm(hidden + row * d, norm.baseAddress!, normed + i * d, count: d, epsilon: eps)
+                rmsNorm(hidden + (compacted ? i : row) * d, norm.baseAddress!, normed + i * d, count: d, epsilon: eps)
             }
         }
         project(w.output, input: normed, rows: outputRows.count, inputStride: d, out: logitScratch,
