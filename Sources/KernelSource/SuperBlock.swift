@@ -179,6 +179,75 @@ public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ for
     return acc
 }
 
+/// `dotTiledSuperBlocks` for four columns at once: each weight step is unpacked once.
+@inlinable @inline(__always)
+public func dotTiledSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
+                                              _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
+                                              _ x3: SuperBlockColumn, blocks: Int) -> SIMD4<Float> {
+    var acc = SIMD4<Float>()
+    for b in 0..<blocks {
+        let wb = w + b * F.blockBytes
+        let (dw, dminw) = F.scales(wb)
+        var s0 = SIMD8<Int32>(), s1 = SIMD8<Int32>(), s2 = SIMD8<Int32>(), s3 = SIMD8<Int32>()
+        for s in 0..<8 {
+            let (values, scale) = F.step(wb, s)
+            let o = b * 256 + s * 32
+            s0 &+= Ops.dot(values, signed: F.signedValues, x0.q8, o) &* scale
+            s1 &+= Ops.dot(values, signed: F.signedValues, x1.q8, o) &* scale
+            s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
+            s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
+        }
+        s0 &-= F.laneOffset(wb, x0.bsums + b * 16)
+        s1 &-= F.laneOffset(wb, x1.bsums + b * 16)
+        s2 &-= F.laneOffset(wb, x2.bsums + b * 16)
+        s3 &-= F.laneOffset(wb, x3.bsums + b * 16)
+        let sums = SIMD4<Float>(Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
+        var r = SIMD4<Float>(repeating: dw) * sums
+        if F.hasMinimum {
+            let mins = SIMD4<Float>(Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
+                                    Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
+            r = r.addingProduct(SIMD4<Float>(repeating: -dminw), mins)
+        }
+        acc = acc.addingProduct(r, SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b]))
+    }
+    return acc
+}
+
+/// `dotRepackedGemmSuperBlocks` for four columns at once.
+@inlinable @inline(__always)
+public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(_ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
+                                                            _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
+                                                            _ x3: SuperBlockColumn, blocks: Int) -> SIMD4<Float> {
+    var acc = SIMD4<Float>(), accMin = SIMD4<Float>()
+    for b in 0..<blocks {
+        let wb = w + b * Q4_KFormat.blockBytes
+        let (dw, dminw) = Q4_KFormat.scales(wb)
+        let xd = SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b])
+        let d = dw * xd, dmin = dminw * xd
+        for pair in 0..<4 {
+            var s0 = SIMD8<Int32>(), s1 = SIMD8<Int32>(), s2 = SIMD8<Int32>(), s3 = SIMD8<Int32>()
+            for s in (2 * pair)..<(2 * pair + 2) {
+                let (values, scale) = Q4_KFormat.step(wb, s)
+                let o = b * 256 + s * 32
+                s0 &+= Ops.dot(values, signed: false, x0.q8, o) &* scale
+                s1 &+= Ops.dot(values, signed: false, x1.q8, o) &* scale
+                s2 &+= Ops.dot(values, signed: false, x2.q8, o) &* scale
+                s3 &+= Ops.dot(values, signed: false, x3.q8, o) &* scale
+            }
+            let (_, m0) = q4KScaleMin(wb + 4, 2 * pair)
+            let (_, m1) = q4KScaleMin(wb + 4, 2 * pair + 1)
+            @inline(__always) func mins(_ x: SuperBlockColumn) -> Float {
+                let bs = x.bsums + b * 16
+                return Float(m0 &* (bs[4 * pair] &+ bs[4 * pair + 1]) &+ m1 &* (bs[4 * pair + 2] &+ bs[4 * pair + 3]))
+            }
+            let sums = SIMD4<Float>(Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
+            acc = acc.addingProduct(sums, d)
+            accMin = accMin.addingProduct(SIMD4<Float>(mins(x0), mins(x1), mins(x2), mins(x3)), dmin)
+        }
+    }
+    return acc - accMin
+}
+
 /// ggml's repacked Q4_K GEMM summation: one fused multiply-add per pair of 32-value steps.
 @inlinable @inline(__always)
 public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(_ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
@@ -292,6 +361,15 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ f
         if F.hasMinimum && w.rows % 8 == 0 {
             // Q4_K, repacked by ggml: its GEMM for whole groups of four activation rows, its GEMV
             // for the rest.
+            while b + 4 <= min(batch, x.gemmColumns) {
+                let c0 = SuperBlockColumn(x, column: b), c1 = SuperBlockColumn(x, column: b + 1)
+                let c2 = SuperBlockColumn(x, column: b + 2), c3 = SuperBlockColumn(x, column: b + 3)
+                for r in panelRows {
+                    let v = dotRepackedGemmSuperBlocks4(Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
+                    for k in 0..<4 { out[(b + k) * outStride + r] = v[k] }
+                }
+                b += 4
+            }
             while b < batch {
                 let c = SuperBlockColumn(x, column: b)
                 if b < x.gemmColumns {
@@ -303,6 +381,15 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ f
             }
         } else if x.rows >= 8 {
             // ggml's tiled GEMM from eight activation rows on.
+            while b + 4 <= batch {
+                let c0 = SuperBlockColumn(x, column: b), c1 = SuperBlockColumn(x, column: b + 1)
+                let c2 = SuperBlockColumn(x, column: b + 2), c3 = SuperBlockColumn(x, column: b + 3)
+                for r in panelRows {
+                    let v = dotTiledSuperBlocks4(F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
+                    for k in 0..<4 { out[(b + k) * outStride + r] = v[k] }
+                }
+                b += 4
+            }
             while b < batch {
                 let c = SuperBlockColumn(x, column: b)
                 for r in panelRows { out[b * outStride + r] = dotTiledSuperBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks) }
