@@ -237,7 +237,7 @@ struct EvalCommand: Command {
         let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
             environment: context.environment, workingDirectory: context.workingDirectory))
         let suite = try catalog.resolve(suiteReference, workingDirectory: context.workingDirectory)
-        let backend = try makeBackend(options.backend, model: model, version: version, threads: options.threads,
+        let backend = try makeBackend(options.backend, model: model, version: version, store: store, threads: options.threads,
                                       environment: context.environment, registryHome: store.home)
         let runner = EvaluationRunner(store: store, backend: backend)
         let evalOptions = EvaluationOptions(
@@ -262,23 +262,16 @@ struct EvalCommand: Command {
     }
 
     /// The native engine over the version's GGUF file, or an OpenAI-compatible client.
-    func makeBackend(_ choice: BackendChoice, model: VersionReference, version: ModelVersion, threads: Int?,
+    func makeBackend(_ choice: BackendChoice, model: VersionReference, version: ModelVersion, store: RegistryStore, threads: Int?,
                      environment: [String: String], registryHome: URL) throws -> any Backend {
         switch choice {
         case .native:
-            guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
-                throw CLIError.failure(EvaluationError.modelHasNoFile(model.description).description)
+            // The registered (verified) GGUF file; an adapter_of version runs as base + adapter.
+            do {
+                return try RunnableModel.resolve(version, store: store).engine(threads: threads)
+            } catch let error as RunnableModelError {
+                throw CLIError.failure(error.description)
             }
-            guard FileManager.default.fileExists(atPath: artifact.uri) else {
-                throw CLIError.failure("the GGUF file of \(model) is not at \(artifact.uri) any more (registered files must stay in place to be run)")
-            }
-            // Evidence integrity: the bytes evaluated must be the registered ones (cached by
-            // path, size, mtime, ctime and inode; re-hashed when any of them changes).
-            do { try ArtifactVerifier(home: registryHome).verify(artifact) } catch {
-                throw CLIError.failure("\(model): \(error.description)")
-            }
-            return try NativeEngine(modelURL: URL(fileURLWithPath: artifact.uri), threads: threads,
-                                    modelIdentity: artifact.sha256)
         case .openai(let endpoint, let apiModel, let variable):
             var key: String?
             if let variable {

@@ -141,11 +141,14 @@ struct GateCommand: Command {
         let runs = try GateEvidenceBuilder.runsNeedingRescore(store: store, reference: reference, digest: version.digest,
                                                               suites: tier.requiredSuites, requirements: tier.evaluation)
         guard !runs.isEmpty else { return }
-        guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
+        guard version.artifacts.contains(where: { $0.format == .gguf }) else {
             context.printError("gate: \(reference) has no GGUF file to re-score its imported runs with")
             return
         }
-        let engine = try NativeEngine(modelURL: URL(fileURLWithPath: artifact.uri), threads: threads, modelIdentity: artifact.sha256)
+        let engine: NativeEngine
+        do { engine = try RunnableModel.resolve(version, store: store).engine(threads: threads) } catch let error as RunnableModelError {
+            throw CLIError.failure("gate: \(error.description)")
+        }
         let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
             environment: context.environment, workingDirectory: context.workingDirectory))
         for run in runs {

@@ -91,6 +91,7 @@ struct RunCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let file = try ServeCommand.servable(model, context: context, registry: { try context.openRegistry() })
         var loras: [LoRAAdapter] = []
+        for adapter in file.runnable?.adapters ?? [] { loras.append(try LoRAAdapter(contentsOf: adapter.file, scale: adapter.scale)) }
         for path in adapters { loras.append(try LoRAAdapter(contentsOf: context.resolve(path), scale: Float(adapterScale))) }
         let engine = try NativeEngine(modelURL: file.path, threads: threads, contextLength: contextLength,
                                       modelIdentity: file.identity, adapters: loras)

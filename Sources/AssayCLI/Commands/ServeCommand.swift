@@ -105,6 +105,7 @@ struct ServeCommand: Command {
         let threads = self.threads
         let catalog = files.isEmpty ? nil : LazyModelCatalog(files: files, memoryBudgetBytes: Int64(memoryBudgetMB) << 20) { file in
             do {
+                if let runnable = file.runnable { return try runnable.engine(threads: threads) }
                 return try NativeEngine(modelURL: file.path, threads: threads, modelIdentity: file.identity)
             } catch {
                 throw OpenAIError(status: .internalServerError, "cannot load \(file.model.id): \(error)", param: "model")
@@ -174,7 +175,7 @@ struct ServeCommand: Command {
             for summary in try store.models() {
                 for version in try store.modelVersions(of: summary.name)
                 where try store.read({ try GovernanceRecords.approval($0, version.reference).state }) == "approved" {
-                    add(try Self.servable(version, id: version.reference.description, aliases: []))
+                    add(try Self.servable(version, id: version.reference.description, aliases: [], store: store))
                 }
             }
             if out.isEmpty { throw CLIError.failure("--all-approved: no approved model versions in the registry") }
@@ -211,20 +212,23 @@ struct ServeCommand: Command {
             version = try store.modelVersion(alias.target)
             aliases = [alias.target.description]
         }
-        return try Self.servable(version, id: text, aliases: aliases)
+        return try Self.servable(version, id: text, aliases: aliases, store: store)
     }
 
-    static func servable(_ version: ModelVersion, id: String, aliases: [String]) throws -> ServableFile {
+    static func servable(_ version: ModelVersion, id: String, aliases: [String], store: RegistryStore) throws -> ServableFile {
+        // A LoRA adapter version runs as its base + the adapter (checked against their digests).
+        let runnable: RunnableModel
+        do { runnable = try RunnableModel.resolve(version, store: store, verify: false) } catch let error as RunnableModelError {
+            throw CLIError.failure(error.description)
+        }
         guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
             throw CLIError.failure("\(version.reference) has no GGUF file to serve")
-        }
-        guard FileManager.default.fileExists(atPath: artifact.uri) else {
-            throw CLIError.failure("the GGUF file of \(version.reference) is not at \(artifact.uri) any more (registered files must stay in place to be served)")
         }
         let created = ISO8601DateFormatter().date(from: version.createdAt).map { Int64($0.timeIntervalSince1970) }
             ?? { let f = ISO8601DateFormatter(); f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]; return f.date(from: version.createdAt) }()
                 .map { Int64($0.timeIntervalSince1970) } ?? 0
         return ServableFile(model: ServedModel(id: id, created: created, aliases: aliases),
-                            path: URL(fileURLWithPath: artifact.uri), identity: artifact.sha256, bytes: artifact.size)
+                            path: runnable.modelFile, identity: runnable.identity, bytes: artifact.size,
+                            runnable: runnable.adapters.isEmpty ? nil : runnable)
     }
 }

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import InferenceCore
 
@@ -51,8 +52,11 @@ public struct ServableFile: Sendable, Hashable {
     /// Recorded as the engine's model identity (the registered SHA-256, or the file name).
     public var identity: String
     public var bytes: Int64
+    /// For a registered version: what runs (base file plus LoRA adapters for `adapter_of` versions).
+    public var runnable: RunnableModel?
 
-    public init(model: ServedModel, path: URL, identity: String, bytes: Int64) {
+    public init(model: ServedModel, path: URL, identity: String, bytes: Int64, runnable: RunnableModel? = nil) {
+        self.runnable = runnable
         self.model = model
         self.path = path
         self.identity = identity
