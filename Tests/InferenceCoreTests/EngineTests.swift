@@ -72,3 +72,23 @@ struct EngineTests {
         #expect(third.tokens.count > 0)
     }
 }
+
+extension EngineTests {
+    /// K-quant models sum by batch size as llama.cpp does, so the choices of a question must come
+    /// from one evaluation of the context (as a llama.cpp scorer's one pass per question), not
+    /// from the last context token re-run alone per choice: each equals scoring it on a fresh
+    /// engine, where the whole context is one batch.
+    @Test(.enabled(if: Fixtures.modelAvailableOrCI(Fixtures.qwen25Path)))
+    func choicesShareOneEvaluationOfTheContextOnKQuants() async throws {
+        let url = try Fixtures.requireModel(Fixtures.qwen25Path)
+        let requests = ["A", "B", "C", "D"].map { LoglikelihoodRequest(context: Self.mmlu, continuation: " \($0)") }
+        let shared = try NativeEngine(modelURL: url, threads: 2, contextLength: 512)
+        let batched = try await shared.loglikelihood(requests)
+        // One choice computes the context; the other three reuse its logits.
+        #expect(batched.filter { $0.timing.prefillTokens > 0 }.count == 1, "\(batched.map(\.timing))")
+        for (i, request) in requests.enumerated() {
+            let fresh = try await NativeEngine(modelURL: url, threads: 2, contextLength: 512).loglikelihood([request])[0]
+            #expect(fresh.logLikelihood == batched[i].logLikelihood, "choice \(i)")
+        }
+    }
+}

@@ -134,6 +134,10 @@ struct EngineState: ~Copyable {
     /// The last prompt scored by `scorePrompt` and its per-position scores: a prompt sharing a
     /// prefix with it only computes the positions after the common prefix.
     var lastScored: ScoredPrompt?
+    /// The last single-row evaluation: the four choices of a multiple-choice question share
+    /// their context, so the logits after it are computed once (as llama.cpp scorers do with one
+    /// pass per question) instead of re-running the last context token per choice.
+    var lastRow: (input: [Int32], position: Int, logits: [Float])?
 
     init(session: InferenceSession) {
         self.session = session
@@ -144,10 +148,16 @@ struct EngineState: ~Copyable {
     mutating func evaluate(_ tokens: [Int32], scored: [Int], order: SummationOrder)
         throws(InferenceError) -> (logits: [Float], reused: Int, computed: Int)
     {
+        if scored.count == 1, let last = lastRow, last.position == scored[0], last.input == tokens,
+           session.commonPrefixLength(with: tokens) == tokens.count {
+            session.truncate(to: tokens.count)
+            return (last.logits, tokens.count, 0)
+        }
         var keep = session.commonPrefixLength(with: tokens)
         if let first = scored.min() { keep = min(keep, first) }
         session.truncate(to: keep)
         let logits = try session.evaluate(Array(tokens[keep...]), logitsAt: scored.map { $0 - keep }, order: order)
+        lastRow = scored.count == 1 ? (tokens, scored[0], logits) : nil
         return (logits, keep, tokens.count - keep)
     }
 
