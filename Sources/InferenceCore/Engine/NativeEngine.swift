@@ -17,7 +17,10 @@ import Tokenizers
 /// like the cached sequence only computes the tokens after the common prefix.
 public final class NativeEngine: Backend {
     public static let engineName = "assay-native"
-    public static let engineVersion = "0.1.0"
+    /// Part of every request-cache key: bump when any number the engine produces can change.
+    /// 0.2.0: K-quant products sum as ggml's x86 kernels (repacked Q4_K, tiled Q6_K); one
+    /// context evaluation per multiple-choice question.
+    public static let engineVersion = "0.2.0"
 
     public let info: BackendInfo
     public let model: TransformerModel
