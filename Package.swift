@@ -45,7 +45,8 @@ let package = Package(
         .target(name: "Registry", dependencies: ["Storage", "Hashing", "ModelFormat"]),
         .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry"]),
         .target(name: "Governance", dependencies: ["Registry", "Evaluation"]),
-        .target(name: "Service", dependencies: ["Registry", "Evaluation", "Governance", "InferenceCore"]),
+        .target(name: "Service", dependencies: ["Registry", "Evaluation", "Governance", "InferenceCore"],
+                resources: [.copy("Resources/openapi.json")]),
         .target(
             name: "AssayCLI",
             dependencies: ["Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
