@@ -19,7 +19,8 @@ func kernels(cpu: String) -> [SwiftSetting] {
 
 let package = Package(
     name: "Assay",
-    platforms: [.macOS(.v15)],
+    // No `platforms`: Assay builds on Linux x86-64 only (Glibc sockets and file locks, and
+    // x86 `-target-cpu` kernel modules); it does not claim a macOS version it cannot build for.
     products: [
         .executable(name: "assay", targets: ["assay"]),
     ],
@@ -30,6 +31,8 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "Storage", dependencies: ["CSQLite"]),
+        // The one outbound HTTP/1.1 client and URL type (webhooks, the OpenAI backend, eval import).
+        .target(name: "HTTPClient"),
         .target(name: "Hashing", swiftSettings: hot),
         .target(name: "ModelFormat", dependencies: ["Hashing"], swiftSettings: hot),
         .target(name: "Tokenizers", dependencies: ["ModelFormat"], swiftSettings: hot),
@@ -40,16 +43,18 @@ let package = Package(
         .target(name: "KernelsAVX512VNNI", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "cascadelake")),
         .target(name: "InferenceCore",
                 dependencies: ["ModelFormat", "Tokenizers", "KernelSource", "KernelsPortable", "KernelsAVX2",
-                               "KernelsAVXVNNI", "KernelsAVX512VNNI"],
+                               "KernelsAVXVNNI", "KernelsAVX512VNNI", "HTTPClient"],
                 swiftSettings: hot),
-        .target(name: "Registry", dependencies: ["Storage", "Hashing", "ModelFormat"]),
-        .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry"]),
-        .target(name: "Governance", dependencies: ["Registry", "Evaluation"]),
-        .target(name: "Service", dependencies: ["Registry", "Evaluation", "Governance", "InferenceCore"]),
+        .target(name: "Registry", dependencies: ["Storage", "Hashing", "ModelFormat", "HTTPClient"]),
+        .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry", "Hashing"]),
+        .target(name: "Governance", dependencies: ["Registry", "Evaluation", "Hashing"]),
+        .target(name: "Service", dependencies: ["Registry", "Evaluation", "Governance", "InferenceCore", "HTTPClient",
+                                                "Hashing", "Storage"],
+                resources: [.copy("Resources/openapi.json")]),
         .target(
             name: "AssayCLI",
             dependencies: ["Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
-                           "Registry", "Evaluation", "Governance", "Service"]
+                           "Registry", "Evaluation", "Governance", "Service", "HTTPClient"]
         ),
         .executableTarget(name: "assay", dependencies: ["AssayCLI"]),
         .executableTarget(
@@ -61,22 +66,24 @@ let package = Package(
 
         // Test-only helpers: temp directories, fixture and model locations.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormat", "TestSupport"]),
         .testTarget(name: "InferenceCoreTests",
                     dependencies: ["InferenceCore", "KernelSource", "KernelsPortable", "Tokenizers", "ModelFormat", "TestSupport"],
                     exclude: ["Golden"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "TestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "CSQLite", "Hashing", "TestSupport"]),
         .testTarget(name: "EvaluationTests",
-                    dependencies: ["Evaluation", "Registry", "InferenceCore", "TestSupport"]),
+                    dependencies: ["Evaluation", "Registry", "InferenceCore", "Hashing", "TestSupport"]),
         .testTarget(name: "GovernanceTests",
-                    dependencies: ["Governance", "Evaluation", "Registry", "TestSupport"]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "Registry", "TestSupport"]),
+                    dependencies: ["Governance", "Evaluation", "Registry", "Hashing", "TestSupport"]),
+        .testTarget(name: "ServiceTests",
+                    dependencies: ["Service", "Registry", "HTTPClient", "Governance", "Hashing", "InferenceCore", "Storage",
+                                   "TestSupport"]),
         .testTarget(
             name: "AssayCLITests",
-            dependencies: ["AssayCLI", "Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
+            dependencies: ["AssayCLI", "Storage", "CSQLite", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
                            "Registry", "Evaluation", "Governance", "Service", "TestSupport"]
         ),
     ]

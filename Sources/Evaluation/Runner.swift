@@ -207,8 +207,8 @@ public struct JSONConfig: Sendable, Codable, Hashable {
 
 /// Runs a suite through a backend, writing every item's result to the registry as batches finish.
 public struct EvaluationRunner: Sendable {
-    /// Assay's version, recorded in results.
-    public static let assayVersion = "0.1.0"
+    /// Assay's version, recorded in results: the one version constant (the engine's).
+    public static let assayVersion = NativeEngine.engineVersion
 
     public var store: RegistryStore
     public var backend: any Backend
@@ -550,11 +550,7 @@ public struct EvaluationRunner: Sendable {
     }
 
     /// UTC time, ISO 8601 with seconds.
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
-    }
+    static func timestamp() -> String { RegistryClock.now(milliseconds: false) }
 }
 
 /// Request cache keys: SHA-256 over (model digest, engine identity, request kind, prompt hash).

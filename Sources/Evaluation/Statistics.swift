@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Summary statistics used for every metric.
 public enum Statistics {
@@ -122,19 +123,6 @@ public enum Statistics {
             values.append(statistic(sample))
         }
         return sampleStandardDeviation(values)
-    }
-}
-
-/// SplitMix64: a small seeded generator for reproducible resampling.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

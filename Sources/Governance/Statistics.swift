@@ -1,33 +1,5 @@
 import Foundation
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, seedable, reproducible generator. Every random
-/// component of the gate takes a seed and owns one of these.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform integer in `0..<bound` (bound > 0) by rejection sampling, so no modulo bias.
-    /// The rule is fixed (documented in docs/governance.md) so other tools can reproduce a
-    /// bootstrap: draw `x = next()`, reject while `x >= 2^64 - (2^64 mod bound)`, return `x mod bound`.
-    public mutating func nextIndex(below bound: Int) -> Int {
-        let b = UInt64(bound)
-        let threshold = (0 &- b) % b  // 2^64 mod b
-        while true {
-            let x = next()
-            // Accept x when x < 2^64 - threshold, i.e. x + threshold does not overflow.
-            if x <= UInt64.max - threshold || threshold == 0 { return Int(x % b) }
-        }
-    }
-}
+import Hashing
 
 /// The four cells of a paired 2×2 table (candidate vs baseline, correct vs incorrect).
 public struct PairedCounts: Sendable, Equatable, Codable {
@@ -220,14 +192,5 @@ public enum GateStatistics {
         let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
         x -= u / (1 + x * u / 2)
         return x
-    }
-
-    /// The p-th percentile (0...100) of unsorted samples, nearest-rank method (the smallest value
-    /// with at least p % of samples at or below it). Used for latency p95.
-    public static func percentile(_ samples: [Double], _ p: Double) -> Double? {
-        guard !samples.isEmpty else { return nil }
-        let sorted = samples.sorted()
-        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
-        return sorted[max(0, min(sorted.count - 1, rank - 1))]
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
+import HTTPClient
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One token of a scored prompt (OpenAI `echo` + `logprobs`).
 public struct PromptTokenLogprob: Sendable, Hashable, Codable {
@@ -102,30 +100,12 @@ public struct OpenAIBackend: PromptScoringBackend {
 
     /// `baseURL` like `http://127.0.0.1:8080` (a trailing `/v1` is accepted and dropped).
     public init(baseURL: String, model: String, apiKey: String? = nil, timeoutSeconds: Int = 600) throws {
-        guard baseURL.hasPrefix("http://") else { throw OpenAIBackendError.invalidURL(baseURL) }
-        var rest = String(baseURL.dropFirst("http://".count))
-        var prefix = ""
-        if let slash = rest.firstIndex(of: "/") {
-            prefix = String(rest[slash...])
-            rest = String(rest[..<slash])
-        }
-        while prefix.hasSuffix("/") { prefix.removeLast() }
+        let url: HTTPURL
+        do { url = try HTTPURL(parsing: baseURL) } catch { throw OpenAIBackendError.invalidURL(baseURL) }
+        var prefix = url.basePath
         if prefix.hasSuffix("/v1") { prefix.removeLast(3) }
-        let host: String, port: Int
-        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
-            host = String(rest[rest.index(after: rest.startIndex)..<close])
-            let after = rest[rest.index(after: close)...]
-            port = after.hasPrefix(":") ? (Int(after.dropFirst()) ?? -1) : 80
-        } else if let colon = rest.lastIndex(of: ":") {
-            host = String(rest[..<colon])
-            port = Int(rest[rest.index(after: colon)...]) ?? -1
-        } else {
-            host = rest
-            port = 80
-        }
-        guard !host.isEmpty, (1...65535).contains(port) else { throw OpenAIBackendError.invalidURL(baseURL) }
-        self.host = host
-        self.port = port
+        self.host = url.host
+        self.port = url.port
         self.prefix = prefix
         self.model = model
         self.apiKey = apiKey
@@ -244,18 +224,26 @@ public struct OpenAIBackend: PromptScoringBackend {
                                                       timeToFirstTokenSeconds: seconds, totalSeconds: seconds))
     }
 
+    /// Largest answer read from the server (a full-vocabulary logprobs answer stays far below).
+    static let maxAnswerBytes = 256 << 20
+
     /// POSTs JSON and parses the JSON object answer. The blocking socket I/O runs on its own
     /// thread, never on Swift's cooperative pool.
     func post(_ path: String, _ payload: [String: Any]) async throws -> [String: Any] {
         let data = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
         var headers = [("Content-Type", "application/json"), ("Accept", "application/json")]
         if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
-        let (host, port, fullPath, timeout, requestHeaders) = (host, port, prefix + path, timeoutSeconds, headers)
-        let response = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<MinimalHTTPClient.Response, any Error>) in
+        let url = HTTPURL(host: host, port: port, target: prefix + path)
+        let (timeout, requestHeaders) = (Int64(timeoutSeconds) * 1000, headers)
+        let response = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPClient.Response, any Error>) in
             Thread {
                 continuation.resume(with: Result {
-                    try MinimalHTTPClient.request(host: host, port: port, method: "POST", path: fullPath,
-                                                  headers: requestHeaders, body: Array(data), timeoutSeconds: timeout)
+                    do {
+                        return try HTTPClient.send("POST", url, headers: requestHeaders, body: Array(data),
+                                                   timeoutMilliseconds: timeout, read: .whole(limit: Self.maxAnswerBytes))
+                    } catch {
+                        throw OpenAIBackendError.connectionFailed(String(describing: error))
+                    }
                 })
             }.start()
         }
@@ -271,114 +259,4 @@ public struct OpenAIBackend: PromptScoringBackend {
 /// The scoring `max_tokens` an `OpenAIBackend` settled on (shared by its copies).
 final class EchoMaxTokens: Sendable {
     let value = Mutex(0)
-}
-
-/// A one-request-per-connection HTTP/1.1 client on blocking sockets (no URLSession needed).
-public enum MinimalHTTPClient {
-    public struct Response: Sendable {
-        public var status: Int
-        public var headers: [(String, String)]
-        public var body: [UInt8]
-    }
-
-    /// Sends one request with `Connection: close` and reads the whole response (Content-Length,
-    /// chunked, or until close).
-    public static func request(host: String, port: Int, method: String, path: String, headers: [(String, String)],
-                               body: [UInt8], timeoutSeconds: Int = 60) throws -> Response {
-        let fd = try connect(host: host, port: port, timeoutSeconds: timeoutSeconds)
-        defer { close(fd) }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host.contains(":") ? "[\(host)]" : host):\(port)\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-        try sendAll(fd, Array(head.utf8) + body)
-        var data: [UInt8] = []
-        var scratch = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 { data += scratch[0..<n]; continue }
-            if n == 0 { break }
-            if errno == EINTR { continue }
-            throw OpenAIBackendError.connectionFailed("read failed (errno \(errno))")
-        }
-        return try parse(data)
-    }
-
-    static func parse(_ data: [UInt8]) throws -> Response {
-        let crlf2: [UInt8] = [13, 10, 13, 10]
-        guard let headEnd = (0..<max(0, data.count - 3)).first(where: { Array(data[$0..<($0 + 4)]) == crlf2 }) else {
-            throw OpenAIBackendError.malformedResponse("no complete response head")
-        }
-        let lines = String(decoding: data[0..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
-        let statusParts = lines[0].split(separator: " ")
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
-            throw OpenAIBackendError.malformedResponse("bad status line '\(lines[0])'")
-        }
-        var headers: [(String, String)] = []
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.append((String(line[..<colon]).lowercased(),
-                            line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
-        }
-        var body = Array(data[(headEnd + 4)...])
-        if headers.contains(where: { $0.0 == "transfer-encoding" && $0.1.lowercased().contains("chunked") }) {
-            body = try dechunk(body)
-        } else if let length = headers.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }), length <= body.count {
-            body = Array(body[0..<length])
-        }
-        if status == 100 { return try parse(body) }
-        return Response(status: status, headers: headers, body: body)
-    }
-
-    static func dechunk(_ bytes: [UInt8]) throws -> [UInt8] {
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            guard let lineEnd = (i..<max(i, bytes.count - 1)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }) else {
-                throw OpenAIBackendError.malformedResponse("truncated chunked body")
-            }
-            let sizeText = String(decoding: bytes[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else {
-                throw OpenAIBackendError.malformedResponse("bad chunk size")
-            }
-            i = lineEnd + 2
-            if size == 0 { break }
-            guard i + size <= bytes.count else { throw OpenAIBackendError.malformedResponse("truncated chunk") }
-            out += bytes[i..<(i + size)]
-            i += size + 2
-        }
-        return out
-    }
-
-    static func connect(host: String, port: Int, timeoutSeconds: Int) throws -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &result) == 0, let first = result else {
-            throw OpenAIBackendError.connectionFailed("cannot resolve \(host)")
-        }
-        defer { freeaddrinfo(result) }
-        var info: UnsafeMutablePointer<addrinfo>? = first
-        while let ai = info {
-            info = ai.pointee.ai_next
-            let fd = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
-            if fd < 0 { continue }
-            var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            if Glibc.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 { return fd }
-            close(fd)
-        }
-        throw OpenAIBackendError.connectionFailed("connect to \(host):\(port) failed (errno \(errno))")
-    }
-
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n > 0 { offset += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            throw OpenAIBackendError.connectionFailed("write failed (errno \(errno))")
-        }
-    }
 }

@@ -132,13 +132,21 @@ public struct AuditCheckpoint: Sendable, Equatable, Codable {
         return Ed25519.verify(signature, message: Array(signedText.utf8), publicKey: publicKey)
     }
 
+    /// True when `text` is exactly `bytes` bytes as lowercase hex (how checkpoints are written).
+    static func isLowercaseHex(_ text: String, bytes: Int) -> Bool {
+        text.utf8.count == bytes * 2 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
     /// Parses a checkpoint file's JSON.
     public static func parse(_ bytes: [UInt8]) throws(AuditKeyError) -> AuditCheckpoint {
         do {
             let checkpoint = try JSONDecoder().decode(AuditCheckpoint.self, from: Data(bytes))
             guard checkpoint.format == format else { throw AuditKeyError.invalidCheckpoint("unknown format '\(checkpoint.format)'") }
-            guard checkpoint.treeSize >= 0, Hex.decode(checkpoint.rootHash)?.count == 32 else {
+            guard checkpoint.treeSize >= 0, isLowercaseHex(checkpoint.rootHash, bytes: 32) else {
                 throw AuditKeyError.invalidCheckpoint("tree_size or root_hash malformed")
+            }
+            guard isLowercaseHex(checkpoint.publicKey, bytes: 32), isLowercaseHex(checkpoint.signature, bytes: 64) else {
+                throw AuditKeyError.invalidCheckpoint("public_key (64 hex digits) or signature (128 hex digits) malformed")
             }
             return checkpoint
         } catch let error as AuditKeyError {

@@ -113,9 +113,10 @@ public struct RegistryTransaction {
     }
 }
 
-/// UTC timestamps as ISO 8601 with milliseconds.
-enum RegistryClock {
-    static func now() -> String {
+/// UTC timestamps as ISO 8601 (`2026-12-05T23:01:28.123Z`, or without the milliseconds): the
+/// one UTC time formatter of records, reports, exports and webhook logs.
+public enum RegistryClock {
+    public static func now(milliseconds: Bool = true) -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         var seconds = ts.tv_sec
@@ -127,6 +128,7 @@ enum RegistryClock {
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
         return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))"
-            + "T\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(Int(ms), 3))Z"
+            + "T\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2))"
+            + (milliseconds ? ".\(pad(Int(ms), 3))Z" : "Z")
     }
 }

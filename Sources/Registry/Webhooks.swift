@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Hashing
 import Storage
 
@@ -40,56 +41,6 @@ public enum WebhookEventType: String, Sendable, Codable, CaseIterable {
         }
         guard !out.isEmpty else { throw .unknownEventType(text) }
         return out
-    }
-}
-
-/// A plain-HTTP endpoint (`http://host[:port][/path]`). TLS is not built in: deliver to an
-/// `https://` receiver through a local relay or TLS-terminating proxy.
-public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    /// Path and query, starting with `/`.
-    public var target: String
-
-    public init(parsing text: String) throws(WebhookError) {
-        guard text.utf8.count <= 2048, text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else {
-            throw .invalidURL(text, reason: "only printable ASCII without spaces, at most 2048 characters")
-        }
-        if text.lowercased().hasPrefix("https://") {
-            throw .invalidURL(text, reason: "https is not supported by the built-in client; use an http:// relay or TLS-terminating proxy")
-        }
-        guard text.lowercased().hasPrefix("http://") else { throw .invalidURL(text, reason: "the scheme must be http://") }
-        let rest = text.dropFirst("http://".count)
-        let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        var authority = String(rest[..<slash])
-        let path = String(rest[slash...])
-        target = path.isEmpty ? "/" : (path.hasPrefix("/") ? path : "/" + path)
-        guard !authority.contains("@") else { throw .invalidURL(text, reason: "credentials in the URL are not supported") }
-        port = 80
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidURL(text, reason: "unterminated IPv6 address") }
-            let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") {
-                guard let p = Int(after.dropFirst()), (1...65535).contains(p) else { throw .invalidURL(text, reason: "invalid port") }
-                port = p
-            } else if !after.isEmpty {
-                throw .invalidURL(text, reason: "invalid authority")
-            }
-            authority = String(authority[authority.index(after: authority.startIndex)..<close])
-        } else if let colon = authority.lastIndex(of: ":") {
-            guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else {
-                throw .invalidURL(text, reason: "invalid port")
-            }
-            port = p
-            authority = String(authority[..<colon])
-        }
-        guard !authority.isEmpty else { throw .invalidURL(text, reason: "no host") }
-        host = authority
-    }
-
-    public var description: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return "http://\(h)\(port == 80 ? "" : ":\(port)")\(target)"
     }
 }
 
@@ -182,7 +133,8 @@ extension RegistryStore {
     /// Subscribes `url` to `events`. Without `secret`, one is generated (`whsec_` + 64 hex).
     /// Only audit events recorded after this call are delivered. Appends `webhook.add` (no secret).
     public func addWebhook(url: String, events: [WebhookEventType], secret: String? = nil) throws -> Webhook {
-        let parsed = try WebhookURL(parsing: url)
+        let parsed: HTTPURL
+        do { parsed = try HTTPURL(parsing: url) } catch { throw WebhookError.invalidURL(url, reason: error.reason) }
         guard !events.isEmpty else { throw WebhookError.unknownEventType("") }
         if let secret {
             guard (16...256).contains(secret.utf8.count), secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else {

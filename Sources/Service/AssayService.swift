@@ -18,7 +18,11 @@ public struct AssayService: Sendable {
             },
             Route("GET", "/openapi.json", access: .anonymous, operationID: "getOpenAPIDocument") { req, _ in
                 _ = try Query(req, allowed: [])
-                return Response(status: .ok, contentType: "application/json", bytes: Array(OpenAPIDocument.json.utf8))
+                guard let bytes = OpenAPIDocument.bytes else {
+                    throw Problem(kind: .internalError,
+                                  detail: "the OpenAPI document is missing from this installation (Assay_Service.resources beside the binary)")
+                }
+                return Response(status: .ok, contentType: "application/json", bytes: bytes)
             },
         ]
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import InferenceCore
 import Testing
 import TestSupport

@@ -1,3 +1,4 @@
+import Hashing
 import Testing
 @testable import Governance
 
@@ -114,14 +115,6 @@ struct GateStatisticsTests {
         #expect(!GateStatistics.isNonInferior(ci, margin: 0.02))
         // Exactly at −margin is not enough (strict inequality).
         #expect(!GateStatistics.isNonInferior(GateStatistics.Interval(estimate: 0, lower: -0.03, upper: 0, level: 0.95), margin: 0.03))
-    }
-
-    @Test func percentileIsNearestRank() {
-        let samples = (1...20).map(Double.init)
-        #expect(GateStatistics.percentile(samples, 95) == 19)
-        #expect(GateStatistics.percentile(samples, 100) == 20)
-        #expect(GateStatistics.percentile([5], 95) == 5)
-        #expect(GateStatistics.percentile([], 95) == nil)
     }
 
     @Test func pairedCounts() {

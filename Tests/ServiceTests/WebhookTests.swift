@@ -1,5 +1,6 @@
 import Foundation
 import Governance
+import HTTPClient
 import Hashing
 import Registry
 @testable import Service
@@ -174,8 +175,8 @@ struct WebhookTests {
         #expect(throws: WebhookError.invalidSecret) { try store.addWebhook(url: "http://h/", events: [.aliasMoved], secret: "short") }
         #expect(throws: WebhookError.self) { try WebhookEventType.parseList("version.registered,bogus") }
         #expect(try WebhookEventType.parseList("*") == WebhookEventType.allCases)
-        #expect(try WebhookURL(parsing: "http://[::1]:8080/a?b=c").description == "http://[::1]:8080/a?b=c")
-        #expect(try WebhookURL(parsing: "http://example.com").target == "/")
+        #expect(try HTTPURL(parsing: "http://[::1]:8080/a?b=c").description == "http://[::1]:8080/a?b=c")
+        #expect(try HTTPURL(parsing: "http://example.com").target == "/")
 
         let hook = try store.addWebhook(url: "http://example.com/in", events: [.aliasMoved])
         #expect(hook.secret.hasPrefix("whsec_") && hook.secret.count == 70)

@@ -1,6 +1,7 @@
-import Foundation
-import Hashing
 import Evaluation
+import Foundation
+import HTTPClient
+import Hashing
 import InferenceCore
 import Registry
 
@@ -41,9 +42,9 @@ extension EvalCommand {
     /// server repeats), then sends their files unchanged — results.json and the items.jsonl
     /// lines — to `POST /api/v1/evaluations/import`.
     func pushShards(context: CommandContext, paths: [String], server: String, tokenEnvironment: String) throws -> Int32 {
-        let url: WebhookURL
-        do { url = try WebhookURL(parsing: server) } catch {
-            throw CLIError.usage("--server: \(error.description)")
+        let url: HTTPURL
+        do { url = try HTTPURL(parsing: server) } catch {
+            throw CLIError.usage("--server: invalid URL '\(server)': \(error.description)")
         }
         guard let token = context.environment[tokenEnvironment], !token.isEmpty else {
             throw CLIError.failure("no bearer token: set \(tokenEnvironment) (create one with 'assay token create' on the registry)")
@@ -67,15 +68,15 @@ extension EvalCommand {
             body += Array(lines.joined(separator: ",").utf8) + Array("]}".utf8)
         }
         body += Array("]}".utf8)
-        let base = url.target.hasSuffix("/") ? String(url.target.dropLast()) : url.target
         context.progress("eval import: sending \(directories.count) shard(s) (\(body.count / 1024) KiB) to \(url)")
-        let response: MinimalHTTPClient.Response
+        let response: HTTPClient.Response
         do {
-            response = try MinimalHTTPClient.request(
-                host: url.host, port: url.port, method: "POST", path: base + "/api/v1/evaluations/import",
+            let endpoint = HTTPURL(host: url.host, port: url.port, target: url.basePath + "/api/v1/evaluations/import")
+            response = try HTTPClient.send(
+                "POST", endpoint,
                 headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"),
                           ("Accept", "application/json")],
-                body: body)
+                body: body, timeoutMilliseconds: 600_000, read: .whole(limit: 64 << 20))
         } catch {
             throw CLIError.failure("could not reach \(url): \(AssayCommandLine.oneLine(error))")
         }

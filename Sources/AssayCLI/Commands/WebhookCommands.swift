@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Registry
 import Service
 
@@ -35,7 +36,7 @@ struct WebhookAddCommand: Command {
     var allowPrivate = false
 
     func run(context: CommandContext) async throws -> Int32 {
-        if !allowPrivate, let parsed = try? WebhookURL(parsing: url),
+        if !allowPrivate, let parsed = try? HTTPURL(parsing: url),
            let reason = WebhookAddressPolicy.refusal(literalHost: parsed.host) {
             throw CLIError.usage("\(parsed.host) is \(reason); webhooks go to public addresses unless you pass --allow-private-webhooks (and start the deliverer with it)")
         }

@@ -214,8 +214,7 @@ public struct GovernanceAPI: Sendable {
             throw Problem(kind: .badRequest,
                           detail: "'format' must be one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let generatedAt = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC") ?? .current,
-                                                      formatOptions: [.withInternetDateTime])
+        let generatedAt = RegistryClock.now(milliseconds: false)
         let text = try pool.read { store in
             try format.render(try LineageExportBuilder.build(store: store, reference: ref, generatedAt: generatedAt,
                                                              generator: generator))

@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import InferenceCore
+import Synchronization
 
 /// Runs an async call from a synchronous handler and returns its result. The task prefers a
 /// dedicated executor thread, so waiting here never starves Swift's cooperative pool (the
@@ -9,20 +10,25 @@ func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     Task(executorPreference: BlockingBridgeExecutor.shared) {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        box.value.withLock { $0 = result }
         done.signal()
     }
     done.wait()
-    return try box.result!.get()
+    guard let result = box.value.withLock({ $0 }) else {
+        throw Problem(kind: .internalError, detail: "a bridged call ended without a result")
+    }
+    return try result.get()
 }
 
 /// A task executor with its own threads (not the cooperative pool).
-final class BlockingBridgeExecutor: TaskExecutor, @unchecked Sendable {
+final class BlockingBridgeExecutor: TaskExecutor, Sendable {
     static let shared = BlockingBridgeExecutor(threads: 2)
 
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
+    private let jobs = Mutex<[UnownedJob]>([])
+    /// Counts queued jobs; each worker takes one per signal.
+    private let queued = DispatchSemaphore(value: 0)
 
     init(threads: Int) {
         for i in 0..<threads {
@@ -34,26 +40,22 @@ final class BlockingBridgeExecutor: TaskExecutor, @unchecked Sendable {
 
     func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
-        condition.withLock {
-            jobs.append(unowned)
-            condition.signal()
-        }
+        jobs.withLock { $0.append(unowned) }
+        queued.signal()
     }
 
     private func run() {
         while true {
-            let job: UnownedJob = condition.withLock {
-                while jobs.isEmpty { condition.wait() }
-                return jobs.removeFirst()
-            }
+            queued.wait()
+            guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }
 }
 
-/// Written by the task before it signals, read by the waiter after: the semaphore orders them.
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
+/// Written by the task before it signals, read by the waiter after.
+private final class ResultBox<T: Sendable>: Sendable {
+    let value = Mutex<Result<T, any Error>?>(nil)
 }
 
 /// OpenAI-compatible inference: `/v1/models`, `/v1/completions` (prompt strings, token-id

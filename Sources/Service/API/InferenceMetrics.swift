@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
 
 /// Counters and latency histograms of the inference routes, exposed at `/metrics` in
 /// Prometheus' text format (as llama-server and vLLM expose theirs).
-public final class InferenceMetrics: @unchecked Sendable {
+public final class InferenceMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
     static let buckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
 
@@ -18,26 +19,28 @@ public final class InferenceMetrics: @unchecked Sendable {
         }
     }
 
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var requests: [String: Int] = [:]  // "route|status"
-    private var latency: [String: Histogram] = [:]  // route
-    private var promptTokens: [String: Int] = [:]  // model
-    private var completionTokens: [String: Int] = [:]  // model
+    struct State {
+        var requests: [String: Int] = [:]  // "route|status"
+        var latency: [String: Histogram] = [:]  // route
+        var promptTokens: [String: Int] = [:]  // model
+        var completionTokens: [String: Int] = [:]  // model
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     func request(route: String, status: Int, seconds: Double) {
-        lock.withLock {
-            requests["\(route)|\(status)", default: 0] += 1
-            latency[route, default: Histogram()].observe(seconds)
+        state.withLock {
+            $0.requests["\(route)|\(status)", default: 0] += 1
+            $0.latency[route, default: Histogram()].observe(seconds)
         }
     }
 
     func tokens(model: String, prompt: Int, completion: Int) {
-        lock.withLock {
-            promptTokens[model, default: 0] += prompt
-            completionTokens[model, default: 0] += completion
+        state.withLock {
+            $0.promptTokens[model, default: 0] += prompt
+            $0.completionTokens[model, default: 0] += completion
         }
     }
 
@@ -48,7 +51,10 @@ public final class InferenceMetrics: @unchecked Sendable {
 
     /// The exposition text; `loaded` lists the models resident now.
     func render(loaded: [String]) -> String {
-        lock.withLock {
+        let (requests, latency, promptTokens, completionTokens) = state.withLock {
+            ($0.requests, $0.latency, $0.promptTokens, $0.completionTokens)
+        }
+        do {
             var out = "# HELP assay_requests_total Inference requests by route and HTTP status.\n# TYPE assay_requests_total counter\n"
             for key in requests.keys.sorted() {
                 let parts = key.split(separator: "|", maxSplits: 1).map(String.init)

@@ -1,6 +1,7 @@
 import Evaluation
 import Foundation
 import InferenceCore
+import Synchronization
 
 /// A model the inference API serves, as `/v1/models` lists it.
 public struct ServedModel: Sendable, Hashable {
@@ -68,19 +69,22 @@ public struct ServableFile: Sendable, Hashable {
 /// models stay resident while their files' total size fits `memoryBudgetBytes`; loading one
 /// more unloads the least recently used first (a request in flight keeps its engine alive).
 /// A request selects a model by id or alias; without `model` the first one serves.
-public final class LazyModelCatalog: ModelCatalog, @unchecked Sendable {
+public final class LazyModelCatalog: ModelCatalog, Sendable {
     public typealias Loader = @Sendable (ServableFile) throws -> any Backend
 
     public let files: [ServableFile]
     public let memoryBudgetBytes: Int64
     private let loader: Loader
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var loaded: [String: any Backend] = [:]
-    private var lastUse: [String: UInt64] = [:]
-    private var clock: UInt64 = 0
+    struct State {
+        var loaded: [String: any Backend] = [:]
+        var lastUse: [String: UInt64] = [:]
+        var clock: UInt64 = 0
+        var loads = 0
+    }
+
+    private let state = Mutex(State())
     /// Loads performed (for /metrics).
-    public private(set) var loads = 0
+    public var loads: Int { state.withLock { $0.loads } }
 
     public init(files: [ServableFile], memoryBudgetBytes: Int64, loader: @escaping Loader) {
         self.files = files
@@ -91,7 +95,7 @@ public final class LazyModelCatalog: ModelCatalog, @unchecked Sendable {
     public func models() -> [ServedModel] { files.map(\.model) }
 
     /// Ids of the models loaded now.
-    public var loadedModels: [String] { lock.withLock { loaded.keys.sorted() } }
+    public var loadedModels: [String] { state.withLock { $0.loaded.keys.sorted() } }
 
     public func backend(for requested: String?) throws -> (ServedModel, any Backend) {
         guard let file = requested.map({ name in files.first { $0.model.id == name || $0.model.aliases.contains(name) } })
@@ -101,20 +105,24 @@ public final class LazyModelCatalog: ModelCatalog, @unchecked Sendable {
                               param: "model", code: "model_not_found")
         }
         // One load at a time; requests for loaded models only take the lock briefly.
-        return try lock.withLock {
-            clock += 1
-            lastUse[file.model.id] = clock
-            if let backend = loaded[file.model.id] { return (file.model, backend) }
-            var resident = files.filter { loaded[$0.model.id] != nil }
-            while !resident.isEmpty, resident.reduce(file.bytes, { $0 + $1.bytes }) > memoryBudgetBytes {
+        let (servable, budget, loader) = (files, memoryBudgetBytes, loader)
+        let backend: any Backend = try state.withLock { state in
+            state.clock += 1
+            state.lastUse[file.model.id] = state.clock
+            if let backend = state.loaded[file.model.id] { return backend }
+            let loaded = state.loaded
+            var resident = servable.filter { loaded[$0.model.id] != nil }
+            while !resident.isEmpty, resident.reduce(file.bytes, { $0 + $1.bytes }) > budget {
+                let lastUse = state.lastUse
                 let victim = resident.min { (lastUse[$0.model.id] ?? 0) < (lastUse[$1.model.id] ?? 0) }!
-                loaded[victim.model.id] = nil
+                state.loaded[victim.model.id] = nil
                 resident.removeAll { $0.model.id == victim.model.id }
             }
             let backend = try loader(file)
-            loads += 1
-            loaded[file.model.id] = backend
-            return (file.model, backend)
+            state.loads += 1
+            state.loaded[file.model.id] = backend
+            return backend
         }
+        return (file.model, backend)
     }
 }

@@ -2,7 +2,7 @@ import Hashing
 import Registry
 
 /// JSON shapes of registry values in the API (snake_case members, documented in
-/// Registry/openapi.json).
+/// Sources/Service/Resources/openapi.json).
 enum Representation {
     static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
     static func optional(_ i: Int64?) -> JSONValue { i.map(JSONValue.integer) ?? .null }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -277,11 +278,11 @@ enum ResponseSerializer {
 }
 
 /// Writes chunks of a streamed body to the socket.
-final class SocketBodyWriter: BodyWriter, @unchecked Sendable {
-    private let lock = NSLock()
+final class SocketBodyWriter: BodyWriter, Sendable {
     private let fd: Int32
     private let chunked: Bool
-    private var failed = false
+    /// Whether the client has gone; the lock also keeps frames whole on the socket.
+    private let failed = Mutex(false)
 
     init(fd: Int32, chunked: Bool) {
         self.fd = fd
@@ -292,7 +293,8 @@ final class SocketBodyWriter: BodyWriter, @unchecked Sendable {
 
     func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
-        try lock.withLock {
+        let (fd, chunked) = (fd, chunked)
+        try failed.withLock { (failed: inout Bool) throws(ClientGone) in
             guard !failed else { throw ClientGone() }
             var frame: [UInt8]
             if chunked {
@@ -311,7 +313,8 @@ final class SocketBodyWriter: BodyWriter, @unchecked Sendable {
 
     /// Writes the last chunk; false when the client is gone.
     func finish() -> Bool {
-        lock.withLock {
+        let (fd, chunked) = (fd, chunked)
+        return failed.withLock { failed in
             guard !failed else { return false }
             if chunked && !SocketIO.writeAll(fd, Array("0\r\n\r\n".utf8)) { failed = true }
             return !failed

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An HTTP status code with its reason phrase.
 public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
@@ -173,17 +174,16 @@ public protocol BodyWriter: Sendable {
 }
 
 /// A `BodyWriter` that keeps everything in memory.
-public final class CollectingBodyWriter: BodyWriter, @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [UInt8] = []
+public final class CollectingBodyWriter: BodyWriter, Sendable {
+    private let storage = Mutex<[UInt8]>([])
 
     public init() {}
 
     public func write(_ bytes: [UInt8]) throws {
-        lock.withLock { storage += bytes }
+        storage.withLock { $0 += bytes }
     }
 
-    public var bytes: [UInt8] { lock.withLock { storage } }
+    public var bytes: [UInt8] { storage.withLock { $0 } }
 }
 
 /// Receives a request body as it arrives, instead of the server buffering it (uploads).

@@ -169,11 +169,14 @@ public struct Router: HTTPResponder {
         return segments
     }
 
-    /// The route and parameters for `request`, or a 404/405 problem.
+    /// The route and parameters for `request`, or a 404/405 problem. Concrete segments win over
+    /// templated ones (OpenAPI's rule): `/api/v1/evaluations/import` belongs to the import route
+    /// alone, never to `/api/v1/evaluations/{id}`, so its `Allow` lists only what is documented there.
     func match(_ request: Request) throws(Problem) -> (Route, [String: String]) {
         let segments = try Self.decodePath(request.rawPath)
         let method = request.method == "HEAD" ? "GET" : request.method
-        var allowed: [String] = []
+        var best: [Int] = []
+        var candidates: [(route: Route, parameters: [String: String])] = []
         for (route, pattern) in compiled where pattern.count == segments.count {
             var parameters: [String: String] = [:]
             var matched = true
@@ -186,9 +189,19 @@ public struct Router: HTTPResponder {
                 if !matched { break }
             }
             guard matched else { continue }
-            if route.method == method { return (route, parameters) }
-            allowed.append(route.method)
+            let specificity = pattern.map { part -> Int in
+                if case .literal = part { return 1 }
+                return 0
+            }
+            if candidates.isEmpty || best.lexicographicallyPrecedes(specificity) {
+                best = specificity
+                candidates = [(route, parameters)]
+            } else if specificity == best {
+                candidates.append((route, parameters))
+            }
         }
+        if let hit = candidates.first(where: { $0.route.method == method }) { return (hit.route, hit.parameters) }
+        var allowed = candidates.map(\.route.method)
         guard allowed.isEmpty else {
             if allowed.contains("GET") { allowed.append("HEAD") }
             throw Problem(kind: .methodNotAllowed, detail: "\(request.method) is not allowed here",

@@ -1,6 +1,8 @@
 import Foundation
+import HTTPClient
 import Hashing
 import Registry
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -109,23 +111,34 @@ public final class WebhookDispatcher: Sendable {
 
     func attempt(_ job: WebhookDeliveryJob) -> AttemptOutcome {
         let started = Date()
-        let startedAt = ISO8601DateFormatter.string(from: started, timeZone: TimeZone(identifier: "UTC") ?? .current,
-                                                    formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        let startedAt = RegistryClock.now()
         let body = Array(job.body.utf8)
         var status: Int?
         var failure: String?
+        let filter: HTTPClient.AddressFilter? = settings.allowPrivateNetworks
+            ? nil : { @Sendable (address: UnsafePointer<sockaddr>) -> String? in WebhookAddressPolicy.refusal(address) }
+        let timeout = settings.timeout.milliseconds
         do {
-            let url = try WebhookURL(parsing: job.url)
-            status = try WebhookClient.post(url, body: body, timeout: settings.timeout,
-                                            allowPrivate: settings.allowPrivateNetworks, headers: [
-                ("Content-Type", "application/json"), ("User-Agent", "assay-webhooks/1"),
-                ("X-Assay-Event", job.eventType), ("X-Assay-Delivery", job.id),
-                ("X-Assay-Attempt", String(job.attempt)),
-                ("X-Assay-Signature", Self.signature(body: body, secret: job.secret)),
-            ])
-            if let code = status, !(200..<300).contains(code) { failure = "HTTP \(code)" }
+            let url = try HTTPURL(parsing: job.url)
+            // Only the status line is read (no body, at most 16 KiB of head), redirects are never
+            // followed (a 3xx is a failed attempt), and the answer's bytes never reach the log.
+            do {
+                status = try HTTPClient.send("POST", url, headers: [
+                    ("Content-Type", "application/json"), ("User-Agent", "assay-webhooks/1"),
+                    ("X-Assay-Event", job.eventType), ("X-Assay-Delivery", job.id),
+                    ("X-Assay-Attempt", String(job.attempt)),
+                    ("X-Assay-Signature", Self.signature(body: body, secret: job.secret)),
+                ], body: body, timeoutMilliseconds: timeout, read: .statusLine, addressFilter: filter).status
+                if let code = status, !(200..<300).contains(code) { failure = "HTTP \(code)" }
+            } catch {
+                if let refused = error.refusedAddress {
+                    failure = "refused to deliver to \(url.host): the address is \(refused) (start with --allow-private-webhooks to allow private networks)"
+                } else {
+                    failure = error.description
+                }
+            }
         } catch {
-            failure = String(describing: error)
+            failure = "invalid webhook URL: \(error.description)"
         }
         return AttemptOutcome(status: status, error: failure, startedAt: startedAt,
                               durationMs: Int64(Date().timeIntervalSince(started) * 1000))
@@ -133,10 +146,16 @@ public final class WebhookDispatcher: Sendable {
 
     // MARK: background loop
 
-    private final class Loop: @unchecked Sendable {
-        let condition = NSCondition()
-        var stopping = false
-        var running = false
+    private final class Loop: Sendable {
+        struct State {
+            var stopping = false
+            var running = false
+        }
+        let state = Mutex(State())
+        /// Signalled by `stop()` to cut the wait between passes short.
+        let wake = DispatchSemaphore(value: 0)
+        /// Signalled by the loop thread when it has ended.
+        let ended = DispatchSemaphore(value: 0)
     }
     private let loop = Loop()
 
@@ -144,27 +163,22 @@ public final class WebhookDispatcher: Sendable {
     /// pass errors (the loop keeps going).
     public func start(interval: Duration, report: @escaping @Sendable (String) -> Void = { _ in }) {
         let loop = self.loop
-        let started: Bool = loop.condition.withLock {
-            guard !loop.running else { return false }
-            loop.running = true
-            loop.stopping = false
+        let started: Bool = loop.state.withLock {
+            guard !$0.running else { return false }
+            $0.running = true
+            $0.stopping = false
             return true
         }
         guard started else { return }
         let thread = Thread { [self] in
             while true {
                 do { try runOnce() } catch { report("webhook dispatch failed: \(error)") }
-                let stop: Bool = loop.condition.withLock {
-                    let until = Date(timeIntervalSinceNow: Double(interval.milliseconds) / 1000)
-                    while !loop.stopping, loop.condition.wait(until: until) {}
-                    return loop.stopping
-                }
-                if stop { break }
+                if loop.state.withLock({ $0.stopping }) { break }
+                _ = loop.wake.wait(timeout: .now() + .milliseconds(Int(clamping: interval.milliseconds)))
+                if loop.state.withLock({ $0.stopping }) { break }
             }
-            loop.condition.withLock {
-                loop.running = false
-                loop.condition.broadcast()
-            }
+            loop.state.withLock { $0.running = false }
+            loop.ended.signal()
         }
         thread.name = "assay-webhooks"
         thread.start()
@@ -172,122 +186,13 @@ public final class WebhookDispatcher: Sendable {
 
     /// Stops the background loop after its current pass; waits for it.
     public func stop() {
-        loop.condition.withLock {
-            loop.stopping = true
-            loop.condition.broadcast()
-            while loop.running { loop.condition.wait() }
+        let mustWait = loop.state.withLock { state -> Bool in
+            let first = !state.stopping
+            state.stopping = true
+            return state.running && first
         }
-    }
-}
-
-/// A minimal HTTP/1.1 client for webhook POSTs: one request per connection, plain HTTP, every
-/// step under `timeout`; only the status line of the answer is read (at most 16 KiB of head, no
-/// body), redirects are never followed (a 3xx is a failed attempt), and the answer's bytes are
-/// never echoed into the delivery log.
-enum WebhookClient {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func post(_ url: WebhookURL, body: [UInt8], timeout: Duration, allowPrivate: Bool = false,
-                     headers: [(String, String)]) throws -> Int {
-        let deadline = MonotonicClock.milliseconds() + timeout.milliseconds
-        let fd = try connect(url.host, url.port, deadline: deadline, allowPrivate: allowPrivate)
-        defer { close(fd) }
-        SocketIO.setTimeout(fd, option: SO_SNDTIMEO, milliseconds: timeout.milliseconds)
-        let hostHeader = (url.host.contains(":") ? "[\(url.host)]" : url.host) + (url.port == 80 ? "" : ":\(url.port)")
-        var head = "POST \(url.target) HTTP/1.1\r\nHost: \(hostHeader)\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-        guard SocketIO.writeAll(fd, Array(head.utf8) + body) else { throw Failure(description: "sending failed (errno \(errno))") }
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
-        defer { scratch.deallocate() }
-        var buffer: [UInt8] = []
-        while true {
-            // Interim 1xx answers are skipped; the status line of the final answer is enough.
-            if let lineEnd = buffer.firstIndex(of: 0x0a) {
-                let line = String(decoding: buffer[..<lineEnd], as: UTF8.self)
-                let parts = line.split(separator: " ")
-                guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]), (100...599).contains(code) else {
-                    throw Failure(description: "the receiver did not answer with HTTP")
-                }
-                if code >= 200 { return code }
-                guard let end = find(buffer, [13, 10, 13, 10]) else {
-                    if buffer.count > 16 * 1024 { throw Failure(description: "answer head too large") }
-                    try readMore(fd, &buffer, scratch, deadline)
-                    continue
-                }
-                buffer.removeSubrange(0..<(end + 4))
-                continue
-            }
-            if buffer.count > 16 * 1024 { throw Failure(description: "answer head too large") }
-            try readMore(fd, &buffer, scratch, deadline)
-        }
-    }
-
-    private static func readMore(_ fd: Int32, _ buffer: inout [UInt8], _ scratch: UnsafeMutableRawBufferPointer,
-                                 _ deadline: Int64) throws {
-        switch SocketIO.read(fd, into: &buffer, scratch: scratch, deadline: deadline, wakeFD: -1) {
-        case .data: return
-        case .timeout: throw Failure(description: "no answer in time")
-        case .eof: throw Failure(description: "connection closed before an answer")
-        case .stopped, .failed: throw Failure(description: "reading the answer failed (errno \(errno))")
-        }
-    }
-
-    private static func find(_ bytes: [UInt8], _ needle: [UInt8]) -> Int? {
-        guard bytes.count >= needle.count else { return nil }
-        return (0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
-    }
-
-    /// Connects (non-blocking connect, polled until `deadline`), trying every address of `host`.
-    private static func connect(_ host: String, _ port: Int, deadline: Int64, allowPrivate: Bool) throws -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &result) == 0, let first = result else {
-            throw Failure(description: "cannot resolve \(host)")
-        }
-        defer { freeaddrinfo(result) }
-        var lastError: Int32 = 0
-        var refused: String?
-        var info: UnsafeMutablePointer<addrinfo>? = first
-        while let ai = info {
-            info = ai.pointee.ai_next
-            if !allowPrivate, let reason = WebhookAddressPolicy.refusal(ai.pointee.ai_addr) {
-                refused = reason
-                continue
-            }
-            let fd = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            if fd < 0 { lastError = errno; continue }
-            let flags = fcntl(fd, F_GETFL)
-            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-            var rc = Glibc.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen)
-            if rc != 0 && errno == EINPROGRESS {
-                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                let remaining = max(1, deadline - MonotonicClock.milliseconds())
-                if poll(&p, 1, Int32(clamping: remaining)) == 1 {
-                    var error: Int32 = 0
-                    var length = socklen_t(MemoryLayout<Int32>.size)
-                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
-                    rc = error == 0 ? 0 : -1
-                    lastError = error
-                } else {
-                    lastError = ETIMEDOUT
-                }
-            } else if rc != 0 {
-                lastError = errno
-            }
-            if rc == 0 {
-                _ = fcntl(fd, F_SETFL, flags)
-                return fd
-            }
-            close(fd)
-        }
-        if let refused, lastError == 0 {
-            throw Failure(description: "refused to deliver to \(host): the address is \(refused) (start with --allow-private-webhooks to allow private networks)")
-        }
-        throw Failure(description: "cannot connect to \(host):\(port): \(String(cString: strerror(lastError)))")
+        guard mustWait else { return }
+        loop.wake.signal()
+        loop.ended.wait()
     }
 }
