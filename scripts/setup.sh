@@ -6,6 +6,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 need_apt=()
 pkg-config --exists sqlite3 2>/dev/null || need_apt+=(libsqlite3-dev pkg-config)
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
+# Headless Chromium renders the HTML export in GovernanceTests/HTMLReportRenderTests (DOM measurements).
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need_apt+=(chromium)
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}" >&2
   SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"

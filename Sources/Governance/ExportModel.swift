@@ -216,11 +216,22 @@ public struct ExportedEvaluation: Sendable, Equatable, Codable {
     public var energyWhPer1000Items: Double?
     public var energyMethod: String?
     public var finishedAt: String?
+    /// The backend that scored the run: "native" (in-process engine) or "openai" (a server).
+    public var backend: String?
+    /// The engine and its version as the run recorded it (e.g. "assay-native 0.1.0").
+    public var engine: String?
+
+    /// "native (assay-native 0.1.0)"; "not recorded" for runs without backend information.
+    public var backendLabel: String {
+        guard let backend else { return "backend not recorded" }
+        guard let engine, !engine.isEmpty else { return backend }
+        return "\(backend) (\(engine))"
+    }
 
     public init(runID: String, variant: String, suite: String, task: String, metric: String, value: Double,
                 ciLower: Double? = nil, ciUpper: Double? = nil, items: Int, latencyP50Ms: Double? = nil,
                 latencyP95Ms: Double? = nil, latencyP99Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
-                energyMethod: String? = nil, finishedAt: String? = nil) {
+                energyMethod: String? = nil, finishedAt: String? = nil, backend: String? = nil, engine: String? = nil) {
         self.runID = runID
         self.variant = variant
         self.suite = suite
@@ -236,6 +247,8 @@ public struct ExportedEvaluation: Sendable, Equatable, Codable {
         self.energyWhPer1000Items = energyWhPer1000Items
         self.energyMethod = energyMethod
         self.finishedAt = finishedAt
+        self.backend = backend
+        self.engine = engine
     }
 }
 
@@ -377,7 +390,7 @@ public enum LineageExportBuilder {
                 latencyP50Ms: e2e.map { $0.p50 * 1000 }, latencyP95Ms: e2e.map { $0.p95 * 1000 },
                 latencyP99Ms: e2e.map { $0.p99 * 1000 }, energyWhPer1000Items: results.energy.whPer1000Items,
                 energyMethod: results.backend.backend == "native" ? results.energy.method : results.energy.method + " (client-side only: remote backend)",
-                finishedAt: run.finishedAt)
+                finishedAt: run.finishedAt, backend: results.backend.backend, engine: results.versions.engine)
         }
     }
 }
