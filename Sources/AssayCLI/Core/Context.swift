@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Options every command accepts, wherever they appear on the command line.
 public struct GlobalOptions: Sendable {
@@ -173,11 +174,16 @@ public struct CommandContext: Sendable {
     }
 
     /// Prints any Encodable value as pretty, key-sorted JSON on stdout.
+    /// Prints `value` as `--json` output: pretty-printed, keys sorted, member names snake_case
+    /// (see `JSONKeyStyle`).
     public func printJSON<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(value)
+        var data = try encoder.encode(value)
+        if !(value is EncodableJSON), let parsed = try? JSONValue.parse(Array(data)) {
+            data = try encoder.encode(EncodableJSON(JSONKeyStyle.snakeCased(parsed)))
+        }
         output.out(String(decoding: data, as: UTF8.self) + "\n")
     }
 }
