@@ -137,9 +137,15 @@ public struct ExportedArtifact: Sendable, Equatable, Codable {
     public var architecture: String?
     public var parameterCount: Int64?
     public var quantization: String?
+    /// The licence the file declares (GGUF `general.license`) and its link.
+    public var license: String?
+    public var licenseURL: String?
+    /// URLs the file records about its origin (GGUF `general.url`, `general.source.*`, …).
+    public var references: [ArtifactProvenance.Reference]?
 
     public init(path: String, size: Int64, sha256: String, format: String, architecture: String? = nil,
-                parameterCount: Int64? = nil, quantization: String? = nil) {
+                parameterCount: Int64? = nil, quantization: String? = nil, license: String? = nil,
+                licenseURL: String? = nil, references: [ArtifactProvenance.Reference]? = nil) {
         self.path = path
         self.size = size
         self.sha256 = sha256
@@ -147,6 +153,9 @@ public struct ExportedArtifact: Sendable, Equatable, Codable {
         self.architecture = architecture
         self.parameterCount = parameterCount
         self.quantization = quantization
+        self.license = license
+        self.licenseURL = licenseURL
+        self.references = references
     }
 }
 
@@ -185,9 +194,11 @@ public struct ExportedDataset: Sendable, Equatable, Codable {
     public var containsPII: Bool
     public var description: String?
     public var files: [ExportedArtifact]
+    /// Where the data comes from, as registered (`--source`: a URL, a system, a team).
+    public var source: String?
 
     public init(reference: String, relation: String, digest: String, license: String, containsPII: Bool,
-                description: String? = nil, files: [ExportedArtifact] = []) {
+                description: String? = nil, files: [ExportedArtifact] = [], source: String? = nil) {
         self.reference = reference
         self.relation = relation
         self.digest = digest
@@ -195,6 +206,7 @@ public struct ExportedDataset: Sendable, Equatable, Codable {
         self.containsPII = containsPII
         self.description = description
         self.files = files
+        self.source = source
     }
 }
 
@@ -320,9 +332,12 @@ public enum LineageExportBuilder {
             reference: reference.description, name: reference.name, version: reference.version, digest: mv.digest,
             format: mv.format, totalSize: mv.totalSize, createdAt: mv.createdAt, createdBy: mv.createdBy,
             artifacts: mv.artifacts.map {
-                ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue,
-                                 architecture: $0.facts?.architecture, parameterCount: $0.facts?.parameterCount,
-                                 quantization: $0.facts?.quantization)
+                // Licence and origin URLs from the file's header (only when it still holds the registered bytes).
+                let provenance = ArtifactProvenance.read($0, home: store.home)
+                return ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue,
+                                        architecture: $0.facts?.architecture, parameterCount: $0.facts?.parameterCount,
+                                        quantization: $0.facts?.quantization, license: provenance?.license,
+                                        licenseURL: provenance?.licenseURL, references: provenance?.references)
             })
         let graph = try store.lineage(of: reference)
         var edges: [ExportedEdge] = []
@@ -337,7 +352,8 @@ public enum LineageExportBuilder {
             datasets.append(ExportedDataset(
                 reference: e.parent.description, relation: e.relation.rawValue, digest: dv.digest, license: dv.license,
                 containsPII: dv.containsPII, description: dv.description,
-                files: dv.files.map { ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue) }))
+                files: dv.files.map { ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue) },
+                source: dv.source))
         }
         var evaluations: [ExportedEvaluation] = []
         for ref in [reference] + graph.ancestors + graph.descendants {
