@@ -46,11 +46,6 @@ struct DatasetRegisterCommand: Command {
         self.pii = pii
     }
 
-    struct Report: Encodable {
-        var status: String
-        var version: DatasetVersion
-    }
-
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let files = try ArtifactInput.collect([context.resolve(path)])

@@ -83,11 +83,6 @@ struct ModelRegisterCommand: Command {
         }
     }
 
-    struct Report: Encodable {
-        var status: String
-        var version: ModelVersion
-    }
-
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         var files = try ArtifactInput.collect(paths.map(context.resolve))
