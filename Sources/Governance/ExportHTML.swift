@@ -6,8 +6,8 @@ extension ExportRenderer {
         h1{font-size:1.6rem;margin-bottom:.2rem;overflow-wrap:anywhere}h2{font-size:1.2rem;border-bottom:1px solid #ccd;padding-bottom:.2rem;margin-top:2rem}
         code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;word-break:break-all}
         .wide{overflow-x:auto}
-        table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}th,td{border:1px solid #d5d9e0;padding:.3rem .45rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-        th{background:#f1f3f6}td.num{text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:normal}
+        table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}th,td{border:1px solid #d5d9e0;padding:.3rem .45rem;text-align:left;vertical-align:top}
+        td{overflow-wrap:break-word}th{background:#f1f3f6;white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .state,.verdict{display:inline-block;padding:.1rem .5rem;border-radius:.6rem;background:#e6ecf5;font-weight:600}
         .state.approved,.verdict.pass{background:#d8f0dc;color:#145a24}.state.revoked,.state.rejected,.verdict.fail{background:#f8dcdc;color:#7a1616}
         .verdict.inconclusive{background:#fff4d6;color:#6b4e00}

@@ -59,7 +59,7 @@ extension ExportCharts {
             let x1 = forward ? c.x : c.x + c.w, y1 = c.y + boxH / 2
             let x2 = forward ? p.x + p.w : p.x, y2 = p.y + boxH / 2
             out += "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"#555\" stroke-width=\"1.3\" marker-end=\"url(#arrow)\"/>"
-            out += "<text class=\"edge-label\" x=\"\(f((x1 + x2) / 2))\" y=\"\(f((y1 + y2) / 2 - 4))\" font-size=\"9\" text-anchor=\"middle\" fill=\"#333\">\(h(edge.relation))</text>"
+            out += "<text class=\"edge-label\" x=\"\(f((x1 + x2) / 2))\" y=\"\(f((y1 + y2) / 2 - 4))\" font-size=\"9\" text-anchor=\"middle\" fill=\"#333\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">\(h(edge.relation))</text>"
         }
         for (node, p) in pos.sorted(by: { $0.key < $1.key }) {
             let dataset = isDataset.contains(node)
