@@ -73,6 +73,9 @@ struct SubcommandHelpTests {
         let noModel = await run("eval", "--suite", "x")
         #expect(noModel.code == ExitCode.usage)
         #expect(noModel.err.contains("missing --model") && noModel.err.contains("See 'assay eval --help'."))
+        let misspelt = await run("eval", "shwo", "run-1")
+        #expect(misspelt.code == ExitCode.usage)
+        #expect(misspelt.err == "assay: error: unknown command 'shwo' for 'assay eval'. Did you mean 'show'?\nSee 'assay eval --help'.\n")
         let extra = await run("eval", "show")
         #expect(extra.err.contains("missing RUN") && extra.err.contains("See 'assay eval show --help'."))
     }

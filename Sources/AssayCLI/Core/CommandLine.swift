@@ -49,6 +49,13 @@ public enum AssayCommandLine {
             let word = arguments.first
             let namesChild = word.map { w in group.children.contains { $0.name == w } } ?? false
             if let defaultCommand = group.defaultCommand, !namesChild {
+                // A misspelt subcommand ('assay eval shwo RUN') is reported as such, not as the
+                // default command's missing options.
+                if let word, !word.hasPrefix("-"), let suggestion = closest(to: word, in: group.children.map(\.name)) {
+                    output.err("assay: error: unknown command '\(word)' for '\(path)'. Did you mean '\(suggestion)'?\n"
+                               + "See '\(path) --help'.\n")
+                    return ExitCode.usage
+                }
                 if wantsHelp {
                     output.out(group.render(path: path))
                     return ExitCode.success
