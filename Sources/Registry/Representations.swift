@@ -129,6 +129,18 @@ public enum Representation {
          "reason": optional(e.reason), "created_at": .string(e.createdAt)]
     }
 
+    /// The answer to moving an alias (`alias set`, `alias rollback`, PUT/rollback routes).
+    public static func aliasMove(_ e: AliasHistoryEntry) -> JSONValue {
+        ["model": .string(e.model), "name": .string(e.name), "action": .string(e.action),
+         "target": .string(e.target.description), "previous": optional(e.previous?.description)]
+    }
+
+    /// The answer to adding a lineage edge (`lineage add`, POST …/lineage).
+    public static func lineageAdded(_ added: Bool, child: VersionReference, _ link: LineageLink) -> JSONValue {
+        ["added": .bool(added), "child": .string(child.description), "relation": .string(link.relation.rawValue),
+         "parent": .string(link.parent.description)]
+    }
+
     /// An alias's history, newest last.
     public static func aliasHistory(model: String, name: String, _ entries: [AliasHistoryEntry]) -> JSONValue {
         ["model": .string(model), "name": .string(name), "items": .array(entries.map(historyEntry))]

@@ -24,7 +24,7 @@ struct AliasSetCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: policy).setAlias(alias, to: target, reason: reason)
-        if context.json { try context.printJSON(entry) } else {
+        if context.json { try context.printJSON(Representation.aliasMove(entry)) } else {
             context.print("\(target.name):\(alias) → \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
         }
         return ExitCode.success
@@ -51,7 +51,7 @@ struct AliasRollbackCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: policy).rollbackAlias(model: model, alias: alias, reason: reason)
-        if context.json { try context.printJSON(entry) } else {
+        if context.json { try context.printJSON(Representation.aliasMove(entry)) } else {
             context.print("\(model):\(alias) rolled back to \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
         }
         return ExitCode.success

@@ -74,7 +74,7 @@ struct LineageAddCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let added = try context.openRegistry().addLineage(child: child, link: link)
         if context.json {
-            try context.printJSON(["status": added ? "added" : "already_present"])
+            try context.printJSON(Representation.lineageAdded(added, child: child, link))
         } else {
             context.print(added ? "Recorded \(child) \(link.relation.rawValue) \(link.parent)"
                                 : "\(child) \(link.relation.rawValue) \(link.parent) was already recorded")

@@ -245,9 +245,7 @@ public struct GovernanceAPI: Sendable {
     }
 
     static func moved(_ entry: AliasHistoryEntry) throws -> Response {
-        var response = try Response.json(["model": .string(entry.model), "name": .string(entry.name),
-                                          "action": .string(entry.action), "target": .string(entry.target.description),
-                                          "previous": Representation.optional(entry.previous?.description)])
+        var response = try Response.json(Representation.aliasMove(entry))
         response.headers.add("ETag", etag(entry.target.description))
         return response
     }

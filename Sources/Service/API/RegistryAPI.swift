@@ -357,8 +357,7 @@ public struct RegistryAPI: Sendable {
         _ = try Query(req, allowed: [])
         let link = try Self.lineageLink(try req.jsonObject())
         let added = try pool.write(as: try ctx.requireActor()) { try $0.addLineage(child: child, link: link) }
-        return try .json(["added": .bool(added), "child": .string(child.description),
-                          "relation": .string(link.relation.rawValue), "parent": .string(link.parent.description)],
+        return try .json(Representation.lineageAdded(added, child: child, link),
                          status: added ? .created : .ok)
     }
 
