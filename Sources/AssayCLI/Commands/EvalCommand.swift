@@ -161,7 +161,7 @@ struct EvalCommand: Command {
         let results = try await runner.run(model: model, suite: suite, options: evalOptions) { reporter.update($0) }
         reporter.finish()
         if context.json {
-            try context.printJSON(results)
+            try context.printDocument(results)
             return ExitCode.success
         }
         EvalReport.printResults(results, context: context)

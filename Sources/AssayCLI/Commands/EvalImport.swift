@@ -68,7 +68,7 @@ struct EvalImportCommand: Command {
     /// The merged run: its results document with --json, else a summary line and the table.
     func reportImport(_ results: EvaluationResults, shards: Int, destination: String?, context: CommandContext) throws -> Int32 {
         if context.json {
-            try context.printJSON(results)
+            try context.printDocument(results)
             return ExitCode.success
         }
         let items = results.tasks.reduce(0) { $0 + $1.n }
