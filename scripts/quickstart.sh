@@ -99,10 +99,10 @@ step "6/9 paired comparison (Q8_0 − Q4_1, same items)"
 for suite in "${suites[@]}"; do
   ids=$("$assay" eval list --json | python3 -c '
 import json, sys
-runs, suite = json.load(sys.stdin), sys.argv[1]
+runs, suite = json.load(sys.stdin)["items"], sys.argv[1]
 def latest(version):
     for r in runs:  # newest first
-        if r["suiteID"] == suite and r["model"]["version"] == version and r["status"] == "completed":
+        if r["suite_id"] == suite and r["model"].split("@", 1)[1] == version and r["status"] == "completed":
             return r["id"]
     return "-"
 print(latest("q4_1"), latest("q8_0"))

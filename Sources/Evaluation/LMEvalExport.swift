@@ -13,6 +13,28 @@ enum LMEvalExport {
     static let resultsFile = "lm_eval_results.json"
     static func samplesFile(_ task: String) -> String { "samples_\(task).jsonl" }
 
+    /// Every lm-eval file of a run, by file name: the results document and one samples file per
+    /// task. `work` is each task with its shots and the items the run selected (index, item).
+    static func files(_ results: EvaluationResults, work: [(task: LoadedTask, shots: Int, selected: [(Int, SuiteItem)])],
+                      items: [ItemResult]) -> [String: String] {
+        var files: [String: String] = [:]
+        let totals = Dictionary(work.map { ($0.task.spec.id, $0.task.items.count) }, uniquingKeysWith: { a, _ in a })
+        if let document = try? resultsDocument(results, specs: work.map { ($0.task.spec, $0.shots) }, totals: totals).canonicalString() {
+            files[resultsFile] = document + "\n"
+        }
+        for entry in work {
+            files[samplesFile(entry.task.spec.id)] = samples(task: entry.task, shots: entry.shots, selected: entry.selected, results: items)
+        }
+        return files
+    }
+
+    /// Writes `files` (from `files(_:work:items:)`) into `directory`.
+    static func write(_ files: [String: String], to directory: URL) throws {
+        for (name, text) in files {
+            try Data(text.utf8).write(to: directory.appendingPathComponent(name), options: .atomic)
+        }
+    }
+
     static func hash(_ text: String) -> String { SHA256.hash(Array(text.utf8)).description }
 
     static func metricsDocument(_ task: TaskResult) -> [String: JSONValue] {

@@ -351,23 +351,11 @@ public struct EvaluationRunner: Sendable {
             tasks: work.map { ($0.0.spec, shotsFor($0.0)) }, items: stored, latency: latency, energy: energy,
             startedAt: run.startedAt, finishedAt: Self.timestamp(), sessionItems: sessionItems, resumed: resumed)
         let (json, jsonl) = try Self.documents(results, items: stored)
-        var lmEval: [String: String] = [:]
-        if let document = try? LMEvalExport.resultsDocument(results, specs: work.map { ($0.0.spec, shotsFor($0.0)) },
-                                                            totals: Dictionary(work.map { ($0.0.spec.id, $0.0.items.count) },
-                                                                               uniquingKeysWith: { a, _ in a })).canonicalString() {
-            lmEval[LMEvalExport.resultsFile] = document + "\n"
-        }
-        for (task, selected) in work {
-            lmEval[LMEvalExport.samplesFile(task.spec.id)] = LMEvalExport.samples(task: task, shots: shotsFor(task),
-                                                                                selected: selected, results: stored)
-        }
+        let lmEval = LMEvalExport.files(results, work: work.map { ($0.0, shotsFor($0.0), $0.1) }, items: stored)
         for directory in [options.outputDirectory.map { $0.appendingPathComponent("runs").appendingPathComponent(run.id) },
                           options.exportDirectory].compactMap({ $0 }) {
             try Self.write(json: json, jsonl: jsonl, to: directory)
-            // lm-eval's shapes alongside (see LMEvalExport).
-            for (name, text) in lmEval {
-                try Data(text.utf8).write(to: directory.appendingPathComponent(name), options: .atomic)
-            }
+            try LMEvalExport.write(lmEval, to: directory)  // lm-eval's shapes alongside
         }
         try store.completeEvaluationRun(run.id, results: json, metrics: Self.headlineMetrics(results))
         return results

@@ -316,8 +316,12 @@ public struct ShardImporter: Sendable {
                                           metrics: EvaluationRunner.headlineMetrics(results),
                                           sources: shards.map { "\($0.results.runID) (\($0.results.config.shard ?? "unsharded"))" })
         if let outputDirectory {
-            try EvaluationRunner.write(json: json, jsonl: jsonl,
-                                       to: outputDirectory.appendingPathComponent("runs").appendingPathComponent(runID))
+            let directory = outputDirectory.appendingPathComponent("runs").appendingPathComponent(runID)
+            try EvaluationRunner.write(json: json, jsonl: jsonl, to: directory)
+            // The same lm-eval files as 'assay eval' writes (lm_eval_results.json, samples_<task>.jsonl).
+            let shots = Dictionary(tasks.map { ($0.0.id, $0.1) }, uniquingKeysWith: { a, _ in a })
+            try LMEvalExport.write(LMEvalExport.files(results, work: work.map { ($0.0, shots[$0.0.spec.id] ?? 0, $0.1) }, items: items),
+                                   to: directory)
         }
         return results
     }

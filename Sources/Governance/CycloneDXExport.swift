@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import Registry
 
 /// Renders a `LineageExport` as a CycloneDX 1.6 ML-BOM (JSON).
 ///
@@ -10,6 +11,10 @@ import Hashing
 /// `quantitativeAnalysis.performanceMetrics` hold the headline metric of each evaluated task
 /// with its 95 % CI, and whose `considerations.environmentalConsiderations` state the measured
 /// inference energy. Approval state and decisions are `properties` (`assay:approval:*`).
+/// Every component has a `purl` (`pkg:generic/NAME@VERSION?checksum=sha256:…`); the model's
+/// `licenses` and `externalReferences` come from its GGUF header (`general.license`,
+/// `general.url`, `general.source.*`, …), a dataset's `externalReferences` from its registered
+/// source URL; `dependencies` is always present.
 public enum CycloneDXExport {
     public static let specVersion = "1.6"
 
@@ -36,9 +41,18 @@ public enum CycloneDXExport {
 
     /// A licence as CycloneDX wants it: `{"license": {"id"}}` for an SPDX identifier (matched
     /// case-insensitively), `{"license": {"name"}}` for anything else.
-    static func license(_ text: String) -> JSONValue {
-        if let id = SPDXLicenseIDs.id(for: text) { return ["license": ["id": .string(id)]] }
-        return ["license": ["name": .string(text)]]
+    static func license(_ text: String, url: String? = nil) -> JSONValue {
+        var entry: [String: JSONValue] = SPDXLicenseIDs.id(for: text).map { ["id": .string($0)] } ?? ["name": .string(text)]
+        if let url { entry["url"] = .string(url) }
+        return ["license": .object(entry)]
+    }
+
+    /// `externalReferences` entries.
+    static func references(_ refs: [ArtifactProvenance.Reference]) -> JSONValue {
+        var seen: Set<String> = []
+        return .array(refs.filter { seen.insert($0.url).inserted }.map {
+            ["type": .string($0.type), "url": .string($0.url), "comment": .string($0.comment)]
+        })
     }
 
     /// The package URL of a registered model version (generic type: the registry is the
@@ -72,6 +86,15 @@ public enum CycloneDXExport {
                                       property("assay:dataset:contains_pii", d.containsPII ? "true" : "false")]),
             ]
             if let description = d.description, !description.isEmpty { component["description"] = .string(description) }
+            component["purl"] = .string(purl(name: parts.first ?? d.reference, version: parts.count > 1 ? parts[1] : "", digest: d.digest))
+            if let source = d.source, !source.isEmpty {
+                if let url = ArtifactProvenance.url(source) {
+                    component["externalReferences"] = references([.init(type: "distribution", url: url, comment: "dataset source (as registered)")])
+                } else if case .array(var props)? = component["properties"] {
+                    props.append(property("assay:dataset:source", source))
+                    component["properties"] = .array(props)
+                }
+            }
             datasetComponents.append(.object(component))
             datasetRefs.append(["ref": .string(ref)])
         }
@@ -164,6 +187,12 @@ public enum CycloneDXExport {
             "purl": .string(purl(name: e.version.name, version: e.version.version, digest: e.version.digest)),
             "modelCard": .object(card), "properties": .array(properties),
         ]
+        // The model's licence as its file declares it (GGUF general.license), and the URLs it records.
+        if let artifact = e.version.artifacts.first(where: { $0.license != nil }), let text = artifact.license {
+            model["licenses"] = .array([license(text, url: artifact.licenseURL)])
+        }
+        let modelRefs = e.version.artifacts.flatMap { $0.references ?? [] }
+        if !modelRefs.isEmpty { model["externalReferences"] = references(modelRefs) }
         if !e.version.artifacts.isEmpty {
             model["components"] = .array(e.version.artifacts.map { a in
                 ["type": "file", "bom-ref": .string("\(modelRef)#\(a.path)"), "name": .string(a.path),
@@ -176,7 +205,9 @@ public enum CycloneDXExport {
                 let parts = r.reference.split(separator: "@", maxSplits: 1).map(String.init)
                 var c: [String: JSONValue] = ["type": "machine-learning-model", "name": .string(parts.first ?? r.reference),
                                               "version": .string(parts.count > 1 ? parts[1] : ""),
-                                              "hashes": .array([sha256Hash(r.digest)])]
+                                              "hashes": .array([sha256Hash(r.digest)]),
+                                              "purl": .string(purl(name: parts.first ?? r.reference, version: parts.count > 1 ? parts[1] : "",
+                                                                   digest: r.digest))]
                 let relations = e.edges.filter { $0.parent == r.reference && $0.parentKind == "model" }
                     .map { "\($0.child) \($0.relation) \($0.parent)" }
                 if !relations.isEmpty { c["properties"] = .array(relations.map { property("assay:lineage:edge", $0) }) }

@@ -137,9 +137,15 @@ public struct ExportedArtifact: Sendable, Equatable, Codable {
     public var architecture: String?
     public var parameterCount: Int64?
     public var quantization: String?
+    /// The licence the file declares (GGUF `general.license`) and its link.
+    public var license: String?
+    public var licenseURL: String?
+    /// URLs the file records about its origin (GGUF `general.url`, `general.source.*`, …).
+    public var references: [ArtifactProvenance.Reference]?
 
     public init(path: String, size: Int64, sha256: String, format: String, architecture: String? = nil,
-                parameterCount: Int64? = nil, quantization: String? = nil) {
+                parameterCount: Int64? = nil, quantization: String? = nil, license: String? = nil,
+                licenseURL: String? = nil, references: [ArtifactProvenance.Reference]? = nil) {
         self.path = path
         self.size = size
         self.sha256 = sha256
@@ -147,6 +153,9 @@ public struct ExportedArtifact: Sendable, Equatable, Codable {
         self.architecture = architecture
         self.parameterCount = parameterCount
         self.quantization = quantization
+        self.license = license
+        self.licenseURL = licenseURL
+        self.references = references
     }
 }
 
@@ -185,9 +194,11 @@ public struct ExportedDataset: Sendable, Equatable, Codable {
     public var containsPII: Bool
     public var description: String?
     public var files: [ExportedArtifact]
+    /// Where the data comes from, as registered (`--source`: a URL, a system, a team).
+    public var source: String?
 
     public init(reference: String, relation: String, digest: String, license: String, containsPII: Bool,
-                description: String? = nil, files: [ExportedArtifact] = []) {
+                description: String? = nil, files: [ExportedArtifact] = [], source: String? = nil) {
         self.reference = reference
         self.relation = relation
         self.digest = digest
@@ -195,6 +206,7 @@ public struct ExportedDataset: Sendable, Equatable, Codable {
         self.containsPII = containsPII
         self.description = description
         self.files = files
+        self.source = source
     }
 }
 
@@ -216,11 +228,22 @@ public struct ExportedEvaluation: Sendable, Equatable, Codable {
     public var energyWhPer1000Items: Double?
     public var energyMethod: String?
     public var finishedAt: String?
+    /// The backend that scored the run: "native" (in-process engine) or "openai" (a server).
+    public var backend: String?
+    /// The engine and its version as the run recorded it (e.g. "assay-native 0.1.0").
+    public var engine: String?
+
+    /// "native (assay-native 0.1.0)"; "not recorded" for runs without backend information.
+    public var backendLabel: String {
+        guard let backend else { return "backend not recorded" }
+        guard let engine, !engine.isEmpty else { return backend }
+        return "\(backend) (\(engine))"
+    }
 
     public init(runID: String, variant: String, suite: String, task: String, metric: String, value: Double,
                 ciLower: Double? = nil, ciUpper: Double? = nil, items: Int, latencyP50Ms: Double? = nil,
                 latencyP95Ms: Double? = nil, latencyP99Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
-                energyMethod: String? = nil, finishedAt: String? = nil) {
+                energyMethod: String? = nil, finishedAt: String? = nil, backend: String? = nil, engine: String? = nil) {
         self.runID = runID
         self.variant = variant
         self.suite = suite
@@ -236,6 +259,8 @@ public struct ExportedEvaluation: Sendable, Equatable, Codable {
         self.energyWhPer1000Items = energyWhPer1000Items
         self.energyMethod = energyMethod
         self.finishedAt = finishedAt
+        self.backend = backend
+        self.engine = engine
     }
 }
 
@@ -307,9 +332,12 @@ public enum LineageExportBuilder {
             reference: reference.description, name: reference.name, version: reference.version, digest: mv.digest,
             format: mv.format, totalSize: mv.totalSize, createdAt: mv.createdAt, createdBy: mv.createdBy,
             artifacts: mv.artifacts.map {
-                ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue,
-                                 architecture: $0.facts?.architecture, parameterCount: $0.facts?.parameterCount,
-                                 quantization: $0.facts?.quantization)
+                // Licence and origin URLs from the file's header (only when it still holds the registered bytes).
+                let provenance = ArtifactProvenance.read($0, home: store.home)
+                return ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue,
+                                        architecture: $0.facts?.architecture, parameterCount: $0.facts?.parameterCount,
+                                        quantization: $0.facts?.quantization, license: provenance?.license,
+                                        licenseURL: provenance?.licenseURL, references: provenance?.references)
             })
         let graph = try store.lineage(of: reference)
         var edges: [ExportedEdge] = []
@@ -324,7 +352,8 @@ public enum LineageExportBuilder {
             datasets.append(ExportedDataset(
                 reference: e.parent.description, relation: e.relation.rawValue, digest: dv.digest, license: dv.license,
                 containsPII: dv.containsPII, description: dv.description,
-                files: dv.files.map { ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue) }))
+                files: dv.files.map { ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue) },
+                source: dv.source))
         }
         var evaluations: [ExportedEvaluation] = []
         for ref in [reference] + graph.ancestors + graph.descendants {
@@ -377,7 +406,7 @@ public enum LineageExportBuilder {
                 latencyP50Ms: e2e.map { $0.p50 * 1000 }, latencyP95Ms: e2e.map { $0.p95 * 1000 },
                 latencyP99Ms: e2e.map { $0.p99 * 1000 }, energyWhPer1000Items: results.energy.whPer1000Items,
                 energyMethod: results.backend.backend == "native" ? results.energy.method : results.energy.method + " (client-side only: remote backend)",
-                finishedAt: run.finishedAt)
+                finishedAt: run.finishedAt, backend: results.backend.backend, engine: results.versions.engine)
         }
     }
 }

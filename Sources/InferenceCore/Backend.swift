@@ -60,6 +60,25 @@ public struct BackendInfo: Sendable, Hashable, Codable {
         self.modelIdentity = modelIdentity
         self.threads = threads
     }
+
+    enum CodingKeys: String, CodingKey {
+        case backend, threads
+        case engineVersion = "engine_version", modelIdentity = "model_identity"
+    }
+
+    /// Spellings of results written before the members were snake_case.
+    enum LegacyKeys: String, CodingKey { case engineVersion, modelIdentity }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        backend = try c.decode(String.self, forKey: .backend)
+        threads = try c.decode(Int.self, forKey: .threads)
+        let legacy = try decoder.container(keyedBy: LegacyKeys.self)
+        engineVersion = try c.decodeIfPresent(String.self, forKey: .engineVersion)
+            ?? legacy.decode(String.self, forKey: .engineVersion)
+        modelIdentity = try c.decodeIfPresent(String.self, forKey: .modelIdentity)
+            ?? legacy.decode(String.self, forKey: .modelIdentity)
+    }
 }
 
 public struct LoglikelihoodRequest: Sendable, Hashable, Codable {

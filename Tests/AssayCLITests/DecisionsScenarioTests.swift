@@ -103,7 +103,7 @@ struct DecisionsScenarioTests {
         #expect(await w.run("export", "s@q8_0", "--format", "html", "--out", html.path).code == 0)
         #expect(await w.run("export", "s@q8_0", "--format", "cyclonedx", "--out", cdx.path).code == 0)
         let htmlText = try String(contentsOf: html, encoding: .utf8)
-        #expect(htmlText.contains("Regression gate verdicts") && htmlText.contains("<td>\(verdict ?? "")"))
+        #expect(htmlText.contains("Regression gate verdicts") && htmlText.contains("<span class=\"verdict \(verdict ?? "")\">\(verdict ?? "")</span>"))
         let cdxText = try String(contentsOf: cdx, encoding: .utf8)
         #expect(cdxText.contains("assay:gate:verdict:1") && cdxText.contains("vs s@q4_1"))
 

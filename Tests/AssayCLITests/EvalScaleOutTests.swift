@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Governance
 import InferenceCore
 import Registry
@@ -161,6 +162,30 @@ struct EvalScaleOutTests {
         let show = await cli.run(["eval", "show", merged.runID])
         #expect(show.code == 0)
         #expect(show.out.contains("general-knowledge-cloze"))
+
+        // `eval import` writes the same lm-eval files as `eval`: the results document equal but for
+        // the run's id and date, the samples files equal line for line.
+        let runs = cli.home.appendingPathComponent("runs")
+        let wholeDir = runs.appendingPathComponent(whole.runID), mergedDir = runs.appendingPathComponent(merged.runID)
+        let names = try FileManager.default.contentsOfDirectory(atPath: wholeDir.path).filter { $0.hasPrefix("lm_eval") || $0.hasPrefix("samples_") }
+        #expect(names.contains("lm_eval_results.json") && names.contains("samples_general-knowledge.jsonl"), "\(names)")
+        for name in names {
+            let mergedURL = mergedDir.appendingPathComponent(name)
+            try #require(FileManager.default.fileExists(atPath: mergedURL.path), "eval import did not write \(name)")
+            var expected = try String(contentsOf: wholeDir.appendingPathComponent(name), encoding: .utf8)
+            var actual = try String(contentsOf: mergedURL, encoding: .utf8)
+            if name == "lm_eval_results.json" {
+                func normalised(_ text: String) throws -> JSONValue {
+                    guard case .object(var o) = try JSONValue.parse(Array(text.utf8)) else { return .null }
+                    o["assay_run_id"] = nil
+                    o["date"] = nil
+                    return .object(o)
+                }
+                #expect(try normalised(actual) == (try normalised(expected)), "\(name)")
+                (expected, actual) = ("", "")
+            }
+            #expect(actual == expected, "\(name) differs between eval and eval import")
+        }
 
         // The same shards sent to a registry reached over HTTP (`assay serve`'s API):
         // `assay eval import --server` with a submitter's token.

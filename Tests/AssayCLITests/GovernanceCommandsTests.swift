@@ -90,7 +90,9 @@ struct GovernanceCommandsTests {
         #expect(audit.code == 0)
         let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.dir.path("audit.json"))) as? [String: Any]
         #expect(doc?["intact"] as? Bool == true)
-        #expect((doc?["head_hash"] as? String ?? doc?["headHash"] as? String)?.count == 64)
+        #expect((doc?["head_hash"] as? String)?.count == 64)
+        let first = (doc?["events"] as? [[String: Any]])?.first
+        #expect(first?["prev_hash"] as? String == String(repeating: "0", count: 64) && first?["payload"] is String)
     }
 
     /// Issue 5: `assay gate` evaluates what is missing. Neither version has a run: the gate runs

@@ -49,7 +49,7 @@ struct InspectCommandTests {
         #expect(code == ExitCode.success)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let summary = try #require(json["summary"] as? [String: Any])
-        #expect(summary["parameterCount"] as? Int == 260)
+        #expect(summary["parameter_count"] as? Int == 260)
         #expect(summary["architecture"] as? String == "llama")
         let tensors = try #require(json["tensors"] as? [[String: Any]])
         #expect(tensors.map { $0["name"] as? String } == ["blk.0.ffn_up.weight", "output_norm.weight"])

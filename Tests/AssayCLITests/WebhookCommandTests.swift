@@ -60,7 +60,7 @@ struct WebhookCommandTests {
 
         let log = await cli.run("webhook", "deliveries")
         #expect(log.stdout.contains(id) && log.stdout.contains("200"))
-        #expect((await cli.run("webhook", "deliveries", "--json")).stdout.contains("\"statusCode\" : 200"))
+        #expect((await cli.run("webhook", "deliveries", "--json")).stdout.contains("\"status_code\" : 200"))
         #expect(await cli.run("webhook", "remove", id).code == 0)
         #expect(await cli.run("webhook", "remove", id).code != 0)
         #expect((await cli.run("webhook", "list")).stdout.contains("No webhooks."))

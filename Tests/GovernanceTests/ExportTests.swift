@@ -36,13 +36,13 @@ struct ExportTests {
             evaluations: [
                 ExportedEvaluation(runID: "run-gk", variant: "smollm2@q8_0", suite: "general-knowledge", task: "general-knowledge", metric: "acc",
                                    value: 0.3125, ciLower: 0.235, ciUpper: 0.39, items: 136, latencyP50Ms: 41, latencyP95Ms: 77, latencyP99Ms: 95,
-                                   energyWhPer1000Items: 0.84, energyMethod: "estimate"),
+                                   energyWhPer1000Items: 0.84, energyMethod: "estimate", backend: "native", engine: "assay-native 0.1.0"),
                 ExportedEvaluation(runID: "run-si", variant: "smollm2@q8_0", suite: "support-intents", task: "support-intents", metric: "acc",
                                    value: 0.41, ciLower: 0.34, ciUpper: 0.48, items: 192, latencyP50Ms: 55, latencyP95Ms: 90, latencyP99Ms: 120,
-                                   energyWhPer1000Items: 1.1, energyMethod: "estimate"),
+                                   energyWhPer1000Items: 1.1, energyMethod: "estimate", backend: "native", engine: "assay-native 0.1.0"),
                 ExportedEvaluation(runID: "run-f16", variant: "smollm2@f16", suite: "general-knowledge", task: "general-knowledge", metric: "acc",
                                    value: 0.32, ciLower: 0.24, ciUpper: 0.40, items: 136, latencyP50Ms: 70, latencyP95Ms: 130, latencyP99Ms: 160,
-                                   energyWhPer1000Items: 1.6, energyMethod: "estimate"),
+                                   energyWhPer1000Items: 1.6, energyMethod: "estimate", backend: "native", engine: "assay-native 0.1.0"),
             ],
             aliases: [ExportedAlias(name: "production", target: "smollm2@q8_0", isProtected: true)],
             auditHeadHash: String(repeating: "ef", count: 32), auditEventCount: 42)
@@ -139,7 +139,7 @@ struct ExportTests {
         let e = Self.sample()
         let md = ExportRenderer.markdown(e)
         #expect(md.hasPrefix("# Model version smollm2@q8_0"))
-        #expect(md.contains("| smollm2@q8_0 | general-knowledge/general-knowledge | acc | 0.313 | [0.235, 0.390] | 136 |"))
+        #expect(md.contains("| smollm2@q8_0 | native (assay-native 0.1.0) | general-knowledge/general-knowledge | acc | 0.313 | [0.235, 0.390] | 136 |"))
         #expect(md.contains("smollm2@q8_0 —quantized_from→ smollm2@f16"))
         let json = try ExportRenderer.json(e)
         #expect(try JSONDecoder().decode(LineageExport.self, from: Data(json.utf8)) == e)
@@ -173,7 +173,7 @@ struct ExportTests {
         #expect(e.approval?.state == "registered")
         #expect(e.auditHeadHash == (try store.verifyAudit().headHash))
         for format in ExportFormat.allCases { #expect(!(try format.render(e)).isEmpty) }
-        let svg = ExportRenderer.lineageSVG(e)
+        let svg = ExportCharts.lineageSVG(e)
         #expect(svg.contains(">smol@f16<") && svg.contains(">tickets@1<") && svg.contains(">smol@q8_0-ft<"))
     }
 }

@@ -24,7 +24,7 @@ struct AliasSetCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: policy).setAlias(alias, to: target, reason: reason)
-        if context.json { try context.printJSON(entry) } else {
+        if context.json { try context.printJSON(Representation.aliasMove(entry)) } else {
             context.print("\(target.name):\(alias) → \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
         }
         return ExitCode.success
@@ -51,7 +51,7 @@ struct AliasRollbackCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: policy).rollbackAlias(model: model, alias: alias, reason: reason)
-        if context.json { try context.printJSON(entry) } else {
+        if context.json { try context.printJSON(Representation.aliasMove(entry)) } else {
             context.print("\(model):\(alias) rolled back to \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
         }
         return ExitCode.success
@@ -76,7 +76,7 @@ struct AliasShowCommand: Command {
             records = records.filter { $0.name == alias }
             if records.isEmpty { throw CLIError.failure("model \(model) has no alias '\(alias)'") }
         }
-        if context.json { try context.printJSON(records); return ExitCode.success }
+        if context.json { try context.printJSON(["items": .array(records.map(Representation.alias))]); return ExitCode.success }
         var table = TextTable(["ALIAS", "TARGET", "DIGEST", "PROTECTED", "UPDATED", "BY"])
         for r in records { table.add([r.name, r.target.description, String(r.digest.prefix(12)), r.isProtected ? "yes" : "no", r.updatedAt, r.updatedBy]) }
         context.output.out(table.render())
@@ -98,7 +98,7 @@ struct AliasHistoryCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let history = try store.read { try GovernanceRecords.aliasHistory($0, model: model, name: alias) }
-        if context.json { try context.printJSON(history); return ExitCode.success }
+        if context.json { try context.printJSON(Representation.aliasHistory(model: model, name: alias, history)); return ExitCode.success }
         var table = TextTable(["TIME", "ACTION", "TARGET", "PREVIOUS", "ACTOR", "REASON"])
         for h in history { table.add([h.createdAt, h.action, h.target.description, h.previous?.description ?? "", h.actor, h.reason ?? ""]) }
         context.output.out(table.render())

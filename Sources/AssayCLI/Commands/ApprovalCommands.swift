@@ -30,7 +30,7 @@ struct ApprovalActionCommand {
         } catch let error as ApprovalError {
             throw CLIError.failure("refused: \(error.description)")
         }
-        if context.json { try context.printJSON(outcome); return ExitCode.success }
+        if context.json { try context.printJSON(Representation.approvalOutcome(reference, outcome)); return ExitCode.success }
         let d = outcome.decision
         var line = "\(reference): \(d.action) \(d.fromState) → \(d.toState) (policy v\(d.policyVersion), tier \(d.tier))"
         if let votes = outcome.votes, let quorum = outcome.quorum { line += "; approvals \(votes)/\(quorum)" }
@@ -171,7 +171,7 @@ struct ApprovalCardCommand: Command {
         } else {
             card = try context.governanceWithoutPolicy().updateModelCard(reference, fields: fields)
         }
-        if context.json { try context.printJSON(card); return ExitCode.success }
+        if context.json { try context.printJSON(Representation.card(reference, card)); return ExitCode.success }
         for key in card.keys.sorted() { context.print("\(key): \(card[key] ?? "")") }
         return ExitCode.success
     }
@@ -189,7 +189,7 @@ struct ApprovalStatusCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let status = try context.governance(policy: base.policy).status(base.reference)
-        if context.json { try context.printJSON(status); return ExitCode.success }
+        if context.json { try context.printJSON(Representation.approvalStatus(status)); return ExitCode.success }
         let r = status.record
         context.print("\(r.reference)  \(r.state)  tier \(r.tier ?? "(default)")  digest \(r.digest.prefix(16))…")
         context.print("registered by \(r.registrant)" + (r.submitter.map { ", submitted by \($0)" } ?? ""))

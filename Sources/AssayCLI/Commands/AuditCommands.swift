@@ -39,8 +39,8 @@ struct AuditVerifyCommand: Command {
     }
 
     struct Report: Encodable {
-        var chain: AuditVerification
-        var checkpoints: [AuditCheckpointCheck]?
+        var chain: EncodableJSON
+        var checkpoints: [AuditCheckpointCheck]
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -64,7 +64,11 @@ struct AuditVerifyCommand: Command {
         let result = try store.verifyAudit()
         let checks = parsed.isEmpty ? nil : try store.checkAuditCheckpoints(parsed, publicKey: key)
         if context.json {
-            if checks == nil { try context.printJSON(result) } else { try context.printJSON(Report(chain: result, checkpoints: checks)) }
+            if let checks {
+                try context.printJSON(Report(chain: EncodableJSON(Representation.verification(result)), checkpoints: checks))
+            } else {
+                try context.printJSON(Representation.verification(result))
+            }
         } else {
             if result.isIntact { context.print("audit chain intact: \(result.eventCount) events, head \(result.headHash)") }
             for (file, check) in zip(checkpoints, checks ?? []) {
@@ -276,7 +280,7 @@ struct AuditLogCommand: Command {
         let store = try context.openRegistry()
         let events = try after.map { try store.auditEvents(after: Int64($0), limit: limit) }
             ?? store.latestAuditEvents(limit)
-        if context.json { try context.printJSON(events); return ExitCode.success }
+        if context.json { try context.printJSON(["items": .array(events.map(Representation.auditEvent))]); return ExitCode.success }
         var table = TextTable(["SEQ", "TIME", "ACTOR", "ACTION", "SUBJECT", "HASH"], rightAligned: [0])
         for e in events {
             table.add([String(e.seq), e.time, e.actor, e.action, e.subject, String(e.hash.prefix(16))])

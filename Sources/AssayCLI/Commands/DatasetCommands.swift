@@ -46,11 +46,6 @@ struct DatasetRegisterCommand: Command {
         self.pii = pii
     }
 
-    struct Report: Encodable {
-        var status: String
-        var version: DatasetVersion
-    }
-
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let files = try ArtifactInput.collect([context.resolve(path)])
@@ -59,7 +54,8 @@ struct DatasetRegisterCommand: Command {
             description: description, collectionProcess: collection, knownLimitations: limitations))
         let version = outcome.value
         if context.json {
-            try context.printJSON(Report(status: outcome.isNew ? "registered" : "already_registered", version: version))
+            try context.printJSON(["status": .string(outcome.isNew ? "registered" : "already_registered"),
+                                   "version": Representation.datasetVersion(version)])
         } else if outcome.isNew {
             context.print("Registered \(reference) (sha256 \(version.digest), \(version.files.count) file\(version.files.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))")
         } else {
@@ -88,7 +84,10 @@ struct DatasetListCommand: Command {
         let store = try context.openRegistry()
         if let name {
             let versions = try store.datasetVersions(of: name)
-            if context.json { try context.printJSON(versions); return ExitCode.success }
+            if context.json {
+                try context.printJSON(["name": .string(name), "versions": .array(versions.map(Representation.datasetVersion))])
+                return ExitCode.success
+            }
             var table = TextTable(["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"], rightAligned: [3, 4])
             for v in versions {
                 table.add([v.reference.version, v.license, v.containsPII ? "yes" : "no", String(v.files.count),
@@ -97,7 +96,7 @@ struct DatasetListCommand: Command {
             context.output.out(table.render())
         } else {
             let datasets = try store.datasets()
-            if context.json { try context.printJSON(datasets); return ExitCode.success }
+            if context.json { try context.printJSON(["items": .array(datasets.map(Representation.dataset))]); return ExitCode.success }
             var table = TextTable(["DATASET", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
             for d in datasets {
                 table.add([d.name, String(d.versionCount), d.latestVersion ?? "-", d.createdAt, d.createdBy])
@@ -125,7 +124,7 @@ struct DatasetShowCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let v = try context.openRegistry().datasetVersion(reference)
-        if context.json { try context.printJSON(v); return ExitCode.success }
+        if context.json { try context.printJSON(Representation.datasetVersion(v)); return ExitCode.success }
         context.print("\(v.reference)")
         context.print("  sha256:       \(v.digest)")
         context.print("  license:      \(v.license)")

@@ -5,8 +5,49 @@ import Hashing
 import InferenceCore
 import Registry
 
-/// `assay eval import DIR|FILE...`: merges the shards of one run into the registry.
-extension EvalCommand {
+/// `assay eval import DIR|FILE...`: merges the shards of one run into the registry (or, with
+/// `--server`, into a remote one).
+struct EvalImportCommand: Command {
+    static let name = "import"
+    static let help = CommandHelp(
+        abstract: "Merge the shards of one sharded evaluation into one recorded run.",
+        usage: "DIR|FILE... [--server URL [--token-env VAR]] [--json]",
+        discussion: """
+            Each shard is the --output-dir of 'assay eval --shard k/n' (results.json and
+            items.jsonl), or a directory holding such directories. The shards must be one complete,
+            disjoint split of the same configuration; the merged run equals an unsharded run item
+            for item, and its lm-eval files (lm_eval_results.json, lm_eval_samples_<task>.jsonl)
+            are written beside its results.json as 'assay eval' writes them.
+
+            With --server URL the shards are checked here and sent to 'assay serve'
+            (POST /api/v1/evaluations/import with a submitter's token from $ASSAY_TOKEN or
+            --token-env VAR), which runs the same checks and records the merged run there.
+            """,
+        options: [
+            .init("--server URL", "Send the shards to an 'assay serve' registry, e.g. http://registry:8080"),
+            .init("--token-env VAR", "With --server: environment variable holding the bearer token (default ASSAY_TOKEN)"),
+        ],
+        examples: ["assay eval import out/", "ASSAY_TOKEN=… assay eval import out/ --server http://registry:8080"])
+
+    var paths: [String]
+    var server: String?
+    var tokenEnvironment: String
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        server = try arguments.option("--server")
+        tokenEnvironment = try arguments.option("--token-env") ?? "ASSAY_TOKEN"
+        paths = arguments.remainingPositionals()
+        try arguments.finish()
+        guard !paths.isEmpty else { throw .usage("missing DIR or FILE: the shard results to merge") }
+    }
+
+    func run(context: CommandContext) async throws -> Int32 {
+        if let server {
+            return try pushShards(context: context, paths: paths, server: server, tokenEnvironment: tokenEnvironment)
+        }
+        return try importShards(context: context, store: try context.openRegistry(), paths: paths)
+    }
+
     func importShards(context: CommandContext, store: RegistryStore, paths: [String]) throws -> Int32 {
         let shards: [ShardResults]
         let results: EvaluationResults
@@ -28,13 +69,13 @@ extension EvalCommand {
     /// The merged run: its results document with --json, else a summary line and the table.
     func reportImport(_ results: EvaluationResults, shards: Int, destination: String?, context: CommandContext) throws -> Int32 {
         if context.json {
-            try context.printJSON(results)
+            try context.printDocument(results)
             return ExitCode.success
         }
         let items = results.tasks.reduce(0) { $0 + $1.n }
         context.print("Imported \(shards) shard(s) of \(results.model.reference) on \(results.suite.id)@\(results.suite.version)"
                       + (destination.map { " into \($0)" } ?? "") + " as run \(results.runID) (\(items) items)")
-        printResults(results, context: context)
+        EvalReport.printResults(results, context: context)
         return ExitCode.success
     }
 

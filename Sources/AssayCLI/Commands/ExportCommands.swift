@@ -61,6 +61,8 @@ struct AuditExportCommand: Command {
         try arguments.finish()
     }
 
+    /// The export file: snake_case members like every other JSON Assay writes. `payload` stays
+    /// the canonical JSON text the hash covers (so a verifier needs no canonicalizer).
     struct Document: Encodable {
         var format = "assay-audit-export/1"
         var algorithm = "hash = sha256(canonical_json([\"assay-audit-v1\", seq, time, actor, action, subject, payload, prev_hash])); prev_hash of seq 1 = 64 zeros; payload is the event's canonical JSON text as a string"
@@ -68,7 +70,28 @@ struct AuditExportCommand: Command {
         var eventCount: Int
         var headHash: String
         var intact: Bool
-        var events: [AuditEvent]
+        var events: [Event]
+
+        struct Event: Encodable {
+            var event: AuditEvent
+            enum CodingKeys: String, CodingKey { case seq, time, actor, action, subject, payload, prevHash = "prev_hash", hash }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(event.seq, forKey: .seq)
+                try c.encode(event.time, forKey: .time)
+                try c.encode(event.actor, forKey: .actor)
+                try c.encode(event.action, forKey: .action)
+                try c.encode(event.subject, forKey: .subject)
+                try c.encode(event.payload, forKey: .payload)
+                try c.encode(event.prevHash, forKey: .prevHash)
+                try c.encode(event.hash, forKey: .hash)
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case format, algorithm, intact, events
+            case exportedAt = "exported_at", eventCount = "event_count", headHash = "head_hash"
+        }
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -76,7 +99,7 @@ struct AuditExportCommand: Command {
         let verification = try store.verifyAudit()
         let events = try store.auditEvents()
         let doc = Document(exportedAt: ExportClock.now(), eventCount: events.count, headHash: verification.headHash,
-                           intact: verification.isIntact, events: events)
+                           intact: verification.isIntact, events: events.map { Document.Event(event: $0) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n"

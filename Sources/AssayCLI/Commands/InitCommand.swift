@@ -2,64 +2,6 @@ import Foundation
 import Hashing
 import Registry
 
-extension CommandContext {
-    /// Opens the registry at `registryHome` (see `CommandContext.registryHome`) as `actor`.
-    /// Fails with a one-line cause when it has not been initialized (unless `create`).
-    ///
-    /// Identity: the acting user is the OS user. A different actor declared with `--actor` or
-    /// `$ASSAY_ACTOR` is honoured when the registry trusts its environment
-    /// (`assay init --trust-actor-env`, e.g. CI) or when the OS user is an admin of the
-    /// registry (acting on behalf of someone); otherwise the command fails naming both.
-    func openRegistry(create: Bool = false) throws -> RegistryStore {
-        let os = osUser
-        guard let declared = declaredActor, declared != os else {
-            return try RegistryStore(home: registryHome, actor: os, create: create,
-                                     inspector: RegistryInspectors.artifactInspector)
-        }
-        let settings = try RegistrySettings.load(home: registryHome)
-        if !settings.trustActorEnvironment {
-            let own = try RegistryStore(home: registryHome, actor: os, create: create,
-                                        inspector: RegistryInspectors.artifactInspector)
-            let roles = try own.read { try GovernanceRecords.roles($0, actor: os) }
-            guard roles.contains("admin") else {
-                throw CLIError.failure("you are \(os) (OS user); acting as '\(declared)' (--actor/$ASSAY_ACTOR) needs the admin role, "
-                                       + "or a registry that trusts its environment ('assay init --trust-actor-env', for CI)")
-            }
-        }
-        return try RegistryStore(home: registryHome, actor: declared, create: create,
-                                 inspector: RegistryInspectors.artifactInspector)
-    }
-
-    /// Opens the registry as the OS user, ignoring any declared actor (`assay init`).
-    func openRegistryAsOSUser(create: Bool) throws -> RegistryStore {
-        try RegistryStore(home: registryHome, actor: osUser, create: create, inspector: RegistryInspectors.artifactInspector)
-    }
-}
-
-/// The artifact inspector the CLI hands to the registry when registering model files: GGUF
-/// headers give architecture, parameter count, quantization and context length; a file with
-/// GGUF magic whose header does not parse is rejected.
-enum RegistryInspectors {
-    static var artifactInspector: (any ArtifactInspector)? { GGUFArtifactInspector() }
-}
-
-/// Parses `NAME@VERSION`, reporting a bad reference as a usage error.
-func parseReference(_ text: String) throws(CLIError) -> VersionReference {
-    do { return try VersionReference(parsing: text) } catch { throw .usage(error.description) }
-}
-
-/// Human-readable byte count (`1.5 MB`).
-func formatBytes(_ bytes: Int64) -> String {
-    let units = ["B", "KB", "MB", "GB", "TB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1000, unit < units.count - 1 {
-        value /= 1000
-        unit += 1
-    }
-    return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
-}
-
 /// `assay init`: creates (or upgrades) the registry database and sets registry-wide settings.
 struct InitCommand: Command {
     static let name = "init"

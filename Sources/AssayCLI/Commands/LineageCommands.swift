@@ -18,7 +18,15 @@ struct LineageShowCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let graph = try context.openRegistry().lineage(of: reference)
-        if context.json { try context.printJSON(graph); return ExitCode.success }
+        if context.json {
+            // The API's full walk: GET …/lineage?direction=both&depth=64.
+            let depth = 64
+            try context.printJSON(Representation.lineage(
+                root: reference, direction: "both", depth: depth,
+                ancestors: Representation.walk(from: reference, edges: graph.ancestorEdges, depth: depth, up: true),
+                descendants: Representation.walk(from: reference, edges: graph.descendantEdges, depth: depth, up: false)))
+            return ExitCode.success
+        }
         context.output.out(LineageTree.render(graph))
         return ExitCode.success
     }
@@ -66,7 +74,7 @@ struct LineageAddCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let added = try context.openRegistry().addLineage(child: child, link: link)
         if context.json {
-            try context.printJSON(["status": added ? "added" : "already_present"])
+            try context.printJSON(Representation.lineageAdded(added, child: child, link))
         } else {
             context.print(added ? "Recorded \(child) \(link.relation.rawValue) \(link.parent)"
                                 : "\(child) \(link.relation.rawValue) \(link.parent) was already recorded")

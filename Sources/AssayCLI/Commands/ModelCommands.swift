@@ -83,11 +83,6 @@ struct ModelRegisterCommand: Command {
         }
     }
 
-    struct Report: Encodable {
-        var status: String
-        var version: ModelVersion
-    }
-
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         var files = try ArtifactInput.collect(paths.map(context.resolve))
@@ -112,7 +107,8 @@ struct ModelRegisterCommand: Command {
         if showProgress && lastReported > 0 { context.output.err("\n") }
         let version = outcome.value
         if context.json {
-            try context.printJSON(Report(status: outcome.isNew ? "registered" : "already_registered", version: version))
+            try context.printJSON(["status": .string(outcome.isNew ? "registered" : "already_registered"),
+                                   "version": Representation.modelVersion(version)])
         } else if outcome.isNew {
             context.print("Registered \(reference) (sha256 \(version.digest), \(version.artifacts.count) file\(version.artifacts.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))")
         } else {
@@ -141,7 +137,10 @@ struct ModelListCommand: Command {
         let store = try context.openRegistry()
         if let name {
             let versions = try store.modelVersions(of: name)
-            if context.json { try context.printJSON(versions); return ExitCode.success }
+            if context.json {
+                try context.printJSON(["name": .string(name), "versions": .array(versions.map(Representation.modelVersion))])
+                return ExitCode.success
+            }
             var table = TextTable(["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"], rightAligned: [2, 3])
             for v in versions {
                 table.add([v.reference.version, v.format, String(v.artifacts.count), formatBytes(v.totalSize),
@@ -150,7 +149,7 @@ struct ModelListCommand: Command {
             context.output.out(table.render())
         } else {
             let models = try store.models()
-            if context.json { try context.printJSON(models); return ExitCode.success }
+            if context.json { try context.printJSON(["items": .array(models.map(Representation.model))]); return ExitCode.success }
             var table = TextTable(["MODEL", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
             for m in models {
                 table.add([m.name, String(m.versionCount), m.latestVersion ?? "-", m.createdAt, m.createdBy])
@@ -178,7 +177,7 @@ struct ModelShowCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let version = try context.openRegistry().modelVersion(reference)
-        if context.json { try context.printJSON(version); return ExitCode.success }
+        if context.json { try context.printJSON(Representation.modelVersion(version)); return ExitCode.success }
         context.print("\(version.reference)")
         context.print("  sha256:   \(version.digest)")
         context.print("  format:   \(version.format)")

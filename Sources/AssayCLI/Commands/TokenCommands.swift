@@ -35,7 +35,9 @@ struct TokenCreateCommand: Command {
         }
         let issued = try store.createToken(for: holder, label: label)
         if context.json {
-            try context.printJSON(["id": issued.token.id, "actor": issued.token.actor, "token": issued.secret])
+            guard case .object(var out) = Representation.token(issued.token) else { return ExitCode.failure }
+            out["token"] = .string(issued.secret)  // shown once
+            try context.printJSON(.object(out))
         } else {
             context.print(issued.secret)
             context.printError("Created \(issued.token.id) for \(issued.token.actor). Store the token now: it cannot be shown again.")
@@ -59,7 +61,7 @@ struct TokenRevokeCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let token = try context.openRegistry().revokeToken(id: id)
-        if context.json { try context.printJSON(token) } else { context.print("Revoked \(token.id) (\(token.actor))") }
+        if context.json { try context.printJSON(Representation.token(token)) } else { context.print("Revoked \(token.id) (\(token.actor))") }
         return ExitCode.success
     }
 }
@@ -81,7 +83,7 @@ struct TokenListCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let tokens = try context.openRegistry().tokens(actor: actor)
         if context.json {
-            try context.printJSON(tokens)
+            try context.printJSON(["items": .array(tokens.map(Representation.token))])
         } else if tokens.isEmpty {
             context.print("No tokens.")
         } else {

@@ -61,7 +61,9 @@ public struct CommandHelp: Sendable {
     }
 }
 
-/// A named group of commands and nested groups (`assay model register`).
+/// A named group of commands and nested groups (`assay model register`). A group may have a
+/// default command, run when no subcommand is named (`assay eval --model …` runs an
+/// evaluation; `assay eval show RUN` shows one).
 public struct CommandGroup: Sendable {
     public enum Child: Sendable {
         case command(any Command.Type)
@@ -85,19 +87,35 @@ public struct CommandGroup: Sendable {
     public var name: String
     public var abstract: String
     public var children: [Child]
+    /// Runs when the next word is an option (or nothing) rather than a subcommand.
+    public var defaultCommand: (any Command.Type)?
 
-    public init(name: String, abstract: String, children: [Child]) {
+    public init(name: String, abstract: String, defaultCommand: (any Command.Type)? = nil, children: [Child]) {
         self.name = name
         self.abstract = abstract
+        self.defaultCommand = defaultCommand
         self.children = children
     }
 
     func render(path: String) -> String {
-        var out = "\(abstract)\n\nUSAGE: \(path) <command> [options]\n\nCOMMANDS:\n"
+        var out: String
+        if let defaultCommand {
+            out = defaultCommand.help.render(path: path)
+            out += "\nSUBCOMMANDS:\n"
+        } else {
+            out = "\(abstract)\n\nUSAGE: \(path) <command> [options]\n\nCOMMANDS:\n"
+        }
         let width = (children.map(\.name.count).max() ?? 0) + 3
         for child in children {
             let pad = String(repeating: " ", count: max(1, width - child.name.count))
             out += "  \(child.name)\(pad)\(child.abstract)\n"
+        }
+        if defaultCommand == nil {
+            out += "\nGLOBAL OPTIONS (accepted by every command, anywhere on the line):\n"
+            let globalWidth = (GlobalOptions.help.map(\.names.count).max() ?? 0) + 2
+            for option in GlobalOptions.help {
+                out += "  \(option.names)\(String(repeating: " ", count: max(1, globalWidth - option.names.count)))\(option.summary)\n"
+            }
         }
         out += "\nSee '\(path) <command> --help' for details.\n"
         return out

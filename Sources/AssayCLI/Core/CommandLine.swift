@@ -46,7 +46,25 @@ public enum AssayCommandLine {
             return ExitCode.success
         }
         while true {
-            guard let word = arguments.first, !word.hasPrefix("-") else {
+            let word = arguments.first
+            let namesChild = word.map { w in group.children.contains { $0.name == w } } ?? false
+            if let defaultCommand = group.defaultCommand, !namesChild {
+                // A misspelt subcommand ('assay eval shwo RUN') is reported as such, not as the
+                // default command's missing options.
+                if let word, !word.hasPrefix("-"), let suggestion = closest(to: word, in: group.children.map(\.name)) {
+                    output.err("assay: error: unknown command '\(word)' for '\(path)'. Did you mean '\(suggestion)'?\n"
+                               + "See '\(path) --help'.\n")
+                    return ExitCode.usage
+                }
+                if wantsHelp {
+                    output.out(group.render(path: path))
+                    return ExitCode.success
+                }
+                let context = CommandContext(globals: globals, environment: environment,
+                                             output: output, workingDirectory: workingDirectory)
+                return await execute(defaultCommand, arguments: &arguments, path: path, context: context)
+            }
+            guard let word, !word.hasPrefix("-") else {
                 if wantsHelp || arguments.first == nil {
                     output.out(group.render(path: path))
                     return wantsHelp ? ExitCode.success : ExitCode.usage

@@ -26,7 +26,10 @@ public enum CommandTree {
             .command(RunCommand.self),
             .command(TokenizeCommand.self),
             // Evaluation
-            .command(EvalCommand.self),
+            .group(CommandGroup(name: "eval", abstract: "Evaluate a model version on a suite; show, list, compare and import runs.",
+                                defaultCommand: EvalCommand.self,
+                                children: [.command(EvalCompareCommand.self), .command(EvalImportCommand.self),
+                                           .command(EvalListCommand.self), .command(EvalShowCommand.self)])),
             .group(CommandGroup(name: "suite", abstract: "Register, import and inspect evaluation suites.",
                                 children: [.command(SuiteImportMMLUCommand.self), .command(SuiteListCommand.self),
                                            .command(SuiteRegisterCommand.self), .command(SuiteShowCommand.self)])),

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Options every command accepts, wherever they appear on the command line.
 public struct GlobalOptions: Sendable {
@@ -173,11 +174,26 @@ public struct CommandContext: Sendable {
     }
 
     /// Prints any Encodable value as pretty, key-sorted JSON on stdout.
+    /// Prints `value` as `--json` output: pretty-printed, keys sorted, member names snake_case
+    /// (see `JSONKeyStyle`).
     public func printJSON<T: Encodable>(_ value: T) throws {
+        try printJSON(value, renamingKeys: !(value is EncodableJSON))
+    }
+
+    /// Prints a document whose format already fixes its member names (the results document,
+    /// `results.json`): exactly as written to its file, data keys such as task ids untouched.
+    func printDocument<T: Encodable>(_ value: T) throws {
+        try printJSON(value, renamingKeys: false)
+    }
+
+    private func printJSON<T: Encodable>(_ value: T, renamingKeys: Bool) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(value)
+        var data = try encoder.encode(value)
+        if renamingKeys, let parsed = try? JSONValue.parse(Array(data)) {
+            data = try encoder.encode(EncodableJSON(JSONKeyStyle.snakeCased(parsed)))
+        }
         output.out(String(decoding: data, as: UTF8.self) + "\n")
     }
 }

@@ -52,21 +52,14 @@ public struct GovernanceAPI: Sendable {
                         (try GovernanceRecords.approval(db, ref), try GovernanceRecords.decisions(db, ref))
                     }
                 }
-                let record = status.0
-                return try .json([
-                    "reference": .string(ref.description), "state": .string(record.state),
-                    "tier": Representation.optional(record.tier), "review_round": .integer(Int64(record.reviewRound)),
-                    "approvals": .array(record.approvals.map(JSONValue.string)),
-                    "needs_review": .bool(record.needsReview),
-                    "decisions": .array(status.1.map(Self.decision)),
-                ])
+                return try .json(Representation.approvalStatus(ref, status.0, decisions: status.1))
             },
             Route("GET", "/api/v1/models/{name}/versions/{version}/decisions", access: .readers,
                   operationID: "listDecisions") { req, _ in
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
                 let decisions = try pool.read { store in try store.read { db in try GovernanceRecords.decisions(db, ref) } }
-                return try .json(["reference": .string(ref.description), "items": .array(decisions.map(Self.decision))])
+                return try .json(["reference": .string(ref.description), "items": .array(decisions.map(Representation.decision))])
             },
             Route("POST", "/api/v1/models/{name}/versions/{version}/approval/evaluate", access: .readers,
                   operationID: "markEvaluated") { req, ctx in
@@ -103,7 +96,7 @@ public struct GovernanceAPI: Sendable {
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
                 let card = try pool.read { store in try store.read { db in try GovernanceRecords.modelCard(db, ref) } }
-                return try .json(Self.card(ref, card))
+                return try .json(Representation.card(ref, card))
             },
             Route("PATCH", "/api/v1/models/{name}/versions/{version}/card", access: .readers,
                   operationID: "updateModelCard") { req, ctx in
@@ -130,7 +123,7 @@ public struct GovernanceAPI: Sendable {
                     throw Problem(kind: .validation, detail: "the model-card fields total \(total) bytes; at most 204800 per request")
                 }
                 let card = try pool.write(as: try ctx.requireActor()) { try governance($0).updateModelCard(ref, fields: fields) }
-                return try .json(Self.card(ref, card))
+                return try .json(Representation.card(ref, card))
             },
             Route("GET", "/api/v1/models/{name}/versions/{version}/export", access: .readers,
                   operationID: "exportModelVersion", handler: export),
@@ -138,7 +131,7 @@ public struct GovernanceAPI: Sendable {
                 let name = try PathNames.name(req)
                 _ = try Query(req, allowed: [])
                 let aliases = try pool.read { store in try store.read { db in try GovernanceRecords.aliases(db, model: name) } }
-                return try .json(["items": .array(aliases.map(Self.alias))])
+                return try .json(["items": .array(aliases.map(Representation.alias))])
             },
             Route("PUT", "/api/v1/models/{name}/aliases/{alias}", access: Self.aliasMovers, operationID: "moveAlias",
                   handler: moveAlias),
@@ -153,29 +146,9 @@ public struct GovernanceAPI: Sendable {
                     try store.read { db in try GovernanceRecords.aliasHistory(db, model: model, name: aliasName) }
                 }
                 guard !history.isEmpty else { throw GovernanceError.unknownAlias(model: model, alias: aliasName) }
-                return try .json(["model": .string(model), "name": .string(aliasName),
-                                  "items": .array(history.map(Self.historyEntry))])
+                return try .json(Representation.aliasHistory(model: model, name: aliasName, history))
             },
         ]
-    }
-
-    static func decision(_ d: ApprovalDecisionRecord) -> JSONValue {
-        ["id": .integer(d.id), "action": .string(d.action), "from_state": .string(d.fromState),
-         "to_state": .string(d.toState), "actor": .string(d.actor), "reason": Representation.optional(d.reason),
-         "review_round": .integer(Int64(d.reviewRound)), "model_digest": .string(d.modelDigest),
-         "evaluation_run_ids": .array(d.evaluationRunIDs.map(JSONValue.string)),
-         "policy_version": .integer(Int64(d.policyVersion)), "policy_digest": .string(d.policyDigest),
-         "tier": .string(d.tier), "created_at": .string(d.createdAt)]
-    }
-
-    static func historyEntry(_ e: AliasHistoryEntry) -> JSONValue {
-        ["id": .integer(e.id), "action": .string(e.action), "target": .string(e.target.description),
-         "previous": Representation.optional(e.previous?.description), "actor": .string(e.actor),
-         "reason": Representation.optional(e.reason), "created_at": .string(e.createdAt)]
-    }
-
-    static func card(_ ref: VersionReference, _ fields: [String: String]) -> JSONValue {
-        ["reference": .string(ref.description), "fields": .object(fields.mapValues(JSONValue.string))]
     }
 
     /// One approval action, as `assay approval <action>` performs it.
@@ -187,13 +160,7 @@ public struct GovernanceAPI: Sendable {
                           detail: "approval actions need the governance policy: start the service with --policy FILE")
         }
         let outcome = try pool.write(as: try ctx.requireActor()) { try governance($0).perform(action, on: ref, tier: tier) }
-        return try .json([
-            "reference": .string(ref.description), "state": .string(outcome.decision.toState),
-            "decision": Self.decision(outcome.decision),
-            "votes": outcome.votes.map { .integer(Int64($0)) } ?? .null,
-            "quorum": outcome.quorum.map { .integer(Int64($0)) } ?? .null,
-            "flagged": .array(outcome.flagged.map { .string($0.description) }),
-        ])
+        return try .json(Representation.approvalOutcome(ref, outcome))
     }
 
     /// The export formats and their media types.
@@ -226,14 +193,8 @@ public struct GovernanceAPI: Sendable {
         return response
     }
 
-    static func alias(_ a: AliasRecord) -> JSONValue {
-        ["model": .string(a.model), "name": .string(a.name), "target": .string(a.target.description),
-         "digest": .string(a.digest), "protected": .bool(a.isProtected), "updated_at": .string(a.updatedAt),
-         "updated_by": .string(a.updatedBy), "etag": .string(etag(a.target.description))]
-    }
-
     /// Entity tag of an alias state: the quoted holder reference, or `"none"`.
-    static func etag(_ holder: String?) -> String { "\"\(holder ?? "none")\"" }
+    static func etag(_ holder: String?) -> String { Representation.aliasETag(holder) }
 
     func moveAlias(_ req: Request, ctx: RequestContext) throws -> Response {
         let model = try PathNames.name(req)
@@ -283,9 +244,7 @@ public struct GovernanceAPI: Sendable {
     }
 
     static func moved(_ entry: AliasHistoryEntry) throws -> Response {
-        var response = try Response.json(["model": .string(entry.model), "name": .string(entry.name),
-                                          "action": .string(entry.action), "target": .string(entry.target.description),
-                                          "previous": Representation.optional(entry.previous?.description)])
+        var response = try Response.json(Representation.aliasMove(entry))
         response.headers.add("ETag", etag(entry.target.description))
         return response
     }

@@ -357,8 +357,7 @@ public struct RegistryAPI: Sendable {
         _ = try Query(req, allowed: [])
         let link = try Self.lineageLink(try req.jsonObject())
         let added = try pool.write(as: try ctx.requireActor()) { try $0.addLineage(child: child, link: link) }
-        return try .json(["added": .bool(added), "child": .string(child.description),
-                          "relation": .string(link.relation.rawValue), "parent": .string(link.parent.description)],
+        return try .json(Representation.lineageAdded(added, child: child, link),
                          status: added ? .created : .ok)
     }
 
@@ -371,35 +370,12 @@ public struct RegistryAPI: Sendable {
         }
         let depth = try query.int("depth", range: 1...64, default: 64)
         let graph = try pool.read { try $0.lineage(of: ref) }
-        var out: [String: JSONValue] = ["root": .string(ref.description), "direction": .string(direction),
-                                        "depth": .integer(Int64(depth))]
-        if direction != "down" {
-            let edges = Self.walk(from: ref, edges: graph.ancestorEdges, depth: depth, up: true)
-            out["ancestors"] = .array(edges.map(Representation.edge))
-        }
-        if direction != "up" {
-            let edges = Self.walk(from: ref, edges: graph.descendantEdges, depth: depth, up: false)
-            out["descendants"] = .array(edges.map(Representation.edge))
-        }
-        return try .json(.object(out))
-    }
-
-    /// Edges within `depth` hops of `root`, breadth first (the registry returns the full closure).
-    static func walk(from root: VersionReference, edges: [LineageEdge], depth: Int, up: Bool) -> [LineageEdge] {
-        var frontier: Set<VersionReference> = [root]
-        var seen: Set<VersionReference> = [root]
-        var out: [LineageEdge] = []
-        for _ in 0..<depth where !frontier.isEmpty {
-            var next: Set<VersionReference> = []
-            for edge in edges where frontier.contains(up ? edge.child : edge.parent) {
-                guard !out.contains(edge) else { continue }
-                out.append(edge)
-                let other = up ? edge.parent : edge.child
-                if edge.parentKind == "model" || !up, seen.insert(other).inserted { next.insert(other) }
-            }
-            frontier = next
-        }
-        return out
+        let ancestors = direction == "down" ? nil
+            : Representation.walk(from: ref, edges: graph.ancestorEdges, depth: depth, up: true)
+        let descendants = direction == "up" ? nil
+            : Representation.walk(from: ref, edges: graph.descendantEdges, depth: depth, up: false)
+        return try .json(Representation.lineage(root: ref, direction: direction, depth: depth,
+                                                ancestors: ancestors, descendants: descendants))
     }
 
     // MARK: datasets

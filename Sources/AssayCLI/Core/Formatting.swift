@@ -1,0 +1,19 @@
+import Foundation
+import Registry
+
+/// Parses `NAME@VERSION`, reporting a bad reference as a usage error.
+func parseReference(_ text: String) throws(CLIError) -> VersionReference {
+    do { return try VersionReference(parsing: text) } catch { throw .usage(error.description) }
+}
+
+/// Human-readable byte count (`1.5 MB`).
+func formatBytes(_ bytes: Int64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"]
+    var value = Double(bytes)
+    var unit = 0
+    while value >= 1000, unit < units.count - 1 {
+        value /= 1000
+        unit += 1
+    }
+    return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
+}
