@@ -44,17 +44,18 @@ let package = Package(
                 swiftSettings: hot),
         .target(name: "Registry", dependencies: ["Storage", "Hashing", "ModelFormat"]),
         .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry"]),
-        .target(name: "Governance", dependencies: ["Registry", "Evaluation"]),
+        .target(name: "DatasetQuality", dependencies: ["Hashing"], swiftSettings: hot),
+        .target(name: "Governance", dependencies: ["Registry", "Evaluation", "DatasetQuality"]),
         .target(name: "Service", dependencies: ["Registry", "Evaluation", "Governance", "InferenceCore"]),
         .target(
             name: "AssayCLI",
             dependencies: ["Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
-                           "Registry", "Evaluation", "Governance", "Service"]
+                           "Registry", "Evaluation", "Governance", "Service", "DatasetQuality"]
         ),
         .executableTarget(name: "assay", dependencies: ["AssayCLI"]),
         .executableTarget(
             name: "Performance",
-            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry"],
+            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry", "DatasetQuality"],
             path: "Benchmarks/Performance",
             swiftSettings: hot
         ),
@@ -71,6 +72,8 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "TestSupport"]),
         .testTarget(name: "EvaluationTests",
                     dependencies: ["Evaluation", "Registry", "InferenceCore", "TestSupport"]),
+        .testTarget(name: "DatasetQualityTests",
+                    dependencies: ["DatasetQuality", "Governance", "Evaluation", "Registry", "TestSupport"]),
         .testTarget(name: "GovernanceTests",
                     dependencies: ["Governance", "Evaluation", "Registry", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Registry", "TestSupport"]),

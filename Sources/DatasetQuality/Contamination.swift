@@ -1,0 +1,140 @@
+/// One benchmark item to look for in training data.
+public struct BenchmarkItem: Sendable, Equatable {
+    public var id: String
+    public var text: String
+
+    public init(id: String, text: String) {
+        self.id = id
+        self.text = text
+    }
+}
+
+/// One benchmark suite version, as the contamination index sees it.
+public struct BenchmarkSuite: Sendable {
+    public var id: String
+    public var version: String
+    public var digest: String
+    public var items: [BenchmarkItem]
+
+    public init(id: String, version: String, digest: String, items: [BenchmarkItem]) {
+        self.id = id
+        self.version = version
+        self.digest = digest
+        self.items = items
+    }
+}
+
+/// An n-gram index of benchmark items for decontamination.
+///
+/// Method (`ngram-13/v1`): texts are normalised as in `TextNormalizer` (lower-cased words,
+/// punctuation dropped). An item of W words is indexed by all its n-grams with n = min(13, W),
+/// the 13-gram of lm-evaluation-harness's decontamination and the GPT-3 paper; an item shorter
+/// than 13 words therefore counts as contaminated only when its whole normalised text appears.
+/// Items of fewer than `minimumWords` (4) words are too short to attribute and are not indexed
+/// (they are counted in `unindexedItems`). A training record contaminates an item when any one
+/// of the item's n-grams occurs in the record.
+public struct ContaminationIndex: Sendable {
+    public static let method = "ngram-13/v1"
+    public static let maxN = 13
+    public static let minimumWords = 4
+
+    public let suites: [BenchmarkSuite]
+    /// (suite index, item index) per indexed item.
+    private var refs: [(suite: Int32, item: Int32)] = []
+    /// n-gram key → indices into `refs` (first entry inline for speed).
+    private var table: [UInt64: [Int32]] = [:]
+    /// The distinct n used by indexed items, descending.
+    public private(set) var lengths: [Int] = []
+    public private(set) var unindexedItems: [Int] = []
+    private var powers = [UInt64](repeating: 1, count: ContaminationIndex.maxN + 1)
+
+    static let base: UInt64 = 0x1000_0000_01b3
+
+    public init(suites: [BenchmarkSuite]) {
+        self.suites = suites
+        unindexedItems = [Int](repeating: 0, count: suites.count)
+        for k in 1...Self.maxN { powers[k] = powers[k - 1] &* Self.base }
+        var used = Set<Int>()
+        var words: [UInt64] = []
+        for (s, suite) in suites.enumerated() {
+            for (i, item) in suite.items.enumerated() {
+                words.removeAll(keepingCapacity: true)
+                TextNormalizer.wordHashes(item.text, into: &words)
+                guard words.count >= Self.minimumWords else { unindexedItems[s] += 1; continue }
+                let n = min(Self.maxN, words.count)
+                used.insert(n)
+                let ref = Int32(refs.count)
+                refs.append((Int32(s), Int32(i)))
+                var seen = Set<UInt64>()
+                forEachKey(words, n: n) { key in
+                    if seen.insert(key).inserted { table[key, default: []].append(ref) }
+                }
+            }
+        }
+        lengths = used.sorted(by: >)
+    }
+
+    public var isEmpty: Bool { refs.isEmpty }
+
+    /// Calls `body` with the key of every n-gram of `words` (rolling polynomial hash, mixed with n).
+    @inline(__always)
+    func forEachKey(_ words: [UInt64], n: Int, _ body: (UInt64) -> Void) {
+        guard words.count >= n else { return }
+        var h: UInt64 = 0
+        for j in 0..<n { h = h &* Self.base &+ words[j] }
+        let top = powers[n - 1]
+        let salt = UInt64(n) &* 0xd6e8_feb8_6659_fd93
+        body(TextNormalizer.mix(h ^ salt))
+        var j = n
+        while j < words.count {
+            h = (h &- words[j - n] &* top) &* Self.base &+ words[j]
+            body(TextNormalizer.mix(h ^ salt))
+            j += 1
+        }
+    }
+
+    /// Indices into `refs` of items with an n-gram in `words`.
+    func matches(_ words: [UInt64], into hits: inout Set<Int32>) {
+        for n in lengths where words.count >= n {
+            forEachKey(words, n: n) { key in
+                if let list = table[key] { for r in list { hits.insert(r) } }
+            }
+        }
+    }
+
+    func reference(_ ref: Int32) -> (suite: Int, item: Int) {
+        let r = refs[Int(ref)]
+        return (Int(r.suite), Int(r.item))
+    }
+}
+
+/// Accumulates contamination while records stream by.
+public struct ContaminationScanner: Sendable {
+    public let index: ContaminationIndex
+    /// ref → first record location that contains it.
+    private var found: [Int32: UInt64] = [:]
+    private var hits = Set<Int32>()
+
+    public init(index: ContaminationIndex) {
+        self.index = index
+    }
+
+    public mutating func add(words: [UInt64], location: UInt64) {
+        guard !index.isEmpty else { return }
+        hits.removeAll(keepingCapacity: true)
+        index.matches(words, into: &hits)
+        for h in hits where found[h] == nil { found[h] = location }
+    }
+
+    /// Per suite: contaminated item ids (sorted) with the first location of each.
+    public func results() -> [(suite: BenchmarkSuite, unindexed: Int, items: [(id: String, location: UInt64)])] {
+        var perSuite = [[(id: String, location: UInt64)]](repeating: [], count: index.suites.count)
+        for (ref, location) in found {
+            let (s, i) = index.reference(ref)
+            perSuite[s].append((index.suites[s].items[i].id, location))
+        }
+        return index.suites.enumerated().map { s, suite in
+            (suite, index.unindexedItems[s], perSuite[s].sorted { $0.id < $1.id })
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// Text normalisation shared by duplicate detection and contamination checks.
+///
+/// A text becomes a sequence of words: maximal runs of ASCII letters and digits or of non-ASCII
+/// bytes (so accented and non-Latin words stay whole), ASCII letters lower-cased, everything else
+/// (punctuation, whitespace) a separator. Each word is identified by a 64-bit FNV-1a hash, so
+/// `"Hello,  World!"` and `"hello world"` normalise identically.
+public enum TextNormalizer {
+    /// Appends the hashes of `text`'s normalised words to `out` (which is not cleared).
+    public static func wordHashes(_ text: String, into out: inout [UInt64]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            var inWord = false
+            for var b in bytes {
+                let isWordByte: Bool
+                if b >= 0x80 {
+                    isWordByte = true
+                } else if b >= 0x41 && b <= 0x5a {
+                    b &+= 0x20
+                    isWordByte = true
+                } else {
+                    isWordByte = (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39)
+                }
+                if isWordByte {
+                    h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+                    inWord = true
+                } else if inWord {
+                    out.append(h)
+                    h = 0xcbf2_9ce4_8422_2325
+                    inWord = false
+                }
+            }
+            if inWord { out.append(h) }
+        }
+    }
+
+    /// The normalised words of `text`, as hashes.
+    public static func wordHashes(_ text: String) -> [UInt64] {
+        var out: [UInt64] = []
+        wordHashes(text, into: &out)
+        return out
+    }
+
+    /// A 64-bit hash of the whole normalised word sequence (exact-duplicate identity).
+    public static func sequenceHash(_ words: [UInt64]) -> UInt64 {
+        var h: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(words.count)
+        for w in words { h = mix(h ^ w) }
+        return h
+    }
+
+    /// SplitMix64's finaliser: a fast, well-distributed 64-bit mixer.
+    @inline(__always)
+    public static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
