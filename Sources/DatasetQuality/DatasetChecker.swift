@@ -86,6 +86,7 @@ struct CheckState {
     var piiSamples: [DatasetQualityReport.PIISample] = []
     var recordsWithPII = 0
     var words: [UInt64] = []
+    var longWords: [UInt64] = []
 
     init(files: [DatasetFileInput], options: DatasetCheckOptions, index: ContaminationIndex, contaminationOnly: Bool = false) {
         self.files = files
@@ -174,14 +175,15 @@ struct CheckState {
                 continue
             }
             words.removeAll(keepingCapacity: true)
-            TextNormalizer.wordHashes(parsed.text, into: &words)
+            longWords.removeAll(keepingCapacity: true)
+            TextNormalizer.wordHashes(parsed.text, into: &words, long: &longWords)
             if words.isEmpty {
                 issue(file.relativePath, recordLine, "empty", "record has no text")
                 continue
             }
             fileRecords += 1
             let loc = DatasetChecker.pack(file: fileIndex, line: recordLine)
-            contamination.add(words: words, location: loc)
+            contamination.add(words: longWords, location: loc)
             if contaminationOnly { continue }
             record(parsed, words: words, location: loc)
         }

@@ -34,6 +34,49 @@ public enum TextNormalizer {
         }
     }
 
+    /// Like `wordHashes(_:into:)`, also appending to `long` the words of two or more bytes
+    /// (contamination matching ignores one-character words such as choice labels "A." and the
+    /// article "a", so "A. Paris" and "Paris" match).
+    public static func wordHashes(_ text: String, into out: inout [UInt64], long: inout [UInt64]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            var length = 0
+            for var b in bytes {
+                let isWordByte: Bool
+                if b >= 0x80 {
+                    isWordByte = true
+                } else if b >= 0x41 && b <= 0x5a {
+                    b &+= 0x20
+                    isWordByte = true
+                } else {
+                    isWordByte = (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39)
+                }
+                if isWordByte {
+                    h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+                    length += 1
+                } else if length > 0 {
+                    out.append(h)
+                    if length > 1 { long.append(h) }
+                    h = 0xcbf2_9ce4_8422_2325
+                    length = 0
+                }
+            }
+            if length > 0 {
+                out.append(h)
+                if length > 1 { long.append(h) }
+            }
+        }
+    }
+
+    /// The words of two or more bytes of `text` (see `wordHashes(_:into:long:)`).
+    public static func longWordHashes(_ text: String) -> [UInt64] {
+        var all: [UInt64] = []
+        var long: [UInt64] = []
+        wordHashes(text, into: &all, long: &long)
+        return long
+    }
+
     /// The normalised words of `text`, as hashes.
     public static func wordHashes(_ text: String) -> [UInt64] {
         var out: [UInt64] = []

@@ -37,8 +37,9 @@ public struct DatasetQualityService: Sendable {
     // MARK: suites
 
     /// A loaded suite as the contamination index sees it: one entry per distinct item id
-    /// (MMLU's letter and cloze tasks share items), the item text being the question and its
-    /// choices, or the item's text fields.
+    /// (MMLU's letter and cloze tasks share items). The text looked for is the question of a
+    /// multiple-choice item (lm-evaluation-harness's decontamination query), followed by its
+    /// choices when the question alone has fewer than 8 words; other items use their text fields.
     public static func benchmarkSuite(_ suite: Suite) -> BenchmarkSuite {
         var seen = Set<String>()
         var items: [BenchmarkItem] = []
@@ -48,10 +49,11 @@ public struct DatasetQualityService: Sendable {
                 var parts: [String] = []
                 if let q = item.question {
                     parts.append(q)
+                    if TextNormalizer.longWordHashes(q).count < 8 { parts += item.choices }
                 } else {
                     parts += item.fields.filter { !skip.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)
+                    parts += item.choices
                 }
-                parts += item.choices
                 items.append(BenchmarkItem(id: item.id, text: parts.joined(separator: " ")))
             }
         }

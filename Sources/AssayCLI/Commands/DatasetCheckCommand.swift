@@ -173,3 +173,21 @@ enum DatasetQualityText {
         return out
     }
 }
+
+extension CommandContext {
+    /// After a suite is registered: contamination of every checked dataset version with it
+    /// (incremental; versions whose data moved are named, not fatal).
+    func updateContaminationAfterSuiteRegistration(_ store: RegistryStore) {
+        do {
+            let result = try datasetQuality(store).refreshContamination()
+            if !json && !result.updated.isEmpty {
+                print("contamination computed for \(result.updated.count) checked dataset version\(result.updated.count == 1 ? "" : "s")")
+            }
+            if !result.unavailable.isEmpty {
+                printError("warning: contamination not computed for \(result.unavailable.map(\.description).joined(separator: ", ")) (data not at its recorded location; run assay dataset check NAME@VERSION PATH)")
+            }
+        } catch {
+            printError("warning: contamination not updated: \(error)")
+        }
+    }
+}
