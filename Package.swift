@@ -55,7 +55,8 @@ let package = Package(
         .executableTarget(name: "assay", dependencies: ["AssayCLI"]),
         .executableTarget(
             name: "Performance",
-            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry", "DatasetQuality"],
+            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry", "DatasetQuality",
+                           "Governance"],
             path: "Benchmarks/Performance",
             swiftSettings: hot
         ),

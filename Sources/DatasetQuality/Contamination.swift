@@ -83,7 +83,20 @@ public struct ContaminationIndex: Sendable {
             }
         }
         lengths = used.sorted(by: >)
+        // A one-probe bit filter in front of the table (≥ 16 bits per key): most windows of a
+        // training record are in no benchmark item and are rejected without hashing again.
+        var bits = 1 << 16
+        while bits < table.count * 16 { bits <<= 1 }
+        filterMask = UInt64(bits - 1)
+        filter = [UInt64](repeating: 0, count: bits / 64)
+        for key in table.keys {
+            let b = key & filterMask
+            filter[Int(b >> 6)] |= 1 << (b & 63)
+        }
     }
+
+    private var filter: [UInt64] = []
+    private var filterMask: UInt64 = 0
 
     public var isEmpty: Bool { refs.isEmpty }
 
@@ -109,8 +122,12 @@ public struct ContaminationIndex: Sendable {
         var counts: [Int32: Int32] = [:]
         var seen = Set<UInt64>()
         for n in lengths where words.count >= n {
-            forEachKey(words, n: n) { key in
-                if let list = table[key], seen.insert(key).inserted { for r in list { counts[r, default: 0] += 1 } }
+            filter.withUnsafeBufferPointer { filter in
+                forEachKey(words, n: n) { key in
+                    let b = key & filterMask
+                    guard filter[Int(b >> 6)] & (1 << (b & 63)) != 0 else { return }
+                    if let list = table[key], seen.insert(key).inserted { for r in list { counts[r, default: 0] += 1 } }
+                }
             }
         }
         guard !counts.isEmpty else { return }

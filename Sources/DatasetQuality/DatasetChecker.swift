@@ -197,7 +197,8 @@ struct CheckState {
 
     mutating func record(_ parsed: ParsedRecord, words: [UInt64], location loc: UInt64) {
         records += 1
-        let chars = parsed.text.unicodeScalars.count
+        var chars = 0
+        for b in parsed.text.utf8 where b & 0xc0 != 0x80 { chars += 1 }
         characters += Int64(chars)
         wordsTotal += Int64(words.count)
         charHistogram.add(chars)

@@ -269,11 +269,20 @@ public enum PIIScanner {
     static let pemBegin = Array("-----BEGIN ".utf8)
     static let pemKey = Array("PRIVATE KEY-----".utf8)
 
+    /// First bytes of every secret pattern (a quick filter before the prefix comparisons).
+    static let secretStarts: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        table[0x2d] = true
+        for s in secretPrefixes { table[Int(s.prefix[0])] = true }
+        return table
+    }()
+
     static func scanSecrets(_ bytes: [UInt8], into out: inout [PIIFinding]) {
         let n = bytes.count
         var i = 0
         while i < n {
             let b = bytes[i]
+            if !secretStarts[Int(b)] { i += 1; continue }
             if b == 0x2d, matches(bytes, at: i, pemBegin) {
                 // "-----BEGIN [RSA |EC |OPENSSH ]PRIVATE KEY-----" within the next 40 bytes.
                 var j = i + pemBegin.count
