@@ -1549,6 +1549,90 @@ public enum OpenAPIDocument {
         "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
       }
     },
+    "/api/v1/datasets/{name}/versions/{version}/check": {
+      "get": {
+        "operationId": "getDatasetCheck",
+        "parameters": [
+          {
+            "description": "Model or dataset name",
+            "in": "path",
+            "name": "name",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "description": "Version",
+            "in": "path",
+            "name": "version",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "The latest stored quality report (dataset, report_sha256, checked_at, checked_by, report, contamination); docs/datasets.md"
+          },
+          "400": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "401": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "403": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          },
+          "404": {
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "description": "Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "The latest quality check of a dataset version: validation, statistics, duplicates, personal data, licence, contamination (versions registered through the API are checked at registration; assay dataset check re-checks)",
+        "x-assay-access": "Any role (submitter, approver, release-manager, auditor, admin)"
+      }
+    },
     "/api/v1/evaluations": {
       "get": {
         "operationId": "listEvaluationRuns",
