@@ -185,6 +185,8 @@ public struct ExportedDataset: Sendable, Equatable, Codable {
     public var containsPII: Bool
     public var description: String?
     public var files: [ExportedArtifact]
+    /// The latest `assay dataset check` (nil: never checked).
+    public var quality: ExportedDatasetQuality?
 
     public init(reference: String, relation: String, digest: String, license: String, containsPII: Bool,
                 description: String? = nil, files: [ExportedArtifact] = []) {
@@ -216,6 +218,10 @@ public struct ExportedEvaluation: Sendable, Equatable, Codable {
     public var energyWhPer1000Items: Double?
     public var energyMethod: String?
     public var finishedAt: String?
+    /// `assay eval --exclude-contaminated`: accuracy and items without the contaminated items.
+    public var cleanAccuracy: Double?
+    public var cleanItems: Int?
+    public var excludedItems: Int?
 
     public init(runID: String, variant: String, suite: String, task: String, metric: String, value: Double,
                 ciLower: Double? = nil, ciUpper: Double? = nil, items: Int, latencyP50Ms: Double? = nil,
@@ -351,6 +357,7 @@ public enum LineageExportBuilder {
             datasets: datasets, evaluations: evaluations, aliases: aliases, auditHeadHash: audit.headHash,
             auditEventCount: audit.eventCount)
         export.gateVerdicts = ExportedGateVerdict.fromAudit(try store.auditEvents(), reference: reference.description)
+        try export.attachDatasetQuality(store: store)
         return export
     }
 

@@ -113,6 +113,11 @@ import TestSupport
         #expect(Set(task.excludedItems) == found)
         #expect((task.cleanAccuracy ?? 1) < task.accuracy)
         #expect(try DatasetQualityService.recordedScores(store: store, runID: "run-1") == scores.tasks)
+        // The export shows the dataset's check (the synthetic run above has no results document,
+        // so it is not among the exported evaluations).
+        let export = try LineageExportBuilder.build(store: store, reference: modelRef, generatedAt: "t", generator: "test")
+        #expect(export.datasets.first?.quality?.contamination["mmlu-test"] == found.count)
+        #expect(ExportRenderer.markdown(export).contains("### Dataset quality"))
         print("acceptance 1: accuracy all items \(task.accuracy) (n=\(task.items)), without contaminated \(task.cleanAccuracy ?? .nan) (n=\(task.cleanItems))")
     }
 }
