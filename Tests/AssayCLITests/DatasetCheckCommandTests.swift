@@ -71,3 +71,34 @@ struct DatasetCheckCommandTests {
         #expect(bad.code != 0 && bad.stderr.contains("--near-threshold"))
     }
 }
+
+/// `assay eval --exclude-contaminated` end to end on the real SmolLM2 file (issue 14).
+struct ExcludeContaminatedEvalTests {
+    @Test(.enabled(if: Fixtures.modelAvailableOrCI(Fixtures.smolLMPath)))
+    func scoresWithAndWithoutTheContaminatedItems() async throws {
+        let model = try Fixtures.requireModel(Fixtures.smolLMPath)
+        let cli = CLIHarness()
+        await cli.run("init", "--trust-actor-env")
+        let data = try cli.file("ft.jsonl", #"{"prompt":"Which is the longest river in South America?","completion":"The Amazon."}"# + "\n"
+                                + #"{"prompt":"kalo mire tosa velo","completion":"dorpi quazen"}"# + "\n", gguf: false)
+        #expect(await cli.run("dataset", "register", "ft-data@1", data, "--license", "MIT", "--no-pii").code == 0)
+        let registered = await cli.run("model", "register", "smol@1", model.path, "--trained-on", "ft-data@1")
+        #expect(registered.code == 0, "\(registered.stderr)")
+        let result = await cli.run("eval", "--model", "smol@1", "--suite", "general-knowledge", "--limit", "6", "--shots", "0",
+                                   "--threads", "2", "--exclude-contaminated", "--json")
+        #expect(result.code == 0, "\(result.stderr)")
+        let root = try JSONValue.parse(result.stdout)
+        guard case .object(let o) = root, case .object(let d)? = o["decontaminated"], case .array(let tasks)? = d["tasks"],
+              case .object(let task)? = tasks.first else {
+            Issue.record("no decontaminated scores: \(result.stdout.prefix(400))"); return
+        }
+        #expect(task["items"] == .integer(6))
+        // (camelCase today; snake_case once the CLI's --json keys are normalised)
+        #expect((task["cleanItems"] ?? task["clean_items"]) == .integer(5))
+        #expect((task["excludedItems"] ?? task["excluded_items"]) == .array([.string("gk-0001")]))
+        #expect(o["results"] != nil)
+        let text = await cli.run("eval", "--model", "smol@1", "--suite", "general-knowledge", "--limit", "6", "--shots", "0",
+                                 "--threads", "2", "--exclude-contaminated")
+        #expect(text.stdout.contains("CLEAN ACC"), "\(text.stdout)")
+    }
+}
