@@ -118,20 +118,30 @@ struct CheckState {
         var csv = CSVRecordAssembler()
         var labelColumn: Int?
         var fileRecords = 0
+        var skipRest = false
         while let line = try reader.next() {
             let n = reader.lineNumber
-            let bytes: [UInt8]
+            var bytes: [UInt8]
             switch line {
             case .oversized(let size):
+                if skipRest { continue }
                 if kind == .csv && csv.pending { csv = CSVRecordAssembler() }
                 issue(file.relativePath, n, "oversized", "record of \(size) bytes exceeds the limit of \(options.maxRecordBytes)")
                 continue
             case .bytes(let b): bytes = b
             }
+            if skipRest { continue }  // still read: the whole file's digest is verified
+            if n == 1, bytes.starts(with: [0xef, 0xbb, 0xbf]) { bytes.removeFirst(3) }  // UTF-8 byte-order mark
             if kind == nil {
                 let first = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0xef && $0 != 0xbb && $0 != 0xbf }
                 kind = RecordParser.format(forPath: file.relativePath, firstByte: first)
                 if kind == .csv { fileFormat = .csv } else if kind == .text { fileFormat = .text }
+            }
+            if kind == .jsonl, fileRecords == 0, issues.allSatisfy({ $0.location.file != file.relativePath }),
+               bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == 0x5b {
+                issue(file.relativePath, n, "schema", "the file is a JSON array, not JSON lines; write one JSON object per line")
+                skipRest = true
+                continue
             }
             let parsed: ParsedRecord
             let recordLine: Int

@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import DatasetQuality
 import Testing
 
@@ -43,5 +45,46 @@ import Testing
     @Test func normalisationIgnoresCaseAndPunctuation() {
         #expect(TextNormalizer.wordHashes("Hello,  World!") == TextNormalizer.wordHashes("hello world"))
         #expect(TextNormalizer.wordHashes("a-b") .count == 2)
+    }
+}
+
+@Suite struct FormatTests {
+    func check(_ name: String, _ text: String) throws -> DatasetQualityReport {
+        let dir = TemporaryDirectory("ds-format")
+        let url = dir.path(name)
+        try Data(text.utf8).write(to: url)
+        return try DatasetChecker.check(dataset: "f@1", digest: "", license: "MIT", declaredPII: false,
+                                        files: [DatasetFileInput(relativePath: name, url: url)], suites: [])
+    }
+
+    @Test func csvWithQuotedNewlinesAndLabels() throws {
+        let r = try check("d.csv", "text,label\n\"hello, \"\"world\"\"\nsecond line\",greeting\nbye now,farewell\nonly-one-field\n")
+        #expect(r.statistics.records == 2)
+        #expect(r.statistics.labels.map(\.name) == ["farewell", "greeting"])
+        #expect(r.validation.issues.map(\.location.line) == [5])
+        #expect(r.files.first?.format == .csv)
+    }
+
+    @Test func byteOrderMarkAndJSONArrayFiles() throws {
+        let bom = try check("a.jsonl", "\u{FEFF}{\"text\":\"hello there\"}\n")
+        #expect(bom.validation.invalidRecords == 0 && bom.statistics.records == 1)
+        let array = try check("b.json", "[\n  {\"text\": \"a\"},\n  {\"text\": \"b\"}\n]\n")
+        #expect(array.validation.invalidRecords == 1)
+        #expect(array.validation.issues.first?.message.contains("JSON array") == true)
+    }
+
+    @Test func invalidUTF8AndOversizedRecords() throws {
+        let dir = TemporaryDirectory("ds-bytes")
+        let url = dir.path("x.txt")
+        var bytes = Array("fine line\n".utf8) + [0xff, 0xfe, 0x0a] + Array(String(repeating: "y", count: 100).utf8) + [0x0a]
+        bytes += Array("last\n".utf8)
+        try Data(bytes).write(to: url)
+        var options = DatasetCheckOptions()
+        options.maxRecordBytes = 50
+        let r = try DatasetChecker.check(dataset: "x@1", digest: "", license: "MIT", declaredPII: false,
+                                         files: [DatasetFileInput(relativePath: "x.txt", url: url)], suites: [], options: options)
+        #expect(r.statistics.records == 2)
+        #expect(r.validation.issueCounts == ["encoding": 1, "oversized": 1])
+        #expect(r.validation.issues.map(\.location.line) == [2, 3])
     }
 }
