@@ -47,19 +47,21 @@ let package = Package(
                 swiftSettings: hot),
         .target(name: "Registry", dependencies: ["Storage", "Hashing", "ModelFormat", "HTTPClient"]),
         .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry", "Hashing"]),
-        .target(name: "Governance", dependencies: ["Registry", "Evaluation", "Hashing"]),
+        .target(name: "DatasetQuality", dependencies: ["Hashing"], swiftSettings: hot),
+        .target(name: "Governance", dependencies: ["Registry", "Evaluation", "Hashing", "DatasetQuality"]),
         .target(name: "Service", dependencies: ["Registry", "Evaluation", "Governance", "InferenceCore", "HTTPClient",
                                                 "Hashing", "Storage"],
                 resources: [.copy("Resources/openapi.json")]),
         .target(
             name: "AssayCLI",
             dependencies: ["Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
-                           "Registry", "Evaluation", "Governance", "Service", "HTTPClient"]
+                           "Registry", "Evaluation", "Governance", "Service", "HTTPClient", "DatasetQuality"]
         ),
         .executableTarget(name: "assay", dependencies: ["AssayCLI"]),
         .executableTarget(
             name: "Performance",
-            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry"],
+            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry", "DatasetQuality",
+                           "Governance"],
             path: "Benchmarks/Performance",
             swiftSettings: hot
         ),
@@ -76,6 +78,8 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "CSQLite", "Hashing", "TestSupport"]),
         .testTarget(name: "EvaluationTests",
                     dependencies: ["Evaluation", "Registry", "InferenceCore", "Hashing", "TestSupport"]),
+        .testTarget(name: "DatasetQualityTests",
+                    dependencies: ["DatasetQuality", "Governance", "Evaluation", "Registry", "TestSupport"]),
         .testTarget(name: "GovernanceTests",
                     dependencies: ["Governance", "Evaluation", "Registry", "Hashing", "TestSupport"]),
         .testTarget(name: "ServiceTests",

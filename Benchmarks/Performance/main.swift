@@ -10,6 +10,7 @@ let usage = """
       engine  --model FILE [...]   pp512 / tg128 tokens/s like llama-bench (ratios with --llama-pp/--llama-tg)
       mmlu    --data DIR [...]     full MMLU test split 0-shot through 'assay eval' (wall, items/s, RSS, acc)
       logits  --model FILE --out FILE  raw F32 logits of a fixed prompt (bit-for-bit regression checks)
+      dataset [--size-mb N]        dataset quality check of a generated 1 GB chat JSONL (MB/s, peak RSS)
 
     Run '<benchmark> --help' for a benchmark's options.
     """
@@ -29,6 +30,8 @@ case "mmlu":
     runMMLUBenchmark(arguments: arguments)
 case "logits":
     runLogitsDump(arguments: arguments)
+case "dataset":
+    runDatasetBenchmark(arguments: arguments)
 case "-h", "--help", "help":
     print(usage)
 default:

@@ -196,6 +196,8 @@ public struct ExportedDataset: Sendable, Equatable, Codable {
     public var files: [ExportedArtifact]
     /// Where the data comes from, as registered (`--source`: a URL, a system, a team).
     public var source: String?
+    /// The latest `assay dataset check` (nil: never checked).
+    public var quality: ExportedDatasetQuality?
 
     public init(reference: String, relation: String, digest: String, license: String, containsPII: Bool,
                 description: String? = nil, files: [ExportedArtifact] = [], source: String? = nil) {
@@ -239,6 +241,10 @@ public struct ExportedEvaluation: Sendable, Equatable, Codable {
         guard let engine, !engine.isEmpty else { return backend }
         return "\(backend) (\(engine))"
     }
+    /// `assay eval --exclude-contaminated`: accuracy and items without the contaminated items.
+    public var cleanAccuracy: Double?
+    public var cleanItems: Int?
+    public var excludedItems: Int?
 
     public init(runID: String, variant: String, suite: String, task: String, metric: String, value: Double,
                 ciLower: Double? = nil, ciUpper: Double? = nil, items: Int, latencyP50Ms: Double? = nil,
@@ -380,6 +386,7 @@ public enum LineageExportBuilder {
             datasets: datasets, evaluations: evaluations, aliases: aliases, auditHeadHash: audit.headHash,
             auditEventCount: audit.eventCount)
         export.gateVerdicts = ExportedGateVerdict.fromAudit(try store.auditEvents(), reference: reference.description)
+        try export.attachDatasetQuality(store: store)
         return export
     }
 

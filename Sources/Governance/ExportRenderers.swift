@@ -69,6 +69,7 @@ public enum ExportRenderer {
                     + "\(opt(ev.latencyP95Ms) { Format.fixed($0, 1) }) | \(opt(ev.energyWhPer1000Items) { Format.fixed($0, 3) }) | `\(md(ev.runID))` |\n"
             }
         }
+        out += e.datasetQualityMarkdown
         if !e.gateVerdicts.isEmpty {
             out += "\n## Regression gate verdicts\n\n| time | verdict | baseline | policy | checks not passed | audit event |\n|---|---|---|---|---|---|\n"
             for g in e.gateVerdicts {

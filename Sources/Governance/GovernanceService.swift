@@ -196,6 +196,7 @@ public struct GovernanceService: Sendable {
 
     /// Where a version stands, with what is still missing.
     public func status(_ ref: VersionReference) throws -> ApprovalStatus {
+        refreshTrainingContamination(ref)
         let before = try store.read { try GovernanceRecords.approval($0, ref) }
         let qualifying = try evidence.qualifyingEvidence(reference: ref, digest: before.digest,
                                                          tier: try policy.tier(before.tier ?? policy.defaultTier))
@@ -209,7 +210,7 @@ public struct GovernanceService: Sendable {
                 record: record, quorum: tier.quorum, decisions: try GovernanceRecords.decisions(db, ref), modelCard: card,
                 missingCardFields: tier.modelCardFields.filter { (card[$0] ?? "").isEmpty },
                 evaluatedSuites: runs, missingSuites: tier.requiredSuites.filter { (runs[$0] ?? []).isEmpty },
-                datasetViolations: Self.violations(datasets, tier: tier), floorViolations: qualifying.floorViolations,
+                datasetViolations: try Self.violations(db, datasets, tier: tier), floorViolations: qualifying.floorViolations,
                 refusedRuns: qualifying.refused)
         }
     }
@@ -227,6 +228,7 @@ public struct GovernanceService: Sendable {
     @discardableResult
     public func perform(_ action: ApprovalAction, on ref: VersionReference, tier tierName: String? = nil,
                         override overrideReason: String? = nil) throws -> ApprovalOutcome {
+        refreshTrainingContamination(ref)
         let before = try store.read { try GovernanceRecords.approval($0, ref) }
         let digest = before.digest
         let assigns = action == .markEvaluated || action == .submit
@@ -265,7 +267,7 @@ public struct GovernanceService: Sendable {
                 state: state, registrant: record.registrant, submitter: record.submitter, approvals: record.approvals,
                 actor: tx.actor, actorRoles: roles, tier: tier, evaluatedSuites: runs,
                 cardFields: Set(card.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }.keys),
-                datasetViolations: Self.violations(try GovernanceRecords.trainingDatasets(db, ref), tier: tier),
+                datasetViolations: try Self.violations(db, try GovernanceRecords.trainingDatasets(db, ref), tier: tier),
                 needsReview: record.needsReview, floorViolations: qualifying.floorViolations, gate: gateSummary,
                 overrideReason: overrideReason)
             let transition: ApprovalTransition

@@ -166,6 +166,8 @@ public struct RiskTier: Sendable, Equatable, Codable {
     public var energyWhPer1000Items: Double?
     /// Rules for every `trained_on` dataset.
     public var datasets: DatasetRules
+    /// Rules on the stored quality checks of every `trained_on` dataset (nil: none).
+    public var datasetQuality: DatasetQualityRules?
     /// Model-card fields that must be filled before submission.
     public var modelCardFields: [String]
     /// Distinct approvals needed.
@@ -178,7 +180,9 @@ public struct RiskTier: Sendable, Equatable, Codable {
     public init(requiredSuites: [String], minimumMetrics: [MetricFloor] = [], maxRegression: Double,
                 latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
                 datasets: DatasetRules = DatasetRules(), modelCardFields: [String] = [], quorum: Int = 1,
-                approverRole: Role = .approver, evaluation: EvaluationRequirements = EvaluationRequirements()) {
+                approverRole: Role = .approver, evaluation: EvaluationRequirements = EvaluationRequirements(),
+                datasetQuality: DatasetQualityRules? = nil) {
+        self.datasetQuality = datasetQuality
         self.evaluation = evaluation
         self.requiredSuites = requiredSuites
         self.minimumMetrics = minimumMetrics

@@ -76,7 +76,7 @@ public struct PolicyParser: Sendable {
 }
 
 /// Walks the JSON tree, recording issues with their paths.
-private struct PolicyReader {
+struct PolicyReader {
     let file: String
     let knownSuites: Set<String>
     var issues: [PolicyIssue] = []
@@ -255,7 +255,8 @@ private struct PolicyReader {
 
     mutating func riskTier(_ v: JSONValue, _ path: String, declared: [Role]?) -> RiskTier? {
         guard let o = object(v, path, allowed: ["required_suites", "minimum_metrics", "max_regression", "latency_p95_ms",
-                                                 "energy_wh_per_1000_items", "datasets", "model_card_fields", "approvals", "evaluation"],
+                                                 "energy_wh_per_1000_items", "datasets", "model_card_fields", "approvals", "evaluation",
+                                                 "dataset_quality"],
                              required: ["required_suites", "max_regression", "approvals"]) else { return nil }
         var ok = true
         let suites = strings(o["required_suites"], "\(path).required_suites")
@@ -323,6 +324,11 @@ private struct PolicyReader {
             } else { ok = false }
         }
         let cardFields = strings(o["model_card_fields"], "\(path).model_card_fields") ?? []
+        var quality: DatasetQualityRules?
+        if let q = o["dataset_quality"] {
+            quality = datasetQuality(q, "\(path).dataset_quality")
+            if quality == nil { ok = false }
+        }
 
         var quorum: Int?
         var approverRole: Role? = .approver
@@ -365,7 +371,7 @@ private struct PolicyReader {
         guard ok, let suites, let margin, let quorum, let approverRole else { return nil }
         return RiskTier(requiredSuites: suites, minimumMetrics: floors, maxRegression: margin, latencyP95Ms: latency,
                         energyWhPer1000Items: energy, datasets: datasets, modelCardFields: cardFields, quorum: quorum,
-                        approverRole: approverRole, evaluation: evaluation)
+                        approverRole: approverRole, evaluation: evaluation, datasetQuality: quality)
     }
 
     static func isProportion(_ metric: String) -> Bool {

@@ -119,6 +119,9 @@ extension RegistryStore {
             return true
         }
         let version = try datasetVersion(ref)
+        // Where the bytes are, so `dataset check` can re-read them later (verified by digest).
+        try recordDatasetLocations(ref, locations: Dictionary(request.files.map { ($0.relativePath, $0.url.standardizedFileURL.path) },
+                                                              uniquingKeysWith: { a, _ in a }))
         return isNew ? .registered(version) : .alreadyRegistered(version)
     }
 

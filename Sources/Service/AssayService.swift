@@ -36,6 +36,7 @@ public struct AssayService: Sendable {
             routes += RegistryAPI(pool: pool, options: options).routes
             routes.append(Self.importRoute(pool: pool, suiteRoots: options.suiteRoots))
             routes += GovernanceAPI(pool: pool, binding: options.policy, generator: options.generator).routes
+            routes += DatasetQualityAPI(pool: pool, suiteRoots: options.suiteRoots).routes
         }
         routes += (catalog.map { InferenceAPI(catalog: $0) } ?? InferenceAPI(backend: backend, modelID: modelID)).routes
         let access: any AccessControl = accessControl

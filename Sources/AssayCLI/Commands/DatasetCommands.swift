@@ -1,4 +1,7 @@
+import DatasetQuality
 import Foundation
+import Governance
+import Hashing
 import Registry
 
 /// `assay dataset register NAME@VERSION PATH --license L --pii|--no-pii ...`
@@ -6,10 +9,11 @@ struct DatasetRegisterCommand: Command {
     static let name = "register"
     static let help = CommandHelp(
         abstract: "Register an immutable dataset version (a file or a directory) with its datasheet.",
-        usage: "NAME@VERSION PATH --license ID --pii|--no-pii [--source S] [--description D] [--collection C] [--limitations L]",
+        usage: "NAME@VERSION PATH --license ID --pii|--no-pii [--source S] [--description D] [--collection C] [--limitations L] [--no-check]",
         discussion: """
             The version's identity is the SHA-256 of its sorted file manifest (see Registry/README.md).
             Same name, version and content again: no-op; different content: error, nothing changes.
+            A new version is then checked as by `assay dataset check` (skip with --no-check).
             """,
         options: [
             .init("--license ID", "Licence (SPDX id where possible), required"),
@@ -18,7 +22,8 @@ struct DatasetRegisterCommand: Command {
             .init("--description D", "Datasheet: what the data is"),
             .init("--collection C", "Datasheet: how it was collected"),
             .init("--limitations L", "Datasheet: known limitations and biases"),
-        ],
+            .init("--no-check", "Do not run the quality check after registering"),
+        ] + DatasetCheckFlags.help,
         examples: ["assay dataset register intents@2024-06 data/intents.jsonl --license CC-BY-4.0 --no-pii --source support-tickets"])
 
     var reference: VersionReference
@@ -29,8 +34,12 @@ struct DatasetRegisterCommand: Command {
     var description: String?
     var collection: String?
     var limitations: String?
+    var check: Bool
+    var checkFlags: DatasetCheckFlags
 
     init(arguments: inout Arguments) throws(CLIError) {
+        check = !arguments.flag("--no-check")
+        checkFlags = try DatasetCheckFlags(arguments: &arguments)
         let license = try arguments.option("--license")
         let pii = arguments.toggle("pii")
         source = try arguments.option("--source")
@@ -53,14 +62,33 @@ struct DatasetRegisterCommand: Command {
             reference: reference, files: files, license: license, containsPII: pii, source: source,
             description: description, collectionProcess: collection, knownLimitations: limitations))
         let version = outcome.value
+        var checked: (record: DatasetCheckRecord, report: DatasetQualityReport)?
+        var checkError: String?
+        if check && outcome.isNew {
+            do {
+                checked = try context.datasetQuality(store).check(reference, options: try checkFlags.options(store: store))
+            } catch let error as DatasetQualityError {
+                checkError = error.description
+            }
+        }
         if context.json {
-            try context.printJSON(["status": .string(outcome.isNew ? "registered" : "already_registered"),
-                                   "version": Representation.datasetVersion(version)])
+            var members: [String: JSONValue] = ["status": .string(outcome.isNew ? "registered" : "already_registered"),
+                                                "version": Representation.datasetVersion(version)]
+            if let checked {
+                members["check"] = try jsonMembers(checked.record.summary)
+                members["report_sha256"] = .string(checked.record.reportSHA256)
+            }
+            if let checkError { members["check_error"] = .string(checkError) }
+            try context.printJSON(.object(members))
         } else if outcome.isNew {
             context.print("Registered \(reference) (sha256 \(version.digest), \(version.files.count) file\(version.files.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))")
+            if let checked {
+                for line in DatasetQualityText.lines(checked.report, sha256: checked.record.reportSHA256) { context.print(line) }
+            }
         } else {
             context.print("\(reference) is already registered with the same content (sha256 \(version.digest))")
         }
+        if let checkError { context.printError("warning: registered, but the quality check did not run: \(checkError)") }
         return ExitCode.success
     }
 }
@@ -122,9 +150,45 @@ struct DatasetShowCommand: Command {
         try arguments.finish()
     }
 
+    /// The version with its latest quality check and contamination results (additive fields).
+    struct Report: Encodable {
+        var version: DatasetVersion
+        var check: DatasetCheckRecord?
+        var contamination: [ContaminationRecord]
+
+        enum Keys: String, CodingKey { case qualityCheck = "quality_check", contamination }
+
+        func encode(to encoder: any Encoder) throws {
+            try version.encode(to: encoder)
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(check.map { Check(summary: $0.summary, reportSHA256: $0.reportSHA256, checkedAt: $0.createdAt,
+                                           checkedBy: $0.createdBy) }, forKey: .qualityCheck)
+            try c.encode(contamination, forKey: .contamination)
+        }
+
+        struct Check: Encodable {
+            var summary: DatasetCheckSummary
+            var reportSHA256: String
+            var checkedAt: String
+            var checkedBy: String
+        }
+    }
+
     func run(context: CommandContext) async throws -> Int32 {
-        let v = try context.openRegistry().datasetVersion(reference)
-        if context.json { try context.printJSON(Representation.datasetVersion(v)); return ExitCode.success }
+        let store = try context.openRegistry()
+        let v = try store.datasetVersion(reference)
+        if context.json {
+            // The API's dataset-version shape plus the latest quality check and contamination.
+            guard case .object(var members) = Representation.datasetVersion(v) else { return ExitCode.failure }
+            let check = try store.latestDatasetCheck(reference)
+            members["quality_check"] = try check.map {
+                try jsonMembers(Report.Check(summary: $0.summary, reportSHA256: $0.reportSHA256, checkedAt: $0.createdAt,
+                                             checkedBy: $0.createdBy))
+            } ?? .null
+            members["contamination"] = try jsonMembers(try store.datasetContamination(reference))
+            try context.printJSON(.object(members))
+            return ExitCode.success
+        }
         context.print("\(v.reference)")
         context.print("  sha256:       \(v.digest)")
         context.print("  license:      \(v.license)")
@@ -136,6 +200,25 @@ struct DatasetShowCommand: Command {
         context.print("  created:      \(v.createdAt) by \(v.createdBy)")
         context.print("  files (\(v.files.count), \(formatBytes(v.totalSize))):")
         for f in v.files { context.print("    \(f.sha256)  \(f.relativePath)  (\(f.size) bytes)") }
+        if let check {
+            let s = check.summary
+            let pii = s.piiCounts.isEmpty ? "none found" : s.piiCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            context.print("  quality check:  \(check.createdAt) by \(check.createdBy) (report sha256 \(check.reportSHA256))")
+            context.print("    records \(s.records), invalid \(s.invalidRecords), exact duplicates \(DatasetQualityText.percent(s.exactDuplicateRate)), near duplicates \(DatasetQualityText.percent(s.nearDuplicateRate))")
+            context.print("    personal data: \(pii); licence \(s.licenseValid ? "valid SPDX" : "not a valid SPDX expression")")
+            for c in contamination {
+                context.print("    contamination with \(c.suiteID)@\(c.suiteVersion): \(c.items.count) of \(c.suiteItems) items"
+                              + (c.items.isEmpty ? "" : " (" + c.items.prefix(8).joined(separator: ", ") + (c.items.count > 8 ? ", …" : "") + ")"))
+            }
+        } else {
+            context.print("  quality check:  none (run: assay dataset check \(v.reference))")
+        }
         return ExitCode.success
     }
+}
+
+/// An encodable value as snake_case JSON members (the CLI's output convention).
+private func jsonMembers<T: Encodable>(_ value: T) throws -> JSONValue {
+    let data = try JSONEncoder().encode(value)
+    return JSONKeyStyle.snakeCased(try JSONValue.parse(data))
 }

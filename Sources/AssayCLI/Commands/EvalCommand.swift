@@ -1,5 +1,6 @@
 import Foundation
 import Evaluation
+import Governance
 import Hashing
 import InferenceCore
 import Registry
@@ -53,6 +54,7 @@ struct EvalCommand: Command {
             .init("--api-key-env VAR", "openai: send the bearer token held in environment variable VAR"),
             .init("--resume", "Fail unless an unfinished matching run exists"),
             .init("--no-cache", "Neither read nor fill the request cache"),
+            .init("--exclude-contaminated", "Also score without the items found in the model's trained_on datasets (docs/datasets.md)"),
         ],
         examples: [
             "assay eval --model smollm2-135m-instruct@q4_1 --suite general-knowledge --limit 50",
@@ -79,6 +81,7 @@ struct EvalCommand: Command {
         var cache: Bool
         var backend: BackendChoice = .native
         var outputDirectory: String?
+        var excludeContaminated = false
     }
 
     let model: VersionReference
@@ -98,6 +101,7 @@ struct EvalCommand: Command {
         let warmup = try arguments.int("--warmup", range: 0...Int.max) ?? 2
         let resume = arguments.flag("--resume")
         let noCache = arguments.flag("--no-cache")
+        let excludeContaminated = arguments.flag("--exclude-contaminated")
         let outputDirectory = try arguments.option("--output-dir")
         let backendName = try arguments.option("--backend") ?? "native"
         let endpoint = try arguments.option("--endpoint")
@@ -130,7 +134,8 @@ struct EvalCommand: Command {
         self.suite = suite
         options = RunOptions(
             tasks: tasks, limit: limit, shots: shots, threads: threads, shard: shard, batchSize: batch,
-            warmup: warmup, resume: resume, cache: !noCache, backend: backend, outputDirectory: outputDirectory)
+            warmup: warmup, resume: resume, cache: !noCache, backend: backend, outputDirectory: outputDirectory,
+            excludeContaminated: excludeContaminated)
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -160,6 +165,9 @@ struct EvalCommand: Command {
         context.progress("eval: \(model) on \(suite.id)@\(suite.version) (\(how))")
         let results = try await runner.run(model: model, suite: suite, options: evalOptions) { reporter.update($0) }
         reporter.finish()
+        if options.excludeContaminated {
+            return try printDecontaminated(results, context: context, store: store)
+        }
         if context.json {
             try context.printDocument(results)
             return ExitCode.success

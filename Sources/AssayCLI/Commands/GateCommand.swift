@@ -130,6 +130,7 @@ struct GateCommand: Command {
         if let junit { try GateReport.junitXML(decision, elapsedSeconds: elapsed).write(to: context.resolve(junit), atomically: true, encoding: .utf8) }
         if let report { try GateReport.json(decision).write(to: context.resolve(report), atomically: true, encoding: .utf8) }
         if context.json { context.output.out(try GateReport.json(decision)) } else { context.output.out(GateReport.markdown(decision)) }
+        if !context.json { printDecontaminatedScores(decision, store: store, context: context) }
         return decision.exitCode
     }
 

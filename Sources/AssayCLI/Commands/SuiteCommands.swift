@@ -45,6 +45,7 @@ struct SuiteRegisterCommand: Command {
         } catch let error as SuiteError {
             throw CLIError.failure("invalid suite: \(error.description)")
         }
+        if result.isNew { context.updateContaminationAfterSuiteRegistration(store) }
         if context.json {
             try context.printJSON(Report(status: result.isNew ? "registered" : "already_registered", suite: result.record))
         } else {
@@ -203,6 +204,7 @@ struct SuiteImportMMLUCommand: Command {
             throw CLIError.failure("cannot import MMLU: \(error.description)")
         }
         let result = try context.suiteCatalog(store).register(directory: staging)
+        if result.isNew { context.updateContaminationAfterSuiteRegistration(store) }
         if context.json {
             try context.printJSON(SuiteRegisterCommand.Report(status: result.isNew ? "registered" : "already_registered",
                                                               suite: result.record))

@@ -20,6 +20,7 @@ public enum RegistrySchema {
         // Further areas append below, one line each, in the order they were created.
         GovernanceSchema.register(in: &migrator)
         ServiceSchema.register(in: &migrator)
+        DatasetQualitySchema.register(in: &migrator)
         return migrator
     }
 }

@@ -399,7 +399,11 @@ public struct RegistryAPI: Sendable {
             reference: reference, files: files, license: license, containsPII: pii, source: try fields.string("source"),
             description: try fields.string("description"), collectionProcess: try fields.string("collection_process"),
             knownLimitations: try fields.string("known_limitations"))
-        let outcome = try pool.write(as: try ctx.requireActor()) { try $0.registerDatasetVersion(registration) }
+        let outcome = try pool.write(as: try ctx.requireActor()) { store in
+            let outcome = try store.registerDatasetVersion(registration)
+            if outcome.isNew { DatasetQualityAPI.checkAfterRegistration(reference, store: store, suiteRoots: options.suiteRoots) }
+            return outcome
+        }
         return try .json(Representation.datasetVersion(outcome.value), status: outcome.isNew ? .created : .ok)
     }
 
