@@ -97,7 +97,8 @@ struct JSONShapeParityTests {
             (["model", "show", "t@1"], "/api/v1/models/t/versions/1", false),
             (["dataset", "list"], "/api/v1/datasets", false),
             (["dataset", "list", "d"], "/api/v1/datasets/d", false),
-            (["dataset", "show", "d@1"], "/api/v1/datasets/d/versions/1", false),
+            // `dataset show` adds the latest quality check and contamination (GET …/check has them over HTTP).
+            (["dataset", "show", "d@1"], "/api/v1/datasets/d/versions/1", true),
             (["lineage", "show", "s@1"], "/api/v1/models/s/versions/1/lineage", false),
             (["audit", "log", "--limit", "500"], "/api/v1/audit/events?limit=500", false),
             (["audit", "verify"], "/api/v1/audit/verify", false),

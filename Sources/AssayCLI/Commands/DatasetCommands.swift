@@ -177,16 +177,20 @@ struct DatasetShowCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let v = try store.datasetVersion(reference)
+        let check = try store.latestDatasetCheck(reference)
+        let contamination = try store.datasetContamination(reference)
         if context.json {
             // The API's dataset-version shape plus the latest quality check and contamination.
             guard case .object(var members) = Representation.datasetVersion(v) else { return ExitCode.failure }
-            let check = try store.latestDatasetCheck(reference)
-            members["quality_check"] = try check.map {
-                try jsonMembers(Report.Check(summary: $0.summary, reportSHA256: $0.reportSHA256, checkedAt: $0.createdAt,
-                                             checkedBy: $0.createdBy))
-            } ?? .null
-            members["contamination"] = try jsonMembers(try store.datasetContamination(reference))
-            try context.printJSON(.object(members))
+            var checkValue: JSONValue = .null
+            if let check {
+                let shown = Report.Check(summary: check.summary, reportSHA256: check.reportSHA256,
+                                         checkedAt: check.createdAt, checkedBy: check.createdBy)
+                checkValue = try jsonMembers(shown)
+            }
+            members["quality_check"] = checkValue
+            members["contamination"] = try jsonMembers(contamination)
+            try context.printJSON(JSONValue.object(members))
             return ExitCode.success
         }
         context.print("\(v.reference)")

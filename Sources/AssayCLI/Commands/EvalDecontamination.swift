@@ -21,7 +21,7 @@ extension EvalCommand {
             try context.printJSON(Both(results: results, decontaminated: report))
             return ExitCode.success
         }
-        printResults(results, context: context)
+        EvalReport.printResults(results, context: context)
         context.print("")
         let sources = report.datasets.isEmpty ? "no trained_on datasets recorded" : "trained_on " + report.datasets.map(\.description).joined(separator: ", ")
         context.print("contamination (\(sources)):")
