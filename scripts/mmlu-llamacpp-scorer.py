@@ -30,7 +30,8 @@ def main():
     a = ap.parse_args()
 
     L.llama_backend_init()
-    L.llama_log_set(L.llama_log_callback(lambda *args: None), None)
+    quiet = L.llama_log_callback(lambda *args: None)  # kept alive: llama.cpp calls it later
+    L.llama_log_set(quiet, None)
     model = L.llama_model_load_from_file(a.model.encode(), L.llama_model_default_params())
     vocab = L.llama_model_get_vocab(model)
     nv = L.llama_vocab_n_tokens(vocab)
