@@ -170,7 +170,9 @@ kill_eval_rounds() {
 import json, sys
 def metrics(path):
     doc = json.load(open(path))
-    drop = {"id", "run_id", "started_at", "finished_at", "created_at", "latency", "duration_ms", "resumed", "hardware", "timing"}
+    # Timing, energy and identity differ between any two runs; the results must not.
+    drop = {"id", "run_id", "started_at", "finished_at", "created_at", "latency", "energy", "duration_ms", "resumed",
+            "hardware", "timing"}
     def clean(v):
         if isinstance(v, dict): return {k: clean(x) for k, x in v.items() if k not in drop and "latency" not in k and "_ms" not in k and "seconds" not in k}
         if isinstance(v, list): return [clean(x) for x in v]
