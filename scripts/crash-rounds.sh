@@ -158,7 +158,19 @@ kill_eval_rounds() {
     "$assay" model register smol@q4_1 "$model" --format gguf >/dev/null || { fail "register $model"; continue; }
     "$assay" "${args[@]}" --no-cache >/dev/null 2>&1 &
     local pid=$!
-    sleep "$(( RANDOM % 4 )).$(( RANDOM % 10 ))"
+    # Odd rounds: kill once items are being written (mid-run); even rounds: at a random moment
+    # (possibly before the run exists).
+    if (( r % 2 == 1 )); then
+      for _ in $(seq 1 600); do
+        local n; n=$(sqlite3 "file:$home/registry.sqlite?mode=ro" 'SELECT count(*) FROM evaluation_items' 2>/dev/null || echo 0)
+        (( n > 0 )) && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      sleep "0.$(( RANDOM % 10 ))"
+    else
+      sleep "$(( RANDOM % 4 )).$(( RANDOM % 10 ))"
+    fi
     kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
     local before; before=$(sqlite3 "file:$home/registry.sqlite?mode=ro" 'SELECT count(*) FROM evaluation_items' 2>/dev/null || echo 0)
     (( before > 0 )) && killed_midway=$((killed_midway + 1))
