@@ -183,8 +183,9 @@ import json, sys
 def metrics(path):
     doc = json.load(open(path))
     # Timing, energy and identity differ between any two runs; the results must not.
+    # resumed_items/session_items say how the run was split between the killed and the resumed process.
     drop = {"id", "run_id", "started_at", "finished_at", "created_at", "latency", "energy", "duration_ms", "resumed",
-            "hardware", "timing"}
+            "resumed_items", "session_items", "hardware", "timing"}
     def clean(v):
         if isinstance(v, dict): return {k: clean(x) for k, x in v.items() if k not in drop and "latency" not in k and "_ms" not in k and "seconds" not in k}
         if isinstance(v, list): return [clean(x) for x in v]
