@@ -158,7 +158,19 @@ kill_eval_rounds() {
     "$assay" model register smol@q4_1 "$model" --format gguf >/dev/null || { fail "register $model"; continue; }
     "$assay" "${args[@]}" --no-cache >/dev/null 2>&1 &
     local pid=$!
-    sleep "$(( RANDOM % 4 )).$(( RANDOM % 10 ))"
+    # Odd rounds: kill once items are being written (mid-run); even rounds: at a random moment
+    # (possibly before the run exists).
+    if (( r % 2 == 1 )); then
+      for _ in $(seq 1 600); do
+        local n; n=$(sqlite3 "file:$home/registry.sqlite?mode=ro" 'SELECT count(*) FROM evaluation_items' 2>/dev/null || echo 0)
+        (( n > 0 )) && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      sleep "0.$(( RANDOM % 10 ))"
+    else
+      sleep "$(( RANDOM % 4 )).$(( RANDOM % 10 ))"
+    fi
     kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
     local before; before=$(sqlite3 "file:$home/registry.sqlite?mode=ro" 'SELECT count(*) FROM evaluation_items' 2>/dev/null || echo 0)
     (( before > 0 )) && killed_midway=$((killed_midway + 1))
@@ -170,7 +182,10 @@ kill_eval_rounds() {
 import json, sys
 def metrics(path):
     doc = json.load(open(path))
-    drop = {"id", "run_id", "started_at", "finished_at", "created_at", "latency", "duration_ms", "resumed", "hardware", "timing"}
+    # Timing, energy and identity differ between any two runs; the results must not.
+    # resumed_items/session_items say how the run was split between the killed and the resumed process.
+    drop = {"id", "run_id", "started_at", "finished_at", "created_at", "latency", "energy", "duration_ms", "resumed",
+            "resumed_items", "session_items", "hardware", "timing"}
     def clean(v):
         if isinstance(v, dict): return {k: clean(x) for k, x in v.items() if k not in drop and "latency" not in k and "_ms" not in k and "seconds" not in k}
         if isinstance(v, list): return [clean(x) for x in v]

@@ -305,7 +305,7 @@ public struct GovernanceService: Sendable {
 
     // MARK: aliases
 
-    static func isValidAliasName(_ s: String) -> Bool {
+    public static func isValidAliasName(_ s: String) -> Bool {
         let bytes = Array(s.utf8)
         guard let first = bytes.first, bytes.count <= 64, (0x61...0x7a).contains(first) else { return false }
         return bytes.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }

@@ -71,6 +71,21 @@ struct AuditCheckpointTests {
         #expect(try r.store.checkAuditCheckpoints([checkpoint], publicKey: Self.publicKey).first?.status == .badSignature)
     }
 
+    /// A checkpoint whose signature or key is not lowercase hex of the right length is
+    /// malformed (one line, HTTP 422), not a "bad signature" verdict.
+    @Test func malformedSignatureOrKeyIsRefusedAtParse() throws {
+        let r = try registry(events: 1)
+        let checkpoint = try r.store.auditCheckpoint(seed: Self.seed)
+        for (signature, key) in [("", checkpoint.publicKey), (checkpoint.signature.uppercased(), checkpoint.publicKey),
+                                 (checkpoint.signature, String(checkpoint.publicKey.dropLast(2)))] {
+            var bad = checkpoint
+            bad.signature = signature
+            bad.publicKey = key
+            let data = try JSONEncoder().encode(bad)
+            #expect(throws: AuditKeyError.self) { _ = try AuditCheckpoint.parse(Array(data)) }
+        }
+    }
+
     enum Attack: String, CaseIterable { case truncate, rewrite, reorder }
 
     /// Each attack passes the plain chain check (the attacker recomputed it) and fails the checkpoint.

@@ -45,6 +45,24 @@ struct RouterTests {
         #expect(response.headers["Allow"] == "GET, DELETE, HEAD")
     }
 
+    /// A concrete path belongs to its own routes only (OpenAPI's matching rule): `POST
+    /// /items/import` exists, so `GET /items/import` is a 405 listing POST, never `getItem`.
+    @Test func concretePathsWinOverTemplatedOnes() throws {
+        let router = AssayService(routes: [
+            Route("GET", "/items/{id}", access: .anonymous, operationID: "getItem") { req, _ in
+                try .json(["id": .string(try req.parameter("id"))])
+            },
+            Route("POST", "/items/import", access: .anonymous, operationID: "importItems") { _, _ in Response(status: .noContent) },
+        ], accessControl: Self.access).router
+        let get = router.respond(to: try Request(method: "GET", target: "/items/import", headers: HTTPHeaders()))
+        #expect(get.status.code == 405)
+        #expect(get.headers["Allow"] == "POST")
+        let post = router.respond(to: try Request(method: "POST", target: "/items/import", headers: HTTPHeaders()))
+        #expect(post.status.code == 204)
+        let other = router.respond(to: try Request(method: "GET", target: "/items/7", headers: HTTPHeaders()))
+        #expect(other.status.code == 200)
+    }
+
     @Test func headIsServedByGet() throws {
         #expect(try respond("HEAD", "/items/1").0 == 200)
     }

@@ -140,7 +140,7 @@ public struct GovernanceAPI: Sendable {
             Route("GET", "/api/v1/models/{name}/aliases/{alias}/history", access: .readers,
                   operationID: "getAliasHistory") { req, _ in
                 let model = try PathNames.name(req)
-                let aliasName = try PathNames.name(req, "alias")
+                let aliasName = try Self.aliasName(req)
                 _ = try Query(req, allowed: [])
                 let history = try pool.read { store in
                     try store.read { db in try GovernanceRecords.aliasHistory(db, model: model, name: aliasName) }
@@ -196,9 +196,20 @@ public struct GovernanceAPI: Sendable {
     /// Entity tag of an alias state: the quoted holder reference, or `"none"`.
     static func etag(_ holder: String?) -> String { Representation.aliasETag(holder) }
 
+    /// The `{alias}` path parameter, checked against the alias rules before any precondition
+    /// (a malformed name is a 400, never a 412).
+    static func aliasName(_ req: Request) throws -> String {
+        let alias = try req.parameter("alias")
+        guard GovernanceService.isValidAliasName(alias) else {
+            throw Problem(kind: .badRequest,
+                          detail: "invalid alias name: use 1-64 characters from a-z 0-9 . _ - starting with a letter")
+        }
+        return alias
+    }
+
     func moveAlias(_ req: Request, ctx: RequestContext) throws -> Response {
         let model = try PathNames.name(req)
-        let aliasName = try PathNames.name(req, "alias")
+        let aliasName = try Self.aliasName(req)
         _ = try Query(req, allowed: [])
         let fields = try JSONFields(try req.jsonObject(), allowed: ["version", "reason"])
         let target: VersionReference
@@ -221,7 +232,7 @@ public struct GovernanceAPI: Sendable {
     /// precondition as a move.
     func rollbackAlias(_ req: Request, ctx: RequestContext) throws -> Response {
         let model = try PathNames.name(req)
-        let aliasName = try PathNames.name(req, "alias")
+        let aliasName = try Self.aliasName(req)
         _ = try Query(req, allowed: [])
         let reason = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"]).string("reason")
         guard let ifMatch = req.headers["If-Match"] else {
