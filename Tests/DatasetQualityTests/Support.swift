@@ -1,17 +1,8 @@
 import Foundation
+import Hashing
 
-/// Deterministic generator for synthetic corpora (SplitMix64).
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+/// Deterministic generator for synthetic corpora: the project's one SplitMix64.
+typealias SeededRandom = SplitMix64
 
 /// Synthetic instruction-tuning text: made-up words over a fixed vocabulary, so records never
 /// share long n-grams with real benchmark text or with each other by accident.

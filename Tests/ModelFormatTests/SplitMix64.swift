@@ -1,17 +1,10 @@
-/// A seeded SplitMix64 generator owned by the tests (reproducible fuzzing and random data).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+import Foundation
+import Hashing
+/// The project's one SplitMix64 (Hashing), visible to every file of this test module.
+typealias SplitMix64 = Hashing.SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Test helpers on it.
+extension SplitMix64 {
     /// A standard normal sample (Box–Muller).
     mutating func nextGaussian() -> Float {
         let u1 = Double(next() >> 11) * 0x1.0p-53 + 0x1.0p-54
@@ -23,4 +16,3 @@ struct SplitMix64: RandomNumberGenerator {
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 
-import Foundation
