@@ -92,3 +92,27 @@ extension EngineTests {
         }
     }
 }
+
+extension EngineTests {
+    /// On K-quant models a question's score must not depend on the question before it: a
+    /// context sharing a prefix (the subject header) with the previous one is still evaluated
+    /// whole, as an lm-eval-style llama.cpp scorer does after clearing its cache, so it equals
+    /// scoring it on a fresh engine. Q4_1 sums do not depend on the batch, so SmolLM2 keeps
+    /// reusing prefixes (`prefixReuseMatchesScoringFromScratch`).
+    @Test(.enabled(if: Fixtures.modelAvailableOrCI(Fixtures.qwen25Path)))
+    func kQuantContextsNeverReuseAnotherQuestionsPrefix() async throws {
+        let url = try Fixtures.requireModel(Fixtures.qwen25Path)
+        let second = Self.mmlu.replacingOccurrences(of: "Red Planet", with: "Blue Planet")
+        let requests = [LoglikelihoodRequest(context: Self.mmlu, continuation: " B"),
+                        LoglikelihoodRequest(context: second, continuation: " B")]
+        let shared = try NativeEngine(modelURL: url, threads: 2, contextLength: 512)
+        #expect(shared.model.sumsDependOnBatch)
+        let results = try await shared.loglikelihood(requests)
+        #expect(results.allSatisfy { $0.timing.reusedTokens == 0 }, "\(results.map(\.timing))")
+        for (i, request) in requests.enumerated() {
+            let fresh = try await NativeEngine(modelURL: url, threads: 2, contextLength: 512).loglikelihood([request])[0]
+            #expect(fresh.logLikelihood == results[i].logLikelihood, "question \(i)")
+        }
+        #expect(try !Self.engine().model.sumsDependOnBatch)
+    }
+}

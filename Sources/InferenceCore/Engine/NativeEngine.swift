@@ -19,8 +19,9 @@ public final class NativeEngine: Backend {
     public static let engineName = "assay-native"
     /// Part of every request-cache key: bump when any number the engine produces can change.
     /// 0.2.0: K-quant products sum as ggml's x86 kernels (repacked Q4_K, tiled Q6_K); one
-    /// context evaluation per multiple-choice question.
-    public static let engineVersion = "0.2.0"
+    /// context evaluation per multiple-choice question. 0.2.1: on such models a scored context
+    /// never reuses a cached prefix.
+    public static let engineVersion = "0.2.1"
 
     public let info: BackendInfo
     public let model: TransformerModel
@@ -141,14 +142,19 @@ struct EngineState: ~Copyable {
     /// their context, so the logits after it are computed once (as llama.cpp scorers do with one
     /// pass per question) instead of re-running the last context token per choice.
     var lastRow: (input: [Int32], position: Int, logits: [Float])?
+    /// `TransformerModel.sumsDependOnBatch`, read once.
+    let sumsDependOnBatch: Bool
 
     init(session: InferenceSession) {
         self.session = session
+        self.sumsDependOnBatch = session.model.sumsDependOnBatch
     }
 
     /// Evaluates `tokens` reusing the cached prefix; returns logits at `scored` (indices into
     /// `tokens`, all ≥ the reuse point is guaranteed by recomputing from the first one).
-    mutating func evaluate(_ tokens: [Int32], scored: [Int], order: SummationOrder)
+    /// With `reusePrefix` false the whole sequence is evaluated in one batch (except the
+    /// `lastRow` case, which is that same batch's result).
+    mutating func evaluate(_ tokens: [Int32], scored: [Int], order: SummationOrder, reusePrefix: Bool = true)
         throws(InferenceError) -> (logits: [Float], reused: Int, computed: Int)
     {
         if scored.count == 1, let last = lastRow, last.position == scored[0], last.input == tokens,
@@ -156,7 +162,7 @@ struct EngineState: ~Copyable {
             session.truncate(to: tokens.count)
             return (last.logits, tokens.count, 0)
         }
-        var keep = session.commonPrefixLength(with: tokens)
+        var keep = reusePrefix ? session.commonPrefixLength(with: tokens) : 0
         if let first = scored.min() { keep = min(keep, first) }
         session.truncate(to: keep)
         let logits = try session.evaluate(Array(tokens[keep...]), logitsAt: scored.map { $0 - keep }, order: order)
@@ -173,7 +179,10 @@ struct EngineState: ~Copyable {
         let all = context + continuation
         let input = Array(all.dropLast())
         let scored = Array((context.count - 1)..<(all.count - 1))
-        let (logits, reused, computed) = try evaluate(input, scored: scored, order: .prompt)
+        // Scores must not depend on what was evaluated before: on models whose sums depend on
+        // the batch, every context is evaluated whole, as an lm-eval-style scorer does.
+        let (logits, reused, computed) = try evaluate(input, scored: scored, order: .prompt,
+                                                      reusePrefix: !sumsDependOnBatch)
         let vocab = session.model.config.vocabularySize
         var total: Double = 0
         var greedy = true

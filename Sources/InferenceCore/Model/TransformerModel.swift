@@ -15,6 +15,18 @@ public final class TransformerModel: Sendable {
     /// The mapped file the weights live in.
     public var file: GGUFFile { weights.file }
 
+    /// Whether a row's logits depend on how many rows are evaluated together. ggml's x86
+    /// kernels for K-quant matrices (repacked Q4_K, tiled Q6_K) sum in an order chosen by batch
+    /// size, so re-using a cached prefix and computing only the suffix gives (last-bit)
+    /// different numbers than evaluating the whole sequence at once, as llama.cpp scorers do.
+    public var sumsDependOnBatch: Bool {
+        let batchDependent: Set<GGMLType> = [.q4_K, .q6_K]
+        return weights.layers.contains { layer in
+            [layer.query, layer.key, layer.value, layer.attentionOutput, layer.ffnGate, layer.ffnUp, layer.ffnDown]
+                .contains { batchDependent.contains($0.type) }
+        } || batchDependent.contains(weights.output.type)
+    }
+
     /// Architectures this engine implements, by `general.architecture`.
     public static var supportedArchitectures: [String] { Architectures.names }
 
