@@ -195,17 +195,20 @@ struct GovernanceScenarioTests {
             DatasetRegistration(reference: data, files: try ArtifactInput.collect([file]), license: "CC-BY-NC-4.0", containsPII: true))
         let v = try w.register("m@1", as: "alice", lineage: [LineageLink(relation: .trainedOn, parent: data)])
         let alice = try w.service("alice")
-        try alice.perform(.markEvaluated, on: v)
         try alice.updateModelCard(v, fields: ["intended_use": "x", "limitations": "y"])
-        do {
-            try alice.perform(.submit, on: v)
-            Issue.record("submission with a non-compliant dataset was accepted")
-        } catch let error as ApprovalError {
-            guard case .datasetPolicy(let problems) = error else { Issue.record("wrong error \(error)"); return }
-            #expect(problems.count == 2)
-            #expect(problems[0].contains("CC-BY-NC-4.0"))
+        // Refused at evaluate and at submit, with the same problems.
+        for action in [ApprovalAction.markEvaluated, .submit] {
+            do {
+                try alice.perform(action, on: v)
+                Issue.record("\(action.verb) with a non-compliant dataset was accepted")
+            } catch let error as ApprovalError {
+                guard case .datasetPolicy(let problems) = error else { Issue.record("wrong error \(error)"); return }
+                #expect(problems.count == 2)
+                #expect(problems[0].contains("CC-BY-NC-4.0"))
+            }
         }
         #expect(try alice.status(v).datasetViolations.count == 2)
+        #expect(try alice.status(v).record.state == "registered")
     }
 
     /// Evidence whose gate verdict is fixed (the CLI wires the real gate; see DecisionsScenarioTests).
