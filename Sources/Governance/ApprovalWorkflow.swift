@@ -221,9 +221,10 @@ public enum ApprovalWorkflow {
         switch action {
         case .markEvaluated:
             guard from == .registered || from == .evaluated else { return .failure(.invalidTransition(action: "evaluate", from: from)) }
+            // Training data is judged first: its problems are known before any evaluation is run.
+            guard c.datasetViolations.isEmpty else { return .failure(.datasetPolicy(c.datasetViolations)) }
             let missing = missingSuites()
             guard missing.isEmpty else { return .failure(.missingEvaluations(suites: missing)) }
-            guard c.datasetViolations.isEmpty else { return .failure(.datasetPolicy(c.datasetViolations)) }
             if let e = evidenceProblem(gate: false) { return .failure(e) }
             return .success(ApprovalTransition(from: from, to: .evaluated))
 

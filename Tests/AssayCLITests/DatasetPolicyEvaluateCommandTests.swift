@@ -9,7 +9,7 @@ struct DatasetPolicyEvaluateCommandTests {
     static let policyText = """
         {"format": "assay-policy/1", "version": 1, "roles": ["submitter", "approver", "release-manager", "auditor", "admin"],
          "default_tier": "low",
-         "tiers": {"low": {"required_suites": [], "max_regression": 0.05, "approvals": {"quorum": 1},
+         "tiers": {"low": {"required_suites": ["general-knowledge"], "max_regression": 0.05, "approvals": {"quorum": 1},
                            "dataset_quality": {"pii_must_be_declared": true}}}}
         """
 
@@ -27,9 +27,9 @@ struct DatasetPolicyEvaluateCommandTests {
         #expect(refused.stderr.split(separator: "\n").count == 1)
         let status = await cli.run("approval", "status", "m@1", "--policy", policy)
         #expect(status.stdout.contains("dataset policy: dataset tickets@1 contains undeclared personal data"), "\(status.stdout)")
-        // Without training data the same policy lets a version be evaluated.
+        // Without training data the same policy asks for the evaluation instead.
         #expect(await cli.run("model", "register", "clean@1", try cli.file("c.gguf", "other")).code == 0)
-        let ok = await cli.run("approval", "evaluate", "clean@1", "--policy", policy)
-        #expect(ok.code == 0, "\(ok.stderr)")
+        let clean = await cli.run("approval", "evaluate", "clean@1", "--policy", policy)
+        #expect(clean.code == 1 && clean.stderr.contains("required suites have not been evaluated"), "\(clean.stderr)")
     }
 }

@@ -20,6 +20,7 @@ struct DecontaminatedExportTests {
             try tx.appendAudit(action: "evaluation_run.decontaminated", subject: "run-gk", payload: DatasetQualityService.payload(recorded))
         }
         var export = ExportTests.sample()
+        export.datasets = []  // (not registered in this store; the dataset half is ContaminationAcceptanceTests')
         try export.attachDatasetQuality(store: store)
         let gk = try #require(export.evaluations.first { $0.runID == "run-gk" })
         #expect(gk.value == 0.3125 && gk.cleanAccuracy == 0.3 && gk.cleanItems == 130 && gk.excludedItems == 6)
