@@ -3,27 +3,30 @@ import Evaluation
 import Foundation
 import Governance
 
-/// `Performance dataset [--size-mb N] [--file FILE] [--suites DIR]`
+/// `Performance dataset [--size-mb N] [--file FILE] [--suites DIR] [--threads T]`
 ///
 /// Writes a deterministic chat-format JSONL file of --size-mb MB (default 1024) into a temporary
 /// directory (or checks FILE), runs the full dataset check on it (validation, statistics, exact
 /// and near duplicates, PII, contamination against the bundled suites found under --suites,
-/// default Benchmarks/Suites) and prints MB/s, records/s and the peak resident set size.
+/// default Benchmarks/Suites) on T threads (default: the active processors) and prints MB/s,
+/// records/s, the process's CPU seconds during the check and the peak resident set size.
 func runDatasetBenchmark(arguments: [String]) {
     var sizeMB = 1024
     var file: String?
     var suitesDir = "Benchmarks/Suites"
+    var options = DatasetCheckOptions()
     var i = 0
     while i < arguments.count {
         switch arguments[i] {
         case "--size-mb" where i + 1 < arguments.count: sizeMB = max(1, Int(arguments[i + 1]) ?? sizeMB); i += 1
         case "--file" where i + 1 < arguments.count: file = arguments[i + 1]; i += 1
         case "--suites" where i + 1 < arguments.count: suitesDir = arguments[i + 1]; i += 1
+        case "--threads" where i + 1 < arguments.count: options.threads = max(1, Int(arguments[i + 1]) ?? options.threads); i += 1
         case "-h", "--help":
-            print("usage: dataset [--size-mb N] [--file FILE] [--suites DIR]  (default: a generated 1024 MB chat JSONL in a temporary directory)")
+            print("usage: dataset [--size-mb N] [--file FILE] [--suites DIR] [--threads T]  (default: a generated 1024 MB chat JSONL in a temporary directory)")
             return
         default:
-            FileHandle.standardError.write(Data("usage: dataset [--size-mb N] [--file FILE] [--suites DIR]\n".utf8))
+            FileHandle.standardError.write(Data("usage: dataset [--size-mb N] [--file FILE] [--suites DIR] [--threads T]\n".utf8))
             exit(2)
         }
         i += 1
@@ -50,12 +53,13 @@ func runDatasetBenchmark(arguments: [String]) {
         }
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0
+    let cpuBefore = cpuSeconds()
     let start = ContinuousClock.now
     let report: DatasetQualityReport
     do {
         report = try DatasetChecker.check(dataset: "bench@1", digest: "", license: "MIT", declaredPII: false,
                                           files: [DatasetFileInput(relativePath: "bench.jsonl", url: URL(fileURLWithPath: file))],
-                                          suites: suites)
+                                          suites: suites, options: options)
     } catch {
         FileHandle.standardError.write(Data("dataset check failed: \(error)\n".utf8))
         exit(1)
@@ -65,7 +69,22 @@ func runDatasetBenchmark(arguments: [String]) {
     let mb = Double(size) / 1_048_576
     print("dataset check: \(String(format: "%.1f", mb)) MB, \(report.statistics.records) records in \(String(format: "%.1f", seconds)) s = \(String(format: "%.1f", mb / seconds)) MB/s, \(Int(Double(report.statistics.records) / seconds)) records/s")
     print("  invalid \(report.validation.invalidRecords), exact duplicates \(report.exactDuplicates.duplicateRecords), near duplicates \(report.nearDuplicates.duplicateRecords) in \(report.nearDuplicates.clusters) clusters (\(report.nearDuplicates.recordsNotCompared) not compared), PII \(report.pii.counts), contamination \(report.contamination.map { "\($0.suite) \($0.contaminatedItems.count)" }) over \(suites.count) suites")
+    let cpu = cpuSeconds() - cpuBefore
+    print("  threads \(options.threads), CPU \(String(format: "%.1f", cpu)) s (user+system) = \(String(format: "%.2f", cpu / seconds)) cores busy on average")
     print("peak RSS: \(peakResidentMB()) MB (VmHWM)")
+}
+
+/// User + system CPU seconds of this process so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+    #else
+    let who = RUSAGE_SELF
+    #endif
+    guard getrusage(who, &usage) == 0 else { return 0 }
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
 }
 
 /// Peak resident set size of this process in MB, from /proc/self/status.

@@ -31,6 +31,9 @@ public struct DatasetCheckOptions: Sendable {
     public var tokenCounter: (@Sendable (String) -> Int)?
     /// Names the tokenizer in the report.
     public var tokenizerName: String?
+    /// Threads for the per-record work (parsing, normalisation, hashing, MinHash, PII, n-gram
+    /// lookup); the report is the same for any value. Default: the active processors.
+    public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public init() {}
 }
@@ -85,8 +88,6 @@ struct CheckState {
     var piiCounts: [PIIKind: Int] = [:]
     var piiSamples: [DatasetQualityReport.PIISample] = []
     var recordsWithPII = 0
-    var words: [UInt64] = []
-    var longWords: [UInt64] = []
 
     init(files: [DatasetFileInput], options: DatasetCheckOptions, index: ContaminationIndex, contaminationOnly: Bool = false) {
         self.files = files
@@ -110,6 +111,9 @@ struct CheckState {
         }
     }
 
+    /// Reads one file: the reader (this thread) splits it into records in order — line framing,
+    /// format detection, CSV assembly — and hands batches to `RecordWorker`s on
+    /// `options.threads` threads; the results are folded in record order (`fold`).
     mutating func scan(fileIndex: Int, _ file: DatasetFileInput) throws(DatasetCheckError) {
         var reader = try LineReader(path: file.url.path, maxLineBytes: options.maxRecordBytes)
         defer { reader.close() }
@@ -119,6 +123,19 @@ struct CheckState {
         var labelColumn: Int?
         var fileRecords = 0
         var skipRest = false
+        var linesHandled = 0
+        var entries: [ScanEntry] = []
+        var batchBytes = 0
+        func flush(_ state: inout CheckState) {
+            guard !entries.isEmpty else { return }
+            let outcomes = RecordWorker.process(entries, threads: state.options.threads, index: state.contamination.index,
+                                                options: state.options, contaminationOnly: state.contaminationOnly)
+            for outcome in outcomes {
+                state.fold(outcome, file: file.relativePath, fileIndex: fileIndex, fileFormat: &fileFormat, fileRecords: &fileRecords)
+            }
+            entries.removeAll(keepingCapacity: true)
+            batchBytes = 0
+        }
         while let line = try reader.next() {
             let n = reader.lineNumber
             var bytes: [UInt8]
@@ -126,7 +143,8 @@ struct CheckState {
             case .oversized(let size):
                 if skipRest { continue }
                 if kind == .csv && csv.pending { csv = CSVRecordAssembler() }
-                issue(file.relativePath, n, "oversized", "record of \(size) bytes exceeds the limit of \(options.maxRecordBytes)")
+                entries.append(.issue(line: n, kind: "oversized", message: "record of \(size) bytes exceeds the limit of \(options.maxRecordBytes)"))
+                linesHandled += 1
                 continue
             case .bytes(let b): bytes = b
             }
@@ -137,66 +155,51 @@ struct CheckState {
                 kind = RecordParser.format(forPath: file.relativePath, firstByte: first)
                 if kind == .csv { fileFormat = .csv } else if kind == .text { fileFormat = .text }
             }
-            if kind == .jsonl, fileRecords == 0, issues.allSatisfy({ $0.location.file != file.relativePath }),
-               bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == 0x5b {
-                issue(file.relativePath, n, "schema", "the file is a JSON array, not JSON lines; write one JSON object per line")
+            if kind == .jsonl, linesHandled == 0, bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == 0x5b {
+                entries.append(.issue(line: n, kind: "schema", message: "the file is a JSON array, not JSON lines; write one JSON object per line"))
                 skipRest = true
                 continue
             }
-            let parsed: ParsedRecord
-            let recordLine: Int
-            do throws(RecordIssue) {
-                switch kind ?? .text {
-                case .jsonl:
-                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                        issue(file.relativePath, n, "empty", "empty line")
-                        continue
-                    }
-                    parsed = try RecordParser.jsonRecord(bytes)
-                    recordLine = n
-                    if let f = fileFormat, f != parsed.format {
-                        throw RecordIssue(kind: "mixed_format", message: "\(parsed.format.rawValue) record in a \(f.rawValue) file")
-                    }
-                    fileFormat = fileFormat ?? parsed.format
-                case .csv:
-                    if csv.pendingBytes > options.maxRecordBytes {
-                        csv = CSVRecordAssembler()
-                        throw RecordIssue(kind: "oversized", message: "quoted CSV record exceeds the limit of \(options.maxRecordBytes) bytes")
-                    }
-                    guard let fields = try csv.feed(bytes, lineNumber: n) else { continue }
-                    if fields.isEmpty {
-                        labelColumn = csv.header?.firstIndex { $0.lowercased() == "label" }
-                        continue
-                    }
-                    recordLine = csv.startLine
-                    guard let header = csv.header, fields.count == header.count else {
-                        throw RecordIssue(kind: "schema", message: "\(fields.count) fields, the header has \(csv.header?.count ?? 0)")
-                    }
-                    let text = fields.enumerated().filter { $0.offset != labelColumn }.map(\.element).joined(separator: " ")
-                    parsed = ParsedRecord(format: .csv, text: text, label: labelColumn.map { fields[$0] })
-                case .text:
-                    let s = try RecordParser.decode(bytes)
-                    if s.allSatisfy({ $0.isWhitespace }) { continue }
-                    parsed = ParsedRecord(format: .text, text: s)
-                    recordLine = n
+            linesHandled += 1
+            let before = entries.count
+            switch kind ?? .text {
+            case .jsonl:
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    entries.append(.issue(line: n, kind: "empty", message: "empty line"))
+                } else {
+                    entries.append(.json(line: n, bytes: bytes))
                 }
-            } catch {
-                issue(file.relativePath, n, error.kind, error.message)
-                continue
+            case .csv:
+                if csv.pendingBytes > options.maxRecordBytes {
+                    csv = CSVRecordAssembler()
+                    entries.append(.issue(line: n, kind: "oversized", message: "quoted CSV record exceeds the limit of \(options.maxRecordBytes) bytes"))
+                    break
+                }
+                let fields: [String]?
+                do throws(RecordIssue) {
+                    fields = try csv.feed(bytes, lineNumber: n)
+                } catch {
+                    entries.append(.issue(line: n, kind: error.kind, message: error.message))
+                    break
+                }
+                guard let fields else { break }
+                if fields.isEmpty {
+                    labelColumn = csv.header?.firstIndex { $0.lowercased() == "label" }
+                    break
+                }
+                guard let header = csv.header, fields.count == header.count else {
+                    entries.append(.issue(line: n, kind: "schema", message: "\(fields.count) fields, the header has \(csv.header?.count ?? 0)"))
+                    break
+                }
+                let text = fields.enumerated().filter { $0.offset != labelColumn }.map(\.element).joined(separator: " ")
+                entries.append(.record(line: csv.startLine, ParsedRecord(format: .csv, text: text, label: labelColumn.map { fields[$0] })))
+            case .text:
+                entries.append(.text(line: n, bytes: bytes))
             }
-            words.removeAll(keepingCapacity: true)
-            longWords.removeAll(keepingCapacity: true)
-            TextNormalizer.wordHashes(parsed.text, into: &words, long: &longWords)
-            if words.isEmpty {
-                issue(file.relativePath, recordLine, "empty", "record has no text")
-                continue
-            }
-            fileRecords += 1
-            let loc = DatasetChecker.pack(file: fileIndex, line: recordLine)
-            contamination.add(words: longWords, location: loc)
-            if contaminationOnly { continue }
-            record(parsed, words: words, location: loc)
+            if entries.count > before { batchBytes += entries.last?.byteCount ?? 0 }
+            if entries.count >= Self.batchRecords || batchBytes >= Self.batchBytes { flush(&self) }
         }
+        flush(&self)
         if csv.pending { issue(file.relativePath, csv.startLine, "schema", "unterminated quoted CSV field") }
         let actual = reader.digest()
         if let expected = file.expectedSHA256, expected != actual {
@@ -205,36 +208,59 @@ struct CheckState {
         summaries.append(.init(path: file.relativePath, format: fileFormat, records: fileRecords, bytes: reader.bytesRead))
     }
 
-    mutating func record(_ parsed: ParsedRecord, words: [UInt64], location loc: UInt64) {
-        records += 1
-        var chars = 0
-        for b in parsed.text.utf8 where b & 0xc0 != 0x80 { chars += 1 }
-        characters += Int64(chars)
-        wordsTotal += Int64(words.count)
-        charHistogram.add(chars)
-        if let counter = options.tokenCounter {
-            let t = counter(parsed.text)
-            tokens += Int64(t)
-            tokenHistogram.add(t)
+    /// Records per batch handed to the workers, and the batch's byte bound (memory: a batch
+    /// holds its lines and one ~300-byte result per record).
+    static let batchRecords = 4096
+    static let batchBytes = 8 << 20
+
+    /// Folds one worker result into the state (in record order).
+    mutating func fold(_ outcome: ScanOutcome, file: String, fileIndex: Int, fileFormat: inout RecordFormat?, fileRecords: inout Int) {
+        switch outcome {
+        case .skip: return
+        case .issue(let line, let kind, let message): issue(file, line, kind, message)
+        case .record(let work):
+            if let f = fileFormat, f != work.format {
+                issue(file, work.line, "mixed_format", "\(work.format.rawValue) record in a \(f.rawValue) file")
+                return
+            }
+            fileFormat = fileFormat ?? work.format
+            guard work.wordCount > 0 else {
+                issue(file, work.line, "empty", "record has no text")
+                return
+            }
+            fileRecords += 1
+            let loc = DatasetChecker.pack(file: fileIndex, line: work.line)
+            contamination.add(hits: work.hits, location: loc)
+            if contaminationOnly { return }
+            record(work, location: loc)
         }
-        for r in parsed.roles { roles[r, default: 0] += 1 }
-        if let l = parsed.label, labels[l] != nil || labels.count < 1000 { labels[l, default: 0] += 1 }
+    }
+
+    mutating func record(_ work: RecordWork, location loc: UInt64) {
+        records += 1
+        characters += Int64(work.characters)
+        wordsTotal += Int64(work.wordCount)
+        charHistogram.add(work.characters)
+        if options.tokenCounter != nil {
+            tokens += Int64(work.tokens)
+            tokenHistogram.add(work.tokens)
+        }
+        for r in work.roles { roles[r, default: 0] += 1 }
+        if let l = work.label, labels[l] != nil || labels.count < 1000 { labels[l, default: 0] += 1 }
         // Exact duplicates.
-        let key = TextNormalizer.sequenceHash(words)
-        if let first = exact[key] {
+        if let first = exact[work.sequenceHash] {
             exactDuplicates += 1
             if exactExamples.count < 10 {
                 exactExamples.append(.init(first: location(first), second: location(loc), similarity: 1))
             }
         } else {
-            if exact.count < options.maxExactDuplicateRecords { exact[key] = loc }
-            near.add(words: words, location: loc)
+            if exact.count < options.maxExactDuplicateRecords { exact[work.sequenceHash] = loc }
+            near.add(signature: work.signature, location: loc)
         }
         // Personal data.
-        let found = PIIScanner.scan(parsed.text)
-        if !found.isEmpty {
+        if !work.pii.isEmpty {
             recordsWithPII += 1
-            for f in found {
+            for f in work.pii {
                 piiCounts[f.kind, default: 0] += 1
                 if piiSamples.filter({ $0.kind == f.kind }).count < 5 {
                     piiSamples.append(.init(kind: f.kind, masked: f.masked, location: location(loc)))

@@ -36,8 +36,30 @@ public struct NearDuplicateDetector: Sendable {
     public mutating func add(words: [UInt64], location: UInt64) {
         guard !words.isEmpty else { return }
         guard locations.count < maxRecords else { skipped += 1; return }
+        let signature = Self.signature(words: words, scratch: &scratch)
+        add(signature: signature, location: location)
+    }
+
+    /// Adds one record by its precomputed `signature(words:scratch:)` (parallel checks compute
+    /// signatures on worker threads and add them in record order).
+    public mutating func add(signature: [UInt16], location: UInt64) {
+        guard signature.count == Self.bins else { return }
+        guard locations.count < maxRecords else { skipped += 1; return }
+        signatures.append(contentsOf: signature)
+        locations.append(location)
+    }
+
+    /// The b-bit MinHash signature of a record (`bins` values); `scratch` is working space.
+    public static func signature(words: [UInt64], scratch: inout [UInt64]) -> [UInt16] {
+        guard !words.isEmpty else { return [] }
         let bins = Self.bins
+        if scratch.count != bins { scratch = [UInt64](repeating: .max, count: bins) }
         for i in 0..<bins { scratch[i] = .max }
+        @inline(__always) func place(_ h: UInt64) {
+            let bin = Int(h >> 57)
+            let value = h & 0x01ff_ffff_ffff_ffff
+            if value < scratch[bin] { scratch[bin] = value }
+        }
         let k = Self.shingleSize
         if words.count < k {
             place(TextNormalizer.sequenceHash(words))
@@ -49,6 +71,7 @@ public struct NearDuplicateDetector: Sendable {
             }
         }
         // Densify: an empty bin takes the next non-empty bin's value, mixed with the distance.
+        var out = [UInt16](repeating: 0, count: bins)
         for i in 0..<bins {
             var value = scratch[i]
             if value == .max {
@@ -56,16 +79,9 @@ public struct NearDuplicateDetector: Sendable {
                 while j < bins, scratch[(i + j) % bins] == .max { j += 1 }
                 value = TextNormalizer.mix(scratch[(i + j) % bins] &+ UInt64(j) &* 0x9e37_79b9)
             }
-            signatures.append(UInt16(truncatingIfNeeded: TextNormalizer.mix(value) >> 48))
+            out[i] = UInt16(truncatingIfNeeded: TextNormalizer.mix(value) >> 48)
         }
-        locations.append(location)
-    }
-
-    @inline(__always)
-    private mutating func place(_ h: UInt64) {
-        let bin = Int(h >> 57)
-        let value = h & 0x01ff_ffff_ffff_ffff
-        if value < scratch[bin] { scratch[bin] = value }
+        return out
     }
 
     /// Estimated Jaccard similarity of records `a` and `b` (fraction of equal bins).

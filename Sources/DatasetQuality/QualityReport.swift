@@ -140,6 +140,12 @@ public struct DatasetQualityReport: Sendable, Equatable, Codable {
         public var samples: [PIISample]
         /// True when personal data was found but the version declares none.
         public var undeclared: Bool
+
+        // (Spelled so the snake_case round trip works: records_with_pii ↔ recordsWithPii.)
+        enum CodingKeys: String, CodingKey {
+            case declared, detected, counts, samples, undeclared
+            case recordsWithPII = "recordsWithPii"
+        }
     }
 
     public struct License: Sendable, Equatable, Codable {

@@ -181,8 +181,8 @@ public enum ApprovalWorkflow {
     ///
     /// Guards:
     /// - `markEvaluated` (registered/evaluated → evaluated): every required suite of the tier has a
-    ///   qualifying run on this digest and every floor is met. Anyone may record it (it is a fact
-    ///   about evidence, not a judgement).
+    ///   qualifying run on this digest, the training datasets comply with the tier (`datasets` and
+    ///   `dataset_quality` rules, as for `submit`) and every floor is met. Anyone may record it.
     /// - `submit` and `approve` also require the floors and a non-blocking gate against the current
     ///   holder of the target alias. An admin may override floors and gate with a reason
     ///   (`overrideReason`), which is recorded.
@@ -221,6 +221,8 @@ public enum ApprovalWorkflow {
         switch action {
         case .markEvaluated:
             guard from == .registered || from == .evaluated else { return .failure(.invalidTransition(action: "evaluate", from: from)) }
+            // Training data is judged first: its problems are known before any evaluation is run.
+            guard c.datasetViolations.isEmpty else { return .failure(.datasetPolicy(c.datasetViolations)) }
             let missing = missingSuites()
             guard missing.isEmpty else { return .failure(.missingEvaluations(suites: missing)) }
             if let e = evidenceProblem(gate: false) { return .failure(e) }

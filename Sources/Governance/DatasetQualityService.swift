@@ -40,6 +40,8 @@ public struct DatasetQualityService: Sendable {
     /// (MMLU's letter and cloze tasks share items). The text looked for is the question of a
     /// multiple-choice item (lm-evaluation-harness's decontamination query), followed by its
     /// choices when the question alone has fewer than 8 words; other items use their text fields.
+    /// A multiple-choice item also carries its question with all its choices for the short-item
+    /// rule (`ContaminationIndex`).
     public static func benchmarkSuite(_ suite: Suite) -> BenchmarkSuite {
         var seen = Set<String>()
         var items: [BenchmarkItem] = []
@@ -47,14 +49,16 @@ public struct DatasetQualityService: Sendable {
         for task in suite.tasks {
             for item in task.items where seen.insert(item.id).inserted {
                 var parts: [String] = []
+                var extended: String?
                 if let q = item.question {
                     parts.append(q)
                     if TextNormalizer.longWordHashes(q).count < 8 { parts += item.choices }
+                    if !item.choices.isEmpty { extended = ([q] + item.choices).joined(separator: " ") }
                 } else {
                     parts += item.fields.filter { !skip.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)
                     parts += item.choices
                 }
-                items.append(BenchmarkItem(id: item.id, text: parts.joined(separator: " ")))
+                items.append(BenchmarkItem(id: item.id, text: parts.joined(separator: " "), extendedText: extended))
             }
         }
         return BenchmarkSuite(id: suite.id, version: suite.version, digest: suite.digest, items: items)
@@ -160,13 +164,13 @@ public struct DatasetQualityService: Sendable {
         var unavailable: [VersionReference] = []
         let registered = Set(try store.suites().map(\.digest))
         var pending: [VersionReference] = []
-        for ref in targets where !registered.subtracting(try store.datasetContamination(ref).map(\.suiteDigest)).isEmpty {
+        for ref in targets where !registered.subtracting(try current(ref)).isEmpty {
             pending.append(ref)
         }
         if pending.isEmpty && extraSuiteDirectories.isEmpty { return ([], []) }
         let all = try benchmarkSuites()
         for ref in (extraSuiteDirectories.isEmpty ? pending : targets) {
-            let have = Set(try store.datasetContamination(ref).map(\.suiteDigest))
+            let have = try current(ref)
             let missing = all.filter { !have.contains($0.digest) }
             if missing.isEmpty { continue }
             let version = try store.datasetVersion(ref)
@@ -182,6 +186,12 @@ public struct DatasetQualityService: Sendable {
             updated.append(ref)
         }
         return (updated, unavailable)
+    }
+
+    /// Suite digests whose contamination with `ref` is stored and computed by the current method
+    /// (results of an older method are computed again).
+    func current(_ ref: VersionReference) throws -> Set<String> {
+        Set(try store.datasetContamination(ref).filter { $0.method == ContaminationIndex.method }.map(\.suiteDigest))
     }
 
     /// Item ids contaminated by any of `datasets`, per suite id (all versions of the suite).

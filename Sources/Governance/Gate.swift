@@ -142,6 +142,9 @@ public struct GateDecision: Sendable, Equatable, Codable {
     public var baselinePerformance: PerformanceSummary?
     /// How every interval in this decision was computed.
     public var methods: [String]
+    /// Both scores (all items / without contaminated items) of compared runs that have them
+    /// (`attachDecontaminatedScores`; nil: none recorded).
+    public var decontaminated: [GateDecontaminatedScore]? = nil
 
     /// Checks that failed, errored or were inconclusive, as one-line reasons.
     public var reasons: [String] {

@@ -39,6 +39,7 @@ public enum GateReport {
         out += "\nCandidate latency p95: \(perf.latencyP95Ms.map { Format.number($0) + " ms" } ?? "not measured")"
             + (perf.underLoad.map { " (measured under load: \(md($0)))" } ?? "") + "; "
             + "energy: \(perf.clientSideEnergyOnly ? "client-side only (remote backend)" : perf.energyWhPer1000Items.map { Format.number($0) + " Wh/1000 items" } ?? "not measured").\n"
+        out += decontaminatedMarkdown(d)
         out += "\nMethods: " + d.methods.joined(separator: "; ") + ".\n"
         if !d.reasons.isEmpty {
             out += "\n**Reasons:**\n" + d.reasons.map { "- \(md($0))\n" }.joined()

@@ -137,7 +137,7 @@ extension RegistryStore {
         for r in results {
             let items = try JSONValue.array(r.items.map(JSONValue.string)).canonicalString()
             try tx.db.run("""
-                INSERT OR IGNORE INTO dataset_contamination (dataset_version_id, suite_id, suite_version, suite_digest, method,
+                INSERT OR REPLACE INTO dataset_contamination (dataset_version_id, suite_id, suite_version, suite_digest, method,
                     suite_items, item_count, items, created_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, versionID, r.suiteID, r.suiteVersion, r.suiteDigest, r.method, r.suiteItems, r.items.count, items,

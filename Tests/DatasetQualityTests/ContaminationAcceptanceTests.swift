@@ -69,6 +69,8 @@ import TestSupport
         #expect(verbatim.isSubset(of: found), "missed verbatim items: \(verbatim.subtracting(found).sorted())")
         #expect(found.isSubset(of: verbatim.union(paraphrased)), "false positives: \(found.subtracting(verbatim.union(paraphrased)).sorted())")
         let recall = Double(found.intersection(paraphrased).count) / 5
+        #expect(paraphrased.isSubset(of: found), "missed paraphrased items: \(paraphrased.subtracting(found).sorted())")
+        #expect(found == verbatim.union(paraphrased))
         print("acceptance 1: \(found.count) items named of 20 planted; verbatim \(found.intersection(verbatim).count)/15; paraphrase recall \(recall) (\(found.intersection(paraphrased).sorted()))")
         #expect(report.statistics.records == 5_020)
 
@@ -87,14 +89,15 @@ import TestSupport
                                            evidence: StaticEvidence([model.digest: ["mmlu-test": ["run-1"]]]))
         try governance.grant(.admin, to: "alice")
         try governance.grant(.submitter, to: "alice")
-        try governance.perform(.markEvaluated, on: modelRef)
+        // Refused at `approval evaluate` (and so never reaches submit); status lists the same problem.
         do {
-            try governance.perform(.submit, on: modelRef)
-            Issue.record("a model trained on contaminated data was submitted")
+            try governance.perform(.markEvaluated, on: modelRef)
+            Issue.record("a model trained on contaminated data was marked evaluated")
         } catch let error as ApprovalError {
             guard case .datasetPolicy(let problems) = error else { Issue.record("wrong refusal: \(error)"); return }
             #expect(problems.contains { $0.contains("contains \(found.count) items of suite mmlu-test") })
         }
+        #expect(try governance.status(modelRef).datasetViolations.contains { $0.contains("contains \(found.count) items of suite mmlu-test") })
 
         // --exclude-contaminated: the run's score with and without the contaminated items.
         let run = EvaluationRunRecord(id: "run-1", model: modelRef, modelDigest: model.digest, suiteID: "mmlu-test",

@@ -28,6 +28,8 @@ struct ApprovalWorkflowTests {
         #expect(refusal(.markEvaluated, context(.registered, runs: ["general-knowledge": ["r1"]]))
                 == .missingEvaluations(suites: ["support-intents"]))
         #expect(target(.markEvaluated, context(.registered)) == .evaluated)
+        // Training data that violates the tier is refused here too, with the same problems as submit.
+        #expect(refusal(.markEvaluated, context(.registered, datasets: ["bad licence"])) == .datasetPolicy(["bad licence"]))
         #expect(context(.registered).requiredRunIDs == ["r1", "r2", "r3"])
     }
 

@@ -195,17 +195,20 @@ struct GovernanceScenarioTests {
             DatasetRegistration(reference: data, files: try ArtifactInput.collect([file]), license: "CC-BY-NC-4.0", containsPII: true))
         let v = try w.register("m@1", as: "alice", lineage: [LineageLink(relation: .trainedOn, parent: data)])
         let alice = try w.service("alice")
-        try alice.perform(.markEvaluated, on: v)
         try alice.updateModelCard(v, fields: ["intended_use": "x", "limitations": "y"])
+        // Refused already at evaluate (submit's guard is the same; ApprovalWorkflowTests), so the
+        // version never reaches submit.
         do {
-            try alice.perform(.submit, on: v)
-            Issue.record("submission with a non-compliant dataset was accepted")
+            try alice.perform(.markEvaluated, on: v)
+            Issue.record("evaluate with a non-compliant dataset was accepted")
         } catch let error as ApprovalError {
             guard case .datasetPolicy(let problems) = error else { Issue.record("wrong error \(error)"); return }
             #expect(problems.count == 2)
             #expect(problems[0].contains("CC-BY-NC-4.0"))
         }
+        #expect(throws: ApprovalError.invalidTransition(action: "submit", from: .registered)) { try alice.perform(.submit, on: v) }
         #expect(try alice.status(v).datasetViolations.count == 2)
+        #expect(try alice.status(v).record.state == "registered")
     }
 
     /// Evidence whose gate verdict is fixed (the CLI wires the real gate; see DecisionsScenarioTests).

@@ -46,7 +46,7 @@ struct ApprovalActionCommand {
 struct ApprovalEvaluateCommand: Command {
     static let name = "evaluate"
     static let help = CommandHelp(
-        abstract: "Mark a version evaluated: every required suite of its tier needs a qualifying run on its exact digest, and every floor must be met.",
+        abstract: "Mark a version evaluated: every required suite of its tier needs a qualifying run on its exact digest, its training datasets must comply with the tier (datasets and dataset_quality rules), and every floor must be met.",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under (default: the policy's default tier)")])
     var base: ApprovalActionCommand

@@ -19,6 +19,7 @@ struct DatasetCheckFlags {
     var tokenizerModel: VersionReference?
     var threshold: Double?
     var maxRecordBytes: Int?
+    var threads: Int?
 
     init(arguments: inout Arguments) throws(CLIError) {
         tokenizerModel = try arguments.option("--tokenizer").map { (s: String) throws(CLIError) -> VersionReference in try parseReference(s) }
@@ -30,18 +31,24 @@ struct DatasetCheckFlags {
             guard let v = Int(m), v > 0 else { throw .usage("--max-record-bytes must be a positive integer, got '\(m)'") }
             maxRecordBytes = v
         }
+        if let t = try arguments.option("--threads") {
+            guard let v = Int(t), v > 0, v <= 256 else { throw .usage("--threads must be an integer from 1 to 256, got '\(t)'") }
+            threads = v
+        }
     }
 
     static let help: [CommandHelp.Option] = [
         .init("--tokenizer M@V", "Count tokens with this registered model's tokenizer (slower)"),
         .init("--near-threshold J", "Jaccard similarity for near duplicates (default 0.8)"),
         .init("--max-record-bytes N", "Larger records are reported as oversized (default 1048576)"),
+        .init("--threads T", "Threads for the per-record work (default: all processors; the report is the same for any T)"),
     ]
 
     func options(store: RegistryStore) throws -> DatasetCheckOptions {
         var options = DatasetCheckOptions()
         if let threshold { options.nearDuplicateThreshold = threshold }
         if let maxRecordBytes { options.maxRecordBytes = maxRecordBytes }
+        if let threads { options.threads = threads }
         if let ref = tokenizerModel {
             let version = try store.modelVersion(ref)
             guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
@@ -65,10 +72,11 @@ struct DatasetCheckCommand: Command {
     static let name = "check"
     static let help = CommandHelp(
         abstract: "Check a dataset version's records: format, statistics, duplicates, personal data, licence, contamination.",
-        usage: "NAME@VERSION [PATH] [--tokenizer M@V] [--near-threshold J] [--max-record-bytes N] [--strict] [--json]",
+        usage: "NAME@VERSION [PATH] [--tokenizer M@V] [--near-threshold J] [--max-record-bytes N] [--threads T] [--strict] [--json]",
         discussion: """
             Streams every file once (bounded memory) and verifies its bytes against the registered
-            SHA-256. PATH is where the files are now (a directory, or the single file); without it
+            SHA-256; the per-record work runs on --threads threads in batches and is folded in
+            record order, so the report does not depend on the thread count. PATH is where the files are now (a directory, or the single file); without it
             the check reads them where they were registered from. Finds invalid records (FILE:LINE),
             statistics, exact and near duplicates (MinHash, Jaccard ≥ 0.8), personal data (masked),
             the licence's SPDX validity, and n-gram overlap with every registered and bundled suite.

@@ -34,26 +34,3 @@ extension EvalCommand {
         return ExitCode.success
     }
 }
-
-extension GateCommand {
-    /// Both scores (all items / without contaminated items) of every compared run that has a
-    /// recorded `evaluation_run.decontaminated` event.
-    func printDecontaminatedScores(_ decision: GateDecision, store: RegistryStore, context: CommandContext) {
-        var lines: [String] = []
-        var seen = Set<String>()
-        for c in decision.comparisons {
-            for (role, run) in [("candidate", c.candidateRunID), ("baseline", c.baselineRunID)] {
-                guard let run, seen.insert(run).inserted,
-                      let scores = try? DatasetQualityService.recordedScores(store: store, runID: run) else { continue }
-                for t in scores {
-                    lines.append("  \(role) run \(run) \(t.task): \(String(format: "%.4f", t.accuracy)) on \(t.items) items, "
-                                 + (t.cleanAccuracy.map { String(format: "%.4f", $0) } ?? "-")
-                                 + " without \(t.excludedItems.count) contaminated items")
-                }
-            }
-        }
-        guard !lines.isEmpty else { return }
-        context.print("\nContamination (assay eval --exclude-contaminated):")
-        for line in lines { context.print(line) }
-    }
-}

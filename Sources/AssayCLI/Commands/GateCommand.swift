@@ -122,7 +122,8 @@ struct GateCommand: Command {
         for m in missing {
             context.printError("missing: \(m.reference) on \(m.suite): \(m.reason) (run: assay eval --model \(m.reference) --suite \(m.suite)\(tierDef.evaluation.minItems.map { " --limit \($0)" } ?? ""))")
         }
-        let decision = try RegressionGate.evaluate(input, policy: binding.policy, tierName: tier)
+        var decision = try RegressionGate.evaluate(input, policy: binding.policy, tierName: tier)
+        try decision.attachDecontaminatedScores(store: store)
         try store.write { tx in
             _ = try tx.appendAudit(action: "gate.verdict", subject: candidate.description, payload: Self.auditPayload(decision, policyDigest: binding.digest))
         }
@@ -130,7 +131,6 @@ struct GateCommand: Command {
         if let junit { try GateReport.junitXML(decision, elapsedSeconds: elapsed).write(to: context.resolve(junit), atomically: true, encoding: .utf8) }
         if let report { try GateReport.json(decision).write(to: context.resolve(report), atomically: true, encoding: .utf8) }
         if context.json { context.output.out(try GateReport.json(decision)) } else { context.output.out(GateReport.markdown(decision)) }
-        if !context.json { printDecontaminatedScores(decision, store: store, context: context) }
         return decision.exitCode
     }
 
