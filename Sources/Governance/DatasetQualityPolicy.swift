@@ -1,6 +1,5 @@
 import DatasetQuality
 import Registry
-import Storage
 
 /// Per-tier rules on what the dataset checks found in every `trained_on` dataset version
 /// (policy field `dataset_quality`; docs/governance.md and docs/datasets.md).
@@ -99,7 +98,7 @@ public struct DatasetQualityRules: Sendable, Equatable, Codable {
 
 extension GovernanceService {
     /// Licence/PII rules plus the tier's `dataset_quality` rules for every `trained_on` dataset.
-    static func violations(_ db: Database, _ datasets: [TrainingDatasetFact], tier: RiskTier) throws -> [String] {
+    static func violations(_ db: RegistrySnapshot, _ datasets: [TrainingDatasetFact], tier: RiskTier) throws -> [String] {
         var out = violations(datasets, tier: tier)
         guard let rules = tier.datasetQuality else { return out }
         for d in datasets {

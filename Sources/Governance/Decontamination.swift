@@ -65,10 +65,7 @@ extension DatasetQualityService {
 
     /// The latest recorded decontaminated scores of a run (nil: never computed).
     public static func recordedScores(store: RegistryStore, runID: String) throws -> [DecontaminatedScore]? {
-        guard let payload = try store.read({ db in
-            try db.scalar("SELECT payload FROM audit_events WHERE action = 'evaluation_run.decontaminated' AND subject = ? ORDER BY seq DESC LIMIT 1",
-                          runID, as: String.self)
-        }), case .object(let o) = try JSONValue.parse(payload), case .array(let tasks)? = o["tasks"] else { return nil }
+        guard let payload = try store.latestAuditPayload(action: "evaluation_run.decontaminated", subject: runID), case .object(let o) = try JSONValue.parse(payload), case .array(let tasks)? = o["tasks"] else { return nil }
         return tasks.compactMap { t -> DecontaminatedScore? in
             guard case .object(let m) = t, let task = m["task"]?.stringValue else { return nil }
             func int(_ k: String) -> Int { if case .integer(let i)? = m[k] { return Int(i) }; return 0 }

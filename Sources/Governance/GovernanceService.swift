@@ -157,8 +157,8 @@ public struct GovernanceService: Sendable {
     @discardableResult
     public func grant(_ role: Role, to grantee: String) throws -> Bool {
         try store.write { tx in
-            let admins = try GovernanceRecords.holderCount(tx.db, role: Role.admin.rawValue)
-            let mine = try GovernanceRecords.roles(tx.db, actor: tx.actor)
+            let admins = try GovernanceRecords.holderCount(tx.snapshot, role: Role.admin.rawValue)
+            let mine = try GovernanceRecords.roles(tx.snapshot, actor: tx.actor)
             if admins > 0 || role != .admin {
                 guard mine.contains(Role.admin.rawValue) else {
                     throw GovernanceError.notAuthorized(actor: tx.actor, action: "grant roles", needs: [.admin])
@@ -172,7 +172,7 @@ public struct GovernanceService: Sendable {
     @discardableResult
     public func revoke(_ role: Role, from holder: String) throws -> Bool {
         try store.write { tx in
-            guard try GovernanceRecords.roles(tx.db, actor: tx.actor).contains(Role.admin.rawValue) else {
+            guard try GovernanceRecords.roles(tx.snapshot, actor: tx.actor).contains(Role.admin.rawValue) else {
                 throw GovernanceError.notAuthorized(actor: tx.actor, action: "revoke roles", needs: [.admin])
             }
             return try GovernanceRecords.revokeRole(tx, actor: holder, role: role.rawValue)
@@ -185,8 +185,8 @@ public struct GovernanceService: Sendable {
     @discardableResult
     public func updateModelCard(_ ref: VersionReference, fields: [String: String]) throws -> [String: String] {
         try store.write { tx in
-            let mine = Set(try GovernanceRecords.roles(tx.db, actor: tx.actor).compactMap(Role.init(rawValue:)))
-            let record = try GovernanceRecords.approval(tx.db, ref)
+            let mine = Set(try GovernanceRecords.roles(tx.snapshot, actor: tx.actor).compactMap(Role.init(rawValue:)))
+            let record = try GovernanceRecords.approval(tx.snapshot, ref)
             guard record.registrant == tx.actor || !mine.isDisjoint(with: [.submitter, .admin]) else {
                 throw GovernanceError.notAuthorized(actor: tx.actor, action: "edit the model card", needs: [.submitter, .admin])
             }
@@ -253,7 +253,7 @@ public struct GovernanceService: Sendable {
             }
         }
         return try store.write { tx in
-            let db = tx.db
+            let db = tx.snapshot
             let record = try GovernanceRecords.approval(db, ref)
             let assignsTier = action == .markEvaluated || action == .submit
             let tierKey = (assignsTier ? tierName : nil) ?? record.tier ?? policy.defaultTier
@@ -316,11 +316,11 @@ public struct GovernanceService: Sendable {
         guard Self.isValidAliasName(alias) else { throw GovernanceError.invalidAliasName(alias) }
         let protected = policy.isProtected(alias: alias)
         guard protected else { return false }
-        let roles = Set(try GovernanceRecords.roles(tx.db, actor: tx.actor).compactMap(Role.init(rawValue:)))
+        let roles = Set(try GovernanceRecords.roles(tx.snapshot, actor: tx.actor).compactMap(Role.init(rawValue:)))
         guard roles.contains(policy.aliasRole) else {
             throw GovernanceError.notAuthorized(actor: tx.actor, action: "move the protected alias \(alias)", needs: [policy.aliasRole])
         }
-        let record = try GovernanceRecords.approval(tx.db, target)
+        let record = try GovernanceRecords.approval(tx.snapshot, target)
         guard record.state == ApprovalState.approved.rawValue else {
             throw GovernanceError.aliasTargetNotApproved(alias: alias, target: target.description, state: record.state)
         }
@@ -332,8 +332,12 @@ public struct GovernanceService: Sendable {
 
     /// Points `alias` of `target`'s model at `target` (atomic; kept in history).
     @discardableResult
-    public func setAlias(_ alias: String, to target: VersionReference, reason: String? = nil) throws -> AliasHistoryEntry {
+    /// `precondition` sees the alias' current holder (nil: unset) inside the same transaction
+    /// as the move and may throw to refuse it (the HTTP API's `If-Match`).
+    public func setAlias(_ alias: String, to target: VersionReference, reason: String? = nil,
+                         precondition: ((AliasRecord?) throws -> Void)? = nil) throws -> AliasHistoryEntry {
         try store.write { tx in
+            try precondition?(try GovernanceRecords.alias(tx.snapshot, model: target.name, name: alias))
             let protected = try authorizeAliasMove(tx, alias: alias, target: target)
             return try GovernanceRecords.moveAlias(tx, name: alias, to: target, isProtected: protected, action: "set", reason: reason)
         }
@@ -341,9 +345,11 @@ public struct GovernanceService: Sendable {
 
     /// Restores the previous holder of `alias` (see `GovernanceRecords.aliasStack`).
     @discardableResult
-    public func rollbackAlias(model: String, alias: String, reason: String? = nil) throws -> AliasHistoryEntry {
+    public func rollbackAlias(model: String, alias: String, reason: String? = nil,
+                              precondition: ((AliasRecord?) throws -> Void)? = nil) throws -> AliasHistoryEntry {
         try store.write { tx in
-            let history = try GovernanceRecords.aliasHistory(tx.db, model: model, name: alias)
+            try precondition?(try GovernanceRecords.alias(tx.snapshot, model: model, name: alias))
+            let history = try GovernanceRecords.aliasHistory(tx.snapshot, model: model, name: alias)
             guard !history.isEmpty else { throw GovernanceError.unknownAlias(model: model, alias: alias) }
             let stack = GovernanceRecords.aliasStack(history)
             guard stack.count >= 2 else { throw GovernanceError.noPreviousHolder(alias: alias) }

@@ -37,20 +37,35 @@ public enum BlockWeightFormat: Sendable, Hashable, CaseIterable {
     }
 }
 
+/// A read-only pointer into a memory-mapped model file. The one Sendable carrier of a weight
+/// pointer: the mapping is never written and outlives every view (its owner, the `GGUFFile`,
+/// is kept next to the pointers), so sharing the address across threads is safe. Weight
+/// matrices, embedding tables and LoRA factors in InferenceCore hold one of these.
+public struct MappedPointer: @unchecked Sendable {
+    public let raw: UnsafeRawPointer
+
+    @inlinable
+    public init(_ raw: UnsafeRawPointer) { self.raw = raw }
+}
+
 /// A weight matrix in the mapped model file: `rows` rows of `cols` values.
-public struct WeightView: @unchecked Sendable {
+public struct WeightView: Sendable {
     public let format: BlockWeightFormat
     public let rows: Int
     public let cols: Int
-    public let data: UnsafeRawPointer
+    public let mapped: MappedPointer
     public let rowBytes: Int
+
+    /// The first byte of row 0.
+    @inlinable
+    public var data: UnsafeRawPointer { mapped.raw }
 
     @inlinable
     public init(format: BlockWeightFormat, rows: Int, cols: Int, data: UnsafeRawPointer, rowBytes: Int) {
         self.format = format
         self.rows = rows
         self.cols = cols
-        self.data = data
+        self.mapped = MappedPointer(data)
         self.rowBytes = rowBytes
     }
 }

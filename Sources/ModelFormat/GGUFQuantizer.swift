@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -163,10 +164,9 @@ public enum GGUFQuantizer {
 }
 
 /// First error reported by parallel workers.
-private final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: GGMLCodecError?
+private final class FailureBox: Sendable {
+    private let stored = Mutex<GGMLCodecError?>(nil)
 
-    func set(_ error: GGMLCodecError) { lock.withLock { if stored == nil { stored = error } } }
-    var value: GGMLCodecError? { lock.withLock { stored } }
+    func set(_ error: GGMLCodecError) { stored.withLock { if $0 == nil { $0 = error } } }
+    var value: GGMLCodecError? { stored.withLock { $0 } }
 }

@@ -88,7 +88,7 @@ public struct ArtifactVerifier: Sendable {
     @discardableResult
     public func verifyRegisteredFile(store: RegistryStore, path: String) throws -> Int {
         let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
-        let rows = try store.read { db in
+        let rows = try store.readDatabase { db in
             try db.query("SELECT uri, size, sha256 FROM artifacts WHERE uri = ? OR uri = ?", path, standardized).map {
                 (uri: try $0.get("uri") as String, size: try $0.get("size") as Int64, sha: try $0.get("sha256") as String)
             }

@@ -166,7 +166,7 @@ extension RegistryStore {
     /// event text is collected (always at least one event). Rows are streamed, so a page never
     /// holds more than the budget in memory. `hasMore` says whether later events exist.
     public func auditEvents(after: Int64, limit: Int, maxBytes: Int) throws -> (events: [AuditEvent], hasMore: Bool) {
-        try read { db in
+        try readDatabase { db in
             let statement = try db.prepare("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq")
             try statement.bind([after])
             var events: [AuditEvent] = []

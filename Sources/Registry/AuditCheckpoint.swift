@@ -223,7 +223,7 @@ extension RegistryStore {
 
     /// The tree head over all events, or over the first `size` events.
     public func auditTreeHead(size: Int64? = nil) throws -> AuditTreeHead {
-        try read { db in
+        try readDatabase { db in
             let leaves = try auditLeafHashes(db: db, size: size)
             if let size, Int64(leaves.count) < size {
                 throw AuditKeyError.invalidProofRequest("the audit log has \(leaves.count) events, fewer than \(size)")
@@ -234,7 +234,7 @@ extension RegistryStore {
 
     /// Inclusion proof of event `seq` in the tree of `treeSize` events (default: all).
     public func auditInclusionProof(seq: Int64, treeSize: Int64? = nil) throws -> AuditInclusionProof {
-        try read { db in
+        try readDatabase { db in
             let leaves = try auditLeafHashes(db: db, size: treeSize)
             let size = Int64(leaves.count)
             if let treeSize, treeSize != size {
@@ -255,7 +255,7 @@ extension RegistryStore {
 
     /// Consistency proof from the tree of `first` events to the tree of `second` (default: all).
     public func auditConsistencyProof(first: Int64, second: Int64? = nil) throws -> AuditConsistencyProof {
-        try read { db in
+        try readDatabase { db in
             let leaves = try auditLeafHashes(db: db, size: second)
             let size = Int64(leaves.count)
             if let second, second != size {
@@ -278,7 +278,7 @@ extension RegistryStore {
 
     /// Checks each checkpoint's signature under `publicKey` and whether the current log extends it.
     public func checkAuditCheckpoints(_ checkpoints: [AuditCheckpoint], publicKey: [UInt8]) throws -> [AuditCheckpointCheck] {
-        let leaves = try read { db in try auditLeafHashes(db: db) }
+        let leaves = try readDatabase { db in try auditLeafHashes(db: db) }
         return checkpoints.map { cp in
             func check(_ status: AuditCheckpointCheck.Status, _ detail: String) -> AuditCheckpointCheck {
                 AuditCheckpointCheck(treeSize: cp.treeSize, timestamp: cp.timestamp, status: status, detail: detail)

@@ -60,9 +60,9 @@ extension RegistryStore {
     /// Remembers where a version's files live (absolute paths) so later checks can re-read them.
     public func recordDatasetLocations(_ ref: VersionReference, locations: [String: String]) throws {
         try write { tx in
-            let id = try Self.datasetVersionID(tx.db, ref)
+            let id = try Self.datasetVersionID(tx.database, ref)
             for (path, location) in locations.sorted(by: { $0.key < $1.key }) {
-                try tx.db.run("""
+                try tx.database.run("""
                     INSERT INTO dataset_file_locations (dataset_version_id, relative_path, location, recorded_at, recorded_by)
                     VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (dataset_version_id, relative_path) DO UPDATE SET location = excluded.location,
@@ -74,7 +74,7 @@ extension RegistryStore {
 
     /// Relative path → absolute location of a version's files, as last recorded.
     public func datasetLocations(_ ref: VersionReference) throws -> [String: String] {
-        try read { db in
+        try readDatabase { db in
             let id = try Self.datasetVersionID(db, ref)
             var out: [String: String] = [:]
             for row in try db.query("SELECT relative_path, location FROM dataset_file_locations WHERE dataset_version_id = ?", id) {
@@ -92,7 +92,7 @@ extension RegistryStore {
         let sha = SHA256.hash(report).hex
         let body = String(decoding: report, as: UTF8.self)
         try write { tx in
-            let db = tx.db
+            let db = tx.database
             let id = try Self.datasetVersionID(db, ref)
             try db.run("INSERT OR IGNORE INTO dataset_quality_reports (sha256, body) VALUES (?, ?)", sha, body)
             let pii = try JSONValue.object(summary.piiCounts.mapValues { .integer(Int64($0)) }).canonicalString()
@@ -122,7 +122,7 @@ extension RegistryStore {
     public func recordContamination(_ ref: VersionReference, _ results: [ContaminationRecord]) throws {
         guard !results.isEmpty else { return }
         try write { tx in
-            let id = try Self.datasetVersionID(tx.db, ref)
+            let id = try Self.datasetVersionID(tx.database, ref)
             try Self.insertContamination(tx, versionID: id, results)
             try tx.appendAudit(action: "dataset_version.contamination", subject: ref.description, payload: [
                 "suites": .array(results.map { .object([
@@ -136,7 +136,7 @@ extension RegistryStore {
     static func insertContamination(_ tx: RegistryTransaction, versionID: Int64, _ results: [ContaminationRecord]) throws {
         for r in results {
             let items = try JSONValue.array(r.items.map(JSONValue.string)).canonicalString()
-            try tx.db.run("""
+            try tx.database.run("""
                 INSERT OR REPLACE INTO dataset_contamination (dataset_version_id, suite_id, suite_version, suite_digest, method,
                     suite_items, item_count, items, created_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -147,10 +147,11 @@ extension RegistryStore {
 
     /// The most recent check of a version, or nil when it was never checked.
     public func latestDatasetCheck(_ ref: VersionReference) throws -> DatasetCheckRecord? {
-        try read { db in try Self.latestDatasetCheck(db, ref) }
+        try read { try Self.latestDatasetCheck($0, ref) }
     }
 
-    public static func latestDatasetCheck(_ db: Database, _ ref: VersionReference) throws -> DatasetCheckRecord? {
+    public static func latestDatasetCheck(_ snapshot: RegistrySnapshot, _ ref: VersionReference) throws -> DatasetCheckRecord? {
+        let db = snapshot.database
         let id = try datasetVersionID(db, ref)
         guard let row = try db.queryFirst("""
             SELECT c.*, r.body FROM dataset_checks c JOIN dataset_quality_reports r ON r.sha256 = c.report_sha256
@@ -171,10 +172,11 @@ extension RegistryStore {
 
     /// Contamination results of a version, by suite id and version.
     public func datasetContamination(_ ref: VersionReference) throws -> [ContaminationRecord] {
-        try read { db in try Self.datasetContamination(db, ref) }
+        try read { try Self.datasetContamination($0, ref) }
     }
 
-    public static func datasetContamination(_ db: Database, _ ref: VersionReference) throws -> [ContaminationRecord] {
+    public static func datasetContamination(_ snapshot: RegistrySnapshot, _ ref: VersionReference) throws -> [ContaminationRecord] {
+        let db = snapshot.database
         let id = try datasetVersionID(db, ref)
         return try db.query("SELECT * FROM dataset_contamination WHERE dataset_version_id = ? ORDER BY suite_id, suite_version", id).map { row in
             var items: [String] = []
@@ -189,7 +191,7 @@ extension RegistryStore {
 
     /// Every dataset version that has been checked at least once.
     public func checkedDatasetVersions() throws -> [VersionReference] {
-        try read { db in
+        try readDatabase { db in
             try db.query("""
                 SELECT DISTINCT d.name, v.version FROM dataset_checks c JOIN dataset_versions v ON v.id = c.dataset_version_id
                 JOIN datasets d ON d.id = v.dataset_id ORDER BY d.name, v.version

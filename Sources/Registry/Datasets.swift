@@ -48,13 +48,7 @@ public struct DatasetVersion: Sendable, Equatable, Codable {
 }
 
 /// A dataset and a summary of its versions.
-public struct DatasetSummary: Sendable, Equatable, Codable {
-    public var name: String
-    public var versionCount: Int
-    public var latestVersion: String?
-    public var createdAt: String
-    public var createdBy: String
-}
+public typealias DatasetSummary = EntrySummary
 
 extension RegistryStore {
     static func datasetVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
@@ -78,7 +72,7 @@ extension RegistryStore {
         let ref = request.reference
         let totalSize = files.reduce(Int64(0)) { $0 + $1.size }
         let isNew: Bool = try write { tx in
-            let db = tx.db
+            let db = tx.database
             if let existing = try db.scalar("""
                 SELECT v.digest FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
                 """, ref.name, ref.version, as: String.self) {
@@ -127,7 +121,7 @@ extension RegistryStore {
 
     /// One dataset version with its files.
     public func datasetVersion(_ ref: VersionReference) throws -> DatasetVersion {
-        try read { db in try Self.loadDatasetVersion(db, ref) }
+        try readDatabase { db in try Self.loadDatasetVersion(db, ref) }
     }
 
     static func loadDatasetVersion(_ db: Database, _ ref: VersionReference) throws -> DatasetVersion {
@@ -150,29 +144,14 @@ extension RegistryStore {
 
     /// Every dataset with its version count, by name.
     public func datasets() throws -> [DatasetSummary] {
-        try read { db in
-            try db.query("""
-                SELECT d.name, d.created_at, d.created_by, count(v.id) AS n,
-                       (SELECT version FROM dataset_versions WHERE dataset_id = d.id ORDER BY id DESC LIMIT 1) AS latest
-                FROM datasets d LEFT JOIN dataset_versions v ON v.dataset_id = d.id
-                GROUP BY d.id ORDER BY d.name
-                """).map { row in
-                DatasetSummary(name: try row.get("name"), versionCount: try row.get("n"),
-                               latestVersion: try row.get("latest"), createdAt: try row.get("created_at"),
-                               createdBy: try row.get("created_by"))
-            }
-        }
+        try readDatabase { db in try VersionedTable.datasets.summaries(db) }
     }
 
     /// Every version of a dataset, oldest first.
     public func datasetVersions(of name: String) throws -> [DatasetVersion] {
-        try read { db in
-            guard let datasetID = try db.scalar("SELECT id FROM datasets WHERE name = ?", name, as: Int64.self) else {
-                throw RegistryError.unknownDataset(name)
-            }
-            return try db.query("SELECT version FROM dataset_versions WHERE dataset_id = ? ORDER BY id", datasetID).map { row in
-                try Self.loadDatasetVersion(db, try VersionReference(name: name, version: try row.get("version")))
-            }
+        try readDatabase { db in
+            guard let versions = try VersionedTable.datasets.versions(db, of: name) else { throw RegistryError.unknownDataset(name) }
+            return try versions.map { try Self.loadDatasetVersion(db, $0) }
         }
     }
 }

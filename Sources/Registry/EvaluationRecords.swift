@@ -196,7 +196,7 @@ extension RegistryStore {
     /// digest: a no-op. Same id and version, different digest: `suiteConflict`, nothing written.
     public func registerSuite(_ record: EvaluationSuiteRecord) throws -> RegistrationOutcome<EvaluationSuiteRecord> {
         let isNew: Bool = try write { tx in
-            if let existing = try tx.db.queryFirst("SELECT digest FROM evaluation_suites WHERE suite_id = ? AND version = ?",
+            if let existing = try tx.database.queryFirst("SELECT digest FROM evaluation_suites WHERE suite_id = ? AND version = ?",
                                                    record.suiteID, record.version) {
                 let digest: String = try existing.get("digest")
                 guard digest == record.digest else {
@@ -205,7 +205,7 @@ extension RegistryStore {
                 }
                 return false
             }
-            try tx.db.run("""
+            try tx.database.run("""
                 INSERT INTO evaluation_suites (suite_id, version, digest, title, license, path, manifest, task_count,
                                                item_count, created_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -224,7 +224,7 @@ extension RegistryStore {
 
     /// A registered suite: the given version, or the most recently registered one.
     public func suite(_ id: String, version: String? = nil) throws -> EvaluationSuiteRecord {
-        try read { db in
+        try readDatabase { db in
             let row: Row?
             if let version {
                 row = try db.queryFirst("SELECT * FROM evaluation_suites WHERE suite_id = ? AND version = ?", id, version)
@@ -238,7 +238,7 @@ extension RegistryStore {
 
     /// Every registered suite version, by id then registration order.
     public func suites() throws -> [EvaluationSuiteRecord] {
-        try read { db in
+        try readDatabase { db in
             try db.query("SELECT * FROM evaluation_suites ORDER BY suite_id, id").map(EvaluationSuiteRecord.init(row:))
         }
     }
@@ -261,14 +261,14 @@ extension RegistryStore {
 
     /// The newest still-running run with this configuration key, if any (to resume).
     public func resumableEvaluationRun(configKey: String) throws -> EvaluationRunRecord? {
-        try read { db in
+        try readDatabase { db in
             try db.queryFirst(EvaluationRunRecord.select + " WHERE r.config_key = ? AND r.status = 'running' ORDER BY r.started_at DESC, r.id DESC LIMIT 1",
                               configKey).map(EvaluationRunRecord.init(row:))
         }
     }
 
     public func evaluationRun(_ id: String) throws -> EvaluationRunRecord {
-        try read { db in
+        try readDatabase { db in
             guard let row = try db.queryFirst(EvaluationRunRecord.select + " WHERE r.id = ?", id) else {
                 throw EvaluationRecordError.unknownRun(id)
             }
@@ -278,7 +278,7 @@ extension RegistryStore {
 
     /// Runs, newest first; optionally only those of one model version.
     public func evaluationRuns(model: VersionReference? = nil, limit: Int = 100) throws -> [EvaluationRunRecord] {
-        try read { db in
+        try readDatabase { db in
             if let model {
                 return try db.query(EvaluationRunRecord.select + " WHERE m.name = ? AND v.version = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
                                     model.name, model.version, limit).map(EvaluationRunRecord.init(row:))
@@ -290,7 +290,7 @@ extension RegistryStore {
 
     /// Keys `task + "\u{1F}" + item` of the items already recorded for a run.
     public func recordedItemKeys(run: String) throws -> Set<String> {
-        try read { db in
+        try readDatabase { db in
             Set(try db.query("SELECT task, item FROM evaluation_items WHERE run_id = ?", run).map {
                 try $0.get("task", as: String.self) + "\u{1F}" + $0.get("item", as: String.self)
             })
@@ -305,8 +305,8 @@ extension RegistryStore {
     }
 
     static func insertRunningEvaluationRun(_ tx: RegistryTransaction, _ run: EvaluationRunRecord, startedAt: String) throws {
-        let versionID = try modelVersionID(tx.db, run.model)
-        try tx.db.run("""
+        let versionID = try modelVersionID(tx.database, run.model)
+        try tx.database.run("""
             INSERT INTO evaluation_runs (id, model_version_id, model_digest, suite_id, suite_version, suite_digest,
                 config_key, config, engine_version, backend, threads, hardware, status, item_total, started_at,
                 created_by)
@@ -317,7 +317,7 @@ extension RegistryStore {
     }
 
     static func insertEvaluationItems(_ tx: RegistryTransaction, run: String, _ items: [EvaluationItemRow]) throws {
-        let statement = try tx.db.prepare("""
+        let statement = try tx.database.prepare("""
             INSERT INTO evaluation_items (run_id, task, item, item_index, prediction, target, correct, score, record, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -330,7 +330,7 @@ extension RegistryStore {
 
     /// Every recorded item of a run, by task then item index.
     public func evaluationItems(run: String) throws -> [EvaluationItemRow] {
-        try read { db in
+        try readDatabase { db in
             try db.query("SELECT * FROM evaluation_items WHERE run_id = ? ORDER BY task, item_index, item", run).map {
                 EvaluationItemRow(task: try $0.get("task"), item: try $0.get("item"), index: try $0.get("item_index"),
                                   prediction: try $0.get("prediction"), target: try $0.get("target"),
@@ -343,12 +343,12 @@ extension RegistryStore {
     /// (payload: the headline metrics given and the SHA-256 of the results JSON).
     public func completeEvaluationRun(_ id: String, results: String, metrics: [String: JSONValue]) throws {
         try write { tx in
-            guard let status = try tx.db.scalar("SELECT status FROM evaluation_runs WHERE id = ?", id, as: String.self) else {
+            guard let status = try tx.database.scalar("SELECT status FROM evaluation_runs WHERE id = ?", id, as: String.self) else {
                 throw EvaluationRecordError.unknownRun(id)
             }
             guard status == "running" else { throw EvaluationRecordError.runNotRunning(id) }
-            let count = try tx.db.scalar("SELECT count(*) FROM evaluation_items WHERE run_id = ?", id, as: Int64.self) ?? 0
-            try tx.db.run("UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
+            let count = try tx.database.scalar("SELECT count(*) FROM evaluation_items WHERE run_id = ?", id, as: Int64.self) ?? 0
+            try tx.database.run("UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
                           tx.time, results, id)
             try tx.appendAudit(action: "evaluation_run.complete", subject: id, payload: [
                 "items": .integer(count), "results_sha256": .string(SHA256.hash(Array(results.utf8)).hex),
@@ -367,7 +367,7 @@ extension RegistryStore {
             let finished = run.finishedAt ?? tx.time
             try Self.insertRunningEvaluationRun(tx, run, startedAt: run.startedAt.isEmpty ? tx.time : run.startedAt)
             try Self.insertEvaluationItems(tx, run: run.id, items)
-            try tx.db.run("UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
+            try tx.database.run("UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
                           finished, results, run.id)
             try tx.appendAudit(action: "evaluation_run.import", subject: run.id, payload: [
                 "model": .string(run.model.description), "model_digest": .string(run.modelDigest),
@@ -389,7 +389,7 @@ extension RegistryStore {
     /// Cached results for the keys that have one.
     public func cachedRequests(keys: [String]) throws -> [String: String] {
         guard !keys.isEmpty else { return [:] }
-        return try read { db in
+        return try readDatabase { db in
             var out: [String: String] = [:]
             let statement = try db.prepare("SELECT result FROM evaluation_request_cache WHERE key = ?")
             for key in keys {
@@ -404,7 +404,7 @@ extension RegistryStore {
     public func storeCachedRequests(_ entries: [RequestCacheEntry]) throws {
         guard !entries.isEmpty else { return }
         try write { tx in
-            let statement = try tx.db.prepare("""
+            let statement = try tx.database.prepare("""
                 INSERT OR IGNORE INTO evaluation_request_cache (key, model_digest, engine_version, result, created_at)
                 VALUES (?, ?, ?, ?, ?)
                 """)

@@ -105,37 +105,40 @@ public struct AliasHistoryEntry: Sendable, Equatable, Codable {
     public var createdAt: String
 }
 
-/// Reads and writes governance rows. Functions taking a `Database` work in any transaction;
+/// Reads and writes governance rows. Functions taking a `RegistrySnapshot` work in any transaction;
 /// those taking a `RegistryTransaction` must run inside `RegistryStore.write` and append their
 /// audit events there.
 public enum GovernanceRecords {
     // MARK: roles
 
     /// Roles held by `actor`, sorted.
-    public static func roles(_ db: Database, actor: String) throws -> [String] {
-        try db.query("SELECT role FROM role_grants WHERE actor = ? ORDER BY role", actor).map { try $0.get(0, as: String.self) }
+    public static func roles(_ snapshot: RegistrySnapshot, actor: String) throws -> [String] {
+        let db = snapshot.database
+        return try db.query("SELECT role FROM role_grants WHERE actor = ? ORDER BY role", actor).map { try $0.get(0, as: String.self) }
     }
 
     /// Every grant, by actor then role.
-    public static func roleGrants(_ db: Database) throws -> [RoleGrant] {
-        try db.query("SELECT actor, role, granted_at, granted_by FROM role_grants ORDER BY actor, role").map {
+    public static func roleGrants(_ snapshot: RegistrySnapshot) throws -> [RoleGrant] {
+        let db = snapshot.database
+        return try db.query("SELECT actor, role, granted_at, granted_by FROM role_grants ORDER BY actor, role").map {
             RoleGrant(actor: try $0.get("actor"), role: try $0.get("role"), grantedAt: try $0.get("granted_at"),
                       grantedBy: try $0.get("granted_by"))
         }
     }
 
     /// Number of actors holding `role`.
-    public static func holderCount(_ db: Database, role: String) throws -> Int {
-        try db.scalar("SELECT count(*) FROM role_grants WHERE role = ?", role, as: Int.self) ?? 0
+    public static func holderCount(_ snapshot: RegistrySnapshot, role: String) throws -> Int {
+        let db = snapshot.database
+        return try db.scalar("SELECT count(*) FROM role_grants WHERE role = ?", role, as: Int.self) ?? 0
     }
 
     /// Grants `role` to `actor`; false when already held. Appends `role.grant`.
     @discardableResult
     public static func grantRole(_ tx: RegistryTransaction, actor: String, role: String) throws -> Bool {
-        if try tx.db.scalar("SELECT count(*) FROM role_grants WHERE actor = ? AND role = ?", actor, role, as: Int.self) ?? 0 > 0 {
+        if try tx.database.scalar("SELECT count(*) FROM role_grants WHERE actor = ? AND role = ?", actor, role, as: Int.self) ?? 0 > 0 {
             return false
         }
-        try tx.db.run("INSERT INTO role_grants (actor, role, granted_at, granted_by) VALUES (?, ?, ?, ?)",
+        try tx.database.run("INSERT INTO role_grants (actor, role, granted_at, granted_by) VALUES (?, ?, ?, ?)",
                       actor, role, tx.time, tx.actor)
         try tx.appendAudit(action: "role.grant", subject: actor, payload: ["role": .string(role)])
         return true
@@ -144,8 +147,8 @@ public enum GovernanceRecords {
     /// Revokes `role` from `actor`; false when not held. Appends `role.revoke`.
     @discardableResult
     public static func revokeRole(_ tx: RegistryTransaction, actor: String, role: String) throws -> Bool {
-        try tx.db.run("DELETE FROM role_grants WHERE actor = ? AND role = ?", actor, role)
-        guard tx.db.changes > 0 else { return false }
+        try tx.database.run("DELETE FROM role_grants WHERE actor = ? AND role = ?", actor, role)
+        guard tx.database.changes > 0 else { return false }
         try tx.appendAudit(action: "role.revoke", subject: actor, payload: ["role": .string(role)])
         return true
     }
@@ -153,7 +156,8 @@ public enum GovernanceRecords {
     // MARK: approvals
 
     /// The approval record of a version (state `registered` when nothing happened yet).
-    public static func approval(_ db: Database, _ ref: VersionReference) throws -> ApprovalRecord {
+    public static func approval(_ snapshot: RegistrySnapshot, _ ref: VersionReference) throws -> ApprovalRecord {
+        let db = snapshot.database
         let id = try RegistryStore.modelVersionID(db, ref)
         return try approval(db, id: id, ref: ref)
     }
@@ -183,7 +187,8 @@ public enum GovernanceRecords {
     }
 
     /// Decisions recorded for a version, oldest first.
-    public static func decisions(_ db: Database, _ ref: VersionReference) throws -> [ApprovalDecisionRecord] {
+    public static func decisions(_ snapshot: RegistrySnapshot, _ ref: VersionReference) throws -> [ApprovalDecisionRecord] {
+        let db = snapshot.database
         let id = try RegistryStore.modelVersionID(db, ref)
         return try db.query("SELECT * FROM approval_decisions WHERE model_version_id = ? ORDER BY id", id).map { row in
             let runs = (try? JSONValue.parse(try row.get("evaluation_run_ids", as: String.self))) ?? .array([])
@@ -203,7 +208,7 @@ public enum GovernanceRecords {
     @discardableResult
     public static func recordDecision(_ tx: RegistryTransaction, _ ref: VersionReference,
                                       _ input: ApprovalDecisionInput) throws -> ApprovalDecisionRecord {
-        let db = tx.db
+        let db = tx.database
         let id = try RegistryStore.modelVersionID(db, ref)
         let current = try approval(db, id: id, ref: ref)
         guard current.state == input.fromState else {
@@ -248,7 +253,7 @@ public enum GovernanceRecords {
     /// Appends one `approval.flag_descendants` event listing them.
     @discardableResult
     public static func flagDescendants(_ tx: RegistryTransaction, of ref: VersionReference, reason: String) throws -> [VersionReference] {
-        let db = tx.db
+        let db = tx.database
         let id = try RegistryStore.modelVersionID(db, ref)
         let ids = try RegistryStore.descendantIDs(db, of: id).sorted()
         var refs: [VersionReference] = []
@@ -271,8 +276,9 @@ public enum GovernanceRecords {
     }
 
     /// Versions currently flagged as needing review.
-    public static func flaggedVersions(_ db: Database) throws -> [VersionReference] {
-        try db.query("SELECT model_version_id FROM approval_states WHERE needs_review = 1 ORDER BY model_version_id").map {
+    public static func flaggedVersions(_ snapshot: RegistrySnapshot) throws -> [VersionReference] {
+        let db = snapshot.database
+        return try db.query("SELECT model_version_id FROM approval_states WHERE needs_review = 1 ORDER BY model_version_id").map {
             try RegistryStore.modelVersionReference(db, id: try $0.get(0, as: Int64.self))
         }.sorted()
     }
@@ -280,7 +286,8 @@ public enum GovernanceRecords {
     // MARK: model cards
 
     /// The model card fields of a version (empty when none were set).
-    public static func modelCard(_ db: Database, _ ref: VersionReference) throws -> [String: String] {
+    public static func modelCard(_ snapshot: RegistrySnapshot, _ ref: VersionReference) throws -> [String: String] {
+        let db = snapshot.database
         let id = try RegistryStore.modelVersionID(db, ref)
         guard let text = try db.scalar("SELECT fields FROM model_cards WHERE model_version_id = ?", id, as: String.self),
               case .object(let members)? = try? JSONValue.parse(text) else { return [:] }
@@ -291,13 +298,13 @@ public enum GovernanceRecords {
     @discardableResult
     public static func updateModelCard(_ tx: RegistryTransaction, _ ref: VersionReference,
                                        fields: [String: String]) throws -> [String: String] {
-        let id = try RegistryStore.modelVersionID(tx.db, ref)
-        var card = try modelCard(tx.db, ref)
+        let id = try RegistryStore.modelVersionID(tx.database, ref)
+        var card = try modelCard(tx.snapshot, ref)
         for (k, v) in fields {
             if v.isEmpty { card[k] = nil } else { card[k] = v }
         }
         let text = try JSONValue.object(card.mapValues(JSONValue.string)).canonicalString()
-        try tx.db.run("""
+        try tx.database.run("""
             INSERT INTO model_cards (model_version_id, fields, updated_at, updated_by) VALUES (?, ?, ?, ?)
             ON CONFLICT (model_version_id) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at,
                 updated_by = excluded.updated_by
@@ -317,7 +324,8 @@ public enum GovernanceRecords {
     }
 
     /// The alias `name` of `model`, or nil.
-    public static func alias(_ db: Database, model: String, name: String) throws -> AliasRecord? {
+    public static func alias(_ snapshot: RegistrySnapshot, model: String, name: String) throws -> AliasRecord? {
+        let db = snapshot.database
         let mid = try modelID(db, model)
         guard let row = try db.queryFirst("""
             SELECT a.protected, a.updated_at, a.updated_by, v.version, v.digest
@@ -330,15 +338,17 @@ public enum GovernanceRecords {
     }
 
     /// Every alias of `model`, by name.
-    public static func aliases(_ db: Database, model: String) throws -> [AliasRecord] {
+    public static func aliases(_ snapshot: RegistrySnapshot, model: String) throws -> [AliasRecord] {
+        let db = snapshot.database
         let mid = try modelID(db, model)
         return try db.query("SELECT name FROM aliases WHERE model_id = ? ORDER BY name", mid).compactMap {
-            try alias(db, model: model, name: try $0.get(0, as: String.self))
+            try alias(snapshot, model: model, name: try $0.get(0, as: String.self))
         }
     }
 
     /// The moves of an alias, oldest first.
-    public static func aliasHistory(_ db: Database, model: String, name: String) throws -> [AliasHistoryEntry] {
+    public static func aliasHistory(_ snapshot: RegistrySnapshot, model: String, name: String) throws -> [AliasHistoryEntry] {
+        let db = snapshot.database
         let mid = try modelID(db, model)
         return try db.query("""
             SELECT h.id, h.action, h.actor, h.reason, h.created_at, v.version AS version, p.version AS previous
@@ -362,7 +372,7 @@ public enum GovernanceRecords {
     @discardableResult
     public static func moveAlias(_ tx: RegistryTransaction, name: String, to target: VersionReference, isProtected: Bool,
                                  action: String, reason: String?) throws -> AliasHistoryEntry {
-        let db = tx.db
+        let db = tx.database
         let mid = try modelID(db, target.name)
         let vid = try RegistryStore.modelVersionID(db, target)
         let previousID = try db.scalar("SELECT model_version_id FROM aliases WHERE model_id = ? AND name = ?", mid, name, as: Int64.self)
@@ -414,7 +424,8 @@ public struct TrainingDatasetFact: Sendable, Equatable, Codable {
 
 extension GovernanceRecords {
     /// Datasets the version was trained on (direct `trained_on` edges), by reference.
-    public static func trainingDatasets(_ db: Database, _ ref: VersionReference) throws -> [TrainingDatasetFact] {
+    public static func trainingDatasets(_ snapshot: RegistrySnapshot, _ ref: VersionReference) throws -> [TrainingDatasetFact] {
+        let db = snapshot.database
         let id = try RegistryStore.modelVersionID(db, ref)
         return try db.query("""
             SELECT d.name, dv.version, dv.digest, dv.license, dv.contains_pii
@@ -432,7 +443,8 @@ extension GovernanceRecords {
 extension GovernanceRecords {
     /// Completed evaluation runs on exactly `digest` (any version with those bytes), as
     /// suite id → run ids (oldest first).
-    public static func completedRuns(_ db: Database, digest: String) throws -> [String: [String]] {
+    public static func completedRuns(_ snapshot: RegistrySnapshot, digest: String) throws -> [String: [String]] {
+        let db = snapshot.database
         var out: [String: [String]] = [:]
         for row in try db.query("""
             SELECT id, suite_id FROM evaluation_runs WHERE model_digest = ? AND status = 'completed'
@@ -447,7 +459,8 @@ extension GovernanceRecords {
 extension GovernanceRecords {
     /// Ids of evaluation runs that were imported (`evaluation_run.import` events), with the
     /// importer (the event's actor).
-    public static func importedRuns(_ db: Database) throws -> [String: String] {
+    public static func importedRuns(_ snapshot: RegistrySnapshot) throws -> [String: String] {
+        let db = snapshot.database
         var out: [String: String] = [:]
         for row in try db.query("SELECT subject, actor FROM audit_events WHERE action = 'evaluation_run.import'") {
             out[try row.get("subject")] = try row.get("actor")
@@ -459,7 +472,8 @@ extension GovernanceRecords {
 extension GovernanceRecords {
     /// Native re-scores of runs (`evaluation_run.rescore` events): run id → passed (the latest
     /// event of a run wins).
-    public static func rescoredRuns(_ db: Database) throws -> [String: Bool] {
+    public static func rescoredRuns(_ snapshot: RegistrySnapshot) throws -> [String: Bool] {
+        let db = snapshot.database
         var out: [String: Bool] = [:]
         for row in try db.query("SELECT subject, payload FROM audit_events WHERE action = 'evaluation_run.rescore' ORDER BY seq") {
             let payload: String = try row.get("payload")

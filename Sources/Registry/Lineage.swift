@@ -145,7 +145,7 @@ extension RegistryStore {
     /// same edge already exists.
     static func insertEdge(_ tx: RegistryTransaction, childID: Int64, child: VersionReference,
                            link: LineageLink) throws -> Bool {
-        let db = tx.db
+        let db = tx.database
         let parameters = try JSONValue.object(link.parameters).canonicalString()
         if link.relation.linksDataset {
             let parentID = try datasetVersionID(db, link.parent)
@@ -179,7 +179,7 @@ extension RegistryStore {
     @discardableResult
     public func addLineage(child: VersionReference, link: LineageLink) throws -> Bool {
         try write { tx in
-            let childID = try Self.modelVersionID(tx.db, child)
+            let childID = try Self.modelVersionID(tx.database, child)
             guard try Self.insertEdge(tx, childID: childID, child: child, link: link) else { return false }
             var payload = Self.auditPayload(link).objectValue ?? [:]
             payload["child"] = .string(child.description)
@@ -190,7 +190,7 @@ extension RegistryStore {
 
     /// Ancestors and descendants of a model version.
     public func lineage(of reference: VersionReference) throws -> LineageGraph {
-        try read { db in
+        try readDatabase { db in
             let id = try Self.modelVersionID(db, reference)
             let up = try Self.ancestorIDs(db, of: id)
             let down = try Self.descendantIDs(db, of: id)

@@ -57,13 +57,7 @@ public struct ModelVersion: Sendable, Equatable, Codable {
 }
 
 /// A model and a summary of its versions.
-public struct ModelSummary: Sendable, Equatable, Codable {
-    public var name: String
-    public var versionCount: Int
-    public var latestVersion: String?
-    public var createdAt: String
-    public var createdBy: String
-}
+public typealias ModelSummary = EntrySummary
 
 extension RegistryStore {
     static func modelVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
@@ -128,7 +122,7 @@ extension RegistryStore {
         let totalSize = files.reduce(Int64(0)) { $0 + $1.size }
 
         let isNew: Bool = try write { tx in
-            let db = tx.db
+            let db = tx.database
             if let existing = try db.queryFirst("""
                 SELECT v.digest FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
                 """, ref.name, ref.version) {
@@ -188,7 +182,7 @@ extension RegistryStore {
 
     /// One model version with its artifacts and direct lineage.
     public func modelVersion(_ ref: VersionReference) throws -> ModelVersion {
-        try read { db in try Self.loadModelVersion(db, ref) }
+        try readDatabase { db in try Self.loadModelVersion(db, ref) }
     }
 
     static func loadModelVersion(_ db: Database, _ ref: VersionReference) throws -> ModelVersion {
@@ -219,39 +213,24 @@ extension RegistryStore {
 
     /// Every model with its version count, by name.
     public func models() throws -> [ModelSummary] {
-        try read { db in
-            try db.query("""
-                SELECT m.name, m.created_at, m.created_by, count(v.id) AS n,
-                       (SELECT version FROM model_versions WHERE model_id = m.id ORDER BY id DESC LIMIT 1) AS latest
-                FROM models m LEFT JOIN model_versions v ON v.model_id = m.id
-                GROUP BY m.id ORDER BY m.name
-                """).map { row in
-                ModelSummary(name: try row.get("name"), versionCount: try row.get("n"),
-                             latestVersion: try row.get("latest"), createdAt: try row.get("created_at"),
-                             createdBy: try row.get("created_by"))
-            }
-        }
+        try readDatabase { db in try VersionedTable.models.summaries(db) }
     }
 
     /// Every version of a model, oldest first.
     public func modelVersions(of name: String) throws -> [ModelVersion] {
-        try read { db in
-            guard let modelID = try db.scalar("SELECT id FROM models WHERE name = ?", name, as: Int64.self) else {
-                throw RegistryError.unknownModel(name)
-            }
-            return try db.query("SELECT version FROM model_versions WHERE model_id = ? ORDER BY id", modelID).map { row in
-                try Self.loadModelVersion(db, try VersionReference(name: name, version: try row.get("version")))
-            }
+        try readDatabase { db in
+            guard let versions = try VersionedTable.models.versions(db, of: name) else { throw RegistryError.unknownModel(name) }
+            return try versions.map { try Self.loadModelVersion(db, $0) }
         }
     }
 
     /// True when some registered model version records an artifact at `uri` (an absolute path).
     public func isArtifactRegistered(uri: String) throws -> Bool {
-        try read { db in try db.scalar("SELECT count(*) FROM artifacts WHERE uri = ?", uri, as: Int64.self) ?? 0 > 0 }
+        try readDatabase { db in try db.scalar("SELECT count(*) FROM artifacts WHERE uri = ?", uri, as: Int64.self) ?? 0 > 0 }
     }
 
     /// Total number of model versions (all models).
     public func modelVersionCount() throws -> Int {
-        try read { db in try db.scalar("SELECT count(*) FROM model_versions", as: Int.self) ?? 0 }
+        try readDatabase { db in try db.scalar("SELECT count(*) FROM model_versions", as: Int.self) ?? 0 }
     }
 }

@@ -15,7 +15,7 @@ import Storage
 /// extension RegistryStore {
 ///     public func recordRun(_ run: EvaluationRun) throws {
 ///         try write { tx in
-///             try tx.db.run("INSERT INTO evaluation_runs (...) VALUES (?, ?)", run.id, run.suite)
+///             try tx.database.run("INSERT INTO evaluation_runs (...) VALUES (?, ?)", run.id, run.suite)
 ///             try tx.appendAudit(action: "evaluation_run.start", subject: run.id, payload: ["suite": .string(run.suite)])
 ///         }
 ///     }
@@ -58,18 +58,26 @@ public final class RegistryStore: Sendable {
     /// events included, if it throws.
     public func write<T>(_ body: (RegistryTransaction) throws -> T) throws -> T {
         try queue.write { db in
-            try body(RegistryTransaction(db: db, actor: actor, time: RegistryClock.now()))
+            try body(RegistryTransaction(database: db, actor: actor, time: RegistryClock.now()))
         }
     }
 
-    /// Runs `body` in a read transaction (one consistent snapshot).
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` in a read transaction (one consistent snapshot), read through Registry's
+    /// typed calls (`GovernanceRecords.roles(snapshot, actor:)`, …).
+    public func read<T>(_ body: (RegistrySnapshot) throws -> T) throws -> T {
+        try queue.read { try body(RegistrySnapshot(database: $0)) }
+    }
+
+    /// Raw SQL in a read transaction: Registry's own queries (and tests inspecting tables,
+    /// through `@_spi(RawSQL) import Registry`). Nothing above Registry gets a `Database`.
+    @_spi(RawSQL)
+    public func readDatabase<T>(_ body: (Database) throws -> T) throws -> T {
         try queue.read(body)
     }
 
     /// All audit events with `seq` greater than `after`, oldest first (at most `limit`).
     public func auditEvents(after: Int64 = 0, limit: Int = .max) throws -> [AuditEvent] {
-        try read { db in
+        try readDatabase { db in
             try db.query("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?",
                          after, Int64(clamping: limit)).map { try AuditEvent(row: $0) }
         }
@@ -77,20 +85,28 @@ public final class RegistryStore: Sendable {
 
     /// The newest `count` audit events, oldest first.
     public func latestAuditEvents(_ count: Int) throws -> [AuditEvent] {
-        try read { db in
+        try readDatabase { db in
             try db.query("SELECT \(AuditEvent.selectColumns) FROM audit_events ORDER BY seq DESC LIMIT ?",
                          Int64(clamping: count)).map { try AuditEvent(row: $0) }.reversed()
         }
     }
 
+    /// The payload (JSON text) of the newest audit event with `action` on `subject`, or nil.
+    public func latestAuditPayload(action: String, subject: String) throws -> String? {
+        try readDatabase { db in
+            try db.scalar("SELECT payload FROM audit_events WHERE action = ? AND subject = ? ORDER BY seq DESC LIMIT 1",
+                          action, subject, as: String.self)
+        }
+    }
+
     /// Recomputes the audit chain (see `AuditEvent` for the hash definition).
     public func verifyAudit() throws -> AuditVerification {
-        try read { db in try AuditEvent.verify(db: db) }
+        try readDatabase { db in try AuditEvent.verify(db: db) }
     }
 
     /// `PRAGMA integrity_check` result ("ok" when healthy).
     public func integrityCheck() throws -> String {
-        try read { db in
+        try readDatabase { db in
             try db.query("PRAGMA integrity_check").map { try $0.get(0, as: String.self) }.joined(separator: "; ")
         }
     }
@@ -99,18 +115,30 @@ public final class RegistryStore: Sendable {
 /// The handle a `RegistryStore.write` body works with: the connection inside the open
 /// transaction, the acting user, and one timestamp for everything this transaction records.
 public struct RegistryTransaction {
-    /// The connection, inside the write transaction. Use bound parameters only.
-    public let db: Database
+    /// The connection, inside the write transaction: Registry's statements (and tests, through
+    /// `@_spi(RawSQL) import Registry`). Use bound parameters only.
+    @_spi(RawSQL)
+    public let database: Database
     /// Who is acting.
     public let actor: String
     /// UTC ISO-8601 time of this transaction (use it for `created_at` columns).
     public let time: String
 
+    /// This transaction as a read view, for Registry's typed reads
+    /// (`GovernanceRecords.roles(tx.snapshot, actor:)`).
+    public var snapshot: RegistrySnapshot { RegistrySnapshot(database: database) }
+
     /// Appends an audit event (payload: a JSON object) chained to the previous one.
     @discardableResult
     public func appendAudit(action: String, subject: String, payload: JSONValue) throws -> AuditEvent {
-        try AuditEvent.append(db: db, time: time, actor: actor, action: action, subject: subject, payload: payload)
+        try AuditEvent.append(db: database, time: time, actor: actor, action: action, subject: subject, payload: payload)
     }
+}
+
+/// A consistent read view of the registry: the body of `RegistryStore.read`, or a write
+/// transaction's `snapshot`. Registry's typed queries take it; it hands out no SQL connection.
+public struct RegistrySnapshot {
+    let database: Database
 }
 
 /// UTC timestamps as ISO 8601 (`2026-12-05T23:01:28.123Z`, or without the milliseconds): the

@@ -13,11 +13,14 @@ public enum Representation {
         return (try? JSONValue.parse(text)) ?? .string(text)
     }
 
-    public static func model(_ m: ModelSummary) -> JSONValue {
-        ["name": .string(m.name), "version_count": .integer(Int64(m.versionCount)),
-         "latest_version": optional(m.latestVersion), "created_at": .string(m.createdAt),
-         "created_by": .string(m.createdBy)]
+    /// A model or dataset with a summary of its versions.
+    public static func entry(_ e: EntrySummary) -> JSONValue {
+        ["name": .string(e.name), "version_count": .integer(Int64(e.versionCount)),
+         "latest_version": optional(e.latestVersion), "created_at": .string(e.createdAt),
+         "created_by": .string(e.createdBy)]
     }
+
+    public static func model(_ m: ModelSummary) -> JSONValue { entry(m) }
 
     public static func file(_ f: HashedFile) -> JSONValue {
         var out: [String: JSONValue] = ["path": .string(f.relativePath), "uri": .string(f.uri),
@@ -45,11 +48,7 @@ public enum Representation {
          "artifacts": .array(v.artifacts.map(file)), "lineage": .array(v.lineage.map(edge))]
     }
 
-    public static func dataset(_ d: DatasetSummary) -> JSONValue {
-        ["name": .string(d.name), "version_count": .integer(Int64(d.versionCount)),
-         "latest_version": optional(d.latestVersion), "created_at": .string(d.createdAt),
-         "created_by": .string(d.createdBy)]
-    }
+    public static func dataset(_ d: DatasetSummary) -> JSONValue { entry(d) }
 
     public static func datasetVersion(_ v: DatasetVersion) -> JSONValue {
         ["name": .string(v.reference.name), "version": .string(v.reference.version),

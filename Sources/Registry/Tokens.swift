@@ -59,7 +59,7 @@ extension RegistryStore {
         let hash = Self.tokenHash(secret)
         let id = "tok_" + String(hash.prefix(12))
         let token: APIToken = try write { tx in
-            try tx.db.run("""
+            try tx.database.run("""
                 INSERT INTO api_tokens (id, token_sha256, actor, label, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
                 """, id, hash, actor, label, tx.time, tx.actor)
             var payload: [String: JSONValue] = ["id": .string(id), "actor": .string(actor)]
@@ -73,12 +73,12 @@ extension RegistryStore {
     /// Revokes a token by id; appends `token.revoke`.
     public func revokeToken(id: String) throws -> APIToken {
         try write { tx in
-            guard let row = try tx.db.queryFirst("SELECT * FROM api_tokens WHERE id = ?", id) else {
+            guard let row = try tx.database.queryFirst("SELECT * FROM api_tokens WHERE id = ?", id) else {
                 throw TokenError.unknownToken(id)
             }
             let existing = try Self.token(row)
             guard !existing.isRevoked else { throw TokenError.alreadyRevoked(id) }
-            try tx.db.run("UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?", tx.time, tx.actor, id)
+            try tx.database.run("UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?", tx.time, tx.actor, id)
             try tx.appendAudit(action: "token.revoke", subject: existing.actor, payload: ["id": .string(id)])
             var revoked = existing
             revoked.revokedAt = tx.time
@@ -89,7 +89,7 @@ extension RegistryStore {
 
     /// Every token (revoked included), oldest first; optionally only `actor`'s.
     public func tokens(actor: String? = nil) throws -> [APIToken] {
-        try read { db in
+        try readDatabase { db in
             let rows = if let actor {
                 try db.query("SELECT * FROM api_tokens WHERE actor = ? ORDER BY created_at, id", actor)
             } else {
@@ -104,7 +104,7 @@ extension RegistryStore {
     public func authenticate(tokenSecret secret: String) throws -> String? {
         guard secret.hasPrefix(Self.tokenPrefix), secret.utf8.count == Self.tokenPrefix.utf8.count + 64 else { return nil }
         let hash = Self.tokenHash(secret)
-        return try read { db in
+        return try readDatabase { db in
             try db.scalar("SELECT actor FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", hash, as: String.self)
         }
     }

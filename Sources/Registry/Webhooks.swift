@@ -116,9 +116,9 @@ extension RegistryStore {
     /// Checks that the acting user may manage webhooks: admins only, once the registry has an
     /// admin (the same bootstrap rule as role grants).
     static func requireWebhookAdmin(_ tx: RegistryTransaction) throws {
-        let admins = try tx.db.scalar("SELECT count(*) FROM role_grants WHERE role = 'admin'", as: Int.self) ?? 0
+        let admins = try tx.database.scalar("SELECT count(*) FROM role_grants WHERE role = 'admin'", as: Int.self) ?? 0
         guard admins > 0 else { return }
-        let mine = try tx.db.scalar("SELECT count(*) FROM role_grants WHERE role = 'admin' AND actor = ?", tx.actor, as: Int.self) ?? 0
+        let mine = try tx.database.scalar("SELECT count(*) FROM role_grants WHERE role = 'admin' AND actor = ?", tx.actor, as: Int.self) ?? 0
         guard mine > 0 else { throw WebhookError.notAuthorized(actor: tx.actor) }
     }
 
@@ -146,8 +146,8 @@ extension RegistryStore {
         let list = events.map(\.rawValue).joined(separator: ",")
         return try write { tx in
             try Self.requireWebhookAdmin(tx)
-            let head = try tx.db.scalar("SELECT coalesce(max(seq), 0) FROM audit_events", as: Int64.self) ?? 0
-            try tx.db.run("""
+            let head = try tx.database.scalar("SELECT coalesce(max(seq), 0) FROM audit_events", as: Int64.self) ?? 0
+            try tx.database.run("""
                 INSERT INTO webhooks (id, url, secret, events, active, after_seq, created_at, created_by)
                 VALUES (?, ?, ?, ?, 1, ?, ?, ?)
                 """, id, parsed.description, key, list, head, tx.time, tx.actor)
@@ -165,11 +165,11 @@ extension RegistryStore {
     public func removeWebhook(id: String) throws -> Webhook {
         try write { tx in
             try Self.requireWebhookAdmin(tx)
-            guard let row = try tx.db.queryFirst("SELECT * FROM webhooks WHERE id = ?", id) else { throw WebhookError.unknownWebhook(id) }
+            guard let row = try tx.database.queryFirst("SELECT * FROM webhooks WHERE id = ?", id) else { throw WebhookError.unknownWebhook(id) }
             var hook = try Self.webhook(row)
             guard hook.active else { throw WebhookError.alreadyRemoved(id) }
-            try tx.db.run("UPDATE webhooks SET active = 0, removed_at = ?, removed_by = ? WHERE id = ?", tx.time, tx.actor, id)
-            try tx.db.run("UPDATE webhook_deliveries SET status = 'failed', updated_at = ? WHERE webhook_id = ? AND status = 'pending'",
+            try tx.database.run("UPDATE webhooks SET active = 0, removed_at = ?, removed_by = ? WHERE id = ?", tx.time, tx.actor, id)
+            try tx.database.run("UPDATE webhook_deliveries SET status = 'failed', updated_at = ? WHERE webhook_id = ? AND status = 'pending'",
                           tx.time, id)
             try tx.appendAudit(action: "webhook.remove", subject: id, payload: ["id": .string(id)])
             hook.active = false
@@ -181,7 +181,7 @@ extension RegistryStore {
 
     /// Every webhook, oldest first (removed ones too).
     public func webhooks() throws -> [Webhook] {
-        try read { db in try db.query("SELECT * FROM webhooks ORDER BY created_at, id").map(Self.webhook) }
+        try readDatabase { db in try db.query("SELECT * FROM webhooks ORDER BY created_at, id").map(Self.webhook) }
     }
 
     static func webhook(_ row: Row) throws -> Webhook {
@@ -211,23 +211,23 @@ extension RegistryStore {
     public func enqueueWebhookDeliveries(nowMs: Int64, limit: Int = 1000) throws -> Int {
         try write { tx in
             var queued = 0
-            for hook in try tx.db.query("SELECT * FROM webhooks WHERE active = 1").map(Self.webhook) {
-                let events = try tx.db.query("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?",
+            for hook in try tx.database.query("SELECT * FROM webhooks WHERE active = 1").map(Self.webhook) {
+                let events = try tx.database.query("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?",
                                              hook.afterSeq, Int64(limit)).map { try AuditEvent(row: $0) }
                 guard let last = events.last else { continue }
                 for event in events {
                     for type in WebhookEventType.types(for: event) where hook.events.contains(type) {
                         let eventID = "evt_\(event.seq)_\(type.rawValue)"
-                        try tx.db.run("""
+                        try tx.database.run("""
                             INSERT OR IGNORE INTO webhook_deliveries (id, webhook_id, event_id, event_type, audit_seq, body, status,
                                 attempts, next_attempt_ms, created_at, updated_at)
                             VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
                             """, "dlv_" + (try Self.randomHex(8)), hook.id, eventID, type.rawValue, event.seq,
                                        try Self.webhookBody(event, type: type, eventID: eventID), nowMs, tx.time, tx.time)
-                        queued += tx.db.changes
+                        queued += tx.database.changes
                     }
                 }
-                try tx.db.run("UPDATE webhooks SET after_seq = ? WHERE id = ?", last.seq, hook.id)
+                try tx.database.run("UPDATE webhooks SET after_seq = ? WHERE id = ?", last.seq, hook.id)
             }
             return queued
         }
@@ -238,7 +238,7 @@ extension RegistryStore {
     /// registry never send the same attempt.
     public func claimWebhookDeliveries(nowMs: Int64, leaseMs: Int64, limit: Int = 50) throws -> [WebhookDeliveryJob] {
         try write { tx in
-            let rows = try tx.db.query("""
+            let rows = try tx.database.query("""
                 SELECT d.id, d.webhook_id, w.url, w.secret, d.event_id, d.event_type, d.body, d.attempts
                 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
                 WHERE d.status = 'pending' AND d.next_attempt_ms <= ? AND w.active = 1
@@ -246,7 +246,7 @@ extension RegistryStore {
                 """, nowMs, Int64(limit))
             return try rows.map { row in
                 let id: String = try row.get("id")
-                try tx.db.run("UPDATE webhook_deliveries SET next_attempt_ms = ? WHERE id = ?", nowMs + leaseMs, id)
+                try tx.database.run("UPDATE webhook_deliveries SET next_attempt_ms = ? WHERE id = ?", nowMs + leaseMs, id)
                 let attempts: Int64 = try row.get("attempts")
                 return WebhookDeliveryJob(id: id, webhookID: try row.get("webhook_id"), url: try row.get("url"),
                                           secret: try row.get("secret"), eventID: try row.get("event_id"),
@@ -261,12 +261,12 @@ extension RegistryStore {
     public func recordWebhookAttempt(_ job: WebhookDeliveryJob, statusCode: Int?, error: String?, startedAt: String,
                                      durationMs: Int64, succeeded: Bool, retryAtMs: Int64?) throws {
         try write { tx in
-            try tx.db.run("""
+            try tx.database.run("""
                 INSERT INTO webhook_attempts (delivery_id, attempt, status_code, error, started_at, finished_at, duration_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, job.id, job.attempt, statusCode.map(Int64.init), error, startedAt, tx.time, durationMs)
             let status = succeeded ? "delivered" : (retryAtMs == nil ? "failed" : "pending")
-            try tx.db.run("""
+            try tx.database.run("""
                 UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_ms = ?, updated_at = ? WHERE id = ?
                 """, status, job.attempt, retryAtMs ?? 0, tx.time, job.id)
         }
@@ -274,7 +274,7 @@ extension RegistryStore {
 
     /// The delivery log, newest attempt first (optionally one webhook's).
     public func webhookAttempts(webhook: String? = nil, limit: Int = 100) throws -> [WebhookAttemptRecord] {
-        try read { db in
+        try readDatabase { db in
             let select = """
                 SELECT a.delivery_id, d.webhook_id, d.event_id, d.event_type, a.attempt, a.status_code, a.error,
                        a.started_at, a.finished_at, a.duration_ms, d.status
@@ -299,7 +299,7 @@ extension RegistryStore {
 
     /// Deliveries by state (`pending`, `delivered`, `failed`), for status lines and tests.
     public func webhookDeliveryCounts() throws -> [String: Int] {
-        try read { db in
+        try readDatabase { db in
             var out: [String: Int] = [:]
             for row in try db.query("SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status") {
                 out[try row.get("status")] = try row.get("n")

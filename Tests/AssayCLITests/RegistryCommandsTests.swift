@@ -3,7 +3,7 @@ import ModelFormat
 import Testing
 import TestSupport
 @testable import AssayCLI
-@testable import Registry
+@_spi(RawSQL) @testable import Registry
 
 /// A tiny but valid GGUF file (llama architecture, one F32 tensor) whose bytes depend on `tag`.
 func registryTestGGUF(tag: String) throws -> Data {
@@ -54,7 +54,7 @@ struct CLIHarness {
 
     /// Every row of the registry's tables, for "nothing changed" comparisons.
     func snapshot() throws -> [String] {
-        try store().read { db in
+        try store().readDatabase { db in
             let tables = try db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                 .map { try $0.get(0, as: String.self) }
             return try tables.flatMap { table in

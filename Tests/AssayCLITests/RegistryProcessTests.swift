@@ -2,7 +2,7 @@ import CSQLite
 import Foundation
 import Testing
 import TestSupport
-@testable import Registry
+@_spi(RawSQL) @testable import Registry
 import Storage
 
 /// Acceptance tests that run the built `assay` executable as separate processes.
@@ -114,8 +114,8 @@ struct RegistryProcessTests {
 
         let store = try RegistryStore(home: home, actor: "check")
         #expect(try store.integrityCheck() == "ok")
-        #expect(try store.read { try $0.scalar("SELECT count(*) FROM model_versions", as: Int.self) } == 0)
-        #expect(try store.read { try $0.scalar("SELECT count(*) FROM artifacts", as: Int.self) } == 0)
+        #expect(try store.readDatabase { try $0.scalar("SELECT count(*) FROM model_versions", as: Int.self) } == 0)
+        #expect(try store.readDatabase { try $0.scalar("SELECT count(*) FROM artifacts", as: Int.self) } == 0)
         #expect(try store.verifyAudit().isIntact)
 
         let retry = try Self.launch(binary, ["model", "register", "big@1", model.path], home: home)

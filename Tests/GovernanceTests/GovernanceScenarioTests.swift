@@ -1,5 +1,5 @@
 import Foundation
-import Registry
+@_spi(RawSQL) import Registry
 import Testing
 import TestSupport
 @testable import Governance
@@ -146,7 +146,7 @@ struct GovernanceScenarioTests {
         let decisionsB = try root.status(b).decisions.map(\.action)
         #expect(decisionsB == ["evaluate", "submit", "approve", "revoke"])
         #expect(throws: (any Error).self) {
-            try w.store("root").write { tx in try tx.db.run("DELETE FROM approval_decisions") }
+            try w.store("root").write { tx in try tx.database.run("DELETE FROM approval_decisions") }
         }
 
         // The audit chain verifies and tells the story.

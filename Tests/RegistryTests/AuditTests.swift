@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 import Hashing
 import Storage
-@testable import Registry
+@_spi(RawSQL) @testable import Registry
 
 struct AuditTests {
     @Test func chainVerifiesAndHashMatchesTheDocumentedEncoding() throws {
@@ -27,8 +27,8 @@ struct AuditTests {
     @Test func updatesAndDeletesAreBlocked() throws {
         let r = try TestRegistry()
         try r.registerModel("m@1", [try r.ggufFile("a.gguf", "one")])
-        #expect(throws: StorageError.self) { try r.store.write { tx in try tx.db.run("UPDATE audit_events SET actor = 'x'") } }
-        #expect(throws: StorageError.self) { try r.store.write { tx in try tx.db.run("DELETE FROM audit_events") } }
+        #expect(throws: StorageError.self) { try r.store.write { tx in try tx.database.run("UPDATE audit_events SET actor = 'x'") } }
+        #expect(throws: StorageError.self) { try r.store.write { tx in try tx.database.run("DELETE FROM audit_events") } }
     }
 
     /// An attacker with file access drops the trigger, edits one byte, restores the trigger.

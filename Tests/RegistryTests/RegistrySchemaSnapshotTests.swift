@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import Storage
-@testable import Registry
+@_spi(RawSQL) @testable import Registry
 
 /// Registry/schema.sql must equal the schema of a freshly migrated database.
 struct RegistrySchemaSnapshotTests {
@@ -12,7 +12,7 @@ struct RegistrySchemaSnapshotTests {
     static func currentSchema() throws -> String {
         let dir = TemporaryDirectory("schema")
         let store = try RegistryStore(home: dir.path("home"), actor: "schema", create: true)
-        let statements = try store.read { db in
+        let statements = try store.readDatabase { db in
             try db.query("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")
                 .map { try $0.get(0, as: String.self) }
         }

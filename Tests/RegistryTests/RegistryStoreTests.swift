@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 import Hashing
 import Storage
-@testable import Registry
+@_spi(RawSQL) @testable import Registry
 
 struct NamesTests {
     @Test(arguments: ["a", "SmolLM2-135M", "qwen2.5_0.5b", String(repeating: "x", count: 128)])
@@ -105,10 +105,10 @@ struct ModelRegistrationTests {
         let r = try TestRegistry()
         try r.registerModel("m@1", [try r.ggufFile("a.gguf", "one")])
         #expect(throws: StorageError.self) {
-            try r.store.write { tx in try tx.db.run("UPDATE model_versions SET digest = ?", String(repeating: "0", count: 64)) }
+            try r.store.write { tx in try tx.database.run("UPDATE model_versions SET digest = ?", String(repeating: "0", count: 64)) }
         }
         #expect(throws: StorageError.self) {
-            try r.store.write { tx in try tx.db.run("DELETE FROM artifacts") }
+            try r.store.write { tx in try tx.database.run("DELETE FROM artifacts") }
         }
     }
 
@@ -136,7 +136,7 @@ struct ModelRegistrationTests {
     }
 
     func snapshot(_ r: TestRegistry) throws -> [String] {
-        try r.store.read { db in
+        try r.store.readDatabase { db in
             try ["models", "model_versions", "artifacts", "audit_events", "lineage_edges"].flatMap { table in
                 try db.query("SELECT * FROM \(table) ORDER BY rowid").map { "\(table): \($0.values)" }
             }

@@ -1,6 +1,6 @@
 import Foundation
 import TestSupport
-@testable import Registry
+@_spi(RawSQL) @testable import Registry
 
 /// A fresh registry in its own temporary directory.
 struct TestRegistry {
@@ -40,7 +40,7 @@ struct TestRegistry {
     }
 
     func count(_ table: String) throws -> Int {
-        try store.read { db in try db.scalar("SELECT count(*) FROM \(table)", as: Int.self) ?? 0 }
+        try store.readDatabase { db in try db.scalar("SELECT count(*) FROM \(table)", as: Int.self) ?? 0 }
     }
 }
 

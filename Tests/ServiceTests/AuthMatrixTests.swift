@@ -1,6 +1,6 @@
 import Foundation
 import Governance
-import Registry
+@_spi(RawSQL) import Registry
 import Hashing
 @testable import Service
 import Testing
@@ -107,7 +107,7 @@ struct AuthMatrixTests {
         _ = try store.revokeToken(id: issued.token.id)
         #expect(try fixture.request("GET", "/api/v1/models", token: issued.secret).status.code == 401)
         // Only the hash is stored.
-        let hashes = try store.read { db in try db.query("SELECT token_sha256 FROM api_tokens").map { try $0.get(0, as: String.self) } }
+        let hashes = try store.readDatabase { db in try db.query("SELECT token_sha256 FROM api_tokens").map { try $0.get(0, as: String.self) } }
         #expect(hashes.contains(Registry.RegistryStore.tokenHash(issued.secret)))
         #expect(!hashes.contains(issued.secret))
     }

@@ -4,6 +4,7 @@ import Governance
 import Hashing
 import InferenceCore
 import Registry
+import Synchronization
 
 /// `assay eval --model M@V --suite ID …` runs an evaluation (native engine or an
 /// OpenAI-compatible server). It is the default command of the `eval` group, whose
@@ -205,18 +206,22 @@ struct EvalCommand: Command {
 }
 
 /// Progress on stderr: a redrawn bar on a terminal, a line every 10% (or minute) otherwise.
-final class ProgressReporter: @unchecked Sendable {
+final class ProgressReporter: Sendable {
+    /// What has been drawn so far.
+    private struct State {
+        var lastDecile = -1
+        var lastLine = 0.0
+        var drewBar = false
+    }
+
     private let context: CommandContext
-    private let lock = NSLock()
-    private var lastDecile = -1
-    private var lastLine = 0.0
-    private var drewBar = false
+    private let state = Mutex(State())
 
     init(context: CommandContext) { self.context = context }
 
     func update(_ p: EvaluationProgress) {
         guard !context.globals.quiet else { return }
-        lock.withLock {
+        state.withLock { state in
             let fraction = p.total > 0 ? Double(p.done) / Double(p.total) : 1
             let eta = p.etaSeconds.map { duration($0) } ?? "?"
             if context.output.stderrIsTTY {
@@ -225,12 +230,12 @@ final class ProgressReporter: @unchecked Sendable {
                 let bar = String(repeating: "=", count: filled) + (filled < width ? ">" : "")
                     + String(repeating: " ", count: max(0, width - filled - 1))
                 context.output.err("\r[\(bar)] \(p.done)/\(p.total) items  \(String(format: "%.2f", p.itemsPerSecond)) items/s  ETA \(eta)   ")
-                drewBar = true
+                state.drewBar = true
             } else {
                 let decile = Int(fraction * 10)
-                if decile > lastDecile || p.sessionSeconds - lastLine >= 60 || p.done == p.total {
-                    lastDecile = decile
-                    lastLine = p.sessionSeconds
+                if decile > state.lastDecile || p.sessionSeconds - state.lastLine >= 60 || p.done == p.total {
+                    state.lastDecile = decile
+                    state.lastLine = p.sessionSeconds
                     context.output.err("eval \(p.runID): \(p.done)/\(p.total) items (\(String(format: "%.2f", p.itemsPerSecond)) items/s, ETA \(eta))\n")
                 }
             }
@@ -238,7 +243,7 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     func finish() {
-        lock.withLock { if drewBar { context.output.err("\n") } }
+        state.withLock { state in if state.drewBar { context.output.err("\n") } }
     }
 }
 

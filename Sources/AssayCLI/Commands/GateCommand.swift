@@ -182,50 +182,34 @@ struct GateCommand: Command {
         ])
     }
 
-    /// Runs `assay eval` for one missing (version, suite), mirroring the other version's
-    /// qualifying run of that suite when there is one so both runs cover the same items.
+    /// Evaluates one missing (version, suite) through the evaluation runner, as planned by
+    /// `GateEvaluationPlan` (mirroring the other version's qualifying run when there is one).
+    /// Progress and the results table go to stderr, so `--json` output stays clean.
     func evaluate(_ missing: GateEvidenceBuilder.Missing, store: RegistryStore, candidate: VersionReference,
                   baseline: VersionReference, tier: RiskTier, context: CommandContext) async throws {
         let reference = try parseReference(missing.reference)
         let other = reference == candidate ? baseline : candidate
-        let otherDigest = try store.modelVersion(other).digest
-        var argv = ["--model", missing.reference]
-        let mirror = try GateEvidenceBuilder.qualifyingRuns(store: store, reference: other, digest: otherDigest,
-                                                            suites: [missing.suite], requirements: tier.evaluation).runs[missing.suite]
-        if let mirror {
-            argv += ["--suite", "\(mirror.suiteID)@\(mirror.suiteVersion)"]
-            var config: [String: JSONValue] = [:]
-            if case .object(let object)? = try? JSONValue.parse(Array(mirror.config.utf8)) { config = object }
-            if case .integer(let n)? = config["limit"] { argv += ["--limit", String(n)] }
-            if case .array(let tasks)? = config["tasks"] {
-                var shots = Set<Int64>()
-                for case .object(let task) in tasks {
-                    if case .string(let id)? = task["id"] { argv += ["--task", id] }
-                    if case .integer(let k)? = task["shots"] { shots.insert(k) }
-                }
-                if shots.count == 1, let k = shots.first { argv += ["--shots", String(k)] }
-            }
-        } else {
-            argv += ["--suite", missing.suite]
-            if let minItems = tier.evaluation.minItems {
-                argv += ["--limit", String(max(limit ?? minItems, minItems))]
-            } else if limit != nil {
-                context.progress("gate: the policy needs the full suite; ignoring --limit")
-            }
-            if let shots = tier.evaluation.shots { argv += ["--shots", String(shots)] }
-        }
-        if let threads { argv += ["--threads", String(threads)] }
-        context.progress("gate: \(missing.reference) has no qualifying run of \(missing.suite) (\(missing.reason)); running: assay eval \(argv.joined(separator: " "))")
-        var arguments = Arguments(argv)
-        let command = try EvalCommand(arguments: &arguments)
+        let plan = try GateEvaluationPlan.make(for: missing, model: reference, other: other, store: store, tier: tier, limit: limit)
+        if plan.ignoredLimit { context.progress("gate: the policy needs the full suite; ignoring --limit") }
+        context.progress("gate: \(missing.reference) has no qualifying run of \(missing.suite) (\(missing.reason)); running: assay eval \(plan.commandLine(threads: threads).joined(separator: " "))")
         var inner = context
         inner.output = context.output.diagnostics()
         inner.globals.json = false
-        let failure = "error: the gate could not evaluate \(missing.reference) on \(missing.suite)"
-        let code: Int32
-        do { code = try await command.run(context: inner) } catch {
-            throw CLIError.exit(code: 2, message: "\(failure): \(AssayCommandLine.oneLine(error))")
+        do {
+            let version = try store.modelVersion(reference)
+            let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
+                environment: context.environment, workingDirectory: context.workingDirectory))
+            let suite = try catalog.resolve(plan.suite, workingDirectory: context.workingDirectory)
+            let backend = try RunnableModel.resolve(version, store: store).engine(threads: threads)
+            let info = backend.info
+            inner.progress("eval: \(reference) on \(suite.id)@\(suite.version) (\(info.threads) threads, \(info.engineVersion))")
+            let reporter = ProgressReporter(context: inner)
+            let results = try await EvaluationRunner(store: store, backend: backend)
+                .run(model: reference, suite: suite, options: plan.options(outputDirectory: store.home)) { reporter.update($0) }
+            reporter.finish()
+            EvalReport.printResults(results, context: inner)
+        } catch {
+            throw CLIError.exit(code: 2, message: "error: the gate could not evaluate \(missing.reference) on \(missing.suite): \(AssayCommandLine.oneLine(error))")
         }
-        guard code == ExitCode.success else { throw CLIError.exit(code: 2, message: "\(failure) (exit \(code))") }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import Synchronization
 
 /// Options every command accepts, wherever they appear on the command line.
 public struct GlobalOptions: Sendable {
@@ -32,10 +33,17 @@ public struct GlobalOptions: Sendable {
 }
 
 /// Where command output goes. The process uses the real stdout/stderr; tests capture.
-public final class OutputSink: @unchecked Sendable {
-    private let lock = NSLock()
-    private var capturedOut = ""
-    private var capturedErr = ""
+public final class OutputSink: Sendable {
+    /// What the sink has collected (capturing) and which real streams have gone away.
+    private struct State {
+        var capturedOut = ""
+        var capturedErr = ""
+        // Set once a stream's reader has gone away (EPIPE); later output to it is dropped.
+        var stdoutClosed = false
+        var stderrClosed = false
+    }
+
+    private let state = Mutex(State())
     private let capture: Bool
     /// When set, `out` goes to this sink's stderr (see `diagnostics()`).
     private let stdoutToStderrOf: OutputSink?
@@ -58,7 +66,7 @@ public final class OutputSink: @unchecked Sendable {
         if let parent = stdoutToStderrOf {
             parent.err(text)
         } else if capture {
-            lock.withLock { capturedOut += text }
+            state.withLock { $0.capturedOut += text }
         } else {
             write(text, to: STDOUT_FILENO)
         }
@@ -68,43 +76,38 @@ public final class OutputSink: @unchecked Sendable {
         if let parent = stdoutToStderrOf {
             parent.err(text)
         } else if capture {
-            lock.withLock { capturedErr += text }
+            state.withLock { $0.capturedErr += text }
         } else {
             write(text, to: STDERR_FILENO)
         }
     }
 
-    // Set once a stream's reader has gone away (EPIPE); later output to it is dropped.
-    // Only touched under `lock` (see `write`).
-    private var stdoutClosed = false
-    private var stderrClosed = false
-
     /// True once stdout's reader went away (e.g. `assay … | head -1`): further output is
     /// discarded and the command finishes normally.
-    public var isStdoutClosed: Bool { lock.withLock { stdoutClosed } }
+    public var isStdoutClosed: Bool { state.withLock { $0.stdoutClosed } }
 
     /// Writes all of `text` with write(2). A closed pipe (EPIPE; SIGPIPE is ignored by `main`)
     /// or any other write error marks the stream closed instead of trapping, as
-    /// `FileHandle.write` would.
+    /// `FileHandle.write` would. Holds the mutex throughout, so concurrent writers never interleave.
     private func write(_ text: String, to fd: Int32) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !(fd == STDOUT_FILENO ? stdoutClosed : stderrClosed) else { return }
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { raw in
-                Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+        state.withLock { state in
+            guard !(fd == STDOUT_FILENO ? state.stdoutClosed : state.stderrClosed) else { return }
+            var bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeMutableBytes { raw in
+                    Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                }
+                if n > 0 { offset += n; continue }
+                if n < 0 && errno == EINTR { continue }
+                if fd == STDOUT_FILENO { state.stdoutClosed = true } else { state.stderrClosed = true }
+                return
             }
-            if n > 0 { offset += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            if fd == STDOUT_FILENO { stdoutClosed = true } else { stderrClosed = true }
-            return
         }
     }
 
-    public var stdout: String { lock.withLock { capturedOut } }
-    public var stderr: String { lock.withLock { capturedErr } }
+    public var stdout: String { state.withLock { $0.capturedOut } }
+    public var stderr: String { state.withLock { $0.capturedErr } }
 
     /// True when stderr is an interactive terminal (progress bars) and not captured.
     public var stderrIsTTY: Bool { !capture && isatty(2) == 1 }

@@ -14,13 +14,25 @@ public enum SummationOrder: Sendable, Hashable {
 
 /// A 2-D weight tensor living in the mapped model file: `rows` output features, each a row of
 /// `cols` input features encoded as `type`.
-struct WeightMatrix: @unchecked Sendable {
+struct WeightMatrix: Sendable {
     let name: String
     let type: GGMLType
     let rows: Int
     let cols: Int
-    let data: UnsafeRawPointer
+    let mapped: MappedPointer
     let rowBytes: Int
+
+    init(name: String, type: GGMLType, rows: Int, cols: Int, data: UnsafeRawPointer, rowBytes: Int) {
+        self.name = name
+        self.type = type
+        self.rows = rows
+        self.cols = cols
+        self.mapped = MappedPointer(data)
+        self.rowBytes = rowBytes
+    }
+
+    /// The first byte of row 0.
+    var data: UnsafeRawPointer { mapped.raw }
 
     var activationFormat: ActivationFormat {
         // Checked at load time; every matrix type the loader accepts has a format.

@@ -5,7 +5,7 @@ import ModelFormat
 /// `out = W·x + scale · B·(A·x)` with `scale = userScale · alpha / rank` (or `userScale` when the
 /// adapter has no alpha). `a` has `rank` rows of the projection's inputs, `b` has one row of
 /// `rank` values per output.
-struct LoRAWeights: @unchecked Sendable {
+struct LoRAWeights: Sendable {
     let a: WeightMatrix
     let b: WeightMatrix
     let scale: Float

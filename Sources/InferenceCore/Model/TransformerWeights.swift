@@ -1,9 +1,10 @@
+import KernelSource
 import ModelFormat
 
 /// The weights of one decoder block; matrices point into the mapped file.
 /// Optional pieces (biases, Q/K norms, post norms) are present exactly when the architecture
 /// has them; the forward pass applies what is there.
-struct DecoderLayerWeights: @unchecked Sendable {
+struct DecoderLayerWeights: Sendable {
     var attentionNorm: [Float]
     var query: WeightMatrix
     var key: WeightMatrix
@@ -28,16 +29,27 @@ struct DecoderLayerWeights: @unchecked Sendable {
 }
 
 /// A row-addressable tensor (the token embedding table) left in the mapped file.
-struct EmbeddingTable: @unchecked Sendable {
+struct EmbeddingTable: Sendable {
     let type: GGMLType
     let rows: Int
     let cols: Int
-    let data: UnsafeRawPointer
+    let mapped: MappedPointer
     let rowBytes: Int
+
+    init(type: GGMLType, rows: Int, cols: Int, data: UnsafeRawPointer, rowBytes: Int) {
+        self.type = type
+        self.rows = rows
+        self.cols = cols
+        self.mapped = MappedPointer(data)
+        self.rowBytes = rowBytes
+    }
+
+    /// The first byte of row 0.
+    var data: UnsafeRawPointer { mapped.raw }
 }
 
 /// Everything the forward pass reads. Holds the `GGUFFile` so the mapping outlives every pointer.
-struct TransformerWeights: @unchecked Sendable {
+struct TransformerWeights: Sendable {
     let file: GGUFFile
     var tokenEmbedding: EmbeddingTable
     var layers: [DecoderLayerWeights]

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Synchronization
 
 /// A fixed set of worker threads that run one data-parallel job at a time.
@@ -14,18 +15,19 @@ import Synchronization
 ///
 /// Workers spin briefly after a job (decode issues hundreds of small jobs per token) and then
 /// sleep on a condition variable, so an idle engine costs no CPU.
-public final class ComputePool: @unchecked Sendable {
+public final class ComputePool: Sendable {
     /// Threads taking part in a job, including the calling thread.
     public let threadCount: Int
     private let core: PoolCore
-    private var threads: [pthread_t] = []
+    private let threads: [pthread_t]
     /// Serializes submitters: one job at a time.
     private let submitLock = Mutex<Void>(())
 
     /// Creates a pool; `threads` ≤ 1 means every job runs on the calling thread.
     public init(threads: Int) {
         threadCount = max(1, threads)
-        core = PoolCore()
+        let core = PoolCore()
+        var started: [pthread_t] = []
         for _ in 1..<threadCount {
             let box = Unmanaged.passRetained(core)
             var thread = pthread_t()
@@ -35,9 +37,11 @@ public final class ComputePool: @unchecked Sendable {
                 core.workerLoop()
                 return nil
             }, box.toOpaque())
-            if rc == 0 { self.threads.append(thread) } else { box.release() }
+            if rc == 0 { started.append(thread) } else { box.release() }
         }
-        core.workerCount = self.threads.count
+        core.workerCount.store(started.count, ordering: .relaxed)
+        self.core = core
+        self.threads = started
     }
 
     deinit {
@@ -57,57 +61,47 @@ public final class ComputePool: @unchecked Sendable {
 }
 
 /// State shared by the submitting thread and the workers (workers retain it, not the pool).
-private final class PoolCore: @unchecked Sendable {
+private final class PoolCore: Sendable {
     let generation = Atomic<Int>(0)
     let nextIndex = Atomic<Int>(0)
     let unfinishedWorkers = Atomic<Int>(0)
     let shuttingDown = Atomic<Bool>(false)
     let sleepers = Atomic<Int>(0)
-    var workerCount = 0
+    /// Worker threads started (set once by the pool's initializer, before any job).
+    let workerCount = Atomic<Int>(0)
 
     // Job description; written by the submitter before `generation` is bumped and read by
-    // workers after they observe the bump.
-    private var jobCount = 0
-    private var jobBody: UnsafeRawPointer?
+    // workers after they observe the bump (relaxed: the bump orders them). `jobBody` is the
+    // address of the submitter's closure, valid until `run` returns, which waits for every
+    // worker to finish the job.
+    private let jobCount = Atomic<Int>(0)
+    private let jobBody = Atomic<UInt>(0)
 
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let condition: UnsafeMutablePointer<pthread_cond_t>
-
-    init() {
-        mutex = .allocate(capacity: 1)
-        condition = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        condition.deallocate()
-    }
+    /// Where idle workers sleep after spinning (only then: the job path never takes it unless
+    /// a worker sleeps).
+    private let wake = NSCondition()
 
     func shutdown() {
         shuttingDown.store(true, ordering: .sequentiallyConsistent)
-        pthread_mutex_lock(mutex)
+        wake.lock()
         generation.add(1, ordering: .sequentiallyConsistent)
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
+        wake.broadcast()
+        wake.unlock()
     }
 
     func run(count: Int, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { escapable in
             var closure: (Int) -> Void = escapable
             withUnsafePointer(to: &closure) { pointer in
-                jobBody = UnsafeRawPointer(pointer)
-                jobCount = count
+                jobBody.store(UInt(bitPattern: pointer), ordering: .relaxed)
+                jobCount.store(count, ordering: .relaxed)
                 nextIndex.store(0, ordering: .relaxed)
-                unfinishedWorkers.store(workerCount, ordering: .relaxed)
+                unfinishedWorkers.store(workerCount.load(ordering: .relaxed), ordering: .relaxed)
                 generation.add(1, ordering: .sequentiallyConsistent)
                 if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-                    pthread_mutex_lock(mutex)
-                    pthread_cond_broadcast(condition)
-                    pthread_mutex_unlock(mutex)
+                    wake.lock()
+                    wake.broadcast()
+                    wake.unlock()
                 }
                 runIndices(pointer.pointee, count: count)
                 var spins = 0
@@ -115,7 +109,7 @@ private final class PoolCore: @unchecked Sendable {
                     spins += 1
                     if spins > 256 { sched_yield() }
                 }
-                jobBody = nil
+                jobBody.store(0, ordering: .relaxed)
             }
         }
     }
@@ -139,13 +133,13 @@ private final class PoolCore: @unchecked Sendable {
             while current == seen {
                 spins += 1
                 if spins > 30_000 {
-                    pthread_mutex_lock(mutex)
+                    wake.lock()
                     sleepers.add(1, ordering: .sequentiallyConsistent)
                     while generation.load(ordering: .sequentiallyConsistent) == seen {
-                        pthread_cond_wait(condition, mutex)
+                        wake.wait()
                     }
                     sleepers.subtract(1, ordering: .sequentiallyConsistent)
-                    pthread_mutex_unlock(mutex)
+                    wake.unlock()
                     spins = 0
                 } else if spins > 20_000 {
                     sched_yield()
@@ -154,9 +148,9 @@ private final class PoolCore: @unchecked Sendable {
             }
             seen = current
             if shuttingDown.load(ordering: .acquiring) { return }
-            if let raw = jobBody {
+            if let raw = UnsafeRawPointer(bitPattern: jobBody.load(ordering: .relaxed)) {
                 let body = raw.assumingMemoryBound(to: ((Int) -> Void).self).pointee
-                runIndices(body, count: jobCount)
+                runIndices(body, count: jobCount.load(ordering: .relaxed))
             }
             unfinishedWorkers.subtract(1, ordering: .releasing)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import Registry
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,15 +9,20 @@ import Glibc
 /// An uploaded artifact as it arrives: written to a temporary file inside the registry home and
 /// hashed on the way, so a multi-GB model never sits in memory and is never read twice.
 /// Refuses anything that does not start with the GGUF magic as soon as four bytes are in.
-final class ArtifactUpload: RequestBodySink, @unchecked Sendable {
+final class ArtifactUpload: RequestBodySink, Sendable {
     /// Where the bytes go until `finish`.
     let temporaryURL: URL
-    // Guarded by `lock` (the connection writes from one thread; abandon may come from the handler).
-    private let lock = NSLock()
-    private var fd: Int32
-    private var hasher = SHA256()
-    private var size: UInt64 = 0
-    private var head: [UInt8] = []
+
+    /// The open file and what has been written to it (the connection writes from one thread;
+    /// abandon may come from the handler).
+    private struct State {
+        var fd: Int32
+        var hasher = SHA256()
+        var size: UInt64 = 0
+        var head: [UInt8] = []
+    }
+
+    private let state: Mutex<State>
 
     /// Creates the temporary file under `directory` (created when missing).
     init(directory: URL) throws {
@@ -24,26 +30,28 @@ final class ArtifactUpload: RequestBodySink, @unchecked Sendable {
         var random = [UInt8](repeating: 0, count: 12)
         _ = random.withUnsafeMutableBytes { getentropy($0.baseAddress, 12) }
         temporaryURL = directory.appendingPathComponent("upload-" + Hex.encode(random) + ".part")
-        fd = open(temporaryURL.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let fd = open(temporaryURL.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw Problem(kind: .internalError, detail: "cannot create the upload file (errno \(errno))")
         }
         // Held until the file is closed: tells `removeAbandonedUploads` (another server starting
         // on the same home) that this upload is alive.
         _ = flock(fd, LOCK_EX | LOCK_NB)
+        state = Mutex(State(fd: fd))
     }
 
     deinit { abandon() }
 
     func write(_ bytes: ArraySlice<UInt8>) throws {
-        try lock.withLock {
-            guard fd >= 0 else { throw Problem(kind: .internalError, detail: "the upload was already closed") }
-            if head.count < 4 {
-                head += bytes.prefix(4 - head.count)
-                if head.count == 4, head != Array("GGUF".utf8) {
+        try state.withLock { (state: inout State) throws in
+            guard state.fd >= 0 else { throw Problem(kind: .internalError, detail: "the upload was already closed") }
+            if state.head.count < 4 {
+                state.head += bytes.prefix(4 - state.head.count)
+                if state.head.count == 4, state.head != Array("GGUF".utf8) {
                     throw Problem(kind: .validation, detail: "the upload is not a GGUF file (no GGUF magic)")
                 }
             }
+            let fd = state.fd
             try bytes.withUnsafeBytes { raw in
                 var offset = 0
                 while offset < raw.count {
@@ -53,31 +61,31 @@ final class ArtifactUpload: RequestBodySink, @unchecked Sendable {
                     throw Problem(kind: errno == ENOSPC ? .unavailable : .internalError,
                                   detail: "cannot store the upload (errno \(errno))")
                 }
-                hasher.update(raw)
+                state.hasher.update(raw)
             }
-            size += UInt64(bytes.count)
+            state.size += UInt64(bytes.count)
         }
     }
 
     /// Closes the file (flushed to disk) and returns its digest; the file stays at
     /// `temporaryURL` for the caller to move.
     func finish() throws -> FileDigest {
-        try lock.withLock {
-            guard fd >= 0 else { throw Problem(kind: .internalError, detail: "the upload was already closed") }
-            guard size >= 4 else { throw Problem(kind: .validation, detail: "the upload is empty or too short to be GGUF") }
-            let synced = fsync(fd) == 0
-            close(fd)
-            fd = -1
+        try state.withLock { (state: inout State) throws -> FileDigest in
+            guard state.fd >= 0 else { throw Problem(kind: .internalError, detail: "the upload was already closed") }
+            guard state.size >= 4 else { throw Problem(kind: .validation, detail: "the upload is empty or too short to be GGUF") }
+            let synced = fsync(state.fd) == 0
+            close(state.fd)
+            state.fd = -1
             guard synced else { throw Problem(kind: .internalError, detail: "cannot flush the upload to disk") }
-            return FileDigest(sha256: hasher.finalize(), size: size)
+            return FileDigest(sha256: state.hasher.finalize(), size: state.size)
         }
     }
 
     func abandon() {
-        lock.withLock {
-            if fd >= 0 {
-                close(fd)
-                fd = -1
+        state.withLock { state in
+            if state.fd >= 0 {
+                close(state.fd)
+                state.fd = -1
             }
         }
         // Gone already when the handler moved it into the store.

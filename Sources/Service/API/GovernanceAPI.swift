@@ -222,8 +222,7 @@ public struct GovernanceAPI: Sendable {
                           detail: "moving an alias needs If-Match with its current holder's etag (\"none\" when unset)")
         }
         let entry = try pool.write(as: try ctx.requireActor()) { store in
-            try Self.checkHolder(store, model: model, alias: aliasName, ifMatch: ifMatch)
-            return try governance(store).setAlias(aliasName, to: target, reason: reason)
+            try governance(store).setAlias(aliasName, to: target, reason: reason) { try Self.checkHolder($0, ifMatch: ifMatch) }
         }
         return try Self.moved(entry)
     }
@@ -239,15 +238,17 @@ public struct GovernanceAPI: Sendable {
             throw Problem(kind: .preconditionRequired, detail: "rolling back an alias needs If-Match with its current holder's etag")
         }
         let entry = try pool.write(as: try ctx.requireActor()) { store in
-            try Self.checkHolder(store, model: model, alias: aliasName, ifMatch: ifMatch)
-            return try governance(store).rollbackAlias(model: model, alias: aliasName, reason: reason)
+            try governance(store).rollbackAlias(model: model, alias: aliasName, reason: reason) {
+                try Self.checkHolder($0, ifMatch: ifMatch)
+            }
         }
         return try Self.moved(entry)
     }
 
-    /// 412 unless `ifMatch` names the alias' current holder (`*`: any holder). Run under the writer.
-    static func checkHolder(_ store: RegistryStore, model: String, alias: String, ifMatch: String) throws {
-        let current = try store.read { db in try GovernanceRecords.alias(db, model: model, name: alias) }
+    /// 412 unless `ifMatch` names the alias' current holder (`*`: any holder). Runs inside the
+    /// move's write transaction (the governance service's `precondition`), so no other writer
+    /// can move the alias between the check and the move.
+    static func checkHolder(_ current: AliasRecord?, ifMatch: String) throws {
         let currentTag = etag(current?.target.description)
         guard ifMatch == "*" ? current != nil : ifMatch.split(separator: ",").map({ $0.trimmingOWS() }).contains(currentTag) else {
             throw Problem(kind: .preconditionFailed, detail: "the alias is held by \(currentTag), not \(ifMatch)")

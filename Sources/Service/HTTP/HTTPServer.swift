@@ -67,21 +67,26 @@ extension Duration {
 /// (bounded by `maxConnections`). Keep-alive and pipelining are served in order on each
 /// connection; every read has a deadline. `shutdown()` stops accepting, closes idle
 /// connections, lets in-flight requests finish (answering them with `Connection: close`).
-public final class HTTPServer: @unchecked Sendable {
+public final class HTTPServer: Sendable {
     public let configuration: ServerConfiguration
     let responder: any HTTPResponder
 
-    // Guarded by `state`.
-    private let state = NSCondition()
-    private var listenFD: Int32 = -1
-    private var boundPort = 0
-    private var active = 0
-    private var perClient: [String: Int] = [:]
-    private var accepting = false
-    private var stopping = false
-    private var served = 0
-    // The wake pipe: written once on shutdown, never drained, so every poll on it wakes.
-    private var wakePipe: [Int32] = [-1, -1]
+    /// The listener, the connection counts and the shutdown flag.
+    private struct State {
+        var listenFD: Int32 = -1
+        var boundPort = 0
+        var active = 0
+        var perClient: [String: Int] = [:]
+        var accepting = false
+        var stopping = false
+        var served = 0
+        // The wake pipe: written once on shutdown, never drained, so every poll on it wakes.
+        var wakePipe: [Int32] = [-1, -1]
+    }
+
+    private let state = Mutex(State())
+    /// Broadcast (holding its lock) after `accepting` or `active` change, for `waitUntilStopped`.
+    private let stateChanged = NSCondition()
 
     public init(configuration: ServerConfiguration, responder: any HTTPResponder) {
         self.configuration = configuration
@@ -89,7 +94,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     deinit {
-        for fd in wakePipe where fd >= 0 { close(fd) }
+        for fd in state.withLock({ $0.wakePipe }) where fd >= 0 { close(fd) }
     }
 
     /// Binds, listens and starts accepting on a background thread. Returns the bound port.
@@ -103,10 +108,10 @@ public final class HTTPServer: @unchecked Sendable {
         }
         for p in pipeFDs { _ = fcntl(p, F_SETFD, FD_CLOEXEC) }
         state.withLock {
-            listenFD = fd
-            boundPort = port
-            wakePipe = pipeFDs
-            accepting = true
+            $0.listenFD = fd
+            $0.boundPort = port
+            $0.wakePipe = pipeFDs
+            $0.accepting = true
         }
         let thread = Thread { [self] in acceptLoop(fd) }
         thread.name = "assay-http-accept"
@@ -115,27 +120,28 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// The bound port (after `start`).
-    public var port: Int { state.withLock { boundPort } }
+    public var port: Int { state.withLock { $0.boundPort } }
 
     /// Connections currently open.
-    public var activeConnections: Int { state.withLock { active } }
+    public var activeConnections: Int { state.withLock { $0.active } }
 
     /// Requests answered so far.
-    public var requestsServed: Int { state.withLock { served } }
+    public var requestsServed: Int { state.withLock { $0.served } }
 
-    var isStopping: Bool { state.withLock { stopping } }
+    var isStopping: Bool { state.withLock { $0.stopping } }
 
     /// Stops accepting, wakes idle connections; in-flight requests finish. Idempotent.
     public func shutdown() {
-        state.withLock {
-            guard !stopping else { return }
-            stopping = true
-            if wakePipe[1] >= 0 {
+        let first = state.withLock { state in
+            guard !state.stopping else { return false }
+            state.stopping = true
+            if state.wakePipe[1] >= 0 {
                 var byte: UInt8 = 1
-                _ = write(wakePipe[1], &byte, 1)
+                _ = write(state.wakePipe[1], &byte, 1)
             }
-            state.broadcast()
+            return true
         }
+        if first { signalChange() }
     }
 
     /// Blocks until the accept loop and every connection have finished (after `shutdown`).
@@ -143,16 +149,24 @@ public final class HTTPServer: @unchecked Sendable {
     @discardableResult
     public func waitUntilStopped(timeout: Duration = .seconds(30)) -> Bool {
         let limit = Date(timeIntervalSinceNow: Double(timeout.milliseconds) / 1000)
-        state.lock()
-        defer { state.unlock() }
-        while accepting || active > 0 {
-            if !state.wait(until: limit) { return false }
+        stateChanged.lock()
+        defer { stateChanged.unlock() }
+        while state.withLock({ $0.accepting || $0.active > 0 }) {
+            if !stateChanged.wait(until: limit) { return false }
         }
         return true
     }
 
+    /// Wakes `waitUntilStopped` after a change to the state it waits on. Taking the condition's
+    /// lock orders the change before the waiter's next check, so no wake-up is lost.
+    private func signalChange() {
+        stateChanged.lock()
+        stateChanged.broadcast()
+        stateChanged.unlock()
+    }
+
     private func acceptLoop(_ fd: Int32) {
-        let wake = state.withLock { wakePipe[0] }
+        let wake = state.withLock { $0.wakePipe[0] }
         while true {
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
@@ -173,13 +187,14 @@ public final class HTTPServer: @unchecked Sendable {
             SocketIO.setNoDelay(client)
             SocketIO.setTimeout(client, option: SO_SNDTIMEO, milliseconds: configuration.writeTimeout.milliseconds)
             let clientKey = Self.clientKey(peer)
-            let refusal: String? = state.withLock {
-                guard active < configuration.maxConnections else { return "too many connections; retry later" }
-                guard perClient[clientKey, default: 0] < configuration.maxConnectionsPerClient else {
+            let limits = configuration
+            let refusal: String? = state.withLock { state in
+                guard state.active < limits.maxConnections else { return "too many connections; retry later" }
+                guard state.perClient[clientKey, default: 0] < limits.maxConnectionsPerClient else {
                     return "too many connections from your address; retry later"
                 }
-                active += 1
-                perClient[clientKey, default: 0] += 1
+                state.active += 1
+                state.perClient[clientKey, default: 0] += 1
                 return nil
             }
             if let refusal {
@@ -192,12 +207,12 @@ public final class HTTPServer: @unchecked Sendable {
             }
             let thread = Thread { [self] in
                 HTTPConnection(fd: client, server: self, wakeFD: wake).run()
-                state.withLock {
-                    active -= 1
-                    let left = perClient[clientKey, default: 1] - 1
-                    perClient[clientKey] = left > 0 ? left : nil
-                    state.broadcast()
+                state.withLock { state in
+                    state.active -= 1
+                    let left = state.perClient[clientKey, default: 1] - 1
+                    state.perClient[clientKey] = left > 0 ? left : nil
                 }
+                signalChange()
             }
             thread.stackSize = configuration.threadStackBytes
             thread.name = "assay-http-conn"
@@ -205,10 +220,10 @@ public final class HTTPServer: @unchecked Sendable {
         }
         close(fd)
         state.withLock {
-            listenFD = -1
-            accepting = false
-            state.broadcast()
+            $0.listenFD = -1
+            $0.accepting = false
         }
+        signalChange()
     }
 
     /// The per-client bucket of a peer address: the IPv4 address, or the /64 of an IPv6 one
@@ -239,7 +254,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     func countServed() {
-        state.withLock { served += 1 }
+        state.withLock { $0.served += 1 }
     }
 }
 
