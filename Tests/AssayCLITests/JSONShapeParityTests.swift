@@ -84,7 +84,7 @@ struct JSONShapeParityTests {
         func api(_ target: String) throws -> JSONValue {
             var headers = HTTPHeaders()
             headers.add("Authorization", "Bearer \(token)")
-            let response = service.router.respond(to: try Request(method: "GET", target: target, headers: headers))
+            let response = service.router.respondBlocking(to: try Request(method: "GET", target: target, headers: headers))
             let body = try response.collectBody()
             #expect(response.status.code == 200, "\(target): \(String(decoding: body, as: UTF8.self))")
             return try JSONValue.parse(body)

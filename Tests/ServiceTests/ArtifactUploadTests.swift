@@ -126,7 +126,7 @@ struct ArtifactUploadTests {
         let request = try Request(method: "POST", target: "/api/v1/models/inproc/versions/2/artifact",
                                   headers: ["Authorization": "Bearer \(f.tokens[.admin] ?? "")",
                                             "Content-Type": "application/octet-stream"], body: bytes)
-        let response = f.service.router.respond(to: request)
+        let response = f.service.router.respondBlocking(to: request)
         #expect(response.status.code == 201)
         #expect(try JSONValue.parse(try response.collectBody()).objectValue?["digest"]?.stringValue == SHA256.hash(bytes).hex)
         #expect(incomingFiles(f).isEmpty)

@@ -144,7 +144,7 @@ struct OpenAIShapeTests {
         func send(_ method: String, _ path: String, json: String? = nil) throws -> Response {
             var headers: HTTPHeaders = ["Authorization": "Bearer t"]
             if json != nil { headers.add("Content-Type", "application/json") }
-            return service.router.respond(to: try Request(method: method, target: path, headers: headers, body: Array((json ?? "").utf8)))
+            return service.router.respondBlocking(to: try Request(method: method, target: path, headers: headers, body: Array((json ?? "").utf8)))
         }
         let ok = try Self.json(try send("POST", "/v1/completions", json: #"{"model":"b@production","prompt":"ab","max_tokens":1}"#))
         #expect(ok["model"] == "b@2")

@@ -19,7 +19,7 @@ struct RouterTests {
     func respond(_ method: String, _ target: String, token: String? = nil) throws -> (Int, JSONValue?, Response) {
         var headers = HTTPHeaders()
         if let token { headers.add("Authorization", "Bearer \(token)") }
-        let response = Self.router.respond(to: try Request(method: method, target: target, headers: headers))
+        let response = Self.router.respondBlocking(to: try Request(method: method, target: target, headers: headers))
         let body = try response.collectBody()
         return (response.status.code, try? JSONValue.parse(body), response)
     }
@@ -54,12 +54,12 @@ struct RouterTests {
             },
             Route("POST", "/items/import", access: .anonymous, operationID: "importItems") { _, _ in Response(status: .noContent) },
         ], accessControl: Self.access).router
-        let get = router.respond(to: try Request(method: "GET", target: "/items/import", headers: HTTPHeaders()))
+        let get = router.respondBlocking(to: try Request(method: "GET", target: "/items/import", headers: HTTPHeaders()))
         #expect(get.status.code == 405)
         #expect(get.headers["Allow"] == "POST")
-        let post = router.respond(to: try Request(method: "POST", target: "/items/import", headers: HTTPHeaders()))
+        let post = router.respondBlocking(to: try Request(method: "POST", target: "/items/import", headers: HTTPHeaders()))
         #expect(post.status.code == 204)
-        let other = router.respond(to: try Request(method: "GET", target: "/items/7", headers: HTTPHeaders()))
+        let other = router.respondBlocking(to: try Request(method: "GET", target: "/items/7", headers: HTTPHeaders()))
         #expect(other.status.code == 200)
     }
 
@@ -87,7 +87,7 @@ struct RouterTests {
 
     @Test func malformedAuthorizationIs401() throws {
         let request = try Request(method: "GET", target: "/secret", headers: ["Authorization": "Basic Zm9v"])
-        #expect(Self.router.respond(to: request).status.code == 401)
+        #expect(Self.router.respondBlocking(to: request).status.code == 401)
     }
 
     @Test func unexpectedErrorsAre500WithoutInternals() throws {

@@ -20,7 +20,7 @@ struct ServerSocketTests {
                 Response(status: .ok, contentType: "application/octet-stream", bytes: req.body)
             },
             Route("GET", "/slow", access: .anonymous, operationID: "slow") { _, _ in
-                Thread.sleep(forTimeInterval: 0.5)
+                try await Task.sleep(for: .milliseconds(500))
                 return try .json(["slow": true])
             },
             Route("GET", "/stream", access: .anonymous, operationID: "stream") { _, _ in

@@ -195,6 +195,6 @@ final class ServiceFixture: @unchecked Sendable {
         if let token { h.add("Authorization", "Bearer \(token)") }
         if json != nil { h.add("Content-Type", "application/json") }
         let request = try Request(method: method, target: target, headers: h, body: Array((json ?? "").utf8))
-        return service.router.respond(to: request)
+        return service.router.respondBlocking(to: request)
     }
 }

@@ -18,7 +18,7 @@ struct StorageHardeningTests {
             var h = HTTPHeaders()
             h.add("Authorization", "Bearer \(f.tokens[.submitter]!)")
             h.add("Content-Type", "application/json")
-            return wide.router.respond(to: try Request(method: "POST", target: "/api/v1/models/base/versions",
+            return wide.router.respondBlocking(to: try Request(method: "POST", target: "/api/v1/models/base/versions",
                                                        headers: h, body: Array(body.utf8))).status.code
         }
         let database = f.home.appendingPathComponent("registry.sqlite").path

@@ -13,7 +13,7 @@ public enum SummationOrder: Sendable, Hashable {
 }
 
 /// A 2-D weight tensor living in the mapped model file: `rows` output features, each a row of
-/// `cols` input features encoded as `type`.
+/// `cols` input features encoded as `type` (also the token embedding table: a row per token).
 struct WeightMatrix: Sendable {
     let name: String
     let type: GGMLType

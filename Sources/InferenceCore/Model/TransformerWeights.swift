@@ -1,4 +1,3 @@
-import KernelSource
 import ModelFormat
 
 /// The weights of one decoder block; matrices point into the mapped file.
@@ -28,30 +27,11 @@ struct DecoderLayerWeights: Sendable {
     var adapters: [Projection: [LoRAWeights]] = [:]
 }
 
-/// A row-addressable tensor (the token embedding table) left in the mapped file.
-struct EmbeddingTable: Sendable {
-    let type: GGMLType
-    let rows: Int
-    let cols: Int
-    let mapped: MappedPointer
-    let rowBytes: Int
-
-    init(type: GGMLType, rows: Int, cols: Int, data: UnsafeRawPointer, rowBytes: Int) {
-        self.type = type
-        self.rows = rows
-        self.cols = cols
-        self.mapped = MappedPointer(data)
-        self.rowBytes = rowBytes
-    }
-
-    /// The first byte of row 0.
-    var data: UnsafeRawPointer { mapped.raw }
-}
-
 /// Everything the forward pass reads. Holds the `GGUFFile` so the mapping outlives every pointer.
 struct TransformerWeights: Sendable {
     let file: GGUFFile
-    var tokenEmbedding: EmbeddingTable
+    /// The token embedding table, one row per token (any type GGMLCodec decodes).
+    var tokenEmbedding: WeightMatrix
     var layers: [DecoderLayerWeights]
     var outputNorm: [Float]
     var output: WeightMatrix
@@ -139,14 +119,14 @@ struct TensorReader {
         return try vector(name, count: count)
     }
 
-    func embedding(_ name: String, rows: Int, cols: Int) throws(InferenceError) -> EmbeddingTable {
+    func embedding(_ name: String, rows: Int, cols: Int) throws(InferenceError) -> WeightMatrix {
         let info = try info(name)
         guard info.dimensions.count == 2, info.dimensions[0] == cols, info.dimensions[1] == rows else {
             throw .tensorShape(name: name, expected: [cols, rows], actual: info.dimensions)
         }
         guard GGMLCodec.canDequantize(info.type) else { throw .unsupportedTensorType(name: name, type: info.type) }
-        return EmbeddingTable(type: info.type, rows: rows, cols: cols, data: file.tensorPointer(info),
-                              rowBytes: info.rowByteCount)
+        return WeightMatrix(name: name, type: info.type, rows: rows, cols: cols, data: file.tensorPointer(info),
+                            rowBytes: info.rowByteCount)
     }
 
     /// The llama-family block layout (`blk.N.attn_q.weight`, …); Q/K/V biases are read when

@@ -36,7 +36,7 @@ extension InferenceAPI {
         "stream_options", "n", "user", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias",
     ]
 
-    func chat(_ req: Request, _: RequestContext) throws -> Response {
+    func chat(_ req: Request, _: RequestContext) async throws -> Response {
         let object = try req.jsonObject()
         try Self.checkMembers(object, Self.chatMembers)
         let (model, backend) = try resolve(object)
@@ -65,7 +65,7 @@ extension InferenceAPI {
         var promptTokens = 0, completionTokens = 0
         for j in 0..<sampling.n {
             let generation = request(j)
-            let result = try Self.call { try await backend.generate(generation, onToken: { _ in }) }
+            let result = try await Self.call { try await backend.generate(generation, onToken: { _ in }) }
             if logprobs != nil { try Self.checkLogprobs(result) }
             if j == 0 { promptTokens = result.promptTokenCount }
             completionTokens += result.tokens.count

@@ -67,7 +67,7 @@ extension InferenceAPI {
         var completionTokens: Int
     }
 
-    func completions(_ req: Request, _: RequestContext) throws -> Response {
+    func completions(_ req: Request, _: RequestContext) async throws -> Response {
         let object = try req.jsonObject()
         try Self.checkMembers(object, Self.completionMembers)
         let (model, backend) = try resolve(object)
@@ -103,7 +103,7 @@ extension InferenceAPI {
         var promptTokens = 0, completionTokens = 0
         for (p, prompt) in prompts.enumerated() {
             for j in 0..<sampling.n {
-                let choice = try completionChoice(prompt, backend: backend, sampling: sampling, choice: j, echo: echo, logprobs: logprobs)
+                let choice = try await completionChoice(prompt, backend: backend, sampling: sampling, choice: j, echo: echo, logprobs: logprobs)
                 if j == 0 { promptTokens += choice.promptTokens }
                 completionTokens += choice.completionTokens
                 choices.append(["index": .integer(Int64(p * sampling.n + j)), "text": .string(choice.text),
@@ -135,7 +135,7 @@ extension InferenceAPI {
     }
 
     func completionChoice(_ prompt: Prompt, backend: any Backend, sampling: Sampling, choice: Int, echo: Bool,
-                          logprobs: Int?) throws -> CompletionChoice {
+                          logprobs: Int?) async throws -> CompletionChoice {
         // Scoring: the prompt's own tokens with their log-probabilities (lm-eval, vLLM's echo),
         // followed by any generated tokens.
         if echo, let logprobs {
@@ -144,10 +144,10 @@ extension InferenceAPI {
             }
             let scored: [PromptTokenLogprob]
             switch prompt {
-            case .text(let s): scored = try Self.call { try await scorer.scorePrompt(s, addSpecial: true) }
+            case .text(let s): scored = try await Self.call { try await scorer.scorePrompt(s, addSpecial: true) }
             case .tokens(let t):
                 guard let tokenLevel = backend as? any TokenLevelBackend else { throw OpenAIError("this backend takes text prompts only", param: "prompt") }
-                scored = try Self.call { try await tokenLevel.scorePrompt(tokens: t) }
+                scored = try await Self.call { try await tokenLevel.scorePrompt(tokens: t) }
             }
             let text = try promptText(prompt, backend)
             var tokens = scored.map { JSONValue.string($0.text) }
@@ -160,7 +160,7 @@ extension InferenceAPI {
             var generatedCount = 0
             if sampling.maxTokens > 0 {
                 let request = try generationRequest(prompt, sampling: sampling, choice: choice, logprobs: logprobs)
-                let result = try Self.call { try await backend.generate(request, onToken: { _ in }) }
+                let result = try await Self.call { try await backend.generate(request, onToken: { _ in }) }
                 try Self.checkLogprobs(result)
                 generatedText = result.text
                 finish = Self.finish(result.finishReason)
@@ -183,7 +183,7 @@ extension InferenceAPI {
                                     promptTokens: scored.count, completionTokens: generatedCount)
         }
         let request = try generationRequest(prompt, sampling: sampling, choice: choice, logprobs: logprobs)
-        let result = try Self.call { try await backend.generate(request, onToken: { _ in }) }
+        let result = try await Self.call { try await backend.generate(request, onToken: { _ in }) }
         if logprobs != nil { try Self.checkLogprobs(result) }
         let prefix = echo ? try promptText(prompt, backend) : ""
         var json = JSONValue.null

@@ -122,12 +122,17 @@ extension InferenceAPI {
     }
 
     /// Runs a backend call, turning the engine's request errors into 400s.
-    static func call<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    static func call<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            return try blockingAwait(body)
+            return try await body()
         } catch let error as InferenceError {
             if let shaped = OpenAIError.from(error) { throw shaped }
             throw error
         }
+    }
+
+    /// `call` for the synchronous writer of a streamed body (it runs on the connection's thread).
+    static func callBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        try blockingAwait { try await call(body) }
     }
 }

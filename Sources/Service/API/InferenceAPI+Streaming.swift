@@ -46,7 +46,7 @@ extension InferenceAPI {
                 let request = job.request
                 let result: GenerationResult
                 do {
-                    result = try Self.call {
+                    result = try Self.callBlocking {
                         try await backend.generate(request, onToken: { piece in
                             try? writer.write(event([choice(index, ["content": .string(piece)], finish: nil)]))
                         })

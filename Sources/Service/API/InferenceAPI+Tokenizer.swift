@@ -15,7 +15,7 @@ extension InferenceAPI {
     /// vLLM's `{"prompt", "add_special_tokens"}` → `{"count", "max_model_len", "tokens"}`
     /// (special-token text is parsed, as Hugging Face tokenizers do), or llama-server's
     /// `{"content", "add_special", "parse_special"}` → `{"tokens"}`.
-    func tokenize(_ req: Request, _: RequestContext) throws -> Response {
+    func tokenize(_ req: Request, _: RequestContext) async throws -> Response {
         let object = try req.jsonObject()
         if object["content"] != nil {
             let fields = try JSONFields(object, allowed: ["content", "add_special", "parse_special", "model"])
@@ -28,7 +28,7 @@ extension InferenceAPI {
                 tokens = tokenLevel.tokenize(content, addSpecial: addSpecial, parseSpecial: parseSpecial)
             } else {
                 guard !parseSpecial else { throw Problem(kind: .notImplemented, detail: "this backend cannot parse special tokens") }
-                tokens = try blockingAwait { try await backend.tokenize(content, addSpecial: addSpecial) }
+                tokens = try await backend.tokenize(content, addSpecial: addSpecial)
             }
             return try .json(["tokens": .array(tokens.map { .integer(Int64($0)) })])
         }

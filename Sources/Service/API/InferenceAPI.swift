@@ -28,7 +28,7 @@ public struct InferenceAPI: Sendable {
             let start = DispatchTime.now().uptimeNanoseconds
             func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
             do {
-                let response = try handler(req, context)
+                let response = try await handler(req, context)
                 metrics.request(route: route, status: response.status.code, seconds: seconds())
                 return response
             } catch {

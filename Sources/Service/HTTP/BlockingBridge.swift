@@ -1,57 +1,59 @@
 import Foundation
 import Synchronization
 
-/// Runs an async call from a synchronous handler and returns its result. The task prefers a
-/// dedicated executor thread, so waiting here never starves Swift's cooperative pool (the
-/// caller may itself be on it, e.g. in tests calling the router directly).
+/// Runs an async call to completion on the calling thread and returns its result: for the
+/// server's connection threads (blocking sockets) and other synchronous callers. The task
+/// prefers an executor that this thread drains while it waits, so its nonisolated work runs
+/// here (as a synchronous handler would) and waiting never starves Swift's cooperative pool,
+/// even when the caller is one of its threads (tests calling the router directly).
 func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task(executorPreference: BlockingBridgeExecutor.shared) {
-        let result: Result<T, any Error>
-        do { result = .success(try await body()) } catch { result = .failure(error) }
-        box.value.withLock { $0 = result }
-        done.signal()
+    let executor = CallerThreadExecutor()
+    let result = Mutex<Result<T, any Error>?>(nil)
+    Task(executorPreference: executor) {
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+        result.withLock { $0 = outcome }
+        executor.stop()
     }
-    done.wait()
-    guard let result = box.value.withLock({ $0 }) else {
+    executor.runUntilStopped()
+    guard let outcome = result.withLock({ $0 }) else {
         throw Problem(kind: .internalError, detail: "a bridged call ended without a result")
     }
-    return try result.get()
+    return try outcome.get()
 }
 
-/// A task executor with its own threads (not the cooperative pool).
-final class BlockingBridgeExecutor: TaskExecutor, Sendable {
-    static let shared = BlockingBridgeExecutor(threads: 2)
-
-    private let jobs = Mutex<[UnownedJob]>([])
-    /// Counts queued jobs; each worker takes one per signal.
-    private let queued = DispatchSemaphore(value: 0)
-
-    init(threads: Int) {
-        for i in 0..<threads {
-            let thread = Thread { [self] in run() }
-            thread.name = "assay-bridge-\(i)"
-            thread.start()
-        }
+/// A task executor drained by the thread that created it (see `blockingAwait`).
+final class CallerThreadExecutor: TaskExecutor, Sendable {
+    private struct State {
+        var jobs: [UnownedJob] = []
+        var stopped = false
     }
+
+    private let state = Mutex(State())
+    /// Signalled once per enqueued job and once on `stop`.
+    private let wake = DispatchSemaphore(value: 0)
 
     func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
-        jobs.withLock { $0.append(unowned) }
-        queued.signal()
+        state.withLock { $0.jobs.append(unowned) }
+        wake.signal()
     }
 
-    private func run() {
+    func stop() {
+        state.withLock { $0.stopped = true }
+        wake.signal()
+    }
+
+    /// Runs enqueued jobs on this thread until `stop` (jobs already queued then still run).
+    func runUntilStopped() {
         while true {
-            queued.wait()
-            guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
-            job.runSynchronously(on: asUnownedTaskExecutor())
+            wake.wait()
+            let (jobs, stopped) = state.withLock { state in
+                defer { state.jobs.removeAll() }
+                return (state.jobs, state.stopped)
+            }
+            for job in jobs { job.runSynchronously(on: asUnownedTaskExecutor()) }
+            if stopped { return }
         }
     }
-}
-
-/// Written by the task before it signals, read by the waiter after.
-private final class ResultBox<T: Sendable>: Sendable {
-    let value = Mutex<Result<T, any Error>?>(nil)
 }

@@ -6,13 +6,23 @@ import Glibc
 
 /// Turns a request into a response. Never throws: failures are already responses.
 public protocol HTTPResponder: Sendable {
-    func respond(to request: Request) -> Response
+    func respond(to request: Request) async -> Response
     /// How to receive the body of `request` (head only; `body` is empty). Default: `.buffer`.
     func bodyDisposition(for request: Request) -> BodyDisposition
 }
 
 extension HTTPResponder {
     public func bodyDisposition(for request: Request) -> BodyDisposition { .buffer }
+
+    /// `respond(to:)` for synchronous callers: the server's connection threads (blocking
+    /// sockets) and tests. The handler runs on the calling thread (see `blockingAwait`).
+    public func respondBlocking(to request: Request) -> Response {
+        do {
+            return try blockingAwait { await respond(to: request) }
+        } catch {
+            return Problem(kind: .internalError, detail: "the server failed to handle the request").response
+        }
+    }
 }
 
 /// Transport settings of `HTTPServer`.
@@ -525,7 +535,7 @@ struct HTTPConnection {
             request.streamedBody = sink
 
             // 3. Respond.
-            let response = server.responder.respond(to: request)
+            let response = server.responder.respondBlocking(to: request)
             // Whatever the handler kept of a streamed body is its own now; the rest is discarded.
             sink?.abandon()
             // Checked after handling: a request in flight during shutdown is answered, then closed.

@@ -46,7 +46,7 @@ public struct RequestContext: Sendable {
 }
 
 /// A handler: a function of the request (path parameters filled in) and its context.
-public typealias Handler = @Sendable (Request, RequestContext) throws -> Response
+public typealias Handler = @Sendable (Request, RequestContext) async throws -> Response
 
 /// Makes the sink a streamed request body is written to, once the route matched and the
 /// caller was authorized (path parameters filled in; the body not yet read).
@@ -119,9 +119,9 @@ public struct Router: HTTPResponder {
         return Problem(kind: .internalError, detail: "the server failed to handle the request")
     }
 
-    public func respond(to request: Request) -> Response {
+    public func respond(to request: Request) async -> Response {
         do {
-            return try route(request)
+            return try await route(request)
         } catch {
             if OpenAIError.applies(to: request.rawPath) { return OpenAIError.response(for: error, mapped: errorMapper(error)) }
             return errorMapper(error).response
@@ -210,7 +210,7 @@ public struct Router: HTTPResponder {
         throw Problem(kind: .notFound, detail: "no such resource")
     }
 
-    private func route(_ request: Request) throws -> Response {
+    private func route(_ request: Request) async throws -> Response {
         let (route, parameters) = try match(request)
         let context = try authorize(request, access: route.access)
         var request = request
@@ -222,9 +222,9 @@ public struct Router: HTTPResponder {
             try sink.write(request.body[...])
             request.streamedBody = sink
             request.body = []
-            return try route.handler(request, context)
+            return try await route.handler(request, context)
         }
-        return try route.handler(request, context)
+        return try await route.handler(request, context)
     }
 
     /// 401 without a valid token; 403 when the actor's roles do not satisfy the route. Runs
