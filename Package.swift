@@ -6,7 +6,7 @@ import PackageDescription
 /// Hot numeric modules are always optimized and built for AVX2/FMA/F16C (haswell), also in
 /// debug builds, so that tests running real models finish in seconds, not minutes.
 let hot: [SwiftSetting] = [
-    .unsafeFlags(["-O", "-target-cpu", "haswell"]),
+    .unsafeFlags(["-O", "-target-cpu", "haswell"])
 ]
 
 /// Integer kernel sets: the source is written once in KernelSource (generic, `@inlinable`) and
@@ -22,7 +22,7 @@ let package = Package(
     // No `platforms`: Assay builds on Linux x86-64 only (Glibc sockets and file locks, and
     // x86 `-target-cpu` kernel modules); it does not claim a macOS version it cannot build for.
     products: [
-        .executable(name: "assay", targets: ["assay"]),
+        .executable(name: "assay", targets: ["assay"])
     ],
     targets: [
         .systemLibrary(
@@ -41,27 +41,38 @@ let package = Package(
         .target(name: "KernelsAVX2", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "haswell")),
         .target(name: "KernelsAVXVNNI", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "alderlake")),
         .target(name: "KernelsAVX512VNNI", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "cascadelake")),
-        .target(name: "InferenceCore",
-                dependencies: ["ModelFormat", "Tokenizers", "KernelSource", "KernelsPortable", "KernelsAVX2",
-                               "KernelsAVXVNNI", "KernelsAVX512VNNI", "HTTPClient", "Hashing"],
-                swiftSettings: hot),
+        .target(
+            name: "InferenceCore",
+            dependencies: [
+                "ModelFormat", "Tokenizers", "KernelSource", "KernelsPortable", "KernelsAVX2",
+                "KernelsAVXVNNI", "KernelsAVX512VNNI", "HTTPClient", "Hashing"
+            ],
+            swiftSettings: hot),
         .target(name: "Registry", dependencies: ["Storage", "Hashing", "ModelFormat", "HTTPClient"]),
         .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry", "Hashing"]),
         .target(name: "DatasetQuality", dependencies: ["Hashing"], swiftSettings: hot),
         .target(name: "Governance", dependencies: ["Registry", "Evaluation", "Hashing", "DatasetQuality"]),
-        .target(name: "Service", dependencies: ["Registry", "Evaluation", "Governance", "InferenceCore", "HTTPClient",
-                                                "Hashing", "Storage"],
-                resources: [.copy("Resources/openapi.json")]),
+        .target(
+            name: "Service",
+            dependencies: [
+                "Registry", "Evaluation", "Governance", "InferenceCore", "HTTPClient",
+                "Hashing", "Storage"
+            ],
+            resources: [.copy("Resources/openapi.json")]),
         .target(
             name: "AssayCLI",
-            dependencies: ["Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
-                           "Registry", "Evaluation", "Governance", "Service", "HTTPClient", "DatasetQuality"]
+            dependencies: [
+                "Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
+                "Registry", "Evaluation", "Governance", "Service", "HTTPClient", "DatasetQuality"
+            ]
         ),
         .executableTarget(name: "assay", dependencies: ["AssayCLI"]),
         .executableTarget(
             name: "Performance",
-            dependencies: ["Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry", "DatasetQuality",
-                           "Governance"],
+            dependencies: [
+                "Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry", "DatasetQuality",
+                "Governance"
+            ],
             path: "Benchmarks/Performance",
             swiftSettings: hot
         ),
@@ -72,23 +83,34 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "Hashing", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormat", "TestSupport"]),
-        .testTarget(name: "InferenceCoreTests",
-                    dependencies: ["InferenceCore", "KernelSource", "KernelsPortable", "Tokenizers", "ModelFormat", "TestSupport"],
-                    exclude: ["Golden"]),
+        .testTarget(
+            name: "InferenceCoreTests",
+            dependencies: [
+                "InferenceCore", "KernelSource", "KernelsPortable", "Tokenizers", "ModelFormat", "TestSupport"
+            ],
+            exclude: ["Golden"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "CSQLite", "Hashing", "TestSupport"]),
-        .testTarget(name: "EvaluationTests",
-                    dependencies: ["Evaluation", "Registry", "InferenceCore", "Hashing", "TestSupport"]),
-        .testTarget(name: "DatasetQualityTests",
-                    dependencies: ["DatasetQuality", "Governance", "Evaluation", "Registry", "Hashing", "TestSupport"]),
-        .testTarget(name: "GovernanceTests",
-                    dependencies: ["Governance", "Evaluation", "Registry", "Hashing", "TestSupport"]),
-        .testTarget(name: "ServiceTests",
-                    dependencies: ["Service", "Registry", "HTTPClient", "Governance", "Hashing", "InferenceCore", "Storage",
-                                   "TestSupport"]),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Registry", "InferenceCore", "Hashing", "TestSupport"]),
+        .testTarget(
+            name: "DatasetQualityTests",
+            dependencies: ["DatasetQuality", "Governance", "Evaluation", "Registry", "Hashing", "TestSupport"]),
+        .testTarget(
+            name: "GovernanceTests",
+            dependencies: ["Governance", "Evaluation", "Registry", "Hashing", "TestSupport"]),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: [
+                "Service", "Registry", "HTTPClient", "Governance", "Hashing", "InferenceCore", "Storage",
+                "TestSupport"
+            ]),
         .testTarget(
             name: "AssayCLITests",
-            dependencies: ["AssayCLI", "Storage", "CSQLite", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
-                           "Registry", "Evaluation", "Governance", "Service", "TestSupport"]
-        ),
+            dependencies: [
+                "AssayCLI", "Storage", "CSQLite", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
+                "Registry", "Evaluation", "Governance", "Service", "TestSupport"
+            ]
+        )
     ]
 )

@@ -18,15 +18,26 @@ func runDatasetBenchmark(arguments: [String]) {
     var i = 0
     while i < arguments.count {
         switch arguments[i] {
-        case "--size-mb" where i + 1 < arguments.count: sizeMB = max(1, Int(arguments[i + 1]) ?? sizeMB); i += 1
-        case "--file" where i + 1 < arguments.count: file = arguments[i + 1]; i += 1
-        case "--suites" where i + 1 < arguments.count: suitesDir = arguments[i + 1]; i += 1
-        case "--threads" where i + 1 < arguments.count: options.threads = max(1, Int(arguments[i + 1]) ?? options.threads); i += 1
+        case "--size-mb" where i + 1 < arguments.count:
+            sizeMB = max(1, Int(arguments[i + 1]) ?? sizeMB)
+            i += 1
+        case "--file" where i + 1 < arguments.count:
+            file = arguments[i + 1]
+            i += 1
+        case "--suites" where i + 1 < arguments.count:
+            suitesDir = arguments[i + 1]
+            i += 1
+        case "--threads" where i + 1 < arguments.count:
+            options.threads = max(1, Int(arguments[i + 1]) ?? options.threads)
+            i += 1
         case "-h", "--help":
-            print("usage: dataset [--size-mb N] [--file FILE] [--suites DIR] [--threads T]  (default: a generated 1024 MB chat JSONL in a temporary directory)")
+            print(
+                "usage: dataset [--size-mb N] [--file FILE] [--suites DIR] [--threads T]  (default: a generated 1024 MB chat JSONL in a temporary directory)"
+            )
             return
         default:
-            FileHandle.standardError.write(Data("usage: dataset [--size-mb N] [--file FILE] [--suites DIR] [--threads T]\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: dataset [--size-mb N] [--file FILE] [--suites DIR] [--threads T]\n".utf8))
             exit(2)
         }
         i += 1
@@ -47,7 +58,9 @@ func runDatasetBenchmark(arguments: [String]) {
     var suites: [BenchmarkSuite] = []
     if let names = try? FileManager.default.contentsOfDirectory(atPath: suitesDir) {
         for name in names.sorted() {
-            if let suite = try? SuiteLoader.load(directory: URL(fileURLWithPath: suitesDir).appendingPathComponent(name)) {
+            if let suite = try? SuiteLoader.load(
+                directory: URL(fileURLWithPath: suitesDir).appendingPathComponent(name))
+            {
                 suites.append(DatasetQualityService.benchmarkSuite(suite))
             }
         }
@@ -57,9 +70,10 @@ func runDatasetBenchmark(arguments: [String]) {
     let start = ContinuousClock.now
     let report: DatasetQualityReport
     do {
-        report = try DatasetChecker.check(dataset: "bench@1", digest: "", license: "MIT", declaredPII: false,
-                                          files: [DatasetFileInput(relativePath: "bench.jsonl", url: URL(fileURLWithPath: file))],
-                                          suites: suites, options: options)
+        report = try DatasetChecker.check(
+            dataset: "bench@1", digest: "", license: "MIT", declaredPII: false,
+            files: [DatasetFileInput(relativePath: "bench.jsonl", url: URL(fileURLWithPath: file))],
+            suites: suites, options: options)
     } catch {
         FileHandle.standardError.write(Data("dataset check failed: \(error)\n".utf8))
         exit(1)
@@ -67,10 +81,16 @@ func runDatasetBenchmark(arguments: [String]) {
     let elapsed = ContinuousClock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let mb = Double(size) / 1_048_576
-    print("dataset check: \(String(format: "%.1f", mb)) MB, \(report.statistics.records) records in \(String(format: "%.1f", seconds)) s = \(String(format: "%.1f", mb / seconds)) MB/s, \(Int(Double(report.statistics.records) / seconds)) records/s")
-    print("  invalid \(report.validation.invalidRecords), exact duplicates \(report.exactDuplicates.duplicateRecords), near duplicates \(report.nearDuplicates.duplicateRecords) in \(report.nearDuplicates.clusters) clusters (\(report.nearDuplicates.recordsNotCompared) not compared), PII \(report.pii.counts), contamination \(report.contamination.map { "\($0.suite) \($0.contaminatedItems.count)" }) over \(suites.count) suites")
+    print(
+        "dataset check: \(String(format: "%.1f", mb)) MB, \(report.statistics.records) records in \(String(format: "%.1f", seconds)) s = \(String(format: "%.1f", mb / seconds)) MB/s, \(Int(Double(report.statistics.records) / seconds)) records/s"
+    )
+    print(
+        "  invalid \(report.validation.invalidRecords), exact duplicates \(report.exactDuplicates.duplicateRecords), near duplicates \(report.nearDuplicates.duplicateRecords) in \(report.nearDuplicates.clusters) clusters (\(report.nearDuplicates.recordsNotCompared) not compared), PII \(report.pii.counts), contamination \(report.contamination.map { "\($0.suite) \($0.contaminatedItems.count)" }) over \(suites.count) suites"
+    )
     let cpu = cpuSeconds() - cpuBefore
-    print("  threads \(options.threads), CPU \(String(format: "%.1f", cpu)) s (user+system) = \(String(format: "%.2f", cpu / seconds)) cores busy on average")
+    print(
+        "  threads \(options.threads), CPU \(String(format: "%.1f", cpu)) s (user+system) = \(String(format: "%.2f", cpu / seconds)) cores busy on average"
+    )
     print("peak RSS: \(peakResidentMB()) MB (VmHWM)")
 }
 
@@ -111,7 +131,9 @@ func writeChatCorpus(_ url: URL, megabytes: Int) {
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)
     }
-    let syllables = ["ka", "lo", "mi", "ren", "to", "sa", "vel", "dor", "pi", "qua", "zen", "bri", "fo", "gan", "hu", "jet"]
+    let syllables = [
+        "ka", "lo", "mi", "ren", "to", "sa", "vel", "dor", "pi", "qua", "zen", "bri", "fo", "gan", "hu", "jet"
+    ]
     func sentence(_ words: Int) -> String {
         var s = ""
         for w in 0..<words {
@@ -137,7 +159,8 @@ func writeChatCorpus(_ url: URL, megabytes: Int) {
         } else {
             let user = sentence(30 + Int(next() % 40)) + (r == 99 ? " write to user\(n)@example.com" : "")
             let answer = sentence(80 + Int(next() % 60))
-            line = "{\"messages\":[{\"role\":\"system\",\"content\":\"You are helpful.\"},{\"role\":\"user\",\"content\":\"\(user)\"},{\"role\":\"assistant\",\"content\":\"\(answer)\"}]}"
+            line =
+                "{\"messages\":[{\"role\":\"system\",\"content\":\"You are helpful.\"},{\"role\":\"user\",\"content\":\"\(user)\"},{\"role\":\"assistant\",\"content\":\"\(answer)\"}]}"
             if recent.count < 64 { recent.append(line) } else { recent[Int(next() % 64)] = line }
         }
         line += "\n"

@@ -1,5 +1,6 @@
 import Foundation
 import InferenceCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,8 +26,13 @@ func runEngineBenchmark(arguments: [String]) {
         forces one).
         """
     var model = ".cache/models/SmolLM2-135M-Instruct.Q4_1.gguf"
-    var threads = 2, pp = 512, tg = 128, reps = 3, mmlu = 20
-    var llamaPP: Double?, llamaTG: Double?
+    var threads = 2
+    var pp = 512
+    var tg = 128
+    var reps = 3
+    var mmlu = 20
+    var llamaPP: Double?
+    var llamaTG: Double?
     var json = false
     var i = 0
     func value(_ option: String) -> String {
@@ -36,7 +42,9 @@ func runEngineBenchmark(arguments: [String]) {
     }
     func count(_ option: String, minimum: Int) -> Int {
         let text = value(option)
-        guard let n = Int(text), n >= minimum else { fail("engine: \(option) needs an integer ≥ \(minimum), got '\(text)'") }
+        guard let n = Int(text), n >= minimum else {
+            fail("engine: \(option) needs an integer ≥ \(minimum), got '\(text)'")
+        }
         return n
     }
     func rate(_ option: String) -> Double {
@@ -80,11 +88,13 @@ func runEngineBenchmark(arguments: [String]) {
 
         var rows: [EngineRow] = []
         if pp > 0 {
-            var rates: [Double] = [], cpuRates: [Double] = []
+            var rates: [Double] = []
+            var cpuRates: [Double] = []
             for _ in 0..<reps {
                 let tokens = (0..<pp).map { _ in token() }
                 session.truncate(to: 0)
-                let start = Date(), cpuStart = processCPUSeconds()
+                let start = Date()
+                let cpuStart = processCPUSeconds()
                 _ = try session.evaluate(tokens, logitsAt: [pp - 1])
                 rates.append(Double(pp) / Date().timeIntervalSince(start))
                 cpuRates.append(Double(pp) / (processCPUSeconds() - cpuStart))
@@ -92,10 +102,12 @@ func runEngineBenchmark(arguments: [String]) {
             rows.append(EngineRow(test: "pp\(pp)", rates: rates, reference: llamaPP, cpuRates: cpuRates))
         }
         if tg > 0 {
-            var rates: [Double] = [], cpuRates: [Double] = []
+            var rates: [Double] = []
+            var cpuRates: [Double] = []
             for _ in 0..<reps {
                 session.truncate(to: 0)
-                let start = Date(), cpuStart = processCPUSeconds()
+                let start = Date()
+                let cpuStart = processCPUSeconds()
                 for _ in 0..<tg { _ = try session.evaluate([token()], logitsAt: [0], order: .generation) }
                 rates.append(Double(tg) / Date().timeIntervalSince(start))
                 cpuRates.append(Double(tg) / (processCPUSeconds() - cpuStart))
@@ -104,8 +116,10 @@ func runEngineBenchmark(arguments: [String]) {
         }
         if mmlu > 0 {
             let (seconds, requests) = try loglikelihoodThroughput(url: url, threads: threads, questions: mmlu)
-            rows.append(EngineRow(test: "loglik \(requests) req", rates: [Double(requests) / seconds], reference: nil,
-                                  unit: "req/s"))
+            rows.append(
+                EngineRow(
+                    test: "loglik \(requests) req", rates: [Double(requests) / seconds], reference: nil,
+                    unit: "req/s"))
         }
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
         let tgRate = rows.first { $0.test.hasPrefix("tg") }?.mean
@@ -133,8 +147,11 @@ func runEngineBenchmark(arguments: [String]) {
 /// Says on stderr when ASSAY_KERNELS names a set this CPU cannot run (or no set at all).
 func warnAboutIgnoredKernelRequest() {
     guard let wanted = KernelSets.ignoredRequest else { return }
-    FileHandle.standardError.write(Data(("note: ASSAY_KERNELS=\(wanted) is not a kernel set this CPU can run "
-        + "(available: \(KernelSets.availableNames.joined(separator: ", "))); using \(KernelSets.selectedName)\n").utf8))
+    FileHandle.standardError.write(
+        Data(
+            ("note: ASSAY_KERNELS=\(wanted) is not a kernel set this CPU can run "
+                + "(available: \(KernelSets.availableNames.joined(separator: ", "))); using \(KernelSets.selectedName)\n")
+                .utf8))
 }
 
 /// CPU seconds used by this process so far (all threads).
@@ -210,7 +227,9 @@ struct EngineReport: Codable, Sendable {
     var loadAverage: [Double]
 
     func printMarkdown() {
-        print("| model | size | kernels | threads | test | \(rows.first?.unit ?? "t/s") | per CPU-s | llama.cpp | ratio |")
+        print(
+            "| model | size | kernels | threads | test | \(rows.first?.unit ?? "t/s") | per CPU-s | llama.cpp | ratio |"
+        )
         print("|---|---:|---|---:|---|---:|---:|---:|---:|")
         for row in rows {
             let reference = row.reference.map { String(format: "%.2f", $0) } ?? "-"
@@ -218,14 +237,22 @@ struct EngineReport: Codable, Sendable {
             let rate = String(format: "%.2f ± %.2f", row.mean, row.standardDeviation)
             let shown = row.unit == "t/s" ? rate : "\(rate) \(row.unit)"
             let cpu = row.cpuMean.map { String(format: "%.2f", $0) } ?? "-"
-            print("| \(model) (\(architecture), \(layers) layers) | \(String(format: "%.1f MiB", fileMiB)) | \(kernels) | \(threads) | \(row.test) | \(shown) | \(cpu) | \(reference) | \(ratio) |")
+            print(
+                "| \(model) (\(architecture), \(layers) layers) | \(String(format: "%.1f MiB", fileMiB)) | \(kernels) | \(threads) | \(row.test) | \(shown) | \(cpu) | \(reference) | \(ratio) |"
+            )
         }
         if let weightStreamGBps, let memoryReadGBps {
-            print(String(format: "\ngeneration streams %.2f GB/s of weights (file size × tg rate); plain memory read: %.2f GB/s (%.0f%%)",
-                         weightStreamGBps, memoryReadGBps, 100 * weightStreamGBps / memoryReadGBps))
+            print(
+                String(
+                    format:
+                        "\ngeneration streams %.2f GB/s of weights (file size × tg rate); plain memory read: %.2f GB/s (%.0f%%)",
+                    weightStreamGBps, memoryReadGBps, 100 * weightStreamGBps / memoryReadGBps))
         }
-        print(String(format: "kernels available: %@; load average %.2f %.2f %.2f (wall-clock figures on a shared machine are noisy)",
-                     availableKernels.joined(separator: ", "), loadAverage[0], loadAverage[1], loadAverage[2]))
+        print(
+            String(
+                format:
+                    "kernels available: %@; load average %.2f %.2f %.2f (wall-clock figures on a shared machine are noisy)",
+                availableKernels.joined(separator: ", "), loadAverage[0], loadAverage[1], loadAverage[2]))
     }
 }
 
@@ -245,7 +272,8 @@ private func measureReadBandwidth(threads: Int, pool: ComputePool) -> Double {
     for _ in 0..<3 {
         let start = Date()
         pool.parallelFor(count: chunks) { c in
-            var a = SIMD8<Int32>(), b = SIMD8<Int32>()
+            var a = SIMD8<Int32>()
+            var b = SIMD8<Int32>()
             let base = buffer + c * perChunk
             var k = 0
             while k + 2 <= perChunk {
@@ -301,7 +329,19 @@ private final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var seconds = 0.0
     private var error: String?
-    func set(_ s: Double) { lock.lock(); seconds = s; lock.unlock() }
-    func fail(_ e: String) { lock.lock(); error = e; lock.unlock() }
-    func get() -> (Double, String?) { lock.lock(); defer { lock.unlock() }; return (seconds, error) }
+    func set(_ s: Double) {
+        lock.lock()
+        seconds = s
+        lock.unlock()
+    }
+    func fail(_ e: String) {
+        lock.lock()
+        error = e
+        lock.unlock()
+    }
+    func get() -> (Double, String?) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (seconds, error)
+    }
 }

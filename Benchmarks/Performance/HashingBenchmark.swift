@@ -21,7 +21,9 @@ func runHashingBenchmark(arguments: [String]) {
             sizeMB = max(1, Int(arguments[i + 1]) ?? sizeMB)
             i += 1
         case "-h", "--help":
-            print("usage: hashing [FILE] [--runs N] [--size-mb N]  (without FILE: a deterministic temporary file of --size-mb MB, default 256)")
+            print(
+                "usage: hashing [FILE] [--runs N] [--size-mb N]  (without FILE: a deterministic temporary file of --size-mb MB, default 256)"
+            )
             return
         case let arg where !arg.hasPrefix("-"):
             path = arg
@@ -80,8 +82,12 @@ func runHashingBenchmark(arguments: [String]) {
     getrusage(RUSAGE_SELF, &usage)
     #endif
     print("file:        \(path) (\(size) bytes)")
-    print("assay:       \(String(format: "%.1f", ours)) MB/s  (best of \(runs): \(String(format: "%.3f", seconds(oursBest))) s)  \(oursDigest)")
-    print("sha256sum:   \(String(format: "%.1f", reference)) MB/s  (best of \(runs): \(String(format: "%.3f", seconds(referenceBest))) s)  \(referenceDigest)")
+    print(
+        "assay:       \(String(format: "%.1f", ours)) MB/s  (best of \(runs): \(String(format: "%.3f", seconds(oursBest))) s)  \(oursDigest)"
+    )
+    print(
+        "sha256sum:   \(String(format: "%.1f", reference)) MB/s  (best of \(runs): \(String(format: "%.3f", seconds(referenceBest))) s)  \(referenceDigest)"
+    )
     print("ratio:       \(String(format: "%.2f", ours / reference))x sha256sum")
     print("max RSS:     \(usage.ru_maxrss / 1024) MB (whole process)")
     if oursDigest != referenceDigest {

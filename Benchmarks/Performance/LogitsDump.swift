@@ -12,8 +12,10 @@ func runLogitsDump(arguments: [String]) {
           Writes the logits of N pseudo-random tokens (default 48): first as one prompt batch
           (every position), then the same tokens one at a time in generation order.
         """
-    var model: String?, out: String?
-    var count = 48, threads = 2
+    var model: String?
+    var out: String?
+    var count = 48
+    var threads = 2
     var i = 0
     func value() -> String? {
         i += 1

@@ -2,6 +2,7 @@ import Evaluation
 import Foundation
 import InferenceCore
 import Registry
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,9 +25,11 @@ func runMMLUBenchmark(arguments: [String]) {
           --items FILE   also write the per-item records (JSON lines)
           --json         print the figures as JSON
         """
-    var data: String?, itemsOut: String?
+    var data: String?
+    var itemsOut: String?
     var model = ".cache/models/SmolLM2-135M-Instruct.Q4_1.gguf"
-    var threads = 2, batch = 8
+    var threads = 2
+    var batch = 8
     var limit: Int?
     var json = false
     var i = 0
@@ -72,8 +75,10 @@ func runMMLUBenchmark(arguments: [String]) {
     Task {
         defer { semaphore.signal() }
         do {
-            box.set(try await runMMLU(data: dataURL, model: modelURL, threads: options.0, batch: options.1,
-                                      limit: options.2, itemsOut: itemsOut.map { URL(fileURLWithPath: $0) }))
+            box.set(
+                try await runMMLU(
+                    data: dataURL, model: modelURL, threads: options.0, batch: options.1,
+                    limit: options.2, itemsOut: itemsOut.map { URL(fileURLWithPath: $0) }))
         } catch {
             box.fail("\(error)")
         }
@@ -88,9 +93,11 @@ func runMMLUBenchmark(arguments: [String]) {
     }
     print("| model | kernels | threads | items | wall s | items/s | peak RSS MiB | acc |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
-    print(String(format: "| %@ | %@ | %d | %d | %.1f | %.2f | %.0f | %.4f |", figures.model, figures.kernels,
-                 figures.threads, figures.items, figures.wallSeconds, figures.itemsPerSecond,
-                 figures.peakRSSMiB, figures.accuracy))
+    print(
+        String(
+            format: "| %@ | %@ | %d | %d | %.1f | %.2f | %.0f | %.4f |", figures.model, figures.kernels,
+            figures.threads, figures.items, figures.wallSeconds, figures.itemsPerSecond,
+            figures.peakRSSMiB, figures.accuracy))
     print(String(format: "full split (14,079 items) at this rate: %.1f minutes", 14_079 / figures.itemsPerSecond / 60))
 }
 
@@ -110,25 +117,38 @@ private final class MMLUOutcome: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var figures: MMLUFigures?
     private(set) var error: String?
-    func set(_ f: MMLUFigures) { lock.lock(); figures = f; lock.unlock() }
-    func fail(_ e: String) { lock.lock(); error = e; lock.unlock() }
+    func set(_ f: MMLUFigures) {
+        lock.lock()
+        figures = f
+        lock.unlock()
+    }
+    func fail(_ e: String) {
+        lock.lock()
+        error = e
+        lock.unlock()
+    }
 }
 
-private func runMMLU(data: URL, model: URL, threads: Int, batch: Int, limit: Int?,
-                     itemsOut: URL?) async throws -> MMLUFigures {
+private func runMMLU(
+    data: URL, model: URL, threads: Int, batch: Int, limit: Int?,
+    itemsOut: URL?
+) async throws -> MMLUFigures {
     let home = FileManager.default.temporaryDirectory.appendingPathComponent("assay-mmlu-bench-\(getpid())")
     try? FileManager.default.removeItem(at: home)
     defer { try? FileManager.default.removeItem(at: home) }
     let store = try RegistryStore(home: home.appendingPathComponent("home"), actor: "benchmark", create: true)
     let reference = try VersionReference(name: "bench", version: "1")
-    _ = try store.registerModelVersion(ModelRegistration(
-        reference: reference, files: [ArtifactInput(url: model, relativePath: model.lastPathComponent)]))
-    let suite = try MMLU.importSuite(from: data, to: home.appendingPathComponent("mmlu-test"),
-                                     options: .init(split: "test", id: "mmlu-test", includeCloze: false))
+    _ = try store.registerModelVersion(
+        ModelRegistration(
+            reference: reference, files: [ArtifactInput(url: model, relativePath: model.lastPathComponent)]))
+    let suite = try MMLU.importSuite(
+        from: data, to: home.appendingPathComponent("mmlu-test"),
+        options: .init(split: "test", id: "mmlu-test", includeCloze: false))
     let backend = try NativeEngine(modelURL: model, threads: threads)
     let runner = EvaluationRunner(store: store, backend: backend)
-    let options = EvaluationOptions(limit: limit, shots: 0, batchSize: batch, useCache: false,
-                                    outputDirectory: home.appendingPathComponent("home"))
+    let options = EvaluationOptions(
+        limit: limit, shots: 0, batchSize: batch, useCache: false,
+        outputDirectory: home.appendingPathComponent("home"))
     let start = Date()
     let results = try await runner.run(model: reference, suite: suite, options: options)
     let wall = Date().timeIntervalSince(start)
@@ -148,10 +168,11 @@ private func runMMLU(data: URL, model: URL, threads: Int, batch: Int, limit: Int
     getrusage(RUSAGE_SELF.rawValue, &usage)
     var loads = [Double](repeating: 0, count: 3)
     _ = getloadavg(&loads, 3)
-    return MMLUFigures(model: model.lastPathComponent, kernels: KernelSets.selectedName, threads: threads,
-                       items: task.n, wallSeconds: wall, itemsPerSecond: Double(task.n) / wall,
-                       peakRSSMiB: Double(usage.ru_maxrss) / 1024, accuracy: task.metrics["acc"]?.value ?? .nan,
-                       loadAverage: loads)
+    return MMLUFigures(
+        model: model.lastPathComponent, kernels: KernelSets.selectedName, threads: threads,
+        items: task.n, wallSeconds: wall, itemsPerSecond: Double(task.n) / wall,
+        peakRSSMiB: Double(usage.ru_maxrss) / 1024, accuracy: task.metrics["acc"]?.value ?? .nan,
+        loadAverage: loads)
 }
 
 func fail(_ message: String) -> Never {

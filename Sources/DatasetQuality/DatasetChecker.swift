@@ -42,9 +42,11 @@ public struct DatasetCheckOptions: Sendable {
 /// Memory is bounded independently of the file sizes except for the duplicate indexes, which are
 /// bounded by `maxExactDuplicateRecords` and `maxNearDuplicateRecords`.
 public enum DatasetChecker {
-    public static func check(dataset: String, digest: String, license: String, declaredPII: Bool,
-                             files: [DatasetFileInput], suites: [BenchmarkSuite],
-                             options: DatasetCheckOptions = DatasetCheckOptions()) throws(DatasetCheckError) -> DatasetQualityReport {
+    public static func check(
+        dataset: String, digest: String, license: String, declaredPII: Bool,
+        files: [DatasetFileInput], suites: [BenchmarkSuite],
+        options: DatasetCheckOptions = DatasetCheckOptions()
+    ) throws(DatasetCheckError) -> DatasetQualityReport {
         guard !files.isEmpty else { throw .noFiles }
         var state = CheckState(files: files, options: options, index: ContaminationIndex(suites: suites))
         for (i, file) in files.enumerated() { try state.scan(fileIndex: i, file) }
@@ -52,10 +54,13 @@ public enum DatasetChecker {
     }
 
     /// Only the contamination part, for suites registered after the version was checked.
-    public static func contamination(files: [DatasetFileInput], suites: [BenchmarkSuite],
-                                     options: DatasetCheckOptions = DatasetCheckOptions()) throws(DatasetCheckError) -> [DatasetQualityReport.Contamination] {
+    public static func contamination(
+        files: [DatasetFileInput], suites: [BenchmarkSuite],
+        options: DatasetCheckOptions = DatasetCheckOptions()
+    ) throws(DatasetCheckError) -> [DatasetQualityReport.Contamination] {
         guard !files.isEmpty else { throw .noFiles }
-        var state = CheckState(files: files, options: options, index: ContaminationIndex(suites: suites), contaminationOnly: true)
+        var state = CheckState(
+            files: files, options: options, index: ContaminationIndex(suites: suites), contaminationOnly: true)
         for (i, file) in files.enumerated() { try state.scan(fileIndex: i, file) }
         return state.contaminationResults()
     }
@@ -89,13 +94,17 @@ struct CheckState {
     var piiSamples: [DatasetQualityReport.PIISample] = []
     var recordsWithPII = 0
 
-    init(files: [DatasetFileInput], options: DatasetCheckOptions, index: ContaminationIndex, contaminationOnly: Bool = false) {
+    init(
+        files: [DatasetFileInput], options: DatasetCheckOptions, index: ContaminationIndex,
+        contaminationOnly: Bool = false
+    ) {
         self.files = files
         self.options = options
         self.contaminationOnly = contaminationOnly
         contamination = ContaminationScanner(index: index)
-        near = NearDuplicateDetector(threshold: options.nearDuplicateThreshold,
-                                     maxRecords: contaminationOnly ? 0 : options.maxNearDuplicateRecords)
+        near = NearDuplicateDetector(
+            threshold: options.nearDuplicateThreshold,
+            maxRecords: contaminationOnly ? 0 : options.maxNearDuplicateRecords)
     }
 
     func location(_ packed: UInt64) -> RecordLocation {
@@ -128,10 +137,13 @@ struct CheckState {
         var batchBytes = 0
         func flush(_ state: inout CheckState) {
             guard !entries.isEmpty else { return }
-            let outcomes = RecordWorker.process(entries, threads: state.options.threads, index: state.contamination.index,
-                                                options: state.options, contaminationOnly: state.contaminationOnly)
+            let outcomes = RecordWorker.process(
+                entries, threads: state.options.threads, index: state.contamination.index,
+                options: state.options, contaminationOnly: state.contaminationOnly)
             for outcome in outcomes {
-                state.fold(outcome, file: file.relativePath, fileIndex: fileIndex, fileFormat: &fileFormat, fileRecords: &fileRecords)
+                state.fold(
+                    outcome, file: file.relativePath, fileIndex: fileIndex, fileFormat: &fileFormat,
+                    fileRecords: &fileRecords)
             }
             entries.removeAll(keepingCapacity: true)
             batchBytes = 0
@@ -143,20 +155,26 @@ struct CheckState {
             case .oversized(let size):
                 if skipRest { continue }
                 if kind == .csv && csv.pending { csv = CSVRecordAssembler() }
-                entries.append(.issue(line: n, kind: "oversized", message: "record of \(size) bytes exceeds the limit of \(options.maxRecordBytes)"))
+                entries.append(
+                    .issue(
+                        line: n, kind: "oversized",
+                        message: "record of \(size) bytes exceeds the limit of \(options.maxRecordBytes)"))
                 linesHandled += 1
                 continue
             case .bytes(let b): bytes = b
             }
-            if skipRest { continue }  // still read: the whole file's digest is verified
-            if n == 1, bytes.starts(with: [0xef, 0xbb, 0xbf]) { bytes.removeFirst(3) }  // UTF-8 byte-order mark
+            if skipRest { continue } // still read: the whole file's digest is verified
+            if n == 1, bytes.starts(with: [0xef, 0xbb, 0xbf]) { bytes.removeFirst(3) } // UTF-8 byte-order mark
             if kind == nil {
                 let first = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0xef && $0 != 0xbb && $0 != 0xbf }
                 kind = RecordParser.format(forPath: file.relativePath, firstByte: first)
                 if kind == .csv { fileFormat = .csv } else if kind == .text { fileFormat = .text }
             }
             if kind == .jsonl, linesHandled == 0, bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == 0x5b {
-                entries.append(.issue(line: n, kind: "schema", message: "the file is a JSON array, not JSON lines; write one JSON object per line"))
+                entries.append(
+                    .issue(
+                        line: n, kind: "schema",
+                        message: "the file is a JSON array, not JSON lines; write one JSON object per line"))
                 skipRest = true
                 continue
             }
@@ -172,7 +190,10 @@ struct CheckState {
             case .csv:
                 if csv.pendingBytes > options.maxRecordBytes {
                     csv = CSVRecordAssembler()
-                    entries.append(.issue(line: n, kind: "oversized", message: "quoted CSV record exceeds the limit of \(options.maxRecordBytes) bytes"))
+                    entries.append(
+                        .issue(
+                            line: n, kind: "oversized",
+                            message: "quoted CSV record exceeds the limit of \(options.maxRecordBytes) bytes"))
                     break
                 }
                 let fields: [String]?
@@ -188,11 +209,17 @@ struct CheckState {
                     break
                 }
                 guard let header = csv.header, fields.count == header.count else {
-                    entries.append(.issue(line: n, kind: "schema", message: "\(fields.count) fields, the header has \(csv.header?.count ?? 0)"))
+                    entries.append(
+                        .issue(
+                            line: n, kind: "schema",
+                            message: "\(fields.count) fields, the header has \(csv.header?.count ?? 0)"))
                     break
                 }
                 let text = fields.enumerated().filter { $0.offset != labelColumn }.map(\.element).joined(separator: " ")
-                entries.append(.record(line: csv.startLine, ParsedRecord(format: .csv, text: text, label: labelColumn.map { fields[$0] })))
+                entries.append(
+                    .record(
+                        line: csv.startLine,
+                        ParsedRecord(format: .csv, text: text, label: labelColumn.map { fields[$0] })))
             case .text:
                 entries.append(.text(line: n, bytes: bytes))
             }
@@ -205,7 +232,8 @@ struct CheckState {
         if let expected = file.expectedSHA256, expected != actual {
             throw .digestMismatch(path: file.url.path, expected: expected, actual: actual)
         }
-        summaries.append(.init(path: file.relativePath, format: fileFormat, records: fileRecords, bytes: reader.bytesRead))
+        summaries.append(
+            .init(path: file.relativePath, format: fileFormat, records: fileRecords, bytes: reader.bytesRead))
     }
 
     /// Records per batch handed to the workers, and the batch's byte bound (memory: a batch
@@ -214,7 +242,9 @@ struct CheckState {
     static let batchBytes = 8 << 20
 
     /// Folds one worker result into the state (in record order).
-    mutating func fold(_ outcome: ScanOutcome, file: String, fileIndex: Int, fileFormat: inout RecordFormat?, fileRecords: inout Int) {
+    mutating func fold(
+        _ outcome: ScanOutcome, file: String, fileIndex: Int, fileFormat: inout RecordFormat?, fileRecords: inout Int
+    ) {
         switch outcome {
         case .skip: return
         case .issue(let line, let kind, let message): issue(file, line, kind, message)
@@ -272,7 +302,8 @@ struct CheckState {
     func contaminationResults() -> [DatasetQualityReport.Contamination] {
         contamination.results().map { r in
             DatasetQualityReport.Contamination(
-                suite: r.suite.id, suiteVersion: r.suite.version, suiteDigest: r.suite.digest, method: ContaminationIndex.method,
+                suite: r.suite.id, suiteVersion: r.suite.version, suiteDigest: r.suite.digest,
+                method: ContaminationIndex.method,
                 suiteItems: r.suite.items.count, unindexedItems: r.unindexed,
                 contaminatedItems: r.items.map { .init(id: $0.id, location: location($0.location)) })
         }
@@ -285,22 +316,30 @@ struct CheckState {
         let detected = !piiCounts.isEmpty
         return DatasetQualityReport(
             checker: DatasetQualityReport.checkerVersion, dataset: dataset, datasetDigest: digest, files: summaries,
-            validation: .init(invalidRecords: invalid, issueCounts: issueCounts, issues: issues, maxRecordBytes: options.maxRecordBytes),
-            statistics: .init(records: records, characters: characters, words: wordsTotal,
-                              tokens: options.tokenCounter == nil ? nil : tokens, tokenizer: options.tokenizerName,
-                              characterLengths: charHistogram.summary,
-                              tokenLengths: options.tokenCounter == nil ? nil : tokenHistogram.summary,
-                              roles: roles.sorted { $0.key < $1.key }.map { .init(name: $0.key, count: $0.value) },
-                              labels: labels.sorted { $0.key < $1.key }.map { .init(name: $0.key, count: $0.value) }),
-            exactDuplicates: .init(duplicateRecords: exactDuplicates, rate: rate(exactDuplicates), examples: exactExamples),
-            nearDuplicates: .init(method: "minhash-oph128-lsh32x4-word5", threshold: options.nearDuplicateThreshold,
-                                  clusters: clusters.count, duplicateRecords: nearRecords, rate: rate(nearRecords),
-                                  examples: pairs.map { .init(first: location($0.first), second: location($0.second), similarity: $0.similarity) },
-                                  recordsNotCompared: near.skipped,
-                                  clusterMembers: options.keepClusterMembers ? clusters.map { $0.locations.map(location) } : nil),
-            pii: .init(declared: declaredPII, detected: detected,
-                       counts: Dictionary(uniqueKeysWithValues: piiCounts.map { ($0.key.rawValue, $0.value) }),
-                       recordsWithPII: recordsWithPII, samples: piiSamples, undeclared: detected && !declaredPII),
+            validation: .init(
+                invalidRecords: invalid, issueCounts: issueCounts, issues: issues,
+                maxRecordBytes: options.maxRecordBytes),
+            statistics: .init(
+                records: records, characters: characters, words: wordsTotal,
+                tokens: options.tokenCounter == nil ? nil : tokens, tokenizer: options.tokenizerName,
+                characterLengths: charHistogram.summary,
+                tokenLengths: options.tokenCounter == nil ? nil : tokenHistogram.summary,
+                roles: roles.sorted { $0.key < $1.key }.map { .init(name: $0.key, count: $0.value) },
+                labels: labels.sorted { $0.key < $1.key }.map { .init(name: $0.key, count: $0.value) }),
+            exactDuplicates: .init(
+                duplicateRecords: exactDuplicates, rate: rate(exactDuplicates), examples: exactExamples),
+            nearDuplicates: .init(
+                method: "minhash-oph128-lsh32x4-word5", threshold: options.nearDuplicateThreshold,
+                clusters: clusters.count, duplicateRecords: nearRecords, rate: rate(nearRecords),
+                examples: pairs.map {
+                    .init(first: location($0.first), second: location($0.second), similarity: $0.similarity)
+                },
+                recordsNotCompared: near.skipped,
+                clusterMembers: options.keepClusterMembers ? clusters.map { $0.locations.map(location) } : nil),
+            pii: .init(
+                declared: declaredPII, detected: detected,
+                counts: Dictionary(uniqueKeysWithValues: piiCounts.map { ($0.key.rawValue, $0.value) }),
+                recordsWithPII: recordsWithPII, samples: piiSamples, undeclared: detected && !declaredPII),
             license: LicenseValidation.validate(license),
             contamination: contaminationResults())
     }

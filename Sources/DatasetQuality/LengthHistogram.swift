@@ -40,8 +40,9 @@ struct LengthHistogram {
     }
 
     var summary: DatasetQualityReport.Percentiles {
-        DatasetQualityReport.Percentiles(min: total == 0 ? 0 : minimum, p50: percentile(0.5), p90: percentile(0.9),
-                                         p99: percentile(0.99), max: maximum, mean: total == 0 ? 0 : sum / Double(total))
+        DatasetQualityReport.Percentiles(
+            min: total == 0 ? 0 : minimum, p50: percentile(0.5), p90: percentile(0.9),
+            p99: percentile(0.99), max: maximum, mean: total == 0 ? 0 : sum / Double(total))
     }
 }
 
@@ -58,8 +59,15 @@ public enum LicenseValidation {
         var depth = 0
         for token in tokens {
             let upper = token.uppercased()
-            if token == "(" { depth += 1; continue }
-            if token == ")" { depth -= 1; if depth < 0 { problem = "unbalanced parentheses" }; continue }
+            if token == "(" {
+                depth += 1
+                continue
+            }
+            if token == ")" {
+                depth -= 1
+                if depth < 0 { problem = "unbalanced parentheses" }
+                continue
+            }
             if upper == "AND" || upper == "OR" || upper == "WITH" {
                 if expectOperand { problem = problem ?? "operator \(upper) without a licence before it" }
                 expectOperand = true
@@ -69,7 +77,10 @@ public enum LicenseValidation {
             expectOperand = false
             var id = token
             if id.hasSuffix("+") { id.removeLast() }
-            if id.hasPrefix("LicenseRef-") || id.hasPrefix("DocumentRef-") { ids.append(id); continue }
+            if id.hasPrefix("LicenseRef-") || id.hasPrefix("DocumentRef-") {
+                ids.append(id)
+                continue
+            }
             if let canonical = SPDXLicenseIDs.byLowercase[id.lowercased()] {
                 ids.append(canonical)
             } else {
@@ -79,6 +90,7 @@ public enum LicenseValidation {
         if tokens.isEmpty { problem = "empty licence" }
         if depth != 0 { problem = problem ?? "unbalanced parentheses" }
         if expectOperand && !tokens.isEmpty { problem = problem ?? "the expression ends with an operator" }
-        return DatasetQualityReport.License(declared: expression, spdxValid: problem == nil, identifiers: ids, problem: problem)
+        return DatasetQualityReport.License(
+            declared: expression, spdxValid: problem == nil, identifiers: ids, problem: problem)
     }
 }

@@ -48,7 +48,10 @@ struct LineReader {
             return read(fd, base + filled, want)
         }
         if got < 0 { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        if got == 0 { eof = true; return }
+        if got == 0 {
+            eof = true
+            return
+        }
         buffer.withUnsafeBytes { raw in
             sha.update(UnsafeRawBufferPointer(rebasing: raw[filled..<(filled + got)]))
         }
@@ -99,7 +102,8 @@ public enum DatasetCheckError: Error, Sendable, Equatable, CustomStringConvertib
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .digestMismatch(let path, let expected, let actual):
-            return "\(path) changed since it was registered (sha256 \(actual.prefix(12)), registered \(expected.prefix(12))); check the registered bytes or register a new version"
+            return
+                "\(path) changed since it was registered (sha256 \(actual.prefix(12)), registered \(expected.prefix(12))); check the registered bytes or register a new version"
         case .noFiles: return "the dataset version has no files to check"
         }
     }

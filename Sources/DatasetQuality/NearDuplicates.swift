@@ -35,7 +35,10 @@ public struct NearDuplicateDetector: Sendable {
     /// Adds one record (its normalised word hashes) with an opaque location.
     public mutating func add(words: [UInt64], location: UInt64) {
         guard !words.isEmpty else { return }
-        guard locations.count < maxRecords else { skipped += 1; return }
+        guard locations.count < maxRecords else {
+            skipped += 1
+            return
+        }
         let signature = Self.signature(words: words, scratch: &scratch)
         add(signature: signature, location: location)
     }
@@ -44,7 +47,10 @@ public struct NearDuplicateDetector: Sendable {
     /// signatures on worker threads and add them in record order).
     public mutating func add(signature: [UInt16], location: UInt64) {
         guard signature.count == Self.bins else { return }
-        guard locations.count < maxRecords else { skipped += 1; return }
+        guard locations.count < maxRecords else {
+            skipped += 1
+            return
+        }
         signatures.append(contentsOf: signature)
         locations.append(location)
     }
@@ -142,13 +148,15 @@ public struct NearDuplicateDetector: Sendable {
                         let a = Int(keys[i] & 0xffff_ffff)
                         for j in max(start, i - 4)..<i {
                             let b = Int(keys[j] & 0xffff_ffff)
-                            let ra = find(a), rb = find(b)
+                            let ra = find(a)
+                            let rb = find(b)
                             if ra == rb { continue }
                             let s = similarity(a, b)
                             if s >= threshold {
                                 parent[max(ra, rb)] = UInt32(min(ra, rb))
                                 if examples.count < examplePairs {
-                                    examples.append(Pair(first: locations[min(a, b)], second: locations[max(a, b)], similarity: s))
+                                    examples.append(
+                                        Pair(first: locations[min(a, b)], second: locations[max(a, b)], similarity: s))
                                 }
                             }
                         }

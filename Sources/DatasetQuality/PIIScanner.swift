@@ -56,7 +56,11 @@ public enum PIIScanner {
                 continue
             }
             if !prevIsWord && (isDigit(b) || b == 0x2b || b == 0x28) {
-                if let (f, end) = numeric(bytes, at: i) { if let f { out.append(f) }; i = end; continue }
+                if let (f, end) = numeric(bytes, at: i) {
+                    if let f { out.append(f) }
+                    i = end
+                    continue
+                }
             }
             i += 1
         }
@@ -76,7 +80,9 @@ public enum PIIScanner {
     // MARK: e-mail
 
     static func email(_ bytes: [UInt8], at: Int) -> PIIFinding? {
-        func localByte(_ b: UInt8) -> Bool { isAlnum(b) || b == 0x2e || b == 0x5f || b == 0x25 || b == 0x2b || b == 0x2d }
+        func localByte(_ b: UInt8) -> Bool {
+            isAlnum(b) || b == 0x2e || b == 0x5f || b == 0x25 || b == 0x2b || b == 0x2d
+        }
         func domainByte(_ b: UInt8) -> Bool { isAlnum(b) || b == 0x2e || b == 0x2d }
         var s = at
         while s > 0, localByte(bytes[s - 1]) { s -= 1 }
@@ -110,21 +116,33 @@ public enum PIIScanner {
         let plus = bytes[i] == 0x2b
         if plus { i += 1 }
         var paren = false
-        if i < n, bytes[i] == 0x28 { paren = true; i += 1 }
+        if i < n, bytes[i] == 0x28 {
+            paren = true
+            i += 1
+        }
         var current = 0
         while i < n {
             let b = bytes[i]
             if isDigit(b) {
-                digits.append(b - 0x30); current += 1; i += 1
+                digits.append(b - 0x30)
+                current += 1
+                i += 1
                 continue
             }
             if current > 0, paren, b == 0x29 { // ')' closing an area code
-                groups.append(current); current = 0; separators.append(0x29); paren = false; i += 1
+                groups.append(current)
+                current = 0
+                separators.append(0x29)
+                paren = false
+                i += 1
                 if i < n, bytes[i] == 0x20 { i += 1 }
                 continue
             }
-            if current > 0, (b == 0x20 || b == 0x2d || b == 0x2e), i + 1 < n, isDigit(bytes[i + 1]) {
-                groups.append(current); current = 0; separators.append(b); i += 1
+            if current > 0, b == 0x20 || b == 0x2d || b == 0x2e, i + 1 < n, isDigit(bytes[i + 1]) {
+                groups.append(current)
+                current = 0
+                separators.append(b)
+                i += 1
                 continue
             }
             break
@@ -141,7 +159,10 @@ public enum PIIScanner {
         if !plus, groups.count == 4, separators.allSatisfy({ $0 == 0x2e }), groups.allSatisfy({ $0 <= 3 }) {
             var octets: [Int] = []
             var k = 0
-            for g in groups { octets.append(digits[k..<(k + g)].reduce(0) { $0 * 10 + Int($1) }); k += g }
+            for g in groups {
+                octets.append(digits[k..<(k + g)].reduce(0) { $0 * 10 + Int($1) })
+                k += g
+            }
             if octets.allSatisfy({ $0 <= 255 }) {
                 let masked = "\(octets[0]).\(octets[1]).*.*"
                 return (PIIFinding(kind: .ipAddress, value: text, masked: masked), end)
@@ -170,7 +191,10 @@ public enum PIIScanner {
         // Phones.
         let tail = digits.suffix(2).map { String($0) }.joined()
         if plus, (8...15).contains(count), !groups.isEmpty {
-            return (PIIFinding(kind: .phone, value: text, masked: "+" + String(repeating: "*", count: count - 2) + tail), end)
+            return (
+                PIIFinding(kind: .phone, value: text, masked: "+" + String(repeating: "*", count: count - 2) + tail),
+                end
+            )
         }
         if !plus, groups.count >= 3 {
             let g = groups.suffix(3)
@@ -211,7 +235,10 @@ public enum PIIScanner {
         var sum = 0
         for (k, d) in digits.reversed().enumerated() {
             var v = Int(d)
-            if k % 2 == 1 { v *= 2; if v > 9 { v -= 9 } }
+            if k % 2 == 1 {
+                v *= 2
+                if v > 9 { v -= 9 }
+            }
             sum += v
         }
         return sum % 10 == 0
@@ -227,8 +254,16 @@ public enum PIIScanner {
         var lastGood = i
         while i < n, chars.count < 34 {
             let b = bytes[i]
-            if isUpper(b) || isDigit(b) { chars.append(b); i += 1; lastGood = i; continue }
-            if b == 0x20, i + 1 < n, isUpper(bytes[i + 1]) || isDigit(bytes[i + 1]) { i += 1; continue }
+            if isUpper(b) || isDigit(b) {
+                chars.append(b)
+                i += 1
+                lastGood = i
+                continue
+            }
+            if b == 0x20, i + 1 < n, isUpper(bytes[i + 1]) || isDigit(bytes[i + 1]) {
+                i += 1
+                continue
+            }
             break
         }
         let end = lastGood
@@ -249,7 +284,9 @@ public enum PIIScanner {
                 remainder = (remainder * 10 + Int(b - 0x30)) % 97
             } else if isUpper(b) {
                 remainder = (remainder * 100 + Int(b - 0x41 + 10)) % 97
-            } else { return false }
+            } else {
+                return false
+            }
         }
         return remainder == 1
     }
@@ -261,10 +298,11 @@ public enum PIIScanner {
         (Array("ASIA".utf8), 16, { isUpper($0) || isDigit($0) }),
         (Array("ghp_".utf8), 36, isAlnum), (Array("gho_".utf8), 36, isAlnum), (Array("ghs_".utf8), 36, isAlnum),
         (Array("github_pat_".utf8), 40, { isAlnum($0) || $0 == 0x5f }),
-        (Array("xoxb-".utf8), 20, { isAlnum($0) || $0 == 0x2d }), (Array("xoxp-".utf8), 20, { isAlnum($0) || $0 == 0x2d }),
+        (Array("xoxb-".utf8), 20, { isAlnum($0) || $0 == 0x2d }),
+        (Array("xoxp-".utf8), 20, { isAlnum($0) || $0 == 0x2d }),
         (Array("sk_live_".utf8), 20, isAlnum), (Array("rk_live_".utf8), 20, isAlnum),
         (Array("sk-".utf8), 20, { isAlnum($0) || $0 == 0x2d || $0 == 0x5f }),
-        (Array("AIza".utf8), 35, { isAlnum($0) || $0 == 0x2d || $0 == 0x5f }),
+        (Array("AIza".utf8), 35, { isAlnum($0) || $0 == 0x2d || $0 == 0x5f })
     ]
     static let pemBegin = Array("-----BEGIN ".utf8)
     static let pemKey = Array("PRIVATE KEY-----".utf8)
@@ -282,14 +320,20 @@ public enum PIIScanner {
         var i = 0
         while i < n {
             let b = bytes[i]
-            if !secretStarts[Int(b)] { i += 1; continue }
+            if !secretStarts[Int(b)] {
+                i += 1
+                continue
+            }
             if b == 0x2d, matches(bytes, at: i, pemBegin) {
                 // "-----BEGIN [RSA |EC |OPENSSH ]PRIVATE KEY-----" within the next 40 bytes.
                 var j = i + pemBegin.count
                 let limit = min(n, j + 40)
                 while j < limit, bytes[j] != 0x0a, !matches(bytes, at: j, pemKey) { j += 1 }
                 if j < limit, matches(bytes, at: j, pemKey) {
-                    out.append(PIIFinding(kind: .secret, value: string(bytes[i..<(j + pemKey.count)]), masked: "-----BEGIN … PRIVATE KEY----- (redacted)"))
+                    out.append(
+                        PIIFinding(
+                            kind: .secret, value: string(bytes[i..<(j + pemKey.count)]),
+                            masked: "-----BEGIN … PRIVATE KEY----- (redacted)"))
                     i = j + pemKey.count
                     continue
                 }
@@ -301,7 +345,11 @@ public enum PIIScanner {
                     let body = j - i - s.prefix.count
                     if body >= s.minBody {
                         let value = string(bytes[i..<j])
-                        out.append(PIIFinding(kind: .secret, value: value, masked: string(bytes[i..<(i + s.prefix.count)]) + "…" + "(\(body + s.prefix.count) chars)"))
+                        out.append(
+                            PIIFinding(
+                                kind: .secret, value: value,
+                                masked: string(bytes[i..<(i + s.prefix.count)]) + "…"
+                                    + "(\(body + s.prefix.count) chars)"))
                         i = j - 1
                         break
                     }

@@ -34,7 +34,10 @@ enum RecordParser {
     static func decode(_ bytes: [UInt8]) throws(RecordIssue) -> String {
         var ascii = true
         for b in bytes {
-            if b >= 0x80 { ascii = false; break }
+            if b >= 0x80 {
+                ascii = false
+                break
+            }
             if b == 0 { throw RecordIssue(kind: "encoding", message: "NUL byte (binary data?)") }
         }
         if ascii { return String(decoding: bytes, as: UTF8.self) }
@@ -69,7 +72,9 @@ enum RecordParser {
                 if required { throw RecordIssue(kind: "schema", message: "missing '\(key)'") }
                 return nil
             }
-            guard case .string(let s) = v else { throw RecordIssue(kind: "schema", message: "'\(key)' must be a string") }
+            guard case .string(let s) = v else {
+                throw RecordIssue(kind: "schema", message: "'\(key)' must be a string")
+            }
             return s
         }
         if let messages = o["messages"] {
@@ -79,10 +84,18 @@ enum RecordParser {
             var parts: [String] = []
             var roles: [String] = []
             for (i, m) in list.enumerated() {
-                guard case .object(let mo) = m else { throw RecordIssue(kind: "schema", message: "messages[\(i)] must be an object") }
-                guard case .string(let role)? = mo["role"] else { throw RecordIssue(kind: "schema", message: "messages[\(i)] has no string 'role'") }
+                guard case .object(let mo) = m else {
+                    throw RecordIssue(kind: "schema", message: "messages[\(i)] must be an object")
+                }
+                guard case .string(let role)? = mo["role"] else {
+                    throw RecordIssue(kind: "schema", message: "messages[\(i)] has no string 'role'")
+                }
                 guard chatRoles.contains(role) else {
-                    throw RecordIssue(kind: "schema", message: "messages[\(i)] has unknown role '\(role)' (expected \(chatRoles.sorted().joined(separator: ", ")))")
+                    throw RecordIssue(
+                        kind: "schema",
+                        message:
+                            "messages[\(i)] has unknown role '\(role)' (expected \(chatRoles.sorted().joined(separator: ", ")))"
+                    )
                 }
                 guard case .string(let content)? = mo["content"] else {
                     throw RecordIssue(kind: "schema", message: "messages[\(i)] has no string 'content'")
@@ -100,7 +113,9 @@ enum RecordParser {
             let input = try text("input", required: false) ?? ""
             let output = try text("output", required: true) ?? ""
             if output.isEmpty { throw RecordIssue(kind: "empty", message: "'output' is empty") }
-            return ParsedRecord(format: .instruction, text: [instruction, input, output].filter { !$0.isEmpty }.joined(separator: "\n"), label: label)
+            return ParsedRecord(
+                format: .instruction, text: [instruction, input, output].filter { !$0.isEmpty }.joined(separator: "\n"),
+                label: label)
         }
         if o["prompt"] != nil || o["completion"] != nil {
             let prompt = try text("prompt", required: true) ?? ""
@@ -111,7 +126,11 @@ enum RecordParser {
         if o["text"] != nil {
             return ParsedRecord(format: .textJSONL, text: try text("text", required: true) ?? "", label: label)
         }
-        throw RecordIssue(kind: "schema", message: "unrecognised record (expected 'messages', 'instruction'/'output', 'prompt'/'completion' or 'text'; found \(o.keys.sorted().prefix(6).joined(separator: ", ")))")
+        throw RecordIssue(
+            kind: "schema",
+            message:
+                "unrecognised record (expected 'messages', 'instruction'/'output', 'prompt'/'completion' or 'text'; found \(o.keys.sorted().prefix(6).joined(separator: ", ")))"
+        )
     }
 }
 
@@ -127,14 +146,24 @@ struct CSVRecordAssembler {
 
     /// Feeds one physical line; returns the fields when a record is complete.
     mutating func feed(_ line: [UInt8], lineNumber: Int) throws(RecordIssue) -> [String]? {
-        if !inQuotes { startLine = lineNumber; fields = []; field = [] } else { field.append(0x0a) }
+        if !inQuotes {
+            startLine = lineNumber
+            fields = []
+            field = []
+        } else {
+            field.append(0x0a)
+        }
         var i = 0
         let n = line.count
         while i < n {
             let b = line[i]
             if inQuotes {
                 if b == 0x22 {
-                    if i + 1 < n, line[i + 1] == 0x22 { field.append(0x22); i += 2; continue }
+                    if i + 1 < n, line[i + 1] == 0x22 {
+                        field.append(0x22)
+                        i += 2
+                        continue
+                    }
                     inQuotes = false
                 } else {
                     field.append(b)
@@ -142,7 +171,8 @@ struct CSVRecordAssembler {
             } else if b == 0x22 && field.isEmpty {
                 inQuotes = true
             } else if b == 0x2c {
-                fields.append(try RecordParser.decode(field)); field = []
+                fields.append(try RecordParser.decode(field))
+                field = []
             } else {
                 field.append(b)
             }
@@ -151,7 +181,10 @@ struct CSVRecordAssembler {
         if inQuotes { return nil }
         fields.append(try RecordParser.decode(field))
         field = []
-        if header == nil { header = fields; return [] }
+        if header == nil {
+            header = fields
+            return []
+        }
         return fields
     }
 }

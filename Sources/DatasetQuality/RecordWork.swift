@@ -92,7 +92,8 @@ struct RecordWorker {
         words.removeAll(keepingCapacity: true)
         longWords.removeAll(keepingCapacity: true)
         TextNormalizer.wordHashes(parsed.text, into: &words, long: &longWords)
-        var work = RecordWork(line: line, format: parsed.format, roles: parsed.roles, label: parsed.label, wordCount: words.count)
+        var work = RecordWork(
+            line: line, format: parsed.format, roles: parsed.roles, label: parsed.label, wordCount: words.count)
         guard !words.isEmpty else { return .record(work) }
         if !index.isEmpty {
             hits.removeAll(keepingCapacity: true)
@@ -111,8 +112,10 @@ struct RecordWorker {
     }
 
     /// Processes `entries` on up to `threads` threads (contiguous slices), results in entry order.
-    static func process(_ entries: [ScanEntry], threads: Int, index: ContaminationIndex, options: DatasetCheckOptions,
-                        contaminationOnly: Bool) -> [ScanOutcome] {
+    static func process(
+        _ entries: [ScanEntry], threads: Int, index: ContaminationIndex, options: DatasetCheckOptions,
+        contaminationOnly: Bool
+    ) -> [ScanOutcome] {
         let n = entries.count
         let t = max(1, min(threads, n / 64))
         if t == 1 {

@@ -66,9 +66,10 @@ public enum Aggregator {
             let name = (task.scoring ?? .exactMatch).rawValue
             metrics[name] = .mean(sorted.map(\.score), clusters: clusters)
         }
-        return TaskResult(task: task.id, kind: task.kind, n: sorted.count, shots: shots, metrics: metrics,
-                          subjects: subjects, categories: categories, classification: report,
-                          promptTemplateHash: PromptBuilder.templateHash(task, shots: shots))
+        return TaskResult(
+            task: task.id, kind: task.kind, n: sorted.count, shots: shots, metrics: metrics,
+            subjects: subjects, categories: categories, classification: report,
+            promptTemplateHash: PromptBuilder.templateHash(task, shots: shots))
     }
 
     /// Accuracy per value of `key` (items without a value are left out).

@@ -32,7 +32,10 @@ public enum CSV {
         var inQuotes = false
         var fieldWasQuoted = false
         var quoteOpenedLine = 0
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        let quote = UInt8(ascii: "\"")
+        let comma = UInt8(ascii: ",")
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
 
         func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
@@ -98,7 +101,8 @@ public enum CSV {
         records.map { fields in
             fields.map { field in
                 if field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                    || (field.isEmpty && fields.count == 1) {
+                    || (field.isEmpty && fields.count == 1)
+                {
                     return "\"" + field.map { $0 == "\"" ? "\"\"" : String($0) }.joined() + "\""
                 }
                 return field

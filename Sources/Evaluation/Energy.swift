@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,7 +59,8 @@ public struct EnergyReport: Sendable, Hashable, Codable {
             grossJoules: sum(\.grossJoules), idleBaselineWatts: shared(\.idleBaselineWatts),
             domains: domains.isEmpty ? nil : domains.sorted(), cpuSeconds: sum(\.cpuSeconds),
             wattsPerBusyCPU: shared(\.wattsPerBusyCPU),
-            assumptions: "Sum over \(shards.count) shards, each measured on its own machine. " + notes.joined(separator: " "))
+            assumptions: "Sum over \(shards.count) shards, each measured on its own machine. "
+                + notes.joined(separator: " "))
         report.fillRates()
         return report
     }
@@ -89,8 +91,10 @@ public struct EnergyMeter: Sendable {
     /// Test hook: runs right after the baseline window's first reading.
     var duringBaseline: (@Sendable () -> Void)?
 
-    public init(powercapRoot: URL = URL(fileURLWithPath: "/sys/class/powercap"),
-                cpuinfoPath: String = "/proc/cpuinfo", baselineSeconds: Double = 1.0) {
+    public init(
+        powercapRoot: URL = URL(fileURLWithPath: "/sys/class/powercap"),
+        cpuinfoPath: String = "/proc/cpuinfo", baselineSeconds: Double = 1.0
+    ) {
         self.powercapRoot = powercapRoot
         self.cpuinfoPath = cpuinfoPath
         self.baselineSeconds = baselineSeconds
@@ -98,7 +102,8 @@ public struct EnergyMeter: Sendable {
 
     static func readUInt64(_ path: String) -> UInt64? {
         guard let data = FileManager.default.contents(atPath: path),
-              let text = String(data: data, encoding: .utf8) else { return nil }
+            let text = String(data: data, encoding: .utf8)
+        else { return nil }
         return UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
@@ -121,7 +126,7 @@ public struct EnergyMeter: Sendable {
             guard isPackage || isDRAM else { continue }
             let energy = dir.appendingPathComponent("energy_uj").path
             guard Self.readUInt64(energy) != nil,
-                  let range = Self.readUInt64(dir.appendingPathComponent("max_energy_range_uj").path), range > 0
+                let range = Self.readUInt64(dir.appendingPathComponent("max_energy_range_uj").path), range > 0
             else { continue }
             domains.append(RAPLDomain(name: isPackage ? name : "dram", energyPath: energy, maxRange: range))
         }
@@ -228,7 +233,9 @@ public struct EnergySession: Sendable {
             var report = EnergyReport(
                 method: "measured:rapl", joules: net, tokens: tokens, items: items, wallSeconds: wall,
                 grossJoules: gross, idleBaselineWatts: idleWatts, domains: domains.map(\.name),
-                assumptions: "RAPL counters (\(domains.map(\.name).joined(separator: " + "))) read before and after the run with wrap-around at max_energy_range_uj; an idle baseline of \(format(idleWatts)) W measured before the run is subtracted over the \(format(wall)) s wall time. Whole-machine package energy: other processes' load is included.")
+                assumptions:
+                    "RAPL counters (\(domains.map(\.name).joined(separator: " + "))) read before and after the run with wrap-around at max_energy_range_uj; an idle baseline of \(format(idleWatts)) W measured before the run is subtracted over the \(format(wall)) s wall time. Whole-machine package energy: other processes' load is included."
+            )
             report.fillRates()
             return report
         case .estimate:
@@ -237,7 +244,9 @@ public struct EnergySession: Sendable {
             var report = EnergyReport(
                 method: "estimated:cpu-tdp", joules: watts * cpu, tokens: tokens, items: items, wallSeconds: wall,
                 cpuSeconds: cpu, wattsPerBusyCPU: watts,
-                assumptions: "No readable RAPL counters under /sys/class/powercap. Estimate = \(format(watts)) W per fully busy logical CPU (\(source)) × \(format(cpu)) CPU-seconds (user + system time of this process from getrusage, i.e. TDP share × utilisation × wall time). Idle, memory, disk and platform power are not included; treat the figure as an order of magnitude for comparing runs on the same machine.")
+                assumptions:
+                    "No readable RAPL counters under /sys/class/powercap. Estimate = \(format(watts)) W per fully busy logical CPU (\(source)) × \(format(cpu)) CPU-seconds (user + system time of this process from getrusage, i.e. TDP share × utilisation × wall time). Idle, memory, disk and platform power are not included; treat the figure as an order of magnitude for comparing runs on the same machine."
+            )
             report.fillRates()
             return report
         }
@@ -258,7 +267,7 @@ public enum CPUPowerTable {
         ("EPYC 7763", 280, 128), ("EPYC 7B13", 280, 128), ("EPYC 9654", 360, 192), ("EPYC 9R14", 360, 192),
         ("EPYC 7R13", 280, 96), ("EPYC 7571", 180, 64), ("EPYC 7551", 180, 64),
         ("Xeon(R) Platinum 8375C", 300, 64), ("Xeon(R) Platinum 8259CL", 210, 48),
-        ("Xeon(R) Platinum 8488C", 350, 96), ("Xeon(R) CPU @ 2.20GHz", 165, 44),
+        ("Xeon(R) Platinum 8488C", 350, 96), ("Xeon(R) CPU @ 2.20GHz", 165, 44)
     ]
 
     /// Watts per busy logical CPU and where the figure came from.
@@ -270,7 +279,10 @@ public enum CPUPowerTable {
             .map { $0.trimmingCharacters(in: .whitespaces) }
         if let model {
             for entry in known where model.contains(entry.pattern) {
-                return (entry.tdp / entry.threads, "TDP \(Int(entry.tdp)) W / \(Int(entry.threads)) logical CPUs of '\(model)'")
+                return (
+                    entry.tdp / entry.threads,
+                    "TDP \(Int(entry.tdp)) W / \(Int(entry.threads)) logical CPUs of '\(model)'"
+                )
             }
             return (defaultWatts, "documented default; CPU model '\(model)' not in Assay's table")
         }

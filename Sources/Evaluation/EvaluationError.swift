@@ -20,7 +20,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Sendable, Equatable
         case .noItems(let why): return "nothing to evaluate: \(why)"
         case .modelHasNoFile(let ref): return "model version \(ref) has no GGUF artifact to run"
         case .resumeMismatch(let why): return "cannot resume: \(why)"
-        case .corruptRecord(let run, let item, let reason): return "run \(run), item \(item): stored record unreadable (\(reason))"
+        case .corruptRecord(let run, let item, let reason):
+            return "run \(run), item \(item): stored record unreadable (\(reason))"
         case .backend(let message): return "backend failed: \(message)"
         }
     }

@@ -29,10 +29,12 @@ public struct EvaluationOptions: Sendable {
     /// Test hook: stop (throwing `CancellationError`) after this many batches were committed.
     public var stopAfterBatches: Int?
 
-    public init(tasks: [String]? = nil, limit: Int? = nil, shots: Int? = nil, shard: Shard? = nil, batchSize: Int = 8,
-                warmupItems: Int = 2, useCache: Bool = true, requireResume: Bool = false,
-                energy: EnergyMeter = EnergyMeter(), outputDirectory: URL? = nil, exportDirectory: URL? = nil,
-                stopAfterBatches: Int? = nil) {
+    public init(
+        tasks: [String]? = nil, limit: Int? = nil, shots: Int? = nil, shard: Shard? = nil, batchSize: Int = 8,
+        warmupItems: Int = 2, useCache: Bool = true, requireResume: Bool = false,
+        energy: EnergyMeter = EnergyMeter(), outputDirectory: URL? = nil, exportDirectory: URL? = nil,
+        stopAfterBatches: Int? = nil
+    ) {
         self.tasks = tasks
         self.limit = limit
         self.shots = shots

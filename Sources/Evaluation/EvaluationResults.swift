@@ -18,7 +18,10 @@ public struct EvaluationResults: Sendable, Codable {
         public var assay: String
         public var engine: String
         public var promptBuilder: String
-        enum CodingKeys: String, CodingKey { case assay, engine; case promptBuilder = "prompt_builder" }
+        enum CodingKeys: String, CodingKey {
+            case assay, engine
+            case promptBuilder = "prompt_builder"
+        }
     }
 
     public var format: String = "assay-results/1"
@@ -42,7 +45,10 @@ public struct EvaluationResults: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case format, model, suite, config, versions, backend, hardware, results, tasks, latency, energy
-        case runID = "run_id", startedAt = "started_at", finishedAt = "finished_at"
-        case sessionItems = "session_items", resumedItems = "resumed_items"
+        case runID = "run_id"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case sessionItems = "session_items"
+        case resumedItems = "resumed_items"
     }
 }

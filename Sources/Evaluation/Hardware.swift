@@ -12,26 +12,31 @@ public struct Hardware: Sendable, Codable, Hashable {
     public var raplAvailable: Bool
 
     enum CodingKeys: String, CodingKey {
-        case cpuModel = "cpu_model", logicalCPUs = "logical_cpus", memoryBytes = "memory_bytes"
-        case operatingSystem = "os", raplAvailable = "rapl_available"
+        case cpuModel = "cpu_model"
+        case logicalCPUs = "logical_cpus"
+        case memoryBytes = "memory_bytes"
+        case operatingSystem = "os"
+        case raplAvailable = "rapl_available"
     }
 
     public static func current() -> Hardware {
-        let model = EnergyMeter.readString("/proc/cpuinfo")?
+        let model =
+            EnergyMeter.readString("/proc/cpuinfo")?
             .split(separator: "\n").first { $0.hasPrefix("model name") }
             .flatMap { $0.split(separator: ":", maxSplits: 1).last }
             .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
         let process = ProcessInfo.processInfo
-        return Hardware(cpuModel: model, logicalCPUs: process.activeProcessorCount, memoryBytes: process.physicalMemory,
-                        operatingSystem: process.operatingSystemVersionString,
-                        raplAvailable: !EnergyMeter().raplDomains().isEmpty)
+        return Hardware(
+            cpuModel: model, logicalCPUs: process.activeProcessorCount, memoryBytes: process.physicalMemory,
+            operatingSystem: process.operatingSystemVersionString,
+            raplAvailable: !EnergyMeter().raplDomains().isEmpty)
     }
 
     var canonicalJSON: String {
         let value: JSONValue = .object([
             "cpu_model": .string(cpuModel), "logical_cpus": .integer(Int64(logicalCPUs)),
             "memory_bytes": .integer(Int64(clamping: memoryBytes)), "os": .string(operatingSystem),
-            "rapl_available": .bool(raplAvailable),
+            "rapl_available": .bool(raplAvailable)
         ])
         return (try? value.canonicalString()) ?? "{}"
     }

@@ -10,7 +10,10 @@ public struct JSONConfig: Sendable, Codable, Hashable {
         public var id: String
         public var shots: Int
         public var promptTemplateHash: String
-        enum CodingKeys: String, CodingKey { case id, shots; case promptTemplateHash = "prompt_template_hash" }
+        enum CodingKeys: String, CodingKey {
+            case id, shots
+            case promptTemplateHash = "prompt_template_hash"
+        }
     }
     public var modelDigest: String
     public var suiteDigest: String
@@ -22,16 +25,23 @@ public struct JSONConfig: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case tasks, limit, shard, backend
-        case modelDigest = "model_digest", suiteDigest = "suite_digest", engineVersion = "engine_version"
+        case modelDigest = "model_digest"
+        case suiteDigest = "suite_digest"
+        case engineVersion = "engine_version"
     }
 
     var jsonValue: JSONValue {
         .object([
             "model_digest": .string(modelDigest), "suite_digest": .string(suiteDigest),
-            "tasks": .array(tasks.map { .object(["id": .string($0.id), "shots": .integer(Int64($0.shots)),
-                                                  "prompt_template_hash": .string($0.promptTemplateHash)]) }),
+            "tasks": .array(
+                tasks.map {
+                    .object([
+                        "id": .string($0.id), "shots": .integer(Int64($0.shots)),
+                        "prompt_template_hash": .string($0.promptTemplateHash)
+                    ])
+                }),
             "limit": limit.map { .integer(Int64($0)) } ?? .null, "shard": shard.map { .string($0) } ?? .null,
-            "engine_version": .string(engineVersion), "backend": .string(backend),
+            "engine_version": .string(engineVersion), "backend": .string(backend)
         ])
     }
 

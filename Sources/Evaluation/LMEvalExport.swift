@@ -15,15 +15,20 @@ enum LMEvalExport {
 
     /// Every lm-eval file of a run, by file name: the results document and one samples file per
     /// task. `work` is each task with its shots and the items the run selected (index, item).
-    static func files(_ results: EvaluationResults, work: [(task: LoadedTask, shots: Int, selected: [(Int, SuiteItem)])],
-                      items: [ItemResult]) -> [String: String] {
+    static func files(
+        _ results: EvaluationResults, work: [(task: LoadedTask, shots: Int, selected: [(Int, SuiteItem)])],
+        items: [ItemResult]
+    ) -> [String: String] {
         var files: [String: String] = [:]
         let totals = Dictionary(work.map { ($0.task.spec.id, $0.task.items.count) }, uniquingKeysWith: { a, _ in a })
-        if let document = try? resultsDocument(results, specs: work.map { ($0.task.spec, $0.shots) }, totals: totals).canonicalString() {
+        if let document = try? resultsDocument(results, specs: work.map { ($0.task.spec, $0.shots) }, totals: totals)
+            .canonicalString()
+        {
             files[resultsFile] = document + "\n"
         }
         for entry in work {
-            files[samplesFile(entry.task.spec.id)] = samples(task: entry.task, shots: entry.shots, selected: entry.selected, results: items)
+            files[samplesFile(entry.task.spec.id)] = samples(
+                task: entry.task, shots: entry.shots, selected: entry.selected, results: items)
         }
         return files
     }
@@ -41,12 +46,15 @@ enum LMEvalExport {
         var out: [String: JSONValue] = ["alias": .string(task.task)]
         for (name, metric) in task.metrics {
             out["\(name),none"] = .number(metric.value.isFinite ? metric.value : 0)
-            out["\(name)_stderr,none"] = metric.stderr.flatMap { $0.isFinite ? JSONValue.number($0) : nil } ?? .string("N/A")
+            out["\(name)_stderr,none"] =
+                metric.stderr.flatMap { $0.isFinite ? JSONValue.number($0) : nil } ?? .string("N/A")
         }
         return out
     }
 
-    static func resultsDocument(_ results: EvaluationResults, specs: [(TaskSpec, Int)], totals: [String: Int]) -> JSONValue {
+    static func resultsDocument(_ results: EvaluationResults, specs: [(TaskSpec, Int)], totals: [String: Int])
+        -> JSONValue
+    {
         var resultsJSON: [String: JSONValue] = [:]
         var versions: [String: JSONValue] = [:]
         var shots: [String: JSONValue] = [:]
@@ -58,21 +66,28 @@ enum LMEvalExport {
             resultsJSON[task.task] = .object(metricsDocument(task))
             versions[task.task] = .string(results.suite.version)
             shots[task.task] = .integer(Int64(task.shots))
-            higher[task.task] = .object(Dictionary(uniqueKeysWithValues: task.metrics.keys.map { ($0, JSONValue.bool(true)) }))
+            higher[task.task] = .object(
+                Dictionary(uniqueKeysWithValues: task.metrics.keys.map { ($0, JSONValue.bool(true)) }))
             groups[task.task] = .array([])
-            samples[task.task] = ["original": .integer(Int64(totals[task.task] ?? task.n)), "effective": .integer(Int64(task.n))]
+            samples[task.task] = [
+                "original": .integer(Int64(totals[task.task] ?? task.n)), "effective": .integer(Int64(task.n))
+            ]
             let spec = specs.first { $0.0.id == task.task }?.0
             configs[task.task] = [
                 "task": .string(task.task),
                 "dataset_path": .string("assay-suite:\(results.suite.id)@\(results.suite.version)"),
-                "output_type": .string(spec.map { $0.kind == .generative ? "generate_until" : "multiple_choice" } ?? "multiple_choice"),
+                "output_type": .string(
+                    spec.map { $0.kind == .generative ? "generate_until" : "multiple_choice" } ?? "multiple_choice"),
                 "num_fewshot": .integer(Int64(task.shots)),
                 "description": spec?.description.map(JSONValue.string) ?? .null,
-                "metric_list": .array(task.metrics.keys.sorted().map {
-                    ["metric": .string($0), "aggregation": "mean", "higher_is_better": true]
-                }),
-                "metadata": ["version": .string(results.suite.version), "suite_digest": .string(results.suite.digest),
-                             "prompt_template_hash": .string(task.promptTemplateHash)],
+                "metric_list": .array(
+                    task.metrics.keys.sorted().map {
+                        ["metric": .string($0), "aggregation": "mean", "higher_is_better": true]
+                    }),
+                "metadata": [
+                    "version": .string(results.suite.version), "suite_digest": .string(results.suite.digest),
+                    "prompt_template_hash": .string(task.promptTemplateHash)
+                ]
             ]
         }
         return [
@@ -83,17 +98,18 @@ enum LMEvalExport {
                 "model": .string("assay-\(results.backend.backend)"),
                 "model_args": .string("model=\(results.model.reference),digest=\(results.model.digest)"),
                 "batch_size": 1, "limit": results.config.limit.map { .integer(Int64($0)) } ?? .null,
-                "bootstrap_iters": 0, "gen_kwargs": .null,
+                "bootstrap_iters": 0, "gen_kwargs": .null
             ],
             "git_hash": .null, "date": .string(results.finishedAt),
             "model_name": .string(results.model.reference), "model_source": "assay",
-            "lm_eval_version": .null, "assay_run_id": .string(results.runID),
+            "lm_eval_version": .null, "assay_run_id": .string(results.runID)
         ]
     }
 
     /// `--log_samples` records of one task's items (in file order).
     static func samples(task: LoadedTask, shots: Int, selected: [(Int, SuiteItem)], results: [ItemResult]) -> String {
-        let byIndex = Dictionary(results.filter { $0.task == task.spec.id }.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
+        let byIndex = Dictionary(
+            results.filter { $0.task == task.spec.id }.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
         var lines = ""
         for (index, item) in selected.sorted(by: { $0.0 < $1.0 }) {
             guard let result = byIndex[index] else { continue }
@@ -110,12 +126,18 @@ enum LMEvalExport {
             var record: [String: JSONValue] = [
                 "doc_id": .integer(Int64(index)), "doc": .object(doc), "target": .string(result.target),
                 "filter": "none", "doc_hash": .string(hash(docText)), "prompt_hash": .string(hash(requests.context)),
-                "target_hash": .string(hash(result.target)),
+                "target_hash": .string(hash(result.target))
             ]
             if let generation = requests.generation {
-                record["arguments"] = ["gen_args_0": ["arg_0": .string(generation.prompt),
-                                                      "arg_1": ["until": .array(generation.stop.map(JSONValue.string)),
-                                                                "max_gen_toks": .integer(Int64(generation.maxTokens))]]]
+                record["arguments"] = [
+                    "gen_args_0": [
+                        "arg_0": .string(generation.prompt),
+                        "arg_1": [
+                            "until": .array(generation.stop.map(JSONValue.string)),
+                            "max_gen_toks": .integer(Int64(generation.maxTokens))
+                        ]
+                    ]
+                ]
                 record["resps"] = .array([.array([.string(result.generated ?? "")])])
                 record["filtered_resps"] = .array([.string(result.prediction)])
                 record["metrics"] = .array([.string(task.spec.scoring?.rawValue ?? "exact_match")])

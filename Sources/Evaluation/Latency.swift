@@ -9,7 +9,8 @@ public struct Percentiles: Sendable, Hashable, Codable {
 
     init?(_ values: [Double]) {
         guard let p50 = Statistics.percentile(values, 50), let p95 = Statistics.percentile(values, 95),
-              let p99 = Statistics.percentile(values, 99) else { return nil }
+            let p99 = Statistics.percentile(values, 99)
+        else { return nil }
         self.p50 = p50
         self.p95 = p95
         self.p99 = p99
@@ -54,23 +55,28 @@ public struct LatencySummary: Sendable, Hashable, Codable {
     public init(threads: Int, computed: [ItemResult], warmup: Int, wallSeconds: Double) {
         let fresh = computed.filter { !$0.cached }
         let excluded = min(warmup, fresh.count)
-        self.init(threads: threads, measured: Array(fresh.dropFirst(excluded)), warmupExcluded: excluded,
-                  cachedExcluded: computed.count - fresh.count, wallSeconds: wallSeconds,
-                  itemsPerSecond: wallSeconds > 0 && !computed.isEmpty ? Double(computed.count) / wallSeconds : nil)
+        self.init(
+            threads: threads, measured: Array(fresh.dropFirst(excluded)), warmupExcluded: excluded,
+            cachedExcluded: computed.count - fresh.count, wallSeconds: wallSeconds,
+            itemsPerSecond: wallSeconds > 0 && !computed.isEmpty ? Double(computed.count) / wallSeconds : nil)
     }
 
-    init(threads: Int, measured: [ItemResult], warmupExcluded: Int, cachedExcluded: Int, wallSeconds: Double,
-         itemsPerSecond: Double?) {
+    init(
+        threads: Int, measured: [ItemResult], warmupExcluded: Int, cachedExcluded: Int, wallSeconds: Double,
+        itemsPerSecond: Double?
+    ) {
         self.threads = threads
         cachedItemsExcluded = cachedExcluded
         warmupItemsExcluded = warmupExcluded
         measuredItems = measured.count
         let timings = measured.map(\.timing)
         timeToFirstTokenSeconds = Percentiles(timings.map(\.timeToFirstTokenSeconds))
-        prefillTokensPerSecond = Percentiles(timings.filter { $0.prefillSeconds > 0 && $0.prefillTokens > 0 }
-            .map { Double($0.prefillTokens) / $0.prefillSeconds })
-        decodeTokensPerSecond = Percentiles(timings.filter { $0.decodeSeconds > 0 && $0.decodeTokens > 0 }
-            .map { Double($0.decodeTokens) / $0.decodeSeconds })
+        prefillTokensPerSecond = Percentiles(
+            timings.filter { $0.prefillSeconds > 0 && $0.prefillTokens > 0 }
+                .map { Double($0.prefillTokens) / $0.prefillSeconds })
+        decodeTokensPerSecond = Percentiles(
+            timings.filter { $0.decodeSeconds > 0 && $0.decodeTokens > 0 }
+                .map { Double($0.decodeTokens) / $0.decodeSeconds })
         endToEndSeconds = Percentiles(timings.map(\.totalSeconds))
         self.wallSeconds = wallSeconds
         self.itemsPerSecond = itemsPerSecond
@@ -85,9 +91,10 @@ public struct LatencySummary: Sendable, Hashable, Codable {
         let measured = fresh.filter { $0.warmup != true }
         let wall = shards.reduce(0) { $0 + $1.wallSeconds }
         let computedItems = shards.reduce(0.0) { $0 + ($1.itemsPerSecond ?? 0) * $1.wallSeconds }
-        return LatencySummary(threads: shards.map(\.threads).max() ?? 0, measured: measured,
-                              warmupExcluded: fresh.count - measured.count, cachedExcluded: items.count - fresh.count,
-                              wallSeconds: wall, itemsPerSecond: wall > 0 && computedItems > 0 ? computedItems / wall : nil)
+        return LatencySummary(
+            threads: shards.map(\.threads).max() ?? 0, measured: measured,
+            warmupExcluded: fresh.count - measured.count, cachedExcluded: items.count - fresh.count,
+            wallSeconds: wall, itemsPerSecond: wall > 0 && computedItems > 0 ? computedItems / wall : nil)
     }
 }
 
@@ -105,7 +112,9 @@ public struct SystemLoad: Sendable, Hashable, Codable {
     public var stealPercent: Double?
 
     enum CodingKeys: String, CodingKey {
-        case maxLoadAverage = "max_load_average", logicalCPUs = "logical_cpus", runThreads = "run_threads"
+        case maxLoadAverage = "max_load_average"
+        case logicalCPUs = "logical_cpus"
+        case runThreads = "run_threads"
         case stealPercent = "steal_percent"
     }
 
@@ -149,7 +158,10 @@ public struct LoadSampler: Sendable {
     }
 
     public mutating func sample() {
-        if let load = Self.loadAverage() { maxLoad = max(maxLoad, load); sampled = true }
+        if let load = Self.loadAverage() {
+            maxLoad = max(maxLoad, load)
+            sampled = true
+        }
     }
 
     public func finish() -> SystemLoad? {
@@ -158,8 +170,9 @@ public struct LoadSampler: Sendable {
         if let a = startSteal, let b = Self.cpuTimes(), b.total > a.total {
             steal = 100 * (b.steal - a.steal) / (b.total - a.total)
         }
-        return SystemLoad(maxLoadAverage: maxLoad, logicalCPUs: ProcessInfo.processInfo.activeProcessorCount,
-                          runThreads: threads, stealPercent: steal)
+        return SystemLoad(
+            maxLoadAverage: maxLoad, logicalCPUs: ProcessInfo.processInfo.activeProcessorCount,
+            runThreads: threads, stealPercent: steal)
     }
 
     static func loadAverage() -> Double? {
@@ -170,7 +183,8 @@ public struct LoadSampler: Sendable {
     /// (steal, total) jiffies of the aggregate `cpu` line.
     static func cpuTimes() -> (steal: Double, total: Double)? {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") })
+        else { return nil }
         let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard fields.count >= 8 else { return nil }
         return (fields[7], fields.reduce(0, +))

@@ -67,14 +67,16 @@ public enum PromptBuilder {
         let spec = task.spec
         switch spec.kind {
         case .multipleChoice:
-            var context = "The following are multiple choice questions (with answers) about \(subjectText(item.subject)).\n\n"
+            var context =
+                "The following are multiple choice questions (with answers) about \(subjectText(item.subject)).\n\n"
             for example in examples {
                 context += letterBody(example) + " " + ChoiceLetters.letter(example.answerIndex ?? 0) + "\n\n"
             }
             context += letterBody(item)
             let letters = Array(ChoiceLetters.all.prefix(item.choices.count))
-            return ItemRequests(context: context, continuations: letters.map { " " + $0 },
-                                normalisationTexts: letters, generation: nil)
+            return ItemRequests(
+                context: context, continuations: letters.map { " " + $0 },
+                normalisationTexts: letters, generation: nil)
         case .cloze:
             var context = "The following are questions (with answers) about \(subjectText(item.subject)).\n\n"
             for example in examples {
@@ -82,8 +84,9 @@ public enum PromptBuilder {
                 context += clozeBody(example) + " " + answer + "\n\n"
             }
             context += clozeBody(item)
-            return ItemRequests(context: context, continuations: item.choices.map { " " + $0 },
-                                normalisationTexts: item.choices, generation: nil)
+            return ItemRequests(
+                context: context, continuations: item.choices.map { " " + $0 },
+                normalisationTexts: item.choices, generation: nil)
         case .classification:
             var context = ""
             if let instruction = spec.instruction, !instruction.isEmpty { context += instruction + "\n\n" }
@@ -93,19 +96,22 @@ public enum PromptBuilder {
             }
             context += Template.render(template, fields: item.fields)
             let labels = spec.labels ?? []
-            return ItemRequests(context: context, continuations: labels.map { " " + $0 },
-                                normalisationTexts: labels, generation: nil)
+            return ItemRequests(
+                context: context, continuations: labels.map { " " + $0 },
+                normalisationTexts: labels, generation: nil)
         case .generative:
             var context = ""
             if let instruction = spec.instruction, !instruction.isEmpty { context += instruction + "\n\n" }
             let template = spec.template ?? ""
             for example in examples {
-                context += Template.render(template, fields: example.fields) + " " + (example.targets.first ?? "") + "\n\n"
+                context +=
+                    Template.render(template, fields: example.fields) + " " + (example.targets.first ?? "") + "\n\n"
             }
             context += Template.render(template, fields: item.fields)
-            let request = GenerationRequest(prompt: context, maxTokens: spec.maxTokens ?? defaultMaxTokens,
-                                            stop: spec.stop ?? ["\n"], temperature: 0, topP: 1, seed: 0,
-                                            addSpecial: true)
+            let request = GenerationRequest(
+                prompt: context, maxTokens: spec.maxTokens ?? defaultMaxTokens,
+                stop: spec.stop ?? ["\n"], temperature: 0, topP: 1, seed: 0,
+                addSpecial: true)
             return ItemRequests(context: context, continuations: [], normalisationTexts: [], generation: request)
         }
     }
@@ -139,7 +145,7 @@ public enum PromptBuilder {
             "instruction": spec.instruction.map { .string($0) } ?? .null,
             "labels": spec.labels.map { .array($0.map { .string($0) }) } ?? .null,
             "stop": spec.stop.map { .array($0.map { .string($0) }) } ?? .null,
-            "max_tokens": spec.maxTokens.map { .integer(Int64($0)) } ?? .null,
+            "max_tokens": spec.maxTokens.map { .integer(Int64($0)) } ?? .null
         ])
         return SHA256.hash((try? value.canonicalBytes()) ?? []).hex
     }

@@ -10,11 +10,14 @@ public enum RequestCacheKey {
     /// "native assay-native 0.1.0"; for other backends also the server's model name, e.g.
     /// "openai openai-compatible http://gpu-box:8000 model=smollm2".
     public static func engineIdentity(_ info: BackendInfo) -> String {
-        info.backend == "native" ? "\(info.backend) \(info.engineVersion)"
+        info.backend == "native"
+            ? "\(info.backend) \(info.engineVersion)"
             : "\(info.backend) \(info.engineVersion) model=\(info.modelIdentity)"
     }
 
-    public static func loglikelihood(_ request: LoglikelihoodRequest, modelDigest: String, engineVersion: String) -> String {
+    public static func loglikelihood(_ request: LoglikelihoodRequest, modelDigest: String, engineVersion: String)
+        -> String
+    {
         let promptHash = SHA256.hash(Array((request.context + "\u{0}" + request.continuation).utf8)).hex
         return key(["assay-cache/2", modelDigest, engineVersion, "loglikelihood", promptHash])
     }
@@ -24,7 +27,7 @@ public enum RequestCacheKey {
             "prompt": .string(request.prompt), "max_tokens": .integer(Int64(request.maxTokens)),
             "stop": .array(request.stop.map { .string($0) }), "temperature": .number(Double(request.temperature)),
             "top_p": .number(Double(request.topP)), "seed": .string(String(request.seed)),
-            "add_special": .bool(request.addSpecial),
+            "add_special": .bool(request.addSpecial)
         ])
         let promptHash = SHA256.hash((try? value.canonicalBytes()) ?? []).hex
         return key(["assay-cache/2", modelDigest, engineVersion, "generate", promptHash])

@@ -28,8 +28,11 @@ public struct RunComparison: Sendable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case task, n
-            case samePrediction = "same_prediction", bothCorrect = "both_correct", onlyACorrect = "only_a_correct"
-            case onlyBCorrect = "only_b_correct", neitherCorrect = "neither_correct"
+            case samePrediction = "same_prediction"
+            case bothCorrect = "both_correct"
+            case onlyACorrect = "only_a_correct"
+            case onlyBCorrect = "only_b_correct"
+            case neitherCorrect = "neither_correct"
         }
     }
 
@@ -43,24 +46,34 @@ public struct RunComparison: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case metrics, agreement
-        case runA = "run_a", runB = "run_b", modelA = "model_a", modelB = "model_b", suiteDigest = "suite_digest"
+        case runA = "run_a"
+        case runB = "run_b"
+        case modelA = "model_a"
+        case modelB = "model_b"
+        case suiteDigest = "suite_digest"
     }
 
     /// Compares completed runs `a` and `b`; fails unless both share the suite digest and items.
     public static func compare(store: RegistryStore, _ a: String, _ b: String) throws -> RunComparison {
-        let runA = try store.evaluationRun(a), runB = try store.evaluationRun(b)
+        let runA = try store.evaluationRun(a)
+        let runB = try store.evaluationRun(b)
         guard runA.status == .completed, runB.status == .completed else {
-            throw ComparisonError("both runs must be completed (\(a): \(runA.status.rawValue), \(b): \(runB.status.rawValue))")
+            throw ComparisonError(
+                "both runs must be completed (\(a): \(runA.status.rawValue), \(b): \(runB.status.rawValue))")
         }
         guard runA.suiteDigest == runB.suiteDigest else {
-            throw ComparisonError("runs use different suite contents (\(runA.suiteID)@\(runA.suiteVersion) \(runA.suiteDigest.prefix(12)) vs \(runB.suiteID)@\(runB.suiteVersion) \(runB.suiteDigest.prefix(12))): a paired comparison needs the same suite digest")
+            throw ComparisonError(
+                "runs use different suite contents (\(runA.suiteID)@\(runA.suiteVersion) \(runA.suiteDigest.prefix(12)) vs \(runB.suiteID)@\(runB.suiteVersion) \(runB.suiteDigest.prefix(12))): a paired comparison needs the same suite digest"
+            )
         }
         let itemsA = try EvaluationRunner.loadItems(store: store, run: a)
         let itemsB = try EvaluationRunner.loadItems(store: store, run: b)
         func key(_ r: ItemResult) -> String { r.task + "\u{1F}" + r.item }
         let byB = Dictionary(itemsB.map { (key($0), $0) }, uniquingKeysWith: { x, _ in x })
         guard Set(itemsA.map(key)) == Set(byB.keys) else {
-            throw ComparisonError("runs cover different items (\(itemsA.count) vs \(itemsB.count)); use the same --task, --limit and --shard")
+            throw ComparisonError(
+                "runs cover different items (\(itemsA.count) vs \(itemsB.count)); use the same --task, --limit and --shard"
+            )
         }
         let resultsA = try JSONDecoder().decode(EvaluationResults.self, from: Data((runA.results ?? "{}").utf8))
         let resultsB = try JSONDecoder().decode(EvaluationResults.self, from: Data((runB.results ?? "{}").utf8))
@@ -73,20 +86,24 @@ public struct RunComparison: Sendable, Codable {
             for name in taskA.metrics.keys.sorted() {
                 guard let ma = taskA.metrics[name], let mb = taskB.metrics[name] else { continue }
                 var se: Double?
-                let itemValue: ((ItemResult) -> Double)? = switch name {
-                case "acc": { $0.correct ? 1 : 0 }
-                case "acc_norm": { ($0.correctNorm ?? false) ? 1 : 0 }
-                case "macro_f1": nil
-                default: { $0.score }
-                }
+                let itemValue: ((ItemResult) -> Double)? =
+                    switch name {
+                    case "acc": { $0.correct ? 1 : 0 }
+                    case "acc_norm": { ($0.correctNorm ?? false) ? 1 : 0 }
+                    case "macro_f1": nil
+                    default: { $0.score }
+                    }
                 if let itemValue {
                     se = Statistics.standardError(pairs.map { itemValue($0.1) - itemValue($0.0) })
                 }
-                deltas.append(MetricDelta(task: taskA.task, metric: name, a: ma.value, b: mb.value,
-                                          difference: mb.value - ma.value, stderr: se, n: pairs.count))
+                deltas.append(
+                    MetricDelta(
+                        task: taskA.task, metric: name, a: ma.value, b: mb.value,
+                        difference: mb.value - ma.value, stderr: se, n: pairs.count))
             }
-            var agree = Agreement(task: taskA.task, n: pairs.count, samePrediction: 0, bothCorrect: 0, onlyACorrect: 0,
-                                  onlyBCorrect: 0, neitherCorrect: 0)
+            var agree = Agreement(
+                task: taskA.task, n: pairs.count, samePrediction: 0, bothCorrect: 0, onlyACorrect: 0,
+                onlyBCorrect: 0, neitherCorrect: 0)
             for (x, y) in pairs {
                 if x.prediction == y.prediction { agree.samePrediction += 1 }
                 switch (x.correct, y.correct) {
@@ -98,8 +115,9 @@ public struct RunComparison: Sendable, Codable {
             }
             agreement.append(agree)
         }
-        return RunComparison(runA: a, runB: b, modelA: runA.model.description, modelB: runB.model.description,
-                             suiteDigest: runA.suiteDigest, metrics: deltas, agreement: agreement)
+        return RunComparison(
+            runA: a, runB: b, modelA: runA.model.description, modelB: runB.model.description,
+            suiteDigest: runA.suiteDigest, metrics: deltas, agreement: agreement)
     }
 }
 

@@ -38,8 +38,9 @@ public struct RunnableModel: Sendable, Hashable {
     public func engine(threads: Int?, contextLength: Int? = nil) throws(InferenceError) -> NativeEngine {
         var loaded: [LoRAAdapter] = []
         for adapter in adapters { loaded.append(try LoRAAdapter(contentsOf: adapter.file, scale: adapter.scale)) }
-        return try NativeEngine(modelURL: modelFile, threads: threads, contextLength: contextLength,
-                                modelIdentity: identity, adapters: loaded)
+        return try NativeEngine(
+            modelURL: modelFile, threads: threads, contextLength: contextLength,
+            modelIdentity: identity, adapters: loaded)
     }
 }
 
@@ -61,7 +62,8 @@ public enum RunnableModelError: Error, Sendable, Equatable, CustomStringConverti
         case .notVerified(let v, let reason): return "\(v): \(reason)"
         case .unreadable(let v, let reason): return "\(v): cannot read its GGUF header: \(reason)"
         case .adapterWithoutBase(let v):
-            return "\(v) is a LoRA adapter but has no adapter_of edge to a base version (register it with --base BASE@V --relation adapter_of)"
+            return
+                "\(v) is a LoRA adapter but has no adapter_of edge to a base version (register it with --base BASE@V --relation adapter_of)"
         case .invalidScale(let v, let text): return "\(v): adapter_of parameter scale=\(text) is not a finite number"
         case .cycle(let v): return "\(v): adapter_of edges form a cycle"
         }
@@ -71,13 +73,17 @@ public enum RunnableModelError: Error, Sendable, Equatable, CustomStringConverti
 extension RunnableModel {
     /// Resolves `version` through its `adapter_of` edges; every file is checked against its
     /// registered digest (`ArtifactVerifier`) unless `verify` is false.
-    public static func resolve(_ version: ModelVersion, store: RegistryStore, verify: Bool = true) throws -> RunnableModel {
+    public static func resolve(_ version: ModelVersion, store: RegistryStore, verify: Bool = true) throws
+        -> RunnableModel
+    {
         var current = version
         var adapters: [Adapter] = []
         var seen: Set<VersionReference> = [version.reference]
         while true {
             let reference = current.reference
-            guard let artifact = current.artifacts.first(where: { $0.format == .gguf }) else { throw RunnableModelError.noGGUF(reference) }
+            guard let artifact = current.artifacts.first(where: { $0.format == .gguf }) else {
+                throw RunnableModelError.noGGUF(reference)
+            }
             guard FileManager.default.fileExists(atPath: artifact.uri) else {
                 throw RunnableModelError.fileMissing(reference, path: artifact.uri)
             }
@@ -92,10 +98,12 @@ extension RunnableModel {
                 throw RunnableModelError.unreadable(reference, reason: "\(error)")
             }
             guard isAdapter else {
-                return RunnableModel(version: version.reference, base: reference, modelFile: url,
-                                     modelSHA256: artifact.sha256, adapters: adapters)
+                return RunnableModel(
+                    version: version.reference, base: reference, modelFile: url,
+                    modelSHA256: artifact.sha256, adapters: adapters)
             }
-            guard let edge = current.lineage.first(where: { $0.relation == .adapterOf && $0.parentKind == "model" }) else {
+            guard let edge = current.lineage.first(where: { $0.relation == .adapterOf && $0.parentKind == "model" })
+            else {
                 throw RunnableModelError.adapterWithoutBase(reference)
             }
             var scale: Float = 1

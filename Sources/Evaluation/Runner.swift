@@ -17,7 +17,9 @@ public struct EvaluationRunner: Sendable {
     }
 
     /// The selected items of every selected task (limit, then shard), in file order.
-    static func selectWork(suite: Suite, options: EvaluationOptions) throws(EvaluationError) -> [(LoadedTask, [(Int, SuiteItem)])] {
+    static func selectWork(suite: Suite, options: EvaluationOptions) throws(EvaluationError) -> [(
+        LoadedTask, [(Int, SuiteItem)]
+    )] {
         var selected: [LoadedTask] = []
         if let ids = options.tasks, !ids.isEmpty {
             for id in ids {
@@ -30,14 +32,18 @@ public struct EvaluationRunner: Sendable {
         return selected.map { task in
             var items = Array(task.items.enumerated())
             if let limit = options.limit { items = Array(items.prefix(max(0, limit))) }
-            if let shard = options.shard { items = items.filter { shard.contains(task: task.spec.id, item: $0.element.id) } }
+            if let shard = options.shard {
+                items = items.filter { shard.contains(task: task.spec.id, item: $0.element.id) }
+            }
             return (task, items.map { ($0.offset, $0.element) })
         }
     }
 
     /// Runs (or resumes) the evaluation and returns the completed results.
-    public func run(model: VersionReference, suite: Suite, options: EvaluationOptions,
-                    progress: (@Sendable (EvaluationProgress) -> Void)? = nil) async throws -> EvaluationResults {
+    public func run(
+        model: VersionReference, suite: Suite, options: EvaluationOptions,
+        progress: (@Sendable (EvaluationProgress) -> Void)? = nil
+    ) async throws -> EvaluationResults {
         let version = try store.modelVersion(model)
         var info = backend.info
         // An endpoint's credentials never reach the run record, its key or the audit log.
@@ -49,8 +55,11 @@ public struct EvaluationRunner: Sendable {
         let shotsFor: (LoadedTask) -> Int = { options.shots ?? $0.spec.defaultShots }
         let config = JSONConfig(
             modelDigest: version.digest, suiteDigest: suite.digest,
-            tasks: work.map { JSONConfig.TaskConfig(id: $0.0.spec.id, shots: shotsFor($0.0),
-                                                    promptTemplateHash: PromptBuilder.templateHash($0.0.spec, shots: shotsFor($0.0))) },
+            tasks: work.map {
+                JSONConfig.TaskConfig(
+                    id: $0.0.spec.id, shots: shotsFor($0.0),
+                    promptTemplateHash: PromptBuilder.templateHash($0.0.spec, shots: shotsFor($0.0)))
+            },
             limit: options.limit, shard: options.shard?.description, engineVersion: info.engineVersion,
             backend: info.backend)
 
@@ -81,7 +90,8 @@ public struct EvaluationRunner: Sendable {
             for (_, item) in items where order[item.subject ?? ""] == nil { order[item.subject ?? ""] = order.count }
             let pending = items.filter { !done.contains(task.spec.id + "\u{1F}" + $0.1.id) }
             let sorted = pending.sorted {
-                let a = order[$0.1.subject ?? ""] ?? 0, b = order[$1.1.subject ?? ""] ?? 0
+                let a = order[$0.1.subject ?? ""] ?? 0
+                let b = order[$1.1.subject ?? ""] ?? 0
                 return a != b ? a < b : $0.0 < $1.0
             }
             queue += sorted.map { (task, $0.0, $0.1) }
@@ -98,50 +108,60 @@ public struct EvaluationRunner: Sendable {
             try Task.checkCancellation()
             let batch = Array(queue[index..<min(index + options.batchSize, queue.count)])
             index += batch.count
-            var results = try await evaluate(batch: batch, shotsFor: shotsFor, modelDigest: version.digest,
-                                             useCache: options.useCache)
+            var results = try await evaluate(
+                batch: batch, shotsFor: shotsFor, modelDigest: version.digest,
+                useCache: options.useCache)
             // The first fresh items of this process are warm-up (as `LatencySummary` counts them).
             for i in results.indices where !results[i].cached && warmupMarked < options.warmupItems {
                 results[i].warmup = true
                 warmupMarked += 1
             }
             let rows = try results.map { result in
-                EvaluationItemRow(task: result.task, item: result.item, index: result.index,
-                                  prediction: result.prediction, target: result.target, correct: result.correct,
-                                  score: result.score, record: try Self.encode(result))
+                EvaluationItemRow(
+                    task: result.task, item: result.item, index: result.index,
+                    prediction: result.prediction, target: result.target, correct: result.correct,
+                    score: result.score, record: try Self.encode(result))
             }
             try store.appendEvaluationItems(run: run.id, rows)
             computed += results
             energy.sample()
             loadSampler.sample()
             batches += 1
-            progress?(EvaluationProgress(runID: run.id, done: resumed + computed.count, total: total,
-                                         sessionItems: computed.count,
-                                         sessionSeconds: EnergySession.monotonicSeconds() - started,
-                                         resumedItems: resumed))
+            progress?(
+                EvaluationProgress(
+                    runID: run.id, done: resumed + computed.count, total: total,
+                    sessionItems: computed.count,
+                    sessionSeconds: EnergySession.monotonicSeconds() - started,
+                    resumedItems: resumed))
             if let stop = options.stopAfterBatches, batches >= stop, index < queue.count { throw CancellationError() }
         }
         let wall = EnergySession.monotonicSeconds() - started
         let tokens = computed.filter { !$0.cached }.reduce(0) { $0 + $1.timing.prefillTokens + $1.timing.decodeTokens }
         var energyReport = energy.finish(tokens: tokens, items: computed.count)
         if info.backend != "native" {
-            energyReport.assumptions += " Client-side only: the model ran on a remote server (\(info.engineVersion)); this covers the client process only and is not used by energy rules."
+            energyReport.assumptions +=
+                " Client-side only: the model ran on a remote server (\(info.engineVersion)); this covers the client process only and is not used by energy rules."
         }
         if resumed > 0 {
-            energyReport.assumptions += " Covers the \(computed.count) items computed by the session that finished the run; \(resumed) items came from earlier sessions."
+            energyReport.assumptions +=
+                " Covers the \(computed.count) items computed by the session that finished the run; \(resumed) items came from earlier sessions."
         }
-        var latency = LatencySummary(threads: info.threads, computed: computed, warmup: options.warmupItems,
-                                     wallSeconds: wall)
+        var latency = LatencySummary(
+            threads: info.threads, computed: computed, warmup: options.warmupItems,
+            wallSeconds: wall)
         latency.load = loadSampler.finish()
-        return try finish(run: run, suite: suite, model: model, version: version, config: config, work: work,
-                          shotsFor: shotsFor, latency: latency, energy: energyReport, sessionItems: computed.count,
-                          resumed: resumed, options: options)
+        return try finish(
+            run: run, suite: suite, model: model, version: version, config: config, work: work,
+            shotsFor: shotsFor, latency: latency, energy: energyReport, sessionItems: computed.count,
+            resumed: resumed, options: options)
     }
 
-    func finish(run: EvaluationRunRecord, suite: Suite, model: VersionReference, version: ModelVersion,
-                config: JSONConfig, work: [(LoadedTask, [(Int, SuiteItem)])], shotsFor: (LoadedTask) -> Int,
-                latency: LatencySummary, energy: EnergyReport, sessionItems: Int, resumed: Int,
-                options: EvaluationOptions) throws -> EvaluationResults {
+    func finish(
+        run: EvaluationRunRecord, suite: Suite, model: VersionReference, version: ModelVersion,
+        config: JSONConfig, work: [(LoadedTask, [(Int, SuiteItem)])], shotsFor: (LoadedTask) -> Int,
+        latency: LatencySummary, energy: EnergyReport, sessionItems: Int, resumed: Int,
+        options: EvaluationOptions
+    ) throws -> EvaluationResults {
         let stored = try Self.loadItems(store: store, run: run.id)
         let results = Self.assemble(
             runID: run.id, model: .init(reference: model.description, digest: version.digest),
@@ -150,20 +170,24 @@ public struct EvaluationRunner: Sendable {
             startedAt: run.startedAt, finishedAt: Self.timestamp(), sessionItems: sessionItems, resumed: resumed)
         let (json, jsonl) = try Self.documents(results, items: stored)
         let lmEval = LMEvalExport.files(results, work: work.map { ($0.0, shotsFor($0.0), $0.1) }, items: stored)
-        for directory in [options.outputDirectory.map { $0.appendingPathComponent("runs").appendingPathComponent(run.id) },
-                          options.exportDirectory].compactMap({ $0 }) {
+        for directory in [
+            options.outputDirectory.map { $0.appendingPathComponent("runs").appendingPathComponent(run.id) },
+            options.exportDirectory
+        ].compactMap({ $0 }) {
             try Self.write(json: json, jsonl: jsonl, to: directory)
-            try LMEvalExport.write(lmEval, to: directory)  // lm-eval's shapes alongside
+            try LMEvalExport.write(lmEval, to: directory) // lm-eval's shapes alongside
         }
         try store.completeEvaluationRun(run.id, results: json, metrics: Self.headlineMetrics(results))
         return results
     }
 
     /// The results document over `items` (aggregated per task in `tasks` order).
-    static func assemble(runID: String, model: EvaluationResults.ModelInfo, suite: Suite, config: JSONConfig,
-                         backend: BackendInfo, hardware: Hardware, tasks: [(TaskSpec, Int)], items: [ItemResult],
-                         latency: LatencySummary, energy: EnergyReport, startedAt: String, finishedAt: String,
-                         sessionItems: Int, resumed: Int) -> EvaluationResults {
+    static func assemble(
+        runID: String, model: EvaluationResults.ModelInfo, suite: Suite, config: JSONConfig,
+        backend: BackendInfo, hardware: Hardware, tasks: [(TaskSpec, Int)], items: [ItemResult],
+        latency: LatencySummary, energy: EnergyReport, startedAt: String, finishedAt: String,
+        sessionItems: Int, resumed: Int
+    ) -> EvaluationResults {
         var taskResults: [TaskResult] = []
         var flat: [String: [String: Double]] = [:]
         for (spec, shots) in tasks {
@@ -220,8 +244,10 @@ public struct EvaluationRunner: Sendable {
 
     // MARK: one batch
 
-    func evaluate(batch: [(LoadedTask, Int, SuiteItem)], shotsFor: (LoadedTask) -> Int, modelDigest: String,
-                  useCache: Bool) async throws -> [ItemResult] {
+    func evaluate(
+        batch: [(LoadedTask, Int, SuiteItem)], shotsFor: (LoadedTask) -> Int, modelDigest: String,
+        useCache: Bool
+    ) async throws -> [ItemResult] {
         let engine = RequestCacheKey.engineIdentity(backend.info)
         var built: [(task: LoadedTask, index: Int, item: SuiteItem, requests: ItemRequests)] = []
         for (task, index, item) in batch {
@@ -245,7 +271,9 @@ public struct EvaluationRunner: Sendable {
             var hit: [Bool] = Array(repeating: false, count: requests.count)
             var missing: [Int] = []
             for i in requests.indices {
-                if let text = cached[keys[i]], var decoded = try? JSONDecoder().decode(LoglikelihoodResult.self, from: Data(text.utf8)) {
+                if let text = cached[keys[i]],
+                    var decoded = try? JSONDecoder().decode(LoglikelihoodResult.self, from: Data(text.utf8))
+                {
                     decoded.timing = RequestTiming()
                     results[i] = decoded
                     hit[i] = true
@@ -261,14 +289,17 @@ public struct EvaluationRunner: Sendable {
                     throw EvaluationError.backend(String(describing: error))
                 }
                 guard fresh.count == missing.count else {
-                    throw EvaluationError.backend("expected \(missing.count) log-likelihood results, got \(fresh.count)")
+                    throw EvaluationError.backend(
+                        "expected \(missing.count) log-likelihood results, got \(fresh.count)")
                 }
                 var entries: [RequestCacheEntry] = []
                 for (j, i) in missing.enumerated() {
                     results[i] = fresh[j]
                     if useCache {
-                        entries.append(RequestCacheEntry(key: keys[i], modelDigest: modelDigest, engineVersion: engine,
-                                                         result: try Self.encode(fresh[j])))
+                        entries.append(
+                            RequestCacheEntry(
+                                key: keys[i], modelDigest: modelDigest, engineVersion: engine,
+                                result: try Self.encode(fresh[j])))
                     }
                 }
                 try store.storeCachedRequests(entries)
@@ -281,8 +312,9 @@ public struct EvaluationRunner: Sendable {
                 let itemResults = slice.compactMap { results[$0] }
                 let allCached = slice.allSatisfy { hit[$0] }
                 let b = built[p]
-                output[p] = Scorer.scoreLoglikelihood(item: b.item, task: b.task.spec, index: b.index,
-                                                      requests: b.requests, results: itemResults, cached: allCached)
+                output[p] = Scorer.scoreLoglikelihood(
+                    item: b.item, task: b.task.spec, index: b.index,
+                    requests: b.requests, results: itemResults, cached: allCached)
             }
         }
 
@@ -292,9 +324,11 @@ public struct EvaluationRunner: Sendable {
             guard let request = b.requests.generation else { continue }
             let key = RequestCacheKey.generation(request, modelDigest: modelDigest, engineVersion: engine)
             if useCache, let text = try store.cachedRequests(keys: [key])[key],
-               var decoded = try? JSONDecoder().decode(GenerationResult.self, from: Data(text.utf8)) {
+                var decoded = try? JSONDecoder().decode(GenerationResult.self, from: Data(text.utf8))
+            {
                 decoded.timing = RequestTiming()
-                output[p] = Scorer.scoreGeneration(item: b.item, task: b.task.spec, index: b.index, result: decoded, cached: true)
+                output[p] = Scorer.scoreGeneration(
+                    item: b.item, task: b.task.spec, index: b.index, result: decoded, cached: true)
                 continue
             }
             let result: GenerationResult
@@ -304,10 +338,14 @@ public struct EvaluationRunner: Sendable {
                 throw EvaluationError.backend(String(describing: error))
             }
             if useCache {
-                try store.storeCachedRequests([RequestCacheEntry(key: key, modelDigest: modelDigest, engineVersion: engine,
-                                                                 result: try Self.encode(result))])
+                try store.storeCachedRequests([
+                    RequestCacheEntry(
+                        key: key, modelDigest: modelDigest, engineVersion: engine,
+                        result: try Self.encode(result))
+                ])
             }
-            output[p] = Scorer.scoreGeneration(item: b.item, task: b.task.spec, index: b.index, result: result, cached: false)
+            output[p] = Scorer.scoreGeneration(
+                item: b.item, task: b.task.spec, index: b.index, result: result, cached: false)
         }
         return output.compactMap { $0 }
     }

@@ -14,9 +14,13 @@ public struct ItemTiming: Sendable, Hashable, Codable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case prefillTokens = "prefill_tokens", reusedTokens = "reused_tokens", prefillSeconds = "prefill_s"
-        case decodeTokens = "decode_tokens", decodeSeconds = "decode_s"
-        case timeToFirstTokenSeconds = "ttft_s", totalSeconds = "total_s"
+        case prefillTokens = "prefill_tokens"
+        case reusedTokens = "reused_tokens"
+        case prefillSeconds = "prefill_s"
+        case decodeTokens = "decode_tokens"
+        case decodeSeconds = "decode_s"
+        case timeToFirstTokenSeconds = "ttft_s"
+        case totalSeconds = "total_s"
     }
 
     mutating func add(_ t: RequestTiming, first: Bool) {
@@ -65,10 +69,14 @@ public struct ItemResult: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case task, item, index, subject, category, cluster, prediction, target, correct, score
-        case predictionNorm = "prediction_norm", correctNorm = "correct_norm"
-        case logLikelihoods = "loglikelihoods", greedy, generated
-        case contextTokens = "context_tokens", continuationTokens = "continuation_tokens"
-        case generatedTokens = "generated_tokens", timing, cached, warmup
+        case predictionNorm = "prediction_norm"
+        case correctNorm = "correct_norm"
+        case logLikelihoods = "loglikelihoods"
+        case greedy, generated
+        case contextTokens = "context_tokens"
+        case continuationTokens = "continuation_tokens"
+        case generatedTokens = "generated_tokens"
+        case timing, cached, warmup
     }
 }
 
@@ -82,9 +90,11 @@ public enum Scorer {
     }
 
     /// Scores a log-likelihood item (multiple_choice, cloze, classification).
-    public static func scoreLoglikelihood(item: SuiteItem, task: TaskSpec, index: Int,
-                                          requests: ItemRequests, results: [LoglikelihoodResult],
-                                          cached: Bool) -> ItemResult {
+    public static func scoreLoglikelihood(
+        item: SuiteItem, task: TaskSpec, index: Int,
+        requests: ItemRequests, results: [LoglikelihoodResult],
+        cached: Bool
+    ) -> ItemResult {
         let lls = results.map(\.logLikelihood)
         let pred = argmax(lls)
         let normalised = zip(lls, requests.normalisationTexts).map { ll, text in
@@ -115,8 +125,10 @@ public enum Scorer {
     }
 
     /// Scores a generative item.
-    public static func scoreGeneration(item: SuiteItem, task: TaskSpec, index: Int, result: GenerationResult,
-                                       cached: Bool) -> ItemResult {
+    public static func scoreGeneration(
+        item: SuiteItem, task: TaskSpec, index: Int, result: GenerationResult,
+        cached: Bool
+    ) -> ItemResult {
         let scoring = task.scoring ?? .exactMatch
         let extracted = extract(result.text, regex: task.regex)
         let score: Double
@@ -157,7 +169,10 @@ public enum Scorer {
     /// exact_match normalisation: surrounding whitespace and one trailing "." removed.
     public static func normaliseExact(_ text: String) -> String {
         var t = PromptBuilder.trimmed(text)
-        if t.hasSuffix(".") { t.removeLast(); t = PromptBuilder.trimmed(t) }
+        if t.hasSuffix(".") {
+            t.removeLast()
+            t = PromptBuilder.trimmed(t)
+        }
         return t
     }
 
@@ -167,11 +182,15 @@ public enum Scorer {
         var i = 0
         while i < scalars.count {
             let c = scalars[i]
-            let startsNumber = ("0"..."9").contains(c)
+            let startsNumber =
+                ("0"..."9").contains(c)
                 || (c == "-" && i + 1 < scalars.count && ("0"..."9").contains(scalars[i + 1]))
             if startsNumber {
                 var digits = ""
-                if c == "-" { digits = "-"; i += 1 }
+                if c == "-" {
+                    digits = "-"
+                    i += 1
+                }
                 var seenDot = false
                 while i < scalars.count {
                     let d = scalars[i]
@@ -201,7 +220,8 @@ public enum Scorer {
     /// SQuAD-style token F1: lower-cased, punctuation and the articles a/an/the removed,
     /// whitespace-split bag-of-tokens overlap.
     public static func tokenF1(prediction: String, reference: String) -> Double {
-        let p = f1Tokens(prediction), r = f1Tokens(reference)
+        let p = f1Tokens(prediction)
+        let r = f1Tokens(reference)
         if p.isEmpty || r.isEmpty { return p.isEmpty && r.isEmpty ? 1 : 0 }
         var counts: [String: Int] = [:]
         for t in r { counts[t, default: 0] += 1 }
@@ -231,8 +251,8 @@ extension Unicode.GeneralCategory {
     var isPunctuation: Bool {
         switch self {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol,
-             .modifierSymbol, .otherSymbol:
+            .initialPunctuation, .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol,
+            .modifierSymbol, .otherSymbol:
             return true
         default:
             return false

@@ -26,21 +26,27 @@ public enum ShardImportError: Error, CustomStringConvertible, Equatable, Sendabl
         case .unreadable(let path, let reason): return "\(path): cannot read shard results (\(reason))"
         case .noShards: return "no shard results given (expected directories holding results.json and items.jsonl)"
         case .mismatch(let what, let first, let firstSource, let other, let otherSource):
-            return "shards do not belong to one run: \(what) differs (\(first) in \(firstSource), \(other) in \(otherSource))"
+            return
+                "shards do not belong to one run: \(what) differs (\(first) in \(firstSource), \(other) in \(otherSource))"
         case .differentSplits(let text): return "shards come from different splits: \(text)"
-        case .duplicateShard(let shard, let sources): return "shard \(shard) given twice: \(sources.joined(separator: ", "))"
-        case .missingShards(let shards): return "missing shard(s) \(shards.joined(separator: ", ")); the merged run would be incomplete"
+        case .duplicateShard(let shard, let sources):
+            return "shard \(shard) given twice: \(sources.joined(separator: ", "))"
+        case .missingShards(let shards):
+            return "missing shard(s) \(shards.joined(separator: ", ")); the merged run would be incomplete"
         case .overlappingItem(let task, let item, let sources):
             return "item \(task)/\(item) appears in more than one shard: \(sources.joined(separator: ", "))"
         case .inconsistentShard(let source, let reason): return "\(source): \(reason)"
         case .incomplete(let missing, let example):
             return "the shards together miss \(missing) item(s) of the run (e.g. \(example))"
-        case .unknownItem(let source, let task, let item): return "\(source): item \(task)/\(item) is not part of this run's selection"
+        case .unknownItem(let source, let task, let item):
+            return "\(source): item \(task)/\(item) is not part of this run's selection"
         case .modelMismatch(let model, let registered, let shards):
-            return "model version \(model) is registered with digest \(registered.prefix(12)) but the shards evaluated \(shards.prefix(12))"
+            return
+                "model version \(model) is registered with digest \(registered.prefix(12)) but the shards evaluated \(shards.prefix(12))"
         case .inconsistentItems(let count, let items, let example):
             let shown = items.prefix(20).joined(separator: ", ") + (items.count > 20 ? ", …" : "")
-            return "refusing the import: \(count) item(s) are scored inconsistently with their own prediction/target under the suite's scoring (\(shown)); e.g. \(example)"
+            return
+                "refusing the import: \(count) item(s) are scored inconsistently with their own prediction/target under the suite's scoring (\(shown)); e.g. \(example)"
         }
     }
 }
@@ -83,7 +89,8 @@ public struct ShardResults: Sendable {
             throw ShardImportError.unreadable(path: itemsURL.path, reason: Self.reason(error))
         }
         var items: [ItemResult] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.isEmpty {
             do {
                 items.append(try JSONDecoder().decode(ItemResult.self, from: Data(line.utf8)))
             } catch {
@@ -111,7 +118,8 @@ public struct ShardResults: Sendable {
             let shards = children.filter { fm.fileExists(atPath: $0.appendingPathComponent("results.json").path) }
                 .sorted { $0.path < $1.path }
             guard !shards.isEmpty else {
-                throw ShardImportError.unreadable(path: url.path, reason: "no results.json in it or in its subdirectories")
+                throw ShardImportError.unreadable(
+                    path: url.path, reason: "no results.json in it or in its subdirectories")
             }
             found += shards
         }
@@ -159,11 +167,13 @@ public struct ShardImporter: Sendable {
         var unsharded = first.results.config
         unsharded.shard = nil
         for shard in shards.dropFirst() {
-            let a = first.results, b = shard.results
+            let a = first.results
+            let b = shard.results
             func check(_ what: String, _ x: String, _ y: String) throws {
                 guard x == y else {
-                    throw ShardImportError.mismatch(what: what, first: x, firstSource: first.source, other: y,
-                                                    otherSource: shard.source)
+                    throw ShardImportError.mismatch(
+                        what: what, first: x, firstSource: first.source, other: y,
+                        otherSource: shard.source)
                 }
             }
             try check("model", a.model.reference, b.model.reference)
@@ -173,7 +183,8 @@ public struct ShardImporter: Sendable {
             try check("engine version", a.config.engineVersion, b.config.engineVersion)
             try check("backend", RequestCacheKey.engineIdentity(a.backend), RequestCacheKey.engineIdentity(b.backend))
             try check("limit", a.config.limit.map(String.init) ?? "none", b.config.limit.map(String.init) ?? "none")
-            try check("tasks (ids, shots, prompt templates)", Self.describe(a.config.tasks), Self.describe(b.config.tasks))
+            try check(
+                "tasks (ids, shots, prompt templates)", Self.describe(a.config.tasks), Self.describe(b.config.tasks))
             var other = b.config
             other.shard = nil
             try check("configuration", unsharded.canonical, other.canonical)
@@ -193,7 +204,8 @@ public struct ShardImporter: Sendable {
                 throw ShardImportError.inconsistentShard(source: shard.source, reason: error.description)
             }
             if let count, count != parsed.count {
-                throw ShardImportError.differentSplits(shards.map { $0.results.config.shard ?? "unsharded" }.joined(separator: ", "))
+                throw ShardImportError.differentSplits(
+                    shards.map { $0.results.config.shard ?? "unsharded" }.joined(separator: ", "))
             }
             count = parsed.count
             if let seen = byIndex[parsed.index] {
@@ -203,7 +215,8 @@ public struct ShardImporter: Sendable {
             let declared = shard.results.tasks.reduce(0) { $0 + $1.n }
             guard declared == shard.items.count else {
                 throw ShardImportError.inconsistentShard(
-                    source: shard.source, reason: "results.json counts \(declared) items but items.jsonl holds \(shard.items.count)")
+                    source: shard.source,
+                    reason: "results.json counts \(declared) items but items.jsonl holds \(shard.items.count)")
             }
             if let stray = shard.items.first(where: { !parsed.contains(task: $0.task, item: $0.item) }) {
                 throw ShardImportError.inconsistentShard(
@@ -225,14 +238,17 @@ public struct ShardImporter: Sendable {
     public func importShards(_ given: [ShardResults], suite: Suite) throws -> EvaluationResults {
         let (config, shards) = try Self.validate(given)
         let first = shards[0].results
-        guard suite.digest == config.suiteDigest, suite.id == first.suite.id, suite.version == first.suite.version else {
-            throw ShardImportError.mismatch(what: "suite digest", first: config.suiteDigest, firstSource: shards[0].source,
-                                            other: suite.digest, otherSource: "the registry's \(suite.id)@\(suite.version)")
+        guard suite.digest == config.suiteDigest, suite.id == first.suite.id, suite.version == first.suite.version
+        else {
+            throw ShardImportError.mismatch(
+                what: "suite digest", first: config.suiteDigest, firstSource: shards[0].source,
+                other: suite.digest, otherSource: "the registry's \(suite.id)@\(suite.version)")
         }
         let model = try VersionReference(parsing: first.model.reference)
         let version = try store.modelVersion(model)
         guard version.digest == config.modelDigest else {
-            throw ShardImportError.modelMismatch(model: model.description, registered: version.digest, shards: config.modelDigest)
+            throw ShardImportError.modelMismatch(
+                model: model.description, registered: version.digest, shards: config.modelDigest)
         }
 
         // The unsharded selection, with the shards' tasks and shots.
@@ -243,8 +259,9 @@ public struct ShardImporter: Sendable {
         for ((task, items), taskConfig) in zip(work, config.tasks) {
             let hash = PromptBuilder.templateHash(task.spec, shots: taskConfig.shots)
             guard hash == taskConfig.promptTemplateHash else {
-                throw ShardImportError.mismatch(what: "prompt template of task \(task.spec.id)", first: taskConfig.promptTemplateHash,
-                                                firstSource: shards[0].source, other: hash, otherSource: "this build of assay")
+                throw ShardImportError.mismatch(
+                    what: "prompt template of task \(task.spec.id)", first: taskConfig.promptTemplateHash,
+                    firstSource: shards[0].source, other: hash, otherSource: "this build of assay")
             }
             tasks.append((task.spec, taskConfig.shots))
             for (_, item) in items { expected[task.spec.id + "\u{1F}" + item.id] = (task.spec.id, item.id) }
@@ -258,7 +275,8 @@ public struct ShardImporter: Sendable {
                     throw ShardImportError.unknownItem(source: shard.source, task: item.task, item: item.item)
                 }
                 if let other = owner[key] {
-                    throw ShardImportError.overlappingItem(task: item.task, item: item.item, sources: [other, shard.source])
+                    throw ShardImportError.overlappingItem(
+                        task: item.task, item: item.item, sources: [other, shard.source])
                 }
                 owner[key] = shard.source
                 items.append(item)
@@ -266,7 +284,9 @@ public struct ShardImporter: Sendable {
         }
         // Imports are not trusted: every item's score must follow from its own evidence.
         var suiteItems: [String: (TaskSpec, SuiteItem)] = [:]
-        for (task, selected) in work { for (_, item) in selected { suiteItems[task.spec.id + "\u{1F}" + item.id] = (task.spec, item) } }
+        for (task, selected) in work {
+            for (_, item) in selected { suiteItems[task.spec.id + "\u{1F}" + item.id] = (task.spec, item) }
+        }
         var problems: [(String, String)] = []
         for item in items {
             guard let (spec, suiteItem) = suiteItems[item.task + "\u{1F}" + item.item] else { continue }
@@ -275,8 +295,9 @@ public struct ShardImporter: Sendable {
             }
         }
         if let first = problems.first {
-            throw ShardImportError.inconsistentItems(count: problems.count, items: problems.map(\.0),
-                                                     example: "\(first.0): \(first.1)")
+            throw ShardImportError.inconsistentItems(
+                count: problems.count, items: problems.map(\.0),
+                example: "\(first.0): \(first.1)")
         }
         let missing = expected.keys.filter { owner[$0] == nil }.sorted()
         if let example = missing.first, let entry = expected[example] {
@@ -297,7 +318,8 @@ public struct ShardImporter: Sendable {
             sessionItems: shards.reduce(0) { $0 + $1.results.sessionItems },
             resumed: shards.reduce(0) { $0 + $1.results.resumedItems })
         if Set(hardware).count > 1 {
-            results.energy.assumptions += " The shards ran on \(Set(hardware).count) different machines; hardware lists the first."
+            results.energy.assumptions +=
+                " The shards ran on \(Set(hardware).count) different machines; hardware lists the first."
         }
         let (json, jsonl) = try EvaluationRunner.documents(results, items: items)
         var record = EvaluationRunRecord(
@@ -308,20 +330,23 @@ public struct ShardImporter: Sendable {
         record.startedAt = results.startedAt
         record.finishedAt = results.finishedAt
         let rows = try items.map { result in
-            EvaluationItemRow(task: result.task, item: result.item, index: result.index, prediction: result.prediction,
-                              target: result.target, correct: result.correct, score: result.score,
-                              record: try EvaluationRunner.encode(result))
+            EvaluationItemRow(
+                task: result.task, item: result.item, index: result.index, prediction: result.prediction,
+                target: result.target, correct: result.correct, score: result.score,
+                record: try EvaluationRunner.encode(result))
         }
-        _ = try store.importEvaluationRun(record, items: rows, results: json,
-                                          metrics: EvaluationRunner.headlineMetrics(results),
-                                          sources: shards.map { "\($0.results.runID) (\($0.results.config.shard ?? "unsharded"))" })
+        _ = try store.importEvaluationRun(
+            record, items: rows, results: json,
+            metrics: EvaluationRunner.headlineMetrics(results),
+            sources: shards.map { "\($0.results.runID) (\($0.results.config.shard ?? "unsharded"))" })
         if let outputDirectory {
             let directory = outputDirectory.appendingPathComponent("runs").appendingPathComponent(runID)
             try EvaluationRunner.write(json: json, jsonl: jsonl, to: directory)
             // The same lm-eval files as 'assay eval' writes (lm_eval_results.json, samples_<task>.jsonl).
             let shots = Dictionary(tasks.map { ($0.0.id, $0.1) }, uniquingKeysWith: { a, _ in a })
-            try LMEvalExport.write(LMEvalExport.files(results, work: work.map { ($0.0, shots[$0.0.spec.id] ?? 0, $0.1) }, items: items),
-                                   to: directory)
+            try LMEvalExport.write(
+                LMEvalExport.files(results, work: work.map { ($0.0, shots[$0.0.spec.id] ?? 0, $0.1) }, items: items),
+                to: directory)
         }
         return results
     }
@@ -358,25 +383,31 @@ public enum ImportRescoring {
             }
             let correct = pred == gold
             if item.correct != correct || item.score != (correct ? 1 : 0) {
-                return "recorded correct=\(item.correct) score=\(item.score) but prediction '\(item.prediction)' vs target '\(item.target)' gives correct=\(correct)"
+                return
+                    "recorded correct=\(item.correct) score=\(item.score) but prediction '\(item.prediction)' vs target '\(item.target)' gives correct=\(correct)"
             }
             if let norm = item.predictionNorm, let correctNorm = item.correctNorm {
                 let normIndex = names.firstIndex(of: norm) ?? -2
                 if correctNorm != (normIndex == gold) {
-                    return "recorded correct_norm=\(correctNorm) but prediction_norm '\(norm)' vs target gives \(normIndex == gold)"
+                    return
+                        "recorded correct_norm=\(correctNorm) but prediction_norm '\(norm)' vs target gives \(normIndex == gold)"
                 }
             }
             return nil
         case .generative:
             guard let generated = item.generated else { return "no generated text recorded" }
-            let result = GenerationResult(text: generated, tokens: [], promptTokenCount: item.contextTokens,
-                                          finishReason: .stop, timing: RequestTiming())
-            let rescored = Scorer.scoreGeneration(item: suiteItem, task: task, index: item.index, result: result, cached: true)
+            let result = GenerationResult(
+                text: generated, tokens: [], promptTokenCount: item.contextTokens,
+                finishReason: .stop, timing: RequestTiming())
+            let rescored = Scorer.scoreGeneration(
+                item: suiteItem, task: task, index: item.index, result: result, cached: true)
             if rescored.prediction != item.prediction {
-                return "prediction '\(item.prediction)' is not what the generated text yields ('\(rescored.prediction)')"
+                return
+                    "prediction '\(item.prediction)' is not what the generated text yields ('\(rescored.prediction)')"
             }
             if rescored.correct != item.correct || abs(rescored.score - item.score) > 1e-9 {
-                return "recorded correct=\(item.correct) score=\(item.score) but the generated text scores \(rescored.score)"
+                return
+                    "recorded correct=\(item.correct) score=\(item.score) but the generated text scores \(rescored.score)"
             }
             return nil
         }
@@ -401,11 +432,17 @@ public enum RunRescoring {
     /// Re-scores `sample` items of `run` (chosen by a generator seeded from the run id, so the
     /// choice is reproducible) with `backend` and compares predictions, correctness and
     /// log-likelihoods (within `tolerance`).
-    public static func rescore(store: RegistryStore, backend: any Backend, suite: Suite, run: EvaluationRunRecord,
-                               sample: Int, tolerance: Double = 1e-3) async throws -> RescoreReport {
-        let items = try EvaluationRunner.loadItems(store: store, run: run.id).sorted { ($0.task, $0.index) < ($1.task, $1.index) }
+    public static func rescore(
+        store: RegistryStore, backend: any Backend, suite: Suite, run: EvaluationRunRecord,
+        sample: Int, tolerance: Double = 1e-3
+    ) async throws -> RescoreReport {
+        let items = try EvaluationRunner.loadItems(store: store, run: run.id).sorted {
+            ($0.task, $0.index) < ($1.task, $1.index)
+        }
         var shots: [String: Int] = [:]
-        if let text = run.results, let results = try? JSONDecoder().decode(EvaluationResults.self, from: Data(text.utf8)) {
+        if let text = run.results,
+            let results = try? JSONDecoder().decode(EvaluationResults.self, from: Data(text.utf8))
+        {
             for task in results.config.tasks { shots[task.id] = task.shots }
         }
         var generator = SplitMix64(seed: Shard.stableHash(run.id))
@@ -415,15 +452,17 @@ public enum RunRescoring {
         var mismatches: [String] = []
         for item in chosen {
             guard let task = suite.task(item.task), task.items.indices.contains(item.index),
-                  task.items[item.index].id == item.item else {
+                task.items[item.index].id == item.item
+            else {
                 mismatches.append("\(item.task)/\(item.item)")
                 continue
             }
             batch.append((task, item.index, task.items[item.index]))
         }
         let runner = EvaluationRunner(store: store, backend: backend)
-        let fresh = try await runner.evaluate(batch: batch, shotsFor: { shots[$0.spec.id] ?? $0.spec.defaultShots },
-                                              modelDigest: run.modelDigest, useCache: false)
+        let fresh = try await runner.evaluate(
+            batch: batch, shotsFor: { shots[$0.spec.id] ?? $0.spec.defaultShots },
+            modelDigest: run.modelDigest, useCache: false)
         var largest = 0.0
         let recorded = Dictionary(chosen.map { ("\($0.task)/\($0.item)", $0) }, uniquingKeysWith: { a, _ in a })
         for result in fresh {
@@ -431,14 +470,17 @@ public enum RunRescoring {
             guard let old = recorded[id] else { continue }
             var same = old.prediction == result.prediction && old.correct == result.correct
             if let a = old.logLikelihoods, let b = result.logLikelihoods {
-                if a.count != b.count { same = false } else {
+                if a.count != b.count {
+                    same = false
+                } else {
                     for (x, y) in zip(a, b) { largest = max(largest, abs(x - y)) }
                     if zip(a, b).contains(where: { abs($0 - $1) > tolerance }) { same = false }
                 }
             }
             if !same { mismatches.append(id) }
         }
-        return RescoreReport(runID: run.id, sampled: chosen.map { "\($0.task)/\($0.item)" }, mismatches: mismatches.sorted(),
-                             maxLogLikelihoodDifference: largest)
+        return RescoreReport(
+            runID: run.id, sampled: chosen.map { "\($0.task)/\($0.item)" }, mismatches: mismatches.sorted(),
+            maxLogLikelihoodDifference: largest)
     }
 }

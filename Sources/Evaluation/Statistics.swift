@@ -42,7 +42,10 @@ public enum Statistics {
         let g = Double(order.count)
         guard order.count > 1 else { return nil }
         var total = 0.0
-        for key in order { let s = sums[key] ?? 0; total += s * s }
+        for key in order {
+            let s = sums[key] ?? 0
+            total += s * s
+        }
         let variance = g / (g - 1) * total / (Double(n) * Double(n))
         return variance.squareRoot()
     }
@@ -75,7 +78,9 @@ public enum Statistics {
     /// n / deff, where the design effect deff = SE²(cluster-robust) / (p(1 − p)/n) (never below
     /// 1). When every value is equal (p = 0 or 1) the variance is zero and the number of
     /// clusters is used as the effective sample size. Nil for an empty sample.
-    public static func clusterRobustWilsonInterval(_ values: [Double], clusters: [String?], z: Double = z95) -> ClosedRange<Double>? {
+    public static func clusterRobustWilsonInterval(_ values: [Double], clusters: [String?], z: Double = z95)
+        -> ClosedRange<Double>?
+    {
         let n = Double(values.count)
         guard n > 0 else { return nil }
         let p = mean(values)
@@ -107,8 +112,10 @@ public enum Statistics {
 
     /// Bootstrap standard error of a statistic over items, with a seeded generator so the
     /// figure is reproducible.
-    public static func bootstrapStandardError<T>(_ items: [T], iterations: Int = 1000, seed: UInt64 = 1234,
-                                                 statistic: ([T]) -> Double) -> Double? {
+    public static func bootstrapStandardError<T>(
+        _ items: [T], iterations: Int = 1000, seed: UInt64 = 1234,
+        statistic: ([T]) -> Double
+    ) -> Double? {
         guard items.count > 1, iterations > 1 else { return nil }
         var generator = SplitMix64(seed: seed)
         var values: [Double] = []
@@ -164,8 +171,10 @@ public struct MetricValue: Sendable, Hashable, Codable {
     }
 
     /// A value with an explicitly computed interval.
-    public init(value: Double, stderr: Double?, n: Int, clusterRobust: Bool, interval: ClosedRange<Double>?,
-                method: IntervalMethod) {
+    public init(
+        value: Double, stderr: Double?, n: Int, clusterRobust: Bool, interval: ClosedRange<Double>?,
+        method: IntervalMethod
+    ) {
         self.value = value
         self.stderr = stderr
         self.n = n
@@ -191,14 +200,18 @@ public struct MetricValue: Sendable, Hashable, Codable {
     public static func mean(_ values: [Double], clusters: [String?]) -> MetricValue {
         let m = Statistics.mean(values)
         let clustered = clusters.contains(where: { $0 != nil })
-        let se = clustered ? Statistics.clusterRobustStandardError(values, clusters: clusters) : Statistics.standardError(values)
+        let se =
+            clustered
+            ? Statistics.clusterRobustStandardError(values, clusters: clusters) : Statistics.standardError(values)
         let binary = values.allSatisfy { $0 == 0 || $0 == 1 }
         if binary {
-            let interval = clustered
+            let interval =
+                clustered
                 ? Statistics.clusterRobustWilsonInterval(values, clusters: clusters)
                 : Statistics.wilsonInterval(successes: values.reduce(0, +), n: Double(values.count))
-            return MetricValue(value: m, stderr: se, n: values.count, clusterRobust: clustered, interval: interval,
-                               method: clustered ? .wilsonClusterRobust : .wilson)
+            return MetricValue(
+                value: m, stderr: se, n: values.count, clusterRobust: clustered, interval: interval,
+                method: clustered ? .wilsonClusterRobust : .wilson)
         }
         return MetricValue(value: m, stderr: se, n: values.count, clusterRobust: clustered)
     }

@@ -45,10 +45,12 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var scoring: GenerativeScoring?
     public var regex: String?
 
-    public init(id: String, kind: TaskKind, items: String, fewshot: String? = nil, defaultShots: Int = 0,
-                description: String? = nil, labels: [String]? = nil, template: String? = nil,
-                instruction: String? = nil, stop: [String]? = nil, maxTokens: Int? = nil,
-                scoring: GenerativeScoring? = nil, regex: String? = nil) {
+    public init(
+        id: String, kind: TaskKind, items: String, fewshot: String? = nil, defaultShots: Int = 0,
+        description: String? = nil, labels: [String]? = nil, template: String? = nil,
+        instruction: String? = nil, stop: [String]? = nil, maxTokens: Int? = nil,
+        scoring: GenerativeScoring? = nil, regex: String? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.items = items
@@ -102,8 +104,10 @@ public struct SuiteManifest: Sendable, Hashable, Codable {
     public var source: String
     public var tasks: [TaskSpec]
 
-    public init(format: String = SuiteManifest.currentFormat, id: String, version: String, title: String,
-                description: String, license: String, source: String, tasks: [TaskSpec]) {
+    public init(
+        format: String = SuiteManifest.currentFormat, id: String, version: String, title: String,
+        description: String, license: String, source: String, tasks: [TaskSpec]
+    ) {
         self.format = format
         self.id = id
         self.version = version
@@ -135,9 +139,11 @@ public struct SuiteItem: Sendable, Hashable {
     /// generative: `target` followed by `aliases`.
     public var targets: [String]
 
-    public init(id: String, line: Int = 0, cluster: String? = nil, fields: [String: String] = [:],
-                subject: String? = nil, question: String? = nil, choices: [String] = [],
-                answerIndex: Int? = nil, label: String? = nil, targets: [String] = []) {
+    public init(
+        id: String, line: Int = 0, cluster: String? = nil, fields: [String: String] = [:],
+        subject: String? = nil, question: String? = nil, choices: [String] = [],
+        answerIndex: Int? = nil, label: String? = nil, targets: [String] = []
+    ) {
         self.id = id
         self.line = line
         self.cluster = cluster

@@ -17,8 +17,10 @@ public struct SuiteCatalog: Sendable {
     /// Likely locations of the repository's Benchmarks/Suites: `$ASSAY_SUITES_DIR`, the working
     /// directory's `Benchmarks/Suites`, and the package root above the executable
     /// (`.build/<config>/assay`).
-    public static func defaultBundledRoots(environment: [String: String], workingDirectory: URL,
-                                           executable: URL? = Bundle.main.executableURL) -> [URL] {
+    public static func defaultBundledRoots(
+        environment: [String: String], workingDirectory: URL,
+        executable: URL? = Bundle.main.executableURL
+    ) -> [URL] {
         var roots: [URL] = []
         if let dir = environment["ASSAY_SUITES_DIR"], !dir.isEmpty { roots.append(URL(fileURLWithPath: dir)) }
         roots.append(workingDirectory.appendingPathComponent("Benchmarks/Suites"))
@@ -37,8 +39,9 @@ public struct SuiteCatalog: Sendable {
         let suite = try SuiteLoader.load(directory: directory)
         if let existing = try? store.suite(suite.id, version: suite.version) {
             guard existing.digest == suite.digest else {
-                throw EvaluationRecordError.suiteConflict(id: suite.id, version: suite.version,
-                                                          existingDigest: existing.digest, newDigest: suite.digest)
+                throw EvaluationRecordError.suiteConflict(
+                    id: suite.id, version: suite.version,
+                    existingDigest: existing.digest, newDigest: suite.digest)
             }
             return (existing, try SuiteLoader.load(directory: URL(fileURLWithPath: existing.path)), false)
         }
@@ -46,7 +49,8 @@ public struct SuiteCatalog: Sendable {
             .appendingPathComponent("\(suite.version)-\(suite.digest.prefix(12))")
         let fm = FileManager.default
         if !fm.fileExists(atPath: destination.path) {
-            let staging = destination.deletingLastPathComponent().appendingPathComponent(".staging-\(UUID().uuidString)")
+            let staging = destination.deletingLastPathComponent().appendingPathComponent(
+                ".staging-\(UUID().uuidString)")
             try fm.createDirectory(at: staging.deletingLastPathComponent(), withIntermediateDirectories: true)
             do {
                 try fm.copyItem(at: directory.resolvingSymlinksInPath(), to: staging)
@@ -58,13 +62,19 @@ public struct SuiteCatalog: Sendable {
         }
         let copy = try SuiteLoader.load(directory: destination)
         guard copy.digest == suite.digest else {
-            throw SuiteError(file: ".", reason: "the copy in \(destination.path) does not match the suite's digest (files changed while copying?)")
+            throw SuiteError(
+                file: ".",
+                reason:
+                    "the copy in \(destination.path) does not match the suite's digest (files changed while copying?)")
         }
-        let manifest = (try? String(contentsOf: destination.appendingPathComponent("suite.json"), encoding: .utf8)) ?? ""
-        let outcome = try store.registerSuite(EvaluationSuiteRecord(
-            suiteID: suite.id, version: suite.version, digest: suite.digest, title: suite.manifest.title,
-            license: suite.manifest.license, path: destination.path, manifest: manifest, taskCount: suite.tasks.count,
-            itemCount: suite.tasks.reduce(0) { $0 + $1.items.count }))
+        let manifest =
+            (try? String(contentsOf: destination.appendingPathComponent("suite.json"), encoding: .utf8)) ?? ""
+        let outcome = try store.registerSuite(
+            EvaluationSuiteRecord(
+                suiteID: suite.id, version: suite.version, digest: suite.digest, title: suite.manifest.title,
+                license: suite.manifest.license, path: destination.path, manifest: manifest,
+                taskCount: suite.tasks.count,
+                itemCount: suite.tasks.reduce(0) { $0 + $1.items.count }))
         return (outcome.value, copy, outcome.isNew)
     }
 
@@ -80,15 +90,22 @@ public struct SuiteCatalog: Sendable {
         if let record = try? store.suite(id, version: version) {
             let suite = try SuiteLoader.load(directory: URL(fileURLWithPath: record.path))
             guard suite.digest == record.digest else {
-                throw SuiteError(file: record.path, reason: "registered copy was modified (digest \(suite.digest.prefix(12)) ≠ \(record.digest.prefix(12)))")
+                throw SuiteError(
+                    file: record.path,
+                    reason:
+                        "registered copy was modified (digest \(suite.digest.prefix(12)) ≠ \(record.digest.prefix(12)))"
+                )
             }
             return suite
         }
         let fm = FileManager.default
-        let asPath = reference.hasPrefix("/") ? URL(fileURLWithPath: reference)
+        let asPath =
+            reference.hasPrefix("/")
+            ? URL(fileURLWithPath: reference)
             : workingDirectory.appendingPathComponent(reference)
         if reference.contains("/") || reference.hasPrefix("."),
-           fm.fileExists(atPath: asPath.appendingPathComponent("suite.json").path) {
+            fm.fileExists(atPath: asPath.appendingPathComponent("suite.json").path)
+        {
             return try register(directory: asPath).suite
         }
         for root in bundledRoots {

@@ -26,12 +26,16 @@ public enum SuiteLoader {
                 pool = try loadItems(fewshot, in: directory, spec: spec, cache: &cache)
             }
             if spec.defaultShots > 0 && spec.fewshot == nil {
-                throw SuiteError(file: "suite.json",
-                                 reason: "task '\(spec.id)': default_shots is \(spec.defaultShots) but no fewshot pool is given")
+                throw SuiteError(
+                    file: "suite.json",
+                    reason: "task '\(spec.id)': default_shots is \(spec.defaultShots) but no fewshot pool is given")
             }
             if spec.defaultShots > pool.count && spec.fewshot != nil {
-                throw SuiteError(file: "suite.json",
-                                 reason: "task '\(spec.id)': default_shots is \(spec.defaultShots) but the fewshot pool holds \(pool.count) items")
+                throw SuiteError(
+                    file: "suite.json",
+                    reason:
+                        "task '\(spec.id)': default_shots is \(spec.defaultShots) but the fewshot pool holds \(pool.count) items"
+                )
             }
             tasks.append(LoadedTask(spec: spec, items: items, fewshot: pool))
         }
@@ -63,7 +67,8 @@ public enum SuiteLoader {
         }
         switch error {
         case .keyNotFound(let key, let context):
-            return "missing field '\(key.stringValue)' at \(path(context.codingPath).isEmpty ? "top level" : path(context.codingPath))"
+            return
+                "missing field '\(key.stringValue)' at \(path(context.codingPath).isEmpty ? "top level" : path(context.codingPath))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "wrong type at \(path(context.codingPath)): \(context.debugDescription)"
         case .dataCorrupted(let context):
@@ -77,7 +82,10 @@ public enum SuiteLoader {
         let bytes = Array(id.utf8)
         guard let first = bytes.first, bytes.count <= 128 else { return false }
         func alnum(_ c: UInt8) -> Bool { (0x61...0x7a).contains(c) || (0x30...0x39).contains(c) }
-        return alnum(first) && bytes.allSatisfy { alnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        return alnum(first)
+            && bytes.allSatisfy {
+                alnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            }
     }
 
     static func validate(_ manifest: SuiteManifest) throws(SuiteError) {
@@ -96,7 +104,8 @@ public enum SuiteLoader {
                 throw fail("task '\(task.id)': file '\(file)' must be a relative path inside the suite directory")
             }
             guard (0...maxShots).contains(task.defaultShots) else {
-                throw fail("task '\(task.id)': default_shots must be between 0 and \(maxShots), found \(task.defaultShots)")
+                throw fail(
+                    "task '\(task.id)': default_shots must be between 0 and \(maxShots), found \(task.defaultShots)")
             }
             switch task.kind {
             case .multipleChoice, .cloze:
@@ -148,8 +157,10 @@ public enum SuiteLoader {
         var object: [String: JSONValue]
     }
 
-    static func loadItems(_ file: String, in directory: URL, spec: TaskSpec,
-                          cache: inout [String: [JSONLine]]) throws(SuiteError) -> [SuiteItem] {
+    static func loadItems(
+        _ file: String, in directory: URL, spec: TaskSpec,
+        cache: inout [String: [JSONLine]]
+    ) throws(SuiteError) -> [SuiteItem] {
         let lines: [JSONLine]
         if let cached = cache[file] {
             lines = cached
@@ -191,7 +202,9 @@ public enum SuiteLoader {
             }
             let value: JSONValue
             do { value = try JSONValue.parse(row) } catch {
-                throw SuiteError(file: file, line: number, reason: "bad JSON: \(error.message)\(error.offset.map { " at column \($0 + 1)" } ?? "")")
+                throw SuiteError(
+                    file: file, line: number,
+                    reason: "bad JSON: \(error.message)\(error.offset.map { " at column \($0 + 1)" } ?? "")")
             }
             guard case .object(let object) = value else {
                 throw SuiteError(file: file, line: number, reason: "expected a JSON object")
@@ -201,8 +214,10 @@ public enum SuiteLoader {
         return result
     }
 
-    static func parseItem(_ object: [String: JSONValue], spec: TaskSpec, file: String,
-                          line: Int) throws(SuiteError) -> SuiteItem {
+    static func parseItem(
+        _ object: [String: JSONValue], spec: TaskSpec, file: String,
+        line: Int
+    ) throws(SuiteError) -> SuiteItem {
         func fail(_ reason: String) -> SuiteError { SuiteError(file: file, line: line, reason: reason) }
         func string(_ key: String) throws(SuiteError) -> String {
             guard let value = object[key] else { throw fail("missing field '\(key)'") }
@@ -258,8 +273,10 @@ public enum SuiteLoader {
         return item
     }
 
-    static func checkPlaceholders(_ template: String, fields: [String: String],
-                                  fail: (String) -> SuiteError) throws(SuiteError) {
+    static func checkPlaceholders(
+        _ template: String, fields: [String: String],
+        fail: (String) -> SuiteError
+    ) throws(SuiteError) {
         for name in Template.placeholders(in: template) where fields[name] == nil {
             throw fail("template placeholder '{\(name)}' has no string field '\(name)' in the item")
         }
@@ -274,8 +291,10 @@ public enum SuiteLoader {
     /// Every regular file under `directory` (recursively), hashed, sorted by relative path.
     static func hashFiles(in directory: URL) throws(SuiteError) -> [Suite.File] {
         let root = directory.resolvingSymlinksInPath().standardizedFileURL
-        guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             throw SuiteError(file: ".", reason: "cannot list \(directory.path)")
         }
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
@@ -285,7 +304,9 @@ public enum SuiteLoader {
             if lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
                 let full = url.standardizedFileURL.path
                 let relative = full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : url.lastPathComponent
-                throw SuiteError(file: relative, reason: "is a symbolic link; a suite's files and folders must be real files inside its directory")
+                throw SuiteError(
+                    file: relative,
+                    reason: "is a symbolic link; a suite's files and folders must be real files inside its directory")
             }
             let resolved = url.resolvingSymlinksInPath()
             guard (try? resolved.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
@@ -328,7 +349,8 @@ public enum Template {
             out += rest[..<open]
             let afterOpen = rest.index(after: open)
             if let close = rest[afterOpen...].firstIndex(of: "}"),
-               case let name = rest[afterOpen..<close], isName(name) {
+                case let name = rest[afterOpen..<close], isName(name)
+            {
                 out += fields[String(name)] ?? String(rest[open...close])
                 rest = rest[rest.index(after: close)...]
             } else {
@@ -345,7 +367,8 @@ public enum Template {
         while let open = rest.firstIndex(of: "{") {
             let afterOpen = rest.index(after: open)
             if let close = rest[afterOpen...].firstIndex(of: "}"),
-               case let name = rest[afterOpen..<close], isName(name) {
+                case let name = rest[afterOpen..<close], isName(name)
+            {
                 body(String(name))
                 rest = rest[rest.index(after: close)...]
             } else {
@@ -355,8 +378,9 @@ public enum Template {
     }
 
     static func isName(_ s: Substring) -> Bool {
-        !s.isEmpty && s.unicodeScalars.allSatisfy {
-            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_"
-        }
+        !s.isEmpty
+            && s.unicodeScalars.allSatisfy {
+                ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_"
+            }
     }
 }

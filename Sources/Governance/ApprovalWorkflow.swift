@@ -80,10 +80,12 @@ public struct ApprovalContext: Sendable, Equatable {
     /// An admin override: the reason given (nil: no override requested).
     public var overrideReason: String?
 
-    public init(state: ApprovalState, registrant: String, submitter: String? = nil, approvals: [String] = [],
-                actor: String, actorRoles: Set<Role>, tier: RiskTier, evaluatedSuites: [String: [String]] = [:],
-                cardFields: Set<String> = [], datasetViolations: [String] = [], needsReview: Bool = false,
-                floorViolations: [String] = [], gate: GateSummary? = nil, overrideReason: String? = nil) {
+    public init(
+        state: ApprovalState, registrant: String, submitter: String? = nil, approvals: [String] = [],
+        actor: String, actorRoles: Set<Role>, tier: RiskTier, evaluatedSuites: [String: [String]] = [:],
+        cardFields: Set<String> = [], datasetViolations: [String] = [], needsReview: Bool = false,
+        floorViolations: [String] = [], gate: GateSummary? = nil, overrideReason: String? = nil
+    ) {
         self.floorViolations = floorViolations
         self.gate = gate
         self.overrideReason = overrideReason
@@ -165,10 +167,12 @@ public enum ApprovalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .reasonRequired(let action):
             return "a reason is required to \(action)"
         case .belowFloor(let problems):
-            return "the policy's floors are not met: \(problems.joined(separator: "; ")) (an admin may override with --override REASON)"
+            return
+                "the policy's floors are not met: \(problems.joined(separator: "; ")) (an admin may override with --override REASON)"
         case .gateBlocked(let verdict, let baseline, let reasons):
             let why = reasons.isEmpty ? "" : ": " + reasons.prefix(3).joined(separator: "; ")
-            return "the regression gate against \(baseline) is \(verdict)\(why) (an admin may override with --override REASON)"
+            return
+                "the regression gate against \(baseline) is \(verdict)\(why) (an admin may override with --override REASON)"
         case .overrideNeedsAdmin(let actor):
             return "\(actor) may not override the policy: requires the role admin"
         }
@@ -193,10 +197,13 @@ public enum ApprovalWorkflow {
     /// - `reject` (in_review → rejected): approver role; a reason.
     /// - `deprecate` (approved → deprecated): release-manager or admin.
     /// - `revoke` (any but revoked → revoked): admin or approver; a reason.
-    public static func check(_ action: ApprovalAction, in c: ApprovalContext) -> Result<ApprovalTransition, ApprovalError> {
+    public static func check(_ action: ApprovalAction, in c: ApprovalContext) -> Result<
+        ApprovalTransition, ApprovalError
+    > {
         let from = c.state
         func needs(_ roles: [Role]) -> ApprovalError? {
-            roles.contains(where: c.actorRoles.contains) ? nil
+            roles.contains(where: c.actorRoles.contains)
+                ? nil
                 : .missingRole(actor: c.actor, action: action.verb, needs: roles)
         }
         func missingSuites() -> [String] {
@@ -220,7 +227,9 @@ public enum ApprovalWorkflow {
 
         switch action {
         case .markEvaluated:
-            guard from == .registered || from == .evaluated else { return .failure(.invalidTransition(action: "evaluate", from: from)) }
+            guard from == .registered || from == .evaluated else {
+                return .failure(.invalidTransition(action: "evaluate", from: from))
+            }
             // Training data is judged first: its problems are known before any evaluation is run.
             guard c.datasetViolations.isEmpty else { return .failure(.datasetPolicy(c.datasetViolations)) }
             let missing = missingSuites()
@@ -256,8 +265,10 @@ public enum ApprovalWorkflow {
             if let e = evidenceProblem(gate: true) { return .failure(e) }
             let votes = Set(c.approvals).count + 1
             let quorum = c.tier.quorum
-            return .success(ApprovalTransition(from: from, to: votes >= quorum ? .approved : .inReview,
-                                               votes: votes, quorum: quorum))
+            return .success(
+                ApprovalTransition(
+                    from: from, to: votes >= quorum ? .approved : .inReview,
+                    votes: votes, quorum: quorum))
 
         case .reject(let reason):
             guard from == .inReview else { return .failure(.invalidTransition(action: "reject", from: from)) }

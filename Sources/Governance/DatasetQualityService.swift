@@ -13,7 +13,8 @@ public enum DatasetQualityError: Error, Sendable, Equatable, CustomStringConvert
     public var description: String {
         switch self {
         case .dataUnavailable(let ref, let path):
-            return "the data of \(ref) is not available at \(path); pass its current location: assay dataset check \(ref) PATH"
+            return
+                "the data of \(ref) is not available at \(path); pass its current location: assay dataset check \(ref) PATH"
         case .check(let ref, let error): return "cannot check \(ref): \(error.description)"
         case .invalidReport(let why): return "stored report cannot be read: \(why)"
         }
@@ -71,7 +72,8 @@ public struct DatasetQualityService: Sendable {
         for record in try store.suites() where !seen.contains(record.digest) {
             seen.insert(record.digest)
             guard let suite = try? SuiteLoader.load(directory: URL(fileURLWithPath: record.path)),
-                  suite.digest == record.digest else { continue }
+                suite.digest == record.digest
+            else { continue }
             out.append(Self.benchmarkSuite(suite))
         }
         for dir in extraSuiteDirectories {
@@ -101,9 +103,12 @@ public struct DatasetQualityService: Sendable {
             } else if let location = recorded[file.relativePath] {
                 url = URL(fileURLWithPath: location)
             } else {
-                throw DatasetQualityError.dataUnavailable(version.reference, path: "(no recorded location for \(file.relativePath))")
+                throw DatasetQualityError.dataUnavailable(
+                    version.reference, path: "(no recorded location for \(file.relativePath))")
             }
-            guard fm.fileExists(atPath: url.path) else { throw DatasetQualityError.dataUnavailable(version.reference, path: url.path) }
+            guard fm.fileExists(atPath: url.path) else {
+                throw DatasetQualityError.dataUnavailable(version.reference, path: url.path)
+            }
             return DatasetFileInput(relativePath: file.relativePath, url: url, expectedSHA256: file.sha256)
         }
     }
@@ -111,40 +116,52 @@ public struct DatasetQualityService: Sendable {
     // MARK: checks
 
     /// Checks a version, stores the report and returns it.
-    public func check(_ ref: VersionReference, path: URL? = nil,
-                      options: DatasetCheckOptions = DatasetCheckOptions()) throws -> (record: DatasetCheckRecord, report: DatasetQualityReport) {
+    public func check(
+        _ ref: VersionReference, path: URL? = nil,
+        options: DatasetCheckOptions = DatasetCheckOptions()
+    ) throws -> (record: DatasetCheckRecord, report: DatasetQualityReport) {
         let version = try store.datasetVersion(ref)
         let files = try inputs(version, path: path)
         let suites = try benchmarkSuites()
         let report: DatasetQualityReport
         do {
-            report = try DatasetChecker.check(dataset: ref.description, digest: version.digest, license: version.license,
-                                              declaredPII: version.containsPII, files: files, suites: suites, options: options)
+            report = try DatasetChecker.check(
+                dataset: ref.description, digest: version.digest, license: version.license,
+                declaredPII: version.containsPII, files: files, suites: suites, options: options)
         } catch {
             throw DatasetQualityError.check(ref, error)
         }
         if path != nil {
-            try store.recordDatasetLocations(ref, locations: Dictionary(uniqueKeysWithValues: files.map {
-                ($0.relativePath, $0.url.standardizedFileURL.path) }))
+            try store.recordDatasetLocations(
+                ref,
+                locations: Dictionary(
+                    uniqueKeysWithValues: files.map {
+                        ($0.relativePath, $0.url.standardizedFileURL.path)
+                    }))
         }
         var stored = report
         stored.nearDuplicates.clusterMembers = nil
         let summary = DatasetCheckSummary(
-            checker: report.checker, records: report.statistics.records, invalidRecords: report.validation.invalidRecords,
+            checker: report.checker, records: report.statistics.records,
+            invalidRecords: report.validation.invalidRecords,
             exactDuplicateRate: report.exactDuplicates.rate, nearDuplicateRate: report.nearDuplicates.rate,
             piiCounts: report.pii.counts, licenseValid: report.license.spdxValid)
-        let record = try store.recordDatasetCheck(ref, report: try stored.encoded(), summary: summary,
-                                                  contamination: report.contamination.map(Self.record))
+        let record = try store.recordDatasetCheck(
+            ref, report: try stored.encoded(), summary: summary,
+            contamination: report.contamination.map(Self.record))
         return (record, report)
     }
 
     static func record(_ c: DatasetQualityReport.Contamination) -> ContaminationRecord {
-        ContaminationRecord(suiteID: c.suite, suiteVersion: c.suiteVersion, suiteDigest: c.suiteDigest, method: c.method,
-                            suiteItems: c.suiteItems, items: c.contaminatedItems.map(\.id))
+        ContaminationRecord(
+            suiteID: c.suite, suiteVersion: c.suiteVersion, suiteDigest: c.suiteDigest, method: c.method,
+            suiteItems: c.suiteItems, items: c.contaminatedItems.map(\.id))
     }
 
     /// The stored report of the latest check, decoded.
-    public func latestReport(_ ref: VersionReference) throws -> (record: DatasetCheckRecord, report: DatasetQualityReport)? {
+    public func latestReport(_ ref: VersionReference) throws -> (
+        record: DatasetCheckRecord, report: DatasetQualityReport
+    )? {
         guard let record = try store.latestDatasetCheck(ref) else { return nil }
         do {
             return (record, try DatasetQualityReport.decode(Data(record.report.utf8)))
@@ -157,7 +174,9 @@ public struct DatasetQualityService: Sendable {
     /// since their check. Versions whose data is no longer reachable are skipped and returned
     /// in `unavailable`.
     @discardableResult
-    public func refreshContamination(_ refs: [VersionReference]? = nil) throws -> (updated: [VersionReference], unavailable: [VersionReference]) {
+    public func refreshContamination(_ refs: [VersionReference]? = nil) throws -> (
+        updated: [VersionReference], unavailable: [VersionReference]
+    ) {
         let checked = Set(try store.checkedDatasetVersions())
         let targets = (refs ?? Array(checked)).filter(checked.contains).sorted { $0.description < $1.description }
         var updated: [VersionReference] = []
@@ -174,7 +193,10 @@ public struct DatasetQualityService: Sendable {
             let missing = all.filter { !have.contains($0.digest) }
             if missing.isEmpty { continue }
             let version = try store.datasetVersion(ref)
-            guard let files = try? inputs(version) else { unavailable.append(ref); continue }
+            guard let files = try? inputs(version) else {
+                unavailable.append(ref)
+                continue
+            }
             let results: [DatasetQualityReport.Contamination]
             do {
                 results = try DatasetChecker.contamination(files: files, suites: missing)

@@ -39,12 +39,16 @@ extension DatasetQualityService {
         let tasks = byTask.keys.sorted().map { task -> DecontaminatedScore in
             let rows = byTask[task] ?? []
             let clean = rows.filter { !contaminated.contains($0.item) }
-            func mean(_ r: [EvaluationItemRow]) -> Double { Double(r.filter(\.correct).count) / Double(max(1, r.count)) }
-            return DecontaminatedScore(task: task, items: rows.count, accuracy: mean(rows), cleanItems: clean.count,
-                                       cleanAccuracy: clean.isEmpty ? nil : mean(clean),
-                                       excludedItems: rows.filter { contaminated.contains($0.item) }.map(\.item).sorted())
+            func mean(_ r: [EvaluationItemRow]) -> Double {
+                Double(r.filter(\.correct).count) / Double(max(1, r.count))
+            }
+            return DecontaminatedScore(
+                task: task, items: rows.count, accuracy: mean(rows), cleanItems: clean.count,
+                cleanAccuracy: clean.isEmpty ? nil : mean(clean),
+                excludedItems: rows.filter { contaminated.contains($0.item) }.map(\.item).sorted())
         }
-        let report = DecontaminationReport(runID: runID, model: run.model, suite: run.suiteID, datasets: datasets, tasks: tasks)
+        let report = DecontaminationReport(
+            runID: runID, model: run.model, suite: run.suiteID, datasets: datasets, tasks: tasks)
         _ = try store.write { tx in
             try tx.appendAudit(action: "evaluation_run.decontaminated", subject: runID, payload: Self.payload(report))
         }
@@ -55,27 +59,41 @@ extension DatasetQualityService {
         .object([
             "model": .string(r.model.description), "suite": .string(r.suite),
             "datasets": .array(r.datasets.map { .string($0.description) }),
-            "tasks": .array(r.tasks.map { t in .object([
-                "task": .string(t.task), "items": .integer(Int64(t.items)), "accuracy": .number(t.accuracy),
-                "clean_items": .integer(Int64(t.cleanItems)), "clean_accuracy": t.cleanAccuracy.map(JSONValue.number) ?? .null,
-                "excluded_items": .array(t.excludedItems.map(JSONValue.string)),
-            ]) }),
+            "tasks": .array(
+                r.tasks.map { t in
+                    .object([
+                        "task": .string(t.task), "items": .integer(Int64(t.items)), "accuracy": .number(t.accuracy),
+                        "clean_items": .integer(Int64(t.cleanItems)),
+                        "clean_accuracy": t.cleanAccuracy.map(JSONValue.number) ?? .null,
+                        "excluded_items": .array(t.excludedItems.map(JSONValue.string))
+                    ])
+                })
         ])
     }
 
     /// The latest recorded decontaminated scores of a run (nil: never computed).
     public static func recordedScores(store: RegistryStore, runID: String) throws -> [DecontaminatedScore]? {
-        guard let payload = try store.latestAuditPayload(action: "evaluation_run.decontaminated", subject: runID), case .object(let o) = try JSONValue.parse(payload), case .array(let tasks)? = o["tasks"] else { return nil }
+        guard let payload = try store.latestAuditPayload(action: "evaluation_run.decontaminated", subject: runID),
+            case .object(let o) = try JSONValue.parse(payload), case .array(let tasks)? = o["tasks"]
+        else { return nil }
         return tasks.compactMap { t -> DecontaminatedScore? in
             guard case .object(let m) = t, let task = m["task"]?.stringValue else { return nil }
-            func int(_ k: String) -> Int { if case .integer(let i)? = m[k] { return Int(i) }; return 0 }
+            func int(_ k: String) -> Int {
+                if case .integer(let i)? = m[k] { return Int(i) }
+                return 0
+            }
             func num(_ k: String) -> Double? {
-                switch m[k] { case .number(let d)?: return d; case .integer(let i)?: return Double(i); default: return nil }
+                switch m[k] {
+                case .number(let d)?: return d
+                case .integer(let i)?: return Double(i)
+                default: return nil
+                }
             }
             var excluded: [String] = []
             if case .array(let list)? = m["excluded_items"] { excluded = list.compactMap(\.stringValue) }
-            return DecontaminatedScore(task: task, items: int("items"), accuracy: num("accuracy") ?? 0, cleanItems: int("clean_items"),
-                                       cleanAccuracy: num("clean_accuracy"), excludedItems: excluded)
+            return DecontaminatedScore(
+                task: task, items: int("items"), accuracy: num("accuracy") ?? 0, cleanItems: int("clean_items"),
+                cleanAccuracy: num("clean_accuracy"), excludedItems: excluded)
         }
     }
 }

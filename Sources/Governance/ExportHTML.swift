@@ -22,7 +22,8 @@ extension ExportRenderer {
 
     /// A table with a header row; `rows` are already-rendered `<tr>` lines.
     static func table(_ headers: [String], _ rows: [String]) -> String {
-        "<div class=\"wide\"><table><thead><tr>" + headers.map { "<th>\(h($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        "<div class=\"wide\"><table><thead><tr>" + headers.map { "<th>\(h($0))</th>" }.joined()
+            + "</tr></thead><tbody>\n"
             + rows.joined(separator: "\n") + "\n</tbody></table></div>\n"
     }
 
@@ -40,54 +41,83 @@ extension ExportRenderer {
         if let a = e.approval, a.needsReview {
             out += "<p class=\"warn\">Needs review: \(h(a.needsReviewReason ?? "an ancestor was revoked"))</p>\n"
         }
-        out += "<table><tr><th>Format</th><td>\(h(e.version.format))</td><th>Size</th><td class=\"num\">\(e.version.totalSize) bytes</td></tr>"
-        out += "<tr><th>Registered</th><td>\(h(e.version.createdAt))</td><th>By</th><td>\(h(e.version.createdBy))</td></tr>"
-        out += "<tr><th>Audit head</th><td colspan=\"3\"><code>\(h(e.auditHeadHash ?? "–"))</code> (\(e.auditEventCount ?? 0) events)</td></tr>"
-        out += "<tr><th>Generated</th><td colspan=\"3\">\(h(e.generatedAt)) by assay \(h(e.generator))</td></tr></table>\n"
+        out +=
+            "<table><tr><th>Format</th><td>\(h(e.version.format))</td><th>Size</th><td class=\"num\">\(e.version.totalSize) bytes</td></tr>"
+        out +=
+            "<tr><th>Registered</th><td>\(h(e.version.createdAt))</td><th>By</th><td>\(h(e.version.createdBy))</td></tr>"
+        out +=
+            "<tr><th>Audit head</th><td colspan=\"3\"><code>\(h(e.auditHeadHash ?? "–"))</code> (\(e.auditEventCount ?? 0) events)</td></tr>"
+        out +=
+            "<tr><th>Generated</th><td colspan=\"3\">\(h(e.generatedAt)) by assay \(h(e.generator))</td></tr></table>\n"
 
-        out += "<h2>Artifacts</h2>\n" + table(["File", "Size", "SHA-256", "Details"], e.version.artifacts.map { a in
-            let details = [a.architecture, a.quantization, a.parameterCount.map { "\($0) parameters" }].compactMap { $0 }.joined(separator: ", ")
-            return "<tr><td>\(h(a.path))</td><td class=\"num\">\(a.size)</td><td><code>\(h(a.sha256))</code></td><td>\(h(details.isEmpty ? a.format : details))</td></tr>"
-        })
+        out +=
+            "<h2>Artifacts</h2>\n"
+            + table(
+                ["File", "Size", "SHA-256", "Details"],
+                e.version.artifacts.map { a in
+                    let details = [a.architecture, a.quantization, a.parameterCount.map { "\($0) parameters" }]
+                        .compactMap { $0 }.joined(separator: ", ")
+                    return
+                        "<tr><td>\(h(a.path))</td><td class=\"num\">\(a.size)</td><td><code>\(h(a.sha256))</code></td><td>\(h(details.isEmpty ? a.format : details))</td></tr>"
+                })
         if !e.modelCard.isEmpty {
             out += "<h2>Model card</h2>\n<table>\n"
-            for key in e.modelCard.keys.sorted() { out += "<tr><th>\(h(key))</th><td>\(h(e.modelCard[key] ?? ""))</td></tr>\n" }
+            for key in e.modelCard.keys.sorted() {
+                out += "<tr><th>\(h(key))</th><td>\(h(e.modelCard[key] ?? ""))</td></tr>\n"
+            }
             out += "</table>\n"
         }
 
-        out += "<h2>Lineage</h2>\n<figure>\(ExportCharts.lineageSVG(e))<figcaption>Lineage graph: ancestors to the left, derived versions to the right, datasets in green. Arrows point from a version to what it was made from.</figcaption></figure>\n"
+        out +=
+            "<h2>Lineage</h2>\n<figure>\(ExportCharts.lineageSVG(e))<figcaption>Lineage graph: ancestors to the left, derived versions to the right, datasets in green. Arrows point from a version to what it was made from.</figcaption></figure>\n"
         if !e.datasets.isEmpty {
-            out += table(["Dataset", "Relation", "Licence", "PII", "Digest"], e.datasets.map { d in
-                "<tr><td>\(h(d.reference))</td><td>\(h(d.relation))</td><td>\(h(d.license))</td><td>\(d.containsPII ? "yes" : "no")</td><td><code>\(h(d.digest))</code></td></tr>"
-            })
+            out += table(
+                ["Dataset", "Relation", "Licence", "PII", "Digest"],
+                e.datasets.map { d in
+                    "<tr><td>\(h(d.reference))</td><td>\(h(d.relation))</td><td>\(h(d.license))</td><td>\(d.containsPII ? "yes" : "no")</td><td><code>\(h(d.digest))</code></td></tr>"
+                })
         }
 
         out += "<h2>Evaluation</h2>\n"
         if e.evaluations.isEmpty {
             out += "<p>No completed evaluation runs for this version or its relatives.</p>\n"
         } else {
-            out += "<figure>\(ExportCharts.metricSVG(e.evaluations))<figcaption>Headline metric per task, variant and backend; whiskers show the 95 % confidence interval.</figcaption></figure>\n"
-            out += "<figure>\(ExportCharts.latencySVG(e.evaluations))<figcaption>Per-item end-to-end latency per variant and backend: bar from p50 to p99, tick at p95 (ms).</figcaption></figure>\n"
-            out += "<figure>\(ExportCharts.energySVG(e.evaluations))<figcaption>Energy per 1,000 items, one bar per variant and backend (runs on different backends are not averaged together); missing bars were not measured.</figcaption></figure>\n"
-            out += table(["Variant", "Backend", "Suite/task", "Metric", "Value", "95 % CI", "n", "p95 ms", "Wh/1000", "Run"], e.evaluations.map { ev in
-                let ci = (ev.ciLower != nil && ev.ciUpper != nil) ? "[\(Format.fixed(ev.ciLower ?? 0, 3)), \(Format.fixed(ev.ciUpper ?? 0, 3))]" : "–"
-                return "<tr><td>\(h(ev.variant))</td><td>\(h(ev.backendLabel))</td><td>\(h(ev.suite))/\(h(ev.task))</td><td>\(h(ev.metric))</td><td class=\"num\">\(Format.fixed(ev.value, 3))</td><td>\(ci)</td><td class=\"num\">\(ev.items)</td>"
-                    + "<td class=\"num\">\(opt(ev.latencyP95Ms) { Format.fixed($0, 1) })</td><td class=\"num\">\(opt(ev.energyWhPer1000Items) { Format.fixed($0, 3) })</td><td><code>\(h(ev.runID))</code></td></tr>"
-            })
+            out +=
+                "<figure>\(ExportCharts.metricSVG(e.evaluations))<figcaption>Headline metric per task, variant and backend; whiskers show the 95 % confidence interval.</figcaption></figure>\n"
+            out +=
+                "<figure>\(ExportCharts.latencySVG(e.evaluations))<figcaption>Per-item end-to-end latency per variant and backend: bar from p50 to p99, tick at p95 (ms).</figcaption></figure>\n"
+            out +=
+                "<figure>\(ExportCharts.energySVG(e.evaluations))<figcaption>Energy per 1,000 items, one bar per variant and backend (runs on different backends are not averaged together); missing bars were not measured.</figcaption></figure>\n"
+            out += table(
+                ["Variant", "Backend", "Suite/task", "Metric", "Value", "95 % CI", "n", "p95 ms", "Wh/1000", "Run"],
+                e.evaluations.map { ev in
+                    let ci =
+                        (ev.ciLower != nil && ev.ciUpper != nil)
+                        ? "[\(Format.fixed(ev.ciLower ?? 0, 3)), \(Format.fixed(ev.ciUpper ?? 0, 3))]" : "–"
+                    return
+                        "<tr><td>\(h(ev.variant))</td><td>\(h(ev.backendLabel))</td><td>\(h(ev.suite))/\(h(ev.task))</td><td>\(h(ev.metric))</td><td class=\"num\">\(Format.fixed(ev.value, 3))</td><td>\(ci)</td><td class=\"num\">\(ev.items)</td>"
+                        + "<td class=\"num\">\(opt(ev.latencyP95Ms) { Format.fixed($0, 1) })</td><td class=\"num\">\(opt(ev.energyWhPer1000Items) { Format.fixed($0, 3) })</td><td><code>\(h(ev.runID))</code></td></tr>"
+                })
         }
 
         out += gateSection(e)
         if let a = e.approval {
             out += "<h2>Approval decisions</h2>\n"
-            if a.decisions.isEmpty { out += "<p>No decisions recorded.</p>\n" } else {
-                out += table(["Time", "Action", "From → to", "Actor", "Reason", "Policy", "Evaluation runs"], a.decisions.map { d in
-                    "<tr><td>\(h(d.time))</td><td>\(h(d.action))</td><td>\(h(d.fromState)) → \(h(d.toState))</td><td>\(h(d.actor))</td><td>\(h(d.reason ?? ""))</td><td>v\(d.policyVersion) (\(h(d.tier)))</td><td>\(h(d.evaluationRunIDs.joined(separator: ", ")))</td></tr>"
-                })
+            if a.decisions.isEmpty {
+                out += "<p>No decisions recorded.</p>\n"
+            } else {
+                out += table(
+                    ["Time", "Action", "From → to", "Actor", "Reason", "Policy", "Evaluation runs"],
+                    a.decisions.map { d in
+                        "<tr><td>\(h(d.time))</td><td>\(h(d.action))</td><td>\(h(d.fromState)) → \(h(d.toState))</td><td>\(h(d.actor))</td><td>\(h(d.reason ?? ""))</td><td>v\(d.policyVersion) (\(h(d.tier)))</td><td>\(h(d.evaluationRunIDs.joined(separator: ", ")))</td></tr>"
+                    })
             }
         }
         if !e.aliases.isEmpty {
             out += "<h2>Aliases of \(h(e.version.name))</h2>\n<ul>\n"
-            for alias in e.aliases { out += "<li>\(h(alias.name)) → \(h(alias.target))\(alias.isProtected ? " (protected)" : "")</li>\n" }
+            for alias in e.aliases {
+                out += "<li>\(h(alias.name)) → \(h(alias.target))\(alias.isProtected ? " (protected)" : "")</li>\n"
+            }
             out += "</ul>\n"
         }
         out += "</body>\n</html>\n"
@@ -101,14 +131,19 @@ extension ExportRenderer {
         guard let latest = e.gateVerdicts.last else {
             return out + "<p>No gate verdicts recorded for this version.</p>\n</section>\n"
         }
-        out += "<p>Latest: <span class=\"verdict \(h(latest.verdict))\">\(h(latest.verdict))</span>"
-            + (latest.blocking ? " (blocking)" : "") + " against \(h(latest.baseline)) under policy v\(latest.policyVersion) (tier \(h(latest.tier))), "
+        out +=
+            "<p>Latest: <span class=\"verdict \(h(latest.verdict))\">\(h(latest.verdict))</span>"
+            + (latest.blocking ? " (blocking)" : "")
+            + " against \(h(latest.baseline)) under policy v\(latest.policyVersion) (tier \(h(latest.tier))), "
             + "\(h(latest.time)) by \(h(latest.actor)); "
-            + (latest.notPassed.isEmpty ? "every check passed." : "\(latest.notPassed.count) check(s) did not pass.") + "</p>\n"
-        out += table(["Time", "Verdict", "Baseline", "Policy", "Runs", "Checks not passed", "Audit event"], e.gateVerdicts.map { g in
-            "<tr><td>\(h(g.time))</td><td><span class=\"verdict \(h(g.verdict))\">\(h(g.verdict))</span>\(g.blocking ? " (blocking)" : "")</td><td>\(h(g.baseline)) <code>\(h(String(g.baselineDigest.prefix(12))))</code></td>"
-                + "<td>v\(g.policyVersion) (\(h(g.tier)))</td><td>\(h(g.runs.joined(separator: ", ")))</td><td>\(g.notPassed.isEmpty ? "–" : g.notPassed.map(h).joined(separator: "<br/>"))</td><td>#\(g.auditSeq) by \(h(g.actor))</td></tr>"
-        })
+            + (latest.notPassed.isEmpty ? "every check passed." : "\(latest.notPassed.count) check(s) did not pass.")
+            + "</p>\n"
+        out += table(
+            ["Time", "Verdict", "Baseline", "Policy", "Runs", "Checks not passed", "Audit event"],
+            e.gateVerdicts.map { g in
+                "<tr><td>\(h(g.time))</td><td><span class=\"verdict \(h(g.verdict))\">\(h(g.verdict))</span>\(g.blocking ? " (blocking)" : "")</td><td>\(h(g.baseline)) <code>\(h(String(g.baselineDigest.prefix(12))))</code></td>"
+                    + "<td>v\(g.policyVersion) (\(h(g.tier)))</td><td>\(h(g.runs.joined(separator: ", ")))</td><td>\(g.notPassed.isEmpty ? "–" : g.notPassed.map(h).joined(separator: "<br/>"))</td><td>#\(g.auditSeq) by \(h(g.actor))</td></tr>"
+            })
         return out + "</section>\n"
     }
 }

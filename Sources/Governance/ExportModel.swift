@@ -30,10 +30,12 @@ public struct LineageExport: Sendable, Equatable, Codable {
     /// Regression-gate verdicts recorded for this version (`gate.verdict` audit events), oldest first.
     public var gateVerdicts: [ExportedGateVerdict] = []
 
-    public init(generatedAt: String, generator: String, version: ExportedVersion, modelCard: [String: String] = [:],
-                approval: ExportedApproval? = nil, ancestors: [ExportedRelative] = [], descendants: [ExportedRelative] = [],
-                edges: [ExportedEdge] = [], datasets: [ExportedDataset] = [], evaluations: [ExportedEvaluation] = [],
-                aliases: [ExportedAlias] = [], auditHeadHash: String? = nil, auditEventCount: Int? = nil) {
+    public init(
+        generatedAt: String, generator: String, version: ExportedVersion, modelCard: [String: String] = [:],
+        approval: ExportedApproval? = nil, ancestors: [ExportedRelative] = [], descendants: [ExportedRelative] = [],
+        edges: [ExportedEdge] = [], datasets: [ExportedDataset] = [], evaluations: [ExportedEvaluation] = [],
+        aliases: [ExportedAlias] = [], auditHeadHash: String? = nil, auditEventCount: Int? = nil
+    ) {
         self.generatedAt = generatedAt
         self.generator = generator
         self.version = version
@@ -65,8 +67,10 @@ public struct ExportedGateVerdict: Sendable, Equatable, Codable {
     /// Checks that did not pass, as `name: status`.
     public var notPassed: [String]
 
-    public init(time: String, actor: String, auditSeq: Int64, verdict: String, blocking: Bool, baseline: String,
-                baselineDigest: String, policyVersion: Int, tier: String, runs: [String], notPassed: [String]) {
+    public init(
+        time: String, actor: String, auditSeq: Int64, verdict: String, blocking: Bool, baseline: String,
+        baselineDigest: String, policyVersion: Int, tier: String, runs: [String], notPassed: [String]
+    ) {
         self.time = time
         self.actor = actor
         self.auditSeq = auditSeq
@@ -97,9 +101,10 @@ public struct ExportedGateVerdict: Sendable, Equatable, Codable {
                     notPassed.append("\(c["name"]?.stringValue ?? ""): \(c["status"]?.stringValue ?? "")")
                 }
             }
-            return ExportedGateVerdict(time: event.time, actor: event.actor, auditSeq: event.seq, verdict: str("verdict"),
-                                       blocking: blocking, baseline: str("baseline"), baselineDigest: str("baseline_digest"),
-                                       policyVersion: version, tier: str("tier"), runs: runs, notPassed: notPassed)
+            return ExportedGateVerdict(
+                time: event.time, actor: event.actor, auditSeq: event.seq, verdict: str("verdict"),
+                blocking: blocking, baseline: str("baseline"), baselineDigest: str("baseline_digest"),
+                policyVersion: version, tier: str("tier"), runs: runs, notPassed: notPassed)
         }
     }
 }
@@ -115,8 +120,10 @@ public struct ExportedVersion: Sendable, Equatable, Codable {
     public var createdBy: String
     public var artifacts: [ExportedArtifact]
 
-    public init(reference: String, name: String, version: String, digest: String, format: String, totalSize: Int64,
-                createdAt: String, createdBy: String, artifacts: [ExportedArtifact]) {
+    public init(
+        reference: String, name: String, version: String, digest: String, format: String, totalSize: Int64,
+        createdAt: String, createdBy: String, artifacts: [ExportedArtifact]
+    ) {
         self.reference = reference
         self.name = name
         self.version = version
@@ -143,9 +150,11 @@ public struct ExportedArtifact: Sendable, Equatable, Codable {
     /// URLs the file records about its origin (GGUF `general.url`, `general.source.*`, …).
     public var references: [ArtifactProvenance.Reference]?
 
-    public init(path: String, size: Int64, sha256: String, format: String, architecture: String? = nil,
-                parameterCount: Int64? = nil, quantization: String? = nil, license: String? = nil,
-                licenseURL: String? = nil, references: [ArtifactProvenance.Reference]? = nil) {
+    public init(
+        path: String, size: Int64, sha256: String, format: String, architecture: String? = nil,
+        parameterCount: Int64? = nil, quantization: String? = nil, license: String? = nil,
+        licenseURL: String? = nil, references: [ArtifactProvenance.Reference]? = nil
+    ) {
         self.path = path
         self.size = size
         self.sha256 = sha256
@@ -199,8 +208,10 @@ public struct ExportedDataset: Sendable, Equatable, Codable {
     /// The latest `assay dataset check` (nil: never checked).
     public var quality: ExportedDatasetQuality?
 
-    public init(reference: String, relation: String, digest: String, license: String, containsPII: Bool,
-                description: String? = nil, files: [ExportedArtifact] = [], source: String? = nil) {
+    public init(
+        reference: String, relation: String, digest: String, license: String, containsPII: Bool,
+        description: String? = nil, files: [ExportedArtifact] = [], source: String? = nil
+    ) {
         self.reference = reference
         self.relation = relation
         self.digest = digest
@@ -246,10 +257,12 @@ public struct ExportedEvaluation: Sendable, Equatable, Codable {
     public var cleanItems: Int?
     public var excludedItems: Int?
 
-    public init(runID: String, variant: String, suite: String, task: String, metric: String, value: Double,
-                ciLower: Double? = nil, ciUpper: Double? = nil, items: Int, latencyP50Ms: Double? = nil,
-                latencyP95Ms: Double? = nil, latencyP99Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
-                energyMethod: String? = nil, finishedAt: String? = nil, backend: String? = nil, engine: String? = nil) {
+    public init(
+        runID: String, variant: String, suite: String, task: String, metric: String, value: Double,
+        ciLower: Double? = nil, ciUpper: Double? = nil, items: Int, latencyP50Ms: Double? = nil,
+        latencyP95Ms: Double? = nil, latencyP99Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
+        energyMethod: String? = nil, finishedAt: String? = nil, backend: String? = nil, engine: String? = nil
+    ) {
         self.runID = runID
         self.variant = variant
         self.suite = suite
@@ -277,7 +290,9 @@ public struct ExportedApproval: Sendable, Equatable, Codable {
     public var needsReviewReason: String?
     public var decisions: [ExportedDecision]
 
-    public init(state: String, tier: String?, needsReview: Bool, needsReviewReason: String?, decisions: [ExportedDecision]) {
+    public init(
+        state: String, tier: String?, needsReview: Bool, needsReviewReason: String?, decisions: [ExportedDecision]
+    ) {
         self.state = state
         self.tier = tier
         self.needsReview = needsReview
@@ -299,8 +314,10 @@ public struct ExportedDecision: Sendable, Equatable, Codable {
     public var tier: String
     public var time: String
 
-    public init(action: String, fromState: String, toState: String, actor: String, reason: String?, modelDigest: String,
-                evaluationRunIDs: [String], policyVersion: Int, policyDigest: String, tier: String, time: String) {
+    public init(
+        action: String, fromState: String, toState: String, actor: String, reason: String?, modelDigest: String,
+        evaluationRunIDs: [String], policyVersion: Int, policyDigest: String, tier: String, time: String
+    ) {
         self.action = action
         self.fromState = fromState
         self.toState = toState
@@ -331,8 +348,10 @@ public struct ExportedAlias: Sendable, Equatable, Codable {
 public enum LineageExportBuilder {
     /// Collects the version, its lineage, datasets, completed evaluation runs (of the version and
     /// every ancestor/descendant), approval decisions, aliases and the audit head.
-    public static func build(store: RegistryStore, reference: VersionReference, generatedAt: String,
-                             generator: String) throws -> LineageExport {
+    public static func build(
+        store: RegistryStore, reference: VersionReference, generatedAt: String,
+        generator: String
+    ) throws -> LineageExport {
         let mv = try store.modelVersion(reference)
         let version = ExportedVersion(
             reference: reference.description, name: reference.name, version: reference.version, digest: mv.digest,
@@ -340,26 +359,33 @@ public enum LineageExportBuilder {
             artifacts: mv.artifacts.map {
                 // Licence and origin URLs from the file's header (only when it still holds the registered bytes).
                 let provenance = ArtifactProvenance.read($0, home: store.home)
-                return ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue,
-                                        architecture: $0.facts?.architecture, parameterCount: $0.facts?.parameterCount,
-                                        quantization: $0.facts?.quantization, license: provenance?.license,
-                                        licenseURL: provenance?.licenseURL, references: provenance?.references)
+                return ExportedArtifact(
+                    path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue,
+                    architecture: $0.facts?.architecture, parameterCount: $0.facts?.parameterCount,
+                    quantization: $0.facts?.quantization, license: provenance?.license,
+                    licenseURL: provenance?.licenseURL, references: provenance?.references)
             })
         let graph = try store.lineage(of: reference)
         var edges: [ExportedEdge] = []
         for e in graph.ancestorEdges + graph.descendantEdges {
-            let edge = ExportedEdge(child: e.child.description, relation: e.relation.rawValue, parent: e.parent.description,
-                                    parentKind: e.parentKind)
+            let edge = ExportedEdge(
+                child: e.child.description, relation: e.relation.rawValue, parent: e.parent.description,
+                parentKind: e.parentKind)
             if !edges.contains(edge) { edges.append(edge) }
         }
         var datasets: [ExportedDataset] = []
         for e in mv.lineage where e.parentKind == "dataset" {
             let dv = try store.datasetVersion(e.parent)
-            datasets.append(ExportedDataset(
-                reference: e.parent.description, relation: e.relation.rawValue, digest: dv.digest, license: dv.license,
-                containsPII: dv.containsPII, description: dv.description,
-                files: dv.files.map { ExportedArtifact(path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue) },
-                source: dv.source))
+            datasets.append(
+                ExportedDataset(
+                    reference: e.parent.description, relation: e.relation.rawValue, digest: dv.digest,
+                    license: dv.license,
+                    containsPII: dv.containsPII, description: dv.description,
+                    files: dv.files.map {
+                        ExportedArtifact(
+                            path: $0.relativePath, size: $0.size, sha256: $0.sha256, format: $0.format.rawValue)
+                    },
+                    source: dv.source))
         }
         var evaluations: [ExportedEvaluation] = []
         for ref in [reference] + graph.ancestors + graph.descendants {
@@ -370,11 +396,13 @@ public enum LineageExportBuilder {
         let record = try store.read { try GovernanceRecords.approval($0, reference) }
         let decisions = try store.read { try GovernanceRecords.decisions($0, reference) }
         let approval = ExportedApproval(
-            state: record.state, tier: record.tier, needsReview: record.needsReview, needsReviewReason: record.needsReviewReason,
+            state: record.state, tier: record.tier, needsReview: record.needsReview,
+            needsReviewReason: record.needsReviewReason,
             decisions: decisions.map {
-                ExportedDecision(action: $0.action, fromState: $0.fromState, toState: $0.toState, actor: $0.actor, reason: $0.reason,
-                                 modelDigest: $0.modelDigest, evaluationRunIDs: $0.evaluationRunIDs, policyVersion: $0.policyVersion,
-                                 policyDigest: $0.policyDigest, tier: $0.tier, time: $0.createdAt)
+                ExportedDecision(
+                    action: $0.action, fromState: $0.fromState, toState: $0.toState, actor: $0.actor, reason: $0.reason,
+                    modelDigest: $0.modelDigest, evaluationRunIDs: $0.evaluationRunIDs, policyVersion: $0.policyVersion,
+                    policyDigest: $0.policyDigest, tier: $0.tier, time: $0.createdAt)
             })
         let aliases = try store.read { try GovernanceRecords.aliases($0, model: reference.name) }
             .map { ExportedAlias(name: $0.name, target: $0.target.description, isProtected: $0.isProtected) }
@@ -382,7 +410,8 @@ public enum LineageExportBuilder {
         var export = LineageExport(
             generatedAt: generatedAt, generator: generator, version: version,
             modelCard: try store.read { try GovernanceRecords.modelCard($0, reference) }, approval: approval,
-            ancestors: try relatives(store, graph.ancestors), descendants: try relatives(store, graph.descendants), edges: edges,
+            ancestors: try relatives(store, graph.ancestors), descendants: try relatives(store, graph.descendants),
+            edges: edges,
             datasets: datasets, evaluations: evaluations, aliases: aliases, auditHeadHash: audit.headHash,
             auditEventCount: audit.eventCount)
         export.gateVerdicts = ExportedGateVerdict.fromAudit(try store.auditEvents(), reference: reference.description)
@@ -402,7 +431,8 @@ public enum LineageExportBuilder {
     /// Headline metrics of a completed run (one entry per task), from its results JSON.
     static func evaluations(of run: EvaluationRunRecord) -> [ExportedEvaluation] {
         guard let text = run.results,
-              let results = try? JSONDecoder().decode(EvaluationResults.self, from: Data(text.utf8)) else { return [] }
+            let results = try? JSONDecoder().decode(EvaluationResults.self, from: Data(text.utf8))
+        else { return [] }
         let e2e = results.latency.endToEndSeconds
         return results.tasks.compactMap { task in
             let metric = task.primaryMetric
@@ -412,7 +442,8 @@ public enum LineageExportBuilder {
                 value: m.value, ciLower: m.ci95Low, ciUpper: m.ci95High, items: m.n,
                 latencyP50Ms: e2e.map { $0.p50 * 1000 }, latencyP95Ms: e2e.map { $0.p95 * 1000 },
                 latencyP99Ms: e2e.map { $0.p99 * 1000 }, energyWhPer1000Items: results.energy.whPer1000Items,
-                energyMethod: results.backend.backend == "native" ? results.energy.method : results.energy.method + " (client-side only: remote backend)",
+                energyMethod: results.backend.backend == "native"
+                    ? results.energy.method : results.energy.method + " (client-side only: remote backend)",
                 finishedAt: run.finishedAt, backend: results.backend.backend, engine: results.versions.engine)
         }
     }

@@ -8,8 +8,10 @@ public struct GateInput: Sendable, Equatable, Codable {
     public var candidatePerformance: PerformanceSummary
     public var baselinePerformance: PerformanceSummary?
 
-    public init(candidate: GateSubject, baseline: GateSubject, suites: [SuiteEvidence],
-                candidatePerformance: PerformanceSummary, baselinePerformance: PerformanceSummary? = nil) {
+    public init(
+        candidate: GateSubject, baseline: GateSubject, suites: [SuiteEvidence],
+        candidatePerformance: PerformanceSummary, baselinePerformance: PerformanceSummary? = nil
+    ) {
         self.candidate = candidate
         self.baseline = baseline
         self.suites = suites
@@ -51,9 +53,11 @@ public struct SuiteEvidence: Sendable, Equatable, Codable {
     /// from the outcomes when absent.
     public var candidateMetrics: [String: Double]
 
-    public init(suite: String, task: String? = nil, metric: String = "acc", candidateRunID: String? = nil,
-                baselineRunID: String? = nil, candidateOutcomes: [String: Bool], baselineOutcomes: [String: Bool],
-                candidateMetrics: [String: Double] = [:]) {
+    public init(
+        suite: String, task: String? = nil, metric: String = "acc", candidateRunID: String? = nil,
+        baselineRunID: String? = nil, candidateOutcomes: [String: Bool], baselineOutcomes: [String: Bool],
+        candidateMetrics: [String: Double] = [:]
+    ) {
         self.suite = suite
         self.task = task ?? suite
         self.metric = metric
@@ -91,8 +95,10 @@ public struct PerformanceSummary: Sendable, Equatable, Codable {
     /// True when a run used a remote backend: its energy is the client process's only.
     public var clientSideEnergyOnly: Bool
 
-    public init(latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil, measuredItems: Int? = nil,
-                hardware: String? = nil, underLoad: String? = nil, clientSideEnergyOnly: Bool = false) {
+    public init(
+        latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil, measuredItems: Int? = nil,
+        hardware: String? = nil, underLoad: String? = nil, clientSideEnergyOnly: Bool = false
+    ) {
         self.latencyP95Ms = latencyP95Ms
         self.energyWhPer1000Items = energyWhPer1000Items
         self.measuredItems = measuredItems
@@ -148,7 +154,9 @@ public struct GateDecision: Sendable, Equatable, Codable {
 
     /// Checks that failed, errored or were inconclusive, as one-line reasons.
     public var reasons: [String] {
-        checks.filter { $0.status == .fail || $0.status == .error || $0.status == .inconclusive }.map { "\($0.name): \($0.detail)" }
+        checks.filter { $0.status == .fail || $0.status == .error || $0.status == .inconclusive }.map {
+            "\($0.name): \($0.detail)"
+        }
     }
 
     /// Process exit code: the verdict's, except that an inconclusive verdict the policy allows exits 0.
@@ -209,7 +217,8 @@ public struct GateCheck: Sendable, Equatable, Codable {
     /// Numbers behind the check (threshold, p-value, CI, MDE…), for JUnit properties.
     public var properties: [String: String]
 
-    public init(name: String, status: Status, detail: String, suite: String? = nil, properties: [String: String] = [:]) {
+    public init(name: String, status: Status, detail: String, suite: String? = nil, properties: [String: String] = [:])
+    {
         self.name = name
         self.status = status
         self.detail = detail
@@ -224,7 +233,7 @@ public enum RegressionGate {
     public static let methods = [
         "difference: paired bootstrap percentile CI over shared items (candidate − baseline)",
         "McNemar: exact two-sided binomial test on discordant pairs",
-        "MDE: Connor (1987) paired sample-size formula at the policy's alpha and power",
+        "MDE: Connor (1987) paired sample-size formula at the policy's alpha and power"
     ]
 
     /// Decides `input` under `tier` of `policy`.
@@ -237,7 +246,9 @@ public enum RegressionGate {
     /// task metrics. Latency p95 and energy per 1,000 items are checked against the tier's
     /// ceilings unless measured under load (latency) or client-side only (energy): then, and when
     /// unmeasured, the rule warns.
-    public static func evaluate(_ input: GateInput, policy: Policy, tierName: String? = nil) throws(PolicyError) -> GateDecision {
+    public static func evaluate(_ input: GateInput, policy: Policy, tierName: String? = nil) throws(PolicyError)
+        -> GateDecision
+    {
         let tierKey = tierName ?? policy.defaultTier
         let tier = try policy.tier(tierKey)
         let settings = policy.gate
@@ -245,52 +256,69 @@ public enum RegressionGate {
         var comparisons: [SuiteComparison] = []
 
         if input.candidate.digest == input.baseline.digest {
-            checks.append(GateCheck(name: "baseline", status: .warn,
-                                    detail: "candidate and baseline have the same digest; the comparison is trivial"))
+            checks.append(
+                GateCheck(
+                    name: "baseline", status: .warn,
+                    detail: "candidate and baseline have the same digest; the comparison is trivial"))
         }
 
         for suite in tier.requiredSuites {
             let entries = input.suites.filter { $0.suite == suite }
             guard !entries.isEmpty else {
-                checks.append(GateCheck(name: "\(suite)/evidence", status: .error,
-                                        detail: "no qualifying results for required suite \(suite)", suite: suite))
+                checks.append(
+                    GateCheck(
+                        name: "\(suite)/evidence", status: .error,
+                        detail: "no qualifying results for required suite \(suite)", suite: suite))
                 continue
             }
             for evidence in entries {
                 let name = evidence.checkName
                 if evidence.candidateOutcomes.isEmpty {
-                    checks.append(GateCheck(name: name, status: .error, detail: "the candidate has no item results", suite: suite))
+                    checks.append(
+                        GateCheck(name: name, status: .error, detail: "the candidate has no item results", suite: suite)
+                    )
                     continue
                 }
                 if evidence.baselineOutcomes.isEmpty {
-                    checks.append(GateCheck(name: name, status: .error, detail: "the baseline has no item results", suite: suite))
+                    checks.append(
+                        GateCheck(name: name, status: .error, detail: "the baseline has no item results", suite: suite))
                     continue
                 }
                 let pairs = evidence.sharedPairs
                 guard !pairs.isEmpty else {
-                    checks.append(GateCheck(name: name, status: .error, detail: "candidate and baseline share no items", suite: suite))
+                    checks.append(
+                        GateCheck(
+                            name: name, status: .error, detail: "candidate and baseline share no items", suite: suite))
                     continue
                 }
                 let counts = PairedCounts(pairs.map { ($0.candidate, $0.baseline) })
-                let interval = GateStatistics.pairedBootstrapCI(pairs: pairs.map { ($0.candidate, $0.baseline) },
-                                                                resamples: settings.bootstrapResamples,
-                                                                alpha: settings.alpha, seed: settings.seed)
-                let p = GateStatistics.mcnemarExactPValue(candidateOnly: counts.candidateOnly, baselineOnly: counts.baselineOnly)
-                let mde = GateStatistics.minimumDetectableEffect(items: counts.total, discordant: counts.discordant,
-                                                                 alpha: settings.alpha, power: settings.power)
+                let interval = GateStatistics.pairedBootstrapCI(
+                    pairs: pairs.map { ($0.candidate, $0.baseline) },
+                    resamples: settings.bootstrapResamples,
+                    alpha: settings.alpha, seed: settings.seed)
+                let p = GateStatistics.mcnemarExactPValue(
+                    candidateOnly: counts.candidateOnly, baselineOnly: counts.baselineOnly)
+                let mde = GateStatistics.minimumDetectableEffect(
+                    items: counts.total, discordant: counts.discordant,
+                    alpha: settings.alpha, power: settings.power)
                 let margin = tier.maxRegression
                 let nonInferior = GateStatistics.isNonInferior(interval, margin: margin)
-                let outcome: SuiteComparison.Outcome = nonInferior ? .nonInferior : (interval.upper < -margin ? .regression : .inconclusive)
-                comparisons.append(SuiteComparison(
-                    suite: suite, task: evidence.task, metric: evidence.metric, candidateRunID: evidence.candidateRunID,
-                    baselineRunID: evidence.baselineRunID, sharedItems: counts.total, counts: counts,
-                    candidateAccuracy: counts.candidateAccuracy, baselineAccuracy: counts.baselineAccuracy,
-                    difference: interval, pValue: p, minimumDetectableEffect: mde, margin: margin,
-                    nonInferior: nonInferior, outcome: outcome))
-                let ci = "\(Format.signedPoints(interval.estimate)) [\(Format.signedPoints(interval.lower)), \(Format.signedPoints(interval.upper))]"
+                let outcome: SuiteComparison.Outcome =
+                    nonInferior ? .nonInferior : (interval.upper < -margin ? .regression : .inconclusive)
+                comparisons.append(
+                    SuiteComparison(
+                        suite: suite, task: evidence.task, metric: evidence.metric,
+                        candidateRunID: evidence.candidateRunID,
+                        baselineRunID: evidence.baselineRunID, sharedItems: counts.total, counts: counts,
+                        candidateAccuracy: counts.candidateAccuracy, baselineAccuracy: counts.baselineAccuracy,
+                        difference: interval, pValue: p, minimumDetectableEffect: mde, margin: margin,
+                        nonInferior: nonInferior, outcome: outcome))
+                let ci =
+                    "\(Format.signedPoints(interval.estimate)) [\(Format.signedPoints(interval.lower)), \(Format.signedPoints(interval.upper))]"
                 let level = Format.fixed(interval.level * 100, 0)
                 let mdeText = mde.map { Format.points($0) + " pts" } ?? "n/a"
-                let numbers = "\(evidence.metric) difference \(ci) pts (\(level) % paired bootstrap CI, \(counts.total) shared items); "
+                let numbers =
+                    "\(evidence.metric) difference \(ci) pts (\(level) % paired bootstrap CI, \(counts.total) shared items); "
                     + "McNemar p = \(Format.pValue(p)); MDE \(mdeText); margin −\(Format.points(margin)) pts"
                 let detail: String
                 let status: GateCheck.Status
@@ -311,46 +339,62 @@ public enum RegressionGate {
                     "ci_level": Format.fixed(interval.level, 2), "ci_method": "paired bootstrap percentile",
                     "mde": mde.map { Format.fixed($0, 4) } ?? "n/a", "threshold": Format.fixed(-margin, 4),
                     "shared_items": String(counts.total), "candidate_run": evidence.candidateRunID ?? "",
-                    "baseline_run": evidence.baselineRunID ?? "",
+                    "baseline_run": evidence.baselineRunID ?? ""
                 ]
-                checks.append(GateCheck(name: name, status: status, detail: detail, suite: suite, properties: properties))
+                checks.append(
+                    GateCheck(name: name, status: status, detail: detail, suite: suite, properties: properties))
                 if p < settings.alpha && counts.candidateOnly < counts.baselineOnly && nonInferior {
-                    checks.append(GateCheck(name: "\(name)/mcnemar", status: .warn,
-                                            detail: "significantly fewer correct items (p = \(Format.pValue(p))) but within the margin",
-                                            suite: suite, properties: ["p_value": Format.pValue(p)]))
+                    checks.append(
+                        GateCheck(
+                            name: "\(name)/mcnemar", status: .warn,
+                            detail: "significantly fewer correct items (p = \(Format.pValue(p))) but within the margin",
+                            suite: suite, properties: ["p_value": Format.pValue(p)]))
                 }
                 if let mde, mde > margin {
-                    checks.append(GateCheck(name: "\(name)/power", status: .warn,
-                                            detail: "with \(counts.total) shared items the minimum detectable effect is \(Format.points(mde)) pts, larger than the margin \(Format.points(margin)) pts",
-                                            suite: suite, properties: ["mde": Format.fixed(mde, 4), "threshold": Format.fixed(margin, 4)]))
+                    checks.append(
+                        GateCheck(
+                            name: "\(name)/power", status: .warn,
+                            detail:
+                                "with \(counts.total) shared items the minimum detectable effect is \(Format.points(mde)) pts, larger than the margin \(Format.points(margin)) pts",
+                            suite: suite,
+                            properties: ["mde": Format.fixed(mde, 4), "threshold": Format.fixed(margin, 4)]))
                 }
             }
         }
 
         for floor in tier.minimumMetrics {
             let entries = input.suites.filter { $0.suite == floor.suite }
-            let evidence = floor.task.map { task in entries.first { $0.task == task } }
+            let evidence =
+                floor.task.map { task in entries.first { $0.task == task } }
                 ?? (entries.first { $0.task == floor.suite } ?? entries.first)
             let task = floor.task ?? evidence?.task ?? floor.suite
             let name = "\(floor.suite)/\(task)/\(floor.metric)/floor"
             let properties = ["threshold": Format.number(floor.min)]
             guard let evidence else {
-                checks.append(GateCheck(name: name, status: .error, detail: "no qualifying results for \(floor.suite)/\(task)",
-                                        suite: floor.suite, properties: properties))
+                checks.append(
+                    GateCheck(
+                        name: name, status: .error, detail: "no qualifying results for \(floor.suite)/\(task)",
+                        suite: floor.suite, properties: properties))
                 continue
             }
             var value = evidence.candidateMetrics[floor.metric]
             if value == nil, floor.metric == "acc" || floor.metric == "accuracy", !evidence.candidateOutcomes.isEmpty {
-                value = Double(evidence.candidateOutcomes.values.filter { $0 }.count) / Double(evidence.candidateOutcomes.count)
+                value =
+                    Double(evidence.candidateOutcomes.values.filter { $0 }.count)
+                    / Double(evidence.candidateOutcomes.count)
             }
             guard let value else {
-                checks.append(GateCheck(name: name, status: .error, detail: "metric \(floor.metric) was not reported",
-                                        suite: floor.suite, properties: properties))
+                checks.append(
+                    GateCheck(
+                        name: name, status: .error, detail: "metric \(floor.metric) was not reported",
+                        suite: floor.suite, properties: properties))
                 continue
             }
-            checks.append(GateCheck(name: name, status: value >= floor.min ? .pass : .fail,
-                                    detail: "candidate \(floor.metric) = \(Format.number(value)); floor \(Format.number(floor.min))",
-                                    suite: floor.suite, properties: properties.merging(["value": Format.number(value)]) { a, _ in a }))
+            checks.append(
+                GateCheck(
+                    name: name, status: value >= floor.min ? .pass : .fail,
+                    detail: "candidate \(floor.metric) = \(Format.number(value)); floor \(Format.number(floor.min))",
+                    suite: floor.suite, properties: properties.merging(["value": Format.number(value)]) { a, _ in a }))
         }
 
         let perf = input.candidatePerformance
@@ -361,9 +405,12 @@ public enum RegressionGate {
             if let p95 = perf.latencyP95Ms, (perf.measuredItems ?? 1) > 0 {
                 properties["value"] = Format.number(p95)
                 if let load = perf.underLoad {
-                    checks.append(GateCheck(name: name, status: .warn,
-                                            detail: "candidate p95 = \(Format.number(p95)) ms was measured under load (\(load)); not judged — re-run on a quiet machine",
-                                            properties: properties))
+                    checks.append(
+                        GateCheck(
+                            name: name, status: .warn,
+                            detail:
+                                "candidate p95 = \(Format.number(p95)) ms was measured under load (\(load)); not judged — re-run on a quiet machine",
+                            properties: properties))
                 } else {
                     var detail = "candidate p95 = \(Format.number(p95)) ms; ceiling \(Format.number(ceiling)) ms"
                     if let base = input.baselinePerformance, let bp = base.latencyP95Ms {
@@ -373,27 +420,38 @@ public enum RegressionGate {
                             detail += "; the baseline ran on other hardware, so its latency is not compared"
                         }
                     }
-                    checks.append(GateCheck(name: name, status: p95 <= ceiling ? .pass : .fail, detail: detail, properties: properties))
+                    checks.append(
+                        GateCheck(
+                            name: name, status: p95 <= ceiling ? .pass : .fail, detail: detail, properties: properties))
                 }
             } else {
-                checks.append(GateCheck(name: name, status: .warn, detail: "latency was not measured (0 measured items)",
-                                        properties: properties))
+                checks.append(
+                    GateCheck(
+                        name: name, status: .warn, detail: "latency was not measured (0 measured items)",
+                        properties: properties))
             }
         }
         if let budget = tier.energyWhPer1000Items {
             let name = "energy"
             let properties = ["threshold": Format.number(budget)]
             if perf.clientSideEnergyOnly {
-                checks.append(GateCheck(name: name, status: .warn,
-                                        detail: "energy of a remote backend is client-side only; not used by the energy rule",
-                                        properties: properties))
+                checks.append(
+                    GateCheck(
+                        name: name, status: .warn,
+                        detail: "energy of a remote backend is client-side only; not used by the energy rule",
+                        properties: properties))
             } else if let wh = perf.energyWhPer1000Items {
-                checks.append(GateCheck(name: name, status: wh <= budget ? .pass : .fail,
-                                        detail: "candidate uses \(Format.number(wh)) Wh per 1,000 items; budget \(Format.number(budget))",
-                                        properties: properties.merging(["value": Format.number(wh)]) { a, _ in a }))
+                checks.append(
+                    GateCheck(
+                        name: name, status: wh <= budget ? .pass : .fail,
+                        detail:
+                            "candidate uses \(Format.number(wh)) Wh per 1,000 items; budget \(Format.number(budget))",
+                        properties: properties.merging(["value": Format.number(wh)]) { a, _ in a }))
             } else {
-                checks.append(GateCheck(name: name, status: .warn, detail: "energy was not measured (no meter available)",
-                                        properties: properties))
+                checks.append(
+                    GateCheck(
+                        name: name, status: .warn, detail: "energy was not measured (no meter available)",
+                        properties: properties))
             }
         }
 
@@ -410,11 +468,12 @@ public enum RegressionGate {
             verdict = .pass
         }
         let blocking = verdict != .pass && !(verdict == .inconclusive && settings.inconclusive == .allow)
-        return GateDecision(verdict: verdict, blocking: blocking, candidate: input.candidate, baseline: input.baseline,
-                            policyVersion: policy.version, tier: tierKey, settings: settings,
-                            comparisons: comparisons, checks: checks,
-                            candidatePerformance: input.candidatePerformance,
-                            baselinePerformance: input.baselinePerformance, methods: methods)
+        return GateDecision(
+            verdict: verdict, blocking: blocking, candidate: input.candidate, baseline: input.baseline,
+            policyVersion: policy.version, tier: tierKey, settings: settings,
+            comparisons: comparisons, checks: checks,
+            candidatePerformance: input.candidatePerformance,
+            baselinePerformance: input.baselinePerformance, methods: methods)
     }
 }
 
@@ -460,7 +519,10 @@ enum Format {
         guard x > 0, x.isFinite else { return fixed(x, 4) }
         var exponent = Int(log10(x).rounded(.down))
         var mantissa = x / pow(10, Double(exponent))
-        if mantissa >= 9.995 { mantissa /= 10; exponent += 1 }
+        if mantissa >= 9.995 {
+            mantissa /= 10
+            exponent += 1
+        }
         return "\(fixed(mantissa, 2))e\(exponent)"
     }
 }

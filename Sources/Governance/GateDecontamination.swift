@@ -16,8 +16,10 @@ public struct GateDecontaminatedScore: Sendable, Equatable, Codable {
     public var cleanAccuracy: Double?
     public var excludedItems: [String]
 
-    public init(role: String, runID: String, suite: String, task: String, items: Int, accuracy: Double,
-                cleanItems: Int, cleanAccuracy: Double?, excludedItems: [String]) {
+    public init(
+        role: String, runID: String, suite: String, task: String, items: Int, accuracy: Double,
+        cleanItems: Int, cleanAccuracy: Double?, excludedItems: [String]
+    ) {
         self.role = role
         self.runID = runID
         self.suite = suite
@@ -40,11 +42,14 @@ extension GateDecision {
         for role in ["candidate", "baseline"] {
             for c in comparisons {
                 guard let run = role == "candidate" ? c.candidateRunID : c.baselineRunID, seen.insert(run).inserted,
-                      let scores = try DatasetQualityService.recordedScores(store: store, runID: run) else { continue }
+                    let scores = try DatasetQualityService.recordedScores(store: store, runID: run)
+                else { continue }
                 for t in scores {
-                    out.append(GateDecontaminatedScore(role: role, runID: run, suite: c.suite, task: t.task, items: t.items,
-                                                       accuracy: t.accuracy, cleanItems: t.cleanItems,
-                                                       cleanAccuracy: t.cleanAccuracy, excludedItems: t.excludedItems))
+                    out.append(
+                        GateDecontaminatedScore(
+                            role: role, runID: run, suite: c.suite, task: t.task, items: t.items,
+                            accuracy: t.accuracy, cleanItems: t.cleanItems,
+                            cleanAccuracy: t.cleanAccuracy, excludedItems: t.excludedItems))
                 }
             }
         }
@@ -60,7 +65,8 @@ extension GateReport {
         out += "| run | suite | task | all items | accuracy | clean items | clean accuracy | excluded |\n"
         out += "|---|---|---|---:|---:|---:|---:|---:|\n"
         for s in scores {
-            out += "| \(s.role) `\(md(s.runID))` | \(md(s.suite)) | \(md(s.task)) | \(s.items) | \(Format.fixed(s.accuracy, 3)) | "
+            out +=
+                "| \(s.role) `\(md(s.runID))` | \(md(s.suite)) | \(md(s.task)) | \(s.items) | \(Format.fixed(s.accuracy, 3)) | "
                 + "\(s.cleanItems) | \(s.cleanAccuracy.map { Format.fixed($0, 3) } ?? "–") | \(s.excludedItems.count) |\n"
         }
         return out

@@ -21,14 +21,19 @@ public struct GateEvaluationPlan: Sendable, Equatable {
 
     /// Plans the evaluation of `missing.suite` for `model`; `other` is the version it is compared
     /// with; `limit` the user's `--limit` (used only when the tier sets `min_items`).
-    public static func make(for missing: GateEvidenceBuilder.Missing, model: VersionReference, other: VersionReference,
-                            store: RegistryStore, tier: RiskTier, limit: Int?) throws -> GateEvaluationPlan {
+    public static func make(
+        for missing: GateEvidenceBuilder.Missing, model: VersionReference, other: VersionReference,
+        store: RegistryStore, tier: RiskTier, limit: Int?
+    ) throws -> GateEvaluationPlan {
         let otherDigest = try store.modelVersion(other).digest
-        let mirror = try GateEvidenceBuilder.qualifyingRuns(store: store, reference: other, digest: otherDigest,
-                                                            suites: [missing.suite], requirements: tier.evaluation).runs[missing.suite]
+        let mirror = try GateEvidenceBuilder.qualifyingRuns(
+            store: store, reference: other, digest: otherDigest,
+            suites: [missing.suite], requirements: tier.evaluation
+        ).runs[missing.suite]
         guard let mirror else {
-            var plan = GateEvaluationPlan(model: model, suite: missing.suite, tasks: [], limit: nil,
-                                          shots: tier.evaluation.shots, ignoredLimit: false)
+            var plan = GateEvaluationPlan(
+                model: model, suite: missing.suite, tasks: [], limit: nil,
+                shots: tier.evaluation.shots, ignoredLimit: false)
             if let minItems = tier.evaluation.minItems {
                 plan.limit = max(limit ?? minItems, minItems)
             } else {
@@ -36,8 +41,9 @@ public struct GateEvaluationPlan: Sendable, Equatable {
             }
             return plan
         }
-        var plan = GateEvaluationPlan(model: model, suite: "\(mirror.suiteID)@\(mirror.suiteVersion)", tasks: [],
-                                      limit: nil, shots: nil, ignoredLimit: false)
+        var plan = GateEvaluationPlan(
+            model: model, suite: "\(mirror.suiteID)@\(mirror.suiteVersion)", tasks: [],
+            limit: nil, shots: nil, ignoredLimit: false)
         // The mirrored run's recorded configuration (see `JSONConfig`); members it lacks are left at their defaults.
         guard case .object(let config)? = try? JSONValue.parse(Array(mirror.config.utf8)) else { return plan }
         if case .integer(let n)? = config["limit"] { plan.limit = Int(clamping: n) }
@@ -54,7 +60,8 @@ public struct GateEvaluationPlan: Sendable, Equatable {
 
     /// The runner's options for this plan.
     public func options(outputDirectory: URL) -> EvaluationOptions {
-        EvaluationOptions(tasks: tasks.isEmpty ? nil : tasks, limit: limit, shots: shots, outputDirectory: outputDirectory)
+        EvaluationOptions(
+            tasks: tasks.isEmpty ? nil : tasks, limit: limit, shots: shots, outputDirectory: outputDirectory)
     }
 
     /// The `assay eval` arguments that run the same evaluation, for the user to read (and

@@ -17,15 +17,18 @@ public enum GateReport {
         out += "- Candidate: `\(md(d.candidate.reference))` (digest `\(d.candidate.digest.prefix(12))`)\n"
         let via = d.baseline.via.map { " via \(md($0))" } ?? ""
         out += "- Baseline: `\(md(d.baseline.reference))`\(via) (digest `\(d.baseline.digest.prefix(12))`)\n"
-        out += "- Policy version \(d.policyVersion), tier `\(md(d.tier))`; "
+        out +=
+            "- Policy version \(d.policyVersion), tier `\(md(d.tier))`; "
             + "\(Format.fixed((1 - d.settings.alpha) * 100, 0)) % paired bootstrap percentile CI (\(d.settings.bootstrapResamples) resamples, seed \(d.settings.seed)), "
             + "exact McNemar test, MDE at power \(Format.fixed(d.settings.power, 2)); inconclusive comparisons \(d.settings.inconclusive == .allow ? "are allowed" : "block")\n\n"
         if !d.comparisons.isEmpty {
-            out += "| suite | task | metric | items | candidate | baseline | Δ (pts) | CI (pts) | McNemar b/c | p-value | MDE (pts) | margin (pts) | outcome |\n"
+            out +=
+                "| suite | task | metric | items | candidate | baseline | Δ (pts) | CI (pts) | McNemar b/c | p-value | MDE (pts) | margin (pts) | outcome |\n"
             out += "|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n"
             for c in d.comparisons {
                 let mde = c.minimumDetectableEffect.map { Format.points($0) } ?? "n/a"
-                out += "| \(md(c.suite)) | \(md(c.task)) | \(md(c.metric)) | \(c.sharedItems) | \(Format.fixed(c.candidateAccuracy, 3)) | \(Format.fixed(c.baselineAccuracy, 3)) | "
+                out +=
+                    "| \(md(c.suite)) | \(md(c.task)) | \(md(c.metric)) | \(c.sharedItems) | \(Format.fixed(c.candidateAccuracy, 3)) | \(Format.fixed(c.baselineAccuracy, 3)) | "
                     + "\(Format.signedPoints(c.difference.estimate)) | [\(Format.signedPoints(c.difference.lower)), \(Format.signedPoints(c.difference.upper))] | "
                     + "\(c.counts.candidateOnly)/\(c.counts.baselineOnly) | \(Format.pValue(c.pValue)) | \(mde) | \(Format.points(c.margin)) | \(c.outcome == .nonInferior ? c.outcome.rawValue : "**\(c.outcome.rawValue)**") |\n"
             }
@@ -36,7 +39,8 @@ public enum GateReport {
             out += "| \(md(check.name)) | \(check.status.rawValue) | \(md(check.detail)) |\n"
         }
         let perf = d.candidatePerformance
-        out += "\nCandidate latency p95: \(perf.latencyP95Ms.map { Format.number($0) + " ms" } ?? "not measured")"
+        out +=
+            "\nCandidate latency p95: \(perf.latencyP95Ms.map { Format.number($0) + " ms" } ?? "not measured")"
             + (perf.underLoad.map { " (measured under load: \(md($0)))" } ?? "") + "; "
             + "energy: \(perf.clientSideEnergyOnly ? "client-side only (remote backend)" : perf.energyWhPer1000Items.map { Format.number($0) + " Wh/1000 items" } ?? "not measured").\n"
         out += decontaminatedMarkdown(d)
@@ -56,8 +60,13 @@ public enum GateReport {
     public static func junitXML(_ d: GateDecision, elapsedSeconds: Double = 0) -> String {
         var groups: [(String, [GateCheck])] = []
         for check in d.checks {
-            let key = check.suite ?? (check.name.hasPrefix("latency") || check.name == "energy" ? "performance" : "gate")
-            if let i = groups.firstIndex(where: { $0.0 == key }) { groups[i].1.append(check) } else { groups.append((key, [check])) }
+            let key =
+                check.suite ?? (check.name.hasPrefix("latency") || check.name == "energy" ? "performance" : "gate")
+            if let i = groups.firstIndex(where: { $0.0 == key }) {
+                groups[i].1.append(check)
+            } else {
+                groups.append((key, [check]))
+            }
         }
         func isFailure(_ c: GateCheck) -> Bool { c.status == .fail || (c.status == .inconclusive && d.blocking) }
         func isSkipped(_ c: GateCheck) -> Bool { c.status == .warn || (c.status == .inconclusive && !d.blocking) }
@@ -68,34 +77,46 @@ public enum GateReport {
         let perCase = total > 0 ? elapsedSeconds / Double(total) : 0
         let time = Format.fixed(elapsedSeconds, 3)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"assay-gate\" tests=\"\(total)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
+        out +=
+            "<testsuites name=\"assay-gate\" tests=\"\(total)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
         for (group, checks) in groups {
-            let f = checks.filter(isFailure).count, e = checks.filter { $0.status == .error }.count, s = checks.filter(isSkipped).count
-            out += "  <testsuite name=\"\(XMLText.escape(group))\" tests=\"\(checks.count)\" failures=\"\(f)\" errors=\"\(e)\" skipped=\"\(s)\" time=\"\(Format.fixed(perCase * Double(checks.count), 3))\">\n"
+            let f = checks.filter(isFailure).count
+            let e = checks.filter { $0.status == .error }.count
+            let s = checks.filter(isSkipped).count
+            out +=
+                "  <testsuite name=\"\(XMLText.escape(group))\" tests=\"\(checks.count)\" failures=\"\(f)\" errors=\"\(e)\" skipped=\"\(s)\" time=\"\(Format.fixed(perCase * Double(checks.count), 3))\">\n"
             out += "    <properties>\n"
             let properties: [(String, String)] = [
                 ("verdict", d.verdict.rawValue), ("blocking", String(d.blocking)), ("candidate", d.candidate.reference),
-                ("candidate.digest", d.candidate.digest), ("baseline", d.baseline.reference), ("baseline.digest", d.baseline.digest),
-                ("policy.version", String(d.policyVersion)), ("tier", d.tier),
+                ("candidate.digest", d.candidate.digest), ("baseline", d.baseline.reference),
+                ("baseline.digest", d.baseline.digest),
+                ("policy.version", String(d.policyVersion)), ("tier", d.tier)
             ]
             for (name, value) in properties {
                 out += "      <property name=\"\(XMLText.escape(name))\" value=\"\(XMLText.escape(value))\"/>\n"
             }
             out += "    </properties>\n"
             for check in checks {
-                out += "    <testcase classname=\"\(XMLText.escape("assay.gate." + group))\" name=\"\(XMLText.escape(check.name))\" time=\"\(Format.fixed(perCase, 3))\">\n"
+                out +=
+                    "    <testcase classname=\"\(XMLText.escape("assay.gate." + group))\" name=\"\(XMLText.escape(check.name))\" time=\"\(Format.fixed(perCase, 3))\">\n"
                 if !check.properties.isEmpty {
                     out += "      <properties>\n"
                     for key in check.properties.keys.sorted() {
-                        out += "        <property name=\"\(XMLText.escape(key))\" value=\"\(XMLText.escape(check.properties[key] ?? ""))\"/>\n"
+                        out +=
+                            "        <property name=\"\(XMLText.escape(key))\" value=\"\(XMLText.escape(check.properties[key] ?? ""))\"/>\n"
                     }
                     out += "      </properties>\n"
                 }
                 if isFailure(check) {
-                    let type = check.status == .inconclusive ? "inconclusive" : (check.name.hasSuffix("/floor") || check.suite == nil ? "policy" : "regression")
-                    out += "      <failure message=\"\(XMLText.escape(check.detail))\" type=\"\(type)\">\(XMLText.escape(check.detail))</failure>\n"
+                    let type =
+                        check.status == .inconclusive
+                        ? "inconclusive"
+                        : (check.name.hasSuffix("/floor") || check.suite == nil ? "policy" : "regression")
+                    out +=
+                        "      <failure message=\"\(XMLText.escape(check.detail))\" type=\"\(type)\">\(XMLText.escape(check.detail))</failure>\n"
                 } else if check.status == .error {
-                    out += "      <error message=\"\(XMLText.escape(check.detail))\" type=\"missing-evidence\">\(XMLText.escape(check.detail))</error>\n"
+                    out +=
+                        "      <error message=\"\(XMLText.escape(check.detail))\" type=\"missing-evidence\">\(XMLText.escape(check.detail))</error>\n"
                 } else if isSkipped(check) {
                     out += "      <skipped message=\"\(XMLText.escape("warning: " + check.detail))\"/>\n"
                 } else {
@@ -113,7 +134,8 @@ public enum GateReport {
     public static func json(_ d: GateDecision) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try encoder.encode(d), as: UTF8.self) + "\n"
     }
 

@@ -5,16 +5,20 @@ import Registry
 extension Representation {
     /// The outcome of an approval action.
     public static func approvalOutcome(_ ref: VersionReference, _ outcome: ApprovalOutcome) -> JSONValue {
-        ["reference": .string(ref.description), "state": .string(outcome.decision.toState),
-         "decision": decision(outcome.decision),
-         "votes": outcome.votes.map { .integer(Int64($0)) } ?? .null,
-         "quorum": outcome.quorum.map { .integer(Int64($0)) } ?? .null,
-         "flagged": .array(outcome.flagged.map { .string($0.description) })]
+        [
+            "reference": .string(ref.description), "state": .string(outcome.decision.toState),
+            "decision": decision(outcome.decision),
+            "votes": outcome.votes.map { .integer(Int64($0)) } ?? .null,
+            "quorum": outcome.quorum.map { .integer(Int64($0)) } ?? .null,
+            "flagged": .array(outcome.flagged.map { .string($0.description) })
+        ]
     }
 
     /// The approval status (`approvalStatus`) plus what the policy still requires.
     public static func approvalStatus(_ status: ApprovalStatus) -> JSONValue {
-        guard case .object(var out) = approvalStatus(status.record.reference, status.record, decisions: status.decisions) else {
+        guard
+            case .object(var out) = approvalStatus(status.record.reference, status.record, decisions: status.decisions)
+        else {
             return .null
         }
         func strings(_ xs: [String]) -> JSONValue { .array(xs.map(JSONValue.string)) }
@@ -25,7 +29,7 @@ extension Representation {
             "missing_suites": strings(status.missingSuites),
             "dataset_violations": strings(status.datasetViolations),
             "floor_violations": strings(status.floorViolations),
-            "refused_runs": .object(status.refusedRuns.mapValues(JSONValue.string)),
+            "refused_runs": .object(status.refusedRuns.mapValues(JSONValue.string))
         ]
         out["model_card"] = .object(status.modelCard.mapValues(JSONValue.string))
         return .object(out)

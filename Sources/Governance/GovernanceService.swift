@@ -17,7 +17,8 @@ public struct PolicyBinding: Sendable, Equatable {
     }
 
     /// No policy: for operations no policy governs (roles, model cards).
-    public static let none = PolicyBinding(policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "", source: "")
+    public static let none = PolicyBinding(
+        policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "", source: "")
 
     /// Reads and validates a policy file.
     public static func load(_ url: URL, parser: PolicyParser = PolicyParser()) throws -> PolicyBinding {
@@ -35,7 +36,8 @@ public protocol EvaluationEvidenceSource: Sendable {
     /// they do not meet.
     func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws -> QualifyingEvidence
     /// The regression gate of `candidate` against `baseline` under `policy` (nil: cannot be run).
-    func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws -> GateDecision?
+    func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws
+        -> GateDecision?
 }
 
 /// Evidence that counts for a tier.
@@ -54,11 +56,15 @@ public struct QualifyingEvidence: Sendable, Equatable {
 
 extension EvaluationEvidenceSource {
     /// Default: every finished run counts and floors are not checked (stubs in tests).
-    public func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws -> QualifyingEvidence {
+    public func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws
+        -> QualifyingEvidence
+    {
         QualifyingEvidence(runs: try finishedRuns(digest: digest))
     }
 
-    public func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws -> GateDecision? { nil }
+    public func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws
+        -> GateDecision?
+    { nil }
 }
 
 /// Evidence given as a fixed table (tests, dry runs).
@@ -188,7 +194,8 @@ public struct GovernanceService: Sendable {
             let mine = Set(try GovernanceRecords.roles(tx.snapshot, actor: tx.actor).compactMap(Role.init(rawValue:)))
             let record = try GovernanceRecords.approval(tx.snapshot, ref)
             guard record.registrant == tx.actor || !mine.isDisjoint(with: [.submitter, .admin]) else {
-                throw GovernanceError.notAuthorized(actor: tx.actor, action: "edit the model card", needs: [.submitter, .admin])
+                throw GovernanceError.notAuthorized(
+                    actor: tx.actor, action: "edit the model card", needs: [.submitter, .admin])
             }
             return try GovernanceRecords.updateModelCard(tx, ref, fields: fields)
         }
@@ -198,8 +205,9 @@ public struct GovernanceService: Sendable {
     public func status(_ ref: VersionReference) throws -> ApprovalStatus {
         refreshTrainingContamination(ref)
         let before = try store.read { try GovernanceRecords.approval($0, ref) }
-        let qualifying = try evidence.qualifyingEvidence(reference: ref, digest: before.digest,
-                                                         tier: try policy.tier(before.tier ?? policy.defaultTier))
+        let qualifying = try evidence.qualifyingEvidence(
+            reference: ref, digest: before.digest,
+            tier: try policy.tier(before.tier ?? policy.defaultTier))
         let runs = qualifying.runs
         return try store.read { db in
             let record = try GovernanceRecords.approval(db, ref)
@@ -207,17 +215,20 @@ public struct GovernanceService: Sendable {
             let card = try GovernanceRecords.modelCard(db, ref)
             let datasets = try GovernanceRecords.trainingDatasets(db, ref)
             return ApprovalStatus(
-                record: record, quorum: tier.quorum, decisions: try GovernanceRecords.decisions(db, ref), modelCard: card,
+                record: record, quorum: tier.quorum, decisions: try GovernanceRecords.decisions(db, ref),
+                modelCard: card,
                 missingCardFields: tier.modelCardFields.filter { (card[$0] ?? "").isEmpty },
                 evaluatedSuites: runs, missingSuites: tier.requiredSuites.filter { (runs[$0] ?? []).isEmpty },
-                datasetViolations: try Self.violations(db, datasets, tier: tier), floorViolations: qualifying.floorViolations,
+                datasetViolations: try Self.violations(db, datasets, tier: tier),
+                floorViolations: qualifying.floorViolations,
                 refusedRuns: qualifying.refused)
         }
     }
 
     static func violations(_ datasets: [TrainingDatasetFact], tier: RiskTier) -> [String] {
         datasets.flatMap {
-            tier.datasets.violations(dataset: $0.reference.description, license: $0.license, containsPII: $0.containsPII)
+            tier.datasets.violations(
+                dataset: $0.reference.description, license: $0.license, containsPII: $0.containsPII)
         }
     }
 
@@ -226,8 +237,10 @@ public struct GovernanceService: Sendable {
     /// `tier` assigns a risk tier on `markEvaluated`/`submit` (default: the version's tier, else the
     /// policy's default tier).
     @discardableResult
-    public func perform(_ action: ApprovalAction, on ref: VersionReference, tier tierName: String? = nil,
-                        override overrideReason: String? = nil) throws -> ApprovalOutcome {
+    public func perform(
+        _ action: ApprovalAction, on ref: VersionReference, tier tierName: String? = nil,
+        override overrideReason: String? = nil
+    ) throws -> ApprovalOutcome {
         refreshTrainingContamination(ref)
         let before = try store.read { try GovernanceRecords.approval($0, ref) }
         let digest = before.digest
@@ -244,12 +257,17 @@ public struct GovernanceService: Sendable {
         case .submit, .approve: needsGate = true
         default: needsGate = false
         }
-        if needsGate, let holder = try store.read({ try GovernanceRecords.alias($0, model: ref.name, name: policy.baselineAlias) })?.target,
-           holder != ref {
-            if let decision = try evidence.gate(candidate: ref, baseline: holder, policy: policy, tier: evidenceTierKey) {
+        if needsGate,
+            let holder = try store.read({ try GovernanceRecords.alias($0, model: ref.name, name: policy.baselineAlias) }
+            )?.target,
+            holder != ref
+        {
+            if let decision = try evidence.gate(candidate: ref, baseline: holder, policy: policy, tier: evidenceTierKey)
+            {
                 gateDecision = decision
-                gateSummary = GateSummary(verdict: decision.verdict.rawValue, blocking: decision.blocking,
-                                          baseline: "\(holder) (\(policy.baselineAlias))", reasons: decision.reasons)
+                gateSummary = GateSummary(
+                    verdict: decision.verdict.rawValue, blocking: decision.blocking,
+                    baseline: "\(holder) (\(policy.baselineAlias))", reasons: decision.reasons)
             }
         }
         return try store.write { tx in
@@ -275,31 +293,46 @@ public struct GovernanceService: Sendable {
             case .success(let t): transition = t
             case .failure(let e): throw e
             }
-            let decision = try GovernanceRecords.recordDecision(tx, ref, ApprovalDecisionInput(
-                action: action.verb, fromState: transition.from.rawValue, toState: transition.to.rawValue,
-                reason: action.reason, evaluationRunIDs: context.requiredRunIDs, policyVersion: policy.version,
-                policyDigest: binding.digest, tier: tierKey, startsReviewRound: action == .submit))
+            let decision = try GovernanceRecords.recordDecision(
+                tx, ref,
+                ApprovalDecisionInput(
+                    action: action.verb, fromState: transition.from.rawValue, toState: transition.to.rawValue,
+                    reason: action.reason, evaluationRunIDs: context.requiredRunIDs, policyVersion: policy.version,
+                    policyDigest: binding.digest, tier: tierKey, startsReviewRound: action == .submit))
             // What the decision relied on: floors, the gate and any override (same transaction).
-            let bypassed = (context.floorViolations.map { "floor: \($0)" })
-                + ((gateSummary?.blocking ?? false) ? ["gate \(gateSummary?.verdict ?? "") against \(gateSummary?.baseline ?? "")"] : [])
-            try tx.appendAudit(action: "approval.evidence", subject: ref.description, payload: [
-                "decision_id": .integer(decision.id), "action": .string(action.verb), "digest": .string(record.digest),
-                "evaluation_runs": .array(context.requiredRunIDs.map(JSONValue.string)),
-                "policy_version": .integer(Int64(policy.version)), "policy_digest": .string(binding.digest),
-                "floor_violations": .array(context.floorViolations.map(JSONValue.string)),
-                "gate": gateDecision.map { d in .object([
-                    "verdict": .string(d.verdict.rawValue), "blocking": .bool(d.blocking),
-                    "baseline": .string(d.baseline.reference), "baseline_digest": .string(d.baseline.digest),
-                    "reasons": .array(d.reasons.map(JSONValue.string)),
-                ]) } ?? .null,
-                "override": overrideReason.map { .object(["reason": .string($0), "by": .string(tx.actor),
-                                                          "bypassed": .array(bypassed.map(JSONValue.string))]) } ?? .null,
-            ])
+            let bypassed =
+                (context.floorViolations.map { "floor: \($0)" })
+                + ((gateSummary?.blocking ?? false)
+                    ? ["gate \(gateSummary?.verdict ?? "") against \(gateSummary?.baseline ?? "")"] : [])
+            try tx.appendAudit(
+                action: "approval.evidence", subject: ref.description,
+                payload: [
+                    "decision_id": .integer(decision.id), "action": .string(action.verb),
+                    "digest": .string(record.digest),
+                    "evaluation_runs": .array(context.requiredRunIDs.map(JSONValue.string)),
+                    "policy_version": .integer(Int64(policy.version)), "policy_digest": .string(binding.digest),
+                    "floor_violations": .array(context.floorViolations.map(JSONValue.string)),
+                    "gate": gateDecision.map { d in
+                        .object([
+                            "verdict": .string(d.verdict.rawValue), "blocking": .bool(d.blocking),
+                            "baseline": .string(d.baseline.reference), "baseline_digest": .string(d.baseline.digest),
+                            "reasons": .array(d.reasons.map(JSONValue.string))
+                        ])
+                    } ?? .null,
+                    "override": overrideReason.map {
+                        .object([
+                            "reason": .string($0), "by": .string(tx.actor),
+                            "bypassed": .array(bypassed.map(JSONValue.string))
+                        ])
+                    } ?? .null
+                ])
             var flagged: [VersionReference] = []
             if case .revoke(let reason) = action {
-                flagged = try GovernanceRecords.flagDescendants(tx, of: ref, reason: "ancestor \(ref) revoked: \(reason)")
+                flagged = try GovernanceRecords.flagDescendants(
+                    tx, of: ref, reason: "ancestor \(ref) revoked: \(reason)")
             }
-            return ApprovalOutcome(decision: decision, votes: transition.votes, quorum: transition.quorum, flagged: flagged)
+            return ApprovalOutcome(
+                decision: decision, votes: transition.votes, quorum: transition.quorum, flagged: flagged)
         }
     }
 
@@ -308,7 +341,9 @@ public struct GovernanceService: Sendable {
     public static func isValidAliasName(_ s: String) -> Bool {
         let bytes = Array(s.utf8)
         guard let first = bytes.first, bytes.count <= 64, (0x61...0x7a).contains(first) else { return false }
-        return bytes.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
+        return bytes.allSatisfy {
+            (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e
+        }
     }
 
     /// Checks that `target` may hold `alias` and the acting user may move it (inside `tx`).
@@ -318,14 +353,16 @@ public struct GovernanceService: Sendable {
         guard protected else { return false }
         let roles = Set(try GovernanceRecords.roles(tx.snapshot, actor: tx.actor).compactMap(Role.init(rawValue:)))
         guard roles.contains(policy.aliasRole) else {
-            throw GovernanceError.notAuthorized(actor: tx.actor, action: "move the protected alias \(alias)", needs: [policy.aliasRole])
+            throw GovernanceError.notAuthorized(
+                actor: tx.actor, action: "move the protected alias \(alias)", needs: [policy.aliasRole])
         }
         let record = try GovernanceRecords.approval(tx.snapshot, target)
         guard record.state == ApprovalState.approved.rawValue else {
             throw GovernanceError.aliasTargetNotApproved(alias: alias, target: target.description, state: record.state)
         }
         if record.needsReview {
-            throw GovernanceError.aliasTargetNeedsReview(alias: alias, target: target.description, reason: record.needsReviewReason)
+            throw GovernanceError.aliasTargetNeedsReview(
+                alias: alias, target: target.description, reason: record.needsReviewReason)
         }
         return true
     }
@@ -334,19 +371,24 @@ public struct GovernanceService: Sendable {
     @discardableResult
     /// `precondition` sees the alias' current holder (nil: unset) inside the same transaction
     /// as the move and may throw to refuse it (the HTTP API's `If-Match`).
-    public func setAlias(_ alias: String, to target: VersionReference, reason: String? = nil,
-                         precondition: ((AliasRecord?) throws -> Void)? = nil) throws -> AliasHistoryEntry {
+    public func setAlias(
+        _ alias: String, to target: VersionReference, reason: String? = nil,
+        precondition: ((AliasRecord?) throws -> Void)? = nil
+    ) throws -> AliasHistoryEntry {
         try store.write { tx in
             try precondition?(try GovernanceRecords.alias(tx.snapshot, model: target.name, name: alias))
             let protected = try authorizeAliasMove(tx, alias: alias, target: target)
-            return try GovernanceRecords.moveAlias(tx, name: alias, to: target, isProtected: protected, action: "set", reason: reason)
+            return try GovernanceRecords.moveAlias(
+                tx, name: alias, to: target, isProtected: protected, action: "set", reason: reason)
         }
     }
 
     /// Restores the previous holder of `alias` (see `GovernanceRecords.aliasStack`).
     @discardableResult
-    public func rollbackAlias(model: String, alias: String, reason: String? = nil,
-                              precondition: ((AliasRecord?) throws -> Void)? = nil) throws -> AliasHistoryEntry {
+    public func rollbackAlias(
+        model: String, alias: String, reason: String? = nil,
+        precondition: ((AliasRecord?) throws -> Void)? = nil
+    ) throws -> AliasHistoryEntry {
         try store.write { tx in
             try precondition?(try GovernanceRecords.alias(tx.snapshot, model: model, name: alias))
             let history = try GovernanceRecords.aliasHistory(tx.snapshot, model: model, name: alias)
@@ -355,7 +397,8 @@ public struct GovernanceService: Sendable {
             guard stack.count >= 2 else { throw GovernanceError.noPreviousHolder(alias: alias) }
             let target = stack[stack.count - 2]
             let protected = try authorizeAliasMove(tx, alias: alias, target: target)
-            return try GovernanceRecords.moveAlias(tx, name: alias, to: target, isProtected: protected, action: "rollback", reason: reason)
+            return try GovernanceRecords.moveAlias(
+                tx, name: alias, to: target, isProtected: protected, action: "rollback", reason: reason)
         }
     }
 
@@ -385,13 +428,17 @@ public struct RegistryEvidence: EvaluationEvidenceSource {
         try store.read { try GovernanceRecords.completedRuns($0, digest: digest) }
     }
 
-    public func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws -> QualifyingEvidence {
-        let (runs, refused) = try GateEvidenceBuilder.qualifyingRuns(store: store, reference: reference, digest: digest,
-                                                                    suites: tier.requiredSuites, requirements: tier.evaluation)
+    public func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws
+        -> QualifyingEvidence
+    {
+        let (runs, refused) = try GateEvidenceBuilder.qualifyingRuns(
+            store: store, reference: reference, digest: digest,
+            suites: tier.requiredSuites, requirements: tier.evaluation)
         var violations: [String] = []
         for floor in tier.minimumMetrics {
             guard let run = runs[floor.suite], let results = GateEvidenceBuilder.decode(run) else { continue }
-            let task = floor.task.flatMap { t in results.tasks.first { $0.task == t } }
+            let task =
+                floor.task.flatMap { t in results.tasks.first { $0.task == t } }
                 ?? results.tasks.first { $0.task == floor.suite } ?? results.tasks.first
             guard let task else { continue }
             guard let value = task.metrics[floor.metric] else {
@@ -399,18 +446,24 @@ public struct RegistryEvidence: EvaluationEvidenceSource {
                 continue
             }
             if value.value < floor.min {
-                violations.append("\(floor.suite)/\(task.task) \(floor.metric) = \(Format.number(value.value)) is below the floor \(Format.number(floor.min)) (run \(run.id))")
+                violations.append(
+                    "\(floor.suite)/\(task.task) \(floor.metric) = \(Format.number(value.value)) is below the floor \(Format.number(floor.min)) (run \(run.id))"
+                )
             }
         }
-        return QualifyingEvidence(runs: runs.mapValues { [$0.id] }, floorViolations: violations,
-                                  refused: refused.compactMapValues { $0.first })
+        return QualifyingEvidence(
+            runs: runs.mapValues { [$0.id] }, floorViolations: violations,
+            refused: refused.compactMapValues { $0.first })
     }
 
-    public func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws -> GateDecision? {
+    public func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws
+        -> GateDecision?
+    {
         let t = try policy.tier(tier)
-        let (input, _) = try GateEvidenceBuilder.build(store: store, candidate: candidate, baseline: baseline,
-                                                       baselineVia: "alias \(policy.baselineAlias)", suites: t.requiredSuites,
-                                                       requirements: t.evaluation, settings: policy.gate)
+        let (input, _) = try GateEvidenceBuilder.build(
+            store: store, candidate: candidate, baseline: baseline,
+            baselineVia: "alias \(policy.baselineAlias)", suites: t.requiredSuites,
+            requirements: t.evaluation, settings: policy.gate)
         return try RegressionGate.evaluate(input, policy: policy, tierName: tier)
     }
 }

@@ -25,10 +25,12 @@ public struct Policy: Sendable, Equatable, Codable {
     /// Risk tiers by name.
     public var tiers: [String: RiskTier]
 
-    public init(version: Int, description: String = "", roles: [Role] = Role.allCases,
-                protectedAliases: [String] = ["production", "staging"], aliasRole: Role = .releaseManager,
-                baselineAlias: String = "production", defaultTier: String, gate: GateSettings = GateSettings(),
-                tiers: [String: RiskTier]) {
+    public init(
+        version: Int, description: String = "", roles: [Role] = Role.allCases,
+        protectedAliases: [String] = ["production", "staging"], aliasRole: Role = .releaseManager,
+        baselineAlias: String = "production", defaultTier: String, gate: GateSettings = GateSettings(),
+        tiers: [String: RiskTier]
+    ) {
         self.version = version
         self.description = description
         self.roles = roles
@@ -91,8 +93,10 @@ public struct GateSettings: Sendable, Equatable, Codable {
         case allow
     }
 
-    public init(alpha: Double = 0.05, power: Double = 0.8, bootstrapResamples: Int = 10_000, seed: UInt64 = 20_240_601,
-                inconclusive: InconclusiveRule = .block, maxLoadPerCPU: Double = 1.0) {
+    public init(
+        alpha: Double = 0.05, power: Double = 0.8, bootstrapResamples: Int = 10_000, seed: UInt64 = 20_240_601,
+        inconclusive: InconclusiveRule = .block, maxLoadPerCPU: Double = 1.0
+    ) {
         self.alpha = alpha
         self.power = power
         self.bootstrapResamples = bootstrapResamples
@@ -132,8 +136,10 @@ public struct EvaluationRequirements: Sendable, Equatable, Codable {
     /// and records `evaluation_run.rescore`); nil: no re-scoring.
     public var rescoreSample: Int?
 
-    public init(minItems: Int? = nil, shots: Int? = nil, backend: String? = nil, requireNative: Bool = false,
-                rescoreSample: Int? = nil) {
+    public init(
+        minItems: Int? = nil, shots: Int? = nil, backend: String? = nil, requireNative: Bool = false,
+        rescoreSample: Int? = nil
+    ) {
         self.minItems = minItems
         self.shots = shots
         self.backend = backend
@@ -177,11 +183,13 @@ public struct RiskTier: Sendable, Equatable, Codable {
     /// Which runs count as evidence (item count, shots, backend).
     public var evaluation: EvaluationRequirements
 
-    public init(requiredSuites: [String], minimumMetrics: [MetricFloor] = [], maxRegression: Double,
-                latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
-                datasets: DatasetRules = DatasetRules(), modelCardFields: [String] = [], quorum: Int = 1,
-                approverRole: Role = .approver, evaluation: EvaluationRequirements = EvaluationRequirements(),
-                datasetQuality: DatasetQualityRules? = nil) {
+    public init(
+        requiredSuites: [String], minimumMetrics: [MetricFloor] = [], maxRegression: Double,
+        latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
+        datasets: DatasetRules = DatasetRules(), modelCardFields: [String] = [], quorum: Int = 1,
+        approverRole: Role = .approver, evaluation: EvaluationRequirements = EvaluationRequirements(),
+        datasetQuality: DatasetQualityRules? = nil
+    ) {
         self.datasetQuality = datasetQuality
         self.evaluation = evaluation
         self.requiredSuites = requiredSuites
@@ -245,8 +253,11 @@ public struct DatasetRules: Sendable, Equatable, Codable {
     public func violations(dataset: String, license: String, containsPII: Bool) -> [String] {
         var out: [String] = []
         if !allowedLicenses.isEmpty,
-           !allowedLicenses.contains(where: { $0.lowercased() == license.lowercased() }) {
-            out.append("dataset \(dataset) has licence '\(license)', not in the allow-list (\(allowedLicenses.joined(separator: ", ")))")
+            !allowedLicenses.contains(where: { $0.lowercased() == license.lowercased() })
+        {
+            out.append(
+                "dataset \(dataset) has licence '\(license)', not in the allow-list (\(allowedLicenses.joined(separator: ", ")))"
+            )
         }
         if containsPII && pii == .forbidden {
             out.append("dataset \(dataset) contains personal data, which this tier forbids")

@@ -98,7 +98,8 @@ struct PolicyReader {
 
     // MARK: primitives
 
-    mutating func object(_ v: JSONValue, _ path: String, allowed: [String], required: [String]) -> [String: JSONValue]? {
+    mutating func object(_ v: JSONValue, _ path: String, allowed: [String], required: [String]) -> [String: JSONValue]?
+    {
         guard case .object(let members) = v else {
             issue(path, "expected an object, found \(Self.typeName(v))")
             return nil
@@ -118,7 +119,10 @@ struct PolicyReader {
             issue(path, "expected a string, found \(Self.typeName(v))")
             return nil
         }
-        if s.isEmpty { issue(path, "must not be empty"); return nil }
+        if s.isEmpty {
+            issue(path, "must not be empty")
+            return nil
+        }
         return s
     }
 
@@ -161,7 +165,8 @@ struct PolicyReader {
     mutating func role(_ v: JSONValue?, _ path: String, declared: [Role]?) -> Role? {
         guard let name = string(v, path) else { return nil }
         guard let role = Role(rawValue: name) else {
-            issue(path, "unknown role '\(name)' (known roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+            issue(
+                path, "unknown role '\(name)' (known roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
             return nil
         }
         if let declared, !declared.contains(role) {
@@ -173,9 +178,15 @@ struct PolicyReader {
     // MARK: structure
 
     mutating func policy(_ root: JSONValue) -> Policy? {
-        guard let top = object(root, "$", allowed: ["format", "version", "description", "roles", "protected_aliases",
-                                                   "alias_role", "baseline_alias", "default_tier", "gate", "tiers"],
-                               required: ["format", "version", "roles", "default_tier", "tiers"]) else { return nil }
+        guard
+            let top = object(
+                root, "$",
+                allowed: [
+                    "format", "version", "description", "roles", "protected_aliases",
+                    "alias_role", "baseline_alias", "default_tier", "gate", "tiers"
+                ],
+                required: ["format", "version", "roles", "default_tier", "tiers"])
+        else { return nil }
         if let format = string(top["format"], "$.format"), format != Policy.format {
             issue("$.format", "unsupported format '\(format)' (expected '\(Policy.format)')")
         }
@@ -189,12 +200,16 @@ struct PolicyReader {
                 if let role = Role(rawValue: name) {
                     roles?.append(role)
                 } else {
-                    issue("$.roles[\(i)]", "unknown role '\(name)' (known roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    issue(
+                        "$.roles[\(i)]",
+                        "unknown role '\(name)' (known roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
             }
         }
         let protected = strings(top["protected_aliases"], "$.protected_aliases") ?? ["production", "staging"]
-        let aliasRole = top["alias_role"] == nil ? .releaseManager : role(top["alias_role"], "$.alias_role", declared: roles)
+        let aliasRole =
+            top["alias_role"] == nil ? .releaseManager : role(top["alias_role"], "$.alias_role", declared: roles)
         let baseline = top["baseline_alias"] == nil ? "production" : string(top["baseline_alias"], "$.baseline_alias")
         let gate = top["gate"].map { gateSettings($0, "$.gate") } ?? GateSettings()
 
@@ -213,37 +228,62 @@ struct PolicyReader {
         }
         let defaultTier = string(top["default_tier"], "$.default_tier")
         if let defaultTier, case .object(let members)? = top["tiers"], members[defaultTier] == nil {
-            issue("$.default_tier", "unknown tier '\(defaultTier)' (defined: \(members.keys.sorted().joined(separator: ", ")))")
+            issue(
+                "$.default_tier",
+                "unknown tier '\(defaultTier)' (defined: \(members.keys.sorted().joined(separator: ", ")))")
         }
 
         guard let version, let roles, let aliasRole, let baseline, let gate, let defaultTier else { return nil }
-        return Policy(version: version, description: top["description"]?.stringValue ?? "", roles: roles,
-                      protectedAliases: protected, aliasRole: aliasRole, baselineAlias: baseline,
-                      defaultTier: defaultTier, gate: gate, tiers: tiers)
+        return Policy(
+            version: version, description: top["description"]?.stringValue ?? "", roles: roles,
+            protectedAliases: protected, aliasRole: aliasRole, baselineAlias: baseline,
+            defaultTier: defaultTier, gate: gate, tiers: tiers)
     }
 
     mutating func gateSettings(_ v: JSONValue, _ path: String) -> GateSettings? {
-        guard let o = object(v, path, allowed: ["alpha", "power", "bootstrap_resamples", "seed", "inconclusive", "max_load_per_cpu"],
-                             required: []) else { return nil }
+        guard
+            let o = object(
+                v, path, allowed: ["alpha", "power", "bootstrap_resamples", "seed", "inconclusive", "max_load_per_cpu"],
+                required: [])
+        else { return nil }
         var settingsInconclusive = GateSettings.InconclusiveRule.block
         if let rule = string(o["inconclusive"], "\(path).inconclusive") {
-            if let parsed = GateSettings.InconclusiveRule(rawValue: rule) { settingsInconclusive = parsed } else {
-                issue("\(path).inconclusive", "unknown rule '\(rule)' (use \(GateSettings.InconclusiveRule.allCases.map(\.rawValue).joined(separator: " or ")))")
+            if let parsed = GateSettings.InconclusiveRule(rawValue: rule) {
+                settingsInconclusive = parsed
+            } else {
+                issue(
+                    "\(path).inconclusive",
+                    "unknown rule '\(rule)' (use \(GateSettings.InconclusiveRule.allCases.map(\.rawValue).joined(separator: " or ")))"
+                )
             }
         }
         var load = 1.0
         if let value = number(o["max_load_per_cpu"], "\(path).max_load_per_cpu") {
-            if value > 0 && value <= 64 { load = value } else { issue("\(path).max_load_per_cpu", "must be in (0, 64], found \(value)") }
+            if value > 0 && value <= 64 {
+                load = value
+            } else {
+                issue("\(path).max_load_per_cpu", "must be in (0, 64], found \(value)")
+            }
         }
         var settings = GateSettings(inconclusive: settingsInconclusive, maxLoadPerCPU: load)
         if let alpha = number(o["alpha"], "\(path).alpha") {
-            if alpha > 0 && alpha < 0.5 { settings.alpha = alpha } else { issue("\(path).alpha", "must be in (0, 0.5), found \(alpha)") }
+            if alpha > 0 && alpha < 0.5 {
+                settings.alpha = alpha
+            } else {
+                issue("\(path).alpha", "must be in (0, 0.5), found \(alpha)")
+            }
         }
         if let power = number(o["power"], "\(path).power") {
-            if power > 0.5 && power < 1 { settings.power = power } else { issue("\(path).power", "must be in (0.5, 1), found \(power)") }
+            if power > 0.5 && power < 1 {
+                settings.power = power
+            } else {
+                issue("\(path).power", "must be in (0.5, 1), found \(power)")
+            }
         }
         if let n = integer(o["bootstrap_resamples"], "\(path).bootstrap_resamples") {
-            if n >= 100 && n <= 1_000_000 { settings.bootstrapResamples = n } else {
+            if n >= 100 && n <= 1_000_000 {
+                settings.bootstrapResamples = n
+            } else {
                 issue("\(path).bootstrap_resamples", "must be between 100 and 1000000, found \(n)")
             }
         }
@@ -254,16 +294,27 @@ struct PolicyReader {
     }
 
     mutating func riskTier(_ v: JSONValue, _ path: String, declared: [Role]?) -> RiskTier? {
-        guard let o = object(v, path, allowed: ["required_suites", "minimum_metrics", "max_regression", "latency_p95_ms",
-                                                 "energy_wh_per_1000_items", "datasets", "model_card_fields", "approvals", "evaluation",
-                                                 "dataset_quality"],
-                             required: ["required_suites", "max_regression", "approvals"]) else { return nil }
+        guard
+            let o = object(
+                v, path,
+                allowed: [
+                    "required_suites", "minimum_metrics", "max_regression", "latency_p95_ms",
+                    "energy_wh_per_1000_items", "datasets", "model_card_fields", "approvals", "evaluation",
+                    "dataset_quality"
+                ],
+                required: ["required_suites", "max_regression", "approvals"])
+        else { return nil }
         var ok = true
         let suites = strings(o["required_suites"], "\(path).required_suites")
         if let suites {
-            if suites.isEmpty { issue("\(path).required_suites", "at least one suite is required"); ok = false }
+            if suites.isEmpty {
+                issue("\(path).required_suites", "at least one suite is required")
+                ok = false
+            }
             for (i, suite) in suites.enumerated() where !knownSuites.contains(suite) {
-                issue("\(path).required_suites[\(i)]", "unknown suite '\(suite)' (known: \(knownSuites.sorted().joined(separator: ", ")))")
+                issue(
+                    "\(path).required_suites[\(i)]",
+                    "unknown suite '\(suite)' (known: \(knownSuites.sorted().joined(separator: ", ")))")
                 ok = false
             }
         }
@@ -272,18 +323,28 @@ struct PolicyReader {
             if case .array(let items) = m {
                 for (i, item) in items.enumerated() {
                     let p = "\(path).minimum_metrics[\(i)]"
-                    guard let f = object(item, p, allowed: ["suite", "task", "metric", "min"], required: ["suite", "metric", "min"]) else { ok = false; continue }
+                    guard
+                        let f = object(
+                            item, p, allowed: ["suite", "task", "metric", "min"], required: ["suite", "metric", "min"])
+                    else {
+                        ok = false
+                        continue
+                    }
                     let suite = string(f["suite"], "\(p).suite")
                     let task = string(f["task"], "\(p).task")
                     let metric = string(f["metric"], "\(p).metric")
                     if let metric, !KnownMetrics.all.contains(metric) {
-                        issue("\(p).metric", "unknown metric '\(metric)' (known: \(KnownMetrics.all.joined(separator: ", ")))")
+                        issue(
+                            "\(p).metric",
+                            "unknown metric '\(metric)' (known: \(KnownMetrics.all.joined(separator: ", ")))")
                         ok = false
                     }
                     let min = number(f["min"], "\(p).min")
                     if let suite {
                         if !knownSuites.contains(suite) {
-                            issue("\(p).suite", "unknown suite '\(suite)' (known: \(knownSuites.sorted().joined(separator: ", ")))")
+                            issue(
+                                "\(p).suite",
+                                "unknown suite '\(suite)' (known: \(knownSuites.sorted().joined(separator: ", ")))")
                             ok = false
                         } else if let suites, !suites.contains(suite) {
                             issue("\(p).suite", "suite '\(suite)' has a minimum but is not in required_suites")
@@ -291,10 +352,16 @@ struct PolicyReader {
                         }
                     }
                     if let min, !(0...1).contains(min) && metric.map(Self.isProportion) == true {
-                        issue("\(p).min", "\(metric ?? "metric") is a proportion; the minimum must be in [0, 1], found \(min)")
+                        issue(
+                            "\(p).min",
+                            "\(metric ?? "metric") is a proportion; the minimum must be in [0, 1], found \(min)")
                         ok = false
                     }
-                    if let suite, let metric, let min { floors.append(MetricFloor(suite: suite, task: task, metric: metric, min: min)) } else { ok = false }
+                    if let suite, let metric, let min {
+                        floors.append(MetricFloor(suite: suite, task: task, metric: metric, min: min))
+                    } else {
+                        ok = false
+                    }
                 }
             } else {
                 issue("\(path).minimum_metrics", "expected an array, found \(Self.typeName(m))")
@@ -303,25 +370,45 @@ struct PolicyReader {
         }
         let margin = number(o["max_regression"], "\(path).max_regression")
         if let margin {
-            if margin < 0 { issue("\(path).max_regression", "the non-inferiority margin must not be negative, found \(margin)"); ok = false }
-            else if margin >= 1 { issue("\(path).max_regression", "the margin is in absolute accuracy points and must be below 1, found \(margin)"); ok = false }
+            if margin < 0 {
+                issue("\(path).max_regression", "the non-inferiority margin must not be negative, found \(margin)")
+                ok = false
+            } else if margin >= 1 {
+                issue(
+                    "\(path).max_regression",
+                    "the margin is in absolute accuracy points and must be below 1, found \(margin)")
+                ok = false
+            }
         }
         let latency = number(o["latency_p95_ms"], "\(path).latency_p95_ms")
-        if let latency, latency <= 0 { issue("\(path).latency_p95_ms", "must be positive, found \(latency)"); ok = false }
+        if let latency, latency <= 0 {
+            issue("\(path).latency_p95_ms", "must be positive, found \(latency)")
+            ok = false
+        }
         let energy = number(o["energy_wh_per_1000_items"], "\(path).energy_wh_per_1000_items")
-        if let energy, energy <= 0 { issue("\(path).energy_wh_per_1000_items", "must be positive, found \(energy)"); ok = false }
+        if let energy, energy <= 0 {
+            issue("\(path).energy_wh_per_1000_items", "must be positive, found \(energy)")
+            ok = false
+        }
 
         var datasets = DatasetRules()
         if let d = o["datasets"] {
             if let dv = object(d, "\(path).datasets", allowed: ["allowed_licenses", "pii"], required: []) {
                 datasets.allowedLicenses = strings(dv["allowed_licenses"], "\(path).datasets.allowed_licenses") ?? []
                 if let rule = string(dv["pii"], "\(path).datasets.pii") {
-                    if let parsed = DatasetRules.PIIRule(rawValue: rule) { datasets.pii = parsed } else {
-                        issue("\(path).datasets.pii", "unknown PII rule '\(rule)' (use \(DatasetRules.PIIRule.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    if let parsed = DatasetRules.PIIRule(rawValue: rule) {
+                        datasets.pii = parsed
+                    } else {
+                        issue(
+                            "\(path).datasets.pii",
+                            "unknown PII rule '\(rule)' (use \(DatasetRules.PIIRule.allCases.map(\.rawValue).joined(separator: ", ")))"
+                        )
                         ok = false
                     }
                 }
-            } else { ok = false }
+            } else {
+                ok = false
+            }
         }
         let cardFields = strings(o["model_card_fields"], "\(path).model_card_fields") ?? []
         var quality: DatasetQualityRules?
@@ -332,11 +419,17 @@ struct PolicyReader {
 
         var quorum: Int?
         var approverRole: Role? = .approver
-        if let a = o["approvals"], let av = object(a, "\(path).approvals", allowed: ["quorum", "role"], required: ["quorum"]) {
+        if let a = o["approvals"],
+            let av = object(a, "\(path).approvals", allowed: ["quorum", "role"], required: ["quorum"])
+        {
             quorum = integer(av["quorum"], "\(path).approvals.quorum")
-            if let q = quorum, q < 1 { issue("\(path).approvals.quorum", "quorum must be at least 1, found \(q)"); ok = false }
+            if let q = quorum, q < 1 {
+                issue("\(path).approvals.quorum", "quorum must be at least 1, found \(q)")
+                ok = false
+            }
             if let q = quorum, q > 100 {
-                issue("\(path).approvals.quorum", "quorum must be at most 100 distinct approvers, found \(q)"); ok = false
+                issue("\(path).approvals.quorum", "quorum must be at most 100 distinct approvers, found \(q)")
+                ok = false
             }
             if av["role"] != nil {
                 approverRole = role(av["role"], "\(path).approvals.role", declared: declared)
@@ -344,34 +437,59 @@ struct PolicyReader {
                 issue("\(path).approvals", "the default approver role 'approver' is not declared in $.roles")
                 ok = false
             }
-        } else { ok = false }
+        } else {
+            ok = false
+        }
 
         var evaluation = EvaluationRequirements()
         if let e = o["evaluation"] {
             let p = "\(path).evaluation"
-            if let ev = object(e, p, allowed: ["min_items", "shots", "backend", "require_native", "rescore_sample"], required: []) {
+            if let ev = object(
+                e, p, allowed: ["min_items", "shots", "backend", "require_native", "rescore_sample"], required: [])
+            {
                 if let k = integer(ev["rescore_sample"], "\(p).rescore_sample") {
-                    if k >= 1 && k <= 100_000 { evaluation.rescoreSample = k } else { issue("\(p).rescore_sample", "must be between 1 and 100000, found \(k)"); ok = false }
+                    if k >= 1 && k <= 100_000 {
+                        evaluation.rescoreSample = k
+                    } else {
+                        issue("\(p).rescore_sample", "must be between 1 and 100000, found \(k)")
+                        ok = false
+                    }
                 }
                 if let n = integer(ev["min_items"], "\(p).min_items") {
-                    if n >= 1 && n <= 10_000_000 { evaluation.minItems = n } else { issue("\(p).min_items", "must be between 1 and 10000000, found \(n)"); ok = false }
+                    if n >= 1 && n <= 10_000_000 {
+                        evaluation.minItems = n
+                    } else {
+                        issue("\(p).min_items", "must be between 1 and 10000000, found \(n)")
+                        ok = false
+                    }
                 }
                 if let k = integer(ev["shots"], "\(p).shots") {
-                    if k >= 0 && k <= 64 { evaluation.shots = k } else { issue("\(p).shots", "must be between 0 and 64, found \(k)"); ok = false }
+                    if k >= 0 && k <= 64 {
+                        evaluation.shots = k
+                    } else {
+                        issue("\(p).shots", "must be between 0 and 64, found \(k)")
+                        ok = false
+                    }
                 }
                 evaluation.backend = string(ev["backend"], "\(p).backend")
                 if let b = ev["require_native"] {
-                    if case .bool(let flag) = b { evaluation.requireNative = flag } else {
-                        issue("\(p).require_native", "expected a boolean, found \(Self.typeName(b))"); ok = false
+                    if case .bool(let flag) = b {
+                        evaluation.requireNative = flag
+                    } else {
+                        issue("\(p).require_native", "expected a boolean, found \(Self.typeName(b))")
+                        ok = false
                     }
                 }
-            } else { ok = false }
+            } else {
+                ok = false
+            }
         }
 
         guard ok, let suites, let margin, let quorum, let approverRole else { return nil }
-        return RiskTier(requiredSuites: suites, minimumMetrics: floors, maxRegression: margin, latencyP95Ms: latency,
-                        energyWhPer1000Items: energy, datasets: datasets, modelCardFields: cardFields, quorum: quorum,
-                        approverRole: approverRole, evaluation: evaluation, datasetQuality: quality)
+        return RiskTier(
+            requiredSuites: suites, minimumMetrics: floors, maxRegression: margin, latencyP95Ms: latency,
+            energyWhPer1000Items: energy, datasets: datasets, modelCardFields: cardFields, quorum: quorum,
+            approverRole: approverRole, evaluation: evaluation, datasetQuality: quality)
     }
 
     static func isProportion(_ metric: String) -> Bool {
@@ -379,6 +497,9 @@ struct PolicyReader {
     }
 
     static func isIdentifier(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d || $0 == 0x5f }
+        !s.isEmpty
+            && s.utf8.allSatisfy {
+                ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d || $0 == 0x5f
+            }
     }
 }

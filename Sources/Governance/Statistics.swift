@@ -21,7 +21,10 @@ public struct PairedCounts: Sendable, Equatable, Codable {
 
     /// Counts of paired outcomes `(candidate, baseline)`.
     public init(_ pairs: [(candidate: Bool, baseline: Bool)]) {
-        var a = 0, b = 0, c = 0, d = 0
+        var a = 0
+        var b = 0
+        var c = 0
+        var d = 0
         for p in pairs {
             switch (p.candidate, p.baseline) {
             case (true, true): a += 1
@@ -105,13 +108,16 @@ public enum GateStatistics {
             }
         }
         means.sort()
-        return Interval(estimate: estimate, lower: quantile(sorted: means, alpha / 2),
-                        upper: quantile(sorted: means, 1 - alpha / 2), level: level)
+        return Interval(
+            estimate: estimate, lower: quantile(sorted: means, alpha / 2),
+            upper: quantile(sorted: means, 1 - alpha / 2), level: level)
     }
 
     /// Paired bootstrap on outcome pairs (correct = 1): per-item difference candidate − baseline.
-    public static func pairedBootstrapCI(pairs: [(candidate: Bool, baseline: Bool)], resamples: Int, alpha: Double,
-                                         seed: UInt64) -> Interval {
+    public static func pairedBootstrapCI(
+        pairs: [(candidate: Bool, baseline: Bool)], resamples: Int, alpha: Double,
+        seed: UInt64
+    ) -> Interval {
         let diffs = pairs.map { Int8(($0.candidate ? 1 : 0) - ($0.baseline ? 1 : 0)) }
         return pairedBootstrapCI(differences: diffs, resamples: resamples, alpha: alpha, seed: seed)
     }
@@ -140,18 +146,22 @@ public enum GateStatistics {
     /// discordant, solved for δ by bisection on (0, √ψ]. ψ is estimated by the observed discordance
     /// rate (b + c) / n, floored at 1/n so that a run without discordant pairs still reports the
     /// smallest effect its size could reveal. Returns nil for n = 0.
-    public static func minimumDetectableEffect(items n: Int, discordant: Int, alpha: Double = 0.05,
-                                               power: Double = 0.8) -> Double? {
+    public static func minimumDetectableEffect(
+        items n: Int, discordant: Int, alpha: Double = 0.05,
+        power: Double = 0.8
+    ) -> Double? {
         guard n > 0 else { return nil }
         let psi = max(Double(discordant), 1) / Double(n)
         let za = normalQuantile(1 - alpha / 2)
         let zb = normalQuantile(power)
         let nn = Double(n)
         // f(δ) = √n·δ − za·√ψ − zb·√(ψ − δ²) is increasing in δ on (0, √ψ].
-        func f(_ d: Double) -> Double { nn.squareRoot() * d - za * psi.squareRoot() - zb * max(0, psi - d * d).squareRoot() }
+        func f(_ d: Double) -> Double {
+            nn.squareRoot() * d - za * psi.squareRoot() - zb * max(0, psi - d * d).squareRoot()
+        }
         var lo = 0.0
         var hi = psi.squareRoot()
-        if f(hi) < 0 { return min(1, hi) }  // even the largest effect ψ allows is not detectable
+        if f(hi) < 0 { return min(1, hi) } // even the largest effect ψ allows is not detectable
         for _ in 0..<200 {
             let mid = (lo + hi) / 2
             if f(mid) < 0 { lo = mid } else { hi = mid }
@@ -164,27 +174,36 @@ public enum GateStatistics {
     public static func normalQuantile(_ p: Double) -> Double {
         guard p > 0 else { return -.infinity }
         guard p < 1 else { return .infinity }
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                 6.680131188771972e+01, -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                 -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+        let a = [
+            -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+            1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00
+        ]
+        let b = [
+            -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+            6.680131188771972e+01, -1.328068155288572e+01
+        ]
+        let c = [
+            -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+            -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00
+        ]
         let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
         let low = 0.02425
         var x: Double
         if p < low {
             let q = (-2 * log(p)).squareRoot()
-            x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            x =
+                (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
                 / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
         } else if p <= 1 - low {
             let q = p - 0.5
             let r = q * q
-            x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            x =
+                (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
                 / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
         } else {
             let q = (-2 * log(1 - p)).squareRoot()
-            x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            x =
+                -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
                 / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
         }
         // Halley refinement.

@@ -42,9 +42,11 @@ public enum HTTPClient {
     public typealias AddressFilter = @Sendable (UnsafePointer<sockaddr>) -> String?
 
     /// Sends `method url` with `headers` and `body`; `timeoutMilliseconds` bounds connect, send and read.
-    public static func send(_ method: String, _ url: HTTPURL, headers: [(String, String)], body: [UInt8],
-                            timeoutMilliseconds: Int64, read mode: ReadMode,
-                            addressFilter: AddressFilter? = nil) throws(Failure) -> Response {
+    public static func send(
+        _ method: String, _ url: HTTPURL, headers: [(String, String)], body: [UInt8],
+        timeoutMilliseconds: Int64, read mode: ReadMode,
+        addressFilter: AddressFilter? = nil
+    ) throws(Failure) -> Response {
         let deadline = monotonicMilliseconds() + timeoutMilliseconds
         let fd = try connect(url.host, url.port, deadline: deadline, filter: addressFilter)
         defer { close(fd) }
@@ -66,20 +68,26 @@ public enum HTTPClient {
             if let lineEnd = buffer.firstIndex(of: 0x0a) {
                 let line = String(decoding: buffer[..<lineEnd], as: UTF8.self)
                 let parts = line.split(separator: " ")
-                guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]), (100...599).contains(code) else {
+                guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]),
+                    (100...599).contains(code)
+                else {
                     throw Failure("the receiver did not answer with HTTP")
                 }
                 if code >= 200 { return code }
                 guard let end = find(buffer, [13, 10, 13, 10]) else {
                     if buffer.count > 16 * 1024 { throw Failure("answer head too large") }
-                    guard try readMore(fd, &buffer, deadline: deadline) else { throw Failure("connection closed before an answer") }
+                    guard try readMore(fd, &buffer, deadline: deadline) else {
+                        throw Failure("connection closed before an answer")
+                    }
                     continue
                 }
                 buffer.removeSubrange(0..<(end + 4))
                 continue
             }
             if buffer.count > 16 * 1024 { throw Failure("answer head too large") }
-            guard try readMore(fd, &buffer, deadline: deadline) else { throw Failure("connection closed before an answer") }
+            guard try readMore(fd, &buffer, deadline: deadline) else {
+                throw Failure("connection closed before an answer")
+            }
         }
     }
 
@@ -118,7 +126,8 @@ public enum HTTPClient {
     /// Splits a whole answer into status, headers and (de-chunked, length-trimmed) body.
     static func parse(_ data: [UInt8]) throws(Failure) -> Response {
         guard let headEnd = find(data, [13, 10, 13, 10]) else { throw Failure("no complete response head") }
-        let lines = String(decoding: data[0..<headEnd], as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: data[0..<headEnd], as: UTF8.self).split(
+            separator: "\r\n", omittingEmptySubsequences: false)
         let statusParts = lines[0].split(separator: " ")
         guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
             throw Failure("bad status line '\(lines[0].prefix(100))'")
@@ -131,7 +140,9 @@ public enum HTTPClient {
         var body = Array(data[(headEnd + 4)...])
         if headers.contains(where: { $0.0 == "transfer-encoding" && $0.1.lowercased().contains("chunked") }) {
             body = try dechunk(body)
-        } else if let length = headers.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }), length <= body.count {
+        } else if let length = headers.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }),
+            length <= body.count
+        {
             body = Array(body[0..<length])
         }
         if (100..<200).contains(status) { return try parse(body) }
@@ -142,7 +153,8 @@ public enum HTTPClient {
         var out: [UInt8] = []
         var i = 0
         while i < bytes.count {
-            guard let lineEnd = (i..<max(i, bytes.count - 1)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }) else {
+            guard let lineEnd = (i..<max(i, bytes.count - 1)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 })
+            else {
                 throw Failure("truncated chunked body")
             }
             let sizeText = String(decoding: bytes[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
@@ -157,7 +169,9 @@ public enum HTTPClient {
     }
 
     static func trimmed(_ text: Substring) -> String {
-        String(text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        String(
+            text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
+        )
     }
 
     static func find(_ bytes: [UInt8], _ needle: [UInt8]) -> Int? {
@@ -188,7 +202,10 @@ public enum HTTPClient {
                 continue
             }
             let fd = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            if fd < 0 { lastError = errno; continue }
+            if fd < 0 {
+                lastError = errno
+                continue
+            }
             let flags = fcntl(fd, F_GETFL)
             _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
             var rc = Glibc.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen)
@@ -207,18 +224,25 @@ public enum HTTPClient {
             } else if rc != 0 {
                 lastError = errno
             }
-            if rc == 0 { return fd }   // stays non-blocking; reads and writes poll against the deadline
+            if rc == 0 { return fd } // stays non-blocking; reads and writes poll against the deadline
             close(fd)
         }
-        if let refused, lastError == 0 { throw Failure("the address of \(host) is \(refused)", refusedAddress: refused) }
+        if let refused, lastError == 0 {
+            throw Failure("the address of \(host) is \(refused)", refusedAddress: refused)
+        }
         throw Failure("cannot connect to \(host):\(port): \(String(cString: strerror(lastError)))")
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], deadline: Int64) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n > 0 { offset += n; continue }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 {
+                offset += n
+                continue
+            }
             if n < 0 && errno == EINTR { continue }
             if n < 0 && errno == EAGAIN {
                 let remaining = deadline - monotonicMilliseconds()

@@ -25,7 +25,8 @@ public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
             throw ParseError(reason: "only printable ASCII without spaces, at most 2048 characters")
         }
         if text.lowercased().hasPrefix("https://") {
-            throw ParseError(reason: "https is not supported by the built-in client; use an http:// relay or TLS-terminating proxy")
+            throw ParseError(
+                reason: "https is not supported by the built-in client; use an http:// relay or TLS-terminating proxy")
         }
         guard text.lowercased().hasPrefix("http://") else { throw ParseError(reason: "the scheme must be http://") }
         let rest = text.dropFirst("http://".count)
@@ -36,10 +37,14 @@ public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
         guard !authority.contains("@") else { throw ParseError(reason: "credentials in the URL are not supported") }
         port = 80
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw ParseError(reason: "unterminated IPv6 address") }
+            guard let close = authority.firstIndex(of: "]") else {
+                throw ParseError(reason: "unterminated IPv6 address")
+            }
             let after = authority[authority.index(after: close)...]
             if after.hasPrefix(":") {
-                guard let p = Int(after.dropFirst()), (1...65535).contains(p) else { throw ParseError(reason: "invalid port") }
+                guard let p = Int(after.dropFirst()), (1...65535).contains(p) else {
+                    throw ParseError(reason: "invalid port")
+                }
                 port = p
             } else if !after.isEmpty {
                 throw ParseError(reason: "invalid authority")

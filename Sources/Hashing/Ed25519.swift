@@ -24,14 +24,18 @@ public enum Ed25519 {
 
     /// The public key of a 32-byte secret seed (RFC 8032 §5.1.5).
     public static func publicKey(seed: [UInt8]) throws(KeyError) -> [UInt8] {
-        guard seed.count == seedSize else { throw .wrongSize(what: "secret seed", expected: seedSize, actual: seed.count) }
+        guard seed.count == seedSize else {
+            throw .wrongSize(what: "secret seed", expected: seedSize, actual: seed.count)
+        }
         let (scalar, _) = expand(seed)
         return Point.base.multiplied(by: scalar).encoded()
     }
 
     /// Signs `message` with the secret `seed` (RFC 8032 §5.1.6). Deterministic.
     public static func sign(_ message: [UInt8], seed: [UInt8]) throws(KeyError) -> [UInt8] {
-        guard seed.count == seedSize else { throw .wrongSize(what: "secret seed", expected: seedSize, actual: seed.count) }
+        guard seed.count == seedSize else {
+            throw .wrongSize(what: "secret seed", expected: seedSize, actual: seed.count)
+        }
         let (scalar, prefix) = expand(seed)
         let publicKey = Point.base.multiplied(by: scalar).encoded()
         let r = Scalar.reduce(SHA512.hash(prefix + message))
@@ -146,7 +150,9 @@ struct FieldElement: Equatable {
     /// Fully reduced little-endian 32 bytes.
     func encoded() -> [UInt8] {
         var t = self
-        t.carry(); t.carry(); t.carry()
+        t.carry()
+        t.carry()
+        t.carry()
         // Now 0 ≤ t < 2^256; subtract p while t ≥ p (at most twice).
         let p: [Int64] = [0xffed] + [Int64](repeating: 0xffff, count: 14) + [0x7fff]
         for _ in 0..<2 {
@@ -184,7 +190,8 @@ struct FieldElement: Equatable {
     /// d = −121665/121666.
     static let d: FieldElement = (zero - FieldElement(small: 121665)) * FieldElement(small: 121666).inverted()
     /// √−1 = 2^((p−1)/4), (p − 1)/4 = 2^253 − 5.
-    static let sqrtMinusOne: FieldElement = FieldElement(small: 2).power(bitsFromTop: exponentBits(width: 253, zeros: [2]))
+    static let sqrtMinusOne: FieldElement = FieldElement(small: 2).power(
+        bitsFromTop: exponentBits(width: 253, zeros: [2]))
 }
 
 // MARK: - Points
@@ -207,7 +214,10 @@ struct Point {
         let b = (y + x) * (q.y + q.x)
         let c = t * (FieldElement.d + FieldElement.d) * q.t
         let d = z * (q.z + q.z)
-        let e = b - a, f = d - c, g = d + c, h = b + a
+        let e = b - a
+        let f = d - c
+        let g = d + c
+        let h = b + a
         return Point(x: e * f, y: g * h, z: f * g, t: e * h)
     }
 
@@ -249,7 +259,7 @@ struct Point {
         let y = FieldElement(bytes: bytes)
         var unsigned = bytes
         unsigned[31] &= 0x7f
-        guard y.encoded() == unsigned else { return nil }  // y not reduced
+        guard y.encoded() == unsigned else { return nil } // y not reduced
         let yy = y.squared()
         let u = yy - .one
         let v = FieldElement.d * yy + .one
@@ -275,7 +285,7 @@ enum Scalar {
     /// L, little-endian bytes.
     static let order: [UInt8] = [
         0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
     ]
 
     /// Little-endian bytes as 32-bit limbs.
@@ -326,7 +336,9 @@ enum Scalar {
 
     /// (a·b + c) mod L for 32-byte scalars.
     static func mulAdd(_ a: [UInt8], _ b: [UInt8], _ c: [UInt8]) -> [UInt8] {
-        let x = limbs(a, count: 8), y = limbs(b, count: 8), z = limbs(c, count: 8)
+        let x = limbs(a, count: 8)
+        let y = limbs(b, count: 8)
+        let z = limbs(c, count: 8)
         var product = [UInt64](repeating: 0, count: 17)
         for i in 0..<8 {
             var carry: UInt64 = 0

@@ -33,8 +33,10 @@ extension SHA256 {
 
     /// Hashes a file by streaming it through one reused buffer of `chunkSize` bytes.
     /// `progress` (if given) is called after every chunk with the bytes read so far.
-    public static func hash(fileAtPath path: String, chunkSize: Int = defaultChunkSize,
-                            progress: ((UInt64) -> Void)? = nil) throws(FileHashingError) -> FileDigest {
+    public static func hash(
+        fileAtPath path: String, chunkSize: Int = defaultChunkSize,
+        progress: ((UInt64) -> Void)? = nil
+    ) throws(FileHashingError) -> FileDigest {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileHashingError(path: path, errno: errno, operation: "open") }
         defer { close(fd) }

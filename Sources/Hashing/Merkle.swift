@@ -80,14 +80,18 @@ public enum MerkleTree {
     /// Verifies an inclusion proof (RFC 9162 §2.1.3.2).
     public static func verifyInclusion(index: Int, treeSize: Int, leafHash: Hash, proof: [Hash], root: Hash) -> Bool {
         guard index >= 0, index < treeSize else { return false }
-        var fn = index, sn = treeSize - 1
+        var fn = index
+        var sn = treeSize - 1
         var r = leafHash
         for p in proof {
             if sn == 0 { return false }
             if fn & 1 == 1 || fn == sn {
                 r = nodeHash(p, r)
                 if fn & 1 == 0 {
-                    while fn & 1 == 0 && fn != 0 { fn >>= 1; sn >>= 1 }
+                    while fn & 1 == 0 && fn != 0 {
+                        fn >>= 1
+                        sn >>= 1
+                    }
                 }
             } else {
                 r = nodeHash(r, p)
@@ -101,24 +105,34 @@ public enum MerkleTree {
     /// Verifies a consistency proof between an earlier tree (`firstSize`, `firstRoot`) and a
     /// later one (RFC 9162 §2.1.4.2). Equal sizes need an empty proof and equal roots; an
     /// empty first tree is consistent with everything.
-    public static func verifyConsistency(firstSize: Int, secondSize: Int, firstRoot: Hash, secondRoot: Hash,
-                                         proof: [Hash]) -> Bool {
+    public static func verifyConsistency(
+        firstSize: Int, secondSize: Int, firstRoot: Hash, secondRoot: Hash,
+        proof: [Hash]
+    ) -> Bool {
         guard firstSize >= 0, firstSize <= secondSize else { return false }
         if firstSize == 0 { return proof.isEmpty }
         if firstSize == secondSize { return proof.isEmpty && firstRoot == secondRoot }
         guard !proof.isEmpty else { return false }
         var path = proof
         if firstSize & (firstSize - 1) == 0 { path.insert(firstRoot, at: 0) }
-        var fn = firstSize - 1, sn = secondSize - 1
-        while fn & 1 == 1 { fn >>= 1; sn >>= 1 }
-        var fr = path[0], sr = path[0]
+        var fn = firstSize - 1
+        var sn = secondSize - 1
+        while fn & 1 == 1 {
+            fn >>= 1
+            sn >>= 1
+        }
+        var fr = path[0]
+        var sr = path[0]
         for c in path.dropFirst() {
             if sn == 0 { return false }
             if fn & 1 == 1 || fn == sn {
                 fr = nodeHash(c, fr)
                 sr = nodeHash(c, sr)
                 if fn & 1 == 0 {
-                    while fn & 1 == 0 && fn != 0 { fn >>= 1; sn >>= 1 }
+                    while fn & 1 == 0 && fn != 0 {
+                        fn >>= 1
+                        sn >>= 1
+                    }
                 }
             } else {
                 sr = nodeHash(sr, c)

@@ -18,7 +18,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// bootstrap: draw `x = next()`, reject while `x >= 2^64 - (2^64 mod bound)`, return `x mod bound`.
     public mutating func nextIndex(below bound: Int) -> Int {
         let b = UInt64(bound)
-        let threshold = (0 &- b) % b  // 2^64 mod b
+        let threshold = (0 &- b) % b // 2^64 mod b
         while true {
             let x = next()
             // Accept x when x < 2^64 - threshold, i.e. x + threshold does not overflow.

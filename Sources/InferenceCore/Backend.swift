@@ -63,7 +63,8 @@ public struct BackendInfo: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case backend, threads
-        case engineVersion = "engine_version", modelIdentity = "model_identity"
+        case engineVersion = "engine_version"
+        case modelIdentity = "model_identity"
     }
 
     /// Spellings of results written before the members were snake_case.
@@ -74,9 +75,11 @@ public struct BackendInfo: Sendable, Hashable, Codable {
         backend = try c.decode(String.self, forKey: .backend)
         threads = try c.decode(Int.self, forKey: .threads)
         let legacy = try decoder.container(keyedBy: LegacyKeys.self)
-        engineVersion = try c.decodeIfPresent(String.self, forKey: .engineVersion)
+        engineVersion =
+            try c.decodeIfPresent(String.self, forKey: .engineVersion)
             ?? legacy.decode(String.self, forKey: .engineVersion)
-        modelIdentity = try c.decodeIfPresent(String.self, forKey: .modelIdentity)
+        modelIdentity =
+            try c.decodeIfPresent(String.self, forKey: .modelIdentity)
             ?? legacy.decode(String.self, forKey: .modelIdentity)
     }
 }
@@ -100,8 +103,10 @@ public struct LoglikelihoodResult: Sendable, Hashable, Codable {
     public var continuationTokenCount: Int
     public var timing: RequestTiming
 
-    public init(logLikelihood: Double, isGreedy: Bool, contextTokenCount: Int,
-                continuationTokenCount: Int, timing: RequestTiming) {
+    public init(
+        logLikelihood: Double, isGreedy: Bool, contextTokenCount: Int,
+        continuationTokenCount: Int, timing: RequestTiming
+    ) {
         self.logLikelihood = logLikelihood
         self.isGreedy = isGreedy
         self.contextTokenCount = contextTokenCount
@@ -133,9 +138,11 @@ public struct GenerationRequest: Sendable, Hashable, Codable {
     /// (0...20); nil reports nothing.
     public var logprobs: Int?
 
-    public init(prompt: String, maxTokens: Int = 128, stop: [String] = [], temperature: Float = 0,
-                topP: Float = 1, seed: UInt64 = 0, addSpecial: Bool = true, segments: [PromptSegment]? = nil,
-                presencePenalty: Float = 0, frequencyPenalty: Float = 0, logprobs: Int? = nil) {
+    public init(
+        prompt: String, maxTokens: Int = 128, stop: [String] = [], temperature: Float = 0,
+        topP: Float = 1, seed: UInt64 = 0, addSpecial: Bool = true, segments: [PromptSegment]? = nil,
+        presencePenalty: Float = 0, frequencyPenalty: Float = 0, logprobs: Int? = nil
+    ) {
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.stop = stop
@@ -150,10 +157,13 @@ public struct GenerationRequest: Sendable, Hashable, Codable {
     }
 
     /// A request for a rendered chat prompt.
-    public init(segments: [PromptSegment], maxTokens: Int = 128, stop: [String] = [], temperature: Float = 0,
-                topP: Float = 1, seed: UInt64 = 0) {
-        self.init(prompt: segments.map(\.text).joined(), maxTokens: maxTokens, stop: stop, temperature: temperature,
-                  topP: topP, seed: seed, addSpecial: true, segments: segments)
+    public init(
+        segments: [PromptSegment], maxTokens: Int = 128, stop: [String] = [], temperature: Float = 0,
+        topP: Float = 1, seed: UInt64 = 0
+    ) {
+        self.init(
+            prompt: segments.map(\.text).joined(), maxTokens: maxTokens, stop: stop, temperature: temperature,
+            topP: topP, seed: seed, addSpecial: true, segments: segments)
     }
 }
 
@@ -188,8 +198,10 @@ public struct GenerationResult: Sendable, Hashable, Codable {
     /// reports it; lm-eval's scoring with `max_tokens: 1` relies on one entry per step).
     public var logprobs: [GeneratedTokenLogprob]
 
-    public init(text: String, tokens: [Int32], promptTokenCount: Int, finishReason: FinishReason,
-                timing: RequestTiming, logprobs: [GeneratedTokenLogprob] = []) {
+    public init(
+        text: String, tokens: [Int32], promptTokenCount: Int, finishReason: FinishReason,
+        timing: RequestTiming, logprobs: [GeneratedTokenLogprob] = []
+    ) {
         self.text = text
         self.tokens = tokens
         self.promptTokenCount = promptTokenCount
@@ -211,9 +223,11 @@ public struct RequestTiming: Sendable, Hashable, Codable {
     public var timeToFirstTokenSeconds: Double
     public var totalSeconds: Double
 
-    public init(prefillTokens: Int = 0, reusedTokens: Int = 0, prefillSeconds: Double = 0,
-                decodeTokens: Int = 0, decodeSeconds: Double = 0,
-                timeToFirstTokenSeconds: Double = 0, totalSeconds: Double = 0) {
+    public init(
+        prefillTokens: Int = 0, reusedTokens: Int = 0, prefillSeconds: Double = 0,
+        decodeTokens: Int = 0, decodeSeconds: Double = 0,
+        timeToFirstTokenSeconds: Double = 0, totalSeconds: Double = 0
+    ) {
         self.prefillTokens = prefillTokens
         self.reusedTokens = reusedTokens
         self.prefillSeconds = prefillSeconds

@@ -20,8 +20,10 @@ public struct PromptTokenLogprob: Sendable, Hashable, Codable {
     /// empty for the first token or when the backend only knows the top one.
     public var alternatives: [TokenAlternative]
 
-    public init(token: Int32, text: String, offset: Int, logprob: Double?, topText: String?, topLogprob: Double?,
-                isGreedy: Bool, alternatives: [TokenAlternative] = []) {
+    public init(
+        token: Int32, text: String, offset: Int, logprob: Double?, topText: String?, topLogprob: Double?,
+        isGreedy: Bool, alternatives: [TokenAlternative] = []
+    ) {
         self.token = token
         self.text = text
         self.offset = offset
@@ -94,8 +96,9 @@ public struct OpenAIBackend: PromptScoringBackend {
     private let echoMaxTokens = EchoMaxTokens()
 
     public var info: BackendInfo {
-        BackendInfo(backend: "openai", engineVersion: "openai-compatible http://\(host):\(port)\(prefix)",
-                    modelIdentity: model, threads: 0)
+        BackendInfo(
+            backend: "openai", engineVersion: "openai-compatible http://\(host):\(port)\(prefix)",
+            modelIdentity: model, threads: 0)
     }
 
     /// `baseURL` like `http://127.0.0.1:8080` (a trailing `/v1` is accepted and dropped).
@@ -116,7 +119,9 @@ public struct OpenAIBackend: PromptScoringBackend {
         let body = try await post("/tokenize", ["content": text, "add_special": addSpecial])
         guard let tokens = body["tokens"] as? [Any] else { throw OpenAIBackendError.malformedResponse("no 'tokens'") }
         return try tokens.map {
-            guard let n = ($0 as? NSNumber)?.int32Value else { throw OpenAIBackendError.malformedResponse("token is not a number") }
+            guard let n = ($0 as? NSNumber)?.int32Value else {
+                throw OpenAIBackendError.malformedResponse("token is not a number")
+            }
             return n
         }
     }
@@ -124,9 +129,12 @@ public struct OpenAIBackend: PromptScoringBackend {
     public func scorePrompt(_ text: String, addSpecial: Bool) async throws -> [PromptTokenLogprob] {
         var maxTokens = echoMaxTokens.value.withLock { $0 }
         func request(_ maxTokens: Int) async throws -> [String: Any] {
-            try await post("/v1/completions", [
-                "model": model, "prompt": text, "max_tokens": maxTokens, "echo": true, "logprobs": 1, "temperature": 0,
-            ])
+            try await post(
+                "/v1/completions",
+                [
+                    "model": model, "prompt": text, "max_tokens": maxTokens, "echo": true, "logprobs": 1,
+                    "temperature": 0
+                ])
         }
         let body: [String: Any]
         do {
@@ -145,14 +153,17 @@ public struct OpenAIBackend: PromptScoringBackend {
     /// that ignored `echo` (its text does not start with the prompt) is an error, not a score.
     static func parseEcho(_ body: [String: Any], prompt: String) throws -> [PromptTokenLogprob] {
         guard let choices = body["choices"] as? [[String: Any]], let first = choices.first,
-              let echoed = first["text"] as? String, echoed.unicodeScalars.starts(with: prompt.unicodeScalars) else {
-            throw OpenAIBackendError.malformedResponse("the server did not echo the prompt (it may not support echo with logprobs)")
+            let echoed = first["text"] as? String, echoed.unicodeScalars.starts(with: prompt.unicodeScalars)
+        else {
+            throw OpenAIBackendError.malformedResponse(
+                "the server did not echo the prompt (it may not support echo with logprobs)")
         }
         guard let logprobs = first["logprobs"] as? [String: Any],
-              let tokens = logprobs["tokens"] as? [String],
-              let tokenLogprobs = logprobs["token_logprobs"] as? [Any],
-              let offsets = logprobs["text_offset"] as? [Any],
-              tokens.count == tokenLogprobs.count, tokens.count == offsets.count else {
+            let tokens = logprobs["tokens"] as? [String],
+            let tokenLogprobs = logprobs["token_logprobs"] as? [Any],
+            let offsets = logprobs["text_offset"] as? [Any],
+            tokens.count == tokenLogprobs.count, tokens.count == offsets.count
+        else {
             throw OpenAIBackendError.malformedResponse("completions response without echo logprobs")
         }
         let tops = logprobs["top_logprobs"] as? [Any] ?? []
@@ -167,10 +178,11 @@ public struct OpenAIBackend: PromptScoringBackend {
             }
             let best = alternatives.first
             let greedy = best == nil || (best?.text == tokens[i] && (lp ?? 0) >= (best?.logprob ?? 0) - 1e-9)
-            return PromptTokenLogprob(token: (i < ids.count ? (ids[i] as? NSNumber)?.int32Value : nil) ?? -1,
-                                      text: tokens[i], offset: (offsets[i] as? NSNumber)?.intValue ?? 0,
-                                      logprob: lp, topText: best?.text, topLogprob: best?.logprob, isGreedy: greedy,
-                                      alternatives: alternatives)
+            return PromptTokenLogprob(
+                token: (i < ids.count ? (ids[i] as? NSNumber)?.int32Value : nil) ?? -1,
+                text: tokens[i], offset: (offsets[i] as? NSNumber)?.intValue ?? 0,
+                logprob: lp, topText: best?.text, topLogprob: best?.logprob, isGreedy: greedy,
+                alternatives: alternatives)
         }
     }
 
@@ -183,7 +195,10 @@ public struct OpenAIBackend: PromptScoringBackend {
             while let last = context.last, last == " " { context.removeLast() }
             let split = context.unicodeScalars.count
             let scored = try await scorePrompt(request.context + request.continuation, addSpecial: true)
-            var sum = 0.0, greedy = true, contextCount = 0, continuationCount = 0
+            var sum = 0.0
+            var greedy = true
+            var contextCount = 0
+            var continuationCount = 0
             for token in scored {
                 if token.offset >= split && !(token.text.isEmpty && token.logprob == nil) {
                     sum += token.logprob ?? 0
@@ -194,23 +209,31 @@ public struct OpenAIBackend: PromptScoringBackend {
                 }
             }
             let seconds = Date().timeIntervalSince(start)
-            results.append(LoglikelihoodResult(logLikelihood: sum, isGreedy: greedy, contextTokenCount: contextCount,
-                                               continuationTokenCount: continuationCount,
-                                               timing: RequestTiming(prefillTokens: scored.count, prefillSeconds: seconds,
-                                                                     timeToFirstTokenSeconds: seconds, totalSeconds: seconds)))
+            results.append(
+                LoglikelihoodResult(
+                    logLikelihood: sum, isGreedy: greedy, contextTokenCount: contextCount,
+                    continuationTokenCount: continuationCount,
+                    timing: RequestTiming(
+                        prefillTokens: scored.count, prefillSeconds: seconds,
+                        timeToFirstTokenSeconds: seconds, totalSeconds: seconds)))
         }
         return results
     }
 
-    public func generate(_ request: GenerationRequest, onToken: @Sendable (String) -> Void) async throws -> GenerationResult {
+    public func generate(_ request: GenerationRequest, onToken: @Sendable (String) -> Void) async throws
+        -> GenerationResult
+    {
         let start = Date()
-        var payload: [String: Any] = ["model": model, "prompt": request.prompt, "max_tokens": request.maxTokens,
-                                      "temperature": Double(request.temperature), "top_p": Double(request.topP),
-                                      "seed": request.seed]
+        var payload: [String: Any] = [
+            "model": model, "prompt": request.prompt, "max_tokens": request.maxTokens,
+            "temperature": Double(request.temperature), "top_p": Double(request.topP),
+            "seed": request.seed
+        ]
         if !request.stop.isEmpty { payload["stop"] = request.stop }
         let body = try await post("/v1/completions", payload)
         guard let choices = body["choices"] as? [[String: Any]], let first = choices.first,
-              let text = first["text"] as? String else {
+            let text = first["text"] as? String
+        else {
             throw OpenAIBackendError.malformedResponse("completions response without text")
         }
         onToken(text)
@@ -219,9 +242,11 @@ public struct OpenAIBackend: PromptScoringBackend {
         let completionTokens = (usage?["completion_tokens"] as? NSNumber)?.intValue ?? 0
         let finish: GenerationResult.FinishReason = (first["finish_reason"] as? String) == "length" ? .length : .stop
         let seconds = Date().timeIntervalSince(start)
-        return GenerationResult(text: text, tokens: [], promptTokenCount: promptTokens, finishReason: finish,
-                                timing: RequestTiming(prefillTokens: promptTokens, decodeTokens: completionTokens,
-                                                      timeToFirstTokenSeconds: seconds, totalSeconds: seconds))
+        return GenerationResult(
+            text: text, tokens: [], promptTokenCount: promptTokens, finishReason: finish,
+            timing: RequestTiming(
+                prefillTokens: promptTokens, decodeTokens: completionTokens,
+                timeToFirstTokenSeconds: seconds, totalSeconds: seconds))
     }
 
     /// Largest answer read from the server (a full-vocabulary logprobs answer stays far below).
@@ -235,16 +260,19 @@ public struct OpenAIBackend: PromptScoringBackend {
         if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
         let url = HTTPURL(host: host, port: port, target: prefix + path)
         let (timeout, requestHeaders) = (Int64(timeoutSeconds) * 1000, headers)
-        let response = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPClient.Response, any Error>) in
+        let response = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<HTTPClient.Response, any Error>) in
             Thread {
-                continuation.resume(with: Result {
-                    do {
-                        return try HTTPClient.send("POST", url, headers: requestHeaders, body: Array(data),
-                                                   timeoutMilliseconds: timeout, read: .whole(limit: Self.maxAnswerBytes))
-                    } catch {
-                        throw OpenAIBackendError.connectionFailed(String(describing: error))
-                    }
-                })
+                continuation.resume(
+                    with: Result {
+                        do {
+                            return try HTTPClient.send(
+                                "POST", url, headers: requestHeaders, body: Array(data),
+                                timeoutMilliseconds: timeout, read: .whole(limit: Self.maxAnswerBytes))
+                        } catch {
+                            throw OpenAIBackendError.connectionFailed(String(describing: error))
+                        }
+                    })
             }.start()
         }
         let text = String(decoding: response.body, as: UTF8.self)

@@ -99,8 +99,10 @@ public struct Block32Column {
 
 /// Row · column: `acc = fma(Float(lanes), d_w·d_x, acc)` per block, then `hsum(acc) + Σ m·s`.
 @inlinable @inline(__always)
-public func dotBlocks<F: Block32Format, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer,
-                                                              _ x: Block32Column, blocks: Int) -> Float {
+public func dotBlocks<F: Block32Format, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer,
+    _ x: Block32Column, blocks: Int
+) -> Float {
     var acc = SIMD8<Float>()
     var mins: Float = 0
     for b in 0..<blocks {
@@ -115,12 +117,20 @@ public func dotBlocks<F: Block32Format, Ops: BlockIntegerOps>(_ format: F.Type, 
 
 /// `dotBlocks` for four columns at once: each weight block is unpacked once.
 @inlinable @inline(__always)
-public func dotBlocks4<F: Block32Format, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer,
-                                                               _ x0: Block32Column, _ x1: Block32Column,
-                                                               _ x2: Block32Column, _ x3: Block32Column,
-                                                               blocks: Int) -> SIMD4<Float> {
-    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-    var m0: Float = 0, m1: Float = 0, m2: Float = 0, m3: Float = 0
+public func dotBlocks4<F: Block32Format, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer,
+    _ x0: Block32Column, _ x1: Block32Column,
+    _ x2: Block32Column, _ x3: Block32Column,
+    blocks: Int
+) -> SIMD4<Float> {
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var a2 = SIMD8<Float>()
+    var a3 = SIMD8<Float>()
+    var m0: Float = 0
+    var m1: Float = 0
+    var m2: Float = 0
+    var m3: Float = 0
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (d, m) = loadScaleAndMinimum(wb)
@@ -159,8 +169,10 @@ public func matmulTileBlock32<F: Block32Format, Ops: BlockIntegerOps>(
         let panelRows = r0..<min(rows.upperBound, r0 + panel)
         var b = columns.lowerBound
         while b + 4 <= batch {
-            let c0 = Block32Column(x, column: b), c1 = Block32Column(x, column: b + 1)
-            let c2 = Block32Column(x, column: b + 2), c3 = Block32Column(x, column: b + 3)
+            let c0 = Block32Column(x, column: b)
+            let c1 = Block32Column(x, column: b + 1)
+            let c2 = Block32Column(x, column: b + 2)
+            let c3 = Block32Column(x, column: b + 3)
             for r in panelRows {
                 let v = dotBlocks4(F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
                 out[b * outStride + r] = v[0]

@@ -89,8 +89,10 @@ public struct ActivationView: @unchecked Sendable {
     public let rows: Int
 
     @inlinable
-    public init(cols: Int, q8: UnsafePointer<Int8>, qs: UnsafePointer<Int16>, scales: UnsafePointer<Float>,
-                sums: UnsafePointer<Float>, bsums: UnsafePointer<Int32>, rows: Int = 0) {
+    public init(
+        cols: Int, q8: UnsafePointer<Int8>, qs: UnsafePointer<Int16>, scales: UnsafePointer<Float>,
+        sums: UnsafePointer<Float>, bsums: UnsafePointer<Int32>, rows: Int = 0
+    ) {
         self.rows = rows
         self.cols = cols
         self.q8 = q8
@@ -106,13 +108,15 @@ public protocol KernelSet: Sendable {
     /// Short name (`portable`, `avx2`, `avxvnni`, `avx512vnni`), also accepted by `ASSAY_KERNELS`.
     static var name: String { get }
     /// `out[b·outStride + r] = W[r] · x[b]` for `r` in `rows`, `b` in `columns`.
-    static func matmulTile(_ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
-                           out: UnsafeMutablePointer<Float>, outStride: Int)
+    static func matmulTile(
+        _ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
+        out: UnsafeMutablePointer<Float>, outStride: Int)
     /// The integer part of one row · one activation row, for cross-checking sets: per block
     /// the 8 Int32 lane sums (32-value formats) or the 8 scaled lane sums of a superblock
     /// (K-quants), written to `out` (8 per block).
-    static func integerLaneSums(_ w: WeightView, row: Int, _ x: ActivationView, column: Int,
-                                out: UnsafeMutablePointer<Int32>)
+    static func integerLaneSums(
+        _ w: WeightView, row: Int, _ x: ActivationView, column: Int,
+        out: UnsafeMutablePointer<Int32>)
 }
 
 /// How a set multiplies 32 weight bytes with 32 activation bytes (Int8, natural order) into
@@ -161,23 +165,35 @@ public enum PortableIntegerOps: BlockIntegerOps {
 
 /// The body every `KernelSet` shares, specialized for its `Ops`.
 @inlinable @inline(__always)
-public func kernelMatmulTile<Ops: BlockIntegerOps>(_ ops: Ops.Type, _ w: WeightView, _ x: ActivationView,
-                                                   rows: Range<Int>, columns: Range<Int>,
-                                                   out: UnsafeMutablePointer<Float>, outStride: Int) {
+public func kernelMatmulTile<Ops: BlockIntegerOps>(
+    _ ops: Ops.Type, _ w: WeightView, _ x: ActivationView,
+    rows: Range<Int>, columns: Range<Int>,
+    out: UnsafeMutablePointer<Float>, outStride: Int
+) {
     switch w.format {
-    case .q4_1: matmulTileBlock32(Q4_1Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-    case .q8_0: matmulTileBlock32(Q8_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-    case .q4_0: matmulTileBlock32(Q4_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-    case .q5_0: matmulTileBlock32(Q5_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-    case .q4_K: matmulTileSuperBlocks(Q4_KFormat.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-    case .q6_K: matmulTileSuperBlocks(Q6_KFormat.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    case .q4_1:
+        matmulTileBlock32(Q4_1Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    case .q8_0:
+        matmulTileBlock32(Q8_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    case .q4_0:
+        matmulTileBlock32(Q4_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    case .q5_0:
+        matmulTileBlock32(Q5_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    case .q4_K:
+        matmulTileSuperBlocks(
+            Q4_KFormat.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    case .q6_K:
+        matmulTileSuperBlocks(
+            Q6_KFormat.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
     }
 }
 
 /// The shared body of `KernelSet.integerLaneSums`.
 @inlinable
-public func kernelIntegerLaneSums<Ops: BlockIntegerOps>(_ ops: Ops.Type, _ w: WeightView, row: Int, _ x: ActivationView,
-                                                        column: Int, out: UnsafeMutablePointer<Int32>) {
+public func kernelIntegerLaneSums<Ops: BlockIntegerOps>(
+    _ ops: Ops.Type, _ w: WeightView, row: Int, _ x: ActivationView,
+    column: Int, out: UnsafeMutablePointer<Int32>
+) {
     let wr = w.data + row * w.rowBytes
     let xq = UnsafeRawPointer(x.q8 + column * x.cols)
     @inline(__always) func store(_ v: SIMD8<Int32>, _ block: Int) {

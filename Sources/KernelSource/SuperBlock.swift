@@ -59,12 +59,14 @@ public enum Q6_KFormat: SuperBlockFormat {
     }
     @inlinable @inline(__always)
     public static func step(_ wb: UnsafeRawPointer, _ s: Int) -> (values: SIMD32<UInt8>, scale: SIMD8<Int32>) {
-        let half = s / 4, part = s % 4
+        let half = s / 4
+        let part = s % 4
         let low = wb.loadUnaligned(fromByteOffset: half * 64 + (part & 1) * 32, as: SIMD32<UInt8>.self)
         let nibbles = bytes(part < 2 ? low : bytes(low, shiftedRightBy: 4), and: SIMD32<UInt8>(repeating: 0x0F))
         let high = wb.loadUnaligned(fromByteOffset: 128 + half * 32, as: SIMD32<UInt8>.self)
-        let top = bytes(bytes(bytes(high, shiftedRightBy: UInt8(2 * part)), and: SIMD32<UInt8>(repeating: 3)),
-                        shiftedLeftBy: 4)
+        let top = bytes(
+            bytes(bytes(high, shiftedRightBy: UInt8(2 * part)), and: SIMD32<UInt8>(repeating: 3)),
+            shiftedLeftBy: 4)
         let sc0 = Int32(wb.load(fromByteOffset: 192 + 2 * s, as: Int8.self))
         let sc1 = Int32(wb.load(fromByteOffset: 192 + 2 * s + 1, as: Int8.self))
         return (bytes(nibbles, or: top), SIMD8<Int32>(sc0, sc0, sc0, sc0, sc1, sc1, sc1, sc1))
@@ -113,8 +115,10 @@ public struct SuperBlockColumn {
 ///   logits were made with), so those are the formulas here; `ActivationView.gemmColumns` says
 ///   which activation rows take which.
 @inlinable @inline(__always)
-public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
-                                         blocks: Int) -> Float {
+public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+    blocks: Int
+) -> Float {
     var acc = SIMD8<Float>()
     var accMins: Float = 0
     for b in 0..<blocks {
@@ -138,8 +142,10 @@ public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: 
 
 /// The repacked-Q4_K formula of `dotSuperBlocks` (one integer per superblock).
 @inlinable @inline(__always)
-public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
-                                                blocks: Int) -> Float {
+public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+    blocks: Int
+) -> Float {
     var acc: Float = 0
     var accMin: Float = 0
     for b in 0..<blocks {
@@ -160,8 +166,10 @@ public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ 
 /// are not repacked): per superblock one integer `s`, `r = d·Float(s)` (Q4_K: `r = fma(−dmin,
 /// Float(Σ m·bsum), r)`), `acc = fma(r, d_x, acc)`.
 @inlinable @inline(__always)
-public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
-                                             blocks: Int) -> Float {
+public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+    blocks: Int
+) -> Float {
     var acc: Float = 0
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
@@ -181,14 +189,19 @@ public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ for
 
 /// `dotTiledSuperBlocks` for four columns at once: each weight step is unpacked once.
 @inlinable @inline(__always)
-public func dotTiledSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-                                              _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-                                              _ x3: SuperBlockColumn, blocks: Int) -> SIMD4<Float> {
+public func dotTiledSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
+    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
+    _ x3: SuperBlockColumn, blocks: Int
+) -> SIMD4<Float> {
     var acc = SIMD4<Float>()
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
-        var s0 = SIMD8<Int32>(), s1 = SIMD8<Int32>(), s2 = SIMD8<Int32>(), s3 = SIMD8<Int32>()
+        var s0 = SIMD8<Int32>()
+        var s1 = SIMD8<Int32>()
+        var s2 = SIMD8<Int32>()
+        var s3 = SIMD8<Int32>()
         for s in 0..<8 {
             let (values, scale) = F.step(wb, s)
             let o = b * 256 + s * 32
@@ -201,11 +214,13 @@ public func dotTiledSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ fo
         s1 &-= F.laneOffset(wb, x1.bsums + b * 16)
         s2 &-= F.laneOffset(wb, x2.bsums + b * 16)
         s3 &-= F.laneOffset(wb, x3.bsums + b * 16)
-        let sums = SIMD4<Float>(Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
+        let sums = SIMD4<Float>(
+            Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
         var r = SIMD4<Float>(repeating: dw) * sums
         if F.hasMinimum {
-            let mins = SIMD4<Float>(Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
-                                    Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
+            let mins = SIMD4<Float>(
+                Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
+                Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
             r = r.addingProduct(SIMD4<Float>(repeating: -dminw), mins)
         }
         acc = acc.addingProduct(r, SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b]))
@@ -215,17 +230,24 @@ public func dotTiledSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ fo
 
 /// `dotRepackedGemmSuperBlocks` for four columns at once.
 @inlinable @inline(__always)
-public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(_ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-                                                            _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-                                                            _ x3: SuperBlockColumn, blocks: Int) -> SIMD4<Float> {
-    var acc = SIMD4<Float>(), accMin = SIMD4<Float>()
+public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(
+    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
+    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
+    _ x3: SuperBlockColumn, blocks: Int
+) -> SIMD4<Float> {
+    var acc = SIMD4<Float>()
+    var accMin = SIMD4<Float>()
     for b in 0..<blocks {
         let wb = w + b * Q4_KFormat.blockBytes
         let (dw, dminw) = Q4_KFormat.scales(wb)
         let xd = SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b])
-        let d = dw * xd, dmin = dminw * xd
+        let d = dw * xd
+        let dmin = dminw * xd
         for pair in 0..<4 {
-            var s0 = SIMD8<Int32>(), s1 = SIMD8<Int32>(), s2 = SIMD8<Int32>(), s3 = SIMD8<Int32>()
+            var s0 = SIMD8<Int32>()
+            var s1 = SIMD8<Int32>()
+            var s2 = SIMD8<Int32>()
+            var s3 = SIMD8<Int32>()
             for s in (2 * pair)..<(2 * pair + 2) {
                 let (values, scale) = Q4_KFormat.step(wb, s)
                 let o = b * 256 + s * 32
@@ -240,7 +262,8 @@ public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(_ ops: Ops.Type, _
                 let bs = x.bsums + b * 16
                 return Float(m0 &* (bs[4 * pair] &+ bs[4 * pair + 1]) &+ m1 &* (bs[4 * pair + 2] &+ bs[4 * pair + 3]))
             }
-            let sums = SIMD4<Float>(Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
+            let sums = SIMD4<Float>(
+                Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
             acc = acc.addingProduct(sums, d)
             accMin = accMin.addingProduct(SIMD4<Float>(mins(x0), mins(x1), mins(x2), mins(x3)), dmin)
         }
@@ -250,14 +273,17 @@ public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(_ ops: Ops.Type, _
 
 /// ggml's repacked Q4_K GEMM summation: one fused multiply-add per pair of 32-value steps.
 @inlinable @inline(__always)
-public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(_ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
-                                                           blocks: Int) -> Float {
+public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
+    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+    blocks: Int
+) -> Float {
     var acc: Float = 0
     var accMin: Float = 0
     for b in 0..<blocks {
         let wb = w + b * Q4_KFormat.blockBytes
         let (dw, dminw) = Q4_KFormat.scales(wb)
-        let d = dw * x.scales[b], dmin = dminw * x.scales[b]
+        let d = dw * x.scales[b]
+        let dmin = dminw * x.scales[b]
         let bsums = x.bsums + b * 16
         for pair in 0..<4 {
             var sumi = SIMD8<Int32>()
@@ -267,7 +293,8 @@ public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(_ ops: Ops.Type, _ 
             }
             let (_, m0) = q4KScaleMin(wb + 4, 2 * pair)
             let (_, m1) = q4KScaleMin(wb + 4, 2 * pair + 1)
-            let mins = m0 &* (bsums[4 * pair] &+ bsums[4 * pair + 1]) &+ m1 &* (bsums[4 * pair + 2] &+ bsums[4 * pair + 3])
+            let mins =
+                m0 &* (bsums[4 * pair] &+ bsums[4 * pair + 1]) &+ m1 &* (bsums[4 * pair + 2] &+ bsums[4 * pair + 3])
             acc = acc.addingProduct(Float(sumi.wrappedSum()), d)
             accMin = accMin.addingProduct(Float(mins), dmin)
         }
@@ -277,11 +304,19 @@ public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(_ ops: Ops.Type, _ 
 
 /// `dotSuperBlocks` for four columns at once: each weight step is unpacked once.
 @inlinable @inline(__always)
-public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-                                          _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-                                          _ x3: SuperBlockColumn, blocks: Int) -> SIMD4<Float> {
-    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-    var m0: Float = 0, m1: Float = 0, m2: Float = 0, m3: Float = 0
+public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
+    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
+    _ x3: SuperBlockColumn, blocks: Int
+) -> SIMD4<Float> {
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var a2 = SIMD8<Float>()
+    var a3 = SIMD8<Float>()
+    var m0: Float = 0
+    var m1: Float = 0
+    var m2: Float = 0
+    var m3: Float = 0
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
@@ -291,7 +326,10 @@ public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format:
             m2 += (-x2.scales[b] * dminw) * Float(F.minimumSum(wb, x2.bsums + b * 16))
             m3 += (-x3.scales[b] * dminw) * Float(F.minimumSum(wb, x3.bsums + b * 16))
         }
-        var s0 = SIMD8<Int32>(), s1 = SIMD8<Int32>(), s2 = SIMD8<Int32>(), s3 = SIMD8<Int32>()
+        var s0 = SIMD8<Int32>()
+        var s1 = SIMD8<Int32>()
+        var s2 = SIMD8<Int32>()
+        var s3 = SIMD8<Int32>()
         for s in 0..<8 {
             let (values, scale) = F.step(wb, s)
             let o = b * 256 + s * 32
@@ -317,14 +355,20 @@ public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format:
 
 /// `dotRepackedSuperBlocks` for four columns at once.
 @inlinable @inline(__always)
-public func dotRepackedSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-                                                 _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-                                                 _ x3: SuperBlockColumn, blocks: Int) -> SIMD4<Float> {
-    var acc = SIMD4<Float>(), accMin = SIMD4<Float>()
+public func dotRepackedSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
+    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
+    _ x3: SuperBlockColumn, blocks: Int
+) -> SIMD4<Float> {
+    var acc = SIMD4<Float>()
+    var accMin = SIMD4<Float>()
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
-        var s0 = SIMD8<Int32>(), s1 = SIMD8<Int32>(), s2 = SIMD8<Int32>(), s3 = SIMD8<Int32>()
+        var s0 = SIMD8<Int32>()
+        var s1 = SIMD8<Int32>()
+        var s2 = SIMD8<Int32>()
+        var s3 = SIMD8<Int32>()
         for s in 0..<8 {
             let (values, scale) = F.step(wb, s)
             let o = b * 256 + s * 32
@@ -333,10 +377,12 @@ public func dotRepackedSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_
             s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
             s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
         }
-        let sums = SIMD4<Float>(Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
+        let sums = SIMD4<Float>(
+            Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
         let xd = SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b])
-        let mins = SIMD4<Float>(Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
-                                Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
+        let mins = SIMD4<Float>(
+            Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
+            Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
         acc = acc.addingProduct(sums, dw * xd)
         accMin = accMin.addingProduct(mins, dminw * xd)
     }
@@ -346,9 +392,11 @@ public func dotRepackedSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(_
 /// One tile of rows × the given columns for a K-quant: columns in groups of four, each group
 /// swept over the tile's rows.
 @inlinable @inline(__always)
-public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ x: ActivationView,
-                                                rows: Range<Int>, columns: Range<Int>,
-                                                out: UnsafeMutablePointer<Float>, outStride: Int) {
+public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ x: ActivationView,
+    rows: Range<Int>, columns: Range<Int>,
+    out: UnsafeMutablePointer<Float>, outStride: Int
+) {
     let batch = columns.upperBound
     let blocks = w.cols / 256
     // Rows in L1-sized panels; within a panel every group of four columns sweeps the panel,
@@ -362,10 +410,13 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ f
             // Q4_K, repacked by ggml: its GEMM for whole groups of four activation rows, its GEMV
             // for the rest.
             while b + 4 <= min(batch, x.gemmColumns) {
-                let c0 = SuperBlockColumn(x, column: b), c1 = SuperBlockColumn(x, column: b + 1)
-                let c2 = SuperBlockColumn(x, column: b + 2), c3 = SuperBlockColumn(x, column: b + 3)
+                let c0 = SuperBlockColumn(x, column: b)
+                let c1 = SuperBlockColumn(x, column: b + 1)
+                let c2 = SuperBlockColumn(x, column: b + 2)
+                let c3 = SuperBlockColumn(x, column: b + 3)
                 for r in panelRows {
-                    let v = dotRepackedGemmSuperBlocks4(Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
+                    let v = dotRepackedGemmSuperBlocks4(
+                        Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
                     for k in 0..<4 { out[(b + k) * outStride + r] = v[k] }
                 }
                 b += 4
@@ -373,32 +424,46 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ f
             while b < batch {
                 let c = SuperBlockColumn(x, column: b)
                 if b < x.gemmColumns {
-                    for r in panelRows { out[b * outStride + r] = dotRepackedGemmSuperBlocks(Ops.self, w.data + r * w.rowBytes, c, blocks: blocks) }
+                    for r in panelRows {
+                        out[b * outStride + r] = dotRepackedGemmSuperBlocks(
+                            Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
+                    }
                 } else {
-                    for r in panelRows { out[b * outStride + r] = dotRepackedSuperBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks) }
+                    for r in panelRows {
+                        out[b * outStride + r] = dotRepackedSuperBlocks(
+                            F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
+                    }
                 }
                 b += 1
             }
         } else if x.rows >= 8 {
             // ggml's tiled GEMM from eight activation rows on.
             while b + 4 <= batch {
-                let c0 = SuperBlockColumn(x, column: b), c1 = SuperBlockColumn(x, column: b + 1)
-                let c2 = SuperBlockColumn(x, column: b + 2), c3 = SuperBlockColumn(x, column: b + 3)
+                let c0 = SuperBlockColumn(x, column: b)
+                let c1 = SuperBlockColumn(x, column: b + 1)
+                let c2 = SuperBlockColumn(x, column: b + 2)
+                let c3 = SuperBlockColumn(x, column: b + 3)
                 for r in panelRows {
-                    let v = dotTiledSuperBlocks4(F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
+                    let v = dotTiledSuperBlocks4(
+                        F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
                     for k in 0..<4 { out[(b + k) * outStride + r] = v[k] }
                 }
                 b += 4
             }
             while b < batch {
                 let c = SuperBlockColumn(x, column: b)
-                for r in panelRows { out[b * outStride + r] = dotTiledSuperBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks) }
+                for r in panelRows {
+                    out[b * outStride + r] = dotTiledSuperBlocks(
+                        F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
+                }
                 b += 1
             }
         }
         while b + 4 <= batch {
-            let c0 = SuperBlockColumn(x, column: b), c1 = SuperBlockColumn(x, column: b + 1)
-            let c2 = SuperBlockColumn(x, column: b + 2), c3 = SuperBlockColumn(x, column: b + 3)
+            let c0 = SuperBlockColumn(x, column: b)
+            let c1 = SuperBlockColumn(x, column: b + 1)
+            let c2 = SuperBlockColumn(x, column: b + 2)
+            let c3 = SuperBlockColumn(x, column: b + 3)
             for r in panelRows {
                 let v = dotSuperBlocks4(F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
                 out[b * outStride + r] = v[0]
@@ -410,10 +475,11 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(_ f
         }
         while b < batch {
             let c = SuperBlockColumn(x, column: b)
-            for r in panelRows { out[b * outStride + r] = dotSuperBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks) }
+            for r in panelRows {
+                out[b * outStride + r] = dotSuperBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
+            }
             b += 1
         }
         r0 = panelRows.upperBound
     }
 }
-

@@ -44,13 +44,17 @@ enum AVX2IntegerOps: BlockIntegerOps {
 public enum AVX2Kernels: KernelSet {
     public static var name: String { "avx2" }
 
-    public static func matmulTile(_ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
-                                  out: UnsafeMutablePointer<Float>, outStride: Int) {
+    public static func matmulTile(
+        _ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
+        out: UnsafeMutablePointer<Float>, outStride: Int
+    ) {
         kernelMatmulTile(AVX2IntegerOps.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
     }
 
-    public static func integerLaneSums(_ w: WeightView, row: Int, _ x: ActivationView, column: Int,
-                                       out: UnsafeMutablePointer<Int32>) {
+    public static func integerLaneSums(
+        _ w: WeightView, row: Int, _ x: ActivationView, column: Int,
+        out: UnsafeMutablePointer<Int32>
+    ) {
         kernelIntegerLaneSums(AVX2IntegerOps.self, w, row: row, x, column: column, out: out)
     }
 }

@@ -38,13 +38,17 @@ enum AVX512VNNIIntegerOps: BlockIntegerOps {
 public enum AVX512VNNIKernels: KernelSet {
     public static var name: String { "avx512vnni" }
 
-    public static func matmulTile(_ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
-                                  out: UnsafeMutablePointer<Float>, outStride: Int) {
+    public static func matmulTile(
+        _ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
+        out: UnsafeMutablePointer<Float>, outStride: Int
+    ) {
         kernelMatmulTile(AVX512VNNIIntegerOps.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
     }
 
-    public static func integerLaneSums(_ w: WeightView, row: Int, _ x: ActivationView, column: Int,
-                                       out: UnsafeMutablePointer<Int32>) {
+    public static func integerLaneSums(
+        _ w: WeightView, row: Int, _ x: ActivationView, column: Int,
+        out: UnsafeMutablePointer<Int32>
+    ) {
         kernelIntegerLaneSums(AVX512VNNIIntegerOps.self, w, row: row, x, column: column, out: out)
     }
 }

@@ -39,13 +39,17 @@ enum AVXVNNIIntegerOps: BlockIntegerOps {
 public enum AVXVNNIKernels: KernelSet {
     public static var name: String { "avxvnni" }
 
-    public static func matmulTile(_ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
-                                  out: UnsafeMutablePointer<Float>, outStride: Int) {
+    public static func matmulTile(
+        _ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
+        out: UnsafeMutablePointer<Float>, outStride: Int
+    ) {
         kernelMatmulTile(AVXVNNIIntegerOps.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
     }
 
-    public static func integerLaneSums(_ w: WeightView, row: Int, _ x: ActivationView, column: Int,
-                                       out: UnsafeMutablePointer<Int32>) {
+    public static func integerLaneSums(
+        _ w: WeightView, row: Int, _ x: ActivationView, column: Int,
+        out: UnsafeMutablePointer<Int32>
+    ) {
         kernelIntegerLaneSums(AVXVNNIIntegerOps.self, w, row: row, x, column: column, out: out)
     }
 }

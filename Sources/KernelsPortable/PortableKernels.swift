@@ -5,13 +5,17 @@ import KernelSource
 public enum PortableKernels: KernelSet {
     public static var name: String { "portable" }
 
-    public static func matmulTile(_ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
-                                  out: UnsafeMutablePointer<Float>, outStride: Int) {
+    public static func matmulTile(
+        _ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
+        out: UnsafeMutablePointer<Float>, outStride: Int
+    ) {
         kernelMatmulTile(PortableIntegerOps.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
     }
 
-    public static func integerLaneSums(_ w: WeightView, row: Int, _ x: ActivationView, column: Int,
-                                       out: UnsafeMutablePointer<Int32>) {
+    public static func integerLaneSums(
+        _ w: WeightView, row: Int, _ x: ActivationView, column: Int,
+        out: UnsafeMutablePointer<Int32>
+    ) {
         kernelIntegerLaneSums(PortableIntegerOps.self, w, row: row, x, column: column, out: out)
     }
 }

@@ -25,7 +25,7 @@ public enum GGMLCodecError: Error, Sendable, Hashable, CustomStringConvertible {
 public enum GGMLCodec {
     /// Types `dequantize` accepts.
     public static let decodable: Set<GGMLType> = [
-        .f32, .f16, .bf16, .f64, .i8, .i16, .i32, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1, .q4_K, .q6_K,
+        .f32, .f16, .bf16, .f64, .i8, .i16, .i32, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1, .q4_K, .q6_K
     ]
     /// Types `quantize` produces.
     public static let encodable: Set<GGMLType> = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q8_1]
@@ -39,8 +39,10 @@ public enum GGMLCodec {
     }
 
     /// Decodes `count` values of `type` at `source` into `destination`.
-    public static func dequantize(type: GGMLType, from source: UnsafeRawPointer, count: Int,
-                                  into destination: UnsafeMutablePointer<Float>) throws(GGMLCodecError) {
+    public static func dequantize(
+        type: GGMLType, from source: UnsafeRawPointer, count: Int,
+        into destination: UnsafeMutablePointer<Float>
+    ) throws(GGMLCodecError) {
         guard count >= 0, count % type.blockSize == 0 else { throw .partialBlock(type, count: count) }
         let blocks = count / type.blockSize
         switch type {
@@ -71,8 +73,10 @@ public enum GGMLCodec {
 
     /// Encodes `count` floats at `source` as `type` into `destination`
     /// (`byteCount(type:elements:)` bytes).
-    public static func quantize(type: GGMLType, from source: UnsafePointer<Float>, count: Int,
-                                into destination: UnsafeMutableRawPointer) throws(GGMLCodecError) {
+    public static func quantize(
+        type: GGMLType, from source: UnsafePointer<Float>, count: Int,
+        into destination: UnsafeMutableRawPointer
+    ) throws(GGMLCodecError) {
         guard count >= 0, count % type.blockSize == 0 else { throw .partialBlock(type, count: count) }
         let blocks = count / type.blockSize
         switch type {
@@ -96,7 +100,9 @@ public enum GGMLCodec {
     }
 
     /// Convenience: decodes a whole buffer into a new array.
-    public static func dequantize(type: GGMLType, bytes: UnsafeRawBufferPointer, count: Int) throws(GGMLCodecError) -> [Float] {
+    public static func dequantize(type: GGMLType, bytes: UnsafeRawBufferPointer, count: Int) throws(GGMLCodecError)
+        -> [Float]
+    {
         guard let needed = type.byteCount(elements: count) else { throw .partialBlock(type, count: count) }
         precondition(bytes.count >= needed, "buffer holds \(bytes.count) bytes, \(needed) needed")
         guard count > 0, let base = bytes.baseAddress else { return [] }
@@ -120,7 +126,8 @@ public enum GGMLCodec {
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             values.withUnsafeBufferPointer { src in
                 if let s = src.baseAddress, let d = buffer.baseAddress,
-                   (try? quantize(type: type, from: s, count: values.count, into: UnsafeMutableRawPointer(d))) != nil {
+                    (try? quantize(type: type, from: s, count: values.count, into: UnsafeMutableRawPointer(d))) != nil
+                {
                     initialized = size
                 } else {
                     initialized = 0
@@ -173,8 +180,9 @@ public enum GGMLCodec {
         var i = 0
         while i + 8 <= count {
             let h = SIMD8<UInt32>(truncatingIfNeeded: src.loadUnaligned(fromByteOffset: 2 * i, as: SIMD8<UInt16>.self))
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: unsafeBitCast(h &<< 16, to: SIMD8<Float>.self),
-                                                       as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(
+                of: unsafeBitCast(h &<< 16, to: SIMD8<Float>.self),
+                as: SIMD8<Float>.self)
             i += 8
         }
         while i < count {
@@ -255,7 +263,8 @@ public enum GGMLCodec {
     }
 
     /// Q8_0 (34-byte blocks) and Q8_1 (36-byte blocks: d, s, quants) share the decoder.
-    static func decodeQ8_0(_ src: UnsafeRawPointer, _ blocks: Int, _ dst: UnsafeMutablePointer<Float>, blockBytes: Int) {
+    static func decodeQ8_0(_ src: UnsafeRawPointer, _ blocks: Int, _ dst: UnsafeMutablePointer<Float>, blockBytes: Int)
+    {
         let quantOffset = blockBytes - 32
         for b in 0..<blocks {
             let block = src + blockBytes * b
@@ -292,8 +301,10 @@ public enum GGMLCodec {
             for pair in 0..<4 {
                 let (s1, m1) = scaleMinK4(2 * pair, scales)
                 let (s2, m2) = scaleMinK4(2 * pair + 1, scales)
-                let d1 = d * Float(s1), min1 = dmin * Float(m1)
-                let d2 = d * Float(s2), min2 = dmin * Float(m2)
+                let d1 = d * Float(s1)
+                let min1 = dmin * Float(m1)
+                let d2 = d * Float(s2)
+                let min2 = dmin * Float(m2)
                 for half in 0..<2 {
                     let (lo, hi) = nibbles(q + 16 * half)
                     store16(d1 * SIMD16<Float>(lo) - min1, out + 16 * half)

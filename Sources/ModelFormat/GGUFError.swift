@@ -71,7 +71,8 @@ extension GGUFError: CustomStringConvertible {
         case .misalignedTensor(let name, let offset, let alignment):
             return "tensor '\(name)': data offset \(offset) is not a multiple of the alignment \(alignment)"
         case .tensorOutOfBounds(let name, let offset, let byteCount, let dataSize):
-            return "tensor '\(name)': \(byteCount) bytes at data offset \(offset) exceed the data section (\(dataSize) bytes)"
+            return
+                "tensor '\(name)': \(byteCount) bytes at data offset \(offset) exceed the data section (\(dataSize) bytes)"
         case .tensorNotFound(let name):
             return "no tensor named '\(name)'"
         case .unencodable(let reason):

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -108,8 +109,10 @@ public final class GGUFFile: Sendable {
     }
 
     /// Calls `body` with `info`'s bytes (`info.byteCount` bytes). The buffer must not escape.
-    public func withTensorBytes<R>(_ info: GGUFTensorInfo,
-                                   _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withTensorBytes<R>(
+        _ info: GGUFTensorInfo,
+        _ body: (UnsafeRawBufferPointer) throws -> R
+    ) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: tensorPointer(info), count: info.byteCount))
     }
 

@@ -20,7 +20,7 @@ public enum GGUFModelLimits {
         ("rope.dimension_count", 0...(1 << 16)),
         ("vocab_size", 1...(1 << 24)),
         ("expert_count", 0...4096),
-        ("expert_used_count", 0...4096),
+        ("expert_used_count", 0...4096)
     ]
 
     /// `<arch>.<suffix>` float keys that must be finite (and within the range).
@@ -29,7 +29,7 @@ public enum GGUFModelLimits {
         ("rope.scaling.factor", 1e-6...1e6),
         ("rope.scale_linear", 1e-6...1e6),
         ("attention.layer_norm_rms_epsilon", 0...1),
-        ("attention.layer_norm_epsilon", 0...1),
+        ("attention.layer_norm_epsilon", 0...1)
     ]
 
     /// Throws `GGUFError.invalidMetadata` naming the first out-of-range hyperparameter.
@@ -48,7 +48,8 @@ public enum GGUFModelLimits {
             } else if case .array(let array) = value, let many = array.ints {
                 values = many
             } else {
-                throw .invalidMetadata(key: key, reason: "must be an integer in \(range.lowerBound)...\(range.upperBound)")
+                throw .invalidMetadata(
+                    key: key, reason: "must be an integer in \(range.lowerBound)...\(range.upperBound)")
             }
             for v in values where !range.contains(v) {
                 throw .invalidMetadata(key: key, reason: "\(v) is outside \(range.lowerBound)...\(range.upperBound)")
@@ -62,12 +63,15 @@ public enum GGUFModelLimits {
             case .float32(let f): number = Double(f)
             case .float64(let d): number = d
             default:
-                if let i = value.int { number = Double(i) } else {
+                if let i = value.int {
+                    number = Double(i)
+                } else {
                     throw .invalidMetadata(key: key, reason: "must be a number")
                 }
             }
             guard number.isFinite, range.contains(number) else {
-                throw .invalidMetadata(key: key, reason: "\(number) is outside \(range.lowerBound)...\(range.upperBound)")
+                throw .invalidMetadata(
+                    key: key, reason: "\(number) is outside \(range.lowerBound)...\(range.upperBound)")
             }
         }
     }

@@ -15,7 +15,7 @@ struct GGUFByteReader {
     var remaining: Int { count - position }
 
     mutating func require(_ n: Int, _ what: @autoclosure () -> String) throws(GGUFError) {
-        guard n >= 0, n <= remaining, let _ = base else {
+        guard n >= 0, n <= remaining, base != nil else {
             throw .truncated(at: position, reading: what())
         }
     }
@@ -51,7 +51,9 @@ struct GGUFByteReader {
 
     /// Reads `count` fixed-width little-endian values in one copy (caller validated `count`).
     /// Values are copied as stored: GGUF is little-endian, as are all hosts Assay supports.
-    mutating func readArray<T: BitwiseCopyable>(_: T.Type, count n: Int, _ what: @autoclosure () -> String) throws(GGUFError) -> [T] {
+    mutating func readArray<T: BitwiseCopyable>(_: T.Type, count n: Int, _ what: @autoclosure () -> String)
+        throws(GGUFError) -> [T]
+    {
         let size = MemoryLayout<T>.size
         try require(n * size, what())
         guard let base else { return [] }
@@ -146,8 +148,10 @@ public struct GGUFHeader: Sendable {
 
     /// As `parse(_:fileSize:)`, also reporting allocation figures in `statistics` (filled in
     /// whether parsing succeeds or throws).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, fileSize: Int? = nil,
-                             statistics: inout GGUFParseStatistics) throws(GGUFError) -> GGUFHeader {
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, fileSize: Int? = nil,
+        statistics: inout GGUFParseStatistics
+    ) throws(GGUFError) -> GGUFHeader {
         var reader = GGUFByteReader(bytes)
         defer { statistics = reader.statistics }
         let magic = try reader.read(UInt32.self, "magic")
@@ -182,8 +186,9 @@ public struct GGUFHeader: Sendable {
         if let i = keyIndex["general.alignment"] {
             let value = metadata[i].value
             guard let raw = value.int else {
-                throw .invalidMetadata(key: "general.alignment",
-                                       reason: "expected an unsigned integer, found \(value.type.name)")
+                throw .invalidMetadata(
+                    key: "general.alignment",
+                    reason: "expected an unsigned integer, found \(value.type.name)")
             }
             guard raw > 0, raw & (raw - 1) == 0, raw <= 1 << 30 else {
                 throw .invalidAlignment(UInt64(truncatingIfNeeded: raw))
@@ -236,9 +241,11 @@ public struct GGUFHeader: Sendable {
             tensorIndex[name] = tensors.count
             rawOffsets.append(offset)
             // The offset is range-checked below once the data section is known; clamp for now.
-            tensors.append(GGUFTensorInfo(name: name, dimensions: dims, type: type,
-                                          offset: Int(clamping: offset),
-                                          elementCount: elements, byteCount: byteCount))
+            tensors.append(
+                GGUFTensorInfo(
+                    name: name, dimensions: dims, type: type,
+                    offset: Int(clamping: offset),
+                    elementCount: elements, byteCount: byteCount))
         }
 
         let headerEnd = reader.position
@@ -250,21 +257,25 @@ public struct GGUFHeader: Sendable {
         for (i, tensor) in tensors.enumerated() {
             let offset = rawOffsets[i]
             guard offset <= UInt64(dataSize), tensor.byteCount <= dataSize - Int(offset) else {
-                throw .tensorOutOfBounds(name: tensor.name, offset: offset,
-                                         byteCount: tensor.byteCount, dataSize: dataSize)
+                throw .tensorOutOfBounds(
+                    name: tensor.name, offset: offset,
+                    byteCount: tensor.byteCount, dataSize: dataSize)
             }
         }
 
-        let header = GGUFHeader(version: version, metadata: metadata, tensors: tensors,
-                                alignment: alignment, dataOffset: dataOffset,
-                                decodedByteEstimate: reader.statistics.decodedBytes,
-                                keyIndex: keyIndex, tensorIndex: tensorIndex)
+        let header = GGUFHeader(
+            version: version, metadata: metadata, tensors: tensors,
+            alignment: alignment, dataOffset: dataOffset,
+            decodedByteEstimate: reader.statistics.decodedBytes,
+            keyIndex: keyIndex, tensorIndex: tensorIndex)
         try GGUFModelLimits.validate(header)
         return header
     }
 
-    private static func readValue(_ type: GGUFValueType, key: String, reader: inout GGUFByteReader,
-                                  depth: Int) throws(GGUFError) -> GGUFValue {
+    private static func readValue(
+        _ type: GGUFValueType, key: String, reader: inout GGUFByteReader,
+        depth: Int
+    ) throws(GGUFError) -> GGUFValue {
         switch type {
         case .uint8: return .uint8(try reader.read(UInt8.self, "value of '\(key)'"))
         case .int8: return .int8(Int8(bitPattern: try reader.read(UInt8.self, "value of '\(key)'")))
@@ -282,7 +293,8 @@ public struct GGUFHeader: Sendable {
         }
     }
 
-    private static func readArray(key: String, reader: inout GGUFByteReader, depth: Int) throws(GGUFError) -> GGUFArray {
+    private static func readArray(key: String, reader: inout GGUFByteReader, depth: Int) throws(GGUFError) -> GGUFArray
+    {
         let typeAt = reader.position
         guard depth <= maximumArrayNesting else { throw .arrayNestingTooDeep(key: key, at: typeAt) }
         let rawType = try reader.read(UInt32.self, "array element type of '\(key)'")

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,7 +39,8 @@ public enum GGUFQuantizer {
         public var description: String {
             switch self {
             case .unsupportedTarget(let type):
-                return "cannot quantize to \(type.name) (supported: \(GGUFQuantizer.targets.map(\.name).joined(separator: ", ")))"
+                return
+                    "cannot quantize to \(type.name) (supported: \(GGUFQuantizer.targets.map(\.name).joined(separator: ", ")))"
             case .cannotDecode(let tensor, let type):
                 return "tensor '\(tensor)' is \(type.name), which cannot be decoded"
             case .file(let error): return error.description
@@ -56,7 +58,7 @@ public enum GGUFQuantizer {
             } else if tensor.rowLength % target.blockSize == 0 {
                 to = target
             } else {
-                to = .f16   // rows that do not split into blocks, as llama.cpp's fallback
+                to = .f16 // rows that do not split into blocks, as llama.cpp's fallback
             }
             return Decision(name: tensor.name, from: tensor.type, to: to)
         }
@@ -65,8 +67,10 @@ public enum GGUFQuantizer {
     /// Quantizes `input` to `target` and writes the result atomically to `output` (a temporary
     /// file in the same directory, renamed into place). `progress` receives
     /// (tensors done, total, tensor name).
-    public static func quantize(_ input: GGUFFile, to output: URL, target: GGMLType,
-                                progress: ((Int, Int, String) -> Void)? = nil) throws(Failure) -> Result {
+    public static func quantize(
+        _ input: GGUFFile, to output: URL, target: GGMLType,
+        progress: ((Int, Int, String) -> Void)? = nil
+    ) throws(Failure) -> Result {
         guard targets.contains(target) else { throw .unsupportedTarget(target) }
         let decisions = plan(input, target: target)
         for (tensor, decision) in zip(input.tensors, decisions)
@@ -121,8 +125,10 @@ public enum GGUFQuantizer {
     }
 
     /// Converts one tensor row by row (rows in parallel) into `out`.
-    static func convert(_ file: GGUFFile, _ tensor: GGUFTensorInfo, to type: GGMLType,
-                        into out: UnsafeMutableRawBufferPointer) throws(Failure) {
+    static func convert(
+        _ file: GGUFFile, _ tensor: GGUFTensorInfo, to type: GGMLType,
+        into out: UnsafeMutableRawBufferPointer
+    ) throws(Failure) {
         let source = file.tensorPointer(tensor)
         guard let destination = out.baseAddress else { return }
         if tensor.type == type {
@@ -149,10 +155,12 @@ public enum GGUFQuantizer {
             guard start < end else { return }
             for row in start..<end {
                 do throws(GGMLCodecError) {
-                    try GGMLCodec.dequantize(type: tensor.type, from: input + row * inRowBytes,
-                                             count: rowLength, into: scratch)
-                    try GGMLCodec.quantize(type: type, from: scratch, count: rowLength,
-                                           into: output + row * outRowBytes)
+                    try GGMLCodec.dequantize(
+                        type: tensor.type, from: input + row * inRowBytes,
+                        count: rowLength, into: scratch)
+                    try GGMLCodec.quantize(
+                        type: type, from: scratch, count: rowLength,
+                        into: output + row * outRowBytes)
                 } catch {
                     failure.set(error)
                     return

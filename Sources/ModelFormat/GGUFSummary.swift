@@ -142,9 +142,10 @@ public struct GGUFSummary: Sendable, Hashable, Codable {
         bytesPerType = bytes
         tensorCount = header.tensors.count
         fileSize = file.fileSize
-        dominantTensorType = matrixElements.max { a, b in
-            a.value != b.value ? a.value < b.value : a.key.rawValue > b.key.rawValue
-        }?.key.name
+        dominantTensorType =
+            matrixElements.max { a, b in
+                a.value != b.value ? a.value < b.value : a.key.rawValue > b.key.rawValue
+            }?.key.name
         if let raw = header["general.file_type"]?.int, let value = UInt32(exactly: raw) {
             fileTypeRaw = value
             fileType = GGUFFileType(rawValue: value)?.name

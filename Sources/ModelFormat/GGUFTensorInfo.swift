@@ -13,8 +13,10 @@ public struct GGUFTensorInfo: Sendable, Hashable {
     /// Bytes the tensor occupies: elementCount / blockSize × typeSize.
     public let byteCount: Int
 
-    public init(name: String, dimensions: [Int], type: GGMLType, offset: Int,
-                elementCount: Int, byteCount: Int) {
+    public init(
+        name: String, dimensions: [Int], type: GGMLType, offset: Int,
+        elementCount: Int, byteCount: Int
+    ) {
         self.name = name
         self.dimensions = dimensions
         self.type = type

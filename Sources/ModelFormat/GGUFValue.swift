@@ -22,8 +22,8 @@ public enum GGUFValueType: UInt32, Sendable, CaseIterable, Hashable {
         case .uint16, .int16: return 2
         case .uint32, .int32, .float32: return 4
         case .uint64, .int64, .float64: return 8
-        case .string: return 8          // u64 length, possibly no bytes
-        case .array: return 12          // u32 element type + u64 count
+        case .string: return 8 // u64 length, possibly no bytes
+        case .array: return 12 // u32 element type + u64 count
         }
     }
 

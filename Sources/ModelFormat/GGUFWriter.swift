@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -61,14 +62,17 @@ public struct GGUFWriter {
         guard bytes.count == size else {
             throw .unencodable("tensor '\(name)' needs \(size) bytes of \(type.name), got \(bytes.count)")
         }
-        tensors.append(Tensor(name: name, dimensions: dimensions, type: type, byteCount: size) { buffer in
-            bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
-        })
+        tensors.append(
+            Tensor(name: name, dimensions: dimensions, type: type, byteCount: size) { buffer in
+                bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            })
     }
 
     /// Adds a tensor whose bytes `fill` produces while the file is written.
-    public mutating func addTensor(name: String, dimensions: [Int], type: GGMLType,
-                                   fill: @escaping (UnsafeMutableRawBufferPointer) throws -> Void) throws(GGUFError) {
+    public mutating func addTensor(
+        name: String, dimensions: [Int], type: GGMLType,
+        fill: @escaping (UnsafeMutableRawBufferPointer) throws -> Void
+    ) throws(GGUFError) {
         let size = try validate(name: name, dimensions: dimensions, type: type)
         tensors.append(Tensor(name: name, dimensions: dimensions, type: type, byteCount: size, fill: fill))
     }
@@ -85,7 +89,9 @@ public struct GGUFWriter {
             elements = p
         }
         guard dimensions[0] % type.blockSize == 0, let size = type.byteCount(elements: elements) else {
-            throw .invalidTensorShape(name: name, reason: "row length \(dimensions[0]) is not a multiple of \(type.name)'s block size \(type.blockSize)")
+            throw .invalidTensorShape(
+                name: name,
+                reason: "row length \(dimensions[0]) is not a multiple of \(type.name)'s block size \(type.blockSize)")
         }
         return size
     }

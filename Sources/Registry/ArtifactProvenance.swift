@@ -26,8 +26,10 @@ public struct ArtifactProvenance: Sendable, Equatable, Codable {
     public var licenseURL: String?
     public var references: [Reference]
 
-    public init(name: String? = nil, organization: String? = nil, license: String? = nil, licenseURL: String? = nil,
-                references: [Reference] = []) {
+    public init(
+        name: String? = nil, organization: String? = nil, license: String? = nil, licenseURL: String? = nil,
+        references: [Reference] = []
+    ) {
         self.name = name
         self.organization = organization
         self.license = license
@@ -38,19 +40,23 @@ public struct ArtifactProvenance: Sendable, Equatable, Codable {
     /// Only http(s) URLs become references (a header may hold anything).
     public static func url(_ text: String?) -> String? {
         guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
-              let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-              parsed.host != nil else { return nil }
+            let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+            parsed.host != nil
+        else { return nil }
         return text
     }
 
     /// The provenance recorded in a GGUF file's header.
     public init(gguf file: GGUFFile) {
         func string(_ key: String) -> String? {
-            guard let value = file[key]?.string?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+            guard let value = file[key]?.string?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+                return nil
+            }
             return value
         }
-        self.init(name: string("general.name"), organization: string("general.organization"),
-                  license: string("general.license"), licenseURL: Self.url(string("general.license.link")))
+        self.init(
+            name: string("general.name"), organization: string("general.organization"),
+            license: string("general.license"), licenseURL: Self.url(string("general.license.link")))
         var refs: [Reference] = []
         func add(_ type: String, _ key: String, _ comment: String) {
             if let u = Self.url(string(key)), !refs.contains(where: { $0.url == u }) {
@@ -62,8 +68,12 @@ public struct ArtifactProvenance: Sendable, Equatable, Codable {
         add("distribution", "general.source.url", "source model (GGUF general.source.url)")
         add("vcs", "general.source.repo_url", "source model repository (GGUF general.source.repo_url)")
         if let repo = string("general.source.huggingface.repository"),
-           let u = Self.url("https://huggingface.co/\(repo)"), !refs.contains(where: { $0.url == u }) {
-            refs.append(Reference(type: "distribution", url: u, comment: "source model on Hugging Face (GGUF general.source.huggingface.repository)"))
+            let u = Self.url("https://huggingface.co/\(repo)"), !refs.contains(where: { $0.url == u })
+        {
+            refs.append(
+                Reference(
+                    type: "distribution", url: u,
+                    comment: "source model on Hugging Face (GGUF general.source.huggingface.repository)"))
         }
         var baseModels = 0
         switch file["general.base_model.count"] {
@@ -76,7 +86,9 @@ public struct ArtifactProvenance: Sendable, Equatable, Codable {
             for i in 0..<min(baseModels, 16) {
                 let name = string("general.base_model.\(i).name") ?? "base model \(i)"
                 add("other", "general.base_model.\(i).url", "base model: \(name) (GGUF general.base_model.\(i).url)")
-                add("vcs", "general.base_model.\(i).repo_url", "base model repository: \(name) (GGUF general.base_model.\(i).repo_url)")
+                add(
+                    "vcs", "general.base_model.\(i).repo_url",
+                    "base model repository: \(name) (GGUF general.base_model.\(i).repo_url)")
             }
         }
         references = refs

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,13 +40,13 @@ public enum ArtifactSafety {
     public static func refuseRegistryFiles(_ inputs: [ArtifactInput], home: URL) throws(RegistryError) {
         let homePath = canonicalPath(home.path) ?? home.standardizedFileURL.path
         let store = homePath + "/artifacts/sha256"
-        let copies = homePath + "/objects/sha256"   // `model register --copy` (ContentAddressedStore)
+        let copies = homePath + "/objects/sha256" // `model register --copy` (ContentAddressedStore)
         let database = homePath + "/" + RegistryStore.databaseFileName
         let protected = [database, database + "-wal", database + "-shm", database + "-journal"]
             .compactMap(identity)
         for input in inputs {
             let given = input.url.path
-            guard let resolved = canonicalPath(given) else { continue }  // hashing reports the missing file
+            guard let resolved = canonicalPath(given) else { continue } // hashing reports the missing file
             if isInside(resolved, homePath) && !isInside(resolved, store) && !isInside(resolved, copies) {
                 throw .artifactInsideRegistry(path: given)
             }

@@ -1,10 +1,11 @@
+import Foundation
+import Hashing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Hashing
 
 /// Why a registered artifact may not be used as evidence or served.
 public enum ArtifactVerificationError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -17,8 +18,10 @@ public enum ArtifactVerificationError: Error, CustomStringConvertible, Equatable
     public var description: String {
         switch self {
         case .digestMismatch(let path, let registered, let actual):
-            return "\(path) has changed since it was registered: SHA-256 \(actual), registered \(registered); refusing to use it (register the new bytes as a new version)"
-        case .missing(let path): return "\(path) is missing (registered files must stay in place; see 'assay model register --copy')"
+            return
+                "\(path) has changed since it was registered: SHA-256 \(actual), registered \(registered); refusing to use it (register the new bytes as a new version)"
+        case .missing(let path):
+            return "\(path) is missing (registered files must stay in place; see 'assay model register --copy')"
         case .unreadable(let path, let reason): return "\(path): cannot verify (\(reason))"
         case .noArtifact(let reference, let format): return "model version \(reference) has no \(format) artifact"
         }
@@ -57,7 +60,9 @@ public struct ArtifactVerifier: Sendable {
         var cache = loadCache()
         if let cached = cache[path], cached == current { return true }
         let digest: FileDigest
-        do { digest = try SHA256.hash(fileAtPath: path) } catch { throw .unreadable(path: path, reason: error.description) }
+        do { digest = try SHA256.hash(fileAtPath: path) } catch {
+            throw .unreadable(path: path, reason: error.description)
+        }
         let actual = digest.sha256.hex
         guard actual == file.sha256 else {
             cache[path] = nil
@@ -67,14 +72,19 @@ public struct ArtifactVerifier: Sendable {
         // Record the fingerprint observed before hashing only if the file did not change meanwhile.
         if var after = Self.fingerprint(path) {
             after.sha256 = file.sha256
-            if after == current { cache[path] = current; saveCache(cache) }
+            if after == current {
+                cache[path] = current
+                saveCache(cache)
+            }
         }
         return false
     }
 
     /// The verified path of `reference`'s first artifact of `format`.
-    public func verifiedArtifactPath(store: RegistryStore, reference: VersionReference,
-                                     format: ArtifactFormat = .gguf) throws -> URL {
+    public func verifiedArtifactPath(
+        store: RegistryStore, reference: VersionReference,
+        format: ArtifactFormat = .gguf
+    ) throws -> URL {
         let version = try store.modelVersion(reference)
         guard let artifact = version.artifacts.first(where: { $0.format == format }) else {
             throw ArtifactVerificationError.noArtifact(reference: reference.description, format: format.rawValue)
@@ -90,12 +100,17 @@ public struct ArtifactVerifier: Sendable {
         let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
         let rows = try store.readDatabase { db in
             try db.query("SELECT uri, size, sha256 FROM artifacts WHERE uri = ? OR uri = ?", path, standardized).map {
-                (uri: try $0.get("uri") as String, size: try $0.get("size") as Int64, sha: try $0.get("sha256") as String)
+                (
+                    uri: try $0.get("uri") as String, size: try $0.get("size") as Int64,
+                    sha: try $0.get("sha256") as String
+                )
             }
         }
         for row in rows {
-            try verify(HashedFile(relativePath: URL(fileURLWithPath: row.uri).lastPathComponent, uri: row.uri,
-                                  size: row.size, sha256: row.sha, format: .unknown, facts: nil))
+            try verify(
+                HashedFile(
+                    relativePath: URL(fileURLWithPath: row.uri).lastPathComponent, uri: row.uri,
+                    size: row.size, sha256: row.sha, format: .unknown, facts: nil))
         }
         return rows.count
     }
@@ -103,15 +118,17 @@ public struct ArtifactVerifier: Sendable {
     static func fingerprint(_ path: String) -> Fingerprint? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return Fingerprint(size: Int64(st.st_size),
-                           mtimeNs: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
-                           ctimeNs: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec),
-                           device: UInt64(st.st_dev), inode: UInt64(st.st_ino), sha256: "")
+        return Fingerprint(
+            size: Int64(st.st_size),
+            mtimeNs: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+            ctimeNs: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec),
+            device: UInt64(st.st_dev), inode: UInt64(st.st_ino), sha256: "")
     }
 
     func loadCache() -> [String: Fingerprint] {
         guard let data = FileManager.default.contents(atPath: cacheURL.path),
-              let cache = try? JSONDecoder().decode([String: Fingerprint].self, from: data) else { return [:] }
+            let cache = try? JSONDecoder().decode([String: Fingerprint].self, from: data)
+        else { return [:] }
         return cache
     }
 
@@ -119,7 +136,8 @@ public struct ArtifactVerifier: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(cache) else { return }
-        try? FileManager.default.createDirectory(at: cacheURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            at: cacheURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? data.write(to: cacheURL, options: .atomic)
     }
 }
@@ -144,7 +162,8 @@ public struct ContentStore: Sendable {
             try fm.copyItem(at: input.url.resolvingSymlinksInPath(), to: staging)
         } catch {
             try? fm.removeItem(at: staging)
-            throw .unreadableFile(path: input.url.path, reason: "cannot copy into the registry store (\(error.localizedDescription))")
+            throw .unreadableFile(
+                path: input.url.path, reason: "cannot copy into the registry store (\(error.localizedDescription))")
         }
         let digest: FileDigest
         do { digest = try SHA256.hash(fileAtPath: staging.path) } catch {

@@ -47,8 +47,10 @@ public struct ArtifactFacts: Sendable, Equatable, Codable {
     public var quantization: String?
     public var contextLength: Int64?
 
-    public init(architecture: String? = nil, parameterCount: Int64? = nil, quantization: String? = nil,
-                contextLength: Int64? = nil) {
+    public init(
+        architecture: String? = nil, parameterCount: Int64? = nil, quantization: String? = nil,
+        contextLength: Int64? = nil
+    ) {
         self.architecture = architecture
         self.parameterCount = parameterCount
         self.quantization = quantization
@@ -98,7 +100,10 @@ public struct ArtifactInput: Sendable, Equatable {
             }
             if isDirectory.boolValue {
                 let root = url.resolvingSymlinksInPath().standardizedFileURL
-                guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+                guard
+                    let enumerator = FileManager.default.enumerator(
+                        at: root, includingPropertiesForKeys: [.isRegularFileKey])
+                else {
                     throw .unreadableFile(path: url.path, reason: "cannot list directory")
                 }
                 let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
@@ -107,7 +112,8 @@ public struct ArtifactInput: Sendable, Equatable {
                     let values = try? resolved.resourceValues(forKeys: [.isRegularFileKey])
                     guard values?.isRegularFile == true else { continue }
                     let full = file.standardizedFileURL.path
-                    let relative = full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : file.lastPathComponent
+                    let relative =
+                        full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : file.lastPathComponent
                     inputs.append(ArtifactInput(url: file, relativePath: relative))
                 }
             } else {
@@ -146,8 +152,10 @@ public struct HashedFile: Sendable, Equatable, Codable {
     public var format: ArtifactFormat
     public var facts: ArtifactFacts?
 
-    public init(relativePath: String, uri: String, size: Int64, sha256: String, format: ArtifactFormat,
-                facts: ArtifactFacts? = nil) {
+    public init(
+        relativePath: String, uri: String, size: Int64, sha256: String, format: ArtifactFormat,
+        facts: ArtifactFacts? = nil
+    ) {
         self.relativePath = relativePath
         self.uri = uri
         self.size = size
@@ -200,7 +208,8 @@ extension ArtifactInput {
             }
         }
         let format = try ArtifactFormat.detect(fileAtPath: url.path)
-        return HashedFile(relativePath: relativePath, uri: url.standardizedFileURL.path,
-                          size: Int64(digest.size), sha256: digest.sha256.hex, format: format)
+        return HashedFile(
+            relativePath: relativePath, uri: url.standardizedFileURL.path,
+            size: Int64(digest.size), sha256: digest.sha256.hex, format: format)
     }
 }

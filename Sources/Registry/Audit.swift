@@ -28,16 +28,22 @@ public struct AuditEvent: Sendable, Equatable, Codable {
     public static let genesisHash = String(repeating: "0", count: 64)
 
     /// Recomputes the hash from the other fields.
-    public static func computeHash(seq: Int64, time: String, actor: String, action: String, subject: String,
-                                   payload: String, prevHash: String) -> String {
-        SHA256.hash(hashedBytes(seq: seq, time: time, actor: actor, action: action, subject: subject,
-                                payload: payload, prevHash: prevHash)).hex
+    public static func computeHash(
+        seq: Int64, time: String, actor: String, action: String, subject: String,
+        payload: String, prevHash: String
+    ) -> String {
+        SHA256.hash(
+            hashedBytes(
+                seq: seq, time: time, actor: actor, action: action, subject: subject,
+                payload: payload, prevHash: prevHash)
+        ).hex
     }
 
     /// The recomputed hash of this event.
     public var recomputedHash: String {
-        Self.computeHash(seq: seq, time: time, actor: actor, action: action, subject: subject,
-                         payload: payload, prevHash: prevHash)
+        Self.computeHash(
+            seq: seq, time: time, actor: actor, action: action, subject: subject,
+            payload: payload, prevHash: prevHash)
     }
 
     init(row: Row) throws {
@@ -51,8 +57,10 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         hash = try row.get("hash")
     }
 
-    init(seq: Int64, time: String, actor: String, action: String, subject: String, payload: String,
-         prevHash: String, hash: String) {
+    init(
+        seq: Int64, time: String, actor: String, action: String, subject: String, payload: String,
+        prevHash: String, hash: String
+    ) {
         self.seq = seq
         self.time = time
         self.actor = actor
@@ -97,18 +105,24 @@ extension AuditEvent {
     }
 
     /// Appends an event in the caller's (write) transaction and returns it.
-    static func append(db: Database, time: String, actor: String, action: String, subject: String,
-                       payload: JSONValue) throws -> AuditEvent {
+    static func append(
+        db: Database, time: String, actor: String, action: String, subject: String,
+        payload: JSONValue
+    ) throws -> AuditEvent {
         guard case .object = payload else { throw RegistryError.invalidPayload("the payload must be a JSON object") }
         // The log is append-only: credentials that reach it can never be removed, so URLs'
         // user-info and secret-looking query values are redacted on the way in.
         let payload = Redaction.redact(payload)
         let subject = Redaction.redact(subject)
         let payloadText: String
-        do { payloadText = try payload.canonicalString() } catch { throw RegistryError.invalidPayload(error.description) }
+        do { payloadText = try payload.canonicalString() } catch {
+            throw RegistryError.invalidPayload(error.description)
+        }
         // Every event is kept forever and read back in pages: no single event may be huge.
         guard payloadText.utf8.count <= maxPayloadBytes else {
-            throw RegistryError.invalidPayload("the event payload is \(payloadText.utf8.count) bytes; at most \(maxPayloadBytes) are recorded (shorten the fields)")
+            throw RegistryError.invalidPayload(
+                "the event payload is \(payloadText.utf8.count) bytes; at most \(maxPayloadBytes) are recorded (shorten the fields)"
+            )
         }
         guard subject.utf8.count <= 1024, actor.utf8.count <= 1024 else {
             throw RegistryError.invalidPayload("the event subject or actor is longer than 1024 bytes")
@@ -116,12 +130,15 @@ extension AuditEvent {
         let last = try db.queryFirst("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
         let seq = try (last?.get("seq", as: Int64.self) ?? 0) + 1
         let prevHash = try last?.get("hash", as: String.self) ?? genesisHash
-        let hash = computeHash(seq: seq, time: time, actor: actor, action: action, subject: subject,
-                               payload: payloadText, prevHash: prevHash)
-        try db.run("INSERT INTO audit_events (seq, time, actor, action, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   seq, time, actor, action, subject, payloadText, prevHash, hash)
-        return AuditEvent(seq: seq, time: time, actor: actor, action: action, subject: subject,
-                          payload: payloadText, prevHash: prevHash, hash: hash)
+        let hash = computeHash(
+            seq: seq, time: time, actor: actor, action: action, subject: subject,
+            payload: payloadText, prevHash: prevHash)
+        try db.run(
+            "INSERT INTO audit_events (seq, time, actor, action, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            seq, time, actor, action, subject, payloadText, prevHash, hash)
+        return AuditEvent(
+            seq: seq, time: time, actor: actor, action: action, subject: subject,
+            payload: payloadText, prevHash: prevHash, hash: hash)
     }
 
     /// Recomputes the whole chain in order (streaming, constant memory) and reports the first
@@ -137,14 +154,19 @@ extension AuditEvent {
             let event = try AuditEvent(row: row)
             var reason: String?
             if event.seq != expectedSeq {
-                reason = "sequence gap: expected event \(expectedSeq), found \(event.seq) (events deleted or renumbered)"
+                reason =
+                    "sequence gap: expected event \(expectedSeq), found \(event.seq) (events deleted or renumbered)"
             } else if event.prevHash != previous {
-                reason = "prev_hash \(event.prevHash.prefix(16))… does not match the hash of event \(expectedSeq - 1) (\(previous.prefix(16))…)"
+                reason =
+                    "prev_hash \(event.prevHash.prefix(16))… does not match the hash of event \(expectedSeq - 1) (\(previous.prefix(16))…)"
             } else {
                 let recomputed = event.recomputedHash
                 if recomputed != event.hash {
-                    reason = "stored hash \(event.hash.prefix(16))… does not match the recomputed hash \(recomputed.prefix(16))… (time, actor, action, subject or payload changed)"
-                } else if let canonical = try? JSONValue.parse(event.payload).canonicalString(), canonical != event.payload {
+                    reason =
+                        "stored hash \(event.hash.prefix(16))… does not match the recomputed hash \(recomputed.prefix(16))… (time, actor, action, subject or payload changed)"
+                } else if let canonical = try? JSONValue.parse(event.payload).canonicalString(),
+                    canonical != event.payload
+                {
                     reason = "payload is not canonical JSON"
                 }
             }
@@ -167,7 +189,8 @@ extension RegistryStore {
     /// holds more than the budget in memory. `hasMore` says whether later events exist.
     public func auditEvents(after: Int64, limit: Int, maxBytes: Int) throws -> (events: [AuditEvent], hasMore: Bool) {
         try readDatabase { db in
-            let statement = try db.prepare("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq")
+            let statement = try db.prepare(
+                "SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq")
             try statement.bind([after])
             var events: [AuditEvent] = []
             var bytes = 0

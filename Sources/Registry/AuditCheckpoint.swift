@@ -14,8 +14,9 @@ import Storage
 public enum AuditMerkle {
     /// The leaf data of an event.
     public static func leafData(_ event: AuditEvent) -> [UInt8] {
-        AuditEvent.hashedBytes(seq: event.seq, time: event.time, actor: event.actor, action: event.action,
-                               subject: event.subject, payload: event.payload, prevHash: event.prevHash)
+        AuditEvent.hashedBytes(
+            seq: event.seq, time: event.time, actor: event.actor, action: event.action,
+            subject: event.subject, payload: event.payload, prevHash: event.prevHash)
     }
 
     public static func leafHash(_ event: AuditEvent) -> [UInt8] { MerkleTree.leafHash(leafData(event)) }
@@ -28,7 +29,8 @@ public struct AuditTreeHead: Sendable, Equatable, Codable {
     public var rootHash: String
 
     enum CodingKeys: String, CodingKey {
-        case treeSize = "tree_size", rootHash = "root_hash"
+        case treeSize = "tree_size"
+        case rootHash = "root_hash"
     }
 }
 
@@ -44,15 +46,19 @@ public struct AuditInclusionProof: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case seq, proof, event
-        case treeSize = "tree_size", leafHash = "leaf_hash", rootHash = "root_hash"
+        case treeSize = "tree_size"
+        case leafHash = "leaf_hash"
+        case rootHash = "root_hash"
     }
 
     /// Recomputes the leaf from the event and checks the path against `rootHash`.
     public var isValid: Bool {
         guard let proofBytes = Self.decode(proof), let root = Hex.decode(rootHash), event.seq == seq,
-              Hex.encode(AuditMerkle.leafHash(event)) == leafHash else { return false }
-        return MerkleTree.verifyInclusion(index: Int(seq - 1), treeSize: Int(treeSize),
-                                          leafHash: AuditMerkle.leafHash(event), proof: proofBytes, root: root)
+            Hex.encode(AuditMerkle.leafHash(event)) == leafHash
+        else { return false }
+        return MerkleTree.verifyInclusion(
+            index: Int(seq - 1), treeSize: Int(treeSize),
+            leafHash: AuditMerkle.leafHash(event), proof: proofBytes, root: root)
     }
 
     static func decode(_ hashes: [String]) -> [[UInt8]]? {
@@ -76,7 +82,8 @@ public struct AuditConsistencyProof: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case first, second, proof
-        case firstRoot = "first_root", secondRoot = "second_root"
+        case firstRoot = "first_root"
+        case secondRoot = "second_root"
     }
 }
 
@@ -101,7 +108,10 @@ public struct AuditCheckpoint: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case format, timestamp, signature
-        case treeSize = "tree_size", rootHash = "root_hash", publicKey = "public_key", keyID = "key_id"
+        case treeSize = "tree_size"
+        case rootHash = "root_hash"
+        case publicKey = "public_key"
+        case keyID = "key_id"
     }
 
     public static func signedText(treeSize: Int64, rootHash: String, timestamp: String) -> String {
@@ -113,17 +123,25 @@ public struct AuditCheckpoint: Sendable, Equatable, Codable {
     public static func keyID(_ publicKey: [UInt8]) -> String { String(SHA256.hash(publicKey).hex.prefix(16)) }
 
     /// Signs `head` now with the 32-byte secret `seed`.
-    public static func sign(_ head: AuditTreeHead, seed: [UInt8], timestamp: String) throws(AuditKeyError) -> AuditCheckpoint {
-        let publicKey: [UInt8], signature: [UInt8]
+    public static func sign(_ head: AuditTreeHead, seed: [UInt8], timestamp: String) throws(AuditKeyError)
+        -> AuditCheckpoint
+    {
+        let publicKey: [UInt8]
+        let signature: [UInt8]
         do {
             publicKey = try Ed25519.publicKey(seed: seed)
-            signature = try Ed25519.sign(Array(signedText(treeSize: head.treeSize, rootHash: head.rootHash,
-                                                          timestamp: timestamp).utf8), seed: seed)
+            signature = try Ed25519.sign(
+                Array(
+                    signedText(
+                        treeSize: head.treeSize, rootHash: head.rootHash,
+                        timestamp: timestamp
+                    ).utf8), seed: seed)
         } catch {
             throw .invalidKey(error.description)
         }
-        return AuditCheckpoint(format: format, treeSize: head.treeSize, rootHash: head.rootHash, timestamp: timestamp,
-                               publicKey: Hex.encode(publicKey), keyID: keyID(publicKey), signature: Hex.encode(signature))
+        return AuditCheckpoint(
+            format: format, treeSize: head.treeSize, rootHash: head.rootHash, timestamp: timestamp,
+            publicKey: Hex.encode(publicKey), keyID: keyID(publicKey), signature: Hex.encode(signature))
     }
 
     /// True when the signature verifies under `publicKey` (the key the verifier trusts).
@@ -134,25 +152,31 @@ public struct AuditCheckpoint: Sendable, Equatable, Codable {
 
     /// True when `text` is exactly `bytes` bytes as lowercase hex (how checkpoints are written).
     static func isLowercaseHex(_ text: String, bytes: Int) -> Bool {
-        text.utf8.count == bytes * 2 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        text.utf8.count == bytes * 2
+            && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// Parses a checkpoint file's JSON.
     public static func parse(_ bytes: [UInt8]) throws(AuditKeyError) -> AuditCheckpoint {
         do {
             let checkpoint = try JSONDecoder().decode(AuditCheckpoint.self, from: Data(bytes))
-            guard checkpoint.format == format else { throw AuditKeyError.invalidCheckpoint("unknown format '\(checkpoint.format)'") }
+            guard checkpoint.format == format else {
+                throw AuditKeyError.invalidCheckpoint("unknown format '\(checkpoint.format)'")
+            }
             guard checkpoint.treeSize >= 0, isLowercaseHex(checkpoint.rootHash, bytes: 32) else {
                 throw AuditKeyError.invalidCheckpoint("tree_size or root_hash malformed")
             }
-            guard isLowercaseHex(checkpoint.publicKey, bytes: 32), isLowercaseHex(checkpoint.signature, bytes: 64) else {
-                throw AuditKeyError.invalidCheckpoint("public_key (64 hex digits) or signature (128 hex digits) malformed")
+            guard isLowercaseHex(checkpoint.publicKey, bytes: 32), isLowercaseHex(checkpoint.signature, bytes: 64)
+            else {
+                throw AuditKeyError.invalidCheckpoint(
+                    "public_key (64 hex digits) or signature (128 hex digits) malformed")
             }
             return checkpoint
         } catch let error as AuditKeyError {
             throw error
         } catch {
-            throw .invalidCheckpoint("not a checkpoint JSON object (format, tree_size, root_hash, timestamp, public_key, key_id, signature)")
+            throw .invalidCheckpoint(
+                "not a checkpoint JSON object (format, tree_size, root_hash, timestamp, public_key, key_id, signature)")
         }
     }
 }
@@ -199,10 +223,14 @@ public enum AuditKeyError: Error, Equatable, CustomStringConvertible, Sendable {
 
 extension AuditEvent {
     /// The canonical JSON bytes whose SHA-256 is the event hash (and which are the Merkle leaf).
-    static func hashedBytes(seq: Int64, time: String, actor: String, action: String, subject: String,
-                            payload: String, prevHash: String) -> [UInt8] {
-        let array: JSONValue = .array([.string(hashVersion), .integer(seq), .string(time), .string(actor),
-                                       .string(action), .string(subject), .string(payload), .string(prevHash)])
+    static func hashedBytes(
+        seq: Int64, time: String, actor: String, action: String, subject: String,
+        payload: String, prevHash: String
+    ) -> [UInt8] {
+        let array: JSONValue = .array([
+            .string(hashVersion), .integer(seq), .string(time), .string(actor),
+            .string(action), .string(subject), .string(payload), .string(prevHash)
+        ])
         // Only strings and integers: canonical encoding cannot fail.
         return (try? array.canonicalBytes()) ?? []
     }
@@ -211,7 +239,8 @@ extension AuditEvent {
 extension RegistryStore {
     /// Leaf hashes of events 1…`size` (all events when nil), read in one snapshot.
     func auditLeafHashes(db: Database, size: Int64? = nil) throws -> [[UInt8]] {
-        let statement = try db.prepare("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq <= ? ORDER BY seq")
+        let statement = try db.prepare(
+            "SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq <= ? ORDER BY seq")
         try statement.bind([size ?? Int64.max])
         var leaves: [[UInt8]] = []
         try statement.forEachRow { row in
@@ -238,18 +267,21 @@ extension RegistryStore {
             let leaves = try auditLeafHashes(db: db, size: treeSize)
             let size = Int64(leaves.count)
             if let treeSize, treeSize != size {
-                throw AuditKeyError.invalidProofRequest("the audit log has \(size) events, fewer than tree_size \(treeSize)")
+                throw AuditKeyError.invalidProofRequest(
+                    "the audit log has \(size) events, fewer than tree_size \(treeSize)")
             }
             guard seq >= 1, seq <= size else {
                 throw AuditKeyError.invalidProofRequest("event \(seq) is not in the tree of \(size) events")
             }
-            guard let row = try db.queryFirst("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq = ?", seq) else {
+            guard let row = try db.queryFirst("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq = ?", seq)
+            else {
                 throw AuditKeyError.invalidProofRequest("event \(seq) does not exist")
             }
             let proof = MerkleTree.inclusionProof(index: Int(seq - 1), leaves: leaves[...])
-            return AuditInclusionProof(seq: seq, treeSize: size, leafHash: Hex.encode(leaves[Int(seq - 1)]),
-                                       rootHash: Hex.encode(MerkleTree.root(leaves)), proof: proof.map(Hex.encode),
-                                       event: try AuditEvent(row: row))
+            return AuditInclusionProof(
+                seq: seq, treeSize: size, leafHash: Hex.encode(leaves[Int(seq - 1)]),
+                rootHash: Hex.encode(MerkleTree.root(leaves)), proof: proof.map(Hex.encode),
+                event: try AuditEvent(row: row))
         }
     }
 
@@ -265,9 +297,10 @@ extension RegistryStore {
                 throw AuditKeyError.invalidProofRequest("first (\(first)) must be between 0 and the tree size \(size)")
             }
             let proof = MerkleTree.consistencyProof(first: Int(first), leaves: leaves[...])
-            return AuditConsistencyProof(first: first, second: size,
-                                         firstRoot: Hex.encode(MerkleTree.root(leaves[0..<Int(first)])),
-                                         secondRoot: Hex.encode(MerkleTree.root(leaves)), proof: proof.map(Hex.encode))
+            return AuditConsistencyProof(
+                first: first, second: size,
+                firstRoot: Hex.encode(MerkleTree.root(leaves[0..<Int(first)])),
+                secondRoot: Hex.encode(MerkleTree.root(leaves)), proof: proof.map(Hex.encode))
         }
     }
 
@@ -277,29 +310,40 @@ extension RegistryStore {
     }
 
     /// Checks each checkpoint's signature under `publicKey` and whether the current log extends it.
-    public func checkAuditCheckpoints(_ checkpoints: [AuditCheckpoint], publicKey: [UInt8]) throws -> [AuditCheckpointCheck] {
+    public func checkAuditCheckpoints(_ checkpoints: [AuditCheckpoint], publicKey: [UInt8]) throws
+        -> [AuditCheckpointCheck]
+    {
         let leaves = try readDatabase { db in try auditLeafHashes(db: db) }
         return checkpoints.map { cp in
             func check(_ status: AuditCheckpointCheck.Status, _ detail: String) -> AuditCheckpointCheck {
                 AuditCheckpointCheck(treeSize: cp.treeSize, timestamp: cp.timestamp, status: status, detail: detail)
             }
             guard cp.hasValidSignature(publicKey: publicKey) else {
-                return check(.badSignature, "the signature does not verify under key \(AuditCheckpoint.keyID(publicKey))")
+                return check(
+                    .badSignature, "the signature does not verify under key \(AuditCheckpoint.keyID(publicKey))")
             }
             guard cp.treeSize <= Int64(leaves.count) else {
-                return check(.truncated, "the checkpoint covers \(cp.treeSize) events but the log now has \(leaves.count): events were deleted")
+                return check(
+                    .truncated,
+                    "the checkpoint covers \(cp.treeSize) events but the log now has \(leaves.count): events were deleted"
+                )
             }
             let root = Hex.encode(MerkleTree.root(leaves[0..<Int(cp.treeSize)]))
             guard root == cp.rootHash else {
-                return check(.rewritten, "the first \(cp.treeSize) events no longer hash to the checkpointed root \(cp.rootHash.prefix(16))… (now \(root.prefix(16))…): events were rewritten, reordered or replaced")
+                return check(
+                    .rewritten,
+                    "the first \(cp.treeSize) events no longer hash to the checkpointed root \(cp.rootHash.prefix(16))… (now \(root.prefix(16))…): events were rewritten, reordered or replaced"
+                )
             }
             // Belt and braces: the RFC 9162 proof a remote verifier would check.
             let proof = MerkleTree.consistencyProof(first: Int(cp.treeSize), leaves: leaves[...])
-            let ok = MerkleTree.verifyConsistency(firstSize: Int(cp.treeSize), secondSize: leaves.count,
-                                                  firstRoot: Hex.decode(cp.rootHash) ?? [], secondRoot: MerkleTree.root(leaves),
-                                                  proof: proof)
-            return ok ? check(.consistent, "the log (\(leaves.count) events) extends the checkpoint of \(cp.treeSize) events")
-                      : check(.rewritten, "the consistency proof does not verify")
+            let ok = MerkleTree.verifyConsistency(
+                firstSize: Int(cp.treeSize), secondSize: leaves.count,
+                firstRoot: Hex.decode(cp.rootHash) ?? [], secondRoot: MerkleTree.root(leaves),
+                proof: proof)
+            return ok
+                ? check(.consistent, "the log (\(leaves.count) events) extends the checkpoint of \(cp.treeSize) events")
+                : check(.rewritten, "the consistency proof does not verify")
         }
     }
 }

@@ -16,9 +16,11 @@ public struct DatasetRegistration: Sendable {
     public var collectionProcess: String?
     public var knownLimitations: String?
 
-    public init(reference: VersionReference, files: [ArtifactInput], license: String, containsPII: Bool,
-                source: String? = nil, description: String? = nil, collectionProcess: String? = nil,
-                knownLimitations: String? = nil) {
+    public init(
+        reference: VersionReference, files: [ArtifactInput], license: String, containsPII: Bool,
+        source: String? = nil, description: String? = nil, collectionProcess: String? = nil,
+        knownLimitations: String? = nil
+    ) {
         self.reference = reference
         self.files = files
         self.license = license
@@ -52,17 +54,22 @@ public typealias DatasetSummary = EntrySummary
 
 extension RegistryStore {
     static func datasetVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
-        guard let id = try db.scalar("""
-            SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
-            """, ref.name, ref.version, as: Int64.self) else {
+        guard
+            let id = try db.scalar(
+                """
+                SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
+                """, ref.name, ref.version, as: Int64.self)
+        else {
             throw RegistryError.unknownDatasetVersion(ref)
         }
         return id
     }
 
     /// Registers a dataset version (idempotent for identical content, like model versions).
-    public func registerDatasetVersion(_ request: DatasetRegistration,
-                                       progress: ((String, UInt64) -> Void)? = nil) throws -> RegistrationOutcome<DatasetVersion> {
+    public func registerDatasetVersion(
+        _ request: DatasetRegistration,
+        progress: ((String, UInt64) -> Void)? = nil
+    ) throws -> RegistrationOutcome<DatasetVersion> {
         guard !request.files.isEmpty else { throw RegistryError.noArtifacts }
         try ArtifactSafety.refuseRegistryFiles(request.files, home: home)
         let files = try request.files.map { input throws -> HashedFile in
@@ -73,9 +80,11 @@ extension RegistryStore {
         let totalSize = files.reduce(Int64(0)) { $0 + $1.size }
         let isNew: Bool = try write { tx in
             let db = tx.database
-            if let existing = try db.scalar("""
+            if let existing = try db.scalar(
+                """
                 SELECT v.digest FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
-                """, ref.name, ref.version, as: String.self) {
+                """, ref.name, ref.version, as: String.self)
+            {
                 guard existing == digest else {
                     throw RegistryError.versionConflict(reference: ref, existingDigest: existing, newDigest: digest)
                 }
@@ -85,37 +94,48 @@ extension RegistryStore {
             if let id = try db.scalar("SELECT id FROM datasets WHERE name = ?", ref.name, as: Int64.self) {
                 datasetID = id
             } else {
-                try db.run("INSERT INTO datasets (name, created_at, created_by) VALUES (?, ?, ?)", ref.name, tx.time, tx.actor)
+                try db.run(
+                    "INSERT INTO datasets (name, created_at, created_by) VALUES (?, ?, ?)", ref.name, tx.time, tx.actor)
                 datasetID = db.lastInsertRowID
                 try tx.appendAudit(action: "dataset.create", subject: ref.name, payload: ["name": .string(ref.name)])
             }
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO dataset_versions (dataset_id, version, digest, license, contains_pii, source, description,
                     collection_process, known_limitations, file_count, total_size, created_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, datasetID, ref.version, digest, request.license, request.containsPII, request.source,
-                       request.description, request.collectionProcess, request.knownLimitations, files.count,
-                       totalSize, tx.time, tx.actor)
+                request.description, request.collectionProcess, request.knownLimitations, files.count,
+                totalSize, tx.time, tx.actor)
             let versionID = db.lastInsertRowID
             for file in files {
-                try db.run("INSERT INTO dataset_files (dataset_version_id, relative_path, size, sha256) VALUES (?, ?, ?, ?)",
-                           versionID, file.relativePath, file.size, file.sha256)
+                try db.run(
+                    "INSERT INTO dataset_files (dataset_version_id, relative_path, size, sha256) VALUES (?, ?, ?, ?)",
+                    versionID, file.relativePath, file.size, file.sha256)
             }
             func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-            try tx.appendAudit(action: "dataset_version.register", subject: ref.description, payload: [
-                "name": .string(ref.name), "version": .string(ref.version), "digest": .string(digest),
-                "license": .string(request.license), "contains_pii": .bool(request.containsPII),
-                "source": optional(request.source), "description": optional(request.description),
-                "collection_process": optional(request.collectionProcess),
-                "known_limitations": optional(request.knownLimitations),
-                "files": .array(files.map { ["path": .string($0.relativePath), "sha256": .string($0.sha256), "size": .integer($0.size)] }),
-            ])
+            try tx.appendAudit(
+                action: "dataset_version.register", subject: ref.description,
+                payload: [
+                    "name": .string(ref.name), "version": .string(ref.version), "digest": .string(digest),
+                    "license": .string(request.license), "contains_pii": .bool(request.containsPII),
+                    "source": optional(request.source), "description": optional(request.description),
+                    "collection_process": optional(request.collectionProcess),
+                    "known_limitations": optional(request.knownLimitations),
+                    "files": .array(
+                        files.map {
+                            ["path": .string($0.relativePath), "sha256": .string($0.sha256), "size": .integer($0.size)]
+                        })
+                ])
             return true
         }
         let version = try datasetVersion(ref)
         // Where the bytes are, so `dataset check` can re-read them later (verified by digest).
-        try recordDatasetLocations(ref, locations: Dictionary(request.files.map { ($0.relativePath, $0.url.standardizedFileURL.path) },
-                                                              uniquingKeysWith: { a, _ in a }))
+        try recordDatasetLocations(
+            ref,
+            locations: Dictionary(
+                request.files.map { ($0.relativePath, $0.url.standardizedFileURL.path) },
+                uniquingKeysWith: { a, _ in a }))
         return isNew ? .registered(version) : .alreadyRegistered(version)
     }
 
@@ -125,21 +145,27 @@ extension RegistryStore {
     }
 
     static func loadDatasetVersion(_ db: Database, _ ref: VersionReference) throws -> DatasetVersion {
-        guard let row = try db.queryFirst("""
-            SELECT v.* FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
-            """, ref.name, ref.version) else {
+        guard
+            let row = try db.queryFirst(
+                """
+                SELECT v.* FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
+                """, ref.name, ref.version)
+        else {
             throw RegistryError.unknownDatasetVersion(ref)
         }
         let id: Int64 = try row.get("id")
-        let files = try db.query("SELECT * FROM dataset_files WHERE dataset_version_id = ? ORDER BY relative_path", id).map { f in
-            HashedFile(relativePath: try f.get("relative_path"), uri: try f.get("relative_path"), size: try f.get("size"),
-                       sha256: try f.get("sha256"), format: .unknown)
-        }
-        return DatasetVersion(reference: ref, digest: try row.get("digest"), license: try row.get("license"),
-                              containsPII: try row.get("contains_pii"), source: try row.get("source"),
-                              description: try row.get("description"), collectionProcess: try row.get("collection_process"),
-                              knownLimitations: try row.get("known_limitations"), totalSize: try row.get("total_size"),
-                              createdAt: try row.get("created_at"), createdBy: try row.get("created_by"), files: files)
+        let files = try db.query("SELECT * FROM dataset_files WHERE dataset_version_id = ? ORDER BY relative_path", id)
+            .map { f in
+                HashedFile(
+                    relativePath: try f.get("relative_path"), uri: try f.get("relative_path"), size: try f.get("size"),
+                    sha256: try f.get("sha256"), format: .unknown)
+            }
+        return DatasetVersion(
+            reference: ref, digest: try row.get("digest"), license: try row.get("license"),
+            containsPII: try row.get("contains_pii"), source: try row.get("source"),
+            description: try row.get("description"), collectionProcess: try row.get("collection_process"),
+            knownLimitations: try row.get("known_limitations"), totalSize: try row.get("total_size"),
+            createdAt: try row.get("created_at"), createdBy: try row.get("created_by"), files: files)
     }
 
     /// Every dataset with its version count, by name.
@@ -150,7 +176,9 @@ extension RegistryStore {
     /// Every version of a dataset, oldest first.
     public func datasetVersions(of name: String) throws -> [DatasetVersion] {
         try readDatabase { db in
-            guard let versions = try VersionedTable.datasets.versions(db, of: name) else { throw RegistryError.unknownDataset(name) }
+            guard let versions = try VersionedTable.datasets.versions(db, of: name) else {
+                throw RegistryError.unknownDataset(name)
+            }
             return try versions.map { try Self.loadDatasetVersion(db, $0) }
         }
     }

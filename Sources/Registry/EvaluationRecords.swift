@@ -14,7 +14,8 @@ public enum EvaluationRecordError: Error, CustomStringConvertible, Equatable, Se
         switch self {
         case .unknownSuite(let id): return "unknown suite '\(id)' (register it with 'assay suite register DIR')"
         case .suiteConflict(let id, let version, let existing, let new):
-            return "suite \(id)@\(version) is already registered with different content (registered \(existing.prefix(12)), given \(new.prefix(12))); bump the version in suite.json"
+            return
+                "suite \(id)@\(version) is already registered with different content (registered \(existing.prefix(12)), given \(new.prefix(12))); bump the version in suite.json"
         case .unknownRun(let id): return "unknown evaluation run '\(id)'"
         case .runNotRunning(let id): return "evaluation run '\(id)' is already completed"
         }
@@ -37,8 +38,10 @@ public struct EvaluationSuiteRecord: Sendable, Equatable, Codable {
     public var createdAt: String
     public var createdBy: String
 
-    public init(suiteID: String, version: String, digest: String, title: String, license: String, path: String,
-                manifest: String, taskCount: Int, itemCount: Int, createdAt: String = "", createdBy: String = "") {
+    public init(
+        suiteID: String, version: String, digest: String, title: String, license: String, path: String,
+        manifest: String, taskCount: Int, itemCount: Int, createdAt: String = "", createdBy: String = ""
+    ) {
         self.suiteID = suiteID
         self.version = version
         self.digest = digest
@@ -96,9 +99,11 @@ public struct EvaluationRunRecord: Sendable, Equatable, Codable {
     /// The results JSON once completed.
     public var results: String?
 
-    public init(id: String, model: VersionReference, modelDigest: String, suiteID: String, suiteVersion: String,
-                suiteDigest: String, configKey: String, config: String, engineVersion: String, backend: String,
-                threads: Int, hardware: String, itemTotal: Int) {
+    public init(
+        id: String, model: VersionReference, modelDigest: String, suiteID: String, suiteVersion: String,
+        suiteDigest: String, configKey: String, config: String, engineVersion: String, backend: String,
+        threads: Int, hardware: String, itemTotal: Int
+    ) {
         self.id = id
         self.model = model
         self.modelDigest = modelDigest
@@ -161,8 +166,10 @@ public struct EvaluationItemRow: Sendable, Equatable, Codable {
     /// The evaluation module's per-item JSON.
     public var record: String
 
-    public init(task: String, item: String, index: Int, prediction: String, target: String, correct: Bool,
-                score: Double, record: String) {
+    public init(
+        task: String, item: String, index: Int, prediction: String, target: String, correct: Bool,
+        score: Double, record: String
+    ) {
         self.task = task
         self.item = item
         self.index = index
@@ -196,26 +203,33 @@ extension RegistryStore {
     /// digest: a no-op. Same id and version, different digest: `suiteConflict`, nothing written.
     public func registerSuite(_ record: EvaluationSuiteRecord) throws -> RegistrationOutcome<EvaluationSuiteRecord> {
         let isNew: Bool = try write { tx in
-            if let existing = try tx.database.queryFirst("SELECT digest FROM evaluation_suites WHERE suite_id = ? AND version = ?",
-                                                   record.suiteID, record.version) {
+            if let existing = try tx.database.queryFirst(
+                "SELECT digest FROM evaluation_suites WHERE suite_id = ? AND version = ?",
+                record.suiteID, record.version)
+            {
                 let digest: String = try existing.get("digest")
                 guard digest == record.digest else {
-                    throw EvaluationRecordError.suiteConflict(id: record.suiteID, version: record.version,
-                                                              existingDigest: digest, newDigest: record.digest)
+                    throw EvaluationRecordError.suiteConflict(
+                        id: record.suiteID, version: record.version,
+                        existingDigest: digest, newDigest: record.digest)
                 }
                 return false
             }
-            try tx.database.run("""
+            try tx.database.run(
+                """
                 INSERT INTO evaluation_suites (suite_id, version, digest, title, license, path, manifest, task_count,
                                                item_count, created_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, record.suiteID, record.version, record.digest, record.title, record.license, record.path,
-                       record.manifest, record.taskCount, record.itemCount, tx.time, tx.actor)
-            try tx.appendAudit(action: "suite.register", subject: "\(record.suiteID)@\(record.version)", payload: [
-                "suite": .string(record.suiteID), "version": .string(record.version), "digest": .string(record.digest),
-                "tasks": .integer(Int64(record.taskCount)), "items": .integer(Int64(record.itemCount)),
-                "license": .string(record.license),
-            ])
+                record.manifest, record.taskCount, record.itemCount, tx.time, tx.actor)
+            try tx.appendAudit(
+                action: "suite.register", subject: "\(record.suiteID)@\(record.version)",
+                payload: [
+                    "suite": .string(record.suiteID), "version": .string(record.version),
+                    "digest": .string(record.digest),
+                    "tasks": .integer(Int64(record.taskCount)), "items": .integer(Int64(record.itemCount)),
+                    "license": .string(record.license)
+                ])
             return true
         }
         let stored = try suite(record.suiteID, version: record.version)
@@ -227,9 +241,11 @@ extension RegistryStore {
         try readDatabase { db in
             let row: Row?
             if let version {
-                row = try db.queryFirst("SELECT * FROM evaluation_suites WHERE suite_id = ? AND version = ?", id, version)
+                row = try db.queryFirst(
+                    "SELECT * FROM evaluation_suites WHERE suite_id = ? AND version = ?", id, version)
             } else {
-                row = try db.queryFirst("SELECT * FROM evaluation_suites WHERE suite_id = ? ORDER BY id DESC LIMIT 1", id)
+                row = try db.queryFirst(
+                    "SELECT * FROM evaluation_suites WHERE suite_id = ? ORDER BY id DESC LIMIT 1", id)
             }
             guard let row else { throw EvaluationRecordError.unknownSuite(version.map { "\(id)@\($0)" } ?? id) }
             return try EvaluationSuiteRecord(row: row)
@@ -249,12 +265,14 @@ extension RegistryStore {
     public func startEvaluationRun(_ run: EvaluationRunRecord) throws -> EvaluationRunRecord {
         try write { tx in
             try Self.insertRunningEvaluationRun(tx, run, startedAt: tx.time)
-            try tx.appendAudit(action: "evaluation_run.start", subject: run.id, payload: [
-                "model": .string(run.model.description), "model_digest": .string(run.modelDigest),
-                "suite": .string("\(run.suiteID)@\(run.suiteVersion)"), "suite_digest": .string(run.suiteDigest),
-                "config_key": .string(run.configKey), "engine_version": .string(run.engineVersion),
-                "items": .integer(Int64(run.itemTotal)),
-            ])
+            try tx.appendAudit(
+                action: "evaluation_run.start", subject: run.id,
+                payload: [
+                    "model": .string(run.model.description), "model_digest": .string(run.modelDigest),
+                    "suite": .string("\(run.suiteID)@\(run.suiteVersion)"), "suite_digest": .string(run.suiteDigest),
+                    "config_key": .string(run.configKey), "engine_version": .string(run.engineVersion),
+                    "items": .integer(Int64(run.itemTotal))
+                ])
         }
         return try evaluationRun(run.id)
     }
@@ -262,8 +280,11 @@ extension RegistryStore {
     /// The newest still-running run with this configuration key, if any (to resume).
     public func resumableEvaluationRun(configKey: String) throws -> EvaluationRunRecord? {
         try readDatabase { db in
-            try db.queryFirst(EvaluationRunRecord.select + " WHERE r.config_key = ? AND r.status = 'running' ORDER BY r.started_at DESC, r.id DESC LIMIT 1",
-                              configKey).map(EvaluationRunRecord.init(row:))
+            try db.queryFirst(
+                EvaluationRunRecord.select
+                    + " WHERE r.config_key = ? AND r.status = 'running' ORDER BY r.started_at DESC, r.id DESC LIMIT 1",
+                configKey
+            ).map(EvaluationRunRecord.init(row:))
         }
     }
 
@@ -280,8 +301,11 @@ extension RegistryStore {
     public func evaluationRuns(model: VersionReference? = nil, limit: Int = 100) throws -> [EvaluationRunRecord] {
         try readDatabase { db in
             if let model {
-                return try db.query(EvaluationRunRecord.select + " WHERE m.name = ? AND v.version = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
-                                    model.name, model.version, limit).map(EvaluationRunRecord.init(row:))
+                return try db.query(
+                    EvaluationRunRecord.select
+                        + " WHERE m.name = ? AND v.version = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
+                    model.name, model.version, limit
+                ).map(EvaluationRunRecord.init(row:))
             }
             return try db.query(EvaluationRunRecord.select + " ORDER BY r.started_at DESC, r.id DESC LIMIT ?", limit)
                 .map(EvaluationRunRecord.init(row:))
@@ -291,9 +315,10 @@ extension RegistryStore {
     /// Keys `task + "\u{1F}" + item` of the items already recorded for a run.
     public func recordedItemKeys(run: String) throws -> Set<String> {
         try readDatabase { db in
-            Set(try db.query("SELECT task, item FROM evaluation_items WHERE run_id = ?", run).map {
-                try $0.get("task", as: String.self) + "\u{1F}" + $0.get("item", as: String.self)
-            })
+            Set(
+                try db.query("SELECT task, item FROM evaluation_items WHERE run_id = ?", run).map {
+                    try $0.get("task", as: String.self) + "\u{1F}" + $0.get("item", as: String.self)
+                })
         }
     }
 
@@ -304,26 +329,32 @@ extension RegistryStore {
         try write { tx in try Self.insertEvaluationItems(tx, run: run, items) }
     }
 
-    static func insertRunningEvaluationRun(_ tx: RegistryTransaction, _ run: EvaluationRunRecord, startedAt: String) throws {
+    static func insertRunningEvaluationRun(_ tx: RegistryTransaction, _ run: EvaluationRunRecord, startedAt: String)
+        throws
+    {
         let versionID = try modelVersionID(tx.database, run.model)
-        try tx.database.run("""
+        try tx.database.run(
+            """
             INSERT INTO evaluation_runs (id, model_version_id, model_digest, suite_id, suite_version, suite_digest,
                 config_key, config, engine_version, backend, threads, hardware, status, item_total, started_at,
                 created_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
             """, run.id, versionID, run.modelDigest, run.suiteID, run.suiteVersion, run.suiteDigest, run.configKey,
-                   run.config, run.engineVersion, run.backend, run.threads, run.hardware, run.itemTotal, startedAt,
-                   tx.actor)
+            run.config, run.engineVersion, run.backend, run.threads, run.hardware, run.itemTotal, startedAt,
+            tx.actor)
     }
 
     static func insertEvaluationItems(_ tx: RegistryTransaction, run: String, _ items: [EvaluationItemRow]) throws {
-        let statement = try tx.database.prepare("""
+        let statement = try tx.database.prepare(
+            """
             INSERT INTO evaluation_items (run_id, task, item, item_index, prediction, target, correct, score, record, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for item in items {
-            try statement.bind([run, item.task, item.item, item.index, item.prediction, item.target, item.correct,
-                                item.score, item.record, tx.time])
+            try statement.bind([
+                run, item.task, item.item, item.index, item.prediction, item.target, item.correct,
+                item.score, item.record, tx.time
+            ])
             try statement.run()
         }
     }
@@ -332,9 +363,10 @@ extension RegistryStore {
     public func evaluationItems(run: String) throws -> [EvaluationItemRow] {
         try readDatabase { db in
             try db.query("SELECT * FROM evaluation_items WHERE run_id = ? ORDER BY task, item_index, item", run).map {
-                EvaluationItemRow(task: try $0.get("task"), item: try $0.get("item"), index: try $0.get("item_index"),
-                                  prediction: try $0.get("prediction"), target: try $0.get("target"),
-                                  correct: try $0.get("correct"), score: try $0.get("score"), record: try $0.get("record"))
+                EvaluationItemRow(
+                    task: try $0.get("task"), item: try $0.get("item"), index: try $0.get("item_index"),
+                    prediction: try $0.get("prediction"), target: try $0.get("target"),
+                    correct: try $0.get("correct"), score: try $0.get("score"), record: try $0.get("record"))
             }
         }
     }
@@ -343,17 +375,25 @@ extension RegistryStore {
     /// (payload: the headline metrics given and the SHA-256 of the results JSON).
     public func completeEvaluationRun(_ id: String, results: String, metrics: [String: JSONValue]) throws {
         try write { tx in
-            guard let status = try tx.database.scalar("SELECT status FROM evaluation_runs WHERE id = ?", id, as: String.self) else {
+            guard
+                let status = try tx.database.scalar(
+                    "SELECT status FROM evaluation_runs WHERE id = ?", id, as: String.self)
+            else {
                 throw EvaluationRecordError.unknownRun(id)
             }
             guard status == "running" else { throw EvaluationRecordError.runNotRunning(id) }
-            let count = try tx.database.scalar("SELECT count(*) FROM evaluation_items WHERE run_id = ?", id, as: Int64.self) ?? 0
-            try tx.database.run("UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
-                          tx.time, results, id)
-            try tx.appendAudit(action: "evaluation_run.complete", subject: id, payload: [
-                "items": .integer(count), "results_sha256": .string(SHA256.hash(Array(results.utf8)).hex),
-                "metrics": .object(metrics),
-            ])
+            let count =
+                try tx.database.scalar("SELECT count(*) FROM evaluation_items WHERE run_id = ?", id, as: Int64.self)
+                ?? 0
+            try tx.database.run(
+                "UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
+                tx.time, results, id)
+            try tx.appendAudit(
+                action: "evaluation_run.complete", subject: id,
+                payload: [
+                    "items": .integer(count), "results_sha256": .string(SHA256.hash(Array(results.utf8)).hex),
+                    "metrics": .object(metrics)
+                ])
         }
     }
 
@@ -361,25 +401,33 @@ extension RegistryStore {
     /// one transaction: the run, all its items and its results, with `evaluation_run.import`
     /// (payload: the source runs) and `evaluation_run.complete` in the audit log. Nothing is
     /// written if any part fails. `run.startedAt` and `run.finishedAt` are kept when given.
-    public func importEvaluationRun(_ run: EvaluationRunRecord, items: [EvaluationItemRow], results: String,
-                                    metrics: [String: JSONValue], sources: [String]) throws -> EvaluationRunRecord {
+    public func importEvaluationRun(
+        _ run: EvaluationRunRecord, items: [EvaluationItemRow], results: String,
+        metrics: [String: JSONValue], sources: [String]
+    ) throws -> EvaluationRunRecord {
         try write { tx in
             let finished = run.finishedAt ?? tx.time
             try Self.insertRunningEvaluationRun(tx, run, startedAt: run.startedAt.isEmpty ? tx.time : run.startedAt)
             try Self.insertEvaluationItems(tx, run: run.id, items)
-            try tx.database.run("UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
-                          finished, results, run.id)
-            try tx.appendAudit(action: "evaluation_run.import", subject: run.id, payload: [
-                "model": .string(run.model.description), "model_digest": .string(run.modelDigest),
-                "suite": .string("\(run.suiteID)@\(run.suiteVersion)"), "suite_digest": .string(run.suiteDigest),
-                "config_key": .string(run.configKey), "engine_version": .string(run.engineVersion),
-                "backend": .string(run.backend), "items": .integer(Int64(items.count)),
-                "sources": .array(sources.map(JSONValue.string)),
-            ])
-            try tx.appendAudit(action: "evaluation_run.complete", subject: run.id, payload: [
-                "items": .integer(Int64(items.count)), "results_sha256": .string(SHA256.hash(Array(results.utf8)).hex),
-                "metrics": .object(metrics),
-            ])
+            try tx.database.run(
+                "UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
+                finished, results, run.id)
+            try tx.appendAudit(
+                action: "evaluation_run.import", subject: run.id,
+                payload: [
+                    "model": .string(run.model.description), "model_digest": .string(run.modelDigest),
+                    "suite": .string("\(run.suiteID)@\(run.suiteVersion)"), "suite_digest": .string(run.suiteDigest),
+                    "config_key": .string(run.configKey), "engine_version": .string(run.engineVersion),
+                    "backend": .string(run.backend), "items": .integer(Int64(items.count)),
+                    "sources": .array(sources.map(JSONValue.string))
+                ])
+            try tx.appendAudit(
+                action: "evaluation_run.complete", subject: run.id,
+                payload: [
+                    "items": .integer(Int64(items.count)),
+                    "results_sha256": .string(SHA256.hash(Array(results.utf8)).hex),
+                    "metrics": .object(metrics)
+                ])
         }
         return try evaluationRun(run.id)
     }
@@ -404,7 +452,8 @@ extension RegistryStore {
     public func storeCachedRequests(_ entries: [RequestCacheEntry]) throws {
         guard !entries.isEmpty else { return }
         try write { tx in
-            let statement = try tx.database.prepare("""
+            let statement = try tx.database.prepare(
+                """
                 INSERT OR IGNORE INTO evaluation_request_cache (key, model_digest, engine_version, result, created_at)
                 VALUES (?, ?, ?, ?, ?)
                 """)

@@ -11,7 +11,8 @@ public struct GGUFArtifactInspector: ArtifactInspector {
     public func inspect(fileAt url: URL, format: ArtifactFormat) throws -> ArtifactFacts? {
         guard format == .gguf else { return nil }
         let summary = GGUFSummary(try GGUFFile(contentsOf: url))
-        return ArtifactFacts(architecture: summary.architecture, parameterCount: Int64(summary.parameterCount),
-                             quantization: summary.quantization, contextLength: summary.contextLength.map(Int64.init))
+        return ArtifactFacts(
+            architecture: summary.architecture, parameterCount: Int64(summary.parameterCount),
+            quantization: summary.quantization, contextLength: summary.contextLength.map(Int64.init))
     }
 }

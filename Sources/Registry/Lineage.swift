@@ -19,7 +19,9 @@ public enum LineageRelation: String, Sendable, Codable, CaseIterable {
     /// Parses the snake_case name.
     public init(parsing text: String) throws(RegistryError) {
         guard let relation = LineageRelation(rawValue: text) else {
-            throw .invalidParameter("relation '\(text)' (expected one of \(LineageRelation.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw .invalidParameter(
+                "relation '\(text)' (expected one of \(LineageRelation.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         self = relation
     }
@@ -101,18 +103,20 @@ extension RegistryStore {
         """
 
     static func edge(_ row: Row) throws -> LineageEdge {
-        LineageEdge(child: try VersionReference(name: try row.get("child_name"), version: try row.get("child_version")),
-                    relation: try LineageRelation(parsing: try row.get("relation")),
-                    parent: try VersionReference(name: try row.get("parent_name"), version: try row.get("parent_version")),
-                    parentKind: try row.get("parent_kind"),
-                    parameters: try row.get("parameters"),
-                    createdAt: try row.get("created_at"),
-                    createdBy: try row.get("created_by"))
+        LineageEdge(
+            child: try VersionReference(name: try row.get("child_name"), version: try row.get("child_version")),
+            relation: try LineageRelation(parsing: try row.get("relation")),
+            parent: try VersionReference(name: try row.get("parent_name"), version: try row.get("parent_version")),
+            parentKind: try row.get("parent_kind"),
+            parameters: try row.get("parameters"),
+            createdAt: try row.get("created_at"),
+            createdBy: try row.get("created_by"))
     }
 
     /// Row ids of every model version `id` descends from (not including `id`).
     static func ancestorIDs(_ db: Database, of id: Int64) throws -> Set<Int64> {
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             WITH RECURSIVE up(id) AS (
                 SELECT ?
                 UNION
@@ -128,7 +132,8 @@ extension RegistryStore {
 
     /// Row ids of every model version derived from `id` (not including `id`).
     static func descendantIDs(_ db: Database, of id: Int64) throws -> Set<Int64> {
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             WITH RECURSIVE down(id) AS (
                 SELECT ?
                 UNION
@@ -143,35 +148,45 @@ extension RegistryStore {
 
     /// Inserts one edge inside a write transaction; rejects cycles. Returns false when the
     /// same edge already exists.
-    static func insertEdge(_ tx: RegistryTransaction, childID: Int64, child: VersionReference,
-                           link: LineageLink) throws -> Bool {
+    static func insertEdge(
+        _ tx: RegistryTransaction, childID: Int64, child: VersionReference,
+        link: LineageLink
+    ) throws -> Bool {
         let db = tx.database
         let parameters = try JSONValue.object(link.parameters).canonicalString()
         if link.relation.linksDataset {
             let parentID = try datasetVersionID(db, link.parent)
-            let existing = try db.scalar("SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND parent_dataset_version_id = ?",
-                                         childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
+            let existing =
+                try db.scalar(
+                    "SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND parent_dataset_version_id = ?",
+                    childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
             if existing > 0 { return false }
-            try db.run("INSERT INTO lineage_edges (child_version_id, relation, parent_dataset_version_id, parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                       childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
+            try db.run(
+                "INSERT INTO lineage_edges (child_version_id, relation, parent_dataset_version_id, parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+                childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
         } else {
             let parentID = try modelVersionID(db, link.parent)
             let parentAncestors = try ancestorIDs(db, of: parentID)
             if parentID == childID || parentAncestors.contains(childID) {
                 throw RegistryError.lineageCycle(child: child, parent: link.parent)
             }
-            let existing = try db.scalar("SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND parent_model_version_id = ?",
-                                         childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
+            let existing =
+                try db.scalar(
+                    "SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND parent_model_version_id = ?",
+                    childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
             if existing > 0 { return false }
-            try db.run("INSERT INTO lineage_edges (child_version_id, relation, parent_model_version_id, parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                       childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
+            try db.run(
+                "INSERT INTO lineage_edges (child_version_id, relation, parent_model_version_id, parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+                childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
         }
         return true
     }
 
     static func auditPayload(_ link: LineageLink) -> JSONValue {
-        ["relation": .string(link.relation.rawValue), "parent": .string(link.parent.description),
-         "parameters": .object(link.parameters)]
+        [
+            "relation": .string(link.relation.rawValue), "parent": .string(link.parent.description),
+            "parameters": .object(link.parameters)
+        ]
     }
 
     /// Adds a lineage edge between existing versions (`child` is a model version). Rejects
@@ -206,8 +221,9 @@ extension RegistryStore {
             func refs(_ ids: Set<Int64>) throws -> [VersionReference] {
                 try ids.map { try Self.modelVersionReference(db, id: $0) }.sorted()
             }
-            return LineageGraph(root: reference, ancestorEdges: ancestorEdges, descendantEdges: descendantEdges,
-                                ancestors: try refs(up), descendants: try refs(down))
+            return LineageGraph(
+                root: reference, ancestorEdges: ancestorEdges, descendantEdges: descendantEdges,
+                ancestors: try refs(up), descendants: try refs(down))
         }
     }
 }

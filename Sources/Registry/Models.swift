@@ -15,8 +15,10 @@ public struct ModelRegistration: Sendable {
     /// written and before COMMIT. Never set in normal use.
     public var pauseBeforeCommit: Duration?
 
-    public init(reference: VersionReference, files: [ArtifactInput], expectedFormat: ArtifactFormat? = nil,
-                lineage: [LineageLink] = [], pauseBeforeCommit: Duration? = nil) {
+    public init(
+        reference: VersionReference, files: [ArtifactInput], expectedFormat: ArtifactFormat? = nil,
+        lineage: [LineageLink] = [], pauseBeforeCommit: Duration? = nil
+    ) {
         self.reference = reference
         self.files = files
         self.expectedFormat = expectedFormat
@@ -61,16 +63,22 @@ public typealias ModelSummary = EntrySummary
 
 extension RegistryStore {
     static func modelVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
-        guard let id = try db.scalar("""
-            SELECT v.id FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
-            """, ref.name, ref.version, as: Int64.self) else {
+        guard
+            let id = try db.scalar(
+                """
+                SELECT v.id FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
+                """, ref.name, ref.version, as: Int64.self)
+        else {
             throw RegistryError.unknownModelVersion(ref)
         }
         return id
     }
 
     static func modelVersionReference(_ db: Database, id: Int64) throws -> VersionReference {
-        guard let row = try db.queryFirst("SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?", id) else {
+        guard
+            let row = try db.queryFirst(
+                "SELECT m.name, v.version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?", id)
+        else {
             throw RegistryError.storage(StorageError(resultCode: 12, message: "model version row \(id) not found"))
         }
         return try VersionReference(name: try row.get("name"), version: try row.get("version"))
@@ -83,7 +91,8 @@ extension RegistryStore {
         var hashed: [HashedFile] = []
         for input in request.files {
             var file = try input.hash { progress?(input.relativePath, $0) }
-            let claimsGGUF = input.url.pathExtension.lowercased() == "gguf"
+            let claimsGGUF =
+                input.url.pathExtension.lowercased() == "gguf"
                 || (request.expectedFormat == .gguf && request.files.count == 1)
             if claimsGGUF && file.format != .gguf {
                 throw RegistryError.formatMismatch(path: input.url.path, expected: .gguf, detected: file.format)
@@ -101,8 +110,9 @@ extension RegistryStore {
             hashed.append(file)
         }
         if let expected = request.expectedFormat, !hashed.contains(where: { $0.format == expected }) {
-            throw RegistryError.formatMismatch(path: request.files[0].url.path, expected: expected,
-                                               detected: hashed[0].format)
+            throw RegistryError.formatMismatch(
+                path: request.files[0].url.path, expected: expected,
+                detected: hashed[0].format)
         }
         return hashed
     }
@@ -111,24 +121,30 @@ extension RegistryStore {
     /// returning `.alreadyRegistered` (no audit event). Same name and version with different
     /// bytes: `RegistryError.versionConflict`, nothing written. Files are hashed before the
     /// transaction; every row and the audit event commit together.
-    public func registerModelVersion(_ request: ModelRegistration,
-                                     progress: ((String, UInt64) -> Void)? = nil) throws -> RegistrationOutcome<ModelVersion> {
+    public func registerModelVersion(
+        _ request: ModelRegistration,
+        progress: ((String, UInt64) -> Void)? = nil
+    ) throws -> RegistrationOutcome<ModelVersion> {
         let files = try hashModelFiles(request, progress: progress)
         let digest = ContentDigest.modelVersionDigest(files)
         let detected = Set(files.map(\.format)).subtracting([.unknown])
-        let format = request.expectedFormat?.rawValue
+        let format =
+            request.expectedFormat?.rawValue
             ?? (detected.count == 1 ? detected.first!.rawValue : (detected.isEmpty ? "unknown" : "mixed"))
         let ref = request.reference
         let totalSize = files.reduce(Int64(0)) { $0 + $1.size }
 
         let isNew: Bool = try write { tx in
             let db = tx.database
-            if let existing = try db.queryFirst("""
+            if let existing = try db.queryFirst(
+                """
                 SELECT v.digest FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
-                """, ref.name, ref.version) {
+                """, ref.name, ref.version)
+            {
                 let existingDigest: String = try existing.get("digest")
                 guard existingDigest == digest else {
-                    throw RegistryError.versionConflict(reference: ref, existingDigest: existingDigest, newDigest: digest)
+                    throw RegistryError.versionConflict(
+                        reference: ref, existingDigest: existingDigest, newDigest: digest)
                 }
                 return false
             }
@@ -136,30 +152,35 @@ extension RegistryStore {
             if let id = try db.scalar("SELECT id FROM models WHERE name = ?", ref.name, as: Int64.self) {
                 modelID = id
             } else {
-                try db.run("INSERT INTO models (name, created_at, created_by) VALUES (?, ?, ?)", ref.name, tx.time, tx.actor)
+                try db.run(
+                    "INSERT INTO models (name, created_at, created_by) VALUES (?, ?, ?)", ref.name, tx.time, tx.actor)
                 modelID = db.lastInsertRowID
                 try tx.appendAudit(action: "model.create", subject: ref.name, payload: ["name": .string(ref.name)])
             }
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO model_versions (model_id, version, digest, format, artifact_count, total_size, created_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, modelID, ref.version, digest, format, files.count, totalSize, tx.time, tx.actor)
             let versionID = db.lastInsertRowID
             for file in files {
-                try db.run("""
+                try db.run(
+                    """
                     INSERT INTO artifacts (model_version_id, relative_path, uri, size, sha256, format,
                                            architecture, parameter_count, quantization, context_length)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, versionID, file.relativePath, file.uri, file.size, file.sha256, file.format.rawValue,
-                           file.facts?.architecture, file.facts?.parameterCount, file.facts?.quantization,
-                           file.facts?.contextLength)
+                    file.facts?.architecture, file.facts?.parameterCount, file.facts?.quantization,
+                    file.facts?.contextLength)
             }
             for link in request.lineage {
                 _ = try Self.insertEdge(tx, childID: versionID, child: ref, link: link)
             }
             let artifactPayload: [JSONValue] = files.map { file in
-                var entry: [String: JSONValue] = ["path": .string(file.relativePath), "sha256": .string(file.sha256),
-                                                  "size": .integer(file.size), "format": .string(file.format.rawValue)]
+                var entry: [String: JSONValue] = [
+                    "path": .string(file.relativePath), "sha256": .string(file.sha256),
+                    "size": .integer(file.size), "format": .string(file.format.rawValue)
+                ]
                 if let facts = file.facts {
                     if let v = facts.architecture { entry["architecture"] = .string(v) }
                     if let v = facts.parameterCount { entry["parameter_count"] = .integer(v) }
@@ -168,12 +189,17 @@ extension RegistryStore {
                 }
                 return .object(entry)
             }
-            try tx.appendAudit(action: "model_version.register", subject: ref.description, payload: [
-                "name": .string(ref.name), "version": .string(ref.version), "digest": .string(digest),
-                "format": .string(format), "artifacts": .array(artifactPayload),
-                "lineage": .array(request.lineage.map(Self.auditPayload)),
-            ])
-            if let pause = request.pauseBeforeCommit { Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18) }
+            try tx.appendAudit(
+                action: "model_version.register", subject: ref.description,
+                payload: [
+                    "name": .string(ref.name), "version": .string(ref.version), "digest": .string(digest),
+                    "format": .string(format), "artifacts": .array(artifactPayload),
+                    "lineage": .array(request.lineage.map(Self.auditPayload))
+                ])
+            if let pause = request.pauseBeforeCommit {
+                Thread.sleep(
+                    forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+            }
             return true
         }
         let version = try modelVersion(ref)
@@ -186,29 +212,38 @@ extension RegistryStore {
     }
 
     static func loadModelVersion(_ db: Database, _ ref: VersionReference) throws -> ModelVersion {
-        guard let row = try db.queryFirst("""
-            SELECT v.id, v.digest, v.format, v.total_size, v.created_at, v.created_by
-            FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
-            """, ref.name, ref.version) else {
+        guard
+            let row = try db.queryFirst(
+                """
+                SELECT v.id, v.digest, v.format, v.total_size, v.created_at, v.created_by
+                FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
+                """, ref.name, ref.version)
+        else {
             throw RegistryError.unknownModelVersion(ref)
         }
         let id: Int64 = try row.get("id")
-        let artifacts = try db.query("SELECT * FROM artifacts WHERE model_version_id = ? ORDER BY relative_path", id).map { a in
-            let architecture: String? = try a.get("architecture")
-            let parameterCount: Int64? = try a.get("parameter_count")
-            let quantization: String? = try a.get("quantization")
-            let contextLength: Int64? = try a.get("context_length")
-            let hasFacts = architecture != nil || parameterCount != nil || quantization != nil || contextLength != nil
-            return HashedFile(relativePath: try a.get("relative_path"), uri: try a.get("uri"), size: try a.get("size"),
-                              sha256: try a.get("sha256"),
-                              format: ArtifactFormat(rawValue: try a.get("format")) ?? .unknown,
-                              facts: hasFacts ? ArtifactFacts(architecture: architecture, parameterCount: parameterCount,
-                                                              quantization: quantization, contextLength: contextLength) : nil)
-        }
+        let artifacts = try db.query("SELECT * FROM artifacts WHERE model_version_id = ? ORDER BY relative_path", id)
+            .map { a in
+                let architecture: String? = try a.get("architecture")
+                let parameterCount: Int64? = try a.get("parameter_count")
+                let quantization: String? = try a.get("quantization")
+                let contextLength: Int64? = try a.get("context_length")
+                let hasFacts =
+                    architecture != nil || parameterCount != nil || quantization != nil || contextLength != nil
+                return HashedFile(
+                    relativePath: try a.get("relative_path"), uri: try a.get("uri"), size: try a.get("size"),
+                    sha256: try a.get("sha256"),
+                    format: ArtifactFormat(rawValue: try a.get("format")) ?? .unknown,
+                    facts: hasFacts
+                        ? ArtifactFacts(
+                            architecture: architecture, parameterCount: parameterCount,
+                            quantization: quantization, contextLength: contextLength) : nil)
+            }
         let lineage = try db.query(edgeSelect + " WHERE e.child_version_id = ? ORDER BY e.id", id).map(edge)
-        return ModelVersion(reference: ref, digest: try row.get("digest"), format: try row.get("format"),
-                            totalSize: try row.get("total_size"), createdAt: try row.get("created_at"),
-                            createdBy: try row.get("created_by"), artifacts: artifacts, lineage: lineage)
+        return ModelVersion(
+            reference: ref, digest: try row.get("digest"), format: try row.get("format"),
+            totalSize: try row.get("total_size"), createdAt: try row.get("created_at"),
+            createdBy: try row.get("created_by"), artifacts: artifacts, lineage: lineage)
     }
 
     /// Every model with its version count, by name.
@@ -219,14 +254,18 @@ extension RegistryStore {
     /// Every version of a model, oldest first.
     public func modelVersions(of name: String) throws -> [ModelVersion] {
         try readDatabase { db in
-            guard let versions = try VersionedTable.models.versions(db, of: name) else { throw RegistryError.unknownModel(name) }
+            guard let versions = try VersionedTable.models.versions(db, of: name) else {
+                throw RegistryError.unknownModel(name)
+            }
             return try versions.map { try Self.loadModelVersion(db, $0) }
         }
     }
 
     /// True when some registered model version records an artifact at `uri` (an absolute path).
     public func isArtifactRegistered(uri: String) throws -> Bool {
-        try readDatabase { db in try db.scalar("SELECT count(*) FROM artifacts WHERE uri = ?", uri, as: Int64.self) ?? 0 > 0 }
+        try readDatabase { db in
+            try db.scalar("SELECT count(*) FROM artifacts WHERE uri = ?", uri, as: Int64.self) ?? 0 > 0
+        }
     }
 
     /// Total number of model versions (all models).

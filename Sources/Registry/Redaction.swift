@@ -9,8 +9,10 @@ public enum Redaction {
     public static let marker = "REDACTED"
 
     /// Lower-cased query parameter names (or parts of names) whose values are secrets.
-    static let secretNameParts = ["token", "key", "password", "passwd", "pwd", "secret", "sig", "auth",
-                                  "credential", "session", "jwt", "bearer"]
+    static let secretNameParts = [
+        "token", "key", "password", "passwd", "pwd", "secret", "sig", "auth",
+        "credential", "session", "jwt", "bearer"
+    ]
 
     /// True when a query parameter named `name` carries a secret.
     public static func isSecretParameter(_ name: String) -> Bool {
@@ -89,7 +91,9 @@ public enum Redaction {
             guard isSecretParameter(String(name)) else { continue }
             out += s[i...nameEnd]
             var valueEnd = nameEnd + 1
-            while valueEnd < s.count, s[valueEnd] != "&", s[valueEnd] != "#", s[valueEnd] != ";", !isSeparator(s[valueEnd]) {
+            while valueEnd < s.count, s[valueEnd] != "&", s[valueEnd] != "#", s[valueEnd] != ";",
+                !isSeparator(s[valueEnd])
+            {
                 valueEnd += 1
             }
             if valueEnd > nameEnd + 1 { out += marker.unicodeScalars }

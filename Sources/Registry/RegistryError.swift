@@ -38,7 +38,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
         case .invalidName(let n):
             return "invalid name '\(n)': use 1-128 characters from A-Z a-z 0-9 . _ - starting with a letter or digit"
         case .invalidVersion(let v):
-            return "invalid version '\(v)': use 1-128 characters from A-Z a-z 0-9 . _ - + starting with a letter or digit"
+            return
+                "invalid version '\(v)': use 1-128 characters from A-Z a-z 0-9 . _ - + starting with a letter or digit"
         case .invalidReference(let r): return "invalid reference '\(r)': expected NAME@VERSION"
         case .notInitialized(let path): return "no registry at \(path) (run 'assay init' or pass --registry)"
         case .fileMissing(let path): return "file not found: \(path)"
@@ -46,7 +47,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
         case .noArtifacts: return "no files to register"
         case .duplicateArtifactPath(let p): return "two files would be stored under the same relative path '\(p)'"
         case .artifactInsideRegistry(let p):
-            return "\(p) is inside the registry home (or links to its database); the registry's own files cannot be registered as artifacts"
+            return
+                "\(p) is inside the registry home (or links to its database); the registry's own files cannot be registered as artifacts"
         case .artifactOutsideRoots(let p):
             return "\(p) resolves outside the allowed artifact roots (symbolic links may not leave them)"
         case .invalidArtifactPath(let p): return "unsupported file name '\(p)' (control characters are not allowed)"
@@ -54,7 +56,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path) is not a \(expected.displayName) file (detected: \(detected.displayName))"
         case .inspectionFailed(let path, let reason): return "cannot read the header of \(path): \(reason)"
         case .versionConflict(let ref, let existing, let new):
-            return "\(ref) is already registered with different content (registered \(existing.prefix(12)), given \(new.prefix(12))); versions are immutable, register a new version"
+            return
+                "\(ref) is already registered with different content (registered \(existing.prefix(12)), given \(new.prefix(12))); versions are immutable, register a new version"
         case .unknownModel(let n): return "unknown model '\(n)'"
         case .unknownModelVersion(let r): return "unknown model version \(r)"
         case .unknownDataset(let n): return "unknown dataset '\(n)'"
@@ -62,7 +65,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
         case .lineageCycle(let child, let parent):
             return "lineage cycle: \(parent) already descends from \(child)"
         case .relationNeedsModelParent(let r): return "relation \(r.rawValue) links a model version to a model version"
-        case .relationNeedsDatasetParent(let r): return "relation \(r.rawValue) links a model version to a dataset version"
+        case .relationNeedsDatasetParent(let r):
+            return "relation \(r.rawValue) links a model version to a dataset version"
         case .invalidParameter(let p): return "invalid parameter '\(p)': expected key=value"
         case .invalidPayload(let m): return "invalid audit payload: \(m)"
         case .storage(let e): return e.description

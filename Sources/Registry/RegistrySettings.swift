@@ -38,7 +38,8 @@ public struct RegistrySettings: Sendable, Equatable, Codable {
         do {
             return try JSONDecoder().decode(RegistrySettings.self, from: data)
         } catch {
-            throw .unreadableFile(path: url.path, reason: "not valid registry settings JSON (\(error.localizedDescription))")
+            throw .unreadableFile(
+                path: url.path, reason: "not valid registry settings JSON (\(error.localizedDescription))")
         }
     }
 

@@ -36,8 +36,10 @@ public final class RegistryStore: Sendable {
     /// Opens the registry at `home`. With `create`, creates the directory and database;
     /// otherwise a missing database is `RegistryError.notInitialized`.
     /// `busyTimeout` bounds how long a write waits for another process's transaction.
-    public init(home: URL, actor: String, create: Bool = false,
-                inspector: (any ArtifactInspector)? = nil, busyTimeout: Duration = .seconds(10)) throws {
+    public init(
+        home: URL, actor: String, create: Bool = false,
+        inspector: (any ArtifactInspector)? = nil, busyTimeout: Duration = .seconds(10)
+    ) throws {
         let path = home.appendingPathComponent(Self.databaseFileName).path
         if create {
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
@@ -78,24 +80,29 @@ public final class RegistryStore: Sendable {
     /// All audit events with `seq` greater than `after`, oldest first (at most `limit`).
     public func auditEvents(after: Int64 = 0, limit: Int = .max) throws -> [AuditEvent] {
         try readDatabase { db in
-            try db.query("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?",
-                         after, Int64(clamping: limit)).map { try AuditEvent(row: $0) }
+            try db.query(
+                "SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?",
+                after, Int64(clamping: limit)
+            ).map { try AuditEvent(row: $0) }
         }
     }
 
     /// The newest `count` audit events, oldest first.
     public func latestAuditEvents(_ count: Int) throws -> [AuditEvent] {
         try readDatabase { db in
-            try db.query("SELECT \(AuditEvent.selectColumns) FROM audit_events ORDER BY seq DESC LIMIT ?",
-                         Int64(clamping: count)).map { try AuditEvent(row: $0) }.reversed()
+            try db.query(
+                "SELECT \(AuditEvent.selectColumns) FROM audit_events ORDER BY seq DESC LIMIT ?",
+                Int64(clamping: count)
+            ).map { try AuditEvent(row: $0) }.reversed()
         }
     }
 
     /// The payload (JSON text) of the newest audit event with `action` on `subject`, or nil.
     public func latestAuditPayload(action: String, subject: String) throws -> String? {
         try readDatabase { db in
-            try db.scalar("SELECT payload FROM audit_events WHERE action = ? AND subject = ? ORDER BY seq DESC LIMIT 1",
-                          action, subject, as: String.self)
+            try db.scalar(
+                "SELECT payload FROM audit_events WHERE action = ? AND subject = ? ORDER BY seq DESC LIMIT 1",
+                action, subject, as: String.self)
         }
     }
 
@@ -131,7 +138,8 @@ public struct RegistryTransaction {
     /// Appends an audit event (payload: a JSON object) chained to the previous one.
     @discardableResult
     public func appendAudit(action: String, subject: String, payload: JSONValue) throws -> AuditEvent {
-        try AuditEvent.append(db: database, time: time, actor: actor, action: action, subject: subject, payload: payload)
+        try AuditEvent.append(
+            db: database, time: time, actor: actor, action: action, subject: subject, payload: payload)
     }
 }
 

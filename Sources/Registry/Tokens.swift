@@ -59,7 +59,8 @@ extension RegistryStore {
         let hash = Self.tokenHash(secret)
         let id = "tok_" + String(hash.prefix(12))
         let token: APIToken = try write { tx in
-            try tx.database.run("""
+            try tx.database.run(
+                """
                 INSERT INTO api_tokens (id, token_sha256, actor, label, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
                 """, id, hash, actor, label, tx.time, tx.actor)
             var payload: [String: JSONValue] = ["id": .string(id), "actor": .string(actor)]
@@ -78,7 +79,8 @@ extension RegistryStore {
             }
             let existing = try Self.token(row)
             guard !existing.isRevoked else { throw TokenError.alreadyRevoked(id) }
-            try tx.database.run("UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?", tx.time, tx.actor, id)
+            try tx.database.run(
+                "UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?", tx.time, tx.actor, id)
             try tx.appendAudit(action: "token.revoke", subject: existing.actor, payload: ["id": .string(id)])
             var revoked = existing
             revoked.revokedAt = tx.time
@@ -90,11 +92,12 @@ extension RegistryStore {
     /// Every token (revoked included), oldest first; optionally only `actor`'s.
     public func tokens(actor: String? = nil) throws -> [APIToken] {
         try readDatabase { db in
-            let rows = if let actor {
-                try db.query("SELECT * FROM api_tokens WHERE actor = ? ORDER BY created_at, id", actor)
-            } else {
-                try db.query("SELECT * FROM api_tokens ORDER BY created_at, id")
-            }
+            let rows =
+                if let actor {
+                    try db.query("SELECT * FROM api_tokens WHERE actor = ? ORDER BY created_at, id", actor)
+                } else {
+                    try db.query("SELECT * FROM api_tokens ORDER BY created_at, id")
+                }
             return try rows.map(Self.token)
         }
     }
@@ -102,16 +105,20 @@ extension RegistryStore {
     /// The actor a presented secret authenticates, or nil when unknown or revoked. Compares
     /// hashes only (the secret never reaches SQL).
     public func authenticate(tokenSecret secret: String) throws -> String? {
-        guard secret.hasPrefix(Self.tokenPrefix), secret.utf8.count == Self.tokenPrefix.utf8.count + 64 else { return nil }
+        guard secret.hasPrefix(Self.tokenPrefix), secret.utf8.count == Self.tokenPrefix.utf8.count + 64 else {
+            return nil
+        }
         let hash = Self.tokenHash(secret)
         return try readDatabase { db in
-            try db.scalar("SELECT actor FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", hash, as: String.self)
+            try db.scalar(
+                "SELECT actor FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL", hash, as: String.self)
         }
     }
 
     static func token(_ row: Row) throws -> APIToken {
-        APIToken(id: try row.get("id"), actor: try row.get("actor"), label: try row.get("label"),
-                 createdAt: try row.get("created_at"), createdBy: try row.get("created_by"),
-                 revokedAt: try row.get("revoked_at"), revokedBy: try row.get("revoked_by"))
+        APIToken(
+            id: try row.get("id"), actor: try row.get("actor"), label: try row.get("label"),
+            createdAt: try row.get("created_at"), createdBy: try row.get("created_by"),
+            revokedAt: try row.get("revoked_at"), revokedBy: try row.get("revoked_by"))
     }
 }

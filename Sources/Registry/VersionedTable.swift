@@ -23,20 +23,25 @@ struct VersionedTable {
 
     /// Every entry with its version count and newest version, by name.
     func summaries(_ db: Database) throws -> [EntrySummary] {
-        try db.query("""
+        try db.query(
+            """
             SELECT e.name, e.created_at, e.created_by, count(v.id) AS n,
                    (SELECT version FROM \(versions) WHERE \(key) = e.id ORDER BY id DESC LIMIT 1) AS latest
             FROM \(entries) e LEFT JOIN \(versions) v ON v.\(key) = e.id
             GROUP BY e.id ORDER BY e.name
-            """).map { row in
-            EntrySummary(name: try row.get("name"), versionCount: try row.get("n"), latestVersion: try row.get("latest"),
-                         createdAt: try row.get("created_at"), createdBy: try row.get("created_by"))
+            """
+        ).map { row in
+            EntrySummary(
+                name: try row.get("name"), versionCount: try row.get("n"), latestVersion: try row.get("latest"),
+                createdAt: try row.get("created_at"), createdBy: try row.get("created_by"))
         }
     }
 
     /// The versions of entry `name`, oldest first; nil when there is no such entry.
     func versions(_ db: Database, of name: String) throws -> [VersionReference]? {
-        guard let id = try db.scalar("SELECT id FROM \(entries) WHERE name = ?", name, as: Int64.self) else { return nil }
+        guard let id = try db.scalar("SELECT id FROM \(entries) WHERE name = ?", name, as: Int64.self) else {
+            return nil
+        }
         return try db.query("SELECT version FROM \(versions) WHERE \(key) = ? ORDER BY id", id).map { row in
             try VersionReference(name: name, version: try row.get("version"))
         }

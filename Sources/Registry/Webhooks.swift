@@ -25,7 +25,8 @@ public enum WebhookEventType: String, Sendable, Codable, CaseIterable {
         case "alias.set", "alias.rollback": return [.aliasMoved]
         default:
             guard event.action.hasPrefix("approval."), let payload = try? JSONValue.parse(event.payload).objectValue,
-                  let from = payload["from"]?.stringValue, let to = payload["to"]?.stringValue, from != to else { return [] }
+                let from = payload["from"]?.stringValue, let to = payload["to"]?.stringValue, from != to
+            else { return [] }
             return event.action == "approval.revoke" ? [.stateChanged, .versionRevoked] : [.stateChanged]
         }
     }
@@ -57,7 +58,8 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidURL(let url, let reason): return "invalid webhook URL '\(url)': \(reason)"
         case .unknownEventType(let t):
-            return "unknown webhook event '\(t)' (events: \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", ")), or *)"
+            return
+                "unknown webhook event '\(t)' (events: \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", ")), or *)"
         case .unknownWebhook(let id): return "unknown webhook '\(id)'"
         case .alreadyRemoved(let id): return "webhook '\(id)' is already removed"
         case .invalidSecret: return "the webhook secret must be 16-256 printable ASCII characters"
@@ -118,7 +120,9 @@ extension RegistryStore {
     static func requireWebhookAdmin(_ tx: RegistryTransaction) throws {
         let admins = try tx.database.scalar("SELECT count(*) FROM role_grants WHERE role = 'admin'", as: Int.self) ?? 0
         guard admins > 0 else { return }
-        let mine = try tx.database.scalar("SELECT count(*) FROM role_grants WHERE role = 'admin' AND actor = ?", tx.actor, as: Int.self) ?? 0
+        let mine =
+            try tx.database.scalar(
+                "SELECT count(*) FROM role_grants WHERE role = 'admin' AND actor = ?", tx.actor, as: Int.self) ?? 0
         guard mine > 0 else { throw WebhookError.notAuthorized(actor: tx.actor) }
     }
 
@@ -137,7 +141,9 @@ extension RegistryStore {
         do { parsed = try HTTPURL(parsing: url) } catch { throw WebhookError.invalidURL(url, reason: error.reason) }
         guard !events.isEmpty else { throw WebhookError.unknownEventType("") }
         if let secret {
-            guard (16...256).contains(secret.utf8.count), secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else {
+            guard (16...256).contains(secret.utf8.count),
+                secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
+            else {
                 throw WebhookError.invalidSecret
             }
         }
@@ -147,15 +153,20 @@ extension RegistryStore {
         return try write { tx in
             try Self.requireWebhookAdmin(tx)
             let head = try tx.database.scalar("SELECT coalesce(max(seq), 0) FROM audit_events", as: Int64.self) ?? 0
-            try tx.database.run("""
+            try tx.database.run(
+                """
                 INSERT INTO webhooks (id, url, secret, events, active, after_seq, created_at, created_by)
                 VALUES (?, ?, ?, ?, 1, ?, ?, ?)
                 """, id, parsed.description, key, list, head, tx.time, tx.actor)
-            try tx.appendAudit(action: "webhook.add", subject: id, payload: [
-                "id": .string(id), "url": .string(parsed.description), "events": .array(events.map { .string($0.rawValue) }),
-            ])
-            return Webhook(id: id, url: parsed.description, secret: key, events: events, active: true, afterSeq: head,
-                           createdAt: tx.time, createdBy: tx.actor)
+            try tx.appendAudit(
+                action: "webhook.add", subject: id,
+                payload: [
+                    "id": .string(id), "url": .string(parsed.description),
+                    "events": .array(events.map { .string($0.rawValue) })
+                ])
+            return Webhook(
+                id: id, url: parsed.description, secret: key, events: events, active: true, afterSeq: head,
+                createdAt: tx.time, createdBy: tx.actor)
         }
     }
 
@@ -165,12 +176,16 @@ extension RegistryStore {
     public func removeWebhook(id: String) throws -> Webhook {
         try write { tx in
             try Self.requireWebhookAdmin(tx)
-            guard let row = try tx.database.queryFirst("SELECT * FROM webhooks WHERE id = ?", id) else { throw WebhookError.unknownWebhook(id) }
+            guard let row = try tx.database.queryFirst("SELECT * FROM webhooks WHERE id = ?", id) else {
+                throw WebhookError.unknownWebhook(id)
+            }
             var hook = try Self.webhook(row)
             guard hook.active else { throw WebhookError.alreadyRemoved(id) }
-            try tx.database.run("UPDATE webhooks SET active = 0, removed_at = ?, removed_by = ? WHERE id = ?", tx.time, tx.actor, id)
-            try tx.database.run("UPDATE webhook_deliveries SET status = 'failed', updated_at = ? WHERE webhook_id = ? AND status = 'pending'",
-                          tx.time, id)
+            try tx.database.run(
+                "UPDATE webhooks SET active = 0, removed_at = ?, removed_by = ? WHERE id = ?", tx.time, tx.actor, id)
+            try tx.database.run(
+                "UPDATE webhook_deliveries SET status = 'failed', updated_at = ? WHERE webhook_id = ? AND status = 'pending'",
+                tx.time, id)
             try tx.appendAudit(action: "webhook.remove", subject: id, payload: ["id": .string(id)])
             hook.active = false
             hook.removedAt = tx.time
@@ -187,11 +202,12 @@ extension RegistryStore {
     static func webhook(_ row: Row) throws -> Webhook {
         let events: String = try row.get("events")
         let active: Int64 = try row.get("active")
-        return Webhook(id: try row.get("id"), url: try row.get("url"), secret: try row.get("secret"),
-                       events: events.split(separator: ",").compactMap { WebhookEventType(rawValue: String($0)) },
-                       active: active != 0, afterSeq: try row.get("after_seq"), createdAt: try row.get("created_at"),
-                       createdBy: try row.get("created_by"), removedAt: try row.get("removed_at"),
-                       removedBy: try row.get("removed_by"))
+        return Webhook(
+            id: try row.get("id"), url: try row.get("url"), secret: try row.get("secret"),
+            events: events.split(separator: ",").compactMap { WebhookEventType(rawValue: String($0)) },
+            active: active != 0, afterSeq: try row.get("after_seq"), createdAt: try row.get("created_at"),
+            createdBy: try row.get("created_by"), removedAt: try row.get("removed_at"),
+            removedBy: try row.get("removed_by"))
     }
 
     /// The JSON body delivered for `type` derived from `event` (canonical JSON, so the bytes
@@ -201,7 +217,7 @@ extension RegistryStore {
             "id": .string(eventID), "type": .string(type.rawValue), "time": .string(event.time),
             "actor": .string(event.actor), "subject": .string(event.subject), "action": .string(event.action),
             "data": (try? JSONValue.parse(event.payload)) ?? .object([:]),
-            "audit": ["seq": .integer(event.seq), "hash": .string(event.hash)],
+            "audit": ["seq": .integer(event.seq), "hash": .string(event.hash)]
         ]).canonicalString()
     }
 
@@ -212,18 +228,21 @@ extension RegistryStore {
         try write { tx in
             var queued = 0
             for hook in try tx.database.query("SELECT * FROM webhooks WHERE active = 1").map(Self.webhook) {
-                let events = try tx.database.query("SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?",
-                                             hook.afterSeq, Int64(limit)).map { try AuditEvent(row: $0) }
+                let events = try tx.database.query(
+                    "SELECT \(AuditEvent.selectColumns) FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?",
+                    hook.afterSeq, Int64(limit)
+                ).map { try AuditEvent(row: $0) }
                 guard let last = events.last else { continue }
                 for event in events {
                     for type in WebhookEventType.types(for: event) where hook.events.contains(type) {
                         let eventID = "evt_\(event.seq)_\(type.rawValue)"
-                        try tx.database.run("""
+                        try tx.database.run(
+                            """
                             INSERT OR IGNORE INTO webhook_deliveries (id, webhook_id, event_id, event_type, audit_seq, body, status,
                                 attempts, next_attempt_ms, created_at, updated_at)
                             VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
                             """, "dlv_" + (try Self.randomHex(8)), hook.id, eventID, type.rawValue, event.seq,
-                                       try Self.webhookBody(event, type: type, eventID: eventID), nowMs, tx.time, tx.time)
+                            try Self.webhookBody(event, type: type, eventID: eventID), nowMs, tx.time, tx.time)
                         queued += tx.database.changes
                     }
                 }
@@ -238,7 +257,8 @@ extension RegistryStore {
     /// registry never send the same attempt.
     public func claimWebhookDeliveries(nowMs: Int64, leaseMs: Int64, limit: Int = 50) throws -> [WebhookDeliveryJob] {
         try write { tx in
-            let rows = try tx.database.query("""
+            let rows = try tx.database.query(
+                """
                 SELECT d.id, d.webhook_id, w.url, w.secret, d.event_id, d.event_type, d.body, d.attempts
                 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
                 WHERE d.status = 'pending' AND d.next_attempt_ms <= ? AND w.active = 1
@@ -246,27 +266,33 @@ extension RegistryStore {
                 """, nowMs, Int64(limit))
             return try rows.map { row in
                 let id: String = try row.get("id")
-                try tx.database.run("UPDATE webhook_deliveries SET next_attempt_ms = ? WHERE id = ?", nowMs + leaseMs, id)
+                try tx.database.run(
+                    "UPDATE webhook_deliveries SET next_attempt_ms = ? WHERE id = ?", nowMs + leaseMs, id)
                 let attempts: Int64 = try row.get("attempts")
-                return WebhookDeliveryJob(id: id, webhookID: try row.get("webhook_id"), url: try row.get("url"),
-                                          secret: try row.get("secret"), eventID: try row.get("event_id"),
-                                          eventType: try row.get("event_type"), body: try row.get("body"),
-                                          attempt: Int(attempts) + 1)
+                return WebhookDeliveryJob(
+                    id: id, webhookID: try row.get("webhook_id"), url: try row.get("url"),
+                    secret: try row.get("secret"), eventID: try row.get("event_id"),
+                    eventType: try row.get("event_type"), body: try row.get("body"),
+                    attempt: Int(attempts) + 1)
             }
         }
     }
 
     /// Logs one attempt and updates its delivery: delivered on success; otherwise pending again
     /// at `retryAtMs`, or failed for good when `retryAtMs` is nil.
-    public func recordWebhookAttempt(_ job: WebhookDeliveryJob, statusCode: Int?, error: String?, startedAt: String,
-                                     durationMs: Int64, succeeded: Bool, retryAtMs: Int64?) throws {
+    public func recordWebhookAttempt(
+        _ job: WebhookDeliveryJob, statusCode: Int?, error: String?, startedAt: String,
+        durationMs: Int64, succeeded: Bool, retryAtMs: Int64?
+    ) throws {
         try write { tx in
-            try tx.database.run("""
+            try tx.database.run(
+                """
                 INSERT INTO webhook_attempts (delivery_id, attempt, status_code, error, started_at, finished_at, duration_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, job.id, job.attempt, statusCode.map(Int64.init), error, startedAt, tx.time, durationMs)
             let status = succeeded ? "delivered" : (retryAtMs == nil ? "failed" : "pending")
-            try tx.database.run("""
+            try tx.database.run(
+                """
                 UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_ms = ?, updated_at = ? WHERE id = ?
                 """, status, job.attempt, retryAtMs ?? 0, tx.time, job.id)
         }
@@ -280,18 +306,20 @@ extension RegistryStore {
                        a.started_at, a.finished_at, a.duration_ms, d.status
                 FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
                 """
-            let rows = if let webhook {
-                try db.query(select + " WHERE d.webhook_id = ? ORDER BY a.id DESC LIMIT ?", webhook, Int64(limit))
-            } else {
-                try db.query(select + " ORDER BY a.id DESC LIMIT ?", Int64(limit))
-            }
+            let rows =
+                if let webhook {
+                    try db.query(select + " WHERE d.webhook_id = ? ORDER BY a.id DESC LIMIT ?", webhook, Int64(limit))
+                } else {
+                    try db.query(select + " ORDER BY a.id DESC LIMIT ?", Int64(limit))
+                }
             return try rows.map { row in
                 let code: Int64? = try row.get("status_code")
                 return WebhookAttemptRecord(
                     deliveryID: try row.get("delivery_id"), webhookID: try row.get("webhook_id"),
                     eventID: try row.get("event_id"), eventType: try row.get("event_type"),
                     attempt: Int(try row.get("attempt") as Int64), statusCode: code.map { Int($0) },
-                    error: try row.get("error"), startedAt: try row.get("started_at"), finishedAt: try row.get("finished_at"),
+                    error: try row.get("error"), startedAt: try row.get("started_at"),
+                    finishedAt: try row.get("finished_at"),
                     durationMs: try row.get("duration_ms"), deliveryStatus: try row.get("status"))
             }
         }

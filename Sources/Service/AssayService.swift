@@ -19,18 +19,23 @@ public struct AssayService: Sendable {
             Route("GET", "/openapi.json", access: .anonymous, operationID: "getOpenAPIDocument") { req, _ in
                 _ = try Query(req, allowed: [])
                 guard let bytes = OpenAPIDocument.bytes else {
-                    throw Problem(kind: .internalError,
-                                  detail: "the OpenAPI document is missing from this installation (Assay_Service.resources beside the binary)")
+                    throw Problem(
+                        kind: .internalError,
+                        detail:
+                            "the OpenAPI document is missing from this installation (Assay_Service.resources beside the binary)"
+                    )
                 }
                 return Response(status: .ok, contentType: "application/json", bytes: bytes)
-            },
+            }
         ]
     }
 
     /// A service over `pool` (registry API) and optionally `backend` (inference API).
-    public init(pool: RegistryPool?, backend: (any Backend)? = nil, modelID: String = "assay",
-                catalog: (any ModelCatalog)? = nil,
-                accessControl: (any AccessControl)? = nil, options: APIOptions = APIOptions()) {
+    public init(
+        pool: RegistryPool?, backend: (any Backend)? = nil, modelID: String = "assay",
+        catalog: (any ModelCatalog)? = nil,
+        accessControl: (any AccessControl)? = nil, options: APIOptions = APIOptions()
+    ) {
         var routes = Self.baseRoutes
         if let pool {
             routes += RegistryAPI(pool: pool, options: options).routes
@@ -39,7 +44,8 @@ public struct AssayService: Sendable {
             routes += DatasetQualityAPI(pool: pool, suiteRoots: options.suiteRoots).routes
         }
         routes += (catalog.map { InferenceAPI(catalog: $0) } ?? InferenceAPI(backend: backend, modelID: modelID)).routes
-        let access: any AccessControl = accessControl
+        let access: any AccessControl =
+            accessControl
             ?? pool.map { RegistryAccessControl(pool: $0) }
             ?? StaticAccessControl(tokens: [:], grants: [:])
         router = Router(routes: routes, accessControl: access, errorMapper: ServiceErrors.mapper)

@@ -19,7 +19,8 @@ public final class Database {
     /// Opens (creating if needed) the database at `path`.
     public init(path: String, busyTimeout: Duration = .seconds(10), readOnly: Bool = false) throws(StorageError) {
         var db: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
@@ -51,8 +52,9 @@ public final class Database {
     /// Builds a `StorageError` from a result code and the connection's current message.
     func error(_ rc: Int32, sql: String?) -> StorageError {
         let extended = sqlite3_extended_errcode(handle)
-        return StorageError(resultCode: rc & 0xff, extendedCode: (extended & 0xff) == (rc & 0xff) ? extended : rc,
-                            message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        return StorageError(
+            resultCode: rc & 0xff, extendedCode: (extended & 0xff) == (rc & 0xff) ? extended : rc,
+            message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 
     /// Runs one or more SQL statements without parameters (schema, pragmas).
@@ -106,8 +108,10 @@ public final class Database {
     }
 
     /// Runs a query and decodes the first column of the first row.
-    public func scalar<T: SQLValueConvertible>(_ sql: String, _ values: any SQLValueConvertible...,
-                                               as type: T.Type = T.self) throws(StorageError) -> T? {
+    public func scalar<T: SQLValueConvertible>(
+        _ sql: String, _ values: any SQLValueConvertible...,
+        as type: T.Type = T.self
+    ) throws(StorageError) -> T? {
         let statement = try prepare(sql)
         try statement.bind(values)
         guard let row = try statement.firstRow() else { return nil }
@@ -135,8 +139,10 @@ public final class Database {
     /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
     /// Writers should use `.immediate`. BEGIN is retried while another process holds the lock
     /// (beyond SQLite's own busy handler). Nested calls run inside the outer transaction.
-    public func transaction<T>(_ kind: TransactionKind = .immediate,
-                               _ body: (Database) throws -> T) throws -> T {
+    public func transaction<T>(
+        _ kind: TransactionKind = .immediate,
+        _ body: (Database) throws -> T
+    ) throws -> T {
         if transactionDepth > 0 {
             return try body(self)
         }
@@ -168,7 +174,7 @@ public final class Database {
             do {
                 try body()
                 return
-            } catch where error.isBusy && clock.now < deadline {
+            } catch  where error.isBusy && clock.now < deadline {
                 usleep(delay)
                 delay = min(delay * 2, 50_000)
             }

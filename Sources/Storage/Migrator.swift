@@ -33,14 +33,17 @@ public struct Migrator: Sendable {
         public var description: String {
             switch self {
             case .unknownAppliedMigrations(let ids):
-                return "the database was migrated by a newer version (unknown migrations: \(ids.joined(separator: ", ")))"
+                return
+                    "the database was migrated by a newer version (unknown migrations: \(ids.joined(separator: ", ")))"
             }
         }
     }
 
     /// Ids already applied to `db`, in application order.
     public static func appliedIDs(_ db: Database) throws -> [String] {
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))")
+        try db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+        )
         return try db.query("SELECT id FROM schema_migrations ORDER BY rowid").map { try $0.get(0, as: String.self) }
     }
 
@@ -52,10 +55,14 @@ public struct Migrator: Sendable {
         // Fast path without the write lock: an up-to-date database is only read, so opening it
         // never waits for (or blocks) another process's write transaction.
         let alreadyApplied: [String]? = try db.transaction(.deferred) { db in
-            let exists = try db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-                                       as: Int.self) ?? 0
+            let exists =
+                try db.scalar(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                    as: Int.self) ?? 0
             guard exists > 0 else { return nil }
-            return try db.query("SELECT id FROM schema_migrations ORDER BY rowid").map { try $0.get(0, as: String.self) }
+            return try db.query("SELECT id FROM schema_migrations ORDER BY rowid").map {
+                try $0.get(0, as: String.self)
+            }
         }
         if let alreadyApplied {
             let unknown = alreadyApplied.filter { !known.contains($0) }
@@ -69,7 +76,9 @@ public struct Migrator: Sendable {
         for migration in migrations where !applied.contains(migration.id) {
             try db.transaction(.immediate) { db in
                 // Another process may have applied it since we looked.
-                let already = try db.scalar("SELECT count(*) FROM schema_migrations WHERE id = ?", migration.id, as: Int.self) ?? 0
+                let already =
+                    try db.scalar("SELECT count(*) FROM schema_migrations WHERE id = ?", migration.id, as: Int.self)
+                    ?? 0
                 guard already == 0 else { return }
                 try migration.apply(db)
                 try db.run("INSERT INTO schema_migrations (id) VALUES (?)", migration.id)

@@ -6,12 +6,6 @@ public struct Row: Sendable {
     public let values: [SQLValue]
     let sql: String
 
-    init(columns: [String], values: [SQLValue], sql: String) {
-        self.columns = columns
-        self.values = values
-        self.sql = sql
-    }
-
     /// The raw value of a column, or nil when there is no such column.
     public subscript(_ column: String) -> SQLValue? {
         guard let i = columns.firstIndex(of: column) else { return nil }

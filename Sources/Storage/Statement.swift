@@ -58,8 +58,9 @@ public final class Statement {
         case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, SQLITE_TRANSIENT)
         case .blob(let v):
             rc = v.withUnsafeBytes { raw in
-                sqlite3_bind_blob64(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
-                                    sqlite3_uint64(raw.count), SQLITE_TRANSIENT)
+                sqlite3_bind_blob64(
+                    handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                    sqlite3_uint64(raw.count), SQLITE_TRANSIENT)
             }
         }
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }

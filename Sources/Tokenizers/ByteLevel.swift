@@ -8,7 +8,7 @@ enum ByteLevel {
     static let scalarForByte: [UInt32] = {
         var table = [UInt32](repeating: 0, count: 256)
         var next: UInt32 = 256
-        for byte in 0 ..< 256 {
+        for byte in 0..<256 {
             if isPrintable(byte) {
                 table[byte] = UInt32(byte)
             } else {
@@ -27,7 +27,7 @@ enum ByteLevel {
     }()
 
     private static func isPrintable(_ byte: Int) -> Bool {
-        (0x21 ... 0x7E).contains(byte) || (0xA1 ... 0xAC).contains(byte) || (0xAE ... 0xFF).contains(byte)
+        (0x21...0x7E).contains(byte) || (0xA1...0xAC).contains(byte) || (0xAE...0xFF).contains(byte)
     }
 
     /// The raw bytes a byte-level token text stands for, or nil when the text uses a code

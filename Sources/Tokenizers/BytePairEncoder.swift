@@ -50,8 +50,8 @@ struct BytePairEncoder: Sendable {
             let utf8 = Array(line.utf8)
             guard utf8.count >= 3, let space = utf8[1...].firstIndex(of: 0x20) else { continue }
             guard let left = ByteLevel.decode(String(decoding: utf8[..<space], as: UTF8.self)),
-                  let right = ByteLevel.decode(String(decoding: utf8[(space + 1)...], as: UTF8.self)),
-                  !left.isEmpty, !right.isEmpty
+                let right = ByteLevel.decode(String(decoding: utf8[(space + 1)...], as: UTF8.self)),
+                !left.isEmpty, !right.isEmpty
             else { continue }
             let key = UInt64(UInt32(bitPattern: intern(left))) << 32 | UInt64(UInt32(bitPattern: intern(right)))
             if mergeTable[key] == nil {
@@ -60,7 +60,7 @@ struct BytePairEncoder: Sendable {
         }
         var bytes = [Int32](repeating: 0, count: 256)
         var tokensForBytes = [Int32](repeating: -1, count: 256)
-        for b in 0 ..< 256 {
+        for b in 0..<256 {
             bytes[b] = intern([UInt8(b)])
             if Int(bytes[b]) < base { tokensForBytes[b] = bytes[b] }
         }
@@ -99,7 +99,7 @@ struct BytePairEncoder: Sendable {
         scratch.prev.removeAll(keepingCapacity: true)
         scratch.alive.removeAll(keepingCapacity: true)
         scratch.queue.removeAll()
-        for i in 0 ..< n {
+        for i in 0..<n {
             scratch.ids.append(byteSymbol[Int(word[i])])
             scratch.prev.append(Int32(i - 1))
             scratch.next.append(i + 1 < n ? Int32(i + 1) : -1)
@@ -112,11 +112,13 @@ struct BytePairEncoder: Sendable {
             let r = scratch.ids[Int(right)]
             let key = UInt64(UInt32(bitPattern: l)) << 32 | UInt64(UInt32(bitPattern: r))
             guard let merge = merges[key] else { return }
-            scratch.queue.push(MergeQueue.Entry(key: MergeQueue.key(rank: merge.rank, left: left), left: left,
-                                                right: right, a: l, b: r, c: merge.result))
+            scratch.queue.push(
+                MergeQueue.Entry(
+                    key: MergeQueue.key(rank: merge.rank, left: left), left: left,
+                    right: right, a: l, b: r, c: merge.result))
         }
 
-        for i in 1 ..< max(n, 1) { consider(Int32(i - 1), Int32(i), &scratch) }
+        for i in 1..<max(n, 1) { consider(Int32(i - 1), Int32(i), &scratch) }
 
         // Entries: a = left symbol, b = right symbol, c = merged symbol.
         while let candidate = scratch.queue.pop() {
@@ -124,7 +126,7 @@ struct BytePairEncoder: Sendable {
             let right = Int(candidate.right)
             // Skip candidates made stale by an earlier merge.
             guard scratch.alive[left], scratch.alive[right],
-                  scratch.ids[left] == candidate.a, scratch.ids[right] == candidate.b
+                scratch.ids[left] == candidate.a, scratch.ids[right] == candidate.b
             else { continue }
             scratch.ids[left] = candidate.c
             scratch.alive[right] = false

@@ -54,7 +54,7 @@ struct ByteStringTable: Sendable {
 
     private mutating func place(entry: Int) {
         let h = bytes.withUnsafeBufferPointer { buffer in
-            Self.hash(UnsafeBufferPointer(rebasing: buffer[starts[entry] ..< starts[entry + 1]]))
+            Self.hash(UnsafeBufferPointer(rebasing: buffer[starts[entry]..<starts[entry + 1]]))
         }
         var slot = h & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
@@ -65,7 +65,7 @@ struct ByteStringTable: Sendable {
         let size = slots.count * 2
         slots = Array(repeating: -1, count: size)
         mask = size - 1
-        for entry in 0 ..< values.count { place(entry: entry) }
+        for entry in 0..<values.count { place(entry: entry) }
     }
 
     /// The id stored for the bytes in `key`, if any.
@@ -81,7 +81,10 @@ struct ByteStringTable: Sendable {
                     var equal = true
                     var i = 0
                     while i < length {
-                        if stored[start + i] != key[i] { equal = false; break }
+                        if stored[start + i] != key[i] {
+                            equal = false
+                            break
+                        }
                         i += 1
                     }
                     if equal { return values[entry] }

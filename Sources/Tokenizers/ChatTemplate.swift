@@ -60,7 +60,8 @@ public enum ChatTemplate: String, Sendable, Hashable, Codable, CaseIterable {
         if has("bos_token + message['role']") { return nil }
         if has("<start_of_turn>") { return .gemma }
         if has("'\\n\\nAssistant: ' + eos_token") || has("GPT4 Correct ") || (has("USER: ") && has("ASSISTANT: "))
-            || (has("### Instruction:") && has("<|EOT|>")) || (has("<|START_OF_TURN_TOKEN|>") && has("<|USER_TOKEN|>")) {
+            || (has("### Instruction:") && has("<|EOT|>")) || (has("<|START_OF_TURN_TOKEN|>") && has("<|USER_TOKEN|>"))
+        {
             return nil
         }
         if has("<|start_header_id|>") && has("<|end_header_id|>") { return .llama3 }
@@ -98,12 +99,16 @@ public enum ChatTemplate: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .chatml:
             for m in messages {
-                t("<|im_start|>\(m.role)\n"); c(m.content); t("<|im_end|>\n")
+                t("<|im_start|>\(m.role)\n")
+                c(m.content)
+                t("<|im_end|>\n")
             }
             if addAssistant { t("<|im_start|>assistant\n") }
         case .phi3:
             for m in messages {
-                t("<|\(m.role)|>\n"); c(m.content); t("<|end|>\n")
+                t("<|\(m.role)|>\n")
+                c(m.content)
+                t("<|end|>\n")
             }
             if addAssistant { t("<|assistant|>\n") }
         case .gemma:
@@ -116,15 +121,19 @@ public enum ChatTemplate: String, Sendable, Hashable, Codable, CaseIterable {
                 let role = m.role == "assistant" ? "model" : m.role
                 t("<start_of_turn>\(role)\n")
                 if !system.isEmpty && role != "model" {
-                    c(system); t("\n\n")
+                    c(system)
+                    t("\n\n")
                     system = ""
                 }
-                c(Self.trim(m.content)); t("<end_of_turn>\n")
+                c(Self.trim(m.content))
+                t("<end_of_turn>\n")
             }
             if addAssistant { t("<start_of_turn>model\n") }
         case .llama3:
             for m in messages {
-                t("<|start_header_id|>\(m.role)<|end_header_id|>\n\n"); c(Self.trim(m.content)); t("<|eot_id|>")
+                t("<|start_header_id|>\(m.role)<|end_header_id|>\n\n")
+                c(Self.trim(m.content))
+                t("<|eot_id|>")
             }
             if addAssistant { t("<|start_header_id|>assistant<|end_header_id|>\n\n") }
         }
@@ -136,7 +145,8 @@ public enum ChatTemplate: String, Sendable, Hashable, Codable, CaseIterable {
         let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || ("\t"..."\r").contains($0) }
         let scalars = s.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+            let last = scalars.lastIndex(where: { !isSpace($0) })
+        else { return "" }
         return String(scalars[first...last])
     }
 }

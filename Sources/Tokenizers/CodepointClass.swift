@@ -14,7 +14,7 @@ struct CodepointClass: OptionSet, Sendable {
     /// Letters, numbers and white space: the complement is `[^\s\p{L}\p{N}]`.
     static let wordOrSpace: CodepointClass = [.letter, .number, .whitespace]
 
-    private static let ascii: [CodepointClass] = (0 ..< 128).map { compute(UInt32($0)) }
+    private static let ascii: [CodepointClass] = (0..<128).map { compute(UInt32($0)) }
 
     /// Classifies a code point (ASCII from a table, the rest from the standard library's
     /// Unicode data).
@@ -34,7 +34,7 @@ struct CodepointClass: OptionSet, Sendable {
         case .decimalNumber, .letterNumber, .otherNumber:
             result = .number
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
             result = .punctuation
         case .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
             result = .symbol

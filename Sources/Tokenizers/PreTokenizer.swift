@@ -37,7 +37,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
                 .optionalSpaceThenRun(Self.deepseekPunctuation),
                 .trailingWhitespace,
                 .runs(Self.cjk),
-                .numberRuns,
+                .numberRuns
             ]
         case .deepseekCoder:
             return [
@@ -45,14 +45,16 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
                 .optionalSpaceThenCategoryRun(.letter),
                 .optionalSpaceThenCategoryRun(.punctuation),
                 .runs(Self.cjk),
-                .isolateNumbers,
+                .isolateNumbers
             ]
         }
     }
 
     /// The Latin/Greek/Cyrillic/… letter class of DeepSeek LLM's tokenizer.json expression.
-    static let deepseekLetters = CodepointRanges(classBody:
-        "A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-ᏽᲐ-ᲺᲽ-Ჿᴀ-ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-ώᾀ-ᾴᾶ-ᾼιῂ-ῄῆ-ῌῐ-ΐῖ-Ίῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤΩℨK-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ𐐀-𐑏𐒰-𐓓𐓘-𐓻𐲀-𐲲𐳀-𐳲𑢠-𑣟𞤀-𞥃")
+    static let deepseekLetters = CodepointRanges(
+        classBody:
+            "A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-ᏽᲐ-ᲺᲽ-Ჿᴀ-ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-ώᾀ-ᾴᾶ-ᾼιῂ-ῄῆ-ῌῐ-ΐῖ-Ίῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤΩℨK-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ𐐀-𐑏𐒰-𐓓𐓘-𐓻𐲀-𐲲𐳀-𐳲𑢠-𑣟𞤀-𞥃"
+    )
 
     /// DeepSeek LLM's ASCII and full-width punctuation class.
     static let deepseekPunctuation = CodepointRanges(classBody: "!-/:-~！-／：-～‘-‟　-。")
@@ -81,7 +83,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     /// The word ranges of `cps`.
     func split(codepoints cps: [UInt32]) -> [Range<Int>] {
         cps.withUnsafeBufferPointer { buffer in
-            var pieces = [0 ..< buffer.count]
+            var pieces = [0..<buffer.count]
             var next: [Range<Int>] = []
             for stage in stages {
                 next.removeAll(keepingCapacity: true)
@@ -123,7 +125,7 @@ struct PreTokenizerSettings: Sendable {
             preTokenizer = .starcoder
             cleanSpaces = false
         case "gpt-2", "gpt2", "phi-2", "mpt", "olmo", "jais", "jina-es", "jina-de", "jina-v2-es",
-             "jina-v2-de", "gigachat", "exaone4":
+            "jina-v2-de", "gigachat", "exaone4":
             preTokenizer = .gpt2
         case "deepseek-llm":
             preTokenizer = .deepseekLLM

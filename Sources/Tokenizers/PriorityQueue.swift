@@ -62,7 +62,7 @@ struct MergeQueue {
 
     /// Key ordering descending `score`, then ascending `left`.
     static func key(descendingScore score: Float, left: Int32) -> UInt64 {
-        let bits = (score == 0 ? Float(0) : score).bitPattern  // -0 ties with +0, as in C
+        let bits = (score == 0 ? Float(0) : score).bitPattern // -0 ties with +0, as in C
         let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
         return UInt64(~ascending) << 32 | UInt64(UInt32(bitPattern: left))
     }

@@ -15,8 +15,8 @@ struct SentencePieceEncoder: Sendable {
     init(table: ByteStringTable, scores: [Float], unknownToken: Int32?) {
         var byteTokens = [Int32](repeating: -1, count: 256)
         let hex = Array("0123456789ABCDEF".utf8)
-        for b in 0 ..< 256 {
-            let name: [UInt8] = [0x3C, 0x30, 0x78, hex[b >> 4], hex[b & 15], 0x3E]  // <0xXX>
+        for b in 0..<256 {
+            let name: [UInt8] = [0x3C, 0x30, 0x78, hex[b >> 4], hex[b & 15], 0x3E] // <0xXX>
             if let id = table.lookup(name) ?? table.lookup([UInt8(b)]) { byteTokens[b] = id }
         }
         self.table = table
@@ -47,8 +47,10 @@ struct SentencePieceEncoder: Sendable {
             let length = min(width, text.count - offset)
             let index = Int32(symbols.count)
             offset += length
-            symbols.append(Symbol(start: Int32(offset - length), length: Int32(length), prev: index - 1,
-                                  next: offset == text.count ? -1 : index + 1))
+            symbols.append(
+                Symbol(
+                    start: Int32(offset - length), length: Int32(length), prev: index - 1,
+                    next: offset == text.count ? -1 : index + 1))
         }
 
         var queue = MergeQueue()
@@ -56,14 +58,16 @@ struct SentencePieceEncoder: Sendable {
             guard left >= 0, right >= 0 else { return }
             let start = Int(symbols[Int(left)].start)
             let size = Int(symbols[Int(left)].length + symbols[Int(right)].length)
-            let slice = UnsafeBufferPointer(rebasing: text[start ..< start + size])
+            let slice = UnsafeBufferPointer(rebasing: text[start..<start + size])
             guard let id = table.lookup(slice) else { return }
             let score = Int(id) < scores.count ? scores[Int(id)] : 0
-            queue.push(MergeQueue.Entry(key: MergeQueue.key(descendingScore: score, left: left), left: left,
-                                        right: right, a: Int32(size), b: 0, c: 0))
+            queue.push(
+                MergeQueue.Entry(
+                    key: MergeQueue.key(descendingScore: score, left: left), left: left,
+                    right: right, a: Int32(size), b: 0, c: 0))
         }
 
-        for i in 1 ..< max(symbols.count, 1) { consider(Int32(i - 1), Int32(i)) }
+        for i in 1..<max(symbols.count, 1) { consider(Int32(i - 1), Int32(i)) }
 
         // Entries: a = byte size of the merged text.
         while let candidate = queue.pop() {
@@ -86,7 +90,7 @@ struct SentencePieceEncoder: Sendable {
         while i >= 0 {
             let symbol = symbols[Int(i)]
             let start = Int(symbol.start)
-            let slice = UnsafeBufferPointer(rebasing: text[start ..< start + Int(symbol.length)])
+            let slice = UnsafeBufferPointer(rebasing: text[start..<start + Int(symbol.length)])
             if let id = table.lookup(slice) {
                 out.append(id)
             } else {

@@ -48,7 +48,7 @@ enum SplitStage: Sendable {
             case .asciiDigitTriples:
                 Self.scanMatches(cps, piece, &out) { p in
                     guard p + 3 <= piece.upperBound else { return nil }
-                    for i in p ..< p + 3 where !(0x30 ... 0x39).contains(cps[i]) { return nil }
+                    for i in p..<p + 3 where !(0x30...0x39).contains(cps[i]) { return nil }
                     return p + 3
                 }
             case .punctuationRuns:
@@ -58,14 +58,16 @@ enum SplitStage: Sendable {
             case .isolateNewlines:
                 Self.scanMatches(cps, piece, &out) { p in cps[p] == 0x0A || cps[p] == 0x0D ? p + 1 : nil }
             case .optionalSpaceThenRun(let set):
-                Self.scanOptionalSpaceThenRun(cps, piece, &out) { $0 > 0x7F && $0.isWhitespace ? false : set.contains($0) }
+                Self.scanOptionalSpaceThenRun(cps, piece, &out) {
+                    $0 > 0x7F && $0.isWhitespace ? false : set.contains($0)
+                }
             case .optionalSpaceThenCategoryRun(let category):
                 Self.scanOptionalSpaceThenRun(cps, piece, &out) { !CodepointClass.of($0).isDisjoint(with: category) }
             case .trailingWhitespace:
                 var start = piece.upperBound
                 while start > piece.lowerBound, cps[start - 1].isWhitespace { start -= 1 }
-                if start > piece.lowerBound { out.append(piece.lowerBound ..< start) }
-                if start < piece.upperBound { out.append(start ..< piece.upperBound) }
+                if start > piece.lowerBound { out.append(piece.lowerBound..<start) }
+                if start < piece.upperBound { out.append(start..<piece.upperBound) }
             case .runs(let set):
                 Self.scanMatches(cps, piece, &out) { p in
                     Self.runEnd(cps, from: p, upTo: piece.upperBound) { set.contains($0) }
@@ -79,35 +81,41 @@ enum SplitStage: Sendable {
     /// Leftmost-first matching: at each position try `match`; a match becomes a piece, and so
     /// does each stretch of text no match covers.
     @inline(__always)
-    private static func scanMatches(_ cps: UnsafeBufferPointer<UInt32>, _ piece: Range<Int>,
-                                    _ out: inout [Range<Int>], _ match: (Int) -> Int?) {
+    private static func scanMatches(
+        _ cps: UnsafeBufferPointer<UInt32>, _ piece: Range<Int>,
+        _ out: inout [Range<Int>], _ match: (Int) -> Int?
+    ) {
         var gapStart = piece.lowerBound
         var p = piece.lowerBound
         while p < piece.upperBound {
             if let end = match(p), end > p {
-                if gapStart < p { out.append(gapStart ..< p) }
-                out.append(p ..< end)
+                if gapStart < p { out.append(gapStart..<p) }
+                out.append(p..<end)
                 p = end
                 gapStart = end
             } else {
                 p += 1
             }
         }
-        if gapStart < piece.upperBound { out.append(gapStart ..< piece.upperBound) }
+        if gapStart < piece.upperBound { out.append(gapStart..<piece.upperBound) }
     }
 
     /// End of the run of members starting at `p`, or nil when `cps[p]` is not a member.
     @inline(__always)
-    private static func runEnd(_ cps: UnsafeBufferPointer<UInt32>, from p: Int, upTo end: Int,
-                               _ member: (UInt32) -> Bool) -> Int? {
+    private static func runEnd(
+        _ cps: UnsafeBufferPointer<UInt32>, from p: Int, upTo end: Int,
+        _ member: (UInt32) -> Bool
+    ) -> Int? {
         var q = p
         while q < end, member(cps[q]) { q += 1 }
         return q > p ? q : nil
     }
 
     /// `\s?[member]+`.
-    private static func scanOptionalSpaceThenRun(_ cps: UnsafeBufferPointer<UInt32>, _ piece: Range<Int>,
-                                                 _ out: inout [Range<Int>], _ member: (UInt32) -> Bool) {
+    private static func scanOptionalSpaceThenRun(
+        _ cps: UnsafeBufferPointer<UInt32>, _ piece: Range<Int>,
+        _ out: inout [Range<Int>], _ member: (UInt32) -> Bool
+    ) {
         let end = piece.upperBound
         scanMatches(cps, piece, &out) { p in
             if cps[p].isWhitespace, p + 1 < end, member(cps[p + 1]) {
@@ -120,7 +128,7 @@ enum SplitStage: Sendable {
     /// `[\p{P}\$\+<=>\^~\|]`.
     private static func isPunctuationRunMember(_ c: UInt32) -> Bool {
         switch c {
-        case 0x24, 0x2B, 0x3C, 0x3D, 0x3E, 0x5E, 0x7E, 0x7C: return true  // $ + < = > ^ ~ |
+        case 0x24, 0x2B, 0x3C, 0x3D, 0x3E, 0x5E, 0x7E, 0x7C: return true // $ + < = > ^ ~ |
         default: return CodepointClass.of(c).contains(.punctuation)
         }
     }
@@ -133,7 +141,7 @@ enum SplitStage: Sendable {
         @inline(__always) func cls(_ i: Int) -> CodepointClass? { i < end ? CodepointClass.of(cps[i]) : nil }
         var pos = piece.lowerBound
         @inline(__always) func emit(_ to: Int) {
-            if to > pos { out.append(pos ..< to) }
+            if to > pos { out.append(pos..<to) }
             pos = to
         }
         while pos < end {
@@ -141,48 +149,58 @@ enum SplitStage: Sendable {
             // 's 't 're 've 'm 'll 'd
             if c == 0x27, pos + 1 < end {
                 let n = cps[pos + 1]
-                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 { emit(pos + 2); continue }
+                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 {
+                    emit(pos + 2)
+                    continue
+                }
                 if pos + 2 < end {
                     let n2 = cps[pos + 2]
                     if (n == 0x72 && n2 == 0x65) || (n == 0x76 && n2 == 0x65) || (n == 0x6C && n2 == 0x6C) {
-                        emit(pos + 3); continue
+                        emit(pos + 3)
+                        continue
                     }
                 }
             }
             let isSpace = c == 0x20
             let next = isSpace ? cls(pos + 1) : cls(pos)
             var q = pos + (isSpace ? 1 : 0)
-            if let next, next.contains(.letter) {  //  ?\p{L}+
+            if let next, next.contains(.letter) { //  ?\p{L}+
                 while let k = cls(q), k.contains(.letter) { q += 1 }
-                emit(q); continue
+                emit(q)
+                continue
             }
-            if let next, next.contains(.number) {  //  ?\p{N}+
+            if let next, next.contains(.number) { //  ?\p{N}+
                 while let k = cls(q), k.contains(.number) { q += 1 }
-                emit(q); continue
+                emit(q)
+                continue
             }
-            if let next, next.isDisjoint(with: .wordOrSpace) {  //  ?[^\s\p{L}\p{N}]+
+            if let next, next.isDisjoint(with: .wordOrSpace) { //  ?[^\s\p{L}\p{N}]+
                 while let k = cls(q), k.isDisjoint(with: .wordOrSpace) { q += 1 }
-                emit(q); continue
+                emit(q)
+                continue
             }
             var spaces = 0
             while let k = cls(pos + spaces), k.contains(.whitespace) { spaces += 1 }
-            if spaces > 1, pos + spaces < end {  // \s+(?!\S): leave the last space to the next word
-                emit(pos + spaces - 1); continue
+            if spaces > 1, pos + spaces < end { // \s+(?!\S): leave the last space to the next word
+                emit(pos + spaces - 1)
+                continue
             }
-            emit(pos + max(spaces, 1))  // \s+, or a lone code point nothing matched
+            emit(pos + max(spaces, 1)) // \s+, or a lone code point nothing matched
         }
     }
 
     // MARK: - Llama 3 / Qwen2
 
-    private static func scanLlama3(_ cps: UnsafeBufferPointer<UInt32>, _ piece: Range<Int>, maxDigits: Int,
-                                   _ out: inout [Range<Int>]) {
+    private static func scanLlama3(
+        _ cps: UnsafeBufferPointer<UInt32>, _ piece: Range<Int>, maxDigits: Int,
+        _ out: inout [Range<Int>]
+    ) {
         let end = piece.upperBound
         @inline(__always) func cls(_ i: Int) -> CodepointClass? { i < end ? CodepointClass.of(cps[i]) : nil }
-        @inline(__always) func lower(_ c: UInt32) -> UInt32 { (0x41 ... 0x5A).contains(c) ? c + 0x20 : c }
+        @inline(__always) func lower(_ c: UInt32) -> UInt32 { (0x41...0x5A).contains(c) ? c + 0x20 : c }
         var pos = piece.lowerBound
         @inline(__always) func emit(_ to: Int) {
-            if to > pos { out.append(pos ..< to) }
+            if to > pos { out.append(pos..<to) }
             pos = to
         }
         while pos < end {
@@ -191,11 +209,15 @@ enum SplitStage: Sendable {
             // (?i:'s|'t|'re|'ve|'m|'ll|'d)
             if c == 0x27, pos + 1 < end {
                 let n = lower(cps[pos + 1])
-                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 { emit(pos + 2); continue }
+                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 {
+                    emit(pos + 2)
+                    continue
+                }
                 if pos + 2 < end {
                     let n2 = lower(cps[pos + 2])
                     if (n == 0x72 && n2 == 0x65) || (n == 0x76 && n2 == 0x65) || (n == 0x6C && n2 == 0x6C) {
-                        emit(pos + 3); continue
+                        emit(pos + 3)
+                        continue
                     }
                 }
             }
@@ -204,7 +226,8 @@ enum SplitStage: Sendable {
                 if k.contains(.letter) || (cls(pos + 1)?.contains(.letter) ?? false) {
                     var q = pos + 1
                     while let m = cls(q), m.contains(.letter) { q += 1 }
-                    emit(q); continue
+                    emit(q)
+                    continue
                 }
             }
             // \p{N}{1,maxDigits}
@@ -214,7 +237,8 @@ enum SplitStage: Sendable {
                     q += 1
                     if q - pos >= maxDigits { emit(q) }
                 }
-                emit(q); continue
+                emit(q)
+                continue
             }
             //  ?[^\s\p{L}\p{N}]+[\r\n]*
             let isSpace = c == 0x20
@@ -223,7 +247,8 @@ enum SplitStage: Sendable {
                 var q = pos + (isSpace ? 1 : 0)
                 while let m = cls(q), m.isDisjoint(with: .wordOrSpace) { q += 1 }
                 while q < end, cps[q] == 0x0D || cps[q] == 0x0A { q += 1 }
-                emit(q); continue
+                emit(q)
+                continue
             }
             var spaces = 0
             var afterLastNewline: Int? = nil
@@ -232,9 +257,15 @@ enum SplitStage: Sendable {
                 if w == 0x0D || w == 0x0A { afterLastNewline = pos + spaces + 1 }
                 spaces += 1
             }
-            if let afterLastNewline { emit(afterLastNewline); continue }  // \s*[\r\n]+
-            if spaces > 1, pos + spaces < end { emit(pos + spaces - 1); continue }  // \s+(?!\S)
-            emit(pos + max(spaces, 1))  // \s+
+            if let afterLastNewline {
+                emit(afterLastNewline)
+                continue
+            } // \s*[\r\n]+
+            if spaces > 1, pos + spaces < end {
+                emit(pos + spaces - 1)
+                continue
+            } // \s+(?!\S)
+            emit(pos + max(spaces, 1)) // \s+
         }
     }
 }

@@ -44,10 +44,10 @@ public struct StreamingDecoder: Sendable {
         let lead = bytes[i]
         let width: Int
         switch lead {
-        case 0xC2 ... 0xDF: width = 2
-        case 0xE0 ... 0xEF: width = 3
-        case 0xF0 ... 0xF4: width = 4
-        default: return n  // ASCII, or an invalid byte that will never complete
+        case 0xC2...0xDF: width = 2
+        case 0xE0...0xEF: width = 3
+        case 0xF0...0xF4: width = 4
+        default: return n // ASCII, or an invalid byte that will never complete
         }
         return width > continuation + 1 ? i : n
     }

@@ -65,15 +65,23 @@ public final class Tokenizer: TextTokenizer {
         var settings: PreTokenizerSettings?
         switch v.model {
         case .sentencePiece:
-            bos = 1; eos = 2; unk = 0
-            addBOS = true; spacePrefix = true; clean = false
+            bos = 1
+            eos = 2
+            unk = 0
+            addBOS = true
+            spacePrefix = true
+            clean = false
         case .bytePairEncoding:
             guard let s = PreTokenizerSettings(name: v.preTokenizerName) else {
                 throw .unknownPreTokenizer(v.preTokenizerName ?? "")
             }
             settings = s
-            bos = 11; eos = 11; unk = nil
-            addBOS = s.addsBOS; spacePrefix = false; clean = s.cleanSpaces
+            bos = 11
+            eos = 11
+            unk = nil
+            addBOS = s.addsBOS
+            spacePrefix = false
+            clean = s.cleanSpaces
         }
         bos = inRange(v.bosTokenID) ?? inRange(bos)
         eos = inRange(v.eosTokenID) ?? inRange(eos)
@@ -89,7 +97,7 @@ public final class Tokenizer: TextTokenizer {
         // Texts and the byte-exact text table.
         var texts = v.tokens
         var table = ByteStringTable(capacity: n)
-        for id in 0 ..< n {
+        for id in 0..<n {
             if texts[id].isEmpty { texts[id] = "[EMPTY_\(id)]" }
             if let first = table.insert(texts[id].utf8, value: Int32(id)) {
                 throw .duplicateToken(text: texts[id], firstID: Int(first), secondID: id)
@@ -97,7 +105,8 @@ public final class Tokenizer: TextTokenizer {
         }
         func id(_ text: String) -> Int32? { table.lookup(text) }
 
-        var attrs: [TokenAttributes] = v.tokenTypes.count >= n
+        var attrs: [TokenAttributes] =
+            v.tokenTypes.count >= n
             ? v.tokenTypes.prefix(n).map(TokenAttributes.init(type:))
             : Array(repeating: .normal, count: n)
 
@@ -115,10 +124,12 @@ public final class Tokenizer: TextTokenizer {
         _ = detect(KnownTokens.fillInMiddleSuffix)
         _ = detect(KnownTokens.fillInMiddleMiddle)
         var eog = Set<Int32>()
-        for names in [KnownTokens.fillInMiddlePad, KnownTokens.fillInMiddleRepository, KnownTokens.fillInMiddleSeparator] {
+        for names in [
+            KnownTokens.fillInMiddlePad, KnownTokens.fillInMiddleRepository, KnownTokens.fillInMiddleSeparator
+        ] {
             if let found = detect(names) { eog.insert(found) }
         }
-        for id in 0 ..< n where attrs[id].contains(.control) && texts[id].contains("unused") {
+        for id in 0..<n where attrs[id].contains(.control) && texts[id].contains("unused") {
             attrs[id].insert(.unused)
         }
         for found in KnownTokens.endOfGeneration.compactMap(id) {
@@ -130,8 +141,9 @@ public final class Tokenizer: TextTokenizer {
         // "<|call|>" exist; Gemma 4: "</s>" is not when "<|tool_response>" exists.
         func inEOG(_ text: String) -> Int32? { id(text).flatMap { eog.contains($0) ? $0 : nil } }
         if let end = inEOG("<|end|>"),
-           (inEOG("<|return|>") != nil && inEOG("<|call|>") != nil)
-            || ((inEOG("<|call|>") ?? inEOG("<|calls|>")) != nil && inEOG("<|flush|>") != nil) {
+            (inEOG("<|return|>") != nil && inEOG("<|call|>") != nil)
+                || ((inEOG("<|call|>") ?? inEOG("<|calls|>")) != nil && inEOG("<|flush|>") != nil)
+        {
             eog.remove(end)
             attrs[Int(end)] = .userDefined
         }
@@ -142,7 +154,7 @@ public final class Tokenizer: TextTokenizer {
 
         // Special tokens, longest text first.
         var specialEntries: [(length: Int, id: Int32)] = []
-        for id in 0 ..< n where !attrs[id].isDisjoint(with: .special) {
+        for id in 0..<n where !attrs[id].isDisjoint(with: .special) {
             specialEntries.append((texts[id].utf8.count, Int32(id)))
         }
         specialEntries.sort { a, b in a.length != b.length ? a.length > b.length : a.id < b.id }
@@ -175,7 +187,7 @@ public final class Tokenizer: TextTokenizer {
         }
         var pieces: [[UInt8]] = []
         pieces.reserveCapacity(n)
-        for id in 0 ..< n {
+        for id in 0..<n {
             pieces.append(Self.piece(text: texts[id], attributes: attrs[id], model: v.model))
         }
 
@@ -218,7 +230,7 @@ public final class Tokenizer: TextTokenizer {
                 var i = 0
                 while i < utf8.count {
                     if i + 2 < utf8.count, utf8[i] == 0xE2, utf8[i + 1] == 0x96, utf8[i + 2] == 0x81 {
-                        out.append(0x20)  // "▁" → " "
+                        out.append(0x20) // "▁" → " "
                         i += 3
                     } else {
                         out.append(utf8[i])
@@ -233,7 +245,7 @@ public final class Tokenizer: TextTokenizer {
         if attributes.contains(.byte) {
             // "<0xXX>"
             let utf8 = Array(text.utf8)
-            if utf8.count >= 5, let value = UInt8(String(decoding: utf8[3 ..< 5], as: UTF8.self), radix: 16) {
+            if utf8.count >= 5, let value = UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16) {
                 return [value]
             }
         }
@@ -317,7 +329,8 @@ public final class Tokenizer: TextTokenizer {
                     case .text(let range):
                         Self.decodeScalars(buffer, range, &cps, &offsets)
                         for word in preTokenizer.split(codepoints: cps) {
-                            let slice = UnsafeBufferPointer(rebasing: buffer[offsets[word.lowerBound] ..< offsets[word.upperBound]])
+                            let slice = UnsafeBufferPointer(
+                                rebasing: buffer[offsets[word.lowerBound]..<offsets[word.upperBound]])
                             bytePair.encode(word: slice, scratch: &scratch, into: &out)
                         }
                     }
@@ -329,8 +342,10 @@ public final class Tokenizer: TextTokenizer {
     }
 
     /// Code points of `buffer[range]` (valid UTF-8) and the byte offset of each, plus the end.
-    private static func decodeScalars(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                      _ cps: inout [UInt32], _ offsets: inout [Int]) {
+    private static func decodeScalars(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+        _ cps: inout [UInt32], _ offsets: inout [Int]
+    ) {
         cps.removeAll(keepingCapacity: true)
         offsets.removeAll(keepingCapacity: true)
         var i = range.lowerBound
@@ -340,14 +355,27 @@ public final class Tokenizer: TextTokenizer {
             var value: UInt32
             var width: Int
             switch b0 {
-            case 0 ..< 0x80: value = b0; width = 1
-            case 0xC0 ..< 0xE0: value = b0 & 0x1F; width = 2
-            case 0xE0 ..< 0xF0: value = b0 & 0x0F; width = 3
-            case 0xF0 ..< 0xF8: value = b0 & 0x07; width = 4
-            default: value = 0xFFFD; width = 1
+            case 0..<0x80:
+                value = b0
+                width = 1
+            case 0xC0..<0xE0:
+                value = b0 & 0x1F
+                width = 2
+            case 0xE0..<0xF0:
+                value = b0 & 0x0F
+                width = 3
+            case 0xF0..<0xF8:
+                value = b0 & 0x07
+                width = 4
+            default:
+                value = 0xFFFD
+                width = 1
             }
-            if i + width > range.upperBound { value = 0xFFFD; width = 1 }
-            for k in 1 ..< max(width, 1) { value = value << 6 | (UInt32(buffer[i + k]) & 0x3F) }
+            if i + width > range.upperBound {
+                value = 0xFFFD
+                width = 1
+            }
+            for k in 1..<max(width, 1) { value = value << 6 | (UInt32(buffer[i + k]) & 0x3F) }
             cps.append(value)
             i += width
         }
@@ -364,7 +392,7 @@ public final class Tokenizer: TextTokenizer {
     /// text not yet claimed. Control and unknown tokens take part only with `parseSpecial`.
     /// With `trusted`, a special token is split out only where all its bytes are trusted.
     private func partition(_ bytes: [UInt8], parseSpecial: Bool, trusted: [Bool]?) -> [Fragment] {
-        var fragments: [Fragment] = [.text(0 ..< bytes.count)]
+        var fragments: [Fragment] = [.text(0..<bytes.count)]
         guard !specialTokens.isEmpty else { return fragments }
         let allowed: (Int32) -> Bool = { t in
             parseSpecial || self.attributes[Int(t)].isDisjoint(with: [.control, .unknown])
@@ -372,10 +400,10 @@ public final class Tokenizer: TextTokenizer {
         // Which special tokens occur at all (one pass over the text).
         var occurring = Set<Int32>()
         bytes.withUnsafeBufferPointer { buffer in
-            for p in 0 ..< buffer.count where specialFirstBytes[Int(buffer[p])] {
+            for p in 0..<buffer.count where specialFirstBytes[Int(buffer[p])] {
                 for length in specialLengths {
                     guard p + length <= buffer.count else { break }
-                    if let t = specialTable.lookup(UnsafeBufferPointer(rebasing: buffer[p ..< p + length])), allowed(t) {
+                    if let t = specialTable.lookup(UnsafeBufferPointer(rebasing: buffer[p..<p + length])), allowed(t) {
                         occurring.insert(t)
                     }
                 }
@@ -387,22 +415,29 @@ public final class Tokenizer: TextTokenizer {
             let attrs = attributes[Int(t)]
             var next: [Fragment] = []
             for fragment in fragments {
-                guard case .text(var range) = fragment else { next.append(fragment); continue }
+                guard case .text(var range) = fragment else {
+                    next.append(fragment)
+                    continue
+                }
                 var from = range.lowerBound
-                while let match = Self.find(needle, in: bytes, from ..< range.upperBound) {
-                    if let trusted, !trusted[match ..< match + needle.count].allSatisfy({ $0 }) {
+                while let match = Self.find(needle, in: bytes, from..<range.upperBound) {
+                    if let trusted, !trusted[match..<match + needle.count].allSatisfy({ $0 }) {
                         from = match + 1
                         continue
                     }
-                    var left = range.lowerBound ..< match
+                    var left = range.lowerBound..<match
                     if attrs.contains(.lstrip) {
-                        while !left.isEmpty, Self.isSpace(bytes[left.upperBound - 1]) { left = left.lowerBound ..< left.upperBound - 1 }
+                        while !left.isEmpty, Self.isSpace(bytes[left.upperBound - 1]) {
+                            left = left.lowerBound..<left.upperBound - 1
+                        }
                     }
                     if !left.isEmpty { next.append(.text(left)) }
                     next.append(.token(t))
-                    var right = match + needle.count ..< range.upperBound
+                    var right = match + needle.count..<range.upperBound
                     if attrs.contains(.rstrip) {
-                        while !right.isEmpty, Self.isSpace(bytes[right.lowerBound]) { right = right.lowerBound + 1 ..< right.upperBound }
+                        while !right.isEmpty, Self.isSpace(bytes[right.lowerBound]) {
+                            right = right.lowerBound + 1..<right.upperBound
+                        }
                     }
                     range = right
                     from = right.lowerBound
@@ -415,7 +450,7 @@ public final class Tokenizer: TextTokenizer {
     }
 
     /// C `isspace` in the C locale.
-    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (0x09 ... 0x0D).contains(b) }
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
 
     /// First occurrence of `needle` within `haystack[range]`.
     private static func find(_ needle: [UInt8], in haystack: [UInt8], _ range: Range<Int>) -> Int? {
@@ -481,10 +516,11 @@ public final class Tokenizer: TextTokenizer {
     /// " ?", " !", " .", " ," lose the space; " ' " loses both spaces; " 's", " 'm", " 're",
     /// " 've" lose the space.
     static func cleanUpSpaces(_ text: inout [UInt8]) {
-        let space: UInt8 = 0x20, quote: UInt8 = 0x27
+        let space: UInt8 = 0x20
+        let quote: UInt8 = 0x27
         // Pass 1.
         var total = text.isEmpty ? 0 : 1
-        for i in 1 ..< max(text.count, 1) {
+        for i in 1..<max(text.count, 1) {
             let x = text[i]
             if text[i - 1] == space, x == 0x3F || x == 0x21 || x == 0x2E || x == 0x2C { total -= 1 }
             text[total] = x
@@ -500,7 +536,7 @@ public final class Tokenizer: TextTokenizer {
             if x == quote, i + 1 < count2, text[i - 1] == space, text[i + 1] == space {
                 total -= 1
                 i += 1
-                text[i] = 0  // the following space is dropped (and no longer counts as a space)
+                text[i] = 0 // the following space is dropped (and no longer counts as a space)
             }
             text[total] = x
             total += 1
@@ -510,15 +546,15 @@ public final class Tokenizer: TextTokenizer {
         // Pass 3.
         let count3 = text.count
         total = count3 == 0 ? 0 : 1
-        for i in 1 ..< max(count3, 1) {
+        for i in 1..<max(count3, 1) {
             let x = text[i]
             if text[i - 1] == space, x == quote, i + 1 < count3 {
                 let x1 = text[i + 1]
-                if x1 == 0x73 || x1 == 0x6D {  // 's 'm
+                if x1 == 0x73 || x1 == 0x6D { // 's 'm
                     total -= 1
                 } else if i + 2 < count3 {
                     let x2 = text[i + 2]
-                    if (x1 == 0x72 && x2 == 0x65) || (x1 == 0x76 && x2 == 0x65) { total -= 1 }  // 're 've
+                    if (x1 == 0x72 && x2 == 0x65) || (x1 == 0x76 && x2 == 0x65) { total -= 1 } // 're 've
                 }
             }
             text[total] = x
@@ -530,20 +566,30 @@ public final class Tokenizer: TextTokenizer {
 
 /// Token texts llama.cpp recognises regardless of what the file says.
 enum KnownTokens {
-    static let endOfTurn = ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
-                            "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>"]
+    static let endOfTurn = [
+        "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
+        "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>"
+    ]
     static let endOfMessage = ["<|eom_id|>"]
-    static let fillInMiddlePrefix = ["<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>", "<PRE>", "▁<PRE>",
-                                     "<|code_prefix|>", "<|prefix|>"]
-    static let fillInMiddleSuffix = ["<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>", "<SUF>", "▁<SUF>",
-                                     "<|code_suffix|>", "<|suffix|>"]
-    static let fillInMiddleMiddle = ["<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>", "<MID>", "▁<MID>",
-                                     "<|code_middle|>", "<|middle|>"]
+    static let fillInMiddlePrefix = [
+        "<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>", "<PRE>", "▁<PRE>",
+        "<|code_prefix|>", "<|prefix|>"
+    ]
+    static let fillInMiddleSuffix = [
+        "<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>", "<SUF>", "▁<SUF>",
+        "<|code_suffix|>", "<|suffix|>"
+    ]
+    static let fillInMiddleMiddle = [
+        "<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>", "<MID>", "▁<MID>",
+        "<|code_middle|>", "<|middle|>"
+    ]
     static let fillInMiddlePad = ["<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]"]
     static let fillInMiddleRepository = ["<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>"]
     static let fillInMiddleSeparator = ["<|file_sep|>"]
-    static let endOfGeneration = ["<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
-                                  "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
-                                  "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
-                                  "<｜end▁of▁sentence｜>", "[e~["]
+    static let endOfGeneration = [
+        "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
+        "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
+        "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
+        "<｜end▁of▁sentence｜>", "[e~["
+    ]
 }

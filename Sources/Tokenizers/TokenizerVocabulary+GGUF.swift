@@ -9,7 +9,8 @@ extension TokenizerVocabulary {
         guard let model = Model(rawValue: modelName) else { throw .unsupportedModel(modelName) }
         guard let tokensValue = file["tokenizer.ggml.tokens"] else { throw .missingKey("tokenizer.ggml.tokens") }
         guard let tokens = tokensValue.stringArray else {
-            throw .invalidKey("tokenizer.ggml.tokens", reason: "expected an array of strings, found \(tokensValue.type.name)")
+            throw .invalidKey(
+                "tokenizer.ggml.tokens", reason: "expected an array of strings, found \(tokensValue.type.name)")
         }
 
         var scores: [Float] = []

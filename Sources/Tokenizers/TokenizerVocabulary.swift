@@ -39,11 +39,13 @@ public struct TokenizerVocabulary: Sendable, Hashable {
     /// `general.name`, which llama.cpp consults for per-model token attributes (Phi-3).
     public var modelName: String?
 
-    public init(model: Model, preTokenizerName: String? = nil, tokens: [String], scores: [Float] = [],
-                tokenTypes: [Int32] = [], merges: [String] = [], bosTokenID: Int32? = nil,
-                eosTokenID: Int32? = nil, unknownTokenID: Int32? = nil, paddingTokenID: Int32? = nil,
-                eotTokenID: Int32? = nil, eomTokenID: Int32? = nil, addBOS: Bool? = nil,
-                addEOS: Bool? = nil, addSpacePrefix: Bool? = nil, modelName: String? = nil) {
+    public init(
+        model: Model, preTokenizerName: String? = nil, tokens: [String], scores: [Float] = [],
+        tokenTypes: [Int32] = [], merges: [String] = [], bosTokenID: Int32? = nil,
+        eosTokenID: Int32? = nil, unknownTokenID: Int32? = nil, paddingTokenID: Int32? = nil,
+        eotTokenID: Int32? = nil, eomTokenID: Int32? = nil, addBOS: Bool? = nil,
+        addEOS: Bool? = nil, addSpacePrefix: Bool? = nil, modelName: String? = nil
+    ) {
         self.model = model
         self.preTokenizerName = preTokenizerName
         self.tokens = tokens

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AssayCLI
 
 struct ArgumentsTests {
@@ -87,8 +88,9 @@ struct CommandLineDispatchTests {
     @Test func registryHomeAndActorPrecedence() {
         let cwd = URL(fileURLWithPath: "/tmp/work")
         var globals = GlobalOptions()
-        var context = CommandContext(globals: globals, environment: [:], output: .capturing(),
-                                     workingDirectory: cwd)
+        var context = CommandContext(
+            globals: globals, environment: [:], output: .capturing(),
+            workingDirectory: cwd)
         #expect(context.registryHome.path == "/tmp/work/.assay")
         context.environment = ["ASSAY_HOME": "/srv/assay", "ASSAY_ACTOR": "ci-bot", "USER": "alice"]
         #expect(context.registryHome.path == "/srv/assay")

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import AssayCLI
 
 /// `assay approval evaluate` applies the tier's `dataset_quality` rules through `trained_on`
@@ -17,16 +18,24 @@ struct DatasetPolicyEvaluateCommandTests {
         let cli = CLIHarness()
         let policy = try cli.file("policy.json", Self.policyText, gguf: false)
         #expect(await cli.run("init", "--trust-actor-env").code == 0)
-        let data = try cli.file("tickets.txt", "please mail jane.doe@example.com about the refund\nthe printer is jammed again\n", gguf: false)
+        let data = try cli.file(
+            "tickets.txt", "please mail jane.doe@example.com about the refund\nthe printer is jammed again\n",
+            gguf: false)
         #expect(await cli.run("dataset", "register", "tickets@1", data, "--license", "MIT", "--no-pii").code == 0)
-        #expect(await cli.run("model", "register", "m@1", try cli.file("m.gguf", "weights"), "--trained-on", "tickets@1").code == 0)
+        #expect(
+            await cli.run("model", "register", "m@1", try cli.file("m.gguf", "weights"), "--trained-on", "tickets@1")
+                .code == 0)
         let refused = await cli.run("approval", "evaluate", "m@1", "--policy", policy)
         #expect(refused.code == 1)
         #expect(refused.stderr.contains("training data violates the policy"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("dataset tickets@1 contains undeclared personal data (email ×1)"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("dataset tickets@1 contains undeclared personal data (email ×1)"),
+            "\(refused.stderr)")
         #expect(refused.stderr.split(separator: "\n").count == 1)
         let status = await cli.run("approval", "status", "m@1", "--policy", policy)
-        #expect(status.stdout.contains("dataset policy: dataset tickets@1 contains undeclared personal data"), "\(status.stdout)")
+        #expect(
+            status.stdout.contains("dataset policy: dataset tickets@1 contains undeclared personal data"),
+            "\(status.stdout)")
         // Without training data the same policy asks for the evaluation instead.
         #expect(await cli.run("model", "register", "clean@1", try cli.file("c.gguf", "other")).code == 0)
         let clean = await cli.run("approval", "evaluate", "clean@1", "--policy", policy)

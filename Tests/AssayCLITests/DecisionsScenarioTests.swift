@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import AssayCLI
 @testable import Registry
 
@@ -26,8 +27,10 @@ struct DecisionsScenarioTests {
 
         init(_ name: String, actor: String? = "ci") {
             dir = TemporaryDirectory(name)
-            environment = ["ASSAY_HOME": dir.path("home").path,
-                           "ASSAY_SUITES_DIR": Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites").path]
+            environment = [
+                "ASSAY_HOME": dir.path("home").path,
+                "ASSAY_SUITES_DIR": Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites").path
+            ]
             if let actor { environment["ASSAY_ACTOR"] = actor }
         }
 
@@ -37,7 +40,8 @@ struct DecisionsScenarioTests {
 
         func run(_ argv: [String]) async -> (code: Int32, out: String, err: String) {
             let output = OutputSink.capturing()
-            let code = await AssayCommandLine.run(argv, environment: environment, output: output, workingDirectory: dir.url)
+            let code = await AssayCommandLine.run(
+                argv, environment: environment, output: output, workingDirectory: dir.url)
             return (code, output.stdout, output.stderr)
         }
 
@@ -60,21 +64,30 @@ struct DecisionsScenarioTests {
         #expect(await w.run("init", "--trust-actor-env").code == 0)
         #expect(await w.run("model", "register", "s@q4_1", model.path).code == 0)
         #expect(await w.run("quantize", model.path, q8, "--type", "q8_0").code == 0)
-        #expect(await w.run("model", "register", "s@q8_0", q8, "--base", "s@q4_1", "--relation", "quantized_from").code == 0)
+        #expect(
+            await w.run("model", "register", "s@q8_0", q8, "--base", "s@q4_1", "--relation", "quantized_from").code == 0
+        )
         for version in ["q4_1", "q8_0"] {
-            let r = await w.run("eval", "--model", "s@\(version)", "--suite", "general-knowledge", "--limit", "4", "--threads", "1", "--quiet")
+            let r = await w.run(
+                "eval", "--model", "s@\(version)", "--suite", "general-knowledge", "--limit", "4", "--threads", "1",
+                "--quiet")
             #expect(r.code == 0, "\(r.err)")
         }
         // A newer 2-item smoke run must not displace the 4-item run.
-        let smoke = await w.run("eval", "--model", "s@q8_0", "--suite", "general-knowledge", "--limit", "2", "--threads", "1", "--quiet", "--json")
+        let smoke = await w.run(
+            "eval", "--model", "s@q8_0", "--suite", "general-knowledge", "--limit", "2", "--threads", "1", "--quiet",
+            "--json")
         #expect(smoke.code == 0, "\(smoke.err)")
-        let smokeRun = try #require((try JSONSerialization.jsonObject(with: Data(smoke.out.utf8)) as? [String: Any])?["run_id"] as? String)
+        let smokeRun = try #require(
+            (try JSONSerialization.jsonObject(with: Data(smoke.out.utf8)) as? [String: Any])?["run_id"] as? String)
 
         // Gate: per task, never pooled; only qualifying runs; never "regression" for an improvement.
         let junit = w.dir.path("gate.xml").path
-        let gate = await w.run("gate", "--candidate", "s@q8_0", "--baseline", "s@q4_1", "--policy", policy, "--no-eval",
-                               "--json", "--junit", junit)
-        let decision = try #require(try JSONSerialization.jsonObject(with: Data(gate.out.utf8)) as? [String: Any], "\(gate.out)\(gate.err)")
+        let gate = await w.run(
+            "gate", "--candidate", "s@q8_0", "--baseline", "s@q4_1", "--policy", policy, "--no-eval",
+            "--json", "--junit", junit)
+        let decision = try #require(
+            try JSONSerialization.jsonObject(with: Data(gate.out.utf8)) as? [String: Any], "\(gate.out)\(gate.err)")
         let comparisons = try #require(decision["comparisons"] as? [[String: Any]])
         #expect(comparisons.map { $0["task"] as? String } == ["general-knowledge", "general-knowledge-cloze"])
         for c in comparisons {
@@ -82,7 +95,8 @@ struct DecisionsScenarioTests {
             #expect(c["candidateRunID"] as? String != smokeRun)
             let difference = try #require(c["difference"] as? [String: Any])
             let estimate = try #require(difference["estimate"] as? Double)
-            let lower = try #require(difference["lower"] as? Double), upper = try #require(difference["upper"] as? Double)
+            let lower = try #require(difference["lower"] as? Double)
+            let upper = try #require(difference["upper"] as? Double)
             #expect(lower >= -1 && upper <= 1 && lower <= estimate && estimate <= upper)
             if estimate >= 0 { #expect(c["outcome"] as? String != "regression", "\(c)") }
         }
@@ -92,25 +106,32 @@ struct DecisionsScenarioTests {
         let latency = checks.first { $0["name"] as? String == "latency-p95" }
         // 1 ms is never met: the rule fails, unless the run was flagged as measured under load.
         let latencyDetail = latency?["detail"] as? String ?? ""
-        #expect(latency?["status"] as? String == (latencyDetail.contains("under load") ? "warn" : "fail"), "\(latencyDetail)")
+        #expect(
+            latency?["status"] as? String == (latencyDetail.contains("under load") ? "warn" : "fail"),
+            "\(latencyDetail)")
         let verdict = decision["verdict"] as? String
         #expect(["fail", "regression"].contains(verdict ?? ""), "\(decision)")
         #expect(gate.code == 1)
         let events = try w.store().auditEvents()
         #expect(events.contains { $0.action == "gate.verdict" && $0.subject == "s@q8_0" })
         // Gate verdicts appear in the exports.
-        let html = w.dir.path("export.html"), cdx = w.dir.path("export.cdx.json")
+        let html = w.dir.path("export.html")
+        let cdx = w.dir.path("export.cdx.json")
         #expect(await w.run("export", "s@q8_0", "--format", "html", "--out", html.path).code == 0)
         #expect(await w.run("export", "s@q8_0", "--format", "cyclonedx", "--out", cdx.path).code == 0)
         let htmlText = try String(contentsOf: html, encoding: .utf8)
-        #expect(htmlText.contains("Regression gate verdicts") && htmlText.contains("<span class=\"verdict \(verdict ?? "")\">\(verdict ?? "")</span>"))
+        #expect(
+            htmlText.contains("Regression gate verdicts")
+                && htmlText.contains("<span class=\"verdict \(verdict ?? "")\">\(verdict ?? "")</span>"))
         let cdxText = try String(contentsOf: cdx, encoding: .utf8)
         #expect(cdxText.contains("assay:gate:verdict:1") && cdxText.contains("vs s@q4_1"))
 
         // JUnit, read by the real junitparser when available: one case per (suite, task, metric).
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent("scripts/check-junit.py").path, junit]
+        python.arguments = [
+            "python3", Fixtures.packageRoot.appendingPathComponent("scripts/check-junit.py").path, junit
+        ]
         let pipe = Pipe()
         python.standardOutput = pipe
         python.standardError = Pipe()
@@ -140,23 +161,33 @@ struct DecisionsScenarioTests {
         #expect(await w.run("role", "grant", "bob", "approver", "--actor", "adm").code == 0)
         let below = await w.run("approval", "evaluate", "s@q8_0", "--policy", policy, "--actor", "alice")
         #expect(below.code == 1 && below.err.contains("below the floor 0.990"), "\(below.err)")
-        let notAdmin = await w.run("approval", "evaluate", "s@q8_0", "--policy", policy, "--actor", "alice", "--override", "ship it")
+        let notAdmin = await w.run(
+            "approval", "evaluate", "s@q8_0", "--policy", policy, "--actor", "alice", "--override", "ship it")
         #expect(notAdmin.code == 1 && notAdmin.err.contains("requires the role admin"), "\(notAdmin.err)")
-        #expect(await w.run("approval", "evaluate", "s@q8_0", "--policy", policy, "--actor", "adm",
-                            "--override", "demo model; accuracy floor waived by the risk board").code == 0)
+        #expect(
+            await w.run(
+                "approval", "evaluate", "s@q8_0", "--policy", policy, "--actor", "adm",
+                "--override", "demo model; accuracy floor waived by the risk board"
+            ).code == 0)
         let submit = await w.run("approval", "submit", "s@q8_0", "--policy", policy, "--actor", "alice")
         #expect(submit.code == 1 && submit.err.contains("floors are not met"), "\(submit.err)")
-        #expect(await w.run("approval", "submit", "s@q8_0", "--policy", policy, "--actor", "adm", "--override", "waived").code == 0)
+        #expect(
+            await w.run("approval", "submit", "s@q8_0", "--policy", policy, "--actor", "adm", "--override", "waived")
+                .code == 0)
         let approve = await w.run("approval", "approve", "s@q8_0", "--policy", policy, "--actor", "bob")
         #expect(approve.code == 1 && approve.err.contains("floors are not met"), "\(approve.err)")
-        let state = try w.store().read { try GovernanceRecords.approval($0, try VersionReference(parsing: "s@q8_0")).state }
+        let state = try w.store().read {
+            try GovernanceRecords.approval($0, try VersionReference(parsing: "s@q8_0")).state
+        }
         #expect(state == "in_review")
         // adm submitted, so adm may not approve (separation of duties); bob cannot override.
-        let bobOverride = await w.run("approval", "approve", "s@q8_0", "--policy", policy, "--actor", "bob", "--override", "x")
+        let bobOverride = await w.run(
+            "approval", "approve", "s@q8_0", "--policy", policy, "--actor", "bob", "--override", "x")
         #expect(bobOverride.code == 1 && bobOverride.err.contains("requires the role admin"))
         #expect(await w.run("role", "grant", "carol", "admin", "--actor", "adm").code == 0)
         #expect(await w.run("role", "grant", "carol", "approver", "--actor", "adm").code == 0)
-        let approved = await w.run("approval", "approve", "s@q8_0", "--policy", policy, "--actor", "carol", "--override", "risk accepted")
+        let approved = await w.run(
+            "approval", "approve", "s@q8_0", "--policy", policy, "--actor", "carol", "--override", "risk accepted")
         #expect(approved.code == 0, "\(approved.err)")
         let evidence = try w.store().auditEvents().filter { $0.action == "approval.evidence" && $0.subject == "s@q8_0" }
         #expect(evidence.count == 3)
@@ -175,7 +206,8 @@ struct DecisionsScenarioTests {
         try handle.write(contentsOf: Data([byte ^ 0x01]))
         try handle.close()
         let registered = try w.store().modelVersion(try VersionReference(parsing: "s@flip")).digest
-        let eval = await w.run("eval", "--model", "s@flip", "--suite", "general-knowledge", "--limit", "1", "--threads", "1")
+        let eval = await w.run(
+            "eval", "--model", "s@flip", "--suite", "general-knowledge", "--limit", "1", "--threads", "1")
         #expect(eval.code == 1 && eval.err.contains("flip.gguf has changed since it was registered"), "\(eval.err)")
         #expect(eval.err.contains(registered))
         let flipGate = await w.run("gate", "--candidate", "s@flip", "--baseline", "s@q4_1", "--policy", policy)
@@ -206,21 +238,25 @@ struct DecisionsScenarioTests {
         #expect(spoofEnv.code == 1 && spoofEnv.err.contains("needs the admin role"), "\(spoofEnv.err)")
         // The OS user registers as themselves.
         #expect(await w.run("model", "register", "m@1", file.path).code == 0)
-        let registrant = try w.store().read { try GovernanceRecords.approval($0, try VersionReference(parsing: "m@1")).registrant }
+        let registrant = try w.store().read {
+            try GovernanceRecords.approval($0, try VersionReference(parsing: "m@1")).registrant
+        }
         #expect(registrant == Self.osUser)
         let token = await w.run("token", "create", "alice")
         #expect(token.code == 1 && token.err.contains("requires the role admin"), "\(token.err)")
-        #expect(await w.run("token", "create").code == 0)  // a token for oneself is fine
+        #expect(await w.run("token", "create").code == 0) // a token for oneself is fine
         // Once the OS user is an admin, they may act for others and mint their tokens.
         #expect(await w.run("role", "grant", Self.osUser, "admin").code == 0)
         #expect(await w.run("token", "create", "alice").code == 0)
-        #expect(await w.run("role", "grant", "alice", "submitter", "--actor", "alice").code == 1)  // alice is no admin
+        #expect(await w.run("role", "grant", "alice", "submitter", "--actor", "alice").code == 1) // alice is no admin
         let onBehalf = await w.run("approval", "card", "m@1", "--field", "intended_use=x", "--actor", "alice")
         #expect(onBehalf.code == 1, "alice holds no role for the card: \(onBehalf.err)")
         // A registry configured to trust the environment (CI) honours --actor for anyone.
         #expect(await w.run("init", "--trust-actor-env").code == 0)
         #expect(await env.run("model", "register", "m@2", file.path).code == 0)
-        let trusted = try w.store().read { try GovernanceRecords.approval($0, try VersionReference(parsing: "m@2")).registrant }
+        let trusted = try w.store().read {
+            try GovernanceRecords.approval($0, try VersionReference(parsing: "m@2")).registrant
+        }
         #expect(trusted == "alice")
         #expect(try w.store().auditEvents().contains { $0.action == "registry.settings" })
     }
@@ -239,7 +275,8 @@ struct DecisionsScenarioTests {
         #expect(bundled.code == 0, "the broken ./Governance/policy.json must be ignored: \(bundled.err)")
         #expect(bundled.out.contains("\"quorum\" : 1"))
         let custom = w.dir.path("custom.json")
-        try Self.policyText.replacingOccurrences(of: "\"quorum\": 1", with: "\"quorum\": 3").write(to: custom, atomically: true, encoding: .utf8)
+        try Self.policyText.replacingOccurrences(of: "\"quorum\": 1", with: "\"quorum\": 3").write(
+            to: custom, atomically: true, encoding: .utf8)
         let broken = await w.run("init", "--policy", w.dir.path("Governance/policy.json").path)
         #expect(broken.code == 2)
         #expect(await w.run("init", "--policy", custom.path).code == 0)
@@ -257,20 +294,26 @@ struct DecisionsScenarioTests {
         let w = World("rescore")
         let policy = w.dir.path("policy.json").path
         try """
-            {"format": "assay-policy/1", "version": 1, "roles": ["submitter", "approver", "release-manager", "auditor", "admin"],
-             "default_tier": "t", "gate": {"bootstrap_resamples": 1000},
-             "tiers": {"t": {"required_suites": ["general-knowledge"], "max_regression": 0.5, "approvals": {"quorum": 1},
-                             "evaluation": {"min_items": 4, "rescore_sample": 100}}}}
-            """.write(toFile: policy, atomically: true, encoding: .utf8)
+        {"format": "assay-policy/1", "version": 1, "roles": ["submitter", "approver", "release-manager", "auditor", "admin"],
+         "default_tier": "t", "gate": {"bootstrap_resamples": 1000},
+         "tiers": {"t": {"required_suites": ["general-knowledge"], "max_regression": 0.5, "approvals": {"quorum": 1},
+                         "evaluation": {"min_items": 4, "rescore_sample": 100}}}}
+        """.write(toFile: policy, atomically: true, encoding: .utf8)
         let q8 = w.dir.path("q8_0.gguf").path
         #expect(await w.run("init", "--trust-actor-env").code == 0)
         #expect(await w.run("model", "register", "s@q4_1", model.path).code == 0)
         #expect(await w.run("quantize", model.path, q8, "--type", "q8_0").code == 0)
         #expect(await w.run("model", "register", "s@q8_0", q8).code == 0)
-        let common = ["eval", "--model", "s@q8_0", "--suite", "general-knowledge", "--limit", "4", "--threads", "1", "--quiet"]
-        #expect(await w.run(["eval", "--model", "s@q4_1", "--suite", "general-knowledge", "--limit", "4", "--threads", "1", "--quiet"]).code == 0)
+        let common = [
+            "eval", "--model", "s@q8_0", "--suite", "general-knowledge", "--limit", "4", "--threads", "1", "--quiet"
+        ]
+        #expect(
+            await w.run([
+                "eval", "--model", "s@q4_1", "--suite", "general-knowledge", "--limit", "4", "--threads", "1", "--quiet"
+            ]).code == 0)
         for k in 1...2 {
-            let r = await w.run(common + ["--shard", "\(k)/2", "--no-cache", "--output-dir", w.dir.path("out/shard-\(k)").path])
+            let r = await w.run(
+                common + ["--shard", "\(k)/2", "--no-cache", "--output-dir", w.dir.path("out/shard-\(k)").path])
             #expect(r.code == 0, "\(r.err)")
         }
         // Forge every wrong item consistently: swap the log-likelihoods of the predicted and the
@@ -286,7 +329,9 @@ struct DecisionsScenarioTests {
                 var item = try JSONDecoder().decode(ItemResultProbe.self, from: Data(line.utf8))
                 if !item.correct, var lls = item.loglikelihoods {
                     let letters = ["A", "B", "C", "D"]
-                    if let p = letters.firstIndex(of: item.prediction), let g = letters.firstIndex(of: item.target), p < lls.count, g < lls.count {
+                    if let p = letters.firstIndex(of: item.prediction), let g = letters.firstIndex(of: item.target),
+                        p < lls.count, g < lls.count
+                    {
                         lls.swapAt(p, g)
                         item.loglikelihoods = lls
                         item.prediction = item.target
@@ -302,14 +347,17 @@ struct DecisionsScenarioTests {
         try #require(forged > 0, "no wrong letter-format item to forge")
         let imported = await w.run("eval", "import", w.dir.path("out").path)
         #expect(imported.code == 0, "a consistent forgery passes the import's own checks: \(imported.err)")
-        let gate = await w.run("gate", "--candidate", "s@q8_0", "--baseline", "s@q4_1", "--policy", policy, "--no-eval", "--threads", "1")
+        let gate = await w.run(
+            "gate", "--candidate", "s@q8_0", "--baseline", "s@q4_1", "--policy", policy, "--no-eval", "--threads", "1")
         #expect(gate.code == 2, "\(gate.out)\(gate.err)")
         #expect(gate.err.contains("disagrees with the native engine"), "\(gate.err)")
         #expect(gate.err.contains("has not passed a native re-score"), "\(gate.err)")
 
         for (file, text) in genuine { try text.write(to: file, atomically: true, encoding: .utf8) }
         #expect(await w.run("eval", "import", w.dir.path("out").path).code == 0)
-        let honest = await w.run("gate", "--candidate", "s@q8_0", "--baseline", "s@q4_1", "--policy", policy, "--no-eval", "--threads", "1", "--json")
+        let honest = await w.run(
+            "gate", "--candidate", "s@q8_0", "--baseline", "s@q4_1", "--policy", policy, "--no-eval", "--threads", "1",
+            "--json")
         #expect([0, 1, 3].contains(honest.code), "\(honest.out)\(honest.err)")
         #expect(!honest.err.contains("disagrees"), "\(honest.err)")
         let rescores = try w.store().auditEvents().filter { $0.action == "evaluation_run.rescore" }
@@ -333,6 +381,7 @@ struct ItemResultProbe: Codable {
         object["correct"] = correct
         object["score"] = score
         if let loglikelihoods { object["loglikelihoods"] = loglikelihoods }
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        return String(
+            decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 }

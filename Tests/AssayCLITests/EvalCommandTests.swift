@@ -1,18 +1,20 @@
 import Foundation
-import Testing
-import TestSupport
-@testable import AssayCLI
-@testable import Evaluation
 import Registry
 import Storage
+import TestSupport
+import Testing
+
+@testable import AssayCLI
+@testable import Evaluation
 
 /// `assay suite …` and `assay eval …`: in-process for validation and bookkeeping, as separate
 /// processes (the built binary, the real SmolLM2 model) for kill -9 / resume and invariance.
 struct EvalCommandTests {
     func run(_ argv: [String], home: URL, cwd: URL? = nil) async -> (code: Int32, out: String, err: String) {
         let sink = OutputSink.capturing()
-        let code = await AssayCommandLine.run(argv, environment: ["ASSAY_HOME": home.path, "ASSAY_ACTOR": "tester"],
-                                              output: sink, workingDirectory: cwd ?? Fixtures.packageRoot)
+        let code = await AssayCommandLine.run(
+            argv, environment: ["ASSAY_HOME": home.path, "ASSAY_ACTOR": "tester"],
+            output: sink, workingDirectory: cwd ?? Fixtures.packageRoot)
         return (code, sink.stdout, sink.stderr)
     }
 
@@ -57,7 +59,7 @@ struct EvalCommandTests {
         #expect(again.out.hasPrefix("Already registered"))
         let list = await run(["suite", "list", "--json"], home: home)
         #expect(list.out.contains("\"id\" : \"tiny\""))
-        #expect(list.out.contains("general-knowledge"))   // bundled, not registered yet
+        #expect(list.out.contains("general-knowledge")) // bundled, not registered yet
         let show = await run(["suite", "show", "general-knowledge"], home: home)
         #expect(show.code == 0)
         #expect(show.out.contains("general-knowledge-cloze"))
@@ -111,8 +113,9 @@ struct EvalCommandTests {
         var stored = 0
         while process.isRunning && Date() < deadline {
             if probe == nil {
-                probe = try? Database(path: home.appendingPathComponent("registry.sqlite").path,
-                                      busyTimeout: .milliseconds(200), readOnly: true)
+                probe = try? Database(
+                    path: home.appendingPathComponent("registry.sqlite").path,
+                    busyTimeout: .milliseconds(200), readOnly: true)
             }
             if let count = try? probe?.scalar("SELECT COUNT(*) FROM evaluation_items", as: Int64.self) {
                 stored = Int(count)
@@ -130,7 +133,12 @@ struct EvalCommandTests {
         #expect(runs.count == 1)
         let run = try #require(runs.first)
         #expect(run.status == .completed)
-        return (run.id, try EvaluationRunner.loadItems(store: store, run: run.id).sorted { ($0.task, $0.index) < ($1.task, $1.index) })
+        return (
+            run.id,
+            try EvaluationRunner.loadItems(store: store, run: run.id).sorted {
+                ($0.task, $0.index) < ($1.task, $1.index)
+            }
+        )
     }
 
     /// Acceptance 1 and 4: kill -9 mid-run, re-run → same run id, final per-item table identical
@@ -140,20 +148,25 @@ struct EvalCommandTests {
         let model = try Fixtures.requireSmolLM()
         let binary = try RegistryProcessTests.requireBinary()
         let tmp = TemporaryDirectory("evalproc")
-        let common = ["--model", "smollm2@q4_1", "--suite", "general-knowledge", "--task", "general-knowledge",
-                      "--limit", "10", "--quiet"]
+        let common = [
+            "--model", "smollm2@q4_1", "--suite", "general-knowledge", "--task", "general-knowledge",
+            "--limit", "10", "--quiet"
+        ]
         for home in [tmp.path("a"), tmp.path("b")] {
             #expect(try Self.runToEnd(binary, ["init", "--trust-actor-env"], home: home) == 0)
             #expect(try Self.runToEnd(binary, ["model", "register", "smollm2@q4_1", model.path], home: home) == 0)
         }
 
         // Uninterrupted: 1 thread, batches of 4.
-        #expect(try Self.runToEnd(binary, ["eval"] + common + ["--threads", "1", "--batch-size", "4"], home: tmp.path("b")) == 0)
+        #expect(
+            try Self.runToEnd(binary, ["eval"] + common + ["--threads", "1", "--batch-size", "4"], home: tmp.path("b"))
+                == 0)
         let reference = try Self.table(home: tmp.path("b"))
         #expect(reference.rows.count == 10)
 
         // Interrupted: 2 threads, batches of 1, killed with SIGKILL once at least 3 items are stored.
-        let victim = try Self.launch(binary, ["eval"] + common + ["--threads", "2", "--batch-size", "1"], home: tmp.path("a"))
+        let victim = try Self.launch(
+            binary, ["eval"] + common + ["--threads", "2", "--batch-size", "1"], home: tmp.path("a"))
         let stored = Self.waitForStoredItems(tmp.path("a"), atLeast: 3, while: victim, timeout: 600)
         #expect(victim.isRunning, "the run finished before it could be killed (\(stored) items seen)")
         kill(victim.processIdentifier, SIGKILL)
@@ -163,19 +176,25 @@ struct EvalCommandTests {
         #expect(partial.count == 1 && partial[0].status == .running && partial[0].itemsDone < 10)
 
         // Re-run the same command (different batch size): resumes the same run.
-        #expect(try Self.runToEnd(binary, ["eval"] + common + ["--threads", "2", "--batch-size", "3", "--resume"],
-                                  home: tmp.path("a")) == 0)
+        #expect(
+            try Self.runToEnd(
+                binary, ["eval"] + common + ["--threads", "2", "--batch-size", "3", "--resume"],
+                home: tmp.path("a")) == 0)
         let resumed = try Self.table(home: tmp.path("a"))
         #expect(resumed.run == partial[0].id)
         #expect(resumed.rows.map(\.item) == reference.rows.map(\.item))
         #expect(resumed.rows.map(\.prediction) == reference.rows.map(\.prediction))
         #expect(resumed.rows.map(\.predictionNorm) == reference.rows.map(\.predictionNorm))
         for (x, y) in zip(resumed.rows, reference.rows) {
-            let a = x.logLikelihoods ?? [], b = y.logLikelihoods ?? []
+            let a = x.logLikelihoods ?? []
+            let b = y.logLikelihoods ?? []
             #expect(a.count == 4 && a.count == b.count)
             #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-6 }, "\(x.item): \(a) vs \(b)")
         }
-        let results = try #require(try RegistryStore(home: tmp.path("a"), actor: "t").evaluationRun(resumed.run).results)
-        #expect(results.contains("\"method\" : \"estimated:cpu-tdp\"") || results.contains("\"method\" : \"measured:rapl\""))
+        let results = try #require(
+            try RegistryStore(home: tmp.path("a"), actor: "t").evaluationRun(resumed.run).results)
+        #expect(
+            results.contains("\"method\" : \"estimated:cpu-tdp\"") || results.contains("\"method\" : \"measured:rapl\"")
+        )
     }
 }

@@ -1,13 +1,14 @@
 import Foundation
-import Hashing
 import Governance
+import Hashing
 import InferenceCore
 import Registry
+import TestSupport
+import Testing
+
 @testable import AssayCLI
 @testable import Evaluation
 @testable import Service
-import Testing
-import TestSupport
 
 /// Issue 6 acceptance 4 and 5 with the real SmolLM2 model: `assay eval --backend openai`
 /// against our own server, and shards merged by `assay eval import`.
@@ -21,7 +22,8 @@ struct EvalScaleOutTests {
             var env = environment
             env["ASSAY_HOME"] = home.path
             env["ASSAY_ACTOR"] = "tester"
-            let code = await AssayCommandLine.run(argv, environment: env, output: sink, workingDirectory: Fixtures.packageRoot)
+            let code = await AssayCommandLine.run(
+                argv, environment: env, output: sink, workingDirectory: Fixtures.packageRoot)
             return (code, sink.stdout, sink.stderr)
         }
 
@@ -54,7 +56,8 @@ struct EvalScaleOutTests {
         #expect(a.map(\.correct) == b.map(\.correct))
         var largest = 0.0
         for (x, y) in zip(a, b) {
-            let p = x.logLikelihoods ?? [], q = y.logLikelihoods ?? []
+            let p = x.logLikelihoods ?? []
+            let q = y.logLikelihoods ?? []
             #expect(p.count == q.count && !p.isEmpty)
             for (u, v) in zip(p, q) { largest = max(largest, abs(u - v)) }
         }
@@ -69,19 +72,30 @@ struct EvalScaleOutTests {
         let model = try Fixtures.requireSmolLM()
         let tmp = TemporaryDirectory("evalopenai")
         var cli = try await Self.prepare(tmp, model: model)
-        let common = ["--model", "smollm2@q4_1", "--suite", "general-knowledge", "--task", "general-knowledge", "--limit", "8"]
+        let common = [
+            "--model", "smollm2@q4_1", "--suite", "general-knowledge", "--task", "general-knowledge", "--limit", "8"
+        ]
         let native = try await cli.eval(common + ["--threads", "2"])
 
         let engine = try NativeEngine(modelURL: model, threads: 2)
-        let service = AssayService(pool: nil, backend: engine, modelID: "smollm2",
-                                   accessControl: StaticAccessControl(tokens: ["s3cret-token": "evaluator"],
-                                                                      grants: ["evaluator": [.auditor]]))
-        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: service.router)
+        let service = AssayService(
+            pool: nil, backend: engine, modelID: "smollm2",
+            accessControl: StaticAccessControl(
+                tokens: ["s3cret-token": "evaluator"],
+                grants: ["evaluator": [.auditor]]))
+        let server = HTTPServer(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: service.router)
         try server.start()
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let endpoint = "http://127.0.0.1:\(server.port)"
-        let remoteArgs = common + ["--backend", "openai", "--endpoint", endpoint, "--api-model", "smollm2",
-                                   "--api-key-env", "EVAL_TEST_KEY"]
+        let remoteArgs =
+            common + [
+                "--backend", "openai", "--endpoint", endpoint, "--api-model", "smollm2",
+                "--api-key-env", "EVAL_TEST_KEY"
+            ]
 
         // Without the key the server refuses: a clear failure, exit 1.
         let refused = await cli.run(["eval"] + remoteArgs + ["--quiet"])
@@ -103,7 +117,8 @@ struct EvalScaleOutTests {
         let exported = await cli.run(["export", "smollm2@q4_1", "--format", "json"])
         #expect(exported.code == 0 && exported.out.contains("(client-side only: remote backend)"), "\(exported.err)")
 
-        let a = try cli.items(native.runID), b = try cli.items(remote.runID)
+        let a = try cli.items(native.runID)
+        let b = try cli.items(remote.runID)
         #expect(a.count == 8)
         // Computed over HTTP, not served from the native run's cache entries.
         #expect(b.allSatisfy { !$0.cached })
@@ -122,8 +137,11 @@ struct EvalScaleOutTests {
         let common = ["--model", "smollm2@q4_1", "--suite", "general-knowledge", "--limit", "6", "--threads", "2"]
         let whole = try await cli.eval(common)
         for k in 1...2 {
-            let shard = try await cli.eval(common + ["--shard", "\(k)/2", "--no-cache", "--batch-size", "3",
-                                                     "--output-dir", tmp.path("out/shard-\(k)").path])
+            let shard = try await cli.eval(
+                common + [
+                    "--shard", "\(k)/2", "--no-cache", "--batch-size", "3",
+                    "--output-dir", tmp.path("out/shard-\(k)").path
+                ])
             #expect(shard.config.shard == "\(k)/2")
             #expect(shard.tasks.reduce(0) { $0 + $1.n } < 12)
         }
@@ -139,13 +157,19 @@ struct EvalScaleOutTests {
         var forgedLines: [String] = []
         for line in genuine.split(separator: "\n") {
             var item = try JSONDecoder().decode(ItemResult.self, from: Data(line.utf8))
-            if !item.correct { item.correct = true; item.score = 1; forgedIDs.append("\(item.task)/\(item.item)") }
+            if !item.correct {
+                item.correct = true
+                item.score = 1
+                forgedIDs.append("\(item.task)/\(item.item)")
+            }
             forgedLines.append(String(decoding: try JSONEncoder().encode(item), as: UTF8.self))
         }
         try #require(!forgedIDs.isEmpty)
         try (forgedLines.joined(separator: "\n") + "\n").write(to: itemsFile, atomically: true, encoding: .utf8)
         let forged = await cli.run(["eval", "import", tmp.path("out").path])
-        #expect(forged.code == 1 && forged.err.contains("scored inconsistently") && forged.err.contains(forgedIDs[0]), "\(forged.err)")
+        #expect(
+            forged.code == 1 && forged.err.contains("scored inconsistently") && forged.err.contains(forgedIDs[0]),
+            "\(forged.err)")
         try genuine.write(to: itemsFile, atomically: true, encoding: .utf8)
 
         let imported = await cli.run(["eval", "import", tmp.path("out").path, "--json"])
@@ -154,7 +178,8 @@ struct EvalScaleOutTests {
         #expect(merged.config == whole.config)
         #expect(merged.results == whole.results)
         #expect(merged.tasks == whole.tasks)
-        let a = try cli.items(whole.runID), b = try cli.items(merged.runID)
+        let a = try cli.items(whole.runID)
+        let b = try cli.items(merged.runID)
         #expect(a.count == 12)
         Self.expectSameItems(a, b, tolerance: 1e-6)
         #expect(zip(a, b).allSatisfy { $0.logLikelihoods == $1.logLikelihoods })
@@ -166,8 +191,11 @@ struct EvalScaleOutTests {
         // `eval import` writes the same lm-eval files as `eval`: the results document equal but for
         // the run's id and date, the samples files equal line for line.
         let runs = cli.home.appendingPathComponent("runs")
-        let wholeDir = runs.appendingPathComponent(whole.runID), mergedDir = runs.appendingPathComponent(merged.runID)
-        let names = try FileManager.default.contentsOfDirectory(atPath: wholeDir.path).filter { $0.hasPrefix("lm_eval") || $0.hasPrefix("samples_") }
+        let wholeDir = runs.appendingPathComponent(whole.runID)
+        let mergedDir = runs.appendingPathComponent(merged.runID)
+        let names = try FileManager.default.contentsOfDirectory(atPath: wholeDir.path).filter {
+            $0.hasPrefix("lm_eval") || $0.hasPrefix("samples_")
+        }
         #expect(names.contains("lm_eval_results.json") && names.contains("samples_general-knowledge.jsonl"), "\(names)")
         for name in names {
             let mergedURL = mergedDir.appendingPathComponent(name)
@@ -192,31 +220,48 @@ struct EvalScaleOutTests {
         #expect(await cli.run(["role", "grant", "tester", "admin"]).code == 0)
         #expect(await cli.run(["role", "grant", "pusher", "submitter"]).code == 0)
         let issued = await cli.run(["token", "create", "pusher", "--json"])
-        let secret = try #require((try JSONSerialization.jsonObject(with: Data(issued.out.utf8)) as? [String: Any])?["token"] as? String)
-        let service = AssayService(pool: try RegistryPool(home: cli.home, readerCount: 2),
-                                   options: APIOptions(suiteRoots: [Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites")]))
-        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: service.router)
+        let secret = try #require(
+            (try JSONSerialization.jsonObject(with: Data(issued.out.utf8)) as? [String: Any])?["token"] as? String)
+        let service = AssayService(
+            pool: try RegistryPool(home: cli.home, readerCount: 2),
+            options: APIOptions(suiteRoots: [Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites")]))
+        let server = HTTPServer(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: service.router)
         let port = try server.start()
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         var pusher = cli
         pusher.environment["ASSAY_TOKEN"] = secret
         // The forged shard over HTTP: refused by the server (not 201), items named, nothing written.
         try (forgedLines.joined(separator: "\n") + "\n").write(to: itemsFile, atomically: true, encoding: .utf8)
-        let forgedRemote = await pusher.run(["eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)"])
-        #expect(forgedRemote.code == 1 && forgedRemote.err.contains("HTTP 422") && forgedRemote.err.contains(forgedIDs[0]), "\(forgedRemote.err)")
+        let forgedRemote = await pusher.run([
+            "eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)"
+        ])
+        #expect(
+            forgedRemote.code == 1 && forgedRemote.err.contains("HTTP 422") && forgedRemote.err.contains(forgedIDs[0]),
+            "\(forgedRemote.err)")
         try genuine.write(to: itemsFile, atomically: true, encoding: .utf8)
-        let pushed = await pusher.run(["eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)", "--json"])
+        let pushed = await pusher.run([
+            "eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)", "--json"
+        ])
         try #require(pushed.code == 0, "\(pushed.err)")
         let remote = try JSONDecoder().decode(EvaluationResults.self, from: Data(pushed.out.utf8))
         #expect(remote.runID != merged.runID)
         #expect(remote.config == whole.config)
         #expect(remote.results == whole.results)
         #expect(remote.tasks == whole.tasks)
-        #expect(zip(a, try cli.items(remote.runID)).allSatisfy { $0.logLikelihoods == $1.logLikelihoods && $0.prediction == $1.prediction })
+        #expect(
+            zip(a, try cli.items(remote.runID)).allSatisfy {
+                $0.logLikelihoods == $1.logLikelihoods && $0.prediction == $1.prediction
+            })
         // A wrong token is refused by the server (nothing written); a missing token locally.
         var intruder = cli
         intruder.environment["ASSAY_TOKEN"] = "assay_not-a-token"
-        let refused = await intruder.run(["eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)"])
+        let refused = await intruder.run([
+            "eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)"
+        ])
         #expect(refused.code == 1 && refused.err.contains("HTTP 401"), "\(refused.err)")
         let tokenless = await cli.run(["eval", "import", tmp.path("out").path, "--server", "http://127.0.0.1:\(port)"])
         #expect(tokenless.code == 1 && tokenless.err.contains("set ASSAY_TOKEN"), "\(tokenless.err)")

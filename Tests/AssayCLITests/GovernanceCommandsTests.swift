@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import AssayCLI
 @testable import Registry
 
@@ -15,22 +16,26 @@ struct GovernanceCommandsTests {
     @Test func policyCheckReportsFilePathAndReason() async throws {
         let cli = CLIHarness()
         let good = try cli.file("good.json", Self.policyText, gguf: false)
-        let bad = try cli.file("bad.json", Self.policyText
-            .replacingOccurrences(of: "\"max_regression\": 0.05", with: "\"max_regression\": -0.05")
-            .replacingOccurrences(of: "[\"general-knowledge\"]", with: "[\"general-knowledge\", \"astrology\"]")
-            .replacingOccurrences(of: "\"auditor\", \"admin\"", with: "\"auditor\", \"wizard\""), gguf: false)
+        let bad = try cli.file(
+            "bad.json",
+            Self.policyText
+                .replacingOccurrences(of: "\"max_regression\": 0.05", with: "\"max_regression\": -0.05")
+                .replacingOccurrences(of: "[\"general-knowledge\"]", with: "[\"general-knowledge\", \"astrology\"]")
+                .replacingOccurrences(of: "\"auditor\", \"admin\"", with: "\"auditor\", \"wizard\""), gguf: false)
         let ok = await cli.run("policy", "check", good)
         #expect(ok.code == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("ok (version 2, tiers: low)"))
         let r = await cli.run("policy", "check", bad)
         #expect(r.code == 1)
-        #expect(r.stdout.contains("\(bad): $.tiers.low.max_regression: the non-inferiority margin must not be negative"))
+        #expect(
+            r.stdout.contains("\(bad): $.tiers.low.max_regression: the non-inferiority margin must not be negative"))
         #expect(r.stdout.contains("\(bad): $.tiers.low.required_suites[1]: unknown suite 'astrology'"))
         #expect(r.stdout.contains("\(bad): $.roles[4]: unknown role 'wizard'"))
         let json = await cli.run("policy", "check", bad, "--json")
         #expect(json.stdout.contains("\"path\" : \"$.roles[4]\""))
         // The repository's own policy passes.
-        let repo = await cli.run("policy", "check", Fixtures.packageRoot.appendingPathComponent("Governance/policy.json").path)
+        let repo = await cli.run(
+            "policy", "check", Fixtures.packageRoot.appendingPathComponent("Governance/policy.json").path)
         #expect(repo.code == 0, "\(repo.stdout)")
     }
 
@@ -39,8 +44,11 @@ struct GovernanceCommandsTests {
         let policy = try cli.file("policy.json", Self.policyText, gguf: false)
         #expect(await cli.run("init", "--trust-actor-env").code == 0)
         #expect(await cli.run("model", "register", "smol@1", try cli.file("a.gguf", "one")).code == 0)
-        #expect(await cli.run("model", "register", "smol@2", try cli.file("b.gguf", "two"), "--base", "smol@1",
-                              "--relation", "quantized_from").code == 0)
+        #expect(
+            await cli.run(
+                "model", "register", "smol@2", try cli.file("b.gguf", "two"), "--base", "smol@1",
+                "--relation", "quantized_from"
+            ).code == 0)
 
         // Roles: bootstrap admin, then grants; a non-admin cannot grant.
         #expect(await cli.run("role", "grant", "alice", "admin").code == 0)
@@ -67,8 +75,9 @@ struct GovernanceCommandsTests {
         #expect(status.stdout.contains("missing evaluations: general-knowledge"), "\(status.stdout)")
 
         // With --no-eval, the gate without evaluation runs is an error (exit 2) naming what is missing.
-        let gate = await cli.run("gate", "--candidate", "smol@2", "--baseline", "canary", "--policy", policy, "--no-eval",
-                                 "--junit", cli.dir.path("gate.xml").path)
+        let gate = await cli.run(
+            "gate", "--candidate", "smol@2", "--baseline", "canary", "--policy", policy, "--no-eval",
+            "--junit", cli.dir.path("gate.xml").path)
         #expect(gate.code == 2, "\(gate.stdout)\(gate.stderr)")
         #expect(gate.stderr.contains("missing: smol@2 on general-knowledge: no completed run"), "\(gate.stderr)")
         #expect(gate.stdout.contains("## Assay gate: ERROR"))
@@ -76,7 +85,8 @@ struct GovernanceCommandsTests {
         // Without it the gate tries to evaluate; these tiny files have no runnable model: exit 2, one line.
         let tries = await cli.run("gate", "--candidate", "smol@2", "--baseline", "canary", "--policy", policy)
         #expect(tries.code == 2, "\(tries.stdout)\(tries.stderr)")
-        #expect(tries.stderr.contains("running: assay eval --model smol@2 --suite general-knowledge"), "\(tries.stderr)")
+        #expect(
+            tries.stderr.contains("running: assay eval --model smol@2 --suite general-knowledge"), "\(tries.stderr)")
         #expect(tries.stderr.contains("the gate could not evaluate smol@2 on general-knowledge: "), "\(tries.stderr)")
 
         // Exports.
@@ -104,29 +114,41 @@ struct GovernanceCommandsTests {
         let model = try Fixtures.requireSmolLM()
         let dir = TemporaryDirectory("gate-eval")
         let policy = dir.path("policy.json")
-        try Self.policyText.replacingOccurrences(of: "\"approvals\": {\"quorum\": 1}", with: "\"approvals\": {\"quorum\": 1}, \"evaluation\": {\"min_items\": 3}")
-            .write(to: policy, atomically: true, encoding: .utf8)
-        let environment = ["ASSAY_HOME": dir.path("home").path, "ASSAY_ACTOR": "ci",
-                           "ASSAY_SUITES_DIR": Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites").path]
+        try Self.policyText.replacingOccurrences(
+            of: "\"approvals\": {\"quorum\": 1}",
+            with: "\"approvals\": {\"quorum\": 1}, \"evaluation\": {\"min_items\": 3}"
+        )
+        .write(to: policy, atomically: true, encoding: .utf8)
+        let environment = [
+            "ASSAY_HOME": dir.path("home").path, "ASSAY_ACTOR": "ci",
+            "ASSAY_SUITES_DIR": Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites").path
+        ]
         func run(_ argv: String...) async -> (code: Int32, out: String, err: String) {
             let output = OutputSink.capturing()
-            let code = await AssayCommandLine.run(argv, environment: environment, output: output, workingDirectory: dir.url)
+            let code = await AssayCommandLine.run(
+                argv, environment: environment, output: output, workingDirectory: dir.url)
             return (code, output.stdout, output.stderr)
         }
         let q8 = dir.path("q8_0.gguf").path
         #expect(await run("init", "--trust-actor-env").code == 0)
         #expect(await run("model", "register", "smol@q4_1", model.path).code == 0)
         #expect(await run("quantize", model.path, q8, "--type", "q8_0").code == 0)
-        #expect(await run("model", "register", "smol@q8_0", q8, "--base", "smol@q4_1", "--relation", "quantized_from").code == 0)
+        #expect(
+            await run("model", "register", "smol@q8_0", q8, "--base", "smol@q4_1", "--relation", "quantized_from").code
+                == 0)
 
-        let gate = await run("gate", "--candidate", "smol@q8_0", "--baseline", "smol@q4_1", "--policy", policy.path,
-                             "--limit", "3", "--threads", "1", "--json")
+        let gate = await run(
+            "gate", "--candidate", "smol@q8_0", "--baseline", "smol@q4_1", "--policy", policy.path,
+            "--limit", "3", "--threads", "1", "--json")
         #expect(gate.code == 0 || gate.code == 1 || gate.code == 3, "\(gate.out)\(gate.err)")
-        #expect(gate.err.contains("running: assay eval --model smol@q8_0 --suite general-knowledge --limit 3"), "\(gate.err)")
+        #expect(
+            gate.err.contains("running: assay eval --model smol@q8_0 --suite general-knowledge --limit 3"),
+            "\(gate.err)")
         #expect(gate.err.contains("running: assay eval --model smol@q4_1 --suite general-knowledge@"), "\(gate.err)")
         #expect(!gate.err.contains("missing:"), "\(gate.err)")
         let decision = try JSONSerialization.jsonObject(with: Data(gate.out.utf8)) as? [String: Any]
-        let expected: Set<String> = gate.code == 0 ? ["pass"] : (gate.code == 3 ? ["inconclusive"] : ["regression", "fail"])
+        let expected: Set<String> =
+            gate.code == 0 ? ["pass"] : (gate.code == 3 ? ["inconclusive"] : ["regression", "fail"])
         #expect(expected.contains(decision?["verdict"] as? String ?? ""), "\(gate.out)")
 
         // The baseline's run mirrors the candidate's: same tasks, shots and limit, same items.
@@ -135,7 +157,8 @@ struct GovernanceCommandsTests {
             let runs = try store.evaluationRuns(model: try VersionReference(name: "smol", version: version))
             #expect(runs.count == 1, "\(version)")
             let run = try #require(runs.first)
-            #expect(run.config.contains("\"limit\":3") && run.config.contains("general-knowledge-cloze"), "\(run.config)")
+            #expect(
+                run.config.contains("\"limit\":3") && run.config.contains("general-knowledge-cloze"), "\(run.config)")
             #expect(try store.evaluationItems(run: run.id).map { "\($0.task)/\($0.item)" }.sorted().count == 6)
         }
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import AssayCLI
 @testable import Registry
 
@@ -14,8 +15,9 @@ struct HardeningCLITests {
         try registryTestGGUF(tag: "m").write(to: model)
         #expect(await cli.run("model", "register", "m@1", model.path).code == 0)
         for endpoint in ["http://bob:hunter2@127.0.0.1:9", "http://127.0.0.1:9/v1?token=hunter2"] {
-            let result = await cli.run("eval", "--backend", "openai", "--endpoint", endpoint, "--model", "m@1",
-                                       "--suite", "general-knowledge", "--limit", "1")
+            let result = await cli.run(
+                "eval", "--backend", "openai", "--endpoint", endpoint, "--model", "m@1",
+                "--suite", "general-knowledge", "--limit", "1")
             #expect(result.code != 0)
             #expect(!result.stderr.contains("hunter2"), "\(result.stderr)")
             #expect(!result.stdout.contains("hunter2"))
@@ -31,7 +33,8 @@ struct HardeningCLITests {
         let binary = try AssayExecutable.require()
         let dir = TemporaryDirectory("epipe")
         let home = dir.path("home")
-        for (arguments, runInit) in [(["--help"], false), (["audit", "log", "--json"], true), (["model", "list"], true)] {
+        for (arguments, runInit) in [(["--help"], false), (["audit", "log", "--json"], true), (["model", "list"], true)]
+        {
             if runInit {
                 let p = Process()
                 p.executableURL = binary
@@ -42,7 +45,7 @@ struct HardeningCLITests {
                 p.waitUntilExit()
             }
             let pipe = Pipe()
-            try pipe.fileHandleForReading.close()  // the reader is gone before the first write
+            try pipe.fileHandleForReading.close() // the reader is gone before the first write
             let errors = Pipe()
             let process = Process()
             process.executableURL = binary
@@ -66,11 +69,16 @@ extension HardeningCLITests {
     @Test func webhookAddRefusesPrivateAddresses() async throws {
         let cli = CLIHarness()
         #expect(await cli.run("init", "--trust-actor-env").code == 0)
-        for url in ["http://169.254.169.254/latest", "http://127.0.0.1:22/", "http://[::1]/x", "http://10.0.0.8/h", "http://localhost/x"] {
+        for url in [
+            "http://169.254.169.254/latest", "http://127.0.0.1:22/", "http://[::1]/x", "http://10.0.0.8/h",
+            "http://localhost/x"
+        ] {
             let result = await cli.run("webhook", "add", url, "--events", "*")
             #expect(result.code == 2, "\(url)")
             #expect(result.stderr.contains("--allow-private-webhooks"))
         }
-        #expect(await cli.run("webhook", "add", "http://127.0.0.1:22/", "--events", "*", "--allow-private-webhooks").code == 0)
+        #expect(
+            await cli.run("webhook", "add", "http://127.0.0.1:22/", "--events", "*", "--allow-private-webhooks").code
+                == 0)
     }
 }

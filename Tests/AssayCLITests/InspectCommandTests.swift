@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
 import ModelFormat
+import TestSupport
+import Testing
+
 @testable import AssayCLI
 
 /// A small GGUF model for command tests: a 64 × 4 F32 matrix, a norm and a long token array.
@@ -14,9 +15,11 @@ func writeTinyModel(to url: URL, seed: Float = 0.37) throws -> [Float] {
     writer.set("llama.context_length", .uint32(128))
     writer.set("llama.rope.freq_base", .float32(10000))
     writer.set("tokenizer.ggml.tokens", .array(.string((0..<100).map { "t\($0)" })))
-    try writer.addTensor(name: "blk.0.ffn_up.weight", dimensions: [64, 4], type: .f32,
-                         bytes: weights.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
-    try writer.addTensor(name: "output_norm.weight", dimensions: [4], type: .f32, bytes: [UInt8](repeating: 0, count: 16))
+    try writer.addTensor(
+        name: "blk.0.ffn_up.weight", dimensions: [64, 4], type: .f32,
+        bytes: weights.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
+    try writer.addTensor(
+        name: "output_norm.weight", dimensions: [4], type: .f32, bytes: [UInt8](repeating: 0, count: 16))
     try writer.write(to: url)
     return weights
 }
@@ -71,7 +74,8 @@ struct InspectCommandTests {
         #expect(await AssayCommandLine.run(["inspect", bogus.path], output: output) == ExitCode.failure)
         #expect(output.stderr.contains("not a GGUF file"))
         let missing = OutputSink.capturing()
-        #expect(await AssayCommandLine.run(["inspect", dir.path("none.gguf").path], output: missing) == ExitCode.failure)
+        #expect(
+            await AssayCommandLine.run(["inspect", dir.path("none.gguf").path], output: missing) == ExitCode.failure)
         #expect(missing.stderr.contains("open failed"))
         let usage = OutputSink.capturing()
         #expect(await AssayCommandLine.run(["inspect"], output: usage) == ExitCode.usage)

@@ -1,7 +1,8 @@
 import Foundation
 import Hashing
-import Testing
 import TestSupport
+import Testing
+
 @testable import AssayCLI
 @testable import Registry
 @testable import Service
@@ -42,7 +43,9 @@ struct JSONShapeParityTests {
             return items.flatMap { defects($0, path + "[]") }
         case .string(let text):
             let t = text.trimmingCharacters(in: .whitespaces)
-            guard t.hasPrefix("{") || t.hasPrefix("["), let parsed = try? JSONValue.parse(Array(t.utf8)) else { return [] }
+            guard t.hasPrefix("{") || t.hasPrefix("["), let parsed = try? JSONValue.parse(Array(t.utf8)) else {
+                return []
+            }
             if case .object = parsed { return ["\(path): JSON object inside a string"] }
             if case .array = parsed { return ["\(path): JSON array inside a string"] }
             return []
@@ -59,19 +62,29 @@ struct JSONShapeParityTests {
         try Data("tuned weights".utf8).write(to: tuned)
         let data = w.dir.path("train.jsonl")
         try Data("{\"x\":1}\n".utf8).write(to: data)
-        for argv in [["init", "--trust-actor-env"], ["model", "register", "s@1", model.path],
-                     ["dataset", "register", "d@1", data.path, "--license", "MIT", "--no-pii", "--source", "https://example.org/d"],
-                     ["model", "register", "t@1", tuned.path, "--base", "s@1", "--relation", "finetuned_from", "--param", "rank=8",
-                      "--trained-on", "d@1"],
-                     ["eval", "--model", "s@1", "--suite", "general-knowledge", "--limit", "2", "--threads", "1", "--quiet"],
-                     ["alias", "set", "canary", "s@1", "--reason", "parity"],
-                     ["approval", "card", "s@1", "--field", "intended_use=tests"]] {
+        for argv in [
+            ["init", "--trust-actor-env"], ["model", "register", "s@1", model.path],
+            [
+                "dataset", "register", "d@1", data.path, "--license", "MIT", "--no-pii", "--source",
+                "https://example.org/d"
+            ],
+            [
+                "model", "register", "t@1", tuned.path, "--base", "s@1", "--relation", "finetuned_from", "--param",
+                "rank=8",
+                "--trained-on", "d@1"
+            ],
+            ["eval", "--model", "s@1", "--suite", "general-knowledge", "--limit", "2", "--threads", "1", "--quiet"],
+            ["alias", "set", "canary", "s@1", "--reason", "parity"],
+            ["approval", "card", "s@1", "--field", "intended_use=tests"]
+        ] {
             let r = await w.run(argv)
             #expect(r.code == 0, "\(argv): \(r.err)")
         }
         let listed = await w.run("eval", "list", "--json")
         let listedJSON = try JSONValue.parse(Array(listed.out.utf8))
-        guard case .array(let runs)? = listedJSON.objectValue?["items"], let runID = runs.first?.objectValue?["id"]?.stringValue else {
+        guard case .array(let runs)? = listedJSON.objectValue?["items"],
+            let runID = runs.first?.objectValue?["id"]?.stringValue
+        else {
             Issue.record("eval list --json has no run: \(listed.out)")
             return
         }
@@ -84,7 +97,8 @@ struct JSONShapeParityTests {
         func api(_ target: String) throws -> JSONValue {
             var headers = HTTPHeaders()
             headers.add("Authorization", "Bearer \(token)")
-            let response = service.router.respondBlocking(to: try Request(method: "GET", target: target, headers: headers))
+            let response = service.router.respondBlocking(
+                to: try Request(method: "GET", target: target, headers: headers))
             let body = try response.collectBody()
             #expect(response.status.code == 200, "\(target): \(String(decoding: body, as: UTF8.self))")
             return try JSONValue.parse(body)
@@ -107,7 +121,7 @@ struct JSONShapeParityTests {
             (["alias", "show", "s"], "/api/v1/models/s/aliases", false),
             (["alias", "history", "s", "canary"], "/api/v1/models/s/aliases/canary/history", false),
             (["approval", "card", "s@1"], "/api/v1/models/s/versions/1/card", false),
-            (["approval", "status", "s@1"], "/api/v1/models/s/versions/1/approval", true),
+            (["approval", "status", "s@1"], "/api/v1/models/s/versions/1/approval", true)
         ]
         for (argv, target, cliAdds) in pairs {
             let r = await w.run(argv + ["--json"])
@@ -118,9 +132,14 @@ struct JSONShapeParityTests {
             let apiPaths = Self.paths(body).subtracting(["next_cursor", "next_after"])
             let cliPaths = Self.paths(cli)
             if cliAdds {
-                #expect(apiPaths.isSubset(of: cliPaths), "\(argv): the CLI lacks \(apiPaths.subtracting(cliPaths).sorted())")
+                #expect(
+                    apiPaths.isSubset(of: cliPaths), "\(argv): the CLI lacks \(apiPaths.subtracting(cliPaths).sorted())"
+                )
             } else {
-                #expect(cliPaths == apiPaths, "\(argv) vs \(target): CLI only \(cliPaths.subtracting(apiPaths).sorted()), API only \(apiPaths.subtracting(cliPaths).sorted())")
+                #expect(
+                    cliPaths == apiPaths,
+                    "\(argv) vs \(target): CLI only \(cliPaths.subtracting(apiPaths).sorted()), API only \(apiPaths.subtracting(cliPaths).sorted())"
+                )
             }
             #expect(cliPaths.count > 2, "\(argv): \(r.out.prefix(200))")
             #expect(Self.defects(cli).isEmpty, "\(argv): \(Self.defects(cli))")

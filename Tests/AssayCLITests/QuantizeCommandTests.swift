@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
 import ModelFormat
+import TestSupport
+import Testing
+
 @testable import AssayCLI
 
 struct QuantizeCommandTests {
@@ -30,22 +31,29 @@ struct QuantizeCommandTests {
     @Test func q8_0BlocksMatchHandComputedValues() async throws {
         // One 32-wide row: amax 127 → d = 1 (F16 0x3C00), quants round half away from zero.
         var row = [Float](repeating: 0, count: 32)
-        row[0] = 127; row[1] = 0.5; row[2] = -0.5; row[3] = 2.5; row[4] = -3.49
+        row[0] = 127
+        row[1] = 0.5
+        row[2] = -0.5
+        row[3] = 2.5
+        row[4] = -3.49
         var writer = GGUFWriter()
         writer.set("general.architecture", .string("llama"))
-        try writer.addTensor(name: "w", dimensions: [32, 1], type: .f32,
-                             bytes: row.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
+        try writer.addTensor(
+            name: "w", dimensions: [32, 1], type: .f32,
+            bytes: row.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
         let dir = TemporaryDirectory()
         let input = dir.path("row.gguf")
         try writer.write(to: input)
         let out = dir.path("row-q8.gguf")
         let sink = OutputSink.capturing()
-        #expect(await AssayCommandLine.run(["quantize", input.path, out.path, "--type", "q8_0", "--quiet"],
-                                           output: sink) == ExitCode.success)
+        #expect(
+            await AssayCommandLine.run(
+                ["quantize", input.path, out.path, "--type", "q8_0", "--quiet"],
+                output: sink) == ExitCode.success)
         #expect(sink.stderr.isEmpty)
         let file = try GGUFFile(contentsOf: out)
         let w = try file.requireTensor(named: "w")
-        var expected: [UInt8] = [0x00, 0x3C, 127, 1, 0xFF, 3, 0xFD]   // 127, 1, -1, 3, -3
+        var expected: [UInt8] = [0x00, 0x3C, 127, 1, 0xFF, 3, 0xFD] // 127, 1, -1, 3, -3
         expected += [UInt8](repeating: 0, count: 27)
         #expect(file.withTensorBytes(w) { Array($0) } == expected)
     }
@@ -55,18 +63,26 @@ struct QuantizeCommandTests {
         let input = dir.path("tiny.gguf")
         _ = try writeTinyModel(to: input)
         let missingType = OutputSink.capturing()
-        #expect(await AssayCommandLine.run(["quantize", input.path, dir.path("o.gguf").path], output: missingType)
+        #expect(
+            await AssayCommandLine.run(["quantize", input.path, dir.path("o.gguf").path], output: missingType)
                 == ExitCode.usage)
         #expect(missingType.stderr.contains("missing --type"))
         let badType = OutputSink.capturing()
-        #expect(await AssayCommandLine.run(["quantize", input.path, dir.path("o.gguf").path, "--type", "q2_k"],
-                                           output: badType) == ExitCode.usage)
+        #expect(
+            await AssayCommandLine.run(
+                ["quantize", input.path, dir.path("o.gguf").path, "--type", "q2_k"],
+                output: badType) == ExitCode.usage)
         #expect(badType.stderr.contains("unsupported --type 'q2_k' (one of: q8_0, q4_0, f16)"))
         let missingOut = OutputSink.capturing()
-        #expect(await AssayCommandLine.run(["quantize", input.path, "--type", "f16"], output: missingOut) == ExitCode.usage)
+        #expect(
+            await AssayCommandLine.run(["quantize", input.path, "--type", "f16"], output: missingOut) == ExitCode.usage)
         let unreadable = OutputSink.capturing()
-        #expect(await AssayCommandLine.run(["quantize", dir.path("nope.gguf").path, dir.path("o.gguf").path,
-                                            "--type", "f16"], output: unreadable) == ExitCode.failure)
+        #expect(
+            await AssayCommandLine.run(
+                [
+                    "quantize", dir.path("nope.gguf").path, dir.path("o.gguf").path,
+                    "--type", "f16"
+                ], output: unreadable) == ExitCode.failure)
         #expect(!FileManager.default.fileExists(atPath: dir.path("o.gguf").path))
     }
 }

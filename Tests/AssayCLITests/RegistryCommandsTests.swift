@@ -1,7 +1,8 @@
 import Foundation
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
+
 @testable import AssayCLI
 @_spi(RawSQL) @testable import Registry
 
@@ -12,8 +13,9 @@ func registryTestGGUF(tag: String) throws -> Data {
     writer.set("general.name", .string(tag))
     writer.set("llama.context_length", .uint32(2048))
     let values = (0..<8).map { Float($0) + Float(tag.utf8.reduce(0) { $0 &+ Int($1) } % 97) }
-    try writer.addTensor(name: "token_embd.weight", dimensions: [4, 2], type: .f32,
-                         bytes: values.withUnsafeBytes { Array($0) })
+    try writer.addTensor(
+        name: "token_embd.weight", dimensions: [4, 2], type: .f32,
+        bytes: values.withUnsafeBytes { Array($0) })
     return Data(try writer.encode())
 }
 
@@ -36,8 +38,9 @@ struct CLIHarness {
     @discardableResult
     func run(_ argv: [String]) async -> Result {
         let output = OutputSink.capturing()
-        let code = await AssayCommandLine.run(argv, environment: ["ASSAY_HOME": home.path, "ASSAY_ACTOR": "alice"],
-                                              output: output, workingDirectory: dir.url)
+        let code = await AssayCommandLine.run(
+            argv, environment: ["ASSAY_HOME": home.path, "ASSAY_ACTOR": "alice"],
+            output: output, workingDirectory: dir.url)
         return Result(code: code, stdout: output.stdout, stderr: output.stderr)
     }
 
@@ -113,7 +116,7 @@ struct RegistryCommandsTests {
         (["model", "register", "m@1", "good.gguf", "--trained-on", "ghost@1"], "unknown dataset version ghost@1"),
         (["model", "register", "m@1", "good.gguf", "--relation", "sideways", "--base", "a@1"], "relation 'sideways'"),
         (["model", "show", "nope@1"], "unknown model version nope@1"),
-        (["dataset", "register", "d@1", "good.gguf", "--license", "MIT"], "--pii or --no-pii"),
+        (["dataset", "register", "d@1", "good.gguf", "--license", "MIT"], "--pii or --no-pii")
     ])
     func errorsAreOneLineWithNonZeroExit(argv: [String], message: String) async throws {
         let cli = CLIHarness()
@@ -125,7 +128,7 @@ struct RegistryCommandsTests {
         #expect(result.code != 0)
         #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
         #expect(result.stderr.hasPrefix("assay: error: "))
-        #expect(result.stderr.split(separator: "\n").count <= 2)  // the cause, plus a --help hint for usage errors
+        #expect(result.stderr.split(separator: "\n").count <= 2) // the cause, plus a --help hint for usage errors
         #expect(result.stdout.isEmpty)
     }
 
@@ -133,15 +136,18 @@ struct RegistryCommandsTests {
         let cli = CLIHarness()
         await cli.run("init", "--trust-actor-env")
         let data = try cli.file("intents.jsonl", "{\"text\":\"hi\"}\n", gguf: false)
-        let ds = await cli.run("dataset", "register", "intents@1", data, "--license", "CC-BY-4.0", "--no-pii",
-                               "--source", "tickets", "--description", "support intents")
+        let ds = await cli.run(
+            "dataset", "register", "intents@1", data, "--license", "CC-BY-4.0", "--no-pii",
+            "--source", "tickets", "--description", "support intents")
         #expect(ds.code == 0, "\(ds.stderr)")
         #expect(await cli.run("model", "register", "base@1", try cli.file("base.gguf", "b")).code == 0)
-        let ft = await cli.run("model", "register", "ft@1", try cli.file("ft.gguf", "f"), "--base", "base@1",
-                               "--param", "method=lora", "--trained-on", "intents@1")
+        let ft = await cli.run(
+            "model", "register", "ft@1", try cli.file("ft.gguf", "f"), "--base", "base@1",
+            "--param", "method=lora", "--trained-on", "intents@1")
         #expect(ft.code == 0, "\(ft.stderr)")
-        let q = await cli.run("model", "register", "q4@1", try cli.file("q4.gguf", "q"), "--base", "ft@1",
-                              "--relation", "quantized_from", "--param", "bits=4")
+        let q = await cli.run(
+            "model", "register", "q4@1", try cli.file("q4.gguf", "q"), "--base", "ft@1",
+            "--relation", "quantized_from", "--param", "bits=4")
         #expect(q.code == 0, "\(q.stderr)")
 
         let tree = await cli.run("lineage", "show", "q4@1")
@@ -188,9 +194,11 @@ struct RegistryCommandsTests {
 
     @Test func everyRegistryCommandHasHelp() async throws {
         let cli = CLIHarness()
-        for path in [["init"], ["model", "register"], ["model", "list"], ["model", "show"], ["dataset", "register"],
-                     ["dataset", "list"], ["dataset", "show"], ["lineage", "show"], ["lineage", "add"],
-                     ["audit", "verify"], ["audit", "log"]] {
+        for path in [
+            ["init"], ["model", "register"], ["model", "list"], ["model", "show"], ["dataset", "register"],
+            ["dataset", "list"], ["dataset", "show"], ["lineage", "show"], ["lineage", "add"],
+            ["audit", "verify"], ["audit", "log"]
+        ] {
             let result = await cli.run(path + ["--help"])
             #expect(result.code == 0)
             #expect(result.stdout.contains("USAGE: assay \(path.joined(separator: " "))"))

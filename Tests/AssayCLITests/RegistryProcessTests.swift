@@ -1,9 +1,10 @@
 import CSQLite
 import Foundation
-import Testing
-import TestSupport
-@_spi(RawSQL) @testable import Registry
 import Storage
+import TestSupport
+import Testing
+
+@_spi(RawSQL) @testable import Registry
 
 /// Acceptance tests that run the built `assay` executable as separate processes.
 struct RegistryProcessTests {
@@ -28,7 +29,8 @@ struct RegistryProcessTests {
         return false
     }
 
-    static func launch(_ binary: URL, _ arguments: [String], home: URL, extra: [String: String] = [:]) throws -> Process {
+    static func launch(_ binary: URL, _ arguments: [String], home: URL, extra: [String: String] = [:]) throws -> Process
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -55,7 +57,9 @@ struct RegistryProcessTests {
         for writer in ["a", "b"] {
             let folder = dir.path(writer)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for i in 1...200 { try registryTestGGUF(tag: "\(writer) \(i)").write(to: folder.appendingPathComponent("\(i).gguf")) }
+            for i in 1...200 {
+                try registryTestGGUF(tag: "\(writer) \(i)").write(to: folder.appendingPathComponent("\(i).gguf"))
+            }
         }
         let script = """
             for i in $(seq 1 200); do "$ASSAY" model register "writer-$W@$i" "$DIR/$W/$i.gguf" --quiet >/dev/null || exit 1; done
@@ -81,7 +85,7 @@ struct RegistryProcessTests {
         let store = try RegistryStore(home: home, actor: "check")
         #expect(try store.modelVersionCount() == 400)
         #expect(try store.verifyAudit().isIntact)
-        #expect(try store.verifyAudit().eventCount == 403)  // + init's registry.settings event
+        #expect(try store.verifyAudit().eventCount == 403) // + init's registry.settings event
     }
 
     /// Acceptance 5: kill -9 while the registration transaction is open (held open by the
@@ -94,14 +98,17 @@ struct RegistryProcessTests {
         initProcess.waitUntilExit()
         let model = dir.path("model")
         try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
-        for i in 0..<500 { try Data("part \(i)".utf8).write(to: model.appendingPathComponent(String(format: "shard-%04d.bin", i))) }
+        for i in 0..<500 {
+            try Data("part \(i)".utf8).write(to: model.appendingPathComponent(String(format: "shard-%04d.bin", i)))
+        }
         try registryTestGGUF(tag: "weights").write(to: model.appendingPathComponent("model.gguf"))
 
         // Opened before the writer starts; BEGIN IMMEDIATE on it is refused at once while the
         // writer holds the write lock.
         let probe = try Database(path: home.appendingPathComponent("registry.sqlite").path, busyTimeout: .zero)
-        let process = try Self.launch(binary, ["model", "register", "big@1", model.path], home: home,
-                                      extra: ["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS": "300000"])
+        let process = try Self.launch(
+            binary, ["model", "register", "big@1", model.path], home: home,
+            extra: ["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS": "300000"])
         // Poll until the writer holds the lock. Deadline-based (not a count of sleeps) because a
         // loaded CI machine running the suite in parallel can take many seconds to get the child
         // to its transaction; the child then waits up to 5 minutes before COMMIT, so the kill

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AssayCLI
 
 /// Issue 13/15: one type per subcommand, so every subcommand has its own help.
@@ -61,7 +62,8 @@ struct SubcommandHelpTests {
         for path in paths {
             let help = await run(path + ["--help"])
             #expect(help.code == 0, "\(path)")
-            #expect(help.out.contains("USAGE: assay \(path.joined(separator: " "))"), "\(path): \(help.out.prefix(200))")
+            #expect(
+                help.out.contains("USAGE: assay \(path.joined(separator: " "))"), "\(path): \(help.out.prefix(200))")
             #expect(help.out.contains("--registry PATH"), "\(path): global options missing")
         }
     }
@@ -69,13 +71,18 @@ struct SubcommandHelpTests {
     @Test func subcommandUsageErrorsPointAtTheSubcommandsHelp() async {
         let missing = await run("eval", "import")
         #expect(missing.code == ExitCode.usage)
-        #expect(missing.err == "assay: error: missing DIR or FILE: the shard results to merge\nSee 'assay eval import --help'.\n")
+        #expect(
+            missing.err
+                == "assay: error: missing DIR or FILE: the shard results to merge\nSee 'assay eval import --help'.\n")
         let noModel = await run("eval", "--suite", "x")
         #expect(noModel.code == ExitCode.usage)
         #expect(noModel.err.contains("missing --model") && noModel.err.contains("See 'assay eval --help'."))
         let misspelt = await run("eval", "shwo", "run-1")
         #expect(misspelt.code == ExitCode.usage)
-        #expect(misspelt.err == "assay: error: unknown command 'shwo' for 'assay eval'. Did you mean 'show'?\nSee 'assay eval --help'.\n")
+        #expect(
+            misspelt.err
+                == "assay: error: unknown command 'shwo' for 'assay eval'. Did you mean 'show'?\nSee 'assay eval --help'.\n"
+        )
         let extra = await run("eval", "show")
         #expect(extra.err.contains("missing RUN") && extra.err.contains("See 'assay eval show --help'."))
     }

@@ -7,8 +7,9 @@ import Testing
 struct TokenCommandTests {
     func run(_ argv: [String], home: URL) async -> (Int32, OutputSink) {
         let output = OutputSink.capturing()
-        let code = await AssayCommandLine.run(argv + ["--registry", home.path], environment: ["ASSAY_ACTOR": "admin"],
-                                              output: output)
+        let code = await AssayCommandLine.run(
+            argv + ["--registry", home.path], environment: ["ASSAY_ACTOR": "admin"],
+            output: output)
         return (code, output)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
+
 @testable import AssayCLI
 
 /// A vocabulary-only GGUF: five byte-level tokens and two merges.
@@ -34,17 +35,24 @@ struct TokenizeCommandTests {
         let url = dir.path("vocab.gguf")
         try writeTinyVocabulary(to: url)
         let output = OutputSink.capturing()
-        let code = await AssayCommandLine.run(["tokenize", "--model", url.path, "--no-special", "--json",
-                                               "ab<|end|>"], output: output)
+        let code = await AssayCommandLine.run(
+            [
+                "tokenize", "--model", url.path, "--no-special", "--json",
+                "ab<|end|>"
+            ], output: output)
         #expect(code == ExitCode.success)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         // Without --parse-special the control token's text is tokenized as text (bytes the tiny
         // vocabulary lacks are dropped, as llama.cpp does).
         #expect(json["tokens"] as? [Int] == [4])
         let parsed = OutputSink.capturing()
-        _ = await AssayCommandLine.run(["tokenize", "--model", url.path, "--no-special", "--parse-special", "--json",
-                                        "ab<|end|>"], output: parsed)
-        let parsedJSON = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Any])
+        _ = await AssayCommandLine.run(
+            [
+                "tokenize", "--model", url.path, "--no-special", "--parse-special", "--json",
+                "ab<|end|>"
+            ], output: parsed)
+        let parsedJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Any])
         #expect(parsedJSON["tokens"] as? [Int] == [4, 5])
         #expect(parsedJSON["pieces"] as? [String] == ["ab", "<|end|>"])
     }
@@ -63,8 +71,9 @@ struct TokenizeCommandTests {
     func smolLM() async throws {
         let model = try Fixtures.requireSmolLM()
         let output = OutputSink.capturing()
-        let code = await AssayCommandLine.run(["tokenize", "--model", model.path, "--json", "The capital of France is"],
-                                              output: output)
+        let code = await AssayCommandLine.run(
+            ["tokenize", "--model", model.path, "--json", "The capital of France is"],
+            output: output)
         #expect(code == ExitCode.success)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         #expect(json["tokens"] as? [Int] == [504, 3575, 282, 4649, 314])
@@ -78,11 +87,14 @@ extension TokenizeCommandTests {
     func chatRendersTheModelsTemplate() async throws {
         let model = try Fixtures.requireModel(Fixtures.qwen25Path)
         let output = OutputSink.capturing()
-        let code = await AssayCommandLine.run(["tokenize", "--model", model.path, "--chat", "--json", "Name a color."], output: output)
+        let code = await AssayCommandLine.run(
+            ["tokenize", "--model", model.path, "--chat", "--json", "Name a color."], output: output)
         #expect(code == ExitCode.success)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         #expect(json["tokens"] as? [Int] == [151644, 872, 198, 675, 264, 1894, 13, 151645, 198, 151644, 77091, 198])
         let usage = OutputSink.capturing()
-        #expect(await AssayCommandLine.run(["tokenize", "--model", model.path, "--system", "x", "hi"], output: usage) == ExitCode.usage)
+        #expect(
+            await AssayCommandLine.run(["tokenize", "--model", model.path, "--system", "x", "hi"], output: usage)
+                == ExitCode.usage)
     }
 }

@@ -21,8 +21,9 @@ struct WebhookCommandTests {
                 return Response(status: .ok, contentType: "text/plain", bytes: [])
             }
             let service = AssayService(routes: [route], accessControl: StaticAccessControl(tokens: [:], grants: [:]))
-            let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxConnections: 8),
-                                    responder: service.router)
+            let server = HTTPServer(
+                configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxConnections: 8),
+                responder: service.router)
             self.server = server
             return try server.start()
         }
@@ -40,8 +41,9 @@ struct WebhookCommandTests {
         let port = try receiver.start()
         defer { receiver.stop() }
         let secret = "cli-secret-0123456789"
-        let added = await cli.run("webhook", "add", "http://127.0.0.1:\(port)/in", "--events", "version.registered",
-                                  "--secret", secret, "--allow-private-webhooks")
+        let added = await cli.run(
+            "webhook", "add", "http://127.0.0.1:\(port)/in", "--events", "version.registered",
+            "--secret", secret, "--allow-private-webhooks")
         #expect(added.code == 0, "\(added.stderr)")
         let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(id.hasPrefix("wh_"))
@@ -55,7 +57,9 @@ struct WebhookCommandTests {
         #expect(delivered.code == 0, "\(delivered.stdout) \(delivered.stderr)")
         #expect(delivered.stdout.contains("\"delivered\" : 1"))
         let body = try #require(receiver.lock.withLock { receiver.bodies.first })
-        #expect(receiver.lock.withLock { receiver.signatures.first } == WebhookDispatcher.signature(body: body, secret: secret))
+        #expect(
+            receiver.lock.withLock { receiver.signatures.first }
+                == WebhookDispatcher.signature(body: body, secret: secret))
         #expect(try JSONValue.parse(body).objectValue?["subject"] == "smol@1")
 
         let log = await cli.run("webhook", "deliveries")

@@ -1,6 +1,6 @@
+import DatasetQuality
 import Foundation
 import TestSupport
-import DatasetQuality
 import Testing
 
 @Suite struct DetectorTests {
@@ -44,7 +44,7 @@ import Testing
 
     @Test func normalisationIgnoresCaseAndPunctuation() {
         #expect(TextNormalizer.wordHashes("Hello,  World!") == TextNormalizer.wordHashes("hello world"))
-        #expect(TextNormalizer.wordHashes("a-b") .count == 2)
+        #expect(TextNormalizer.wordHashes("a-b").count == 2)
     }
 }
 
@@ -53,12 +53,14 @@ import Testing
         let dir = TemporaryDirectory("ds-format")
         let url = dir.path(name)
         try Data(text.utf8).write(to: url)
-        return try DatasetChecker.check(dataset: "f@1", digest: "", license: "MIT", declaredPII: false,
-                                        files: [DatasetFileInput(relativePath: name, url: url)], suites: [])
+        return try DatasetChecker.check(
+            dataset: "f@1", digest: "", license: "MIT", declaredPII: false,
+            files: [DatasetFileInput(relativePath: name, url: url)], suites: [])
     }
 
     @Test func csvWithQuotedNewlinesAndLabels() throws {
-        let r = try check("d.csv", "text,label\n\"hello, \"\"world\"\"\nsecond line\",greeting\nbye now,farewell\nonly-one-field\n")
+        let r = try check(
+            "d.csv", "text,label\n\"hello, \"\"world\"\"\nsecond line\",greeting\nbye now,farewell\nonly-one-field\n")
         #expect(r.statistics.records == 2)
         #expect(r.statistics.labels.map(\.name) == ["farewell", "greeting"])
         #expect(r.validation.issues.map(\.location.line) == [5])
@@ -76,13 +78,15 @@ import Testing
     @Test func invalidUTF8AndOversizedRecords() throws {
         let dir = TemporaryDirectory("ds-bytes")
         let url = dir.path("x.txt")
-        var bytes = Array("fine line\n".utf8) + [0xff, 0xfe, 0x0a] + Array(String(repeating: "y", count: 100).utf8) + [0x0a]
+        var bytes =
+            Array("fine line\n".utf8) + [0xff, 0xfe, 0x0a] + Array(String(repeating: "y", count: 100).utf8) + [0x0a]
         bytes += Array("last\n".utf8)
         try Data(bytes).write(to: url)
         var options = DatasetCheckOptions()
         options.maxRecordBytes = 50
-        let r = try DatasetChecker.check(dataset: "x@1", digest: "", license: "MIT", declaredPII: false,
-                                         files: [DatasetFileInput(relativePath: "x.txt", url: url)], suites: [], options: options)
+        let r = try DatasetChecker.check(
+            dataset: "x@1", digest: "", license: "MIT", declaredPII: false,
+            files: [DatasetFileInput(relativePath: "x.txt", url: url)], suites: [], options: options)
         #expect(r.statistics.records == 2)
         #expect(r.validation.issueCounts == ["encoding": 1, "oversized": 1])
         #expect(r.validation.issues.map(\.location.line) == [2, 3])

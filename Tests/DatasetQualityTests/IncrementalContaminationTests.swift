@@ -2,8 +2,9 @@ import DatasetQuality
 import Evaluation
 import Foundation
 import Registry
-import Testing
 import TestSupport
+import Testing
+
 @testable import Governance
 
 /// Contamination is computed incrementally: a suite registered after a dataset was checked is
@@ -17,16 +18,20 @@ struct IncrementalContaminationTests {
         let planted = try #require(items.first { ($0.question ?? "").split(separator: " ").count >= 8 })
         let file = dir.path("data.jsonl")
         let lines = [
-            SyntheticText.jsonLine(["prompt": "Quiz: \(planted.question ?? "")", "completion": planted.choices.joined(separator: " / ")]),
-            SyntheticText.jsonLine(["prompt": "kalo mire tosa velo dorpi quazen", "completion": "bri fo gan hu"]),
+            SyntheticText.jsonLine([
+                "prompt": "Quiz: \(planted.question ?? "")", "completion": planted.choices.joined(separator: " / ")
+            ]),
+            SyntheticText.jsonLine(["prompt": "kalo mire tosa velo dorpi quazen", "completion": "bri fo gan hu"])
         ]
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
         let ref = try VersionReference(name: "quiz", version: "1")
-        _ = try store.registerDatasetVersion(DatasetRegistration(reference: ref, files: try ArtifactInput.collect([file]),
-                                                                 license: "MIT", containsPII: false))
+        _ = try store.registerDatasetVersion(
+            DatasetRegistration(
+                reference: ref, files: try ArtifactInput.collect([file]),
+                license: "MIT", containsPII: false))
         let service = DatasetQualityService(store: store)
         let (_, report) = try service.check(ref)
-        #expect(report.contamination.isEmpty)  // no suite registered yet
+        #expect(report.contamination.isEmpty) // no suite registered yet
         #expect(try service.refreshContamination().updated.isEmpty)
 
         _ = try SuiteCatalog(store: store, bundledRoots: []).register(directory: suiteDir)
@@ -35,7 +40,8 @@ struct IncrementalContaminationTests {
         let rows = try store.datasetContamination(ref)
         #expect(rows.map(\.suiteID) == ["general-knowledge"])
         #expect(rows.first?.items == [planted.id])
-        #expect(try store.auditEvents().contains { $0.action == "dataset_version.contamination" && $0.subject == "quiz@1" })
+        #expect(
+            try store.auditEvents().contains { $0.action == "dataset_version.contamination" && $0.subject == "quiz@1" })
         // Nothing left to compute.
         #expect(try service.refreshContamination().updated.isEmpty)
         // Data gone: named as unavailable, not fatal.

@@ -1,7 +1,7 @@
 import DatasetQuality
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 14, acceptance 3: near duplicates on a generated set with known clusters: recall ≥ 0.95
 /// at the default threshold (0.8); precision reported.
@@ -12,7 +12,8 @@ struct NearDuplicateAcceptanceTests {
     }
 
     static func jaccard(_ a: [String], _ b: [String]) -> Double {
-        let x = shingles(a), y = shingles(b)
+        let x = shingles(a)
+        let y = shingles(b)
         return Double(x.intersection(y).count) / Double(x.union(y).count)
     }
 
@@ -24,7 +25,8 @@ struct NearDuplicateAcceptanceTests {
         // or dropped near a random place, or case and punctuation changes).
         for f in 0..<1_500 {
             let base = (0..<Int.random(in: 60...140, using: &rng)).map { _ in SyntheticText.word(&rng) }
-            records.append(base); family.append(f)
+            records.append(base)
+            family.append(f)
             guard f % 5 == 0 else { continue }
             for v in 0..<(1 + f % 3) {
                 var w = base
@@ -33,25 +35,33 @@ struct NearDuplicateAcceptanceTests {
                 case 0: w[at] = SyntheticText.word(&rng)
                 case 1: w.insert(SyntheticText.word(&rng), at: at)
                 case 2: w.remove(at: at)
-                default: w[at] = w[at].uppercased() + ","; w.append(SyntheticText.word(&rng))
+                default:
+                    w[at] = w[at].uppercased() + ","
+                    w.append(SyntheticText.word(&rng))
                 }
-                records.append(w); family.append(f)
+                records.append(w)
+                family.append(f)
             }
         }
         let dir = TemporaryDirectory("ds-near")
         let file = dir.path("near.jsonl")
-        try Data((records.map { SyntheticText.jsonLine(["text": $0.joined(separator: " ")]) }.joined(separator: "\n") + "\n").utf8).write(to: file)
+        try Data(
+            (records.map { SyntheticText.jsonLine(["text": $0.joined(separator: " ")]) }.joined(separator: "\n") + "\n")
+                .utf8
+        ).write(to: file)
         var options = DatasetCheckOptions()
         options.keepClusterMembers = true
-        let report = try DatasetChecker.check(dataset: "near@1", digest: "", license: "MIT", declaredPII: false,
-                                              files: [DatasetFileInput(relativePath: "near.jsonl", url: file)], suites: [], options: options)
+        let report = try DatasetChecker.check(
+            dataset: "near@1", digest: "", license: "MIT", declaredPII: false,
+            files: [DatasetFileInput(relativePath: "near.jsonl", url: file)], suites: [], options: options)
         // Detected: record index → cluster id.
         var cluster: [Int: Int] = [:]
         for (c, members) in (report.nearDuplicates.clusterMembers ?? []).enumerated() {
             for m in members { cluster[m.line - 1] = c }
         }
         // Truth: pairs of one family whose exact shingle Jaccard is ≥ 0.8.
-        var truth = 0, detected = 0
+        var truth = 0
+        var detected = 0
         var byFamily: [Int: [Int]] = [:]
         for (i, f) in family.enumerated() { byFamily[f, default: []].append(i) }
         for members in byFamily.values where members.count > 1 {
@@ -63,14 +73,22 @@ struct NearDuplicateAcceptanceTests {
             }
         }
         // Precision: pairs put together by the detector that come from one family.
-        var together = 0, right = 0
+        var together = 0
+        var right = 0
         for members in report.nearDuplicates.clusterMembers ?? [] {
             let idx = members.map { $0.line - 1 }
-            for a in 0..<idx.count { for b in (a + 1)..<idx.count { together += 1; if family[idx[a]] == family[idx[b]] { right += 1 } } }
+            for a in 0..<idx.count {
+                for b in (a + 1)..<idx.count {
+                    together += 1
+                    if family[idx[a]] == family[idx[b]] { right += 1 }
+                }
+            }
         }
         let recall = Double(detected) / Double(max(1, truth))
         let precision = Double(right) / Double(max(1, together))
-        print("acceptance 3: \(records.count) records, \(truth) true near-duplicate pairs (J ≥ 0.8), recall \(recall), precision \(precision) over \(together) detected pairs; \(report.nearDuplicates.clusters) clusters")
+        print(
+            "acceptance 3: \(records.count) records, \(truth) true near-duplicate pairs (J ≥ 0.8), recall \(recall), precision \(precision) over \(together) detected pairs; \(report.nearDuplicates.clusters) clusters"
+        )
         #expect(truth > 300)
         #expect(recall >= 0.95)
         #expect(precision >= 0.95)

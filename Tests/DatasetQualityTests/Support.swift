@@ -7,8 +7,10 @@ typealias SeededRandom = SplitMix64
 /// Synthetic instruction-tuning text: made-up words over a fixed vocabulary, so records never
 /// share long n-grams with real benchmark text or with each other by accident.
 enum SyntheticText {
-    static let syllables = ["ka", "lo", "mi", "ren", "to", "sa", "vel", "dor", "pi", "qua", "zen", "bri", "fo", "gan",
-                            "hu", "jet", "ny", "or", "pla", "ru", "sti", "ul", "wex", "yo"]
+    static let syllables = [
+        "ka", "lo", "mi", "ren", "to", "sa", "vel", "dor", "pi", "qua", "zen", "bri", "fo", "gan",
+        "hu", "jet", "ny", "or", "pla", "ru", "sti", "ul", "wex", "yo"
+    ]
 
     static func word(_ rng: inout SeededRandom) -> String {
         (0..<Int.random(in: 2...3, using: &rng)).map { _ in syllables.randomElement(using: &rng) ?? "ka" }.joined()

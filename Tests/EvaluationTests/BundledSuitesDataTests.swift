@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 // Data-quality checks for the suites shipped in Benchmarks/Suites. They read the files with
 // Foundation alone (not through the Evaluation module), so they judge the data itself: every line
@@ -130,8 +130,9 @@ private enum BundledSuites {
             do {
                 return try decoder.decode(T.self, from: Data(line.text.utf8))
             } catch {
-                throw SuiteDataProblem(file: url.lastPathComponent, line: line.number,
-                                       reason: "cannot decode \(T.self): \(error)")
+                throw SuiteDataProblem(
+                    file: url.lastPathComponent, line: line.number,
+                    reason: "cannot decode \(T.self): \(error)")
             }
         }
     }
@@ -232,7 +233,8 @@ struct BundledSuitesDataTests {
                     let url = BundledSuites.directory(suite).appendingPathComponent(file)
                     for line in try BundledSuites.lines(url) {
                         let object = try JSONSerialization.jsonObject(with: Data(line.text.utf8))
-                        let record = try #require(object as? [String: Any], "\(suite)/\(file):\(line.number): not an object")
+                        let record = try #require(
+                            object as? [String: Any], "\(suite)/\(file):\(line.number): not an object")
                         let id = try #require(record["id"] as? String, "\(suite)/\(file):\(line.number): no string id")
                         #expect(!id.isEmpty)
                         idsOfTask.append(id)
@@ -253,9 +255,10 @@ struct BundledSuitesDataTests {
         for (suite, task) in tasks {
             let context = "\(suite)/\(task.id)"
             let test = try BundledSuites.items(ChoiceItemData.self, suite: suite, path: task.items)
-            let pool = try task.fewshot.map {
-                try BundledSuites.items(ChoiceItemData.self, suite: suite, path: $0)
-            } ?? []
+            let pool =
+                try task.fewshot.map {
+                    try BundledSuites.items(ChoiceItemData.self, suite: suite, path: $0)
+                } ?? []
             #expect(test.count >= 100, "\(context): only \(test.count) items")
 
             for item in test + pool {
@@ -314,9 +317,10 @@ struct BundledSuitesDataTests {
             let template = try #require(task.template)
             #expect(templatePlaceholders(template) == ["text"], "\(context): template fields")
             let test = try BundledSuites.items(LabelledItemData.self, suite: suite, path: task.items)
-            let pool = try task.fewshot.map {
-                try BundledSuites.items(LabelledItemData.self, suite: suite, path: $0)
-            } ?? []
+            let pool =
+                try task.fewshot.map {
+                    try BundledSuites.items(LabelledItemData.self, suite: suite, path: $0)
+                } ?? []
             #expect(labels.count >= 6, "\(context): \(labels.count) labels")
             #expect(test.count >= 150, "\(context): \(test.count) items")
 
@@ -355,9 +359,10 @@ struct BundledSuitesDataTests {
             let template = try #require(task.template)
             #expect(templatePlaceholders(template).isSubset(of: ["document", "question"]), "\(context)")
             let test = try BundledSuites.items(ExtractionItemData.self, suite: suite, path: task.items)
-            let pool = try task.fewshot.map {
-                try BundledSuites.items(ExtractionItemData.self, suite: suite, path: $0)
-            } ?? []
+            let pool =
+                try task.fewshot.map {
+                    try BundledSuites.items(ExtractionItemData.self, suite: suite, path: $0)
+                } ?? []
             #expect(test.count >= 100, "\(context): \(test.count) items")
 
             for item in test + pool {
@@ -378,7 +383,8 @@ struct BundledSuitesDataTests {
                 var documentOfCluster: [String: String] = [:]
                 for item in items {
                     if let document = documentOfCluster[item.cluster] {
-                        #expect(document == item.document, "\(item.id): document differs within cluster \(item.cluster)")
+                        #expect(
+                            document == item.document, "\(item.id): document differs within cluster \(item.cluster)")
                     } else {
                         documentOfCluster[item.cluster] = item.document
                     }
@@ -394,7 +400,8 @@ struct BundledSuitesDataTests {
             let poolDocuments = Set(pool.map { normalizedForDuplicates($0.document) })
             #expect(testDocuments.count >= 40, "\(context): \(testDocuments.count) documents")
             #expect(testDocuments.isDisjoint(with: poolDocuments), "\(context): dev/test share a document")
-            #expect(Set(test.map(\.cluster)).isDisjoint(with: pool.map(\.cluster)), "\(context): dev/test share a cluster")
+            #expect(
+                Set(test.map(\.cluster)).isDisjoint(with: pool.map(\.cluster)), "\(context): dev/test share a cluster")
         }
     }
 }

@@ -27,7 +27,8 @@ struct CharacterNgramBackend: Backend {
         self.counts = counts
         self.totals = totals
         alphabet = Array(Set(scalars)).sorted { $0.value < $1.value }
-        info = BackendInfo(backend: "test", engineVersion: "char-ngram 1", modelIdentity: "test-corpus", threads: threads)
+        info = BackendInfo(
+            backend: "test", engineVersion: "char-ngram 1", modelIdentity: "test-corpus", threads: threads)
     }
 
     static func context(_ scalars: [Unicode.Scalar], before index: Int, order: Int) -> String {
@@ -72,8 +73,9 @@ struct CharacterNgramBackend: Backend {
             return LoglikelihoodResult(
                 logLikelihood: total, isGreedy: greedy, contextTokenCount: context.count,
                 continuationTokenCount: continuation.count,
-                timing: RequestTiming(prefillTokens: full.count, prefillSeconds: elapsed,
-                                      timeToFirstTokenSeconds: elapsed, totalSeconds: elapsed))
+                timing: RequestTiming(
+                    prefillTokens: full.count, prefillSeconds: elapsed,
+                    timeToFirstTokenSeconds: elapsed, totalSeconds: elapsed))
         }
     }
 
@@ -96,11 +98,13 @@ struct CharacterNgramBackend: Backend {
             }
         }
         let elapsed = Date().timeIntervalSince(start)
-        return GenerationResult(text: String(generated), tokens: tokens, promptTokenCount: request.prompt.unicodeScalars.count,
-                                finishReason: reason,
-                                timing: RequestTiming(prefillTokens: request.prompt.unicodeScalars.count,
-                                                      prefillSeconds: elapsed / 2, decodeTokens: tokens.count,
-                                                      decodeSeconds: elapsed / 2, timeToFirstTokenSeconds: elapsed / 2,
-                                                      totalSeconds: elapsed))
+        return GenerationResult(
+            text: String(generated), tokens: tokens, promptTokenCount: request.prompt.unicodeScalars.count,
+            finishReason: reason,
+            timing: RequestTiming(
+                prefillTokens: request.prompt.unicodeScalars.count,
+                prefillSeconds: elapsed / 2, decodeTokens: tokens.count,
+                decodeSeconds: elapsed / 2, timeToFirstTokenSeconds: elapsed / 2,
+                totalSeconds: elapsed))
     }
 }

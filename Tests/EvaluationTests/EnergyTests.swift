@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Evaluation
 
 struct EnergyTests {
@@ -37,7 +38,7 @@ struct EnergyTests {
         try setEnergy(root, "intel-rapl:0:1", 50_100)
         let report = session.finish(tokens: 1000, items: 10)
         #expect(report.method == "measured:rapl")
-        #expect(abs((report.grossJoules ?? 0) - 0.35) < 1e-9)   // 0.30 J package + 0.05 J dram
+        #expect(abs((report.grossJoules ?? 0) - 0.35) < 1e-9) // 0.30 J package + 0.05 J dram
         #expect(report.idleBaselineWatts == 0)
         #expect(abs(report.joules - 0.35) < 1e-9)
         #expect(abs((report.joulesPerToken ?? 0) - 0.00035) < 1e-12)
@@ -51,7 +52,9 @@ struct EnergyTests {
         try makePowercap(root, package: 0, dram: 0, range: UInt64.max / 2)
         // 0.1 J arrive during the 0.3 s baseline window: about 0.33 W of idle power.
         var meter = EnergyMeter(powercapRoot: root, cpuinfoPath: "/nonexistent", baselineSeconds: 0.3)
-        meter.duringBaseline = { try? Data("100000\n".utf8).write(to: root.appendingPathComponent("intel-rapl:0/energy_uj")) }
+        meter.duringBaseline = {
+            try? Data("100000\n".utf8).write(to: root.appendingPathComponent("intel-rapl:0/energy_uj"))
+        }
         var session = await meter.start()
         try setEnergy(root, "intel-rapl:0", 2_100_000)
         try await Task.sleep(for: .milliseconds(50))

@@ -1,8 +1,9 @@
 import Foundation
 import InferenceCore
 import Registry
-import Testing
 import TestSupport
+import Testing
+
 @testable import Evaluation
 
 /// A registry with one model version and the mini suite, plus the n-gram backend.
@@ -23,8 +24,9 @@ struct RunnerFixture {
         let weights = tmp.path("tiny.bin")
         try Data("not really weights".utf8).write(to: weights)
         model = try VersionReference(name: "tiny", version: "1")
-        _ = try store.registerModelVersion(ModelRegistration(
-            reference: model, files: [ArtifactInput(url: weights, relativePath: "tiny.bin")]))
+        _ = try store.registerModelVersion(
+            ModelRegistration(
+                reference: model, files: [ArtifactInput(url: weights, relativePath: "tiny.bin")]))
         suite = try SuiteLoader.load(directory: try SuiteFiles.write(SuiteFiles.files, to: tmp.path("mini")))
     }
 
@@ -75,17 +77,21 @@ struct EvaluationRunnerTests {
         let dir = f.tmp.path("home/runs/\(results.runID)")
         let jsonl = try String(contentsOf: dir.appendingPathComponent("items.jsonl"), encoding: .utf8)
         #expect(jsonl.split(separator: "\n").count == 28)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("results.json"))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("results.json")))
+            as? [String: Any]
         #expect((json?["energy"] as? [String: Any])?["method"] as? String == "estimated:cpu-tdp")
         let actions = try f.store.auditEvents().map(\.action)
         #expect(actions.contains("evaluation_run.start") && actions.contains("evaluation_run.complete"))
     }
 
     @Test func predictionsDoNotDependOnBatchSizeOrThreads() async throws {
-        let a = try RunnerFixture(), b = try RunnerFixture()
+        let a = try RunnerFixture()
+        let b = try RunnerFixture()
         let one = try await a.run(EvaluationOptions(batchSize: 1, useCache: false), threads: 1)
         let seven = try await b.run(EvaluationOptions(batchSize: 7, useCache: false), threads: 2)
-        let tableA = try a.table(one.runID), tableB = try b.table(seven.runID)
+        let tableA = try a.table(one.runID)
+        let tableB = try b.table(seven.runID)
         #expect(tableA.count == 28)
         #expect(tableA == tableB)
         #expect(one.latency.threads == 1 && seven.latency.threads == 2)
@@ -107,7 +113,8 @@ struct EvaluationRunnerTests {
         #expect(resumed.runID == partial[0].id)
         #expect(resumed.resumedItems == 6)
         #expect(resumed.sessionItems == 22)
-        let resumedTable = try f.table(resumed.runID), fullTable = try reference.table(full.runID)
+        let resumedTable = try f.table(resumed.runID)
+        let fullTable = try reference.table(full.runID)
         #expect(resumedTable == fullTable)
         #expect(try f.store.evaluationRuns().count == 1)
     }
@@ -127,7 +134,8 @@ struct EvaluationRunnerTests {
         let items = try EvaluationRunner.loadItems(store: f.store, run: second.runID)
         #expect(items.allSatisfy { $0.cached })
         #expect(second.latency.cachedItemsExcluded == 28)
-        let tableFirst = try f.table(first.runID), tableSecond = try f.table(second.runID)
+        let tableFirst = try f.table(first.runID)
+        let tableSecond = try f.table(second.runID)
         #expect(tableFirst == tableSecond)
     }
 
@@ -135,7 +143,8 @@ struct EvaluationRunnerTests {
         let f = try RunnerFixture()
         let s1 = try await f.run(EvaluationOptions(shard: try Shard(parsing: "1/2")))
         let s2 = try await f.run(EvaluationOptions(shard: try Shard(parsing: "2/2")))
-        let a = Set(try f.table(s1.runID)), b = Set(try f.table(s2.runID))
+        let a = Set(try f.table(s1.runID))
+        let b = Set(try f.table(s2.runID))
         #expect(a.isDisjoint(with: b))
         #expect(a.count + b.count == 28)
         #expect(!a.isEmpty && !b.isEmpty)

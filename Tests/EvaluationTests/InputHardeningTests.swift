@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Evaluation
 
 /// Issue 12 item 12: inputs that used to be accepted (or failed with raw Foundation errors).
@@ -8,13 +9,15 @@ struct InputHardeningTests {
     /// A minimal valid release: one subject, 5 dev and 2 val questions.
     func release(_ dir: URL, dev: String? = nil, val: String? = nil, devRaw: [UInt8]? = nil) throws {
         let files: [String: [UInt8]?] = [
-            "dev/anatomy_dev.csv": devRaw ?? dev.map { Array($0.utf8) } ?? Array((1...5).map { "D\($0)?,a,b,c,d,A\n" }.joined().utf8),
-            "val/anatomy_val.csv": Array((val ?? "Q1?,a,b,c,d,B\nQ2?,a,b,c,d,C\n").utf8),
+            "dev/anatomy_dev.csv": devRaw ?? dev.map { Array($0.utf8) }
+                ?? Array((1...5).map { "D\($0)?,a,b,c,d,A\n" }.joined().utf8),
+            "val/anatomy_val.csv": Array((val ?? "Q1?,a,b,c,d,B\nQ2?,a,b,c,d,C\n").utf8)
         ]
         for (path, bytes) in files {
             guard let bytes else { continue }
             let url = dir.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(bytes).write(to: url)
         }
     }
@@ -56,7 +59,9 @@ struct InputHardeningTests {
     }
 
     @Test func byteOrderMarksAndNULBytesAreRefused() throws {
-        let bom = try importError { try release($0, devRaw: [0xef, 0xbb, 0xbf] + Array((1...5).map { "D\($0)?,a,b,c,d,A\n" }.joined().utf8)) }
+        let bom = try importError {
+            try release($0, devRaw: [0xef, 0xbb, 0xbf] + Array((1...5).map { "D\($0)?,a,b,c,d,A\n" }.joined().utf8))
+        }
         #expect(bom?.reason.contains("byte-order mark") == true)
         let nul = try importError { try release($0, val: "Q1?,a,b,c,d,B\nQ2\0?,a,b,c,d,C\n") }
         #expect(nul?.file == "val/anatomy_val.csv")
@@ -90,16 +95,19 @@ struct InputHardeningTests {
         let tmp = TemporaryDirectory("suite-links")
         let outside = tmp.path("outside")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
-        try Data((#"{"id":"q1","subject":"x","question":"Q?","choices":["a","b","c","d"],"answer":"A"}"# + "\n").utf8).write(to: outside.appendingPathComponent("items.jsonl"))
+        try Data((#"{"id":"q1","subject":"x","question":"Q?","choices":["a","b","c","d"],"answer":"A"}"# + "\n").utf8)
+            .write(to: outside.appendingPathComponent("items.jsonl"))
         let linkedDir = tmp.path("linked-dir")
         try suite(linkedDir)
-        try FileManager.default.createSymbolicLink(at: linkedDir.appendingPathComponent("data"), withDestinationURL: outside)
+        try FileManager.default.createSymbolicLink(
+            at: linkedDir.appendingPathComponent("data"), withDestinationURL: outside)
         #expect(throws: SuiteError.self) { try SuiteLoader.load(directory: linkedDir) }
         let linkedFile = tmp.path("linked-file")
         try suite(linkedFile)
         try FileManager.default.removeItem(at: linkedFile.appendingPathComponent("items.jsonl"))
-        try FileManager.default.createSymbolicLink(at: linkedFile.appendingPathComponent("items.jsonl"),
-                                                   withDestinationURL: outside.appendingPathComponent("items.jsonl"))
+        try FileManager.default.createSymbolicLink(
+            at: linkedFile.appendingPathComponent("items.jsonl"),
+            withDestinationURL: outside.appendingPathComponent("items.jsonl"))
         #expect(throws: SuiteError.self) { try SuiteLoader.load(directory: linkedFile) }
     }
 

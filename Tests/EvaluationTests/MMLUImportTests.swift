@@ -1,25 +1,32 @@
 import Foundation
 import Hashing
-import Testing
 import TestSupport
+import Testing
+
 @testable import Evaluation
 
 struct CSVTests {
     @Test func quotedFieldsWithCommasNewlinesAndDoubledQuotes() throws {
         let text = "a,\"b, c\",\"line1\nline2\",\"say \"\"hi\"\"\"\r\nplain,,\"\",x\nlast"
         let records = try CSV.parse(text)
-        #expect(records.map(\.fields) == [["a", "b, c", "line1\nline2", "say \"hi\""], ["plain", "", "", "x"], ["last"]])
+        #expect(
+            records.map(\.fields) == [["a", "b, c", "line1\nline2", "say \"hi\""], ["plain", "", "", "x"], ["last"]])
         #expect(records.map(\.line) == [1, 3, 4])
     }
 
     @Test func malformedInputNamesTheLine() {
-        #expect(throws: CSV.ParseError(line: 2, reason: "unterminated quoted field")) { try CSV.parse("a,b\n\"open,c\nmore") }
+        #expect(throws: CSV.ParseError(line: 2, reason: "unterminated quoted field")) {
+            try CSV.parse("a,b\n\"open,c\nmore")
+        }
     }
 
     /// Lenient like Python's csv module: stray quotes in unquoted fields are literal, text after a
     /// closing quote is appended (MMLU's college_medicine_val.csv line 6 needs this).
     @Test func strayQuotesAreReadLikePythonsCSVModule() throws {
-        #expect(try CSV.parse("Nietzsche\u{2019}s Will to Truth?\",b,c\n").map(\.fields) == [["Nietzsche\u{2019}s Will to Truth?\"", "b", "c"]])
+        #expect(
+            try CSV.parse("Nietzsche\u{2019}s Will to Truth?\",b,c\n").map(\.fields) == [
+                ["Nietzsche\u{2019}s Will to Truth?\"", "b", "c"]
+            ])
         #expect(try CSV.parse("\"a\"b,c").map(\.fields) == [["ab", "c"]])
     }
 
@@ -32,9 +39,13 @@ struct CSVTests {
             var records: [[String]] = []
             for _ in 0..<rowCount {
                 let fieldCount = Int(generator.next() % 6) + 1
-                records.append((0..<fieldCount).map { _ in
-                    String((0..<Int(generator.next() % 8)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
-                })
+                records.append(
+                    (0..<fieldCount).map { _ in
+                        String(
+                            (0..<Int(generator.next() % 8)).map { _ in
+                                alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                            })
+                    })
             }
             let parsed = try CSV.parse(CSV.render(records))
             #expect(parsed.map(\.fields) == records)
@@ -59,14 +70,17 @@ struct MMLUImportTests {
     func writeRelease(at dir: URL, nested: Bool, brokenAnswer: Bool = false) throws {
         let base = nested ? dir.appendingPathComponent("data") : dir
         let files: [String: String] = [
-            "dev/anatomy_dev.csv": (1...5).map { "Dev anatomy \($0)?,a,b,c,d,\(["A", "B", "C", "D"][$0 % 4])\n" }.joined(),
+            "dev/anatomy_dev.csv": (1...5).map { "Dev anatomy \($0)?,a,b,c,d,\(["A", "B", "C", "D"][$0 % 4])\n" }
+                .joined(),
             "dev/marketing_dev.csv": (1...5).map { "Dev marketing \($0)?,a,b,c,d,C\n" }.joined(),
-            "val/anatomy_val.csv": "\"Which bone, if any, is longest?\",Femur,Tibia,\"Ulna \"\"long\"\"\",\"Two\nlines\",A\nQ2?,w,x,y,z,\(brokenAnswer ? "E" : "D")\n",
-            "val/marketing_val.csv": "M1?,p,q,r,s,B\nM2?,p,q,r,s,C\nM3?,p,q,r,s,A\n",
+            "val/anatomy_val.csv":
+                "\"Which bone, if any, is longest?\",Femur,Tibia,\"Ulna \"\"long\"\"\",\"Two\nlines\",A\nQ2?,w,x,y,z,\(brokenAnswer ? "E" : "D")\n",
+            "val/marketing_val.csv": "M1?,p,q,r,s,B\nM2?,p,q,r,s,C\nM3?,p,q,r,s,A\n"
         ]
         for (path, text) in files {
             let url = base.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
     }
@@ -81,7 +95,10 @@ struct MMLUImportTests {
         #expect(task.items.count == 5)
         #expect(task.fewshot.count == 10)
         // Round-robin by subject: anatomy 1, marketing 1, anatomy 2, marketing 2, marketing 3.
-        #expect(task.items.map(\.id) == ["anatomy-val-1", "marketing-val-1", "anatomy-val-2", "marketing-val-2", "marketing-val-3"])
+        #expect(
+            task.items.map(\.id) == [
+                "anatomy-val-1", "marketing-val-1", "anatomy-val-2", "marketing-val-2", "marketing-val-3"
+            ])
         #expect(task.items[0].question == "Which bone, if any, is longest?")
         #expect(task.items[0].choices == ["Femur", "Tibia", "Ulna \"long\"", "Two\nlines"])
         #expect(task.items[0].fields["category"] == "stem")
@@ -116,8 +133,9 @@ struct MMLUImportTests {
         // Every subject has exactly 5 dev examples for 5-shot prompts.
         let perSubject = Dictionary(grouping: task.fewshot, by: { $0.subject ?? "" }).mapValues(\.count)
         #expect(perSubject.values.allSatisfy { $0 == 5 })
-        let testSuite = try MMLU.importSuite(from: release, to: tmp.path("mmlu-test"),
-                                             options: .init(split: "test", id: "mmlu-test", includeCloze: false))
+        let testSuite = try MMLU.importSuite(
+            from: release, to: tmp.path("mmlu-test"),
+            options: .init(split: "test", id: "mmlu-test", includeCloze: false))
         #expect(testSuite.task("mmlu-test")?.items.count == 14079)
     }
 }

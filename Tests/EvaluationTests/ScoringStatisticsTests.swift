@@ -1,8 +1,9 @@
 import Foundation
 import Hashing
 import InferenceCore
-import Testing
 import TestSupport
+import Testing
+
 @testable import Evaluation
 
 struct StatisticsTests {
@@ -27,7 +28,8 @@ struct StatisticsTests {
         #expect(abs(plain - singletons) < 1e-12)
         // Perfectly correlated pairs: the effective sample halves, the SE grows.
         let paired: [Double] = [1, 1, 0, 0, 1, 1, 0, 0]
-        let clustered = try #require(Statistics.clusterRobustStandardError(paired, clusters: ["a", "a", "b", "b", "c", "c", "d", "d"]))
+        let clustered = try #require(
+            Statistics.clusterRobustStandardError(paired, clusters: ["a", "a", "b", "b", "c", "c", "d", "d"]))
         let naive = try #require(Statistics.standardError(paired))
         #expect(clustered > naive)
         // Hand computation: mean 0.5, cluster sums of residuals ±1, G = 4:
@@ -54,15 +56,18 @@ struct StatisticsTests {
             for k in 0...n {
                 let values = (0..<n).map { $0 < k ? 1.0 : 0.0 }
                 let plain = MetricValue.mean(values, clusters: Array(repeating: nil, count: n))
-                let lo = try #require(plain.ci95Low), hi = try #require(plain.ci95High)
+                let lo = try #require(plain.ci95Low)
+                let hi = try #require(plain.ci95High)
                 #expect(lo >= 0 && hi <= 1 && lo <= plain.value && plain.value <= hi, "n=\(n) k=\(k): [\(lo), \(hi)]")
                 // Random clusters of size 1-4 (shuffled outcomes).
                 let shuffled = values.shuffled(using: &generator)
                 let clusters = (0..<n).map { Optional("c\($0 / Int(1 + generator.next() % 4))") }
                 let clustered = MetricValue.mean(shuffled, clusters: clusters)
-                let clo = try #require(clustered.ci95Low), chi = try #require(clustered.ci95High)
+                let clo = try #require(clustered.ci95Low)
+                let chi = try #require(clustered.ci95High)
                 #expect(clustered.ciMethod == .wilsonClusterRobust)
-                #expect(clo >= 0 && chi <= 1 && clo <= clustered.value && clustered.value <= chi, "clustered n=\(n) k=\(k)")
+                #expect(
+                    clo >= 0 && chi <= 1 && clo <= clustered.value && clustered.value <= chi, "clustered n=\(n) k=\(k)")
             }
             let scores = (0..<n).map { _ in Double(generator.next() % 1000) / 999 }
             let f1 = MetricValue.mean(scores, clusters: Array(repeating: nil, count: n))
@@ -84,8 +89,11 @@ struct StatisticsTests {
                 for k in 0...n {
                     let values = (0..<n).map { $0 < k ? 1.0 : 0.0 }.shuffled(using: &generator)
                     let m = MetricValue.mean(values, clusters: clusters)
-                    let lo = try #require(m.ci95Low), hi = try #require(m.ci95High)
-                    #expect(lo >= 0 && hi <= 1 && lo <= m.value && m.value <= hi, "\(name)/\(task.spec.id) k=\(k): [\(lo), \(hi)]")
+                    let lo = try #require(m.ci95Low)
+                    let hi = try #require(m.ci95High)
+                    #expect(
+                        lo >= 0 && hi <= 1 && lo <= m.value && m.value <= hi,
+                        "\(name)/\(task.spec.id) k=\(k): [\(lo), \(hi)]")
                 }
             }
         }
@@ -116,20 +124,27 @@ struct StatisticsTests {
 }
 
 struct ScoringTests {
-    static let timing = RequestTiming(prefillTokens: 10, prefillSeconds: 0.01, timeToFirstTokenSeconds: 0.01, totalSeconds: 0.01)
+    static let timing = RequestTiming(
+        prefillTokens: 10, prefillSeconds: 0.01, timeToFirstTokenSeconds: 0.01, totalSeconds: 0.01)
 
     @Test func accAndAccNormCanDisagree() {
         // acc picks the highest raw log-likelihood; acc_norm divides by the choice's length in characters.
-        let item = SuiteItem(id: "x", subject: "s", question: "q", choices: ["ab", "abcdefgh", "c", "d"], answerIndex: 1)
+        let item = SuiteItem(
+            id: "x", subject: "s", question: "q", choices: ["ab", "abcdefgh", "c", "d"], answerIndex: 1)
         let task = TaskSpec(id: "t", kind: .cloze, items: "i")
-        let requests = PromptBuilder.requests(for: item, task: LoadedTask(spec: task, items: [item], fewshot: []), shots: 0)
+        let requests = PromptBuilder.requests(
+            for: item, task: LoadedTask(spec: task, items: [item], fewshot: []), shots: 0)
         let lls = [-3.0, -4.0, -5.0, -6.0]
-        let results = lls.map { LoglikelihoodResult(logLikelihood: $0, isGreedy: false, contextTokenCount: 20,
-                                                    continuationTokenCount: 2, timing: Self.timing) }
-        let scored = Scorer.scoreLoglikelihood(item: item, task: task, index: 0, requests: requests, results: results, cached: false)
+        let results = lls.map {
+            LoglikelihoodResult(
+                logLikelihood: $0, isGreedy: false, contextTokenCount: 20,
+                continuationTokenCount: 2, timing: Self.timing)
+        }
+        let scored = Scorer.scoreLoglikelihood(
+            item: item, task: task, index: 0, requests: requests, results: results, cached: false)
         #expect(scored.prediction == "A")
         #expect(!scored.correct)
-        #expect(scored.predictionNorm == "B")   // -4/8 = -0.5 beats -3/2 = -1.5
+        #expect(scored.predictionNorm == "B") // -4/8 = -0.5 beats -3/2 = -1.5
         #expect(scored.correctNorm == true)
         #expect(scored.logLikelihoods == lls)
         #expect(scored.timing.prefillTokens == 40)
@@ -152,7 +167,8 @@ struct ScoringTests {
         func score(_ text: String, _ scoring: GenerativeScoring, targets: [String], regex: String? = nil) -> Double {
             let task = TaskSpec(id: "g", kind: .generative, items: "i", template: "x", scoring: scoring, regex: regex)
             let item = SuiteItem(id: "i", targets: targets)
-            let result = GenerationResult(text: text, tokens: [1, 2], promptTokenCount: 5, finishReason: .stop, timing: Self.timing)
+            let result = GenerationResult(
+                text: text, tokens: [1, 2], promptTokenCount: 5, finishReason: .stop, timing: Self.timing)
             return Scorer.scoreGeneration(item: item, task: task, index: 0, result: result, cached: false).score
         }
         #expect(score(" INV-2024-0042.", .exactMatch, targets: ["INV-2024-0042"]) == 1)
@@ -177,15 +193,19 @@ struct ScoringTests {
 
     @Test func mmluAggregationWeighsCategoriesByItems() throws {
         func result(_ i: Int, _ subject: String, _ category: String, _ correct: Bool) -> ItemResult {
-            ItemResult(task: "mmlu", item: "i\(i)", index: i, subject: subject, category: category, cluster: nil,
-                       prediction: "A", target: correct ? "A" : "B", correct: correct, score: correct ? 1 : 0,
-                       predictionNorm: "A", correctNorm: correct, logLikelihoods: nil, greedy: nil, generated: nil,
-                       contextTokens: 1, continuationTokens: nil, generatedTokens: nil, timing: ItemTiming(), cached: false)
+            ItemResult(
+                task: "mmlu", item: "i\(i)", index: i, subject: subject, category: category, cluster: nil,
+                prediction: "A", target: correct ? "A" : "B", correct: correct, score: correct ? 1 : 0,
+                predictionNorm: "A", correctNorm: correct, logLikelihoods: nil, greedy: nil, generated: nil,
+                contextTokens: 1, continuationTokens: nil, generatedTokens: nil, timing: ItemTiming(), cached: false)
         }
         // Subject s1 (stem): 1/1 correct; subject s2 (stem): 1/3 correct; s3 (other): 0/2.
-        let results = [result(0, "s1", "stem", true), result(1, "s2", "stem", true), result(2, "s2", "stem", false),
-                       result(3, "s2", "stem", false), result(4, "s3", "other", false), result(5, "s3", "other", false)]
-        let task = Aggregator.aggregate(task: TaskSpec(id: "mmlu", kind: .multipleChoice, items: "i"), shots: 0, results: results)
+        let results = [
+            result(0, "s1", "stem", true), result(1, "s2", "stem", true), result(2, "s2", "stem", false),
+            result(3, "s2", "stem", false), result(4, "s3", "other", false), result(5, "s3", "other", false)
+        ]
+        let task = Aggregator.aggregate(
+            task: TaskSpec(id: "mmlu", kind: .multipleChoice, items: "i"), shots: 0, results: results)
         #expect(task.subjects?["s2"]?.value == 1.0 / 3)
         // Category = mean over its items (2/4), not the mean of subject means (2/3).
         #expect(task.categories?["stem"]?.value == 0.5)

@@ -1,8 +1,9 @@
 import Foundation
 import Hashing
 import Registry
-import Testing
 import TestSupport
+import Testing
+
 @testable import Evaluation
 
 /// `ShardImporter`: shards exported by `--shard k/n --output-dir` merge into one run equal to
@@ -13,8 +14,10 @@ struct ShardImportTests {
         var directories: [URL] = []
         for k in 1...count {
             let directory = f.tmp.path("split-\(count)/shard-\(k)")
-            _ = try await f.run(EvaluationOptions(shard: try Shard(index: k, count: count), batchSize: 3, useCache: false,
-                                                  exportDirectory: directory))
+            _ = try await f.run(
+                EvaluationOptions(
+                    shard: try Shard(index: k, count: count), batchSize: 3, useCache: false,
+                    exportDirectory: directory))
             directories.append(directory)
         }
         return directories
@@ -135,9 +138,11 @@ struct ShardImportTests {
 
         #expect(failure { _ = try importing(f, [two[0]]) } == .missingShards(["2/2"]))
         #expect(failure { _ = try importing(f, [three[0], three[2]]) } == .missingShards(["2/3"]))
-        #expect(failure { _ = try importing(f, [two[0], two[0], two[1]]) }
+        #expect(
+            failure { _ = try importing(f, [two[0], two[0], two[1]]) }
                 == .duplicateShard(shard: "1/2", sources: [two[0].path, two[0].path]))
-        #expect(failure { _ = try importing(f, [two[0], three[1], three[2]]) }
+        #expect(
+            failure { _ = try importing(f, [two[0], three[1], three[2]]) }
                 == .differentSplits("1/2, 2/3, 3/3"))
 
         // A shard of another suite version: same files, different digest.
@@ -146,7 +151,8 @@ struct ShardImportTests {
         let resultsURL = other.appendingPathComponent("results.json")
         let text = try String(contentsOf: resultsURL, encoding: .utf8)
         let digest = f.suite.digest
-        try Data(text.replacingOccurrences(of: digest, with: String(repeating: "0", count: 64)).utf8).write(to: resultsURL)
+        try Data(text.replacingOccurrences(of: digest, with: String(repeating: "0", count: 64)).utf8).write(
+            to: resultsURL)
         guard case .mismatch(let what, _, _, _, _)? = failure({ _ = try importing(f, [two[0], other]) }) else {
             Issue.record("a different suite digest was not refused")
             return
@@ -156,8 +162,9 @@ struct ShardImportTests {
         // An item of shard 1 smuggled into shard 2.
         let smuggled = f.tmp.path("smuggled")
         try FileManager.default.copyItem(at: two[1], to: smuggled)
-        let stray = try #require(try String(contentsOf: two[0].appendingPathComponent("items.jsonl"), encoding: .utf8)
-            .split(separator: "\n").first)
+        let stray = try #require(
+            try String(contentsOf: two[0].appendingPathComponent("items.jsonl"), encoding: .utf8)
+                .split(separator: "\n").first)
         let handle = try FileHandle(forWritingTo: smuggled.appendingPathComponent("items.jsonl"))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data((stray + "\n").utf8))

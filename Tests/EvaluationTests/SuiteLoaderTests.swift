@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Evaluation
 
 /// Builds small suites on disk for tests.
@@ -17,23 +18,33 @@ enum SuiteFiles {
          ]}
         """
 
-    static func mcLine(_ id: String, subject: String = "world_geography", answer: String = "B",
-                       choices: [String] = ["Paris", "Rome", "Oslo", "Bern"]) -> String {
+    static func mcLine(
+        _ id: String, subject: String = "world_geography", answer: String = "B",
+        choices: [String] = ["Paris", "Rome", "Oslo", "Bern"]
+    ) -> String {
         let list = choices.map { "\"\($0)\"" }.joined(separator: ", ")
-        return "{\"id\": \"\(id)\", \"subject\": \"\(subject)\", \"question\": \"Capital of \(id)?\", \"choices\": [\(list)], \"answer\": \"\(answer)\"}"
+        return
+            "{\"id\": \"\(id)\", \"subject\": \"\(subject)\", \"question\": \"Capital of \(id)?\", \"choices\": [\(list)], \"answer\": \"\(answer)\"}"
     }
 
     static var files: [String: String] {
         [
             "suite.json": manifest,
-            "mc.jsonl": (1...12).map { mcLine("q\($0)", subject: $0 % 2 == 0 ? "world_geography" : "biology",
-                                                answer: ["A", "B", "C", "D"][$0 % 4]) }.joined(separator: "\n") + "\n",
+            "mc.jsonl": (1...12).map {
+                mcLine(
+                    "q\($0)", subject: $0 % 2 == 0 ? "world_geography" : "biology",
+                    answer: ["A", "B", "C", "D"][$0 % 4])
+            }.joined(separator: "\n") + "\n",
             "mc-dev.jsonl": (1...3).map { mcLine("d\($0)", subject: "world_geography") }.joined(separator: "\n") + "\n"
                 + mcLine("d4", subject: "biology", answer: "C") + "\n",
-            "cls.jsonl": (1...10).map { "{\"id\": \"c\($0)\", \"text\": \"message number \($0)\", \"label\": \"\($0 % 3 == 0 ? "yes" : "no")\"}" }
-                .joined(separator: "\n") + "\n",
-            "gen.jsonl": (1...6).map { "{\"id\": \"g\($0)\", \"cluster\": \"doc\($0 % 2)\", \"document\": \"Invoice INV-\($0)\", \"question\": \"number?\", \"target\": \"INV-\($0)\"}" }
-                .joined(separator: "\n") + "\n",
+            "cls.jsonl": (1...10).map {
+                "{\"id\": \"c\($0)\", \"text\": \"message number \($0)\", \"label\": \"\($0 % 3 == 0 ? "yes" : "no")\"}"
+            }
+            .joined(separator: "\n") + "\n",
+            "gen.jsonl": (1...6).map {
+                "{\"id\": \"g\($0)\", \"cluster\": \"doc\($0 % 2)\", \"document\": \"Invoice INV-\($0)\", \"question\": \"number?\", \"target\": \"INV-\($0)\"}"
+            }
+            .joined(separator: "\n") + "\n"
         ]
     }
 
@@ -81,7 +92,8 @@ struct SuiteLoaderTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["sha256sum"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try process.run()
@@ -95,25 +107,44 @@ struct SuiteLoaderTests {
     /// (file to corrupt, new content, expected file, line, reason fragment)
     static let malformed: [(String, String, String, Int?, String)] = [
         ("mc.jsonl", SuiteFiles.mcLine("q1") + "\n{\"id\": \"q2\", \"subject\": \"x\",,}\n", "mc.jsonl", 2, "bad JSON"),
-        ("mc.jsonl", SuiteFiles.mcLine("q1") + "\n" + SuiteFiles.mcLine("q2", answer: "E") + "\n", "mc.jsonl", 2,
-         "unknown answer label 'E'"),
-        ("mc.jsonl", SuiteFiles.mcLine("q1") + "\n" + SuiteFiles.mcLine("q2") + "\n" + SuiteFiles.mcLine("q1") + "\n",
-         "mc.jsonl", 3, "duplicate id 'q1'"),
-        ("mc.jsonl", "{\"id\": \"q1\", \"subject\": \"s\", \"choices\": [\"a\",\"b\",\"c\",\"d\"], \"answer\": \"A\"}\n",
-         "mc.jsonl", 1, "missing field 'question'"),
+        (
+            "mc.jsonl", SuiteFiles.mcLine("q1") + "\n" + SuiteFiles.mcLine("q2", answer: "E") + "\n", "mc.jsonl", 2,
+            "unknown answer label 'E'"
+        ),
+        (
+            "mc.jsonl",
+            SuiteFiles.mcLine("q1") + "\n" + SuiteFiles.mcLine("q2") + "\n" + SuiteFiles.mcLine("q1") + "\n",
+            "mc.jsonl", 3, "duplicate id 'q1'"
+        ),
+        (
+            "mc.jsonl",
+            "{\"id\": \"q1\", \"subject\": \"s\", \"choices\": [\"a\",\"b\",\"c\",\"d\"], \"answer\": \"A\"}\n",
+            "mc.jsonl", 1, "missing field 'question'"
+        ),
         ("mc.jsonl", SuiteFiles.mcLine("q1", choices: ["a", "b", "c"]) + "\n", "mc.jsonl", 1, "exactly 4 choices"),
         ("mc.jsonl", SuiteFiles.mcLine("q1") + "\n\n" + SuiteFiles.mcLine("q2") + "\n", "mc.jsonl", 2, "blank line"),
-        ("cls.jsonl", "{\"id\": \"c1\", \"text\": \"hi\", \"label\": \"yes\"}\n{\"id\": \"c2\", \"text\": \"hi\", \"label\": \"maybe\"}\n",
-         "cls.jsonl", 2, "label 'maybe' is not in the task's labels"),
-        ("gen.jsonl", "{\"id\": \"g1\", \"document\": \"d\", \"target\": \"t\"}\n", "gen.jsonl", 1,
-         "placeholder '{question}'"),
+        (
+            "cls.jsonl",
+            "{\"id\": \"c1\", \"text\": \"hi\", \"label\": \"yes\"}\n{\"id\": \"c2\", \"text\": \"hi\", \"label\": \"maybe\"}\n",
+            "cls.jsonl", 2, "label 'maybe' is not in the task's labels"
+        ),
+        (
+            "gen.jsonl", "{\"id\": \"g1\", \"document\": \"d\", \"target\": \"t\"}\n", "gen.jsonl", 1,
+            "placeholder '{question}'"
+        ),
         ("mc-dev.jsonl", "[1, 2]\n", "mc-dev.jsonl", 1, "expected a JSON object"),
-        ("suite.json", SuiteFiles.manifest.replacingOccurrences(of: "\"license\":", with: "\"license\""),
-         "suite.json", 2, "invalid JSON"),
-        ("suite.json", SuiteFiles.manifest.replacingOccurrences(of: "\"id\": \"cls\"", with: "\"id\": \"mc\""),
-         "suite.json", nil, "duplicate task id 'mc'"),
-        ("suite.json", SuiteFiles.manifest.replacingOccurrences(of: "\"title\": \"Mini\",", with: ""),
-         "suite.json", nil, "missing field 'title'"),
+        (
+            "suite.json", SuiteFiles.manifest.replacingOccurrences(of: "\"license\":", with: "\"license\""),
+            "suite.json", 2, "invalid JSON"
+        ),
+        (
+            "suite.json", SuiteFiles.manifest.replacingOccurrences(of: "\"id\": \"cls\"", with: "\"id\": \"mc\""),
+            "suite.json", nil, "duplicate task id 'mc'"
+        ),
+        (
+            "suite.json", SuiteFiles.manifest.replacingOccurrences(of: "\"title\": \"Mini\",", with: ""),
+            "suite.json", nil, "missing field 'title'"
+        )
     ]
 
     @Test(arguments: 0..<malformed.count)
@@ -137,7 +168,8 @@ struct SuiteLoaderTests {
     @Test func bundledSuitesLoad() throws {
         let root = Fixtures.packageRoot.appendingPathComponent("Benchmarks/Suites")
         let names = try FileManager.default.contentsOfDirectory(atPath: root.path).filter {
-            FileManager.default.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("suite.json").path)
+            FileManager.default.fileExists(
+                atPath: root.appendingPathComponent($0).appendingPathComponent("suite.json").path)
         }
         #expect(names.count >= 3)
         for name in names {
@@ -149,6 +181,7 @@ struct SuiteLoaderTests {
 
     @Test func templatesRenderOnlyWellFormedPlaceholders() {
         #expect(Template.placeholders(in: "{a} {b_2} {a} {not valid} {}") == ["a", "b_2"])
-        #expect(Template.render("x={x}, y={y} {z} {bad key}", fields: ["x": "1", "y": "{x}"]) == "x=1, y={x} {z} {bad key}")
+        #expect(
+            Template.render("x={x}, y={y} {z} {bad key}", fields: ["x": "1", "y": "{x}"]) == "x=1, y={x} {z} {bad key}")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Hashing
 import Registry
-import Testing
 import TestSupport
+import Testing
+
 @testable import Governance
 
 /// Licences as SPDX ids where they are ones, package URLs for model versions.
@@ -17,8 +18,9 @@ struct CycloneDXIdentifiersTests {
     }
 
     @Test func modelVersionsHaveAPackageURL() {
-        #expect(CycloneDXExport.purl(name: "smollm2", version: "1.0+q4", digest: "AB12")
-            == "pkg:generic/smollm2@1.0%2Bq4?checksum=sha256:ab12")
+        #expect(
+            CycloneDXExport.purl(name: "smollm2", version: "1.0+q4", digest: "AB12")
+                == "pkg:generic/smollm2@1.0%2Bq4?checksum=sha256:ab12")
     }
 }
 
@@ -30,9 +32,12 @@ struct CycloneDXProvenanceTests {
         e.version.artifacts[0].license = "apache-2.0"
         e.version.artifacts[0].licenseURL = "https://www.apache.org/licenses/LICENSE-2.0"
         e.version.artifacts[0].references = [
-            .init(type: "distribution", url: "https://huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct",
-                  comment: "source model on Hugging Face (GGUF general.source.huggingface.repository)"),
-            .init(type: "vcs", url: "https://github.com/huggingface/smollm", comment: "model repository (GGUF general.repo_url)"),
+            .init(
+                type: "distribution", url: "https://huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct",
+                comment: "source model on Hugging Face (GGUF general.source.huggingface.repository)"),
+            .init(
+                type: "vcs", url: "https://github.com/huggingface/smollm",
+                comment: "model repository (GGUF general.repo_url)")
         ]
         e.datasets[0].source = "https://example.org/datasets/tickets"
         return e
@@ -52,15 +57,22 @@ struct CycloneDXProvenanceTests {
         let bom = try #require(Self.object(CycloneDXExport.bom(Self.export())))
         let components = Self.array(bom["components"]).compactMap(Self.object)
         let model = try #require(components.first)
-        #expect(model["licenses"] == [["license": ["id": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"]]])
+        #expect(
+            model["licenses"] == [
+                ["license": ["id": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"]]
+            ])
         let refs = Self.array(model["externalReferences"]).compactMap(Self.object)
         #expect(refs.map { $0["type"] } == ["distribution", "vcs"])
         #expect(refs.first?["url"] == "https://huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct")
         let data = try #require(components.first { $0["type"] == "data" })
         #expect(data["purl"] == .string("pkg:generic/tickets@1?checksum=sha256:" + String(repeating: "33", count: 32)))
-        #expect(Self.array(data["externalReferences"]).compactMap(Self.object).first?["url"] == "https://example.org/datasets/tickets")
+        #expect(
+            Self.array(data["externalReferences"]).compactMap(Self.object).first?["url"]
+                == "https://example.org/datasets/tickets")
         let ancestors = Self.array(Self.object(model["pedigree"])?["ancestors"]).compactMap(Self.object)
-        #expect(ancestors.first?["purl"] == .string("pkg:generic/smollm2@f16?checksum=sha256:" + String(repeating: "11", count: 32)))
+        #expect(
+            ancestors.first?["purl"]
+                == .string("pkg:generic/smollm2@f16?checksum=sha256:" + String(repeating: "11", count: 32)))
         #expect(bom["dependencies"] != nil)
 
         // A licence that is not an SPDX id stays a name; a source that is not a URL stays a property.
@@ -73,7 +85,10 @@ struct CycloneDXProvenanceTests {
         #expect(otherComponents.first?["licenses"] == [["license": ["name": "gemma"]]])
         let otherData = try #require(otherComponents.first { $0["type"] == "data" })
         #expect(otherData["externalReferences"] == nil)
-        #expect(Self.array(otherData["properties"]).contains(["name": "assay:dataset:source", "value": "support-tickets team"]))
+        #expect(
+            Self.array(otherData["properties"]).contains([
+                "name": "assay:dataset:source", "value": "support-tickets team"
+            ]))
     }
 
     /// The real SmolLM2 file declares `general.license = apache-2.0`.
@@ -86,7 +101,10 @@ struct CycloneDXProvenanceTests {
     }
 
     /// Issue 13 acceptance 3: strict CycloneDX 1.6 validation with cyclonedx-python-lib.
-    @Test(.enabled(if: Fixtures.pythonModuleAvailableOrCI("cyclonedx"), "needs cyclonedx-python-lib (scripts/setup.sh installs it)"))
+    @Test(
+        .enabled(
+            if: Fixtures.pythonModuleAvailableOrCI("cyclonedx"),
+            "needs cyclonedx-python-lib (scripts/setup.sh installs it)"))
     func strictlyValidWithCycloneDXPythonLib() throws {
         let dir = TemporaryDirectory("cdx-strict")
         var files: [String] = []
@@ -96,9 +114,11 @@ struct CycloneDXProvenanceTests {
             files.append(url.path)
         }
         let script = Fixtures.packageRoot.appendingPathComponent("scripts/cyclonedx-validate.py").path
-        let result = try Python.run("import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
-                                    arguments: [script] + files)
+        let result = try Python.run(
+            "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
+            arguments: [script] + files)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.components(separatedBy: "valid CycloneDX 1.6 (strict)").count - 1 == 2, "\(result.stdout)")
+        #expect(
+            result.stdout.components(separatedBy: "valid CycloneDX 1.6 (strict)").count - 1 == 2, "\(result.stdout)")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Registry
-import Testing
 import TestSupport
+import Testing
+
 @testable import Governance
 
 struct ExportTests {
@@ -12,37 +13,78 @@ struct ExportTests {
         let evil = "<script>alert('x')</script> & \"quotes\""
         return LineageExport(
             generatedAt: "2026-01-31T12:00:00Z", generator: "0.1.0",
-            version: ExportedVersion(reference: "smollm2@q8_0", name: "smollm2", version: "q8_0", digest: digest, format: "gguf",
-                                     totalSize: 144_810_000, createdAt: "2026-01-30T10:00:00.000Z", createdBy: "alice",
-                                     artifacts: [ExportedArtifact(path: "smollm2-q8_0.gguf", size: 144_810_000, sha256: digest, format: "gguf",
-                                                                  architecture: "llama", parameterCount: 134_515_008, quantization: "Q8_0")]),
-            modelCard: ["intended_use": "support triage \(evil)", "limitations": "English only", "owner": "ml-platform"],
-            approval: ExportedApproval(state: "approved", tier: "medium", needsReview: false, needsReviewReason: nil, decisions: [
-                ExportedDecision(action: "submit", fromState: "evaluated", toState: "in_review", actor: "alice", reason: nil,
-                                 modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
-                                 policyDigest: String(repeating: "cd", count: 32), tier: "medium", time: "2026-01-30T11:00:00.000Z"),
-                ExportedDecision(action: "approve", fromState: "in_review", toState: "approved", actor: "bob", reason: evil,
-                                 modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
-                                 policyDigest: String(repeating: "cd", count: 32), tier: "medium", time: "2026-01-30T12:00:00.000Z"),
-            ]),
-            ancestors: [ExportedRelative(reference: "smollm2@f16", digest: String(repeating: "11", count: 32), state: "approved")],
-            descendants: [ExportedRelative(reference: "smollm2@q8_0-ft", digest: String(repeating: "22", count: 32), state: "registered")],
-            edges: [ExportedEdge(child: "smollm2@q8_0", relation: "quantized_from", parent: "smollm2@f16", parentKind: "model"),
-                    ExportedEdge(child: "smollm2@q8_0", relation: "trained_on", parent: "tickets@1", parentKind: "dataset"),
-                    ExportedEdge(child: "smollm2@q8_0-ft", relation: "finetuned_from", parent: "smollm2@q8_0", parentKind: "model")],
-            datasets: [ExportedDataset(reference: "tickets@1", relation: "trained_on", digest: String(repeating: "33", count: 32),
-                                       license: "MIT", containsPII: true, description: evil,
-                                       files: [ExportedArtifact(path: "tickets.jsonl", size: 1200, sha256: String(repeating: "44", count: 32), format: "unknown")])],
+            version: ExportedVersion(
+                reference: "smollm2@q8_0", name: "smollm2", version: "q8_0", digest: digest, format: "gguf",
+                totalSize: 144_810_000, createdAt: "2026-01-30T10:00:00.000Z", createdBy: "alice",
+                artifacts: [
+                    ExportedArtifact(
+                        path: "smollm2-q8_0.gguf", size: 144_810_000, sha256: digest, format: "gguf",
+                        architecture: "llama", parameterCount: 134_515_008, quantization: "Q8_0")
+                ]),
+            modelCard: [
+                "intended_use": "support triage \(evil)", "limitations": "English only", "owner": "ml-platform"
+            ],
+            approval: ExportedApproval(
+                state: "approved", tier: "medium", needsReview: false, needsReviewReason: nil,
+                decisions: [
+                    ExportedDecision(
+                        action: "submit", fromState: "evaluated", toState: "in_review", actor: "alice", reason: nil,
+                        modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
+                        policyDigest: String(repeating: "cd", count: 32), tier: "medium",
+                        time: "2026-01-30T11:00:00.000Z"),
+                    ExportedDecision(
+                        action: "approve", fromState: "in_review", toState: "approved", actor: "bob", reason: evil,
+                        modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
+                        policyDigest: String(repeating: "cd", count: 32), tier: "medium",
+                        time: "2026-01-30T12:00:00.000Z")
+                ]),
+            ancestors: [
+                ExportedRelative(
+                    reference: "smollm2@f16", digest: String(repeating: "11", count: 32), state: "approved")
+            ],
+            descendants: [
+                ExportedRelative(
+                    reference: "smollm2@q8_0-ft", digest: String(repeating: "22", count: 32), state: "registered")
+            ],
+            edges: [
+                ExportedEdge(
+                    child: "smollm2@q8_0", relation: "quantized_from", parent: "smollm2@f16", parentKind: "model"),
+                ExportedEdge(child: "smollm2@q8_0", relation: "trained_on", parent: "tickets@1", parentKind: "dataset"),
+                ExportedEdge(
+                    child: "smollm2@q8_0-ft", relation: "finetuned_from", parent: "smollm2@q8_0", parentKind: "model")
+            ],
+            datasets: [
+                ExportedDataset(
+                    reference: "tickets@1", relation: "trained_on", digest: String(repeating: "33", count: 32),
+                    license: "MIT", containsPII: true, description: evil,
+                    files: [
+                        ExportedArtifact(
+                            path: "tickets.jsonl", size: 1200, sha256: String(repeating: "44", count: 32),
+                            format: "unknown")
+                    ])
+            ],
             evaluations: [
-                ExportedEvaluation(runID: "run-gk", variant: "smollm2@q8_0", suite: "general-knowledge", task: "general-knowledge", metric: "acc",
-                                   value: 0.3125, ciLower: 0.235, ciUpper: 0.39, items: 136, latencyP50Ms: 41, latencyP95Ms: 77, latencyP99Ms: 95,
-                                   energyWhPer1000Items: 0.84, energyMethod: "estimate", backend: "native", engine: "assay-native 0.1.0"),
-                ExportedEvaluation(runID: "run-si", variant: "smollm2@q8_0", suite: "support-intents", task: "support-intents", metric: "acc",
-                                   value: 0.41, ciLower: 0.34, ciUpper: 0.48, items: 192, latencyP50Ms: 55, latencyP95Ms: 90, latencyP99Ms: 120,
-                                   energyWhPer1000Items: 1.1, energyMethod: "estimate", backend: "native", engine: "assay-native 0.1.0"),
-                ExportedEvaluation(runID: "run-f16", variant: "smollm2@f16", suite: "general-knowledge", task: "general-knowledge", metric: "acc",
-                                   value: 0.32, ciLower: 0.24, ciUpper: 0.40, items: 136, latencyP50Ms: 70, latencyP95Ms: 130, latencyP99Ms: 160,
-                                   energyWhPer1000Items: 1.6, energyMethod: "estimate", backend: "native", engine: "assay-native 0.1.0"),
+                ExportedEvaluation(
+                    runID: "run-gk", variant: "smollm2@q8_0", suite: "general-knowledge", task: "general-knowledge",
+                    metric: "acc",
+                    value: 0.3125, ciLower: 0.235, ciUpper: 0.39, items: 136, latencyP50Ms: 41, latencyP95Ms: 77,
+                    latencyP99Ms: 95,
+                    energyWhPer1000Items: 0.84, energyMethod: "estimate", backend: "native",
+                    engine: "assay-native 0.1.0"),
+                ExportedEvaluation(
+                    runID: "run-si", variant: "smollm2@q8_0", suite: "support-intents", task: "support-intents",
+                    metric: "acc",
+                    value: 0.41, ciLower: 0.34, ciUpper: 0.48, items: 192, latencyP50Ms: 55, latencyP95Ms: 90,
+                    latencyP99Ms: 120,
+                    energyWhPer1000Items: 1.1, energyMethod: "estimate", backend: "native", engine: "assay-native 0.1.0"
+                ),
+                ExportedEvaluation(
+                    runID: "run-f16", variant: "smollm2@f16", suite: "general-knowledge", task: "general-knowledge",
+                    metric: "acc",
+                    value: 0.32, ciLower: 0.24, ciUpper: 0.40, items: 136, latencyP50Ms: 70, latencyP95Ms: 130,
+                    latencyP99Ms: 160,
+                    energyWhPer1000Items: 1.6, energyMethod: "estimate", backend: "native", engine: "assay-native 0.1.0"
+                )
             ],
             aliases: [ExportedAlias(name: "production", target: "smollm2@q8_0", isProtected: true)],
             auditHeadHash: String(repeating: "ef", count: 32), auditEventCount: 42)
@@ -63,8 +105,9 @@ struct ExportTests {
         let ancestors = try #require((model["pedigree"] as? [String: Any])?["ancestors"] as? [[String: Any]])
         #expect(ancestors.first?["name"] as? String == "smollm2" && ancestors.first?["version"] as? String == "f16")
         let card = try #require(model["modelCard"] as? [String: Any])
-        let metrics = try #require((card["quantitativeAnalysis"] as? [String: Any])?["performanceMetrics"] as? [[String: Any]])
-        #expect(metrics.count == 2)  // the exported version's own runs only
+        let metrics = try #require(
+            (card["quantitativeAnalysis"] as? [String: Any])?["performanceMetrics"] as? [[String: Any]])
+        #expect(metrics.count == 2) // the exported version's own runs only
         #expect((metrics[0]["confidenceInterval"] as? [String: String])?["lowerBound"] == "0.2350")
         let datasets = try #require((card["modelParameters"] as? [String: Any])?["datasets"] as? [[String: String]])
         #expect(datasets == [["ref": "dataset:tickets@1"]])
@@ -123,7 +166,11 @@ struct ExportTests {
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(!html.contains("<script"))
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;"))
-        #expect(!html.contains("http://") || html.components(separatedBy: "http://").dropFirst().allSatisfy { $0.hasPrefix("www.w3.org/2000/svg") })
+        #expect(
+            !html.contains("http://")
+                || html.components(separatedBy: "http://").dropFirst().allSatisfy {
+                    $0.hasPrefix("www.w3.org/2000/svg")
+                })
         #expect(!html.contains("src=") && !html.contains("<link"))
         #expect(html.components(separatedBy: "<svg").count - 1 == 4)
         #expect(html.contains("@media print"))
@@ -139,7 +186,10 @@ struct ExportTests {
         let e = Self.sample()
         let md = ExportRenderer.markdown(e)
         #expect(md.hasPrefix("# Model version smollm2@q8_0"))
-        #expect(md.contains("| smollm2@q8_0 | native (assay-native 0.1.0) | general-knowledge/general-knowledge | acc | 0.313 | [0.235, 0.390] | 136 |"))
+        #expect(
+            md.contains(
+                "| smollm2@q8_0 | native (assay-native 0.1.0) | general-knowledge/general-knowledge | acc | 0.313 | [0.235, 0.390] | 136 |"
+            ))
         #expect(md.contains("smollm2@q8_0 —quantized_from→ smollm2@f16"))
         let json = try ExportRenderer.json(e)
         #expect(try JSONDecoder().decode(LineageExport.self, from: Data(json.utf8)) == e)
@@ -151,20 +201,26 @@ struct ExportTests {
         let dataFile = dir.path("d.jsonl")
         try Data("{}\n".utf8).write(to: dataFile)
         let data = try VersionReference(parsing: "tickets@1")
-        _ = try store.registerDatasetVersion(DatasetRegistration(reference: data, files: try ArtifactInput.collect([dataFile]),
-                                                                 license: "MIT", containsPII: false))
+        _ = try store.registerDatasetVersion(
+            DatasetRegistration(
+                reference: data, files: try ArtifactInput.collect([dataFile]),
+                license: "MIT", containsPII: false))
         var refs: [VersionReference] = []
         for (i, v) in ["f16", "q8_0", "q8_0-ft"].enumerated() {
             let f = dir.path("\(v).bin")
             try Data("bytes \(v)".utf8).write(to: f)
             let ref = try VersionReference(parsing: "smol@\(v)")
             var lineage: [LineageLink] = []
-            if i > 0 { lineage.append(LineageLink(relation: i == 1 ? .quantizedFrom : .finetunedFrom, parent: refs[i - 1])) }
+            if i > 0 {
+                lineage.append(LineageLink(relation: i == 1 ? .quantizedFrom : .finetunedFrom, parent: refs[i - 1]))
+            }
             if i == 1 { lineage.append(LineageLink(relation: .trainedOn, parent: data)) }
-            _ = try store.registerModelVersion(ModelRegistration(reference: ref, files: try ArtifactInput.collect([f]), lineage: lineage))
+            _ = try store.registerModelVersion(
+                ModelRegistration(reference: ref, files: try ArtifactInput.collect([f]), lineage: lineage))
             refs.append(ref)
         }
-        let e = try LineageExportBuilder.build(store: store, reference: refs[1], generatedAt: "2026-01-31T00:00:00Z", generator: "test")
+        let e = try LineageExportBuilder.build(
+            store: store, reference: refs[1], generatedAt: "2026-01-31T00:00:00Z", generator: "test")
         #expect(e.ancestors.map(\.reference) == ["smol@f16"])
         #expect(e.descendants.map(\.reference) == ["smol@q8_0-ft"])
         #expect(e.datasets.map(\.reference) == ["tickets@1"])

@@ -1,5 +1,6 @@
 import Hashing
 import Testing
+
 @testable import Governance
 
 /// Expected values come from scipy 1.17 (`binomtest`, `norm.ppf`, `brentq` on Connor's formula)
@@ -35,7 +36,7 @@ struct GateStatisticsTests {
         (25, 45, 0.022462895492509273),
         (1, 0, 1.0),
         (40, 60, 0.05688793364098089),
-        (5, 25, 0.0003249142318964005),
+        (5, 25, 0.0003249142318964005)
     ])
     func exactMcNemarMatchesScipyBinomtest(b: Int, c: Int, expected: Double) {
         let p = GateStatistics.mcnemarExactPValue(candidateOnly: b, baselineOnly: c)
@@ -58,7 +59,7 @@ struct GateStatisticsTests {
         (0.8, 0.8416212335729143),
         (0.001, -3.090232306167813),
         (0.99999, 4.264890793923841),
-        (0.5, 0.0),
+        (0.5, 0.0)
     ])
     func normalQuantileMatchesScipy(p: Double, expected: Double) {
         #expect(abs(GateStatistics.normalQuantile(p) - expected) < 1e-12)
@@ -69,7 +70,7 @@ struct GateStatisticsTests {
         (136, 20, 0.09132920040787737),
         (192, 0, 0.01450217575463691),
         (1000, 100, 0.027982836304473523),
-        (20, 15, 0.5111135581509684),
+        (20, 15, 0.5111135581509684)
     ])
     func minimumDetectableEffectMatchesConnorSolvedWithBrentq(n: Int, discordant: Int, expected: Double) throws {
         let mde = try #require(GateStatistics.minimumDetectableEffect(items: n, discordant: discordant))
@@ -92,7 +93,8 @@ struct GateStatisticsTests {
         #expect(abs(ia.upper - -0.04) < 1e-12)
         #expect(ia.level == 0.95)
 
-        let b: [Int8] = Array(repeating: 1, count: 20) + Array(repeating: -1, count: 10) + Array(repeating: 0, count: 170)
+        let b: [Int8] =
+            Array(repeating: 1, count: 20) + Array(repeating: -1, count: 10) + Array(repeating: 0, count: 170)
         let ib = GateStatistics.pairedBootstrapCI(differences: b, resamples: 10_000, alpha: 0.05, seed: 7)
         #expect(abs(ib.estimate - 0.05) < 1e-12)
         #expect(abs(ib.lower - 0.0) < 1e-12)
@@ -114,7 +116,9 @@ struct GateStatisticsTests {
         #expect(GateStatistics.isNonInferior(ci, margin: 0.03))
         #expect(!GateStatistics.isNonInferior(ci, margin: 0.02))
         // Exactly at −margin is not enough (strict inequality).
-        #expect(!GateStatistics.isNonInferior(GateStatistics.Interval(estimate: 0, lower: -0.03, upper: 0, level: 0.95), margin: 0.03))
+        #expect(
+            !GateStatistics.isNonInferior(
+                GateStatistics.Interval(estimate: 0, lower: -0.03, upper: 0, level: 0.95), margin: 0.03))
     }
 
     @Test func pairedCounts() {

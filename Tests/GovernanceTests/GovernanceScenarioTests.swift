@@ -1,7 +1,8 @@
 import Foundation
 @_spi(RawSQL) import Registry
-import Testing
 import TestSupport
+import Testing
+
 @testable import Governance
 
 /// Issue 5, acceptance 1: the whole approval workflow against a real registry.
@@ -9,17 +10,19 @@ struct GovernanceScenarioTests {
     static let policy = Policy(
         version: 4, defaultTier: "medium",
         tiers: [
-            "medium": RiskTier(requiredSuites: ["general-knowledge", "support-intents"], maxRegression: 0.03,
-                               datasets: DatasetRules(allowedLicenses: ["MIT", "Apache-2.0"], pii: .forbidden),
-                               modelCardFields: ["intended_use", "limitations"], quorum: 1),
-            "high": RiskTier(requiredSuites: ["general-knowledge"], maxRegression: 0.02, quorum: 2),
+            "medium": RiskTier(
+                requiredSuites: ["general-knowledge", "support-intents"], maxRegression: 0.03,
+                datasets: DatasetRules(allowedLicenses: ["MIT", "Apache-2.0"], pii: .forbidden),
+                modelCardFields: ["intended_use", "limitations"], quorum: 1),
+            "high": RiskTier(requiredSuites: ["general-knowledge"], maxRegression: 0.02, quorum: 2)
         ])
 
     /// One registry, several actors (each its own store handle, as separate CLI invocations would be).
     final class World: @unchecked Sendable {
         let dir = TemporaryDirectory("gov-scenario")
-        let binding = PolicyBinding(policy: GovernanceScenarioTests.policy, digest: String(repeating: "d", count: 64),
-                                    source: "test")
+        let binding = PolicyBinding(
+            policy: GovernanceScenarioTests.policy, digest: String(repeating: "d", count: 64),
+            source: "test")
         var evidence: [String: [String: [String]]] = [:]
 
         func store(_ actor: String) throws -> RegistryStore {
@@ -32,12 +35,15 @@ struct GovernanceScenarioTests {
 
         /// Registers `name@version` (one small file) as `actor`, with lineage.
         @discardableResult
-        func register(_ ref: String, as actor: String, lineage: [LineageLink] = [], evaluated: Bool = true) throws -> VersionReference {
+        func register(_ ref: String, as actor: String, lineage: [LineageLink] = [], evaluated: Bool = true) throws
+            -> VersionReference
+        {
             let reference = try VersionReference(parsing: ref)
             let file = dir.path("\(reference.name)-\(reference.version).bin")
             try Data("weights of \(ref)".utf8).write(to: file)
             let version = try store(actor).registerModelVersion(
-                ModelRegistration(reference: reference, files: try ArtifactInput.collect([file]), lineage: lineage)).value
+                ModelRegistration(reference: reference, files: try ArtifactInput.collect([file]), lineage: lineage)
+            ).value
             if evaluated {
                 evidence[version.digest] = ["general-knowledge": ["gk-\(ref)"], "support-intents": ["si-\(ref)"]]
             }
@@ -47,7 +53,8 @@ struct GovernanceScenarioTests {
         /// Evaluate, fill the card and submit as alice; approve as bob.
         func approve(_ ref: VersionReference) throws {
             try service("alice").perform(.markEvaluated, on: ref)
-            try service("alice").updateModelCard(ref, fields: ["intended_use": "support triage", "limitations": "English only"])
+            try service("alice").updateModelCard(
+                ref, fields: ["intended_use": "support triage", "limitations": "English only"])
             try service("alice").perform(.submit, on: ref)
             try service("bob").perform(.approve(comment: nil), on: ref)
         }
@@ -63,7 +70,7 @@ struct GovernanceScenarioTests {
         }
         let root = try w.service("root")
         try root.grant(.submitter, to: "alice")
-        try root.grant(.approver, to: "alice")  // alice may approve others' work, never her own
+        try root.grant(.approver, to: "alice") // alice may approve others' work, never her own
         try root.grant(.approver, to: "bob")
         try root.grant(.releaseManager, to: "rita")
         #expect(try root.roles(of: "alice") == [.submitter, .approver])
@@ -94,7 +101,10 @@ struct GovernanceScenarioTests {
         #expect(approved.decision.policyDigest == String(repeating: "d", count: 64))
 
         // Only a release-manager moves production, and only to approved versions.
-        #expect(throws: GovernanceError.notAuthorized(actor: "alice", action: "move the protected alias production", needs: [.releaseManager])) {
+        #expect(
+            throws: GovernanceError.notAuthorized(
+                actor: "alice", action: "move the protected alias production", needs: [.releaseManager])
+        ) {
             try alice.setAlias("production", to: a)
         }
         let rita = try w.service("rita")
@@ -102,7 +112,9 @@ struct GovernanceScenarioTests {
 
         // Versions b (independent), c quantized from b, d fine-tuned from c.
         let b = try w.register("smol@b", as: "alice")
-        #expect(throws: GovernanceError.aliasTargetNotApproved(alias: "production", target: "smol@b", state: "registered")) {
+        #expect(
+            throws: GovernanceError.aliasTargetNotApproved(alias: "production", target: "smol@b", state: "registered")
+        ) {
             try rita.setAlias("production", to: b)
         }
         try w.approve(b)
@@ -113,7 +125,9 @@ struct GovernanceScenarioTests {
         try w.approve(c)
 
         // Revoking b needs a reason and flags every descendant.
-        #expect(throws: ApprovalError.reasonRequired(action: "revoke")) { try root.perform(.revoke(reason: " "), on: b) }
+        #expect(throws: ApprovalError.reasonRequired(action: "revoke")) {
+            try root.perform(.revoke(reason: " "), on: b)
+        }
         let revoked = try root.perform(.revoke(reason: "training data licence withdrawn"), on: b)
         #expect(revoked.flagged == [c, d])
         let statusC = try root.status(c)
@@ -153,8 +167,10 @@ struct GovernanceScenarioTests {
         let verification = try w.store("auditor").verifyAudit()
         #expect(verification.isIntact)
         let actions = try w.store("auditor").auditEvents().map(\.action)
-        for expected in ["role.grant", "approval.submit", "approval.approve", "alias.set", "approval.revoke",
-                         "approval.flag_descendants", "alias.rollback", "model_card.update"] {
+        for expected in [
+            "role.grant", "approval.submit", "approval.approve", "alias.set", "approval.revoke",
+            "approval.flag_descendants", "alias.rollback", "model_card.update"
+        ] {
             #expect(actions.contains(expected), "missing audit action \(expected)")
         }
     }
@@ -178,7 +194,9 @@ struct GovernanceScenarioTests {
         try w.service("alice").perform(.submit, on: v)
         let first = try w.service("bob").perform(.approve(comment: nil), on: v)
         #expect(first.decision.toState == "in_review" && first.votes == 1 && first.quorum == 2)
-        #expect(throws: ApprovalError.alreadyApproved(actor: "bob")) { try w.service("bob").perform(.approve(comment: nil), on: v) }
+        #expect(throws: ApprovalError.alreadyApproved(actor: "bob")) {
+            try w.service("bob").perform(.approve(comment: nil), on: v)
+        }
         let second = try w.service("carol").perform(.approve(comment: nil), on: v)
         #expect(second.decision.toState == "approved")
         #expect(second.decision.tier == "high")
@@ -192,7 +210,8 @@ struct GovernanceScenarioTests {
         try Data("{\"text\":\"hi\"}\n".utf8).write(to: file)
         let data = try VersionReference(parsing: "tickets@1")
         _ = try w.store("alice").registerDatasetVersion(
-            DatasetRegistration(reference: data, files: try ArtifactInput.collect([file]), license: "CC-BY-NC-4.0", containsPII: true))
+            DatasetRegistration(
+                reference: data, files: try ArtifactInput.collect([file]), license: "CC-BY-NC-4.0", containsPII: true))
         let v = try w.register("m@1", as: "alice", lineage: [LineageLink(relation: .trainedOn, parent: data)])
         let alice = try w.service("alice")
         try alice.updateModelCard(v, fields: ["intended_use": "x", "limitations": "y"])
@@ -202,11 +221,16 @@ struct GovernanceScenarioTests {
             try alice.perform(.markEvaluated, on: v)
             Issue.record("evaluate with a non-compliant dataset was accepted")
         } catch let error as ApprovalError {
-            guard case .datasetPolicy(let problems) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .datasetPolicy(let problems) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(problems.count == 2)
             #expect(problems[0].contains("CC-BY-NC-4.0"))
         }
-        #expect(throws: ApprovalError.invalidTransition(action: "submit", from: .registered)) { try alice.perform(.submit, on: v) }
+        #expect(throws: ApprovalError.invalidTransition(action: "submit", from: .registered)) {
+            try alice.perform(.submit, on: v)
+        }
         #expect(try alice.status(v).datasetViolations.count == 2)
         #expect(try alice.status(v).record.state == "registered")
     }
@@ -217,13 +241,18 @@ struct GovernanceScenarioTests {
         var verdict: GateDecision.Verdict
         var floors: [String] = []
         func finishedRuns(digest: String) throws -> [String: [String]] { runs[digest] ?? [:] }
-        func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws -> QualifyingEvidence {
+        func qualifyingEvidence(reference: VersionReference, digest: String, tier: RiskTier) throws
+            -> QualifyingEvidence
+        {
             QualifyingEvidence(runs: try finishedRuns(digest: digest), floorViolations: floors)
         }
-        func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws -> GateDecision? {
-            let input = GateInput(candidate: GateSubject(reference: candidate.description, digest: "c"),
-                                  baseline: GateSubject(reference: baseline.description, digest: "b"), suites: [],
-                                  candidatePerformance: PerformanceSummary())
+        func gate(candidate: VersionReference, baseline: VersionReference, policy: Policy, tier: String) throws
+            -> GateDecision?
+        {
+            let input = GateInput(
+                candidate: GateSubject(reference: candidate.description, digest: "c"),
+                baseline: GateSubject(reference: baseline.description, digest: "b"), suites: [],
+                candidatePerformance: PerformanceSummary())
             var d = try RegressionGate.evaluate(input, policy: policy, tierName: tier)
             d.verdict = verdict
             d.blocking = verdict != .pass && !(verdict == .inconclusive && policy.gate.inconclusive == .allow)
@@ -245,24 +274,33 @@ struct GovernanceScenarioTests {
         try w.approve(a)
         try w.service("rita").setAlias("production", to: a)
         let b = try w.register("smol@b", as: "alice")
-        func service(_ actor: String, _ verdict: GateDecision.Verdict, floors: [String] = []) throws -> GovernanceService {
-            GovernanceService(store: try w.store(actor), binding: w.binding,
-                              evidence: GatedEvidence(runs: w.evidence, verdict: verdict, floors: floors))
+        func service(_ actor: String, _ verdict: GateDecision.Verdict, floors: [String] = []) throws
+            -> GovernanceService
+        {
+            GovernanceService(
+                store: try w.store(actor), binding: w.binding,
+                evidence: GatedEvidence(runs: w.evidence, verdict: verdict, floors: floors))
         }
-        try service("alice", .regression).perform(.markEvaluated, on: b)  // evaluate does not run the gate
+        try service("alice", .regression).perform(.markEvaluated, on: b) // evaluate does not run the gate
         try service("alice", .regression).updateModelCard(b, fields: ["intended_use": "x", "limitations": "y"])
         do {
             try service("alice", .regression).perform(.submit, on: b)
             Issue.record("a regressed candidate was submitted")
         } catch let error as ApprovalError {
-            guard case .gateBlocked(let verdict, let baseline, _) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .gateBlocked(let verdict, let baseline, _) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(verdict == "regression" && baseline.hasPrefix("smol@a"))
         }
         do {
             try service("alice", .inconclusive).perform(.submit, on: b)
             Issue.record("an inconclusive gate did not block under inconclusive = block")
         } catch let error as ApprovalError {
-            guard case .gateBlocked(let verdict, let baseline, _) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .gateBlocked(let verdict, let baseline, _) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(verdict == "inconclusive" && baseline == "smol@a (production)")
         }
         try service("alice", .pass).perform(.submit, on: b)
@@ -278,10 +316,13 @@ struct GovernanceScenarioTests {
         #expect(throws: ApprovalError.reasonRequired(action: "override the policy")) {
             try service("root", .regression).perform(.approve(comment: nil), on: b, override: "  ")
         }
-        let approved = try service("root", .regression).perform(.approve(comment: nil), on: b, override: "hotfix; regression accepted")
+        let approved = try service("root", .regression).perform(
+            .approve(comment: nil), on: b, override: "hotfix; regression accepted")
         #expect(approved.decision.toState == "approved")
         let event = try #require(try w.store("auditor").auditEvents().last { $0.action == "approval.evidence" })
-        #expect(event.payload.contains("\"verdict\":\"regression\"") && event.payload.contains("hotfix; regression accepted"))
+        #expect(
+            event.payload.contains("\"verdict\":\"regression\"")
+                && event.payload.contains("hotfix; regression accepted"))
         #expect(event.payload.contains("\"by\":\"root\""))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Governance
 
 struct PolicyTests {
@@ -92,18 +93,28 @@ struct PolicyTests {
         #expect(quorum.count == 1)
         #expect(quorum.first?.path == "$.tiers.low.approvals.quorum")
         #expect(quorum.first?.reason.contains("at most 100") == true)
-        let evaluation = issues(mutate("\"approvals\": {\"quorum\": 2}", "\"approvals\": {\"quorum\": 2}, \"evaluation\": {\"min_items\": 0, \"require_native\": \"yes\"}"))
-        #expect(Set(evaluation.map(\.path)) == ["$.tiers.low.evaluation.min_items", "$.tiers.low.evaluation.require_native"])
+        let evaluation = issues(
+            mutate(
+                "\"approvals\": {\"quorum\": 2}",
+                "\"approvals\": {\"quorum\": 2}, \"evaluation\": {\"min_items\": 0, \"require_native\": \"yes\"}"))
+        #expect(
+            Set(evaluation.map(\.path)) == ["$.tiers.low.evaluation.min_items", "$.tiers.low.evaluation.require_native"]
+        )
     }
 
     @Test func unknownSuiteIsReportedWithFileAndPath() {
-        let found = issues(mutate("\"required_suites\": [\"general-knowledge\"]", "\"required_suites\": [\"general-knowledge\", \"trivia\"]"),
-                           file: "Governance/bad.json")
+        let found = issues(
+            mutate(
+                "\"required_suites\": [\"general-knowledge\"]",
+                "\"required_suites\": [\"general-knowledge\", \"trivia\"]"),
+            file: "Governance/bad.json")
         #expect(found.count == 1)
         #expect(found.first?.file == "Governance/bad.json")
         #expect(found.first?.path == "$.tiers.low.required_suites[1]")
         #expect(found.first?.reason.contains("unknown suite 'trivia'") == true)
-        #expect(found.first?.description.hasPrefix("Governance/bad.json: $.tiers.low.required_suites[1]: unknown suite") == true)
+        #expect(
+            found.first?.description.hasPrefix("Governance/bad.json: $.tiers.low.required_suites[1]: unknown suite")
+                == true)
     }
 
     @Test func negativeMarginIsRejected() {
@@ -139,10 +150,12 @@ struct PolicyTests {
     }
 
     @Test func minimumMetricOnUnrequiredSuiteAndOutOfRangeProportion() {
-        let text = mutate("{\"suite\": \"general-knowledge\", \"metric\": \"acc\", \"min\": 0.25}",
-                          "{\"suite\": \"support-intents\", \"metric\": \"acc\", \"min\": 1.5}")
+        let text = mutate(
+            "{\"suite\": \"general-knowledge\", \"metric\": \"acc\", \"min\": 0.25}",
+            "{\"suite\": \"support-intents\", \"metric\": \"acc\", \"min\": 1.5}")
         let found = issues(text)
-        #expect(Set(found.map(\.path)) == ["$.tiers.low.minimum_metrics[0].suite", "$.tiers.low.minimum_metrics[0].min"])
+        #expect(
+            Set(found.map(\.path)) == ["$.tiers.low.minimum_metrics[0].suite", "$.tiers.low.minimum_metrics[0].min"])
     }
 
     @Test func wrongFormatMissingFieldsAndBadDefaultTier() {

@@ -1,9 +1,11 @@
 import Foundation
+import Testing
+
+@testable import Governance
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Testing
-@testable import Governance
 
 /// Collects the structure of an XML document; fails on malformed input.
 final class XMLCollector: NSObject, XMLParserDelegate {
@@ -11,8 +13,10 @@ final class XMLCollector: NSObject, XMLParserDelegate {
     var attributes: [[String: String]] = []
     var text = ""
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+    ) {
         elements.append(elementName)
         attributes.append(attributeDict)
     }
@@ -31,10 +35,12 @@ struct RegressionGateTests {
     static let policy = Policy(
         version: 7, defaultTier: "medium",
         gate: GateSettings(alpha: 0.05, power: 0.8, bootstrapResamples: 2000, seed: 11),
-        tiers: ["medium": RiskTier(
-            requiredSuites: ["general-knowledge", "support-intents"],
-            minimumMetrics: [MetricFloor(suite: "support-intents", metric: "acc", min: 0.3)],
-            maxRegression: 0.03, latencyP95Ms: 1500, energyWhPer1000Items: 20)])
+        tiers: [
+            "medium": RiskTier(
+                requiredSuites: ["general-knowledge", "support-intents"],
+                minimumMetrics: [MetricFloor(suite: "support-intents", metric: "acc", min: 0.3)],
+                maxRegression: 0.03, latencyP95Ms: 1500, energyWhPer1000Items: 20)
+        ])
 
     /// Outcomes for `a` both-correct, `b` candidate-only, `c` baseline-only, `d` both-wrong items,
     /// interleaved so the order of item ids does not group the cells.
@@ -52,22 +58,26 @@ struct RegressionGateTests {
             cand[id] = cell.0
             base[id] = cell.1
         }
-        return SuiteEvidence(suite: suite, candidateRunID: "run-c-\(suite)", baselineRunID: "run-b-\(suite)",
-                             candidateOutcomes: cand, baselineOutcomes: base)
+        return SuiteEvidence(
+            suite: suite, candidateRunID: "run-c-\(suite)", baselineRunID: "run-b-\(suite)",
+            candidateOutcomes: cand, baselineOutcomes: base)
     }
 
     static func input(_ suites: [SuiteEvidence], latency: Double? = 800, energy: Double? = 4.2) -> GateInput {
-        GateInput(candidate: GateSubject(reference: "smollm2@q8_0", digest: String(repeating: "a", count: 64)),
-                  baseline: GateSubject(reference: "smollm2@f16", digest: String(repeating: "b", count: 64), via: "alias production"),
-                  suites: suites,
-                  candidatePerformance: PerformanceSummary(latencyP95Ms: latency, energyWhPer1000Items: energy))
+        GateInput(
+            candidate: GateSubject(reference: "smollm2@q8_0", digest: String(repeating: "a", count: 64)),
+            baseline: GateSubject(
+                reference: "smollm2@f16", digest: String(repeating: "b", count: 64), via: "alias production"),
+            suites: suites,
+            candidatePerformance: PerformanceSummary(latencyP95Ms: latency, energyWhPer1000Items: energy))
     }
 
     @Test func faithfulVariantPasses() throws {
-        let d = try RegressionGate.evaluate(Self.input([
-            Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
-            Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79),
-        ]), policy: Self.policy)
+        let d = try RegressionGate.evaluate(
+            Self.input([
+                Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
+                Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)
+            ]), policy: Self.policy)
         #expect(d.verdict == .pass, "\(d.reasons)")
         #expect(d.verdict.exitCode == 0)
         #expect(d.comparisons.count == 2)
@@ -77,17 +87,18 @@ struct RegressionGateTests {
         #expect(gk.nonInferior)
         #expect(gk.candidateRunID == "run-c-general-knowledge")
         let si = d.comparisons[1]
-        #expect(si.pValue == 1)  // scipy binomtest(2, 3) = 1.0
+        #expect(si.pValue == 1) // scipy binomtest(2, 3) = 1.0
         #expect(abs(si.difference.estimate - 1.0 / 192) < 1e-12)
         #expect(d.policyVersion == 7)
         #expect(d.tier == "medium")
     }
 
     @Test func damagedVariantIsARegression() throws {
-        let d = try RegressionGate.evaluate(Self.input([
-            Self.evidence("general-knowledge", a: 50, b: 3, c: 35, d: 48),
-            Self.evidence("support-intents", a: 60, b: 4, c: 55, d: 73),
-        ]), policy: Self.policy)
+        let d = try RegressionGate.evaluate(
+            Self.input([
+                Self.evidence("general-knowledge", a: 50, b: 3, c: 35, d: 48),
+                Self.evidence("support-intents", a: 60, b: 4, c: 55, d: 73)
+            ]), policy: Self.policy)
         #expect(d.verdict == .regression)
         #expect(d.verdict.exitCode == 1)
         let gk = d.comparisons[0]
@@ -104,8 +115,9 @@ struct RegressionGateTests {
     }
 
     @Test func missingSuiteIsAnError() throws {
-        let d = try RegressionGate.evaluate(Self.input([Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54)]),
-                                            policy: Self.policy)
+        let d = try RegressionGate.evaluate(
+            Self.input([Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54)]),
+            policy: Self.policy)
         #expect(d.verdict == .error)
         #expect(d.verdict.exitCode == 2)
         #expect(d.checks.contains { $0.name == "support-intents/evidence" && $0.status == .error })
@@ -114,14 +126,17 @@ struct RegressionGateTests {
     @Test func noSharedItemsIsAnError() throws {
         var e = Self.evidence("support-intents", a: 10, b: 0, c: 0, d: 0)
         e.baselineOutcomes = ["other": true]
-        let d = try RegressionGate.evaluate(Self.input([Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54), e]),
-                                            policy: Self.policy)
+        let d = try RegressionGate.evaluate(
+            Self.input([Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54), e]),
+            policy: Self.policy)
         #expect(d.verdict == .error)
     }
 
     @Test func latencyEnergyAndFloors() throws {
-        let suites = [Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
-                      Self.evidence("support-intents", a: 40, b: 0, c: 0, d: 152)]
+        let suites = [
+            Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
+            Self.evidence("support-intents", a: 40, b: 0, c: 0, d: 152)
+        ]
         let slow = try RegressionGate.evaluate(Self.input(suites, latency: 1800, energy: 25), policy: Self.policy)
         // Rules not met without a paired regression: verdict fail (exit 1), not "regression".
         #expect(slow.verdict == .fail)
@@ -129,18 +144,23 @@ struct RegressionGateTests {
         let failed = Set(slow.checks.filter { $0.status == .fail }.map(\.name))
         #expect(failed == ["latency-p95", "energy", "support-intents/support-intents/acc/floor"])
 
-        let unmeasured = try RegressionGate.evaluate(Self.input([Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
-                                                                  Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)],
-                                                                 latency: nil, energy: nil), policy: Self.policy)
+        let unmeasured = try RegressionGate.evaluate(
+            Self.input(
+                [
+                    Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
+                    Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)
+                ],
+                latency: nil, energy: nil), policy: Self.policy)
         #expect(unmeasured.verdict == .pass)
         #expect(unmeasured.checks.filter { $0.status == .warn }.map(\.name).contains("energy"))
     }
 
     @Test func markdownStatesPValueAndMDE() throws {
-        let d = try RegressionGate.evaluate(Self.input([
-            Self.evidence("general-knowledge", a: 50, b: 3, c: 35, d: 48),
-            Self.evidence("support-intents", a: 60, b: 4, c: 55, d: 73),
-        ]), policy: Self.policy)
+        let d = try RegressionGate.evaluate(
+            Self.input([
+                Self.evidence("general-knowledge", a: 50, b: 3, c: 35, d: 48),
+                Self.evidence("support-intents", a: 60, b: 4, c: 55, d: 73)
+            ]), policy: Self.policy)
         let md = GateReport.markdown(d)
         #expect(md.contains("## Assay gate: REGRESSION"))
         #expect(md.contains("McNemar p = 6.68e-8"))
@@ -152,7 +172,7 @@ struct RegressionGateTests {
 
     @Test func junitIsWellFormedAndEscaped() throws {
         var input = Self.input([
-            Self.evidence("general-knowledge", a: 50, b: 3, c: 35, d: 48),
+            Self.evidence("general-knowledge", a: 50, b: 3, c: 35, d: 48)
         ])
         input.candidate.reference = "evil<&>\"'@1\u{01}"
         let d = try RegressionGate.evaluate(input, policy: Self.policy)
@@ -181,14 +201,18 @@ struct RegressionGateTests {
         letter.task = "general-knowledge"
         var cloze = Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54)
         cloze.task = "general-knowledge-cloze"
-        let d = try RegressionGate.evaluate(Self.input([letter, cloze, Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)],
-                                                       latency: nil), policy: Self.policy)
+        let d = try RegressionGate.evaluate(
+            Self.input(
+                [letter, cloze, Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)],
+                latency: nil), policy: Self.policy)
         let xml = GateReport.junitXML(d, elapsedSeconds: 2)
         let parsed = try #require(XMLCollector.parse(xml))
         let cases = zip(parsed.elements, parsed.attributes).filter { $0.0 == "testcase" }.map(\.1)
         let names = cases.compactMap { $0["name"] }
-        for name in ["general-knowledge/general-knowledge/acc", "general-knowledge/general-knowledge-cloze/acc",
-                     "support-intents/support-intents/acc", "support-intents/support-intents/acc/floor", "latency-p95", "energy"] {
+        for name in [
+            "general-knowledge/general-knowledge/acc", "general-knowledge/general-knowledge-cloze/acc",
+            "support-intents/support-intents/acc", "support-intents/support-intents/acc/floor", "latency-p95", "energy"
+        ] {
             #expect(names.filter { $0 == name }.count == 1, "\(name) in \(names)")
         }
         #expect(!names.contains { $0.contains("≤") || $0.contains("≥") || $0.contains("0.3") })
@@ -205,8 +229,9 @@ struct RegressionGateTests {
         letter.candidateOutcomes = Dictionary(uniqueKeysWithValues: letter.candidateOutcomes.map { ($0.key, $0.value) })
         var cloze = Self.evidence("general-knowledge", a: 16, b: 2, c: 0, d: 12)
         cloze.task = "general-knowledge-cloze"
-        let d = try RegressionGate.evaluate(Self.input([letter, cloze, Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)]),
-                                            policy: Self.policy)
+        let d = try RegressionGate.evaluate(
+            Self.input([letter, cloze, Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)]),
+            policy: Self.policy)
         let gk = d.comparisons.filter { $0.suite == "general-knowledge" }
         #expect(gk.map(\.task) == ["general-knowledge", "general-knowledge-cloze"])
         #expect(gk.allSatisfy { $0.sharedItems == 30 })
@@ -221,9 +246,12 @@ struct RegressionGateTests {
         policy.tiers["medium"]?.maxRegression = 0.05
         policy.tiers["medium"]?.minimumMetrics = []
         // 60 items, candidate-only 5, baseline-only 3: +2/60 = +3.3 pts.
-        let d = try RegressionGate.evaluate(Self.input([Self.evidence("general-knowledge", a: 20, b: 5, c: 3, d: 32),
-                                                        Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)]),
-                                            policy: policy)
+        let d = try RegressionGate.evaluate(
+            Self.input([
+                Self.evidence("general-knowledge", a: 20, b: 5, c: 3, d: 32),
+                Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)
+            ]),
+            policy: policy)
         let gk = try #require(d.comparisons.first)
         #expect(abs(gk.difference.estimate - 2.0 / 60) < 1e-12)
         #expect(gk.difference.lower <= -0.05 && gk.difference.upper > 0)
@@ -232,16 +260,22 @@ struct RegressionGateTests {
         #expect(d.blocking && d.exitCode == 3)
         #expect(GateReport.markdown(d).contains("INCONCLUSIVE"))
         policy.gate.inconclusive = .allow
-        let allowed = try RegressionGate.evaluate(Self.input([Self.evidence("general-knowledge", a: 20, b: 5, c: 3, d: 32),
-                                                              Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)]),
-                                                  policy: policy)
+        let allowed = try RegressionGate.evaluate(
+            Self.input([
+                Self.evidence("general-knowledge", a: 20, b: 5, c: 3, d: 32),
+                Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)
+            ]),
+            policy: policy)
         #expect(allowed.verdict == .inconclusive && !allowed.blocking && allowed.exitCode == 0)
         // Exhaustively: any comparison with a non-negative estimate is never a regression.
         for b in 0...6 {
             for c in 0...b {
-                let e = try RegressionGate.evaluate(Self.input([Self.evidence("general-knowledge", a: 10, b: b, c: c, d: 10),
-                                                                Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)]),
-                                                    policy: policy)
+                let e = try RegressionGate.evaluate(
+                    Self.input([
+                        Self.evidence("general-knowledge", a: 10, b: b, c: c, d: 10),
+                        Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)
+                    ]),
+                    policy: policy)
                 #expect(e.comparisons[0].outcome != .regression && e.verdict != .regression)
             }
         }
@@ -249,8 +283,11 @@ struct RegressionGateTests {
 
     /// Latency measured under load is reported but not judged; remote energy is client-side only.
     @Test func latencyUnderLoadAndRemoteEnergyAreNotJudged() throws {
-        var input = Self.input([Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
-                                Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)], latency: 9000, energy: 0.006)
+        var input = Self.input(
+            [
+                Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
+                Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)
+            ], latency: 9000, energy: 0.006)
         input.candidatePerformance.underLoad = "load average up to 12.9 on 2 CPU(s) while the run used 1 thread(s)"
         input.candidatePerformance.clientSideEnergyOnly = true
         let d = try RegressionGate.evaluate(input, policy: Self.policy)
@@ -265,10 +302,11 @@ struct RegressionGateTests {
     }
 
     @Test func jsonRoundTrips() throws {
-        let d = try RegressionGate.evaluate(Self.input([
-            Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
-            Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79),
-        ]), policy: Self.policy)
+        let d = try RegressionGate.evaluate(
+            Self.input([
+                Self.evidence("general-knowledge", a: 80, b: 1, c: 1, d: 54),
+                Self.evidence("support-intents", a: 110, b: 2, c: 1, d: 79)
+            ]), policy: Self.policy)
         let text = try GateReport.json(d)
         let back = try JSONDecoder().decode(GateDecision.self, from: Data(text.utf8))
         #expect(back == d)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Hashing
 
 struct CanonicalJSONTests {
@@ -17,7 +18,7 @@ struct CanonicalJSONTests {
         ("quote\"back\\slash", #""quote\"back\\slash""#),
         ("tab\tnl\ncr\rbs\u{08}ff\u{0C}", #""tab\tnl\ncr\rbs\bff\f""#),
         ("\u{01}\u{1f}", #""\u0001\u001f""#),
-        ("/ é 🙂", #""/ é 🙂""#),
+        ("/ é 🙂", #""/ é 🙂""#)
     ])
     func minimalEscaping(input: String, expected: String) throws {
         #expect(try JSONValue.string(input).canonicalString() == expected)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Hashing
 
 /// Seeded SplitMix64 so random tests are reproducible.
@@ -21,10 +22,14 @@ struct SHA256Tests {
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
+        (
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+        )
     ])
     func nistVectors(message: String, expected: String) {
         #expect(SHA256.hash(Array(message.utf8)).hex == expected)
@@ -45,7 +50,8 @@ struct SHA256Tests {
             for b in message { byteWise.update(bytes: [b]) }
             #expect(oneShot.finalize() == byteWise.finalize(), "length \(length)")
         }
-        #expect(SHA256.hash([UInt8](repeating: 0x61, count: 64)).hex
+        #expect(
+            SHA256.hash([UInt8](repeating: 0x61, count: 64)).hex
                 == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
     }
 
@@ -84,7 +90,8 @@ struct SHA256Tests {
         }
         for (i, p) in primes.enumerated() {
             // floor(cbrt(p) * 2^32) via integer search on p * 2^96 (fits in 128-bit arithmetic).
-            var lo: UInt64 = 0, hi: UInt64 = 1 << 40
+            var lo: UInt64 = 0
+            var hi: UInt64 = 1 << 40
             while lo < hi {
                 let mid = (lo + hi + 1) / 2
                 let cube = (UInt128(mid) * UInt128(mid)) * UInt128(mid)
@@ -114,7 +121,7 @@ struct SHA256Tests {
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         for i in 0..<112 {
-            block[0] = UInt8(i)  // every megabyte differs
+            block[0] = UInt8(i) // every megabyte differs
             handle.write(Data(block))
         }
         try handle.close()
@@ -158,12 +165,17 @@ struct SHA256Tests {
 struct HMACSHA256Tests {
     /// RFC 4231 test cases 1, 2 and 6 (key longer than the block size).
     @Test func rfc4231() {
-        #expect(HMACSHA256.authenticate(Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20)).hex
+        #expect(
+            HMACSHA256.authenticate(Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20)).hex
                 == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
-        #expect(HMACSHA256.authenticate(Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8)).hex
+        #expect(
+            HMACSHA256.authenticate(Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8)).hex
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
-        #expect(HMACSHA256.authenticate(Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
-                                        key: [UInt8](repeating: 0xaa, count: 131)).hex
+        #expect(
+            HMACSHA256.authenticate(
+                Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+                key: [UInt8](repeating: 0xaa, count: 131)
+            ).hex
                 == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 

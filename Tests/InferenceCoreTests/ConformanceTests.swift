@@ -1,12 +1,15 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import InferenceCore
 
 /// Logit conformance with llama.cpp (llama-cpp-python 0.3.36) on the reference prompts.
 struct ConformanceTests {
-    static func measure(model: TransformerModel, reference: ReferenceLogits, threads: Int = 2,
-                        contextLength: Int = 512) throws -> ConformanceReport {
+    static func measure(
+        model: TransformerModel, reference: ReferenceLogits, threads: Int = 2,
+        contextLength: Int = 512
+    ) throws -> ConformanceReport {
         let pool = ComputePool(threads: threads)
         var report = ConformanceReport()
         let vocab = model.config.vocabularySize
@@ -25,7 +28,8 @@ struct ConformanceTests {
                 let lse = row.withUnsafeBufferPointer { -logProbability($0, 0) + Double(row[0]) }
                 report.maxLogSumExp = max(report.maxLogSumExp, abs(lse - position.logsumexp))
                 if position.top.count > 1, position.top[0][1] - position.top[1][1] > 0.1,
-                   row.withUnsafeBufferPointer({ TokenSampler.argmax($0) }) != Int(position.top[0][0]) {
+                    row.withUnsafeBufferPointer({ TokenSampler.argmax($0) }) != Int(position.top[0][0])
+                {
                     report.top1Mismatches += 1
                 }
                 if i + 1 < prompt.tokens.count {
@@ -52,7 +56,9 @@ struct ConformanceTests {
             }
             if !prompt.greedy.tokens.isEmpty {
                 let needed = min(16, prompt.greedy.tokens.count)
-                if matched < needed, !nearTie { report.greedyFailures.append("\(prompt.text.prefix(30).debugDescription): \(matched)/\(needed)") }
+                if matched < needed, !nearTie {
+                    report.greedyFailures.append("\(prompt.text.prefix(30).debugDescription): \(matched)/\(needed)")
+                }
                 if matched < needed, nearTie { report.greedyNearTieStops += 1 }
                 report.shortestGreedyMatch = min(report.shortestGreedyMatch, matched)
             }
@@ -70,12 +76,14 @@ struct ConformanceTests {
         #expect(report.maxTop8 <= 0.15)
         #expect(report.meanNLL <= 0.02)
         // Every reference continuation that has at least 16 tokens must match for 16.
-        let needed = reference.prompts.filter { !$0.greedy.tokens.isEmpty }.map { min(16, $0.greedy.tokens.count) }.min() ?? 0
+        let needed =
+            reference.prompts.filter { !$0.greedy.tokens.isEmpty }.map { min(16, $0.greedy.tokens.count) }.min() ?? 0
         #expect(report.shortestGreedyMatch >= needed)
     }
 
-    @Test(.enabled(if: Fixtures.referenceAvailableOrCI),
-          arguments: ["tiny-random-qwen2", "llama-2-tiny-random"])
+    @Test(
+        .enabled(if: Fixtures.referenceAvailableOrCI),
+        arguments: ["tiny-random-qwen2", "llama-2-tiny-random"])
     func tinyRandomModelsMatchLlamaCpp(name: String) throws {
         let url = try Fixtures.require(Fixtures.reference("reference/\(name).gguf"))
         let model = try TransformerModel.load(contentsOf: url)

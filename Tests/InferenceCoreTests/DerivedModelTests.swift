@@ -1,7 +1,8 @@
 import Foundation
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
+
 @testable import InferenceCore
 
 /// Issue 3, acceptance 5: a Q8_0 file made by `GGUFQuantizer` from the F16 conversion of
@@ -22,7 +23,8 @@ struct DerivedModelTests {
     /// Writes the F16 conversion of the cached SmolLM2 Q4_1 file and the Q8_0 made from it.
     static func derivedFiles(in directory: TemporaryDirectory) throws -> (f16: URL, q8_0: URL) {
         let source = try GGUFFile(contentsOf: try Fixtures.requireSmolLM())
-        let f16URL = directory.path("smollm2-f16.gguf"), q8URL = directory.path("smollm2-q8_0.gguf")
+        let f16URL = directory.path("smollm2-f16.gguf")
+        let q8URL = directory.path("smollm2-q8_0.gguf")
         _ = try GGUFQuantizer.quantize(source, to: f16URL, target: .f16)
         _ = try GGUFQuantizer.quantize(try GGUFFile(contentsOf: f16URL), to: q8URL, target: .q8_0)
         return (f16URL, q8URL)
@@ -42,15 +44,22 @@ struct DerivedModelTests {
 
     @Test(.enabled(if: Fixtures.smolLMAvailableOrCI), arguments: ["f16", "q8_0"])
     func derivedFileMatchesLlamaCppOnTheSameFile(_ name: String) throws {
-        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: Fixtures.packageRoot
-            .appendingPathComponent("Tests/InferenceCoreTests/Golden/smollm2-derived-llamacpp-top8.json")))
+        let golden = try JSONDecoder().decode(
+            Golden.self,
+            from: Data(
+                contentsOf: Fixtures.packageRoot
+                    .appendingPathComponent("Tests/InferenceCoreTests/Golden/smollm2-derived-llamacpp-top8.json")))
         let prompts = try #require(golden.models[name])
         let directory = TemporaryDirectory("assay-derived-golden")
         let files = try Self.derivedFiles(in: directory)
         let model = try TransformerModel.load(contentsOf: name == "f16" ? files.f16 : files.q8_0)
         let vocab = model.config.vocabularySize
         let pool = ComputePool(threads: 2)
-        var maxTop8 = 0.0, sumNLL = 0.0, countNLL = 0, checkedTop1 = 0, positions = 0
+        var maxTop8 = 0.0
+        var sumNLL = 0.0
+        var countNLL = 0
+        var checkedTop1 = 0
+        var positions = 0
         for prompt in prompts {
             let indices = Array(prompt.tokens.indices)
             let logits = try InferenceSession(model: model, pool: pool, contextLength: 512)
@@ -62,7 +71,9 @@ struct DerivedModelTests {
                 }
                 if reference.top8[0][1] - reference.top8[1][1] > 0.1 {
                     let argmax = row.withUnsafeBufferPointer { TokenSampler.argmax($0) }
-                    #expect(argmax == Int(reference.top8[0][0]), "\(name): top-1 differs at position \(i) of \(prompt.tokens)")
+                    #expect(
+                        argmax == Int(reference.top8[0][0]),
+                        "\(name): top-1 differs at position \(i) of \(prompt.tokens)")
                     checkedTop1 += 1
                 }
                 if let nll = reference.next_nll, i + 1 < prompt.tokens.count {
@@ -73,8 +84,11 @@ struct DerivedModelTests {
             }
         }
         let meanNLL = sumNLL / Double(max(countNLL, 1))
-        print(String(format: "SmolLM2 %@ (derived) vs llama.cpp on the same file: max|Δtop8|=%.5f mean|Δnll|=%.6f over %d positions (%d top-1 checks)",
-                     name, maxTop8, meanNLL, positions, checkedTop1))
+        print(
+            String(
+                format:
+                    "SmolLM2 %@ (derived) vs llama.cpp on the same file: max|Δtop8|=%.5f mean|Δnll|=%.6f over %d positions (%d top-1 checks)",
+                name, maxTop8, meanNLL, positions, checkedTop1))
         #expect(positions == 153)
         #expect(checkedTop1 > 100)
         #expect(maxTop8 <= 0.15)
@@ -92,10 +106,14 @@ struct DerivedModelTests {
         let vocab = original.config.vocabularySize
         let pool = ComputePool(threads: 2)
 
-        var maxTop8 = 0.0, sumTop8 = 0.0, countTop8 = 0
+        var maxTop8 = 0.0
+        var sumTop8 = 0.0
+        var countTop8 = 0
         var maxTop8AfterFirst = 0.0
-        var sumNLL = 0.0, countNLL = 0
-        var top1Agree = 0, positions = 0
+        var sumNLL = 0.0
+        var countNLL = 0
+        var top1Agree = 0
+        var positions = 0
         for prompt in reference.prompts {
             let indices = Array(prompt.tokens.indices)
             let a = try InferenceSession(model: original, pool: pool, contextLength: 512)
@@ -127,9 +145,13 @@ struct DerivedModelTests {
             }
         }
         let agreement = Double(top1Agree) / Double(max(positions, 1))
-        let meanTop8 = sumTop8 / Double(max(countTop8, 1)), meanNLL = sumNLL / Double(max(countNLL, 1))
-        print(String(format: "SmolLM2 Q8_0 (from F16) vs F16: max|Δtop8|=%.4f mean|Δtop8|=%.4f mean|Δnll|=%.4f top-1 agreement %d/%d (%.1f%%); max|Δtop8| after each prompt's first token %.4f",
-                     maxTop8, meanTop8, meanNLL, top1Agree, positions, 100 * agreement, maxTop8AfterFirst))
+        let meanTop8 = sumTop8 / Double(max(countTop8, 1))
+        let meanNLL = sumNLL / Double(max(countNLL, 1))
+        print(
+            String(
+                format:
+                    "SmolLM2 Q8_0 (from F16) vs F16: max|Δtop8|=%.4f mean|Δtop8|=%.4f mean|Δnll|=%.4f top-1 agreement %d/%d (%.1f%%); max|Δtop8| after each prompt's first token %.4f",
+                maxTop8, meanTop8, meanNLL, top1Agree, positions, 100 * agreement, maxTop8AfterFirst))
         #expect(positions > 0)
         // llama.cpp on the same pair of files: 0.9608, 0.2512, 0.0909, 3.502.
         #expect(agreement >= 0.95)

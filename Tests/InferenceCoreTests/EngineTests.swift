@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import InferenceCore
 
 struct EngineTests {
@@ -21,7 +22,8 @@ struct EngineTests {
 
     @Test(.enabled(if: Fixtures.smolLMAvailableOrCI))
     func prefixReuseMatchesScoringFromScratch() async throws {
-        let requests = ["A", "B", "C", "D"].map { LoglikelihoodRequest(context: Self.mmlu, continuation: " \($0)") }
+        let requests =
+            ["A", "B", "C", "D"].map { LoglikelihoodRequest(context: Self.mmlu, continuation: " \($0)") }
             + [LoglikelihoodRequest(context: "The capital of France is", continuation: " Paris")]
         let shared = try Self.engine()
         let batched = try await shared.loglikelihood(requests)
@@ -53,7 +55,9 @@ struct EngineTests {
         let result = try await engine.generate(GenerationRequest(prompt: reference.text, maxTokens: 16)) { _ in }
         #expect(Array(result.tokens.prefix(16)) == Array(reference.greedy.tokens.prefix(16)))
         #expect(result.finishReason == .length)
-        let stopped = try await engine.generate(GenerationRequest(prompt: reference.text, maxTokens: 32, stop: ["."])) { _ in }
+        let stopped = try await engine.generate(GenerationRequest(prompt: reference.text, maxTokens: 32, stop: ["."])) {
+            _ in
+        }
         #expect(stopped.finishReason == .stop)
         #expect(stopped.text == " Paris")
         #expect(stopped.timing.reusedTokens > 0)
@@ -62,7 +66,8 @@ struct EngineTests {
     @Test(.enabled(if: Fixtures.smolLMAvailableOrCI))
     func seededSamplingIsReproducible() async throws {
         let engine = try Self.engine()
-        let request = GenerationRequest(prompt: "Once upon a time", maxTokens: 12, temperature: 0.8, topP: 0.9, seed: 42)
+        let request = GenerationRequest(
+            prompt: "Once upon a time", maxTokens: 12, temperature: 0.8, topP: 0.9, seed: 42)
         let first = try await engine.generate(request) { _ in }
         let second = try await engine.generate(request) { _ in }
         #expect(first.tokens == second.tokens)
@@ -87,7 +92,8 @@ extension EngineTests {
         // One choice computes the context; the other three reuse its logits.
         #expect(batched.filter { $0.timing.prefillTokens > 0 }.count == 1, "\(batched.map(\.timing))")
         for (i, request) in requests.enumerated() {
-            let fresh = try await NativeEngine(modelURL: url, threads: 2, contextLength: 512).loglikelihood([request])[0]
+            let fresh = try await NativeEngine(modelURL: url, threads: 2, contextLength: 512).loglikelihood([request])[
+                0]
             #expect(fresh.logLikelihood == batched[i].logLikelihood, "choice \(i)")
         }
     }
@@ -103,14 +109,17 @@ extension EngineTests {
     func kQuantContextsNeverReuseAnotherQuestionsPrefix() async throws {
         let url = try Fixtures.requireModel(Fixtures.qwen25Path)
         let second = Self.mmlu.replacingOccurrences(of: "Red Planet", with: "Blue Planet")
-        let requests = [LoglikelihoodRequest(context: Self.mmlu, continuation: " B"),
-                        LoglikelihoodRequest(context: second, continuation: " B")]
+        let requests = [
+            LoglikelihoodRequest(context: Self.mmlu, continuation: " B"),
+            LoglikelihoodRequest(context: second, continuation: " B")
+        ]
         let shared = try NativeEngine(modelURL: url, threads: 2, contextLength: 512)
         #expect(shared.model.sumsDependOnBatch)
         let results = try await shared.loglikelihood(requests)
         #expect(results.allSatisfy { $0.timing.reusedTokens == 0 }, "\(results.map(\.timing))")
         for (i, request) in requests.enumerated() {
-            let fresh = try await NativeEngine(modelURL: url, threads: 2, contextLength: 512).loglikelihood([request])[0]
+            let fresh = try await NativeEngine(modelURL: url, threads: 2, contextLength: 512).loglikelihood([request])[
+                0]
             #expect(fresh.logLikelihood == results[i].logLikelihood, "question \(i)")
         }
         #expect(try !Self.engine().model.sumsDependOnBatch)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import InferenceCore
 
 /// Gemma 3 270M Q4_K_M against llama.cpp: the six reference prompts (all under the 512-token
@@ -13,7 +14,8 @@ struct Gemma3ConformanceTests {
     func gemma3MatchesLlamaCpp() throws {
         let model = try TransformerModel.load(contentsOf: try Fixtures.requireModel(Fixtures.gemma3Path))
         #expect(model.config.architecture == "gemma3")
-        let report = try ConformanceTests.measure(model: model, reference: try ReferenceLogits.load("gemma3-270m-q4_k_m.logits.json"))
+        let report = try ConformanceTests.measure(
+            model: model, reference: try ReferenceLogits.load("gemma3-270m-q4_k_m.logits.json"))
         print("gemma-3-270m-q4_k_m.gguf vs llama.cpp: \(report)")
         #expect(report.top1Mismatches == 0)
         #expect(report.maxTop8 <= 0.15)
@@ -43,14 +45,17 @@ struct Gemma3ConformanceTests {
         let session = InferenceSession(model: model, pool: ComputePool(threads: 2), contextLength: 1024)
         let logits = try session.evaluate(golden.tokens, logitsAt: golden.positions)
         let vocab = model.config.vocabularySize
-        var maxDelta = 0.0, maxLSE = 0.0
+        var maxDelta = 0.0
+        var maxLSE = 0.0
         for (i, _) in golden.positions.enumerated() {
             let row = Array(logits[(i * vocab)..<((i + 1) * vocab)])
             for pair in golden.top[i] { maxDelta = max(maxDelta, abs(Double(row[Int(pair[0])]) - pair[1])) }
             let lse = row.withUnsafeBufferPointer { -logProbability($0, 0) + Double(row[0]) }
             maxLSE = max(maxLSE, abs(lse - golden.logsumexp[i]))
         }
-        print("gemma3 past the sliding window: max|Δtop8|=\(maxDelta) max|Δlse|=\(maxLSE) over \(golden.positions.count) positions")
+        print(
+            "gemma3 past the sliding window: max|Δtop8|=\(maxDelta) max|Δlse|=\(maxLSE) over \(golden.positions.count) positions"
+        )
         // Measured 5e-6 / 6e-6 (the golden's rounding): the masking and the local rope base are
         // llama.cpp's; a key kept or dropped by mistake moves these by far more.
         #expect(maxDelta <= 1e-3)

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import InferenceCore
 
 /// Results must not depend on thread count or on how a prompt is split into micro-batches.
 struct InvarianceTests {
     static func logits(model: TransformerModel, tokens: [Int32], threads: Int, maxBatch: Int) throws -> [Float] {
-        let session = InferenceSession(model: model, pool: ComputePool(threads: threads), contextLength: 256,
-                                       maxBatch: maxBatch)
+        let session = InferenceSession(
+            model: model, pool: ComputePool(threads: threads), contextLength: 256,
+            maxBatch: maxBatch)
         return try session.evaluate(tokens, logitsAt: Array(tokens.indices))
     }
 

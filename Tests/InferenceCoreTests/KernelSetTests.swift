@@ -3,6 +3,7 @@ import KernelSource
 import KernelsPortable
 import ModelFormat
 import Testing
+
 @testable import InferenceCore
 
 /// Every kernel set this CPU can run must compute the same integers and the same floats as
@@ -10,7 +11,7 @@ import Testing
 /// 16-bit products).
 struct KernelSetTests {
     static let formats: [(GGMLType, BlockWeightFormat)] = [
-        (.q4_0, .q4_0), (.q4_1, .q4_1), (.q5_0, .q5_0), (.q8_0, .q8_0), (.q4_K, .q4_K), (.q6_K, .q6_K),
+        (.q4_0, .q4_0), (.q4_1, .q4_1), (.q5_0, .q5_0), (.q8_0, .q8_0), (.q4_K, .q4_K), (.q6_K, .q6_K)
     ]
 
     @Test func theCPUsBestSetsAreAvailable() {
@@ -27,7 +28,9 @@ struct KernelSetTests {
     func everySetGivesIdenticalIntegerSumsAndResults(type: GGMLType) throws {
         let format = try #require(Self.formats.first { $0.0 == type }?.1)
         var rng = KernelTests.Lcg(state: UInt64(type.rawValue) &* 31 &+ 5)
-        let cols = 1024, rows = 9, batch = 7
+        let cols = 1024
+        let rows = 9
+        let batch = 7
         var weights: [UInt8] = []
         for _ in 0..<rows { weights += KernelTests.randomRow(type, cols: cols, rng: &rng) }
         // Activations with large values in places, so quantized values reach ±127.
@@ -41,8 +44,9 @@ struct KernelSetTests {
         let blocks = cols / format.blockSize
         try weights.withUnsafeBytes { raw in
             let base = try #require(raw.baseAddress)
-            let view = WeightView(format: format, rows: rows, cols: cols, data: base,
-                                  rowBytes: type.byteCount(elements: cols)!)
+            let view = WeightView(
+                format: format, rows: rows, cols: cols, data: base,
+                rowBytes: type.byteCount(elements: cols)!)
             func laneSums(_ set: any KernelSet.Type) -> [Int32] {
                 var all: [Int32] = []
                 var sums = [Int32](repeating: 0, count: blocks * 8)
@@ -59,8 +63,9 @@ struct KernelSetTests {
             func products(_ set: any KernelSet.Type) -> [UInt32] {
                 var out = [Float](repeating: .nan, count: rows * batch)
                 out.withUnsafeMutableBufferPointer {
-                    set.matmulTile(view, acts.view, rows: 0..<rows, columns: 0..<batch, out: $0.baseAddress!,
-                                   outStride: rows)
+                    set.matmulTile(
+                        view, acts.view, rows: 0..<rows, columns: 0..<batch, out: $0.baseAddress!,
+                        outStride: rows)
                 }
                 return out.map(\.bitPattern)
             }
@@ -98,10 +103,11 @@ struct KernelSetTests {
                 p.copyMemory(from: bytes, byteCount: bytes.count)
                 return p
             }
-            defer { pointers.forEach { $0.deallocate() } }
+            defer { for pointer in pointers { pointer.deallocate() } }
             let matrices = shapes.indices.map { i in
-                WeightMatrix(name: "w\(i)", type: type, rows: shapes[i], cols: cols, data: UnsafeRawPointer(pointers[i]),
-                             rowBytes: type.byteCount(elements: cols)!)
+                WeightMatrix(
+                    name: "w\(i)", type: type, rows: shapes[i], cols: cols, data: UnsafeRawPointer(pointers[i]),
+                    rowBytes: type.byteCount(elements: cols)!)
             }
             var separate = shapes.map { [Float](repeating: .nan, count: $0 * batch) }
             var fused = separate
@@ -111,10 +117,14 @@ struct KernelSetTests {
                 }
             }
             let outputs = shapes.map { UnsafeMutablePointer<Float>.allocate(capacity: $0 * batch) }
-            defer { outputs.forEach { $0.deallocate() } }
-            let targets = shapes.indices.map { MatmulTarget(weights: matrices[$0], out: outputs[$0], outStride: shapes[$0]) }
+            defer { for output in outputs { output.deallocate() } }
+            let targets = shapes.indices.map {
+                MatmulTarget(weights: matrices[$0], out: outputs[$0], outStride: shapes[$0])
+            }
             matmul(targets, acts, pool: pool)
-            for i in shapes.indices { fused[i] = Array(UnsafeBufferPointer(start: outputs[i], count: shapes[i] * batch)) }
+            for i in shapes.indices {
+                fused[i] = Array(UnsafeBufferPointer(start: outputs[i], count: shapes[i] * batch))
+            }
             for i in shapes.indices {
                 #expect(fused[i].map(\.bitPattern) == separate[i].map(\.bitPattern), "target \(i), batch \(batch)")
                 #expect(!separate[i].contains { $0.isNaN })

@@ -1,6 +1,7 @@
 import Foundation
 import ModelFormat
 import Testing
+
 @testable import InferenceCore
 
 /// Kernels against scalar references: every quantized dot product must equal the exact
@@ -47,7 +48,9 @@ struct KernelTests {
     @Test(arguments: [GGMLType.q4_0, .q4_1, .q5_0, .q8_0, .q4_K, .q6_K, .f16])
     func dotProductsMatchScalarReference(type: GGMLType) throws {
         var rng = Lcg(state: UInt64(type.rawValue) + 7)
-        let cols = 512, rows = 6, batch = 3
+        let cols = 512
+        let rows = 6
+        let batch = 3
         var weights: [UInt8] = []
         for _ in 0..<rows { weights += Self.randomRow(type, cols: cols, rng: &rng) }
         let x = (0..<(cols * batch)).map { _ in Float.random(in: -3...3, using: &rng) }
@@ -61,10 +64,12 @@ struct KernelTests {
                 switch format {
                 case .f16: xq[b * cols + i] = Float(acts.halves[b * cols + i])
                 case .q8_0, .q8_1, .q8_K:
-                    let block = i / 32, e = i % 32
+                    let block = i / 32
+                    let e = i % 32
                     let lane = e % 2 == 0 ? e / 2 : 16 + e / 2
                     let q = Float(acts.qs[b * cols + block * 32 + lane])
-                    let scale = format == .q8_K ? acts.scales[b * (cols / 256) + i / 256] : acts.scales[b * (cols / 32) + block]
+                    let scale =
+                        format == .q8_K ? acts.scales[b * (cols / 256) + i / 256] : acts.scales[b * (cols / 32) + block]
                     xq[b * cols + i] = q * scale
                 case .f32: xq[b * cols + i] = x[b * cols + i]
                 }
@@ -72,21 +77,26 @@ struct KernelTests {
         }
         var out = [Float](repeating: 0, count: rows * batch)
         try weights.withUnsafeBytes { raw in
-            let w = WeightMatrix(name: "w", type: type, rows: rows, cols: cols, data: raw.baseAddress!,
-                                 rowBytes: type.byteCount(elements: cols)!)
-            out.withUnsafeMutableBufferPointer { matmulTile(w, acts, rows: 0..<rows, out: $0.baseAddress!, outStride: rows, order: .prompt) }
+            let w = WeightMatrix(
+                name: "w", type: type, rows: rows, cols: cols, data: raw.baseAddress!,
+                rowBytes: type.byteCount(elements: cols)!)
+            out.withUnsafeMutableBufferPointer {
+                matmulTile(w, acts, rows: 0..<rows, out: $0.baseAddress!, outStride: rows, order: .prompt)
+            }
             var wf = [Float](repeating: 0, count: cols)
             for r in 0..<rows {
                 try GGMLCodec.dequantize(type: type, from: raw.baseAddress! + r * w.rowBytes, count: cols, into: &wf)
                 for b in 0..<batch {
-                    var exact: Double = 0, magnitude: Double = 0
+                    var exact: Double = 0
+                    var magnitude: Double = 0
                     for i in 0..<cols {
                         exact += Double(wf[i]) * Double(xq[b * cols + i])
                         magnitude += abs(Double(wf[i]) * Double(xq[b * cols + i]))
                     }
                     let tolerance = (type == .q4_1 ? 2e-3 : 1e-5) * magnitude + 1e-6
-                    #expect(abs(Double(out[b * rows + r]) - exact) <= tolerance,
-                            "\(type) row \(r) col \(b): \(out[b * rows + r]) vs \(exact)")
+                    #expect(
+                        abs(Double(out[b * rows + r]) - exact) <= tolerance,
+                        "\(type) row \(r) col \(b): \(out[b * rows + r]) vs \(exact)")
                 }
             }
         }
@@ -95,16 +105,21 @@ struct KernelTests {
     @Test func q8QuantizationRoundsHalfToEvenLikeAVX() {
         // amax 127 → id = 1: values land exactly on .5 and must round to even.
         var x = [Float](repeating: 0, count: 32)
-        x[0] = 127; x[1] = 2.5; x[2] = -2.5; x[3] = 3.5; x[4] = 0.5; x[5] = -1.5
+        x[0] = 127
+        x[1] = 2.5
+        x[2] = -2.5
+        x[3] = 3.5
+        x[4] = 0.5
+        x[5] = -1.5
         let acts = QuantizedActivations(format: .q8_1)
         x.withUnsafeBufferPointer { acts.load($0.baseAddress!, rows: 1, cols: 32, stride: 32, pool: nil) }
         // evens first: x0, x2, x4 …; odds: x1, x3, x5 …
         #expect(acts.qs[0] == 127)
-        #expect(acts.qs[16] == 2)   // x1 = 2.5 → 2
-        #expect(acts.qs[1] == -2)   // x2 = -2.5 → -2
-        #expect(acts.qs[17] == 4)   // x3 = 3.5 → 4
-        #expect(acts.qs[2] == 0)    // x4 = 0.5 → 0
-        #expect(acts.qs[18] == -2)  // x5 = -1.5 → -2
+        #expect(acts.qs[16] == 2) // x1 = 2.5 → 2
+        #expect(acts.qs[1] == -2) // x2 = -2.5 → -2
+        #expect(acts.qs[17] == 4) // x3 = 3.5 → 4
+        #expect(acts.qs[2] == 0) // x4 = 0.5 → 0
+        #expect(acts.qs[18] == -2) // x5 = -1.5 → -2
         #expect(acts.scales[0] == Float(Float16(Float(127) / 127)))
         let sum: Float = 127 + 2 - 2 + 4 + 0 - 2
         #expect(acts.sums[0] == Float(Float16(sum)))

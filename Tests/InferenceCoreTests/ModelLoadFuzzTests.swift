@@ -1,8 +1,8 @@
 import Foundation
 import InferenceCore
 import ModelFormat
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 12 item 3: crafted GGUF files — hostile hyperparameters, tensor shapes and types, raw
 /// header bytes — go through header parsing, model load AND one forward pass without a trap.
@@ -36,12 +36,15 @@ struct ModelLoadFuzzTests {
         for info in file.header.tensors {
             tensors.append((info.name, info.dimensions, info.type, file.withTensorBytes(info) { Array($0) }))
         }
-        return Base(metadata: file.header.metadata, tensors: tensors.map { ($0.0, $0.1, $0.2, $0.3) },
-                    raw: Array(file.rawBytes), headerLength: file.header.dataOffset)
+        return Base(
+            metadata: file.header.metadata, tensors: tensors.map { ($0.0, $0.1, $0.2, $0.3) },
+            raw: Array(file.rawBytes), headerLength: file.header.dataOffset)
     }
 
-    static let extremes: [Int64] = [0, 1, 2, 3, 7, 63, 64, 65, 255, 4096, 65_535, 65_536, 1 << 20, Int64(Int32.max),
-                                    Int64(UInt32.max), 1 << 40, 1 << 60, Int64.max, -1, -64, Int64.min]
+    static let extremes: [Int64] = [
+        0, 1, 2, 3, 7, 63, 64, 65, 255, 4096, 65_535, 65_536, 1 << 20, Int64(Int32.max),
+        Int64(UInt32.max), 1 << 40, 1 << 60, Int64.max, -1, -64, Int64.min
+    ]
 
     static func extremeValue(_ g: inout Generator) -> GGUFValue {
         let v = extremes[g.below(extremes.count)]
@@ -101,8 +104,10 @@ struct ModelLoadFuzzTests {
         }
     }
 
-    static func encode(metadata: [(key: String, value: GGUFValue)],
-                       tensors: [(name: String, dims: [Int], type: GGMLType, bytes: [UInt8])]) -> [UInt8]? {
+    static func encode(
+        metadata: [(key: String, value: GGUFValue)],
+        tensors: [(name: String, dims: [Int], type: GGMLType, bytes: [UInt8])]
+    ) -> [UInt8]? {
         var writer = GGUFWriter()
         for (key, value) in metadata { writer.set(key, value) }
         do {
@@ -123,9 +128,15 @@ struct ModelLoadFuzzTests {
     /// Parses, loads and runs one forward pass; a trap here ends the process (the test fails).
     static func run(_ bytes: [UInt8], tally: inout Tally, pool: ComputePool) {
         let file: GGUFFile
-        do { file = try GGUFFile(bytes: bytes) } catch { tally.parseErrors += 1; return }
+        do { file = try GGUFFile(bytes: bytes) } catch {
+            tally.parseErrors += 1
+            return
+        }
         let model: TransformerModel
-        do { model = try TransformerModel.load(file: file) } catch { tally.loadErrors += 1; return }
+        do { model = try TransformerModel.load(file: file) } catch {
+            tally.loadErrors += 1
+            return
+        }
         let session = InferenceSession(model: model, pool: pool, contextLength: 8, maxBatch: 4)
         do {
             let logits = try session.evaluate([1, 2, 3], logitsAt: [2])
@@ -148,7 +159,10 @@ struct ModelLoadFuzzTests {
         let verbose = ProcessInfo.processInfo.environment["ASSAY_FUZZ_VERBOSE"] == "1"
         for index in 0..<count {
             let recipeState = g.state
-            guard let bytes = Self.mutant(base, &g) else { tally.unwritable += 1; continue }
+            guard let bytes = Self.mutant(base, &g) else {
+                tally.unwritable += 1
+                continue
+            }
             if verbose { FileHandle.standardError.write(Data("mutant \(index) seed-state \(recipeState)\n".utf8)) }
             Self.run(bytes, tally: &tally, pool: pool)
         }
@@ -157,6 +171,7 @@ struct ModelLoadFuzzTests {
         var check = Tally()
         Self.run(base.raw, tally: &check, pool: pool)
         #expect(check.evaluated == 1)
-        #expect(tally.parseErrors + tally.loadErrors + tally.forwardErrors + tally.evaluated + tally.unwritable == count)
+        #expect(
+            tally.parseErrors + tally.loadErrors + tally.forwardErrors + tally.evaluated + tally.unwritable == count)
     }
 }

@@ -1,13 +1,17 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import InferenceCore
 
 /// `NativeEngine.scorePrompt` (OpenAI echo + logprobs) agrees with `loglikelihood`.
 struct PromptScoringTests {
-    static let requests = ["A", "B", "C", "D"].map { LoglikelihoodRequest(context: EngineTests.mmlu, continuation: " \($0)") }
-        + [LoglikelihoodRequest(context: "The capital of France is", continuation: " Paris"),
-           LoglikelihoodRequest(context: "Ünïcödé — ça va? 日本", continuation: "語 the end")]
+    static let requests =
+        ["A", "B", "C", "D"].map { LoglikelihoodRequest(context: EngineTests.mmlu, continuation: " \($0)") }
+        + [
+            LoglikelihoodRequest(context: "The capital of France is", continuation: " Paris"),
+            LoglikelihoodRequest(context: "Ünïcödé — ça va? 日本", continuation: "語 the end")
+        ]
 
     @Test(.enabled(if: Fixtures.smolLMAvailableOrCI))
     func promptScoresSumToTheLoglikelihoodOfTheContinuation() async throws {
@@ -38,7 +42,9 @@ struct PromptScoringTests {
                 #expect(zip(alternatives, alternatives.dropFirst()).allSatisfy { $0.logprob >= $1.logprob })
                 #expect((token.logprob ?? 0) <= alternatives[0].logprob)
                 #expect(token.isGreedy == (alternatives[0].token == token.token))
-                if let own = alternatives.first(where: { $0.token == token.token }) { #expect(own.logprob == token.logprob) }
+                if let own = alternatives.first(where: { $0.token == token.token }) {
+                    #expect(own.logprob == token.logprob)
+                }
             }
         }
     }
@@ -50,7 +56,8 @@ struct PromptScoringTests {
         let first = try await engine.scorePrompt(Self.requests[0].context + " A", addSpecial: true)
         _ = try await engine.generate(GenerationRequest(prompt: "Hello", maxTokens: 3), onToken: { _ in })
         let second = try await engine.scorePrompt(Self.requests[0].context + " B is my answer", addSpecial: true)
-        let fresh = try await EngineTests.engine(threads: 2).scorePrompt(Self.requests[0].context + " B is my answer", addSpecial: true)
+        let fresh = try await EngineTests.engine(threads: 2).scorePrompt(
+            Self.requests[0].context + " B is my answer", addSpecial: true)
         #expect(second == fresh)
         #expect(Array(first.dropLast()) == Array(second.prefix(first.count - 1)))
         // Longer than one chunk of positions.

@@ -41,8 +41,10 @@ struct ConformanceReport: CustomStringConvertible {
     var meanNLL: Double { countNLL == 0 ? 0 : sumNLL / Double(countNLL) }
 
     var description: String {
-        String(format: "max|Δtop8|=%.6f mean|Δtop8|=%.6f max|Δlse|=%.6f mean|Δnll|=%.6f top1 mismatches=%d greedy match ≥ %d (near-tie stops %d, failures %d)",
-               maxTop8, meanTop8, maxLogSumExp, meanNLL, top1Mismatches, shortestGreedyMatch,
-               greedyNearTieStops, greedyFailures.count)
+        String(
+            format:
+                "max|Δtop8|=%.6f mean|Δtop8|=%.6f max|Δlse|=%.6f mean|Δnll|=%.6f top1 mismatches=%d greedy match ≥ %d (near-tie stops %d, failures %d)",
+            maxTop8, meanTop8, maxLogSumExp, meanNLL, top1Mismatches, shortestGreedyMatch,
+            greedyNearTieStops, greedyFailures.count)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import ModelFormat
+import TestSupport
+import Testing
 
 /// Little-endian bytes of a Float16 (test helper).
 func halfBytes(_ value: Float) -> [UInt8] { le(Float16(value).bitPattern) }
@@ -12,21 +12,48 @@ struct GGMLCodecTests {
     @Test func q8_0HandComputedBlocks() throws {
         // Block 1: amax 127 → d = 1, id = 1, q = roundf(x): halves round away from zero.
         var a = [Float](repeating: 0, count: 32)
-        a[0] = 127; a[1] = -126.6; a[2] = 0.5; a[3] = -0.5; a[4] = 1.5; a[5] = -1.5
-        a[6] = 2.5; a[7] = 2.4999; a[8] = -2.5; a[9] = 0.49; a[10] = 100.2
+        a[0] = 127
+        a[1] = -126.6
+        a[2] = 0.5
+        a[3] = -0.5
+        a[4] = 1.5
+        a[5] = -1.5
+        a[6] = 2.5
+        a[7] = 2.4999
+        a[8] = -2.5
+        a[9] = 0.49
+        a[10] = 100.2
         // Block 2: all zero → d = 0, id = 0, all quants 0.
         let b = [Float](repeating: 0, count: 32)
         // Block 3: amax 254 (negative) → d = 2, id = 0.5.
-        var c = [Float](repeating: 1, count: 32)  // 1 × 0.5 = 0.5 → 1
-        c[0] = -254; c[1] = 3; c[2] = -3; c[3] = 253; c[4] = -1
+        var c = [Float](repeating: 1, count: 32) // 1 × 0.5 = 0.5 → 1
+        c[0] = -254
+        c[1] = 3
+        c[2] = -3
+        c[3] = 253
+        c[4] = -1
         let bytes = try GGMLCodec.quantize(type: .q8_0, values: a + b + c)
 
         var qa = [Int8](repeating: 0, count: 32)
-        qa[0] = 127; qa[1] = -127; qa[2] = 1; qa[3] = -1; qa[4] = 2; qa[5] = -2
-        qa[6] = 3; qa[7] = 2; qa[8] = -3; qa[9] = 0; qa[10] = 100
+        qa[0] = 127
+        qa[1] = -127
+        qa[2] = 1
+        qa[3] = -1
+        qa[4] = 2
+        qa[5] = -2
+        qa[6] = 3
+        qa[7] = 2
+        qa[8] = -3
+        qa[9] = 0
+        qa[10] = 100
         var qc = [Int8](repeating: 1, count: 32)
-        qc[0] = -127; qc[1] = 2; qc[2] = -2; qc[3] = 127; qc[4] = -1   // 126.5 → 127, -0.5 → -1
-        let expected = [0x00, 0x3C] + qa.map { UInt8(bitPattern: $0) }
+        qc[0] = -127
+        qc[1] = 2
+        qc[2] = -2
+        qc[3] = 127
+        qc[4] = -1 // 126.5 → 127, -0.5 → -1
+        let expected =
+            [0x00, 0x3C] + qa.map { UInt8(bitPattern: $0) }
             + [UInt8](repeating: 0, count: 34)
             + [0x00, 0x40] + qc.map { UInt8(bitPattern: $0) }
         #expect(bytes == expected)
@@ -35,29 +62,40 @@ struct GGMLCodecTests {
     @Test func q4_0HandComputedBlocks() throws {
         // Largest magnitude is negative (-16): d = -16 / -8 = 2, id = 0.5,
         // q = min(15, trunc(x·0.5 + 8.5)).
-        var a = [Float](repeating: 0, count: 32)        // 0 → 8
-        a[0] = -16   // 0.5 → 0
-        a[1] = 1     // 9.0 → 9
-        a[2] = -1    // 8.0 → 8
-        a[3] = 14    // 15.5 → 15
-        a[4] = 3     // 10.0 → 10
-        a[5] = -3    // 7.0 → 7
-        a[6] = -15   // 1.0 → 1
+        var a = [Float](repeating: 0, count: 32) // 0 → 8
+        a[0] = -16 // 0.5 → 0
+        a[1] = 1 // 9.0 → 9
+        a[2] = -1 // 8.0 → 8
+        a[3] = 14 // 15.5 → 15
+        a[4] = 3 // 10.0 → 10
+        a[5] = -3 // 7.0 → 7
+        a[6] = -15 // 1.0 → 1
         a[16] = 15.9 // 16.45 → 16 → clamped 15
-        a[17] = 0.9  // 8.95 → 8
+        a[17] = 0.9 // 8.95 → 8
         a[18] = -0.99 // 8.005 → 8
         var qa = [UInt8](repeating: 8, count: 32)
-        qa[0] = 0; qa[1] = 9; qa[2] = 8; qa[3] = 15; qa[4] = 10; qa[5] = 7; qa[6] = 1
-        qa[16] = 15; qa[17] = 8; qa[18] = 8
+        qa[0] = 0
+        qa[1] = 9
+        qa[2] = 8
+        qa[3] = 15
+        qa[4] = 10
+        qa[5] = 7
+        qa[6] = 1
+        qa[16] = 15
+        qa[17] = 8
+        qa[18] = 8
 
         // Largest magnitude is positive, first of a tie wins: x[0] = 8, x[1] = -8 → d = -1, id = -1.
         var b = [Float](repeating: 0, count: 32)
-        b[0] = 8     // -8 + 8.5 = 0.5 → 0
-        b[1] = -8    // 16.5 → 16 → 15
-        b[2] = 2     // 6.5 → 6
-        b[3] = -2.6  // 11.1 → 11
+        b[0] = 8 // -8 + 8.5 = 0.5 → 0
+        b[1] = -8 // 16.5 → 16 → 15
+        b[2] = 2 // 6.5 → 6
+        b[3] = -2.6 // 11.1 → 11
         var qb = [UInt8](repeating: 8, count: 32)
-        qb[0] = 0; qb[1] = 15; qb[2] = 6; qb[3] = 11
+        qb[0] = 0
+        qb[1] = 15
+        qb[2] = 6
+        qb[3] = 11
 
         let bytes = try GGMLCodec.quantize(type: .q4_0, values: a + b)
         func pack(_ q: [UInt8]) -> [UInt8] { (0..<16).map { q[$0] | (q[$0 + 16] << 4) } }
@@ -66,10 +104,11 @@ struct GGMLCodecTests {
     }
 
     @Test func f16AndBF16Encoding() throws {
-        let values: [Float] = [1, -2, 0.5, 65504, 1e-8, 1.00048828125 /* tie → even */]
+        let values: [Float] = [1, -2, 0.5, 65504, 1e-8, 1.00048828125] // 1.00048828125: a tie, rounds to even
         let f16 = try GGMLCodec.quantize(type: .f16, values: values)
         #expect(f16 == [0x00, 0x3C, 0x00, 0xC0, 0x00, 0x38, 0xFF, 0x7B, 0x00, 0x00, 0x00, 0x3C])
-        let bf16 = try GGMLCodec.quantize(type: .bf16, values: [1, -2, 1.00390625 /* tie → even */, 1.01171875])
+        // 1.00390625: a tie, rounds to even
+        let bf16 = try GGMLCodec.quantize(type: .bf16, values: [1, -2, 1.00390625, 1.01171875])
         #expect(bf16 == [0x80, 0x3F, 0x00, 0xC0, 0x80, 0x3F, 0x82, 0x3F])
         #expect(GGMLCodec.bfloat16Bits(.nan) & 0x7FC0 == 0x7FC0)
     }
@@ -97,7 +136,9 @@ struct GGMLCodecTests {
         // Q5_1: d = 0.25, m = 3, fifth bit set for the second half only.
         let highNibbles: [UInt8] = (0..<16).map { (j: Int) -> UInt8 in UInt8(j) << 4 | 1 }
         let q5_1: [UInt8] = halfBytes(0.25) + halfBytes(3) + le(UInt32(0xFFFF_0000)) + highNibbles
-        let expected5_1: [Float] = (0..<32).map { (i: Int) -> Float in i < 16 ? 0.25 + 3 : Float((i - 16) | 16) * 0.25 + 3 }
+        let expected5_1: [Float] = (0..<32).map { (i: Int) -> Float in
+            i < 16 ? 0.25 + 3 : Float((i - 16) | 16) * 0.25 + 3
+        }
         #expect(try decode(.q5_1, q5_1, 32) == expected5_1)
 
         // Q8_0: d = 0.125, quants -16...15.
@@ -105,7 +146,8 @@ struct GGMLCodecTests {
         #expect(try decode(.q8_0, q8_0, 32) == (0..<32).map { (i: Int) -> Float in Float(i - 16) * 0.125 })
 
         // Q8_1: d = 0.5, s ignored by the decoder.
-        let q8_1: [UInt8] = halfBytes(0.5) + halfBytes(99) + (0..<32).map { (i: Int) -> UInt8 in UInt8(bitPattern: Int8(-i)) }
+        let q8_1: [UInt8] =
+            halfBytes(0.5) + halfBytes(99) + (0..<32).map { (i: Int) -> UInt8 in UInt8(bitPattern: Int8(-i)) }
         #expect(try decode(.q8_1, q8_1, 32) == (0..<32).map { (i: Int) -> Float in Float(-i) * 0.5 })
 
         // F16 / BF16 / F32.
@@ -129,13 +171,15 @@ struct GGMLCodecTests {
         var quant = [UInt8](repeating: 0, count: 256)
         for c in 0..<4 {
             for l in 0..<32 {
-                let low = UInt8((l + c) % 16), high = UInt8((3 * l + c) % 16)
+                let low = UInt8((l + c) % 16)
+                let high = UInt8((3 * l + c) % 16)
                 qs[32 * c + l] = low | high << 4
                 quant[64 * c + l] = low
                 quant[64 * c + 32 + l] = high
             }
         }
-        let d: Float = 0.5, dmin: Float = 0.25
+        let d: Float = 0.5
+        let dmin: Float = 0.25
         let block = halfBytes(d) + halfBytes(dmin) + packed + qs
         #expect(block.count == 144)
         let expected = (0..<256).map { i -> Float in
@@ -153,7 +197,10 @@ struct GGMLCodecTests {
         for half in 0..<2 {
             for l in 0..<32 {
                 let base = 128 * half
-                let q1 = q[base + l], q2 = q[base + l + 32], q3 = q[base + l + 64], q4 = q[base + l + 96]
+                let q1 = q[base + l]
+                let q2 = q[base + l + 32]
+                let q3 = q[base + l + 64]
+                let q4 = q[base + l + 96]
                 ql[64 * half + l] = (q1 & 0xF) | (q3 & 0xF) << 4
                 ql[64 * half + l + 32] = (q2 & 0xF) | (q4 & 0xF) << 4
                 qh[32 * half + l] = (q1 >> 4) | (q2 >> 4) << 2 | (q3 >> 4) << 4 | (q4 >> 4) << 6
@@ -220,7 +267,9 @@ struct GGMLCodecTests {
         var rng = SplitMix64(seed: 7)
         let values = (0..<(32 * 256)).map { _ in rng.nextGaussian() }
         let first = try GGMLCodec.quantize(type: .q8_0, values: values)
-        let decoded = try first.withUnsafeBytes { try GGMLCodec.dequantize(type: .q8_0, bytes: $0, count: values.count) }
+        let decoded = try first.withUnsafeBytes {
+            try GGMLCodec.dequantize(type: .q8_0, bytes: $0, count: values.count)
+        }
         #expect(try GGMLCodec.quantize(type: .q8_0, values: decoded) == first)
     }
 

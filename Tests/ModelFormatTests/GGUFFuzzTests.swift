@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import ModelFormat
+import TestSupport
+import Testing
 
 /// Issue 3, acceptance 4: seeded random mutations and truncations of real GGUF header bytes
 /// parse to a result or a `GGUFError`, never crash, and never allocate out of proportion.
@@ -19,9 +19,9 @@ struct GGUFFuzzTests {
 
         var description: String {
             let kinds = errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            return "parsed \(parsed), errors \(errors.values.reduce(0, +)) [\(kinds)], " +
-                "largest reservation \(largestReservation) B (\(String(format: "%.3f", largestReservationRatio))× input), " +
-                "largest decoded/input \(String(format: "%.2f", largestDecodedRatio))×"
+            return "parsed \(parsed), errors \(errors.values.reduce(0, +)) [\(kinds)], "
+                + "largest reservation \(largestReservation) B (\(String(format: "%.3f", largestReservationRatio))× input), "
+                + "largest decoded/input \(String(format: "%.2f", largestDecodedRatio))×"
         }
     }
 
@@ -46,11 +46,13 @@ struct GGUFFuzzTests {
         var writer = GGUFWriter()
         for (key, value) in GGUFWriterTests.allValues { writer.set(key, value) }
         writer.set("tokenizer.ggml.tokens", .array(.string((0..<64).map { "tok\($0)" })))
-        try writer.addTensor(name: "token_embd.weight", dimensions: [32, 4], type: .q8_0,
-                             bytes: [UInt8](repeating: 1, count: 4 * 34))
+        try writer.addTensor(
+            name: "token_embd.weight", dimensions: [32, 4], type: .q8_0,
+            bytes: [UInt8](repeating: 1, count: 4 * 34))
         try writer.addTensor(name: "norm.weight", dimensions: [8], type: .f32, bytes: [UInt8](repeating: 0, count: 32))
-        try writer.addTensor(name: "blk.0.ffn.weight", dimensions: [256, 2], type: .q4_K,
-                             bytes: [UInt8](repeating: 0, count: 2 * 144))
+        try writer.addTensor(
+            name: "blk.0.ffn.weight", dimensions: [256, 2], type: .q4_K,
+            bytes: [UInt8](repeating: 0, count: 2 * 144))
         return try writer.encode()
     }
 
@@ -106,10 +108,12 @@ struct GGUFFuzzTests {
             }
             let size = max(mutant.count, 1)
             report.largestReservation = max(report.largestReservation, statistics.largestReservation)
-            report.largestReservationRatio = max(report.largestReservationRatio,
-                                                 Double(statistics.largestReservation) / Double(size))
-            report.largestDecodedRatio = max(report.largestDecodedRatio,
-                                             Double(statistics.decodedBytes) / Double(size))
+            report.largestReservationRatio = max(
+                report.largestReservationRatio,
+                Double(statistics.largestReservation) / Double(size))
+            report.largestDecodedRatio = max(
+                report.largestDecodedRatio,
+                Double(statistics.decodedBytes) / Double(size))
             // No single allocation larger than the input; everything decoded within a small
             // constant factor of it (Swift strings and structs are wider than their encoding).
             #expect(statistics.largestReservation <= mutant.count)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import ModelFormat
 import Testing
+
+@testable import ModelFormat
 
 /// Issue 12 item 3: hyperparameters that would overflow derived sizes are refused at parse time.
 struct GGUFModelLimitsTests {
@@ -11,13 +12,17 @@ struct GGUFModelLimitsTests {
         writer.set("llama.block_count", .uint32(1))
         writer.set("llama.attention.head_count", .uint32(4))
         for (k, v) in extra { writer.set(k, v) }
-        try writer.addTensor(name: "token_embd.weight", dimensions: [4, 2], type: .f32, bytes: [UInt8](repeating: 0, count: 32))
+        try writer.addTensor(
+            name: "token_embd.weight", dimensions: [4, 2], type: .f32, bytes: [UInt8](repeating: 0, count: 32))
         return try writer.encode()
     }
 
     @Test func saneHeadersParse() throws {
-        _ = try GGUFFile(bytes: try file([("llama.attention.key_length", .uint32(16)), ("llama.rope.freq_base", .float32(10_000)),
-                                           ("llama.attention.head_count_kv", .array(.int32([4, 4])))]))
+        _ = try GGUFFile(
+            bytes: try file([
+                ("llama.attention.key_length", .uint32(16)), ("llama.rope.freq_base", .float32(10_000)),
+                ("llama.attention.head_count_kv", .array(.int32([4, 4])))
+            ]))
     }
 
     @Test(arguments: [
@@ -30,7 +35,7 @@ struct GGUFModelLimitsTests {
         ("llama.attention.head_count_kv", .array(.int32([4, -4]))),
         ("llama.rope.freq_base", .float32(.nan)),
         ("llama.attention.layer_norm_rms_epsilon", .float32(.infinity)),
-        ("llama.attention.key_length", .string("sixteen")),
+        ("llama.attention.key_length", .string("sixteen"))
     ])
     func hostileHyperparametersAreRefused(_ key: String, _ value: GGUFValue) throws {
         let bytes = try file([(key, value)])

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import ModelFormat
+import TestSupport
+import Testing
 
 struct GGUFQuantizerTests {
     @Test(.enabled(if: Fixtures.smolLMAvailableOrCI))
@@ -82,7 +82,9 @@ struct GGUFQuantizerTests {
         }
         // F16 weights are the Q4_1 weights rounded to half precision.
         let down = try original.requireTensor(named: "blk.3.ffn_down.weight")
-        let q41 = try original.withTensorBytes(down) { try GGMLCodec.dequantize(type: .q4_1, bytes: $0, count: down.elementCount) }
+        let q41 = try original.withTensorBytes(down) {
+            try GGMLCodec.dequantize(type: .q4_1, bytes: $0, count: down.elementCount)
+        }
         let downF16 = try f16.requireTensor(named: "blk.3.ffn_down.weight")
         let halves = f16.withTensorBytes(downF16) { Array($0.bindMemory(to: UInt16.self)) }
         #expect(halves.count == q41.count)
@@ -129,7 +131,7 @@ struct GGUFQuantizerTests {
         let id: Float = d == 0 ? 0 : 1 / d
         var out = le(Float16(d).bitPattern)
         for v in x {
-            out.append(UInt8(bitPattern: Int8(roundf(v * id))))   // C's roundf, as ggml
+            out.append(UInt8(bitPattern: Int8(roundf(v * id)))) // C's roundf, as ggml
         }
         return out
     }

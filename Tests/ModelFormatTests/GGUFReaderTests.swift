@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import ModelFormat
+import TestSupport
+import Testing
 
 struct GGUFReaderTests {
     @Test(.enabled(if: Fixtures.smolLMAvailableOrCI))
@@ -51,12 +51,14 @@ struct GGUFReaderTests {
         let values = file.withTensorBytes(norm) { Array($0.bindMemory(to: Float.self)) }
         #expect(values.count == 576)
         #expect(values.allSatisfy { $0.isFinite && $0 != 0 })
-        #expect(file.tensorPointer(norm) == UnsafeRawPointer(file.rawBytes.baseAddress! + file.dataOffset + norm.offset))
+        #expect(
+            file.tensorPointer(norm) == UnsafeRawPointer(file.rawBytes.baseAddress! + file.dataOffset + norm.offset))
     }
 
     @Test(.enabled(if: Fixtures.referenceAvailableOrCI))
     func readsReferenceModels() throws {
-        let qwen = try GGUFFile(contentsOf: try Fixtures.require(Fixtures.reference("reference/tiny-random-qwen2.gguf")))
+        let qwen = try GGUFFile(
+            contentsOf: try Fixtures.require(Fixtures.reference("reference/tiny-random-qwen2.gguf")))
         #expect(qwen.architecture == "qwen2")
         #expect(qwen["qwen2.block_count"]?.int == 2)
         #expect(qwen["qwen2.embedding_length"]?.int == 64)
@@ -64,15 +66,17 @@ struct GGUFReaderTests {
         #expect(qwen.tensor(named: "blk.0.attn_q.bias") != nil)
         #expect(qwen["tokenizer.ggml.tokens"]?.stringArray?.count == 50257)
 
-        let llama = try GGUFFile(contentsOf: try Fixtures.require(Fixtures.reference("reference/llama-2-tiny-random.gguf")))
+        let llama = try GGUFFile(
+            contentsOf: try Fixtures.require(Fixtures.reference("reference/llama-2-tiny-random.gguf")))
         #expect(llama.architecture == "llama")
         #expect(llama["tokenizer.ggml.model"]?.string == "llama")
         #expect(llama["tokenizer.ggml.scores"]?.floatArray?.count == 32000)
         #expect(llama.tensor(named: "token_embd.weight")?.dimensions == [8, 32000])
     }
 
-    @Test(.enabled(if: Fixtures.referenceAvailableOrCI),
-          arguments: ["deepseek-llm", "gpt-2", "llama-spm", "phi-3", "starcoder"])
+    @Test(
+        .enabled(if: Fixtures.referenceAvailableOrCI),
+        arguments: ["deepseek-llm", "gpt-2", "llama-spm", "phi-3", "starcoder"])
     func readsVocabularyFiles(name: String) throws {
         let url = try Fixtures.require(Fixtures.reference("tokenizer/ggml-vocab-\(name).gguf"))
         let file = try GGUFFile(contentsOf: url)
@@ -118,14 +122,18 @@ struct GGUFReaderTests {
         }
         // One KV whose key claims a length beyond the file.
         bytes = Array("GGUF".utf8) + le(UInt32(3)) + le(UInt64(0)) + le(UInt64(1)) + le(UInt64.max) + [0, 0, 0, 0, 0]
-        #expect(throws: GGUFError.countTooLarge(at: 24, reading: "key of metadata entry 0 length",
-                                                count: .max, remaining: 5)) {
+        #expect(
+            throws: GGUFError.countTooLarge(
+                at: 24, reading: "key of metadata entry 0 length",
+                count: .max, remaining: 5)
+        ) {
             try GGUFFile(bytes: bytes)
         }
     }
 
     @Test func rejectsInvalidValueType() {
-        let bytes = Array("GGUF".utf8) + le(UInt32(3)) + le(UInt64(0)) + le(UInt64(1))
+        let bytes =
+            Array("GGUF".utf8) + le(UInt32(3)) + le(UInt64(0)) + le(UInt64(1))
             + le(UInt64(1)) + Array("k".utf8) + le(UInt32(13)) + [0, 0, 0, 0]
         #expect(throws: GGUFError.invalidValueType(key: "k", raw: 13, at: 33)) { try GGUFFile(bytes: bytes) }
     }
@@ -165,7 +173,7 @@ extension GGUFReaderTests {
         #expect(throws: GGUFError.unknownTensorType(name: "t", raw: 4)) {
             try GGUFFile(bytes: Self.patched(base, at: 45, le(UInt32(4))))
         }
-        #expect(throws: GGUFError.self) {   // 8 elements are not a whole Q8_0 block
+        #expect(throws: GGUFError.self) { // 8 elements are not a whole Q8_0 block
             try GGUFFile(bytes: Self.patched(base, at: 45, le(UInt32(8))))
         }
         #expect(throws: GGUFError.misalignedTensor(name: "t", offset: 1, alignment: 32)) {
@@ -190,8 +198,11 @@ extension GGUFReaderTests {
         writer.set("general.alignment", .uint32(48))
         #expect(throws: GGUFError.invalidAlignment(48)) { try GGUFFile(bytes: try writer.encode()) }
         writer.set("general.alignment", .string("32"))
-        #expect(throws: GGUFError.invalidMetadata(key: "general.alignment",
-                                                  reason: "expected an unsigned integer, found string")) {
+        #expect(
+            throws: GGUFError.invalidMetadata(
+                key: "general.alignment",
+                reason: "expected an unsigned integer, found string")
+        ) {
             try GGUFFile(bytes: try writer.encode())
         }
         // Two entries with the same key (the writer refuses to make one, so patch bytes).
@@ -199,7 +210,7 @@ extension GGUFReaderTests {
         two.set("ab", .uint8(1))
         two.set("ac", .uint8(2))
         var bytes = try two.encode()
-        bytes[24 + 8 + 1] = UInt8(ascii: "b")   // second key starts after 8 + 2 + 4 + 1 bytes
+        bytes[24 + 8 + 1] = UInt8(ascii: "b") // second key starts after 8 + 2 + 4 + 1 bytes
         let second = 24 + 15
         bytes[second + 8 + 1] = UInt8(ascii: "b")
         #expect(throws: GGUFError.duplicateKey("ab", at: second)) { try GGUFFile(bytes: bytes) }
@@ -208,9 +219,9 @@ extension GGUFReaderTests {
     @Test func limitsArrayNesting() throws {
         func nested(depth: Int) -> [UInt8] {
             var bytes = Array("GGUF".utf8) + le(UInt32(3)) + le(UInt64(0)) + le(UInt64(1))
-            bytes += le(UInt64(1)) + Array("k".utf8) + le(UInt32(9))      // key "k": array
-            for _ in 1..<depth { bytes += le(UInt32(9)) + le(UInt64(1)) }  // array of one array …
-            bytes += le(UInt32(0)) + le(UInt64(0))                          // … of no uint8
+            bytes += le(UInt64(1)) + Array("k".utf8) + le(UInt32(9)) // key "k": array
+            for _ in 1..<depth { bytes += le(UInt32(9)) + le(UInt64(1)) } // array of one array …
+            bytes += le(UInt32(0)) + le(UInt64(0)) // … of no uint8
             return bytes
         }
         let ok = try GGUFFile(bytes: nested(depth: GGUFHeader.maximumArrayNesting))

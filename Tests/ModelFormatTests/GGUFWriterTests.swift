@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import ModelFormat
+import TestSupport
+import Testing
 
 struct GGUFWriterTests {
     /// Metadata covering all 13 value types, nested and empty arrays, unicode and empty strings.
@@ -22,7 +22,7 @@ struct GGUFWriterTests {
         ("t.u32s", .array(.uint32([7]))), ("t.u64s", .array(.uint64([1 << 40]))),
         ("t.i64s", .array(.int64([-(1 << 40)]))), ("t.f64s", .array(.float64([1e300, -0.0]))),
         ("t.nested", .array(.array([.int32([1, 2]), .string(["x"]), .array([.bool([])]), .float32([])]))),
-        ("t.emptyArray", .array(.uint32([]))),
+        ("t.emptyArray", .array(.uint32([])))
     ]
 
     @Test func roundTripsMetadataAndTensors() throws {
@@ -43,7 +43,7 @@ struct GGUFWriterTests {
         #expect(file.metadata.map(\.key) == Self.allValues.map(\.0))
         for (key, value) in Self.allValues { #expect(file[key] == value, "\(key)") }
         #expect(file.tensors.map(\.name) == ["a.weight", "b.weight", "c.weight"])
-        #expect(file.tensors.map(\.offset) == [0, 32, 128])  // 16 B, then 68 B of Q8_0, each padded to 32
+        #expect(file.tensors.map(\.offset) == [0, 32, 128]) // 16 B, then 68 B of Q8_0, each padded to 32
         #expect(file.tensor(named: "c.weight")?.dimensions == [3, 1, 1, 2])
         let a = try file.requireTensor(named: "a.weight")
         #expect(file.withTensorBytes(a) { Array($0) } == f32Bytes)
@@ -57,7 +57,10 @@ struct GGUFWriterTests {
         let dir = TemporaryDirectory()
         let url = dir.path("round.gguf")
         var progress: [Int] = []
-        try writer.write(to: url) { done, total in progress.append(done); #expect(total == 3) }
+        try writer.write(to: url) { done, total in
+            progress.append(done)
+            #expect(total == 3)
+        }
         #expect(progress == [1, 2, 3])
         #expect(try Data(contentsOf: url) == Data(bytes))
         let reread = try GGUFFile(contentsOf: url)
@@ -68,23 +71,24 @@ struct GGUFWriterTests {
     @Test func goldenTinyFile() throws {
         var writer = GGUFWriter()
         writer.set("a", .uint8(7))
-        try writer.addTensor(name: "t", dimensions: [2], type: .f32, bytes: [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0])
-        var expected: [UInt8] = [0x47, 0x47, 0x55, 0x46]             // "GGUF"
-        expected += [3, 0, 0, 0]                                       // version 3
-        expected += [1, 0, 0, 0, 0, 0, 0, 0]                           // 1 tensor
-        expected += [1, 0, 0, 0, 0, 0, 0, 0]                           // 1 key/value
-        expected += [1, 0, 0, 0, 0, 0, 0, 0, 0x61]                     // key "a"
-        expected += [0, 0, 0, 0]                                       // type uint8
-        expected += [7]                                                // value
-        expected += [1, 0, 0, 0, 0, 0, 0, 0, 0x74]                     // tensor name "t"
-        expected += [1, 0, 0, 0]                                       // 1 dimension
-        expected += [2, 0, 0, 0, 0, 0, 0, 0]                           // ne0 = 2
-        expected += [0, 0, 0, 0]                                       // F32
-        expected += [0, 0, 0, 0, 0, 0, 0, 0]                           // offset 0
+        try writer.addTensor(
+            name: "t", dimensions: [2], type: .f32, bytes: [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0])
+        var expected: [UInt8] = [0x47, 0x47, 0x55, 0x46] // "GGUF"
+        expected += [3, 0, 0, 0] // version 3
+        expected += [1, 0, 0, 0, 0, 0, 0, 0] // 1 tensor
+        expected += [1, 0, 0, 0, 0, 0, 0, 0] // 1 key/value
+        expected += [1, 0, 0, 0, 0, 0, 0, 0, 0x61] // key "a"
+        expected += [0, 0, 0, 0] // type uint8
+        expected += [7] // value
+        expected += [1, 0, 0, 0, 0, 0, 0, 0, 0x74] // tensor name "t"
+        expected += [1, 0, 0, 0] // 1 dimension
+        expected += [2, 0, 0, 0, 0, 0, 0, 0] // ne0 = 2
+        expected += [0, 0, 0, 0] // F32
+        expected += [0, 0, 0, 0, 0, 0, 0, 0] // offset 0
         #expect(expected.count == 71)
-        expected += [UInt8](repeating: 0, count: 96 - 71)              // pad header to 32
-        expected += [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0]   // 1.0, -2.0
-        expected += [UInt8](repeating: 0, count: 24)                   // pad data to 32
+        expected += [UInt8](repeating: 0, count: 96 - 71) // pad header to 32
+        expected += [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0] // 1.0, -2.0
+        expected += [UInt8](repeating: 0, count: 24) // pad data to 32
         #expect(try writer.encode() == expected)
         let file = try GGUFFile(bytes: expected)
         #expect(file.dataOffset == 96)

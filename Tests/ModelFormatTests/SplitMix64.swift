@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+
 /// The project's one SplitMix64 (Hashing), visible to every file of this test module.
 typealias SplitMix64 = Hashing.SplitMix64
 
@@ -15,4 +16,3 @@ extension SplitMix64 {
     /// Uniform in 0..<bound (bound > 0).
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
-

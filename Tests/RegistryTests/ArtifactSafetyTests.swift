@@ -1,10 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
+
+@testable import Registry
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TestSupport
-@testable import Registry
 
 /// Issue 12 item 1: the registry's own files are never opened as artifacts.
 struct ArtifactSafetyTests {
@@ -42,7 +44,8 @@ struct ArtifactSafetyTests {
         let outside = r.dir.path("elsewhere")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         let symlink = outside.appendingPathComponent("model.gguf")
-        try FileManager.default.createSymbolicLink(at: symlink, withDestinationURL: home.appendingPathComponent("registry.sqlite"))
+        try FileManager.default.createSymbolicLink(
+            at: symlink, withDestinationURL: home.appendingPathComponent("registry.sqlite"))
         expectRefused(r, symlink)
         let homeLink = r.dir.path("home-link")
         try FileManager.default.createSymbolicLink(at: homeLink, withDestinationURL: home)
@@ -51,13 +54,16 @@ struct ArtifactSafetyTests {
         #expect(Glibc.link(home.appendingPathComponent("registry.sqlite").path, hard.path) == 0)
         expectRefused(r, hard)
         // Datasets too.
-        #expect(throws: RegistryError.artifactInsideRegistry(path: symlink.path)) { try r.registerDataset("d@1", symlink) }
+        #expect(throws: RegistryError.artifactInsideRegistry(path: symlink.path)) {
+            try r.registerDataset("d@1", symlink)
+        }
     }
 
     @Test func uploadStoreInsideTheHomeIsAllowed() throws {
         let r = try TestRegistry()
         let stored = r.dir.path("home/artifacts/sha256/abc/model.gguf")
-        try FileManager.default.createDirectory(at: stored.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: stored.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("GGUF\u{03}\0\0\0x".utf8).write(to: stored)
         try register(r, stored)
         #expect(try r.count("model_versions") == 1)
@@ -74,7 +80,8 @@ struct ArtifactSafetyTests {
         #expect(try ArtifactInput.collect([model], within: [canonicalRoot]).count == 1)
         let secret = dir.path("secret.txt")
         try Data("secret".utf8).write(to: secret)
-        try FileManager.default.createSymbolicLink(at: model.appendingPathComponent("passwd"), withDestinationURL: secret)
+        try FileManager.default.createSymbolicLink(
+            at: model.appendingPathComponent("passwd"), withDestinationURL: secret)
         #expect(throws: RegistryError.artifactOutsideRoots(path: model.appendingPathComponent("passwd").path)) {
             try ArtifactInput.collect([model], within: [canonicalRoot])
         }
@@ -83,7 +90,8 @@ struct ArtifactSafetyTests {
         let outsideDir = dir.path("outside")
         try FileManager.default.createDirectory(at: outsideDir, withIntermediateDirectories: true)
         try Data("x".utf8).write(to: outsideDir.appendingPathComponent("f"))
-        try FileManager.default.createSymbolicLink(at: model.appendingPathComponent("sub"), withDestinationURL: outsideDir)
+        try FileManager.default.createSymbolicLink(
+            at: model.appendingPathComponent("sub"), withDestinationURL: outsideDir)
         if let inputs = try? ArtifactInput.collect([model], within: [canonicalRoot]) {
             #expect(inputs.map(\.relativePath) == ["weights.gguf"])
             #expect(inputs.allSatisfy { ArtifactSafety.isInside($0.url.path, canonicalRoot) })

@@ -1,8 +1,9 @@
 import Foundation
 import Hashing
 import Storage
-import Testing
 import TestSupport
+import Testing
+
 @testable import Registry
 
 /// An attacker with write access to the database file: replaces the whole audit table with
@@ -12,15 +13,19 @@ func rewriteAuditChain(databasePath: String, _ edit: ([AuditEvent]) -> [AuditEve
     let db = try Database(path: databasePath)
     try db.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
     try db.execute("DROP TRIGGER IF EXISTS audit_events_no_delete")
-    let events = try db.query("SELECT \(AuditEvent.selectColumns) FROM audit_events ORDER BY seq").map { try AuditEvent(row: $0) }
+    let events = try db.query("SELECT \(AuditEvent.selectColumns) FROM audit_events ORDER BY seq").map {
+        try AuditEvent(row: $0)
+    }
     try db.execute("DELETE FROM audit_events")
     var previous = AuditEvent.genesisHash
     for (index, e) in edit(events).enumerated() {
         let seq = Int64(index + 1)
-        let hash = AuditEvent.computeHash(seq: seq, time: e.time, actor: e.actor, action: e.action, subject: e.subject,
-                                          payload: e.payload, prevHash: previous)
-        try db.run("INSERT INTO audit_events (seq, time, actor, action, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   seq, e.time, e.actor, e.action, e.subject, e.payload, previous, hash)
+        let hash = AuditEvent.computeHash(
+            seq: seq, time: e.time, actor: e.actor, action: e.action, subject: e.subject,
+            payload: e.payload, prevHash: previous)
+        try db.run(
+            "INSERT INTO audit_events (seq, time, actor, action, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            seq, e.time, e.actor, e.action, e.subject, e.payload, previous, hash)
         previous = hash
     }
 }
@@ -56,10 +61,12 @@ struct AuditCheckpointTests {
         }
         let consistency = try r.store.auditConsistencyProof(first: checkpoint.treeSize)
         #expect(consistency.firstRoot == checkpoint.rootHash)
-        #expect(MerkleTree.verifyConsistency(firstSize: Int(consistency.first), secondSize: Int(consistency.second),
-                                             firstRoot: Hex.decode(consistency.firstRoot) ?? [],
-                                             secondRoot: Hex.decode(consistency.secondRoot) ?? [],
-                                             proof: consistency.proof.compactMap { Hex.decode($0) }))
+        #expect(
+            MerkleTree.verifyConsistency(
+                firstSize: Int(consistency.first), secondSize: Int(consistency.second),
+                firstRoot: Hex.decode(consistency.firstRoot) ?? [],
+                secondRoot: Hex.decode(consistency.secondRoot) ?? [],
+                proof: consistency.proof.compactMap { Hex.decode($0) }))
     }
 
     @Test func wrongKeyOrAlteredCheckpointIsABadSignature() throws {
@@ -68,7 +75,8 @@ struct AuditCheckpointTests {
         let other = try Ed25519.publicKey(seed: [UInt8](repeating: 1, count: 32))
         #expect(try r.store.checkAuditCheckpoints([checkpoint], publicKey: other).first?.status == .badSignature)
         checkpoint.treeSize -= 1
-        #expect(try r.store.checkAuditCheckpoints([checkpoint], publicKey: Self.publicKey).first?.status == .badSignature)
+        #expect(
+            try r.store.checkAuditCheckpoints([checkpoint], publicKey: Self.publicKey).first?.status == .badSignature)
     }
 
     /// A checkpoint whose signature or key is not lowercase hex of the right length is
@@ -76,8 +84,10 @@ struct AuditCheckpointTests {
     @Test func malformedSignatureOrKeyIsRefusedAtParse() throws {
         let r = try registry(events: 1)
         let checkpoint = try r.store.auditCheckpoint(seed: Self.seed)
-        for (signature, key) in [("", checkpoint.publicKey), (checkpoint.signature.uppercased(), checkpoint.publicKey),
-                                 (checkpoint.signature, String(checkpoint.publicKey.dropLast(2)))] {
+        for (signature, key) in [
+            ("", checkpoint.publicKey), (checkpoint.signature.uppercased(), checkpoint.publicKey),
+            (checkpoint.signature, String(checkpoint.publicKey.dropLast(2)))
+        ] {
             var bad = checkpoint
             bad.signature = signature
             bad.publicKey = key

@@ -1,9 +1,10 @@
 import CSQLite
 import Foundation
-import Testing
-import TestSupport
 import Hashing
 import Storage
+import TestSupport
+import Testing
+
 @_spi(RawSQL) @testable import Registry
 
 struct AuditTests {
@@ -19,7 +20,8 @@ struct AuditTests {
         // Recompute event 1 by hand from the README definition.
         let e = events[0]
         func q(_ s: String) -> String { String(decoding: try! JSONValue.string(s).canonicalBytes(), as: UTF8.self) }
-        let text = "[\(q("assay-audit-v1")),\(e.seq),\(q(e.time)),\(q(e.actor)),\(q(e.action)),\(q(e.subject)),\(q(e.payload)),\(q(e.prevHash))]"
+        let text =
+            "[\(q("assay-audit-v1")),\(e.seq),\(q(e.time)),\(q(e.actor)),\(q(e.action)),\(q(e.subject)),\(q(e.payload)),\(q(e.prevHash))]"
         #expect(SHA256.hash(Array(text.utf8)).hex == e.hash)
         #expect(result.headHash == events.last?.hash)
     }
@@ -27,8 +29,12 @@ struct AuditTests {
     @Test func updatesAndDeletesAreBlocked() throws {
         let r = try TestRegistry()
         try r.registerModel("m@1", [try r.ggufFile("a.gguf", "one")])
-        #expect(throws: StorageError.self) { try r.store.write { tx in try tx.database.run("UPDATE audit_events SET actor = 'x'") } }
-        #expect(throws: StorageError.self) { try r.store.write { tx in try tx.database.run("DELETE FROM audit_events") } }
+        #expect(throws: StorageError.self) {
+            try r.store.write { tx in try tx.database.run("UPDATE audit_events SET actor = 'x'") }
+        }
+        #expect(throws: StorageError.self) {
+            try r.store.write { tx in try tx.database.run("DELETE FROM audit_events") }
+        }
     }
 
     /// An attacker with file access drops the trigger, edits one byte, restores the trigger.
@@ -91,9 +97,10 @@ struct ConcurrentRegistrationTests {
                     for i in 0..<200 {
                         let file = sources.appendingPathComponent("w\(writer)-\(i).gguf")
                         try Data("GGUF w\(writer) \(i)".utf8).write(to: file)
-                        _ = try store.registerModelVersion(ModelRegistration(
-                            reference: try VersionReference(name: "model-\(writer)", version: "\(i)"),
-                            files: try ArtifactInput.collect([file])))
+                        _ = try store.registerModelVersion(
+                            ModelRegistration(
+                                reference: try VersionReference(name: "model-\(writer)", version: "\(i)"),
+                                files: try ArtifactInput.collect([file])))
                     }
                 }
             }

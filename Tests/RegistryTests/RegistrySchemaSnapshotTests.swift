@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
 import Storage
+import TestSupport
+import Testing
+
 @_spi(RawSQL) @testable import Registry
 
 /// Registry/schema.sql must equal the schema of a freshly migrated database.
@@ -32,7 +33,9 @@ struct RegistrySchemaSnapshotTests {
             try Data(current.utf8).write(to: Self.snapshotURL)
         }
         let stored = (try? String(contentsOf: Self.snapshotURL, encoding: .utf8)) ?? ""
-        #expect(stored == current, """
+        #expect(
+            stored == current,
+            """
             Registry/schema.sql is out of date with the migrations. Regenerate it with:
               ASSAY_REGENERATE_SCHEMA=1 swift test --filter RegistrySchemaSnapshotTests
             """)

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TestSupport
 import Hashing
 import Storage
+import TestSupport
+import Testing
+
 @_spi(RawSQL) @testable import Registry
 
 struct NamesTests {
@@ -88,15 +89,19 @@ struct ModelRegistrationTests {
     @Test func inspectorFactsAreStored() throws {
         struct FakeInspector: ArtifactInspector {
             func inspect(fileAt url: URL, format: ArtifactFormat) throws -> ArtifactFacts? {
-                ArtifactFacts(architecture: "llama", parameterCount: 134_515_008, quantization: "Q4_1", contextLength: 8192)
+                ArtifactFacts(
+                    architecture: "llama", parameterCount: 134_515_008, quantization: "Q4_1", contextLength: 8192)
             }
         }
         let dir = TemporaryDirectory("registry")
         let store = try RegistryStore(home: dir.path("home"), actor: "t", create: true, inspector: FakeInspector())
         let file = dir.path("m.gguf")
         try Data("GGUF1234".utf8).write(to: file)
-        let v = try store.registerModelVersion(ModelRegistration(reference: try ref("m@1"),
-                                                                 files: try ArtifactInput.collect([file]))).value
+        let v = try store.registerModelVersion(
+            ModelRegistration(
+                reference: try ref("m@1"),
+                files: try ArtifactInput.collect([file]))
+        ).value
         #expect(v.artifacts[0].facts?.architecture == "llama")
         #expect(v.artifacts[0].facts?.contextLength == 8192)
     }
@@ -105,7 +110,9 @@ struct ModelRegistrationTests {
         let r = try TestRegistry()
         try r.registerModel("m@1", [try r.ggufFile("a.gguf", "one")])
         #expect(throws: StorageError.self) {
-            try r.store.write { tx in try tx.database.run("UPDATE model_versions SET digest = ?", String(repeating: "0", count: 64)) }
+            try r.store.write { tx in
+                try tx.database.run("UPDATE model_versions SET digest = ?", String(repeating: "0", count: 64))
+            }
         }
         #expect(throws: StorageError.self) {
             try r.store.write { tx in try tx.database.run("DELETE FROM artifacts") }
@@ -164,13 +171,17 @@ struct LineageTests {
         let r = try TestRegistry()
         try r.registerDataset("intents@1", try r.file("d.jsonl", "rows"))
         try r.registerModel("base@1", [try r.ggufFile("base.gguf", "b")])
-        try r.registerModel("ft@1", [try r.ggufFile("ft.gguf", "f")], lineage: [
-            LineageLink(relation: .finetunedFrom, parent: try ref("base@1"), parameters: ["method": "lora"]),
-            LineageLink(relation: .trainedOn, parent: try ref("intents@1")),
-        ])
-        try r.registerModel("q4@1", [try r.ggufFile("q4.gguf", "q")], lineage: [
-            LineageLink(relation: .quantizedFrom, parent: try ref("ft@1"), parameters: ["bits": 4]),
-        ])
+        try r.registerModel(
+            "ft@1", [try r.ggufFile("ft.gguf", "f")],
+            lineage: [
+                LineageLink(relation: .finetunedFrom, parent: try ref("base@1"), parameters: ["method": "lora"]),
+                LineageLink(relation: .trainedOn, parent: try ref("intents@1"))
+            ])
+        try r.registerModel(
+            "q4@1", [try r.ggufFile("q4.gguf", "q")],
+            lineage: [
+                LineageLink(relation: .quantizedFrom, parent: try ref("ft@1"), parameters: ["bits": 4])
+            ])
         let up = try r.store.lineage(of: try ref("q4@1"))
         #expect(up.ancestors == [try ref("base@1"), try ref("ft@1")])
         #expect(up.ancestorEdges.count == 3)
@@ -182,27 +193,36 @@ struct LineageTests {
     @Test func cyclesAreRejected() throws {
         let r = try TestRegistry()
         try r.registerModel("a@1", [try r.ggufFile("a.gguf", "a")])
-        try r.registerModel("b@1", [try r.ggufFile("b.gguf", "b")],
-                            lineage: [LineageLink(relation: .finetunedFrom, parent: try ref("a@1"))])
-        try r.registerModel("c@1", [try r.ggufFile("c.gguf", "c")],
-                            lineage: [LineageLink(relation: .quantizedFrom, parent: try ref("b@1"))])
+        try r.registerModel(
+            "b@1", [try r.ggufFile("b.gguf", "b")],
+            lineage: [LineageLink(relation: .finetunedFrom, parent: try ref("a@1"))])
+        try r.registerModel(
+            "c@1", [try r.ggufFile("c.gguf", "c")],
+            lineage: [LineageLink(relation: .quantizedFrom, parent: try ref("b@1"))])
         let events = try r.count("audit_events")
         #expect(throws: RegistryError.lineageCycle(child: try ref("a@1"), parent: try ref("c@1"))) {
-            try r.store.addLineage(child: try ref("a@1"), link: LineageLink(relation: .distilledFrom, parent: try ref("c@1")))
+            try r.store.addLineage(
+                child: try ref("a@1"), link: LineageLink(relation: .distilledFrom, parent: try ref("c@1")))
         }
         #expect(throws: RegistryError.lineageCycle(child: try ref("a@1"), parent: try ref("a@1"))) {
-            try r.store.addLineage(child: try ref("a@1"), link: LineageLink(relation: .mergedFrom, parent: try ref("a@1")))
+            try r.store.addLineage(
+                child: try ref("a@1"), link: LineageLink(relation: .mergedFrom, parent: try ref("a@1")))
         }
         #expect(try r.count("audit_events") == events)
-        #expect(try r.store.addLineage(child: try ref("c@1"), link: LineageLink(relation: .mergedFrom, parent: try ref("a@1"))))
-        #expect(!(try r.store.addLineage(child: try ref("c@1"), link: LineageLink(relation: .mergedFrom, parent: try ref("a@1")))))
+        #expect(
+            try r.store.addLineage(
+                child: try ref("c@1"), link: LineageLink(relation: .mergedFrom, parent: try ref("a@1"))))
+        #expect(
+            !(try r.store.addLineage(
+                child: try ref("c@1"), link: LineageLink(relation: .mergedFrom, parent: try ref("a@1")))))
     }
 
     @Test func unknownParentFailsTheWholeRegistration() throws {
         let r = try TestRegistry()
         #expect(throws: RegistryError.unknownModelVersion(try ref("ghost@1"))) {
-            try r.registerModel("m@1", [try r.ggufFile("m.gguf", "m")],
-                                lineage: [LineageLink(relation: .finetunedFrom, parent: try ref("ghost@1"))])
+            try r.registerModel(
+                "m@1", [try r.ggufFile("m.gguf", "m")],
+                lineage: [LineageLink(relation: .finetunedFrom, parent: try ref("ghost@1"))])
         }
         #expect(try r.count("model_versions") == 0)
         #expect(try r.count("audit_events") == 0)
@@ -214,9 +234,12 @@ struct GGUFArtifactInspectorTests {
     func readsSmolLM2HeaderFacts() throws {
         let model = try Fixtures.requireSmolLM()
         let dir = TemporaryDirectory("registry")
-        let store = try RegistryStore(home: dir.path("home"), actor: "t", create: true, inspector: GGUFArtifactInspector())
-        let version = try store.registerModelVersion(ModelRegistration(
-            reference: try ref("smollm2-135m@1.0"), files: try ArtifactInput.collect([model]))).value
+        let store = try RegistryStore(
+            home: dir.path("home"), actor: "t", create: true, inspector: GGUFArtifactInspector())
+        let version = try store.registerModelVersion(
+            ModelRegistration(
+                reference: try ref("smollm2-135m@1.0"), files: try ArtifactInput.collect([model]))
+        ).value
         #expect(version.digest == Fixtures.smolLMSHA256)
         let facts = try #require(version.artifacts.first?.facts)
         #expect(facts.architecture == "llama")
@@ -227,11 +250,13 @@ struct GGUFArtifactInspectorTests {
 
     @Test func corruptGGUFHeaderFailsTheRegistration() throws {
         let dir = TemporaryDirectory("registry")
-        let store = try RegistryStore(home: dir.path("home"), actor: "t", create: true, inspector: GGUFArtifactInspector())
+        let store = try RegistryStore(
+            home: dir.path("home"), actor: "t", create: true, inspector: GGUFArtifactInspector())
         let file = dir.path("broken.gguf")
         try Data("GGUF\u{03}\0\0\0 truncated".utf8).write(to: file)
         #expect {
-            try store.registerModelVersion(ModelRegistration(reference: try ref("m@1"), files: try ArtifactInput.collect([file])))
+            try store.registerModelVersion(
+                ModelRegistration(reference: try ref("m@1"), files: try ArtifactInput.collect([file])))
         } throws: { error in
             if case RegistryError.inspectionFailed = error { return true }
             return false
@@ -249,21 +274,27 @@ struct ArtifactVerificationTests {
         let version = try r.registerModel("m@1", [url]).value
         let artifact = try #require(version.artifacts.first)
         let verifier = ArtifactVerifier(home: r.store.home)
-        #expect(try verifier.verify(artifact) == false)  // hashed
-        #expect(try verifier.verify(artifact) == true)   // cached
-        #expect(try verifier.verifiedArtifactPath(store: r.store, reference: try VersionReference(parsing: "m@1"), format: artifact.format).path == url.path)
+        #expect(try verifier.verify(artifact) == false) // hashed
+        #expect(try verifier.verify(artifact) == true) // cached
+        #expect(
+            try verifier.verifiedArtifactPath(
+                store: r.store, reference: try VersionReference(parsing: "m@1"), format: artifact.format
+            ).path == url.path)
         // Same size, one byte changed.
         try Data("abcdefgX".utf8).write(to: url)
         do {
             try verifier.verify(artifact)
             Issue.record("a changed file was accepted")
         } catch {
-            guard case .digestMismatch(let path, let registered, let actual) = error else { Issue.record("\(error)"); return }
+            guard case .digestMismatch(let path, let registered, let actual) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(path == url.path && registered == artifact.sha256 && actual != registered)
             #expect(error.description.contains(registered) && error.description.contains(actual))
         }
         try Data("abcdefgh".utf8).write(to: url)
-        #expect(try verifier.verify(artifact) == false)  // re-hashed after the change, accepted again
+        #expect(try verifier.verify(artifact) == false) // re-hashed after the change, accepted again
         #expect(try verifier.verifyRegisteredFile(store: r.store, path: url.path) == 1)
         try FileManager.default.removeItem(at: url)
         #expect(throws: ArtifactVerificationError.missing(path: url.path)) { try verifier.verify(artifact) }
@@ -276,8 +307,10 @@ struct ArtifactVerificationTests {
         let digest = try #require(stored.precomputedDigest).sha256.hex
         #expect(stored.url.lastPathComponent == digest && stored.relativePath == "m.bin")
         #expect(!FileManager.default.isWritableFile(atPath: stored.url.path) || getuid() == 0)
-        let version = try r.store.registerModelVersion(ModelRegistration(reference: try VersionReference(parsing: "m@1"), files: [stored])).value
-        try Data("edited".utf8).write(to: url)  // editing the original changes nothing
+        let version = try r.store.registerModelVersion(
+            ModelRegistration(reference: try VersionReference(parsing: "m@1"), files: [stored])
+        ).value
+        try Data("edited".utf8).write(to: url) // editing the original changes nothing
         try ArtifactVerifier(home: r.store.home).verify(try #require(version.artifacts.first))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+
 @_spi(RawSQL) @testable import Registry
 
 /// A fresh registry in its own temporary directory.
@@ -26,17 +27,23 @@ struct TestRegistry {
     }
 
     @discardableResult
-    func registerModel(_ ref: String, _ files: [URL], lineage: [LineageLink] = []) throws -> RegistrationOutcome<ModelVersion> {
-        try store.registerModelVersion(ModelRegistration(reference: try VersionReference(parsing: ref),
-                                                         files: try ArtifactInput.collect(files), lineage: lineage))
+    func registerModel(_ ref: String, _ files: [URL], lineage: [LineageLink] = []) throws -> RegistrationOutcome<
+        ModelVersion
+    > {
+        try store.registerModelVersion(
+            ModelRegistration(
+                reference: try VersionReference(parsing: ref),
+                files: try ArtifactInput.collect(files), lineage: lineage))
     }
 
     @discardableResult
     func registerDataset(_ ref: String, _ url: URL) throws -> RegistrationOutcome<DatasetVersion> {
-        try store.registerDatasetVersion(DatasetRegistration(reference: try VersionReference(parsing: ref),
-                                                             files: try ArtifactInput.collect([url]),
-                                                             license: "CC-BY-4.0", containsPII: false,
-                                                             source: "unit test", description: "rows"))
+        try store.registerDatasetVersion(
+            DatasetRegistration(
+                reference: try VersionReference(parsing: ref),
+                files: try ArtifactInput.collect([url]),
+                license: "CC-BY-4.0", containsPII: false,
+                source: "unit test", description: "rows"))
     }
 
     func count(_ table: String) throws -> Int {

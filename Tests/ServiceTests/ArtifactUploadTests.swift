@@ -2,8 +2,9 @@ import Foundation
 import Governance
 import Hashing
 import Registry
-@testable import Service
 import Testing
+
+@testable import Service
 
 /// `POST …/versions/{version}/artifact`: a GGUF body streamed to the artifact store, hashed on
 /// the way, registered like a server-side path.
@@ -14,15 +15,17 @@ struct ArtifactUploadTests {
     }
 
     static func server(_ f: ServiceFixture, maxBody: Int = 4096, maxUpload: Int = 1 << 20) throws -> HTTPServer {
-        let config = ServerConfiguration(host: "127.0.0.1", port: 0,
-                                         limits: HTTPLimits(maxBodyBytes: maxBody, maxUploadBytes: maxUpload),
-                                         headerTimeout: .seconds(5), bodyTimeout: .seconds(5), maxConnections: 16)
+        let config = ServerConfiguration(
+            host: "127.0.0.1", port: 0,
+            limits: HTTPLimits(maxBodyBytes: maxBody, maxUploadBytes: maxUpload),
+            headerTimeout: .seconds(5), bodyTimeout: .seconds(5), maxConnections: 16)
         let server = HTTPServer(configuration: config, responder: f.service.router)
         try server.start()
         return server
     }
 
-    static func head(_ path: String, token: String?, length: Int?, type: String = "application/octet-stream") -> String {
+    static func head(_ path: String, token: String?, length: Int?, type: String = "application/octet-stream") -> String
+    {
         var text = "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: \(type)\r\n"
         if let token { text += "Authorization: Bearer \(token)\r\n" }
         text += length.map { "Content-Length: \($0)\r\n" } ?? "Transfer-Encoding: chunked\r\n"
@@ -30,18 +33,24 @@ struct ArtifactUploadTests {
     }
 
     func incomingFiles(_ f: ServiceFixture) -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: f.home.appendingPathComponent("artifacts/incoming").path)) ?? []
+        (try? FileManager.default.contentsOfDirectory(atPath: f.home.appendingPathComponent("artifacts/incoming").path))
+            ?? []
     }
 
     @Test func streamsAnUploadLargerThanTheBodyLimitAndRegistersIt() throws {
         let f = try ServiceFixture()
         let server = try Self.server(f)
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let bytes = Self.fakeGGUF(200_000)
         let path = "/api/v1/models/uploaded/versions/1.0/artifact?filename=up.Q4_1.gguf"
         let client = try RawClient(port: server.port)
         client.send(Self.head(path, token: f.tokens[.submitter], length: bytes.count))
-        for start in stride(from: 0, to: bytes.count, by: 7000) { client.send(Array(bytes[start..<min(start + 7000, bytes.count)])) }
+        for start in stride(from: 0, to: bytes.count, by: 7000) {
+            client.send(Array(bytes[start..<min(start + 7000, bytes.count)]))
+        }
         let reply = try #require(client.readResponse())
         #expect(reply.status == 201, "\(reply.text)")
         let digest = SHA256.hash(bytes).hex
@@ -51,7 +60,8 @@ struct ArtifactUploadTests {
         let stored = f.home.appendingPathComponent("artifacts/sha256/\(digest)/up.Q4_1.gguf")
         #expect(try Data(contentsOf: stored) == Data(bytes))
         #expect(incomingFiles(f).isEmpty)
-        let version = try RegistryStore(home: f.home, actor: "t").modelVersion(try VersionReference(parsing: "uploaded@1.0"))
+        let version = try RegistryStore(home: f.home, actor: "t").modelVersion(
+            try VersionReference(parsing: "uploaded@1.0"))
         #expect(version.artifacts.first?.uri == stored.standardizedFileURL.path)
         #expect(version.createdBy == "actor-submitter")
 
@@ -80,7 +90,10 @@ struct ArtifactUploadTests {
     @Test func refusesBeforeReadingTheBody() throws {
         let f = try ServiceFixture()
         let server = try Self.server(f, maxUpload: 100_000)
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let path = "/api/v1/models/uploaded/versions/1.0/artifact"
         let before = try f.snapshot()
         // Each answer arrives although no body byte was sent.
@@ -88,15 +101,17 @@ struct ArtifactUploadTests {
             (f.tokens[.auditor], 50_000, "application/octet-stream", 403),
             (nil, 50_000, "application/octet-stream", 401),
             (f.tokens[.submitter], 500_000, "application/octet-stream", 413),
-            (f.tokens[.submitter], 50_000, "application/json", 415),
+            (f.tokens[.submitter], 50_000, "application/json", 415)
         ] as [(String?, Int, String, Int)] {
             let client = try RawClient(port: server.port)
             client.send(Self.head(path, token: token, length: length, type: type))
             #expect(client.readResponse()?.status == expected, "expected \(expected)")
         }
         let bad = try RawClient(port: server.port)
-        bad.send(Self.head("/api/v1/models/uploaded/versions/1.0/artifact?filename=../x.gguf", token: f.tokens[.submitter],
-                           length: 10))
+        bad.send(
+            Self.head(
+                "/api/v1/models/uploaded/versions/1.0/artifact?filename=../x.gguf", token: f.tokens[.submitter],
+                length: 10))
         #expect(bad.readResponse()?.status == 400)
         // Not GGUF: refused as soon as the magic is wrong; nothing kept.
         let notGGUF = try RawClient(port: server.port)
@@ -115,20 +130,26 @@ struct ArtifactUploadTests {
         #expect(try f.snapshot() == before)
         // Ordinary routes keep the small body limit.
         let big = try RawClient(port: server.port)
-        big.send("POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 + "Authorization: Bearer \(f.tokens[.submitter] ?? "")\r\nContent-Length: 50000\r\n\r\n")
+        big.send(
+            "POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer \(f.tokens[.submitter] ?? "")\r\nContent-Length: 50000\r\n\r\n")
         #expect(big.readResponse()?.status == 413)
     }
 
     @Test func inProcessCallsBufferThenRegister() throws {
         let f = try ServiceFixture()
         let bytes = Self.fakeGGUF(3000)
-        let request = try Request(method: "POST", target: "/api/v1/models/inproc/versions/2/artifact",
-                                  headers: ["Authorization": "Bearer \(f.tokens[.admin] ?? "")",
-                                            "Content-Type": "application/octet-stream"], body: bytes)
+        let request = try Request(
+            method: "POST", target: "/api/v1/models/inproc/versions/2/artifact",
+            headers: [
+                "Authorization": "Bearer \(f.tokens[.admin] ?? "")",
+                "Content-Type": "application/octet-stream"
+            ], body: bytes)
         let response = f.service.router.respondBlocking(to: request)
         #expect(response.status.code == 201)
-        #expect(try JSONValue.parse(try response.collectBody()).objectValue?["digest"]?.stringValue == SHA256.hash(bytes).hex)
+        #expect(
+            try JSONValue.parse(try response.collectBody()).objectValue?["digest"]?.stringValue
+                == SHA256.hash(bytes).hex)
         #expect(incomingFiles(f).isEmpty)
     }
 }

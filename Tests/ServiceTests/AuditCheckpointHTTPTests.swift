@@ -1,10 +1,11 @@
 import Foundation
 import Hashing
 import Registry
-@testable import Service
 import Storage
 import TestSupport
 import Testing
+
+@testable import Service
 
 /// Issue 12 item 5 over HTTP, and acceptance 3: a third party holding only an old checkpoint and
 /// the public key detects truncation, a rewritten event and a reordered chain with
@@ -37,11 +38,16 @@ struct AuditCheckpointHTTPTests {
         let verified = try json(try f.request("POST", "/api/v1/audit/checkpoints/verify", token: token, json: body))
         #expect(verified.objectValue?["status"] == "consistent")
         let wrongKey = Hex.encode(try Ed25519.publicKey(seed: [UInt8](repeating: 1, count: 32)))
-        let bad = try json(try f.request("POST", "/api/v1/audit/checkpoints/verify", token: token,
-                                         json: #"{"checkpoint":\#(cpJSON),"public_key":"\#(wrongKey)"}"#))
+        let bad = try json(
+            try f.request(
+                "POST", "/api/v1/audit/checkpoints/verify", token: token,
+                json: #"{"checkpoint":\#(cpJSON),"public_key":"\#(wrongKey)"}"#))
         #expect(bad.objectValue?["status"] == "bad_signature")
-        #expect(try f.request("POST", "/api/v1/audit/checkpoints/verify", token: token,
-                              json: #"{"checkpoint":{},"public_key":"\#(publicKey)"}"#).status.code == 422)
+        #expect(
+            try f.request(
+                "POST", "/api/v1/audit/checkpoints/verify", token: token,
+                json: #"{"checkpoint":{},"public_key":"\#(publicKey)"}"#
+            ).status.code == 422)
     }
 
     enum Attack: String, CaseIterable { case none, truncate, rewrite, reorder }
@@ -73,25 +79,34 @@ struct AuditCheckpointHTTPTests {
             try db.execute("DELETE FROM audit_events")
             var previous = AuditEvent.genesisHash
             for (i, e) in events.enumerated() {
-                let hash = AuditEvent.computeHash(seq: Int64(i + 1), time: e.time, actor: e.actor, action: e.action,
-                                                  subject: e.subject, payload: e.payload, prevHash: previous)
-                try db.run("INSERT INTO audit_events (seq, time, actor, action, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           Int64(i + 1), e.time, e.actor, e.action, e.subject, e.payload, previous, hash)
+                let hash = AuditEvent.computeHash(
+                    seq: Int64(i + 1), time: e.time, actor: e.actor, action: e.action,
+                    subject: e.subject, payload: e.payload, prevHash: previous)
+                try db.run(
+                    "INSERT INTO audit_events (seq, time, actor, action, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    Int64(i + 1), e.time, e.actor, e.action, e.subject, e.payload, previous, hash)
                 previous = hash
             }
             #expect(try store.verifyAudit().isIntact)
         }
 
-        let config = ServerConfiguration(host: "127.0.0.1", port: 0, limits: HTTPLimits(maxBodyBytes: 1 << 20, maxUploadBytes: 1 << 20),
-                                         headerTimeout: .seconds(5), bodyTimeout: .seconds(5), maxConnections: 16)
+        let config = ServerConfiguration(
+            host: "127.0.0.1", port: 0, limits: HTTPLimits(maxBodyBytes: 1 << 20, maxUploadBytes: 1 << 20),
+            headerTimeout: .seconds(5), bodyTimeout: .seconds(5), maxConnections: 16)
         let server = HTTPServer(configuration: config, responder: f.service.router)
         try server.start()
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let script = Fixtures.packageRoot.appendingPathComponent("scripts/audit-witness.py")
         for mode in [[], ["--full"]] {
-            let result = try Python.run("import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
-                                        arguments: [script.path, "--checkpoint", cpFile.path, "--public-key", keyFile.path,
-                                                    "--server", "http://127.0.0.1:\(server.port)", "--token", f.tokens[.auditor]!] + mode)
+            let result = try Python.run(
+                "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
+                arguments: [
+                    script.path, "--checkpoint", cpFile.path, "--public-key", keyFile.path,
+                    "--server", "http://127.0.0.1:\(server.port)", "--token", f.tokens[.auditor]!
+                ] + mode)
             let expected: Int32 = attack == .none ? 0 : 1
             #expect(result.status == expected, "\(attack) \(mode): \(result.stdout) \(result.stderr)")
             switch attack {

@@ -1,19 +1,22 @@
 import Foundation
 import Governance
-@_spi(RawSQL) import Registry
 import Hashing
-@testable import Service
+@_spi(RawSQL) import Registry
 import Testing
+
+@testable import Service
 
 /// Every route × every role × no token / bad token / revoked token / token without roles gives
 /// the documented status: 401 without valid credentials, 403 when the route's roles exclude the
 /// actor (identical for existing and missing resources), otherwise the handler's answer.
 struct AuthMatrixTests {
     static func samplePath(_ pattern: String, existing: Bool) -> String {
-        pattern.replacingOccurrences(of: "{name}", with: existing ? (pattern.contains("datasets") ? "train" : "base") : "ghost")
-            .replacingOccurrences(of: "{version}", with: existing ? (pattern.contains("datasets") ? "1" : "1.0") : "9.9")
-            .replacingOccurrences(of: "{id}", with: existing ? "run-x" : "ghost-run")
-            .replacingOccurrences(of: "{alias}", with: existing ? "production" : "ghost-alias")
+        pattern.replacingOccurrences(
+            of: "{name}", with: existing ? (pattern.contains("datasets") ? "train" : "base") : "ghost"
+        )
+        .replacingOccurrences(of: "{version}", with: existing ? (pattern.contains("datasets") ? "1" : "1.0") : "9.9")
+        .replacingOccurrences(of: "{id}", with: existing ? "run-x" : "ghost-run")
+        .replacingOccurrences(of: "{alias}", with: existing ? "production" : "ghost-alias")
     }
 
     @Test func everyRouteEveryRoleEveryCredential() throws {
@@ -51,8 +54,10 @@ struct AuthMatrixTests {
             }
             // No existence oracle: a denied actor sees the same answer for existing and missing resources.
             if case .anyOf = route.access {
-                let a = try fixture.request(route.method, Self.samplePath(route.pattern, existing: true), token: fixture.roleless)
-                let b = try fixture.request(route.method, Self.samplePath(route.pattern, existing: false), token: fixture.roleless)
+                let a = try fixture.request(
+                    route.method, Self.samplePath(route.pattern, existing: true), token: fixture.roleless)
+                let b = try fixture.request(
+                    route.method, Self.samplePath(route.pattern, existing: false), token: fixture.roleless)
                 #expect(a.status.code == b.status.code)
             }
         }
@@ -73,7 +78,7 @@ struct AuthMatrixTests {
         "rejectVersion": .anyOf([.approver]), "deprecateVersion": .anyOf([.releaseManager, .admin]),
         "revokeVersion": .anyOf([.admin, .approver]),
         // A read: checks a checkpoint against the log, changes nothing.
-        "verifyAuditCheckpoint": .readers,
+        "verifyAuditCheckpoint": .readers
     ]
 
     @Test func everyRouteHasItsDocumentedAccess() throws {
@@ -83,11 +88,16 @@ struct AuthMatrixTests {
             #expect(route.access == expected, "\(route.operationID): \(route.access)")
         }
         // Approvers follow the policy: a tier whose approver role is release-manager lets them vote.
-        let binding = PolicyBinding(policy: Policy(version: 1, defaultTier: "t", tiers: [
-            "t": RiskTier(requiredSuites: [], maxRegression: 0, approverRole: .releaseManager),
-            "u": RiskTier(requiredSuites: [], maxRegression: 0),
-        ]), digest: "", source: "")
-        let approve = GovernanceAPI(pool: fixture.pool, binding: binding).routes.first { $0.operationID == "approveVersion" }
+        let binding = PolicyBinding(
+            policy: Policy(
+                version: 1, defaultTier: "t",
+                tiers: [
+                    "t": RiskTier(requiredSuites: [], maxRegression: 0, approverRole: .releaseManager),
+                    "u": RiskTier(requiredSuites: [], maxRegression: 0)
+                ]), digest: "", source: "")
+        let approve = GovernanceAPI(pool: fixture.pool, binding: binding).routes.first {
+            $0.operationID == "approveVersion"
+        }
         #expect(approve?.access == .anyOf([.releaseManager, .approver]))
     }
 
@@ -107,7 +117,9 @@ struct AuthMatrixTests {
         _ = try store.revokeToken(id: issued.token.id)
         #expect(try fixture.request("GET", "/api/v1/models", token: issued.secret).status.code == 401)
         // Only the hash is stored.
-        let hashes = try store.readDatabase { db in try db.query("SELECT token_sha256 FROM api_tokens").map { try $0.get(0, as: String.self) } }
+        let hashes = try store.readDatabase { db in
+            try db.query("SELECT token_sha256 FROM api_tokens").map { try $0.get(0, as: String.self) }
+        }
         #expect(hashes.contains(Registry.RegistryStore.tokenHash(issued.secret)))
         #expect(!hashes.contains(issued.secret))
     }

@@ -1,8 +1,10 @@
 import Foundation
 import Hashing
-@testable import Service
 import TestSupport
 import Testing
+
+@testable import Service
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,9 +21,20 @@ struct ConnectionExhaustionTests {
         remote.sin_family = sa_family_t(AF_INET)
         remote.sin_port = in_port_t(UInt16(port).bigEndian)
         remote.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        let connected = withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0, connected == 0 else { close(fd); return nil }
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        let connected = withUnsafePointer(to: &remote) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, connected == 0 else {
+            close(fd)
+            return nil
+        }
         var tv = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         return fd
@@ -44,21 +57,28 @@ struct ConnectionExhaustionTests {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func server(maxConnections: Int, perClient: Int, headerTimeout: Duration = .seconds(30)) throws -> HTTPServer {
-        let service = AssayService(routes: AssayService.baseRoutes, accessControl: StaticAccessControl(tokens: [:], grants: [:]))
-        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, headerTimeout: headerTimeout,
-                                                                   maxConnections: maxConnections, maxConnectionsPerClient: perClient),
-                                responder: service.router)
+    static func server(maxConnections: Int, perClient: Int, headerTimeout: Duration = .seconds(30)) throws -> HTTPServer
+    {
+        let service = AssayService(
+            routes: AssayService.baseRoutes, accessControl: StaticAccessControl(tokens: [:], grants: [:]))
+        let server = HTTPServer(
+            configuration: ServerConfiguration(
+                host: "127.0.0.1", port: 0, headerTimeout: headerTimeout,
+                maxConnections: maxConnections, maxConnectionsPerClient: perClient),
+            responder: service.router)
         try server.start()
         return server
     }
 
     @Test func oneClientsIdleSocketsLeaveRoomForOthers() throws {
         let server = try Self.server(maxConnections: 16, perClient: 4)
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         // One client opens 12 idle connections: 4 are admitted, the rest answered 503 at once.
         var idle: [Int32] = []
-        defer { idle.forEach { close($0) } }
+        defer { for socket in idle { close(socket) } }
         var refused = 0
         for _ in 0..<12 {
             guard let fd = Self.connect(from: "127.0.0.1", to: server.port) else { continue }
@@ -77,7 +97,10 @@ struct ConnectionExhaustionTests {
     /// the head must be complete within headerTimeout of connecting.
     @Test func firstHeadDeadlineCountsFromTheConnection() throws {
         let server = try Self.server(maxConnections: 8, perClient: 8, headerTimeout: .milliseconds(800))
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let fd = try #require(Self.connect(from: "127.0.0.1", to: server.port))
         defer { close(fd) }
         let head = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"

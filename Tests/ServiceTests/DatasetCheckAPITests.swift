@@ -2,8 +2,9 @@ import Foundation
 import Governance
 import Hashing
 import Registry
-@testable import Service
 import Testing
+
+@testable import Service
 
 /// `GET|POST /api/v1/datasets/{name}/versions/{version}/check` (issue 14).
 struct DatasetCheckAPITests {
@@ -16,11 +17,14 @@ struct DatasetCheckAPITests {
         // Registered through the API: checked at registration.
         let file = f.filesDirectory.appendingPathComponent("more.jsonl")
         try Data("{\"x\":1}\n".utf8).write(to: file)
-        let registered = try f.request("POST", "/api/v1/datasets/more/versions", token: writer, json: """
-            {"version": "1", "files": ["\(file.path)"], "license": "MIT", "contains_pii": false}
-            """)
+        let registered = try f.request(
+            "POST", "/api/v1/datasets/more/versions", token: writer,
+            json: """
+                {"version": "1", "files": ["\(file.path)"], "license": "MIT", "contains_pii": false}
+                """)
         #expect(registered.status.code == 201)
-        let sha = try RegistryStore(home: f.home, actor: "t").latestDatasetCheck(try VersionReference(parsing: "more@1"))?.reportSHA256
+        let sha = try RegistryStore(home: f.home, actor: "t").latestDatasetCheck(
+            try VersionReference(parsing: "more@1"))?.reportSHA256
         #expect(sha?.count == 64)
         let path = "/api/v1/datasets/more/versions/1/check"
         let read = try f.request("GET", path, token: reader)
@@ -28,8 +32,11 @@ struct DatasetCheckAPITests {
         let readBody = try JSONValue.parse(try read.collectBody())
         #expect(readBody.objectValue?["report_sha256"]?.stringValue == sha)
         // The fixture's one record is `{"x":1}`: reported with its line.
-        guard case .object(let report)? = readBody.objectValue?["report"], case .object(let validation)? = report["validation"] else {
-            Issue.record("no report"); return
+        guard case .object(let report)? = readBody.objectValue?["report"],
+            case .object(let validation)? = report["validation"]
+        else {
+            Issue.record("no report")
+            return
         }
         #expect(validation["invalid_records"] == .integer(1))
         #expect(try f.request("GET", "/api/v1/datasets/train/versions/9/check", token: reader).status.code == 404)

@@ -2,8 +2,9 @@ import Foundation
 import Governance
 import Hashing
 import Registry
-@testable import Service
 import Testing
+
+@testable import Service
 
 /// The governance write routes apply the library's rules exactly as the CLI does.
 struct GovernanceWriteAPITests {
@@ -18,8 +19,9 @@ struct GovernanceWriteAPITests {
 
     @Test func approvalWorkflowWithSeparationOfDuties() throws {
         let f = try ServiceFixture(policy: ServiceFixture.simplePolicy)
-        let submitter = f.tokens[.submitter], approver = f.tokens[.approver]
-        #expect(try post(f, Self.base + "/approval/submit", submitter).status.code == 409)  // not evaluated yet
+        let submitter = f.tokens[.submitter]
+        let approver = f.tokens[.approver]
+        #expect(try post(f, Self.base + "/approval/submit", submitter).status.code == 409) // not evaluated yet
         let evaluated = try post(f, Self.base + "/approval/evaluate", f.tokens[.auditor])
         #expect(evaluated.status.code == 200)
         #expect(try json(evaluated).objectValue?["state"] == "evaluated")
@@ -45,7 +47,7 @@ struct GovernanceWriteAPITests {
         #expect(approved.objectValue?["state"] == "approved")
         #expect(approved.objectValue?["votes"] == 1 && approved.objectValue?["quorum"] == 1)
         #expect(approved.objectValue?["decision"]?.objectValue?["policy_version"] == 3)
-        #expect(try post(f, Self.base + "/approval/approve", approver).status.code == 409)  // no longer in review
+        #expect(try post(f, Self.base + "/approval/approve", approver).status.code == 409) // no longer in review
 
         let decisions = try json(try f.request("GET", Self.base + "/decisions", token: f.tokens[.auditor]))
         let actions = decisions.objectValue?["items"]?.arrayValue?.compactMap { $0.objectValue?["action"]?.stringValue }
@@ -55,7 +57,8 @@ struct GovernanceWriteAPITests {
 
         // Deprecate: release managers and admins only.
         #expect(try post(f, Self.base + "/approval/deprecate", submitter).status.code == 403)
-        let deprecated = try post(f, Self.base + "/approval/deprecate", f.tokens[.releaseManager], #"{"reason":"superseded"}"#)
+        let deprecated = try post(
+            f, Self.base + "/approval/deprecate", f.tokens[.releaseManager], #"{"reason":"superseded"}"#)
         #expect(try json(deprecated).objectValue?["state"] == "deprecated")
 
         // Revoke needs a reason and flags descendants.
@@ -63,7 +66,8 @@ struct GovernanceWriteAPITests {
         let revoked = try json(try post(f, Self.base + "/approval/revoke", f.tokens[.admin], #"{"reason":"licence"}"#))
         #expect(revoked.objectValue?["state"] == "revoked")
         #expect(revoked.objectValue?["flagged"] == ["tuned@1.0"])
-        #expect(try post(f, "/api/v1/models/ghost/versions/1.0/approval/evaluate", f.tokens[.auditor]).status.code == 404)
+        #expect(
+            try post(f, "/api/v1/models/ghost/versions/1.0/approval/evaluate", f.tokens[.auditor]).status.code == 404)
     }
 
     @Test func approvalActionsNeedAPolicy() throws {
@@ -75,16 +79,23 @@ struct GovernanceWriteAPITests {
 
     @Test func modelCardRoundTrip() throws {
         let f = try ServiceFixture(policy: ServiceFixture.simplePolicy)
-        let patched = try f.request("PATCH", Self.base + "/card", token: f.tokens[.submitter],
-                                    json: #"{"intended_use":"triage","limitations":"English only"}"#)
+        let patched = try f.request(
+            "PATCH", Self.base + "/card", token: f.tokens[.submitter],
+            json: #"{"intended_use":"triage","limitations":"English only"}"#)
         #expect(patched.status.code == 200)
-        let removed = try f.request("PATCH", Self.base + "/card", token: f.tokens[.submitter], json: #"{"limitations":null}"#)
+        let removed = try f.request(
+            "PATCH", Self.base + "/card", token: f.tokens[.submitter], json: #"{"limitations":null}"#)
         #expect(try json(removed).objectValue?["fields"] == ["intended_use": "triage"])
-        #expect(try json(try f.request("GET", Self.base + "/card", token: f.tokens[.auditor])).objectValue?["fields"]
+        #expect(
+            try json(try f.request("GET", Self.base + "/card", token: f.tokens[.auditor])).objectValue?["fields"]
                 == ["intended_use": "triage"])
         // Neither registrant nor submitter/admin: refused by the library.
-        #expect(try f.request("PATCH", Self.base + "/card", token: f.tokens[.auditor], json: #"{"a":"b"}"#).status.code == 403)
-        #expect(try f.request("PATCH", Self.base + "/card", token: f.tokens[.submitter], json: #"{"a":1}"#).status.code == 422)
+        #expect(
+            try f.request("PATCH", Self.base + "/card", token: f.tokens[.auditor], json: #"{"a":"b"}"#).status.code
+                == 403)
+        #expect(
+            try f.request("PATCH", Self.base + "/card", token: f.tokens[.submitter], json: #"{"a":1}"#).status.code
+                == 422)
     }
 
     /// Approves `path`'s version (evaluate, submit, approve).
@@ -98,40 +109,52 @@ struct GovernanceWriteAPITests {
         let f = try ServiceFixture(policy: ServiceFixture.simplePolicy)
         let file = f.filesDirectory.appendingPathComponent("base2.bin")
         try Data("base weights 2".utf8).write(to: file)
-        #expect(try post(f, "/api/v1/models/base/versions", f.tokens[.submitter],
-                         #"{"version":"2.0","files":["\#(file.path)"]}"#).status.code == 201)
+        #expect(
+            try post(
+                f, "/api/v1/models/base/versions", f.tokens[.submitter],
+                #"{"version":"2.0","files":["\#(file.path)"]}"#
+            ).status.code == 201)
         try approve(f, Self.base)
         try approve(f, "/api/v1/models/base/versions/2.0")
         let rm = f.tokens[.releaseManager]
         func move(_ version: String, _ ifMatch: String) throws -> Response {
-            try f.request("PUT", "/api/v1/models/base/aliases/production", token: rm, json: #"{"version":"\#(version)"}"#,
-                          headers: ["If-Match": ifMatch])
+            try f.request(
+                "PUT", "/api/v1/models/base/aliases/production", token: rm, json: #"{"version":"\#(version)"}"#,
+                headers: ["If-Match": ifMatch])
         }
         #expect(try move("1.0", "\"none\"").status.code == 200)
         #expect(try move("2.0", "\"base@1.0\"").status.code == 200)
         let rollback = "/api/v1/models/base/aliases/production/rollback"
         #expect(try f.request("POST", rollback, token: rm).status.code == 428)
         #expect(try f.request("POST", rollback, token: rm, headers: ["If-Match": "\"base@1.0\""]).status.code == 412)
-        #expect(try f.request("POST", rollback, token: f.tokens[.submitter], headers: ["If-Match": "\"base@2.0\""]).status.code == 403)
-        let rolled = try f.request("POST", rollback, token: rm, json: #"{"reason":"regression"}"#,
-                                   headers: ["If-Match": "\"base@2.0\""])
+        #expect(
+            try f.request("POST", rollback, token: f.tokens[.submitter], headers: ["If-Match": "\"base@2.0\""]).status
+                .code == 403)
+        let rolled = try f.request(
+            "POST", rollback, token: rm, json: #"{"reason":"regression"}"#,
+            headers: ["If-Match": "\"base@2.0\""])
         #expect(rolled.status.code == 200)
         #expect(rolled.headers["ETag"] == "\"base@1.0\"")
         #expect(try json(rolled).objectValue?["action"] == "rollback")
         #expect(try f.request("POST", rollback, token: rm, headers: ["If-Match": "\"base@1.0\""]).status.code == 409)
 
-        let history = try json(try f.request("GET", "/api/v1/models/base/aliases/production/history", token: f.tokens[.auditor]))
+        let history = try json(
+            try f.request("GET", "/api/v1/models/base/aliases/production/history", token: f.tokens[.auditor]))
         let rows = try #require(history.objectValue?["items"]?.arrayValue)
         #expect(rows.map { $0.objectValue?["action"] } == ["set", "set", "rollback"])
         #expect(rows.last?.objectValue?["reason"] == "regression")
-        #expect(try f.request("GET", "/api/v1/models/base/aliases/staging/history", token: f.tokens[.auditor]).status.code == 404)
+        #expect(
+            try f.request("GET", "/api/v1/models/base/aliases/staging/history", token: f.tokens[.auditor]).status.code
+                == 404)
 
         // Listing filters: alias, state.
-        let held = try json(try f.request("GET", "/api/v1/models/base/versions?alias=production", token: f.tokens[.auditor]))
+        let held = try json(
+            try f.request("GET", "/api/v1/models/base/versions?alias=production", token: f.tokens[.auditor]))
         #expect(held.objectValue?["items"]?.arrayValue?.map { $0.objectValue?["version"] } == ["1.0"])
         let approved = try json(try f.request("GET", "/api/v1/models?state=approved", token: f.tokens[.auditor]))
         #expect(approved.objectValue?["items"]?.arrayValue?.map { $0.objectValue?["name"] } == ["base"])
-        let registered = try json(try f.request("GET", "/api/v1/models/tuned/versions?state=registered", token: f.tokens[.auditor]))
+        let registered = try json(
+            try f.request("GET", "/api/v1/models/tuned/versions?state=registered", token: f.tokens[.auditor]))
         #expect(registered.objectValue?["items"]?.arrayValue?.count == 1)
         #expect(try f.request("GET", "/api/v1/models?state=bogus", token: f.tokens[.auditor]).status.code == 400)
     }
@@ -140,13 +163,16 @@ struct GovernanceWriteAPITests {
         let f = try ServiceFixture()
         let store = try RegistryStore(home: f.home, actor: "runner")
         let version = try store.modelVersion(try VersionReference(parsing: "base@1.0"))
-        _ = try store.registerSuite(EvaluationSuiteRecord(suiteID: "s", version: "1", digest: String(repeating: "c", count: 64),
-                                                          title: "S", license: "MIT", path: "/tmp/s", manifest: "{}",
-                                                          taskCount: 1, itemCount: 1))
-        let run = try store.startEvaluationRun(EvaluationRunRecord(
-            id: "run-1", model: version.reference, modelDigest: version.digest, suiteID: "s", suiteVersion: "1",
-            suiteDigest: String(repeating: "c", count: 64), configKey: "k", config: "{}", engineVersion: "1",
-            backend: "native", threads: 1, hardware: "{}", itemTotal: 1))
+        _ = try store.registerSuite(
+            EvaluationSuiteRecord(
+                suiteID: "s", version: "1", digest: String(repeating: "c", count: 64),
+                title: "S", license: "MIT", path: "/tmp/s", manifest: "{}",
+                taskCount: 1, itemCount: 1))
+        let run = try store.startEvaluationRun(
+            EvaluationRunRecord(
+                id: "run-1", model: version.reference, modelDigest: version.digest, suiteID: "s", suiteVersion: "1",
+                suiteDigest: String(repeating: "c", count: 64), configKey: "k", config: "{}", engineVersion: "1",
+                backend: "native", threads: 1, hardware: "{}", itemTotal: 1))
         try store.completeEvaluationRun(run.id, results: #"{"metrics":{"accuracy":0.8}}"#, metrics: ["accuracy": 0.8])
         let token = f.tokens[.auditor]
         func versions(_ query: String, _ model: String = "base") throws -> Int? {
@@ -163,7 +189,7 @@ struct GovernanceWriteAPITests {
 
     @Test(arguments: [
         ("json", "application/json"), ("markdown", "text/markdown; charset=utf-8"),
-        ("html", "text/html; charset=utf-8"), ("cyclonedx", "application/vnd.cyclonedx+json; version=1.6"),
+        ("html", "text/html; charset=utf-8"), ("cyclonedx", "application/vnd.cyclonedx+json; version=1.6")
     ])
     func exportsInEveryFormat(_ format: String, _ mediaType: String) throws {
         let f = try ServiceFixture()
@@ -183,8 +209,12 @@ struct GovernanceWriteAPITests {
     @Test func exportRejectsUnknownFormatsAndVersions() throws {
         let f = try ServiceFixture()
         #expect(try f.request("GET", Self.tuned + "/export?format=pdf", token: f.tokens[.auditor]).status.code == 400)
-        #expect(try f.request("GET", "/api/v1/models/ghost/versions/1.0/export", token: f.tokens[.auditor]).status.code == 404)
+        #expect(
+            try f.request("GET", "/api/v1/models/ghost/versions/1.0/export", token: f.tokens[.auditor]).status.code
+                == 404)
         // Default format: JSON.
-        #expect(try f.request("GET", Self.tuned + "/export", token: f.tokens[.auditor]).headers["Content-Type"] == "application/json")
+        #expect(
+            try f.request("GET", Self.tuned + "/export", token: f.tokens[.auditor]).headers["Content-Type"]
+                == "application/json")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import HTTPClient
 import Testing
+
+@testable import HTTPClient
 
 /// The one outbound client (issue 15): URL parsing and answer parsing, without a network.
 struct HTTPClientTests {
@@ -12,14 +13,17 @@ struct HTTPClientTests {
         #expect(try HTTPURL(parsing: "http://[::1]/").hostHeader == "[::1]")
     }
 
-    @Test(arguments: ["https://a.example/", "ftp://a/", "http://bob:hunter2@a.example/", "http://a:0/", "http://a:x/",
-                      "http:///path", "http://[::1/", "http://a b/"])
+    @Test(arguments: [
+        "https://a.example/", "ftp://a/", "http://bob:hunter2@a.example/", "http://a:0/", "http://a:x/",
+        "http:///path", "http://[::1/", "http://a b/"
+    ])
     func urlParsingRefuses(_ text: String) {
         #expect(throws: HTTPURL.ParseError.self) { _ = try HTTPURL(parsing: text) }
     }
 
     @Test func wholeAnswersAreDechunkedAndTrimmedToContentLength() throws {
-        let chunked = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n".utf8)
+        let chunked = Array(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n".utf8)
         let a = try HTTPClient.parse(chunked)
         #expect(a.status == 200 && String(decoding: a.body, as: UTF8.self) == "hello world")
         let sized = Array("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nokEXTRA".utf8)

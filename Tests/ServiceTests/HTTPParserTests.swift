@@ -1,5 +1,6 @@
-@testable import Service
 import Testing
+
+@testable import Service
 
 struct HTTPParserTests {
     let parser = RequestHeadParser(limits: HTTPLimits())
@@ -11,7 +12,10 @@ struct HTTPParserTests {
     }
 
     func status(_ text: String) -> Int? {
-        do { _ = try parse(text); return nil } catch { return error.status.code }
+        do {
+            _ = try parse(text)
+            return nil
+        } catch { return error.status.code }
     }
 
     @Test func parsesAValidRequest() throws {
@@ -28,18 +32,18 @@ struct HTTPParserTests {
     }
 
     @Test(arguments: [
-        ("GET / HTTP/1.1\nHost: x\r\n\r\n", 400),                        // bare LF
+        ("GET / HTTP/1.1\nHost: x\r\n\r\n", 400), // bare LF
         ("GET / HTTP/1.1\r\nHost: x\n\r\n", 400),
-        ("GET / HTTP/1.1\r\nHost: x\r\nA: \u{0}b\r\n\r\n", 400),         // NUL
-        ("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400),                     // double space
-        ("G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),                      // method not a token
-        ("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400),              // absolute-form
+        ("GET / HTTP/1.1\r\nHost: x\r\nA: \u{0}b\r\n\r\n", 400), // NUL
+        ("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400), // double space
+        ("G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400), // method not a token
+        ("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400), // absolute-form
         ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
         ("GET / HTTX/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET / HTTP/1.1\r\n\r\n", 400),                                  // no Host
+        ("GET / HTTP/1.1\r\n\r\n", 400), // no Host
         ("GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400),
-        ("GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", 400),           // obs-fold
-        ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400),                      // space before colon
+        ("GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", 400), // obs-fold
+        ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400), // space before colon
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", 400),
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
@@ -47,7 +51,7 @@ struct HTTPParserTests {
         ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
         ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
         ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", 413),
-        ("GET / HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n\r\n", 417),
+        ("GET / HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n\r\n", 417)
     ])
     func rejectsMalformedHeads(_ text: String, _ expected: Int) {
         #expect(status(text) == expected, "\(text.debugDescription)")
@@ -58,7 +62,9 @@ struct HTTPParserTests {
         #expect(status(longLine) == 414)
         let manyHeaders = "GET / HTTP/1.1\r\nHost: x\r\n" + (0..<101).map { "X-\($0): v\r\n" }.joined() + "\r\n"
         #expect(status(manyHeaders) == 431)
-        let bigHeaders = "GET / HTTP/1.1\r\nHost: x\r\n" + String(repeating: "X-Big: \(String(repeating: "v", count: 1000))\r\n", count: 40)
+        let bigHeaders =
+            "GET / HTTP/1.1\r\nHost: x\r\n"
+            + String(repeating: "X-Big: \(String(repeating: "v", count: 1000))\r\n", count: 40)
         #expect(status(bigHeaders) == 431)
     }
 

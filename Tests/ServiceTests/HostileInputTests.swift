@@ -1,9 +1,11 @@
 import Foundation
 import Governance
 import Hashing
-@testable import Service
-import Testing
 import TestSupport
+import Testing
+
+@testable import Service
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,25 +13,42 @@ import Glibc
 /// Issue 6, acceptance 2: hostile bytes and parameters get 4xx answers, the server stays up,
 /// memory stays bounded, and the registry does not change.
 struct HostileInputTests {
-    static let sqlPayloads = ["' OR '1'='1", "x'; DROP TABLE models; --", "1 UNION SELECT token_sha256 FROM api_tokens",
-                              "\"; DELETE FROM audit_events; --", "%' --", "base@1.0' --", ") OR 1=1 /*"]
+    static let sqlPayloads = [
+        "' OR '1'='1", "x'; DROP TABLE models; --", "1 UNION SELECT token_sha256 FROM api_tokens",
+        "\"; DELETE FROM audit_events; --", "%' --", "base@1.0' --", ") OR 1=1 /*"
+    ]
 
     /// Raw requests and the statuses acceptable for each (all 4xx).
     static let rawCases: [(String, [UInt8], Set<Int>)] = {
         var cases: [(String, [UInt8], Set<Int>)] = []
-        func add(_ name: String, _ text: String, _ statuses: Set<Int>) { cases.append((name, Array(text.utf8), statuses)) }
-        add("long request line", "GET /" + String(repeating: "a", count: 10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", [414])
-        add("huge header", "GET / HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "v", count: 40_000) + "\r\n\r\n", [431])
-        add("many headers", "GET / HTTP/1.1\r\nHost: x\r\n" + (0..<150).map { "H\($0): v\r\n" }.joined() + "\r\n", [431])
-        add("oversized body", "POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n", [413])
-        add("oversized chunked", "POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "FFFFFFF\r\n", [413])
+        func add(_ name: String, _ text: String, _ statuses: Set<Int>) {
+            cases.append((name, Array(text.utf8), statuses))
+        }
+        add(
+            "long request line", "GET /" + String(repeating: "a", count: 10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", [414]
+        )
+        add(
+            "huge header", "GET / HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "v", count: 40_000) + "\r\n\r\n",
+            [431])
+        add(
+            "many headers", "GET / HTTP/1.1\r\nHost: x\r\n" + (0..<150).map { "H\($0): v\r\n" }.joined() + "\r\n", [431]
+        )
+        add(
+            "oversized body",
+            "POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n", [413])
+        add(
+            "oversized chunked",
+            "POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "FFFFFFF\r\n", [413])
         add("garbage", "\u{1}\u{2}\u{3} hello\r\n\r\n", [400])
         add("no version", "GET /\r\n\r\n", [400])
         add("bare LF", "GET /healthz HTTP/1.1\nHost: x\n\n", [400])
         add("NUL in header", "GET /healthz HTTP/1.1\r\nHost: x\u{0}y\r\n\r\n", [400])
         add("NUL in target", "GET /healthz\u{0} HTTP/1.1\r\nHost: x\r\n\r\n", [400])
-        add("smuggling", "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", [400])
+        add(
+            "smuggling",
+            "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            [400])
         add("bad chunk", "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", [400])
         add("HTTP/9", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", [505])
         add("absolute form", "GET http://evil/ HTTP/1.1\r\nHost: x\r\n\r\n", [400])
@@ -37,19 +56,25 @@ struct HostileInputTests {
         add("encoded dot dot", "GET /api/v1/models/%2e%2e/versions HTTP/1.1\r\nHost: x\r\n\r\n", [400])
         add("encoded slash", "GET /api/v1/models/a%2Fb HTTP/1.1\r\nHost: x\r\n\r\n", [400])
         add("double encoded", "GET /api/v1/models/%252e%252e HTTP/1.1\r\nHost: x\r\n\r\n", [400, 401])
-        add("invalid JSON", "POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + "Content-Length: 9\r\n\r\n{\"version", [400, 401])
+        add(
+            "invalid JSON",
+            "POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 9\r\n\r\n{\"version", [400, 401])
         return cases
     }()
 
     @Test func hostileInputGets4xxAndChangesNothing() throws {
         let fixture = try ServiceFixture()
         let before = try fixture.snapshot()
-        let config = ServerConfiguration(host: "127.0.0.1", port: 0, limits: HTTPLimits(maxBodyBytes: 1 << 20),
-                                         headerTimeout: .seconds(5), bodyTimeout: .seconds(5), idleTimeout: .seconds(5))
+        let config = ServerConfiguration(
+            host: "127.0.0.1", port: 0, limits: HTTPLimits(maxBodyBytes: 1 << 20),
+            headerTimeout: .seconds(5), bodyTimeout: .seconds(5), idleTimeout: .seconds(5))
         let server = HTTPServer(configuration: config, responder: fixture.service.router)
         try server.start()
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let port = server.port
         let admin = try #require(fixture.tokens[.admin])
 
@@ -65,7 +90,8 @@ struct HostileInputTests {
                 #expect(status.map(statuses.contains) == true, "\(name): \(status.map(String.init) ?? "no response")")
             }
             // Invalid JSON with a valid token reaches the handler: 400 invalid-json.
-            let badJSON = "POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(admin)\r\n"
+            let badJSON =
+                "POST /api/v1/models/base/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(admin)\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 12\r\n\r\n{\"a\":[1,2,}}"
             #expect(try exchange(Array(badJSON.utf8)) == 400)
             // SQL metacharacters in every path parameter and every query parameter of every route.
@@ -74,20 +100,26 @@ struct HostileInputTests {
                     let encoded = PercentDecoding.encode(payload)
                     var targets: [String] = []
                     if route.pattern.contains("{") {
-                        targets.append(route.pattern.replacingOccurrences(of: "{name}", with: encoded)
-                            .replacingOccurrences(of: "{version}", with: encoded).replacingOccurrences(of: "{id}", with: encoded))
+                        targets.append(
+                            route.pattern.replacingOccurrences(of: "{name}", with: encoded)
+                                .replacingOccurrences(of: "{version}", with: encoded).replacingOccurrences(
+                                    of: "{id}", with: encoded))
                     }
-                    for parameter in ["name", "arch", "quant", "cursor", "limit", "direction", "depth", "after", "model", "status",
-                                      "suite", "metric", "task", "correct", "bogus"] {
+                    for parameter in [
+                        "name", "arch", "quant", "cursor", "limit", "direction", "depth", "after", "model", "status",
+                        "suite", "metric", "task", "correct", "bogus"
+                    ] {
                         let base = route.pattern.replacingOccurrences(of: "{name}", with: "base")
-                            .replacingOccurrences(of: "{version}", with: "1.0").replacingOccurrences(of: "{id}", with: "r1")
+                            .replacingOccurrences(of: "{version}", with: "1.0").replacingOccurrences(
+                                of: "{id}", with: "r1")
                         targets.append("\(base)?\(parameter)=\(encoded)")
                     }
                     for target in targets {
                         let body = route.method == "POST" ? "{\"version\":\"\(payload)\"}" : nil
                         let response = try fixture.request(route.method, target, token: admin, json: body)
-                        #expect((400..<500).contains(response.status.code),
-                                "\(route.method) \(target) -> \(response.status.code)")
+                        #expect(
+                            (400..<500).contains(response.status.code),
+                            "\(route.method) \(target) -> \(response.status.code)")
                     }
                 }
             }
@@ -115,7 +147,12 @@ struct HostileInputTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
-        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        defer {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
 
         // The port from "listening on http://127.0.0.1:PORT".
         var port: Int?
@@ -128,7 +165,8 @@ struct HostileInputTests {
                 usleep(50_000)
             }
         }
-        let bound = try #require(port, "assay serve did not report its port: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        let bound = try #require(
+            port, "assay serve did not report its port: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
 
         func round() throws {
             for (name, bytes, statuses) in Self.rawCases {
@@ -154,11 +192,15 @@ struct HostileInputTests {
 
     @Test func slowlorisAcrossManyConnectionsDoesNotStarveOthers() throws {
         let fixture = try ServiceFixture()
-        let config = ServerConfiguration(host: "127.0.0.1", port: 0, headerTimeout: .milliseconds(700), maxConnections: 64,
-                                         maxConnectionsPerClient: 64)  // all test clients share 127.0.0.1
+        let config = ServerConfiguration(
+            host: "127.0.0.1", port: 0, headerTimeout: .milliseconds(700), maxConnections: 64,
+            maxConnectionsPerClient: 64) // all test clients share 127.0.0.1
         let server = HTTPServer(configuration: config, responder: fixture.service.router)
         try server.start()
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let trickling = try (0..<20).map { _ in try RawClient(port: server.port) }
         for c in trickling { c.send("GET /healthz HTTP/1.1\r\nHo") }
         // Others are served meanwhile.

@@ -1,9 +1,10 @@
 import Foundation
 import Hashing
 import InferenceCore
-@testable import Service
-import Testing
 import TestSupport
+import Testing
+
+@testable import Service
 
 /// Records the generation requests it gets; answers like `CharacterBackend`.
 final class RecordingBackend: Backend, @unchecked Sendable {
@@ -12,8 +13,12 @@ final class RecordingBackend: Backend, @unchecked Sendable {
     var requests: [GenerationRequest] { lock.withLock { seen } }
     let inner = CharacterBackend()
     var info: BackendInfo { inner.info }
-    func tokenize(_ text: String, addSpecial: Bool) async throws -> [Int32] { try await inner.tokenize(text, addSpecial: addSpecial) }
-    func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] { try await inner.loglikelihood(requests) }
+    func tokenize(_ text: String, addSpecial: Bool) async throws -> [Int32] {
+        try await inner.tokenize(text, addSpecial: addSpecial)
+    }
+    func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] {
+        try await inner.loglikelihood(requests)
+    }
     func generate(_ request: GenerationRequest, onToken: @Sendable (String) -> Void) async throws -> GenerationResult {
         lock.withLock { seen.append(request) }
         return try await inner.generate(request, onToken: onToken)
@@ -30,10 +35,12 @@ struct OpenAIShapeTests {
     @Test func errorsHaveOpenAIsShape() throws {
         let f = try ServiceFixture(backend: CharacterBackend())
         let token = f.tokens[.auditor]
-        for (body, param) in [(#"{"prompt":"x","temperature":3}"#, "temperature"), (#"{"prompt":""}"#, "prompt"),
-                              (#"{"prompt":[]}"#, "prompt"), (#"{"prompt":"x","n":0}"#, "n"),
-                              (#"{"prompt":"x","bogus":1}"#, "bogus"), (#"{"prompt":"x","max_tokens":0}"#, "max_tokens"),
-                              (#"{"prompt":"x","stream_options":{"include_usage":true}}"#, "stream_options")] {
+        for (body, param) in [
+            (#"{"prompt":"x","temperature":3}"#, "temperature"), (#"{"prompt":""}"#, "prompt"),
+            (#"{"prompt":[]}"#, "prompt"), (#"{"prompt":"x","n":0}"#, "n"),
+            (#"{"prompt":"x","bogus":1}"#, "bogus"), (#"{"prompt":"x","max_tokens":0}"#, "max_tokens"),
+            (#"{"prompt":"x","stream_options":{"include_usage":true}}"#, "stream_options")
+        ] {
             let response = try f.request("POST", "/v1/completions", token: token, json: body)
             #expect(response.status.code == 400, "\(body)")
             #expect(response.headers["Content-Type"] == "application/json")
@@ -46,7 +53,8 @@ struct OpenAIShapeTests {
         let unauthorized = try f.request("POST", "/v1/completions", json: #"{"prompt":"x"}"#)
         #expect(unauthorized.status.code == 401)
         #expect(try Self.json(unauthorized)["error"]?.objectValue?["type"] == "authentication_error")
-        let chat = try f.request("POST", "/v1/chat/completions", token: token, json: #"{"messages":[{"role":"wizard","content":"x"}]}"#)
+        let chat = try f.request(
+            "POST", "/v1/chat/completions", token: token, json: #"{"messages":[{"role":"wizard","content":"x"}]}"#)
         #expect(chat.status.code == 400)
         #expect(try Self.json(chat)["error"]?.objectValue?["param"] == "messages")
         let missing = try f.request("GET", "/v1/models/other", token: token)
@@ -56,8 +64,9 @@ struct OpenAIShapeTests {
     @Test func promptArraysAndNGiveOneChoicePerPromptAndIndex() throws {
         let backend = RecordingBackend()
         let f = try ServiceFixture(backend: backend)
-        let response = try f.request("POST", "/v1/completions", token: f.tokens[.auditor],
-                                     json: #"{"prompt":["abc","xy"],"n":2,"max_tokens":2,"seed":7}"#)
+        let response = try f.request(
+            "POST", "/v1/completions", token: f.tokens[.auditor],
+            json: #"{"prompt":["abc","xy"],"n":2,"max_tokens":2,"seed":7}"#)
         #expect(response.status.code == 200)
         let body = try Self.json(response)
         let choices = try #require(body["choices"]?.arrayValue).compactMap(\.objectValue)
@@ -76,23 +85,33 @@ struct OpenAIShapeTests {
         let backend = RecordingBackend()
         let f = try ServiceFixture(backend: backend)
         for _ in 0..<3 {
-            _ = try f.request("POST", "/v1/chat/completions", token: f.tokens[.auditor],
-                              json: #"{"messages":[{"role":"user","content":"hi"}],"max_tokens":1,"presence_penalty":0.5,"frequency_penalty":-1.5,"temperature":0.7}"#)
+            _ = try f.request(
+                "POST", "/v1/chat/completions", token: f.tokens[.auditor],
+                json:
+                    #"{"messages":[{"role":"user","content":"hi"}],"max_tokens":1,"presence_penalty":0.5,"frequency_penalty":-1.5,"temperature":0.7}"#
+            )
         }
         let requests = backend.requests
         #expect(requests.count == 3)
         #expect(Set(requests.map(\.seed)).count == 3)
-        #expect(requests.allSatisfy { $0.presencePenalty == 0.5 && $0.frequencyPenalty == -1.5 && $0.temperature == 0.7 })
+        #expect(
+            requests.allSatisfy { $0.presencePenalty == 0.5 && $0.frequencyPenalty == -1.5 && $0.temperature == 0.7 })
         #expect(requests.allSatisfy { $0.segments?.first?.isTemplate == true })
     }
 
     @Test func streamsCarryUsageOnRequestAndTheRoleFirst() throws {
         let f = try ServiceFixture(backend: CharacterBackend())
-        let response = try f.request("POST", "/v1/chat/completions", token: f.tokens[.auditor],
-                                     json: #"{"messages":[{"role":"user","content":"hi"}],"max_tokens":2,"stream":true,"n":2,"stream_options":{"include_usage":true}}"#)
-        let events = String(decoding: try response.collectBody(), as: UTF8.self).components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        let response = try f.request(
+            "POST", "/v1/chat/completions", token: f.tokens[.auditor],
+            json:
+                #"{"messages":[{"role":"user","content":"hi"}],"max_tokens":2,"stream":true,"n":2,"stream_options":{"include_usage":true}}"#
+        )
+        let events = String(decoding: try response.collectBody(), as: UTF8.self).components(separatedBy: "\n\n").filter
+        { !$0.isEmpty }
         #expect(events.last == "data: [DONE]")
-        let chunks = try events.dropLast().map { try #require(try JSONValue.parse(String($0.dropFirst(6))).objectValue) }
+        let chunks = try events.dropLast().map {
+            try #require(try JSONValue.parse(String($0.dropFirst(6))).objectValue)
+        }
         // Every chunk has a usage member; only the last (with no choices) has a value.
         #expect(chunks.allSatisfy { $0["usage"] != nil })
         #expect(chunks.dropLast().allSatisfy { $0["usage"] == .null })
@@ -101,7 +120,9 @@ struct OpenAIShapeTests {
         #expect(last["usage"]?.objectValue?["completion_tokens"] == 4)
         // Each choice starts with the role and ends with a finish reason.
         for index in [0, 1] {
-            let mine = chunks.compactMap { $0["choices"]?.arrayValue?.first?.objectValue }.filter { $0["index"] == .integer(Int64(index)) }
+            let mine = chunks.compactMap { $0["choices"]?.arrayValue?.first?.objectValue }.filter {
+                $0["index"] == .integer(Int64(index))
+            }
             #expect(mine.first?["delta"]?.objectValue?["role"] == "assistant")
             #expect(mine.last?["finish_reason"] == "length")
         }
@@ -112,7 +133,10 @@ struct OpenAIShapeTests {
         let list = try Self.json(try f.request("GET", "/v1/models", token: f.tokens[.auditor]))
         let first = try #require(list["data"]?.arrayValue?.first?.objectValue)
         #expect(first["id"] == "test-model")
-        guard case .integer(let created)? = first["created"] else { Issue.record("created is not an integer"); return }
+        guard case .integer(let created)? = first["created"] else {
+            Issue.record("created is not an integer")
+            return
+        }
         #expect(created > 1_700_000_000)
         let one = try Self.json(try f.request("GET", "/v1/models/test-model", token: f.tokens[.auditor]))
         #expect(one["object"] == "model")
@@ -123,14 +147,19 @@ struct OpenAIShapeTests {
     @Test func aCatalogSelectsByNameAndLoadsLazilyUnderABudget() throws {
         let loads = RequestLog()
         func file(_ id: String, aliases: [String] = []) -> ServableFile {
-            ServableFile(model: ServedModel(id: id, created: 1, aliases: aliases), path: URL(fileURLWithPath: "/dev/null"),
-                         identity: id, bytes: 600)
+            ServableFile(
+                model: ServedModel(id: id, created: 1, aliases: aliases), path: URL(fileURLWithPath: "/dev/null"),
+                identity: id, bytes: 600)
         }
-        let catalog = LazyModelCatalog(files: [file("a@1"), file("b@2", aliases: ["b@production"])], memoryBudgetBytes: 1000) { f in
+        let catalog = LazyModelCatalog(
+            files: [file("a@1"), file("b@2", aliases: ["b@production"])], memoryBudgetBytes: 1000
+        ) { f in
             loads.append(.string(f.model.id))
             return CharacterBackend()
         }
-        let service = AssayService(routes: InferenceAPI(catalog: catalog).routes, accessControl: StaticAccessControl(tokens: ["t": "alice"], grants: ["alice": [.auditor]]))
+        let service = AssayService(
+            routes: InferenceAPI(catalog: catalog).routes,
+            accessControl: StaticAccessControl(tokens: ["t": "alice"], grants: ["alice": [.auditor]]))
         #expect(loads.all.isEmpty)
         #expect(try catalog.backend(for: "b@production").0.id == "b@2")
         #expect(catalog.loadedModels == ["b@2"])
@@ -144,9 +173,11 @@ struct OpenAIShapeTests {
         func send(_ method: String, _ path: String, json: String? = nil) throws -> Response {
             var headers: HTTPHeaders = ["Authorization": "Bearer t"]
             if json != nil { headers.add("Content-Type", "application/json") }
-            return service.router.respondBlocking(to: try Request(method: method, target: path, headers: headers, body: Array((json ?? "").utf8)))
+            return service.router.respondBlocking(
+                to: try Request(method: method, target: path, headers: headers, body: Array((json ?? "").utf8)))
         }
-        let ok = try Self.json(try send("POST", "/v1/completions", json: #"{"model":"b@production","prompt":"ab","max_tokens":1}"#))
+        let ok = try Self.json(
+            try send("POST", "/v1/completions", json: #"{"model":"b@production","prompt":"ab","max_tokens":1}"#))
         #expect(ok["model"] == "b@2")
         let unknown = try send("POST", "/v1/completions", json: #"{"model":"c@1","prompt":"ab","max_tokens":1}"#)
         #expect(unknown.status.code == 404)
@@ -169,14 +200,22 @@ struct OpenAIShapeTests {
 struct StopsAtOnceBackend: PromptScoringBackend {
     let inner = CharacterBackend()
     var info: BackendInfo { inner.info }
-    func tokenize(_ text: String, addSpecial: Bool) async throws -> [Int32] { try await inner.tokenize(text, addSpecial: addSpecial) }
-    func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] { try await inner.loglikelihood(requests) }
-    func scorePrompt(_ text: String, addSpecial: Bool) async throws -> [PromptTokenLogprob] { try await inner.scorePrompt(text, addSpecial: addSpecial) }
+    func tokenize(_ text: String, addSpecial: Bool) async throws -> [Int32] {
+        try await inner.tokenize(text, addSpecial: addSpecial)
+    }
+    func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] {
+        try await inner.loglikelihood(requests)
+    }
+    func scorePrompt(_ text: String, addSpecial: Bool) async throws -> [PromptTokenLogprob] {
+        try await inner.scorePrompt(text, addSpecial: addSpecial)
+    }
     func generate(_ request: GenerationRequest, onToken: @Sendable (String) -> Void) async throws -> GenerationResult {
-        let eos = GeneratedTokenLogprob(token: 2, text: "</s>", bytes: Array("</s>".utf8), logprob: -0.25,
-                                        alternatives: [TokenAlternative(token: 2, text: "</s>", logprob: -0.25)])
-        return GenerationResult(text: "", tokens: [], promptTokenCount: request.prompt.count, finishReason: .endOfGeneration,
-                                timing: RequestTiming(), logprobs: request.logprobs == nil ? [] : [eos])
+        let eos = GeneratedTokenLogprob(
+            token: 2, text: "</s>", bytes: Array("</s>".utf8), logprob: -0.25,
+            alternatives: [TokenAlternative(token: 2, text: "</s>", logprob: -0.25)])
+        return GenerationResult(
+            text: "", tokens: [], promptTokenCount: request.prompt.count, finishReason: .endOfGeneration,
+            timing: RequestTiming(), logprobs: request.logprobs == nil ? [] : [eos])
     }
 }
 
@@ -186,15 +225,19 @@ extension OpenAIShapeTests {
     /// would sum to 0.
     @Test func echoScoringKeepsAnEndOfGenerationToken() throws {
         let f = try ServiceFixture(backend: StopsAtOnceBackend())
-        let body = try Self.json(try f.request("POST", "/v1/completions", token: f.tokens[.auditor],
-                                               json: #"{"prompt":"ab","echo":true,"logprobs":1,"max_tokens":1,"temperature":0}"#))
+        let body = try Self.json(
+            try f.request(
+                "POST", "/v1/completions", token: f.tokens[.auditor],
+                json: #"{"prompt":"ab","echo":true,"logprobs":1,"max_tokens":1,"temperature":0}"#))
         let logprobs = try #require(body["choices"]?.arrayValue?.first?.objectValue?["logprobs"]?.objectValue)
         #expect(logprobs["tokens"] == ["", "a", "b", "</s>"])
         #expect(logprobs["token_logprobs"]?.arrayValue?.last == .number(-0.25))
         #expect(body["usage"]?.objectValue?["completion_tokens"] == 0)
         // Without echo the stop token is not part of the completion's logprobs.
-        let plain = try Self.json(try f.request("POST", "/v1/completions", token: f.tokens[.auditor],
-                                                json: #"{"prompt":"ab","logprobs":1,"max_tokens":1,"temperature":0}"#))
+        let plain = try Self.json(
+            try f.request(
+                "POST", "/v1/completions", token: f.tokens[.auditor],
+                json: #"{"prompt":"ab","logprobs":1,"max_tokens":1,"temperature":0}"#))
         #expect(plain["choices"]?.arrayValue?.first?.objectValue?["logprobs"]?.objectValue?["tokens"] == .array([]))
     }
 }

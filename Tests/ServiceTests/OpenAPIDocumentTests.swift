@@ -1,8 +1,9 @@
 import Foundation
 import Hashing
-@testable import Service
 import TestSupport
 import Testing
+
+@testable import Service
 
 struct OpenAPIDocumentTests {
     static let resourceURL = Fixtures.packageRoot.appendingPathComponent("Sources/Service/Resources/openapi.json")
@@ -28,14 +29,20 @@ struct OpenAPIDocumentTests {
             for (method, operation) in try #require(item.objectValue) {
                 let id = operation.objectValue?["operationId"]?.stringValue ?? "?"
                 let access = operation.objectValue?["x-assay-access"]?.stringValue ?? "?"
-                documented.insert("\(method.uppercased()) \(path) \(id) \(access == "anonymous" ? "anonymous" : "token")")
+                documented.insert(
+                    "\(method.uppercased()) \(path) \(id) \(access == "anonymous" ? "anonymous" : "token")")
             }
         }
-        let routed = Set(fixture.service.router.routes.map {
-            "\($0.method) \($0.pattern) \($0.operationID) \($0.access == .anonymous ? "anonymous" : "token")"
-        })
-        #expect(routed.subtracting(documented).isEmpty, "routes missing from the document: \(routed.subtracting(documented).sorted())")
-        #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
+        let routed = Set(
+            fixture.service.router.routes.map {
+                "\($0.method) \($0.pattern) \($0.operationID) \($0.access == .anonymous ? "anonymous" : "token")"
+            })
+        #expect(
+            routed.subtracting(documented).isEmpty,
+            "routes missing from the document: \(routed.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(routed).isEmpty,
+            "documented but not routed: \(documented.subtracting(routed).sorted())")
     }
 
     @Test func servedAtOpenAPIJSON() throws {

@@ -1,20 +1,27 @@
 import Foundation
 import Governance
 import Hashing
-@testable import Service
 import Testing
+
+@testable import Service
 
 struct RouterTests {
     static let access = StaticAccessControl(tokens: ["good": "alice"], grants: ["alice": [.auditor]])
 
-    static let router = AssayService(routes: [
-        Route("GET", "/items/{id}", access: .anonymous, operationID: "getItem") { req, _ in
-            try .json(["id": .string(try req.parameter("id"))])
-        },
-        Route("DELETE", "/items/{id}", access: .anyOf([.admin]), operationID: "deleteItem") { _, _ in Response(status: .noContent) },
-        Route("GET", "/secret", access: .readers, operationID: "secret") { _, ctx in try .json(["actor": .string(try ctx.requireActor())]) },
-        Route("GET", "/boom", access: .anonymous, operationID: "boom") { _, _ in throw CocoaError(.fileNoSuchFile) },
-    ], accessControl: access).router
+    static let router = AssayService(
+        routes: [
+            Route("GET", "/items/{id}", access: .anonymous, operationID: "getItem") { req, _ in
+                try .json(["id": .string(try req.parameter("id"))])
+            },
+            Route("DELETE", "/items/{id}", access: .anyOf([.admin]), operationID: "deleteItem") { _, _ in
+                Response(status: .noContent)
+            },
+            Route("GET", "/secret", access: .readers, operationID: "secret") { _, ctx in
+                try .json(["actor": .string(try ctx.requireActor())])
+            },
+            Route("GET", "/boom", access: .anonymous, operationID: "boom") { _, _ in throw CocoaError(.fileNoSuchFile) }
+        ], accessControl: access
+    ).router
 
     func respond(_ method: String, _ target: String, token: String? = nil) throws -> (Int, JSONValue?, Response) {
         var headers = HTTPHeaders()
@@ -48,16 +55,22 @@ struct RouterTests {
     /// A concrete path belongs to its own routes only (OpenAPI's matching rule): `POST
     /// /items/import` exists, so `GET /items/import` is a 405 listing POST, never `getItem`.
     @Test func concretePathsWinOverTemplatedOnes() throws {
-        let router = AssayService(routes: [
-            Route("GET", "/items/{id}", access: .anonymous, operationID: "getItem") { req, _ in
-                try .json(["id": .string(try req.parameter("id"))])
-            },
-            Route("POST", "/items/import", access: .anonymous, operationID: "importItems") { _, _ in Response(status: .noContent) },
-        ], accessControl: Self.access).router
-        let get = router.respondBlocking(to: try Request(method: "GET", target: "/items/import", headers: HTTPHeaders()))
+        let router = AssayService(
+            routes: [
+                Route("GET", "/items/{id}", access: .anonymous, operationID: "getItem") { req, _ in
+                    try .json(["id": .string(try req.parameter("id"))])
+                },
+                Route("POST", "/items/import", access: .anonymous, operationID: "importItems") { _, _ in
+                    Response(status: .noContent)
+                }
+            ], accessControl: Self.access
+        ).router
+        let get = router.respondBlocking(
+            to: try Request(method: "GET", target: "/items/import", headers: HTTPHeaders()))
         #expect(get.status.code == 405)
         #expect(get.headers["Allow"] == "POST")
-        let post = router.respondBlocking(to: try Request(method: "POST", target: "/items/import", headers: HTTPHeaders()))
+        let post = router.respondBlocking(
+            to: try Request(method: "POST", target: "/items/import", headers: HTTPHeaders()))
         #expect(post.status.code == 204)
         let other = router.respondBlocking(to: try Request(method: "GET", target: "/items/7", headers: HTTPHeaders()))
         #expect(other.status.code == 200)
@@ -67,8 +80,10 @@ struct RouterTests {
         #expect(try respond("HEAD", "/items/1").0 == 200)
     }
 
-    @Test(arguments: ["/items/..", "/items/%2e%2e", "/items/%2E%2E", "/items/a%2Fb", "/items/a%5cb", "/items/%00",
-                      "/items/%zz", "/items/.", "/items/%0d%0a"])
+    @Test(arguments: [
+        "/items/..", "/items/%2e%2e", "/items/%2E%2E", "/items/a%2Fb", "/items/a%5cb", "/items/%00",
+        "/items/%zz", "/items/.", "/items/%0d%0a"
+    ])
     func traversalAndBadEncodingAre400(_ target: String) throws {
         let (status, json, _) = try respond("GET", target)
         #expect(status == 400, "\(target)")

@@ -1,34 +1,42 @@
 import Foundation
 import Governance
 import Hashing
-@testable import Service
 import Testing
+
+@testable import Service
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Socket-level behaviour against a server on an ephemeral port.
 struct ServerSocketTests {
-    static func server(_ configure: (inout ServerConfiguration) -> Void = { _ in },
-                       routes extra: [Route] = []) throws -> HTTPServer {
-        var config = ServerConfiguration(host: "127.0.0.1", port: 0, limits: HTTPLimits(maxBodyBytes: 1 << 20),
-                                         headerTimeout: .milliseconds(800), bodyTimeout: .seconds(2),
-                                         idleTimeout: .seconds(2), maxConnections: 64)
+    static func server(
+        _ configure: (inout ServerConfiguration) -> Void = { _ in },
+        routes extra: [Route] = []
+    ) throws -> HTTPServer {
+        var config = ServerConfiguration(
+            host: "127.0.0.1", port: 0, limits: HTTPLimits(maxBodyBytes: 1 << 20),
+            headerTimeout: .milliseconds(800), bodyTimeout: .seconds(2),
+            idleTimeout: .seconds(2), maxConnections: 64)
         configure(&config)
-        let routes = AssayService.baseRoutes + extra + [
-            Route("POST", "/echo", access: .anonymous, operationID: "echo") { req, _ in
-                Response(status: .ok, contentType: "application/octet-stream", bytes: req.body)
-            },
-            Route("GET", "/slow", access: .anonymous, operationID: "slow") { _, _ in
-                try await Task.sleep(for: .milliseconds(500))
-                return try .json(["slow": true])
-            },
-            Route("GET", "/stream", access: .anonymous, operationID: "stream") { _, _ in
-                Response(status: .ok, headers: ["Content-Type": "text/event-stream"], body: .stream { w in
-                    for i in 0..<3 { try w.write(Array("data: \(i)\n\n".utf8)) }
-                })
-            },
-        ]
+        let routes =
+            AssayService.baseRoutes + extra + [
+                Route("POST", "/echo", access: .anonymous, operationID: "echo") { req, _ in
+                    Response(status: .ok, contentType: "application/octet-stream", bytes: req.body)
+                },
+                Route("GET", "/slow", access: .anonymous, operationID: "slow") { _, _ in
+                    try await Task.sleep(for: .milliseconds(500))
+                    return try .json(["slow": true])
+                },
+                Route("GET", "/stream", access: .anonymous, operationID: "stream") { _, _ in
+                    Response(
+                        status: .ok, headers: ["Content-Type": "text/event-stream"],
+                        body: .stream { w in
+                            for i in 0..<3 { try w.write(Array("data: \(i)\n\n".utf8)) }
+                        })
+                }
+            ]
         let service = AssayService(routes: routes, accessControl: StaticAccessControl(tokens: [:], grants: [:]))
         let server = HTTPServer(configuration: config, responder: service.router)
         try server.start()
@@ -37,9 +45,14 @@ struct ServerSocketTests {
 
     @Test func keepAliveAndPipelining() throws {
         let server = try Self.server()
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let client = try RawClient(port: server.port)
-        client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /nope HTTP/1.1\r\nHost: x\r\n\r\n")
+        client.send(
+            "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         #expect(client.readResponse()?.status == 200)
         let echo = client.readResponse()
         #expect(echo?.text == "hello")
@@ -53,7 +66,10 @@ struct ServerSocketTests {
 
     @Test func chunkedRequestAndStreamedResponse() throws {
         let server = try Self.server()
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let client = try RawClient(port: server.port)
         client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n")
         client.send("2\r\nde\r\n0\r\n\r\n")
@@ -69,7 +85,10 @@ struct ServerSocketTests {
 
     @Test func http10ClosesAndHeadHasNoBody() throws {
         let server = try Self.server()
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let client = try RawClient(port: server.port)
         client.send("HEAD /healthz HTTP/1.0\r\n\r\n")
         let reply = client.readResponse(isHEAD: true)
@@ -80,12 +99,18 @@ struct ServerSocketTests {
 
     @Test func slowlorisIsCutOffWith408() throws {
         let server = try Self.server()
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let client = try RawClient(port: server.port)
         let start = Date()
         client.send("GET /healthz HTTP/1.1\r\n")
         var trickled = 0
-        while Date().timeIntervalSince(start) < 8 && client.send("X") { trickled += 1; usleep(100_000) }
+        while Date().timeIntervalSince(start) < 8 && client.send("X") {
+            trickled += 1
+            usleep(100_000)
+        }
         let reply = client.readResponse()
         #expect(reply?.status == 408)
         // Cut off by the 0.8 s header deadline, not by the client giving up at 8 s (the bound is
@@ -97,17 +122,24 @@ struct ServerSocketTests {
 
     @Test func idleConnectionsAreClosed() throws {
         let server = try Self.server { $0.headerTimeout = .milliseconds(300) }
-        defer { server.shutdown(); server.waitUntilStopped() }
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
         let client = try RawClient(port: server.port)
         let start = Date()
         #expect(client.readResponse() == nil)
-        #expect(Date().timeIntervalSince(start) < 8)  // closed by the 0.3 s deadline, not the client's 10 s timeout
+        #expect(Date().timeIntervalSince(start) < 8) // closed by the 0.3 s deadline, not the client's 10 s timeout
     }
 
     @Test func connectionLimitAnswers503() throws {
         let server = try Self.server { $0.maxConnections = 2 }
-        defer { server.shutdown(); server.waitUntilStopped() }
-        let a = try RawClient(port: server.port), b = try RawClient(port: server.port)
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
+        let a = try RawClient(port: server.port)
+        let b = try RawClient(port: server.port)
         a.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         b.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(a.readResponse()?.status == 200 && b.readResponse()?.status == 200)

@@ -3,8 +3,10 @@ import Governance
 import Hashing
 import InferenceCore
 import Registry
-@testable import Service
 import TestSupport
+
+@testable import Service
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,9 +23,14 @@ final class RawClient {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-        guard rc == 0 else { close(fd); throw SocketError("connect") }
+        guard rc == 0 else {
+            close(fd)
+            throw SocketError("connect")
+        }
         var tv = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -64,14 +71,18 @@ final class RawClient {
                 var headers: [String: String] = [:]
                 for line in head.dropFirst() {
                     if let c = line.firstIndex(of: ":") {
-                        headers[line[..<c].lowercased()] = line[line.index(after: c)...].trimmingCharacters(in: .whitespaces)
+                        headers[line[..<c].lowercased()] = line[line.index(after: c)...].trimmingCharacters(
+                            in: .whitespaces)
                     }
                 }
                 var bodyStart = end + 4
                 if headers["transfer-encoding"] == "chunked" {
                     var body: [UInt8] = []
                     while true {
-                        guard let lineEnd = find([13, 10], from: bodyStart) else { if !fill() { return nil }; continue }
+                        guard let lineEnd = find([13, 10], from: bodyStart) else {
+                            if !fill() { return nil }
+                            continue
+                        }
                         let size = Int(String(decoding: buffer[bodyStart..<lineEnd], as: UTF8.self), radix: 16) ?? 0
                         while buffer.count < lineEnd + 2 + size + 2 { if !fill() { return nil } }
                         body += buffer[(lineEnd + 2)..<(lineEnd + 2 + size)]
@@ -139,15 +150,23 @@ final class ServiceFixture: @unchecked Sendable {
         try Data("tuned weights".utf8).write(to: tuned)
         let data = files.appendingPathComponent("train.jsonl")
         try Data("{\"x\":1}\n".utf8).write(to: data)
-        _ = try admin.registerModelVersion(ModelRegistration(reference: try VersionReference(parsing: "base@1.0"),
-                                                              files: [ArtifactInput(url: weights, relativePath: "base.bin")]))
-        _ = try admin.registerDatasetVersion(DatasetRegistration(reference: try VersionReference(parsing: "train@1"),
-                                                                  files: [ArtifactInput(url: data, relativePath: "train.jsonl")],
-                                                                  license: "MIT", containsPII: false))
-        _ = try admin.registerModelVersion(ModelRegistration(
-            reference: try VersionReference(parsing: "tuned@1.0"), files: [ArtifactInput(url: tuned, relativePath: "tuned.bin")],
-            lineage: [LineageLink(relation: .finetunedFrom, parent: try VersionReference(parsing: "base@1.0")),
-                      LineageLink(relation: .trainedOn, parent: try VersionReference(parsing: "train@1"))]))
+        _ = try admin.registerModelVersion(
+            ModelRegistration(
+                reference: try VersionReference(parsing: "base@1.0"),
+                files: [ArtifactInput(url: weights, relativePath: "base.bin")]))
+        _ = try admin.registerDatasetVersion(
+            DatasetRegistration(
+                reference: try VersionReference(parsing: "train@1"),
+                files: [ArtifactInput(url: data, relativePath: "train.jsonl")],
+                license: "MIT", containsPII: false))
+        _ = try admin.registerModelVersion(
+            ModelRegistration(
+                reference: try VersionReference(parsing: "tuned@1.0"),
+                files: [ArtifactInput(url: tuned, relativePath: "tuned.bin")],
+                lineage: [
+                    LineageLink(relation: .finetunedFrom, parent: try VersionReference(parsing: "base@1.0")),
+                    LineageLink(relation: .trainedOn, parent: try VersionReference(parsing: "train@1"))
+                ]))
         for role in Role.allCases {
             let actor = "actor-\(role.rawValue)"
             try admin.write { tx in _ = try GovernanceRecords.grantRole(tx, actor: actor, role: role.rawValue) }
@@ -158,16 +177,18 @@ final class ServiceFixture: @unchecked Sendable {
         revoked = gone.secret
         _ = try admin.revokeToken(id: gone.token.id)
         pool = try RegistryPool(home: home, readerCount: 2)
-        service = AssayService(pool: pool, backend: backend, modelID: "test-model",
-                               options: APIOptions(artifactRoots: [files], policy: policy))
+        service = AssayService(
+            pool: pool, backend: backend, modelID: "test-model",
+            options: APIOptions(artifactRoots: [files], policy: policy))
     }
 
     var filesDirectory: URL { directory.path("files") }
 
     /// A policy with one tier needing no suites, no card fields and one approval.
     static let simplePolicy = PolicyBinding(
-        policy: Policy(version: 3, defaultTier: "standard",
-                       tiers: ["standard": RiskTier(requiredSuites: [], maxRegression: 0.05, quorum: 1)]),
+        policy: Policy(
+            version: 3, defaultTier: "standard",
+            tiers: ["standard": RiskTier(requiredSuites: [], maxRegression: 0.05, quorum: 1)]),
         digest: String(repeating: "ab", count: 32), source: "test")
 
     /// A token for a new actor holding `roles`.
@@ -186,11 +207,14 @@ final class ServiceFixture: @unchecked Sendable {
         let models = try store.models().map { "\($0.name):\($0.versionCount)" }
         let datasets = try store.datasets().map { "\($0.name):\($0.versionCount)" }
         let tokens = try store.tokens().map { "\($0.id):\($0.revokedAt ?? "-")" }
-        return "\(verification.eventCount) \(verification.headHash) \(models) \(datasets) \(tokens) \(try store.integrityCheck())"
+        return
+            "\(verification.eventCount) \(verification.headHash) \(models) \(datasets) \(tokens) \(try store.integrityCheck())"
     }
 
-    func request(_ method: String, _ target: String, token: String? = nil, json: String? = nil,
-                 headers: HTTPHeaders = [:]) throws -> Response {
+    func request(
+        _ method: String, _ target: String, token: String? = nil, json: String? = nil,
+        headers: HTTPHeaders = [:]
+    ) throws -> Response {
         var h = headers
         if let token { h.add("Authorization", "Bearer \(token)") }
         if json != nil { h.add("Content-Type", "application/json") }

@@ -3,9 +3,10 @@ import Governance
 import HTTPClient
 import Hashing
 import Registry
-@testable import Service
 import TestSupport
 import Testing
+
+@testable import Service
 
 /// A local receiver: our own HTTPServer recording every POST and answering with scripted statuses.
 final class RecordingReceiver: @unchecked Sendable {
@@ -27,8 +28,9 @@ final class RecordingReceiver: @unchecked Sendable {
             return Response(status: HTTPStatus(status, "Scripted"), contentType: "text/plain", bytes: Array("ok".utf8))
         }
         let service = AssayService(routes: [route], accessControl: StaticAccessControl(tokens: [:], grants: [:]))
-        server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxConnections: 16),
-                            responder: service.router)
+        server = HTTPServer(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maxConnections: 16),
+            responder: service.router)
         box.receiver = self
         try server.start()
     }
@@ -52,7 +54,8 @@ final class RecordingReceiver: @unchecked Sendable {
 }
 
 struct WebhookTests {
-    static let fast = WebhookSettings(maxAttempts: 3, baseDelay: .milliseconds(20), timeout: .seconds(10), allowPrivateNetworks: true)
+    static let fast = WebhookSettings(
+        maxAttempts: 3, baseDelay: .milliseconds(20), timeout: .seconds(10), allowPrivateNetworks: true)
 
     func home() throws -> (TemporaryDirectory, RegistryStore, URL) {
         let dir = TemporaryDirectory("assay-webhooks")
@@ -65,8 +68,10 @@ struct WebhookTests {
         try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
         let file = files.appendingPathComponent(ref.replacingOccurrences(of: "@", with: "-") + ".bin")
         try Data(ref.utf8).write(to: file)
-        _ = try store.registerModelVersion(ModelRegistration(reference: try VersionReference(parsing: ref),
-                                                              files: [ArtifactInput(url: file, relativePath: "w.bin")]))
+        _ = try store.registerModelVersion(
+            ModelRegistration(
+                reference: try VersionReference(parsing: ref),
+                files: [ArtifactInput(url: file, relativePath: "w.bin")]))
     }
 
     /// Runs passes until `done` holds (generous deadline: CI is loaded).
@@ -81,7 +86,7 @@ struct WebhookTests {
     @Test func signedDeliveryRetriedAfterA500ThenDelivered() throws {
         let (dir, store, files) = try home()
         _ = dir
-        try register(store, "old@1", in: files)  // before the subscription: never delivered
+        try register(store, "old@1", in: files) // before the subscription: never delivered
         let receiver = try RecordingReceiver(script: [500, 204])
         defer { receiver.stop() }
         let hook = try store.addWebhook(url: receiver.url, events: [.versionRegistered], secret: "s3cret-s3cret-s3cret")
@@ -102,7 +107,9 @@ struct WebhookTests {
             #expect(r.headers["Content-Type"] == "application/json")
             let expected = "sha256=" + HMACSHA256.authenticate(r.body, key: Array("s3cret-s3cret-s3cret".utf8)).hex
             #expect(r.headers["X-Assay-Signature"] == expected)
-            #expect(r.headers["X-Assay-Signature"] != "sha256=" + HMACSHA256.authenticate(r.body, key: Array("wrong".utf8)).hex)
+            #expect(
+                r.headers["X-Assay-Signature"] != "sha256="
+                    + HMACSHA256.authenticate(r.body, key: Array("wrong".utf8)).hex)
         }
         let body = try JSONValue.parse(requests[0].body).objectValue
         #expect(body?["type"] == "version.registered")
@@ -127,9 +134,12 @@ struct WebhookTests {
         defer { receiver.stop() }
         _ = try store.addWebhook(url: receiver.url, events: [.aliasMoved, .stateChanged, .versionRevoked])
         try register(store, "m@1", in: files)
-        let governance = GovernanceService(store: store, binding: PolicyBinding(
-            policy: Policy(version: 1, defaultTier: "t", tiers: ["t": RiskTier(requiredSuites: [], maxRegression: 0)]),
-            digest: "", source: ""), evidence: StaticEvidence([:]))
+        let governance = GovernanceService(
+            store: store,
+            binding: PolicyBinding(
+                policy: Policy(
+                    version: 1, defaultTier: "t", tiers: ["t": RiskTier(requiredSuites: [], maxRegression: 0)]),
+                digest: "", source: ""), evidence: StaticEvidence([:]))
         try store.write { tx in _ = try GovernanceRecords.grantRole(tx, actor: "alice", role: "admin") }
         _ = try governance.perform(.markEvaluated, on: try VersionReference(parsing: "m@1"))
         _ = try governance.setAlias("candidate", to: try VersionReference(parsing: "m@1"))
@@ -156,7 +166,8 @@ struct WebhookTests {
         try pass(dispatcher) { try store.webhookDeliveryCounts()["failed"] == 2 }
         #expect(receiver.requests.count == 3)
         let refused = try store.webhookAttempts(webhook: unreachable.id)
-        #expect(refused.count == 3 && refused.allSatisfy { $0.statusCode == nil && ($0.error ?? "").contains("connect") })
+        #expect(
+            refused.count == 3 && refused.allSatisfy { $0.statusCode == nil && ($0.error ?? "").contains("connect") })
         #expect(try store.webhookAttempts(webhook: failing.id).allSatisfy { $0.deliveryStatus == "failed" })
 
         _ = try store.removeWebhook(id: failing.id)
@@ -172,7 +183,9 @@ struct WebhookTests {
         #expect(throws: WebhookError.self) { try store.addWebhook(url: "https://example.com/x", events: [.aliasMoved]) }
         #expect(throws: WebhookError.self) { try store.addWebhook(url: "ftp://example.com", events: [.aliasMoved]) }
         #expect(throws: WebhookError.self) { try store.addWebhook(url: "http://h:99999/", events: [.aliasMoved]) }
-        #expect(throws: WebhookError.invalidSecret) { try store.addWebhook(url: "http://h/", events: [.aliasMoved], secret: "short") }
+        #expect(throws: WebhookError.invalidSecret) {
+            try store.addWebhook(url: "http://h/", events: [.aliasMoved], secret: "short")
+        }
         #expect(throws: WebhookError.self) { try WebhookEventType.parseList("version.registered,bogus") }
         #expect(try WebhookEventType.parseList("*") == WebhookEventType.allCases)
         #expect(try HTTPURL(parsing: "http://[::1]:8080/a?b=c").description == "http://[::1]:8080/a?b=c")
@@ -193,7 +206,8 @@ struct WebhookTests {
 
     @Test func backoffDoublesUpToTheCeiling() {
         let s = WebhookSettings(maxAttempts: 5, baseDelay: .seconds(2), maxDelay: .seconds(10))
-        #expect((1...5).map { s.delay(after: $0) } == [.seconds(2), .seconds(4), .seconds(8), .seconds(10), .seconds(10)])
+        #expect(
+            (1...5).map { s.delay(after: $0) } == [.seconds(2), .seconds(4), .seconds(8), .seconds(10), .seconds(10)])
     }
 
     @Test func serviceRoutesEmitEventsToo() throws {
@@ -201,8 +215,9 @@ struct WebhookTests {
         let receiver = try RecordingReceiver(script: [200])
         defer { receiver.stop() }
         _ = try RegistryStore(home: f.home, actor: "actor-admin").addWebhook(url: receiver.url, events: [.stateChanged])
-        #expect(try f.request("POST", "/api/v1/models/base/versions/1.0/approval/evaluate", token: f.tokens[.auditor])
-            .status.code == 200)
+        #expect(
+            try f.request("POST", "/api/v1/models/base/versions/1.0/approval/evaluate", token: f.tokens[.auditor])
+                .status.code == 200)
         let dispatcher = try WebhookDispatcher(home: f.home, settings: Self.fast)
         try pass(dispatcher) { receiver.requests.count == 1 }
         let body = try JSONValue.parse(try #require(receiver.requests.first).body).objectValue

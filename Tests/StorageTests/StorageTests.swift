@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 import CSQLite
+import Foundation
+import TestSupport
+import Testing
+
 @testable import Storage
 
 struct DatabaseTests {
@@ -17,8 +18,9 @@ struct DatabaseTests {
         let dir = TemporaryDirectory("storage")
         let db = try Database(path: dir.path("a.sqlite").path)
         try db.execute("CREATE TABLE t (i INTEGER, d REAL, s TEXT, b BLOB, n TEXT, f INTEGER)")
-        try db.run("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", Int64(1) << 40, 2.5, "it's \"x\"",
-                   Data([0, 1, 2]), String?.none, true)
+        try db.run(
+            "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", Int64(1) << 40, 2.5, "it's \"x\"",
+            Data([0, 1, 2]), String?.none, true)
         let row = try #require(try db.queryFirst("SELECT * FROM t"))
         #expect(try row.get("i", as: Int64.self) == 1 << 40)
         #expect(try row.get("d", as: Double.self) == 2.5)

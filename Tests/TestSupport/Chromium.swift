@@ -23,14 +23,19 @@ public enum Chromium {
     /// Runs headless Chromium on `file` with `arguments` (e.g. `--dump-dom`) in a private profile
     /// under `workDirectory`; returns stdout. Fails with stderr's tail when the browser fails.
     public static func run(_ file: URL, _ arguments: [String], workDirectory: URL) throws -> String {
-        guard let executable else { throw Failure(description: "chromium is not installed (scripts/setup.sh installs it)") }
+        guard let executable else {
+            throw Failure(description: "chromium is not installed (scripts/setup.sh installs it)")
+        }
         let profile = workDirectory.appendingPathComponent("chromium-profile")
         let errURL = workDirectory.appendingPathComponent("chromium-stderr.txt")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                             "--user-data-dir=\(profile.path)", "--window-size=1280,1000"] + arguments + [file.absoluteString]
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--user-data-dir=\(profile.path)", "--window-size=1280,1000"
+            ] + arguments + [file.absoluteString]
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = workDirectory.path
         process.environment = env

@@ -14,14 +14,16 @@ public enum Python {
     }
 
     /// Runs `script` with `python3 -c` and `arguments`; waits for it.
-    public static func run(_ script: String, arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    public static func run(_ script: String, arguments: [String], environment: [String: String] = [:]) throws -> Output
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script] + arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -32,8 +34,9 @@ public enum Python {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !errData.isSet { usleep(1000) }
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.value, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.value, as: UTF8.self))
     }
 
     final class LockedData: @unchecked Sendable {

@@ -44,7 +44,8 @@ public enum Fixtures {
             return URL(fileURLWithPath: env)
         }
         let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let base =
+            env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
         return base.appendingPathComponent("assay/models")
     }
@@ -67,8 +68,9 @@ public enum Fixtures {
     /// Returns a cached model's path or throws a loud error naming how to get it.
     public static func requireModel(_ url: URL) throws -> URL {
         guard exists(url) else {
-            throw FixtureMissing(path: url.path,
-                                 hint: "run scripts/fetch-models.sh to download and verify it")
+            throw FixtureMissing(
+                path: url.path,
+                hint: "run scripts/fetch-models.sh to download and verify it")
         }
         return url
     }
@@ -97,8 +99,9 @@ public enum Fixtures {
 
     public static func requireSmolLM() throws -> URL {
         guard exists(smolLMPath) else {
-            throw FixtureMissing(path: smolLMPath.path,
-                                 hint: "run scripts/fetch-models.sh to download and verify it")
+            throw FixtureMissing(
+                path: smolLMPath.path,
+                hint: "run scripts/fetch-models.sh to download and verify it")
         }
         return smolLMPath
     }
@@ -115,7 +118,8 @@ public enum AssayExecutable {
                 let url = candidate.appendingPathComponent("assay")
                 var isDir: ObjCBool = false
                 if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
-                   FileManager.default.isExecutableFile(atPath: url.path) {
+                    FileManager.default.isExecutableFile(atPath: url.path)
+                {
                     return url
                 }
                 candidate.deleteLastPathComponent()
@@ -139,7 +143,8 @@ public enum AssayExecutable {
     /// Resident set size of another process in kB, from /proc (0 when unreadable).
     public static func residentKilobytes(pid: Int32) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 }

@@ -14,8 +14,9 @@ struct PerformanceTests {
         return clock.measure(body)
     }
 
-    @Test("GPL-3 round-trips through SmolLM2's tokenizer",
-          .enabled(if: Fixtures.smolLMAvailableOrCI && FileManager.default.fileExists(atPath: gpl3.path)))
+    @Test(
+        "GPL-3 round-trips through SmolLM2's tokenizer",
+        .enabled(if: Fixtures.smolLMAvailableOrCI && FileManager.default.fileExists(atPath: gpl3.path)))
     func smolLM() throws {
         let text = try String(contentsOf: Self.gpl3, encoding: .utf8)
         let tokenizer = try TokenizerFixtures.tokenizer(gguf: Fixtures.requireSmolLM())
@@ -26,9 +27,10 @@ struct PerformanceTests {
         #expect(tokenizer.decode(tokens) == text)
     }
 
-    @Test("GPL-3 round-trips through the SentencePiece and DeepSeek vocabularies",
-          .enabled(if: Fixtures.referenceAvailableOrCI && FileManager.default.fileExists(atPath: gpl3.path)),
-          arguments: ["llama-spm", "deepseek-llm"])
+    @Test(
+        "GPL-3 round-trips through the SentencePiece and DeepSeek vocabularies",
+        .enabled(if: Fixtures.referenceAvailableOrCI && FileManager.default.fileExists(atPath: gpl3.path)),
+        arguments: ["llama-spm", "deepseek-llm"])
     func fixtureVocabulary(name: String) throws {
         let text = try String(contentsOf: Self.gpl3, encoding: .utf8)
         let tokenizer = try TokenizerFixtures.vocabularyTokenizer(name)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenizers
 
 /// The hand-written splitters against expectations worked out from the regular expressions.
@@ -43,7 +44,7 @@ struct PreTokenizerTests {
         Example(preTokenizer: .deepseekLLM, text: "3 apples  ", words: ["3", " apples", "  "]),
         Example(preTokenizer: .deepseekLLM, text: "中文abc", words: ["中文", "abc"]),
         // llama.cpp's default: punctuation runs, GPT-2, numbers, then ASCII digit triples.
-        Example(preTokenizer: .default, text: "x 12345.", words: ["x", " ", "123", "45", "."]),
+        Example(preTokenizer: .default, text: "x 12345.", words: ["x", " ", "123", "45", "."])
     ]
 
     @Test(arguments: examples)

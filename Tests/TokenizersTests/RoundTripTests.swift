@@ -26,7 +26,7 @@ enum RandomText {
         Array("αβγδДЖЯщ".unicodeScalars),
         Array("日本語中文한국어".unicodeScalars),
         Array("😀🦙👍🏽🇫🇷".unicodeScalars),
-        Array("\u{301}\u{308}\u{200D}\u{FE0F}".unicodeScalars),
+        Array("\u{301}\u{308}\u{200D}\u{FE0F}".unicodeScalars)
     ]
 
     /// A random string mixing scripts, digits, white space, marks and random code points up to
@@ -34,16 +34,16 @@ enum RandomText {
     /// among them; llama.cpp drops such bytes, so no tokenizer can round-trip them).
     static func make(_ rng: inout SplitMix64, maxLength: Int = 40) -> String {
         var scalars = String.UnicodeScalarView()
-        let length = Int.random(in: 0 ... maxLength, using: &rng)
-        for _ in 0 ..< length {
-            if Int.random(in: 0 ..< 10, using: &rng) == 0 {
+        let length = Int.random(in: 0...maxLength, using: &rng)
+        for _ in 0..<length {
+            if Int.random(in: 0..<10, using: &rng) == 0 {
                 // Any scalar value, avoiding surrogates.
-                var value = UInt32.random(in: 1 ... 0x3FFFF, using: &rng)
-                if (0xD800 ... 0xDFFF).contains(value) { value = 0xFFFD }
+                var value = UInt32.random(in: 1...0x3FFFF, using: &rng)
+                if (0xD800...0xDFFF).contains(value) { value = 0xFFFD }
                 if let s = Unicode.Scalar(value) { scalars.append(s) }
             } else {
-                let pool = pools[Int.random(in: 0 ..< pools.count, using: &rng)]
-                scalars.append(pool[Int.random(in: 0 ..< pool.count, using: &rng)])
+                let pool = pools[Int.random(in: 0..<pools.count, using: &rng)]
+                scalars.append(pool[Int.random(in: 0..<pool.count, using: &rng)])
             }
         }
         return String(scalars)
@@ -56,7 +56,7 @@ struct RoundTripTests {
     func smolLMRoundTrip() throws {
         let tokenizer = try TokenizerFixtures.tokenizer(gguf: Fixtures.requireSmolLM())
         var rng = SplitMix64(seed: 42)
-        for _ in 0 ..< 500 {
+        for _ in 0..<500 {
             let text = RandomText.make(&rng)
             let tokens = tokenizer.encode(text, addSpecial: false, parseSpecial: false)
             #expect(tokenizer.decode(tokens) == text, "\(text.debugDescription) → \(tokens)")
@@ -67,19 +67,20 @@ struct RoundTripTests {
     func deepSeekRoundTrip() throws {
         let tokenizer = try TokenizerFixtures.vocabularyTokenizer("deepseek-llm")
         var rng = SplitMix64(seed: 7)
-        for _ in 0 ..< 300 {
+        for _ in 0..<300 {
             let text = RandomText.make(&rng)
             let tokens = tokenizer.encode(text, addSpecial: false, parseSpecial: false)
             #expect(tokenizer.decode(tokens) == text, "\(text.debugDescription) → \(tokens)")
         }
     }
 
-    @Test("SentencePiece round-trips random text", .enabled(if: Fixtures.referenceAvailableOrCI),
-          arguments: ["llama-spm", "phi-3"])
+    @Test(
+        "SentencePiece round-trips random text", .enabled(if: Fixtures.referenceAvailableOrCI),
+        arguments: ["llama-spm", "phi-3"])
     func sentencePieceRoundTrip(name: String) throws {
         let tokenizer = try TokenizerFixtures.vocabularyTokenizer(name)
         var rng = SplitMix64(seed: 99)
-        for _ in 0 ..< 300 {
+        for _ in 0..<300 {
             let text = RandomText.make(&rng)
             let tokens = tokenizer.encode(text, addSpecial: false, parseSpecial: false)
             #expect(tokenizer.decode(tokens) == text, "\(text.debugDescription) → \(tokens)")
@@ -94,7 +95,7 @@ struct RoundTripTests {
     func streaming() throws {
         let tokenizer = try TokenizerFixtures.tokenizer(gguf: Fixtures.requireSmolLM())
         var rng = SplitMix64(seed: 3)
-        for _ in 0 ..< 200 {
+        for _ in 0..<200 {
             let text = RandomText.make(&rng)
             let tokens = tokenizer.encode(text, addSpecial: false, parseSpecial: false)
             var decoder = StreamingDecoder(tokenizer: tokenizer)

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Tokenizers
 
 /// Special tokens, add_bos/add_eos, end-of-generation detection and decoding rules.
@@ -14,16 +15,18 @@ struct SpecialTokenTests {
         #expect(tokenizer.eosToken == 2)
         #expect(!tokenizer.addsBOS)
         #expect(!tokenizer.addsEOS)
-        #expect(tokenizer.isEndOfGeneration(2))  // <|im_end|>
-        #expect(tokenizer.isEndOfGeneration(0))  // <|endoftext|>
-        #expect(!tokenizer.isEndOfGeneration(1))  // <|im_start|>
+        #expect(tokenizer.isEndOfGeneration(2)) // <|im_end|>
+        #expect(tokenizer.isEndOfGeneration(0)) // <|endoftext|>
+        #expect(!tokenizer.isEndOfGeneration(1)) // <|im_start|>
         #expect(tokenizer.eotToken != nil)
 
         let chat = "<|im_start|>user\nHi<|im_end|>\n"
         let parsed = tokenizer.encode(chat, addSpecial: true, parseSpecial: true)
         #expect(parsed.first == 1)
         #expect(parsed.contains(2))
-        #expect(parsed == [1] + tokenizer.encode("user\nHi", addSpecial: false) + [2] + tokenizer.encode("\n", addSpecial: false))
+        #expect(
+            parsed == [1] + tokenizer.encode("user\nHi", addSpecial: false) + [2]
+                + tokenizer.encode("\n", addSpecial: false))
         let literal = tokenizer.encode(chat, addSpecial: true, parseSpecial: false)
         #expect(!literal.contains(1) && !literal.contains(2))
         // Control tokens are hidden unless asked for.
@@ -43,11 +46,12 @@ struct SpecialTokenTests {
         #expect(tokenizer.encode("Hello world") == [1] + plain)
         #expect(tokenizer.text(of: plain[0]) == "▁Hello")
         #expect(tokenizer.decode(plain) == "Hello world")
-        #expect(tokenizer.decode([1] + plain) == " Hello world")  // llama.cpp strips only the first piece
+        #expect(tokenizer.decode([1] + plain) == " Hello world") // llama.cpp strips only the first piece
         #expect(tokenizer.decode([1] + plain, renderSpecial: true) == "<s> Hello world")
         // After a special token the next text gets a space prefix again.
         let withSpecial = tokenizer.encode("a</s>b", addSpecial: false, parseSpecial: true)
-        #expect(withSpecial == tokenizer.encode("a", addSpecial: false) + [2] + tokenizer.encode("b", addSpecial: false))
+        #expect(
+            withSpecial == tokenizer.encode("a", addSpecial: false) + [2] + tokenizer.encode("b", addSpecial: false))
         #expect(tokenizer.isEndOfGeneration(2))
         // Bytes without a token of their own fall back to <0xXX>.
         let emoji = tokenizer.encode("🦙", addSpecial: false)
@@ -59,7 +63,7 @@ struct SpecialTokenTests {
     func phi3() throws {
         let tokenizer = try TokenizerFixtures.vocabularyTokenizer("phi-3")
         #expect(tokenizer.eosToken == 32000)
-        #expect(tokenizer.isEndOfGeneration(32007))  // <|end|>
+        #expect(tokenizer.isEndOfGeneration(32007)) // <|end|>
         let encoded = tokenizer.encode("<|user|> hi", addSpecial: false, parseSpecial: true)
         #expect(encoded == [32010] + tokenizer.encode("hi", addSpecial: false))
     }
@@ -95,10 +99,13 @@ struct SpecialTokenTests {
             try Tokenizer(vocabulary: TokenizerVocabulary(model: .sentencePiece, tokens: []))
         }
         #expect(throws: TokenizerError.duplicateToken(text: "a", firstID: 0, secondID: 1)) {
-            try Tokenizer(vocabulary: TokenizerVocabulary(model: .bytePairEncoding, preTokenizerName: "gpt-2", tokens: ["a", "a"]))
+            try Tokenizer(
+                vocabulary: TokenizerVocabulary(model: .bytePairEncoding, preTokenizerName: "gpt-2", tokens: ["a", "a"])
+            )
         }
         #expect(throws: TokenizerError.unknownPreTokenizer("martian")) {
-            try Tokenizer(vocabulary: TokenizerVocabulary(model: .bytePairEncoding, preTokenizerName: "martian", tokens: ["a"]))
+            try Tokenizer(
+                vocabulary: TokenizerVocabulary(model: .bytePairEncoding, preTokenizerName: "martian", tokens: ["a"]))
         }
         #expect(throws: TokenizerError.missingSpecialToken("tokenizer.ggml.add_bos_token")) {
             try Tokenizer(vocabulary: TokenizerVocabulary(model: .sentencePiece, tokens: ["<unk>"], addBOS: true))
@@ -108,8 +115,9 @@ struct SpecialTokenTests {
     @Test func tinyByteLevelVocabulary() throws {
         // Bytes of "ab c" plus two merges; "ab" is a token, "Ġc" is not (falls back to bytes).
         let tokens = ["a", "b", "c", "Ġ", "ab"]
-        let vocabulary = TokenizerVocabulary(model: .bytePairEncoding, preTokenizerName: "gpt-2", tokens: tokens,
-                                             merges: ["a b", "Ġ c"])
+        let vocabulary = TokenizerVocabulary(
+            model: .bytePairEncoding, preTokenizerName: "gpt-2", tokens: tokens,
+            merges: ["a b", "Ġ c"])
         let tokenizer = try Tokenizer(vocabulary: vocabulary)
         #expect(tokenizer.encode("ab c", addSpecial: false) == [4, 3, 2])
         #expect(tokenizer.decode([4, 3, 2]) == "ab c")
@@ -120,8 +128,9 @@ struct SpecialTokenTests {
         let tokens = ["<unk>", "<s>", "</s>", "▁", "a", "b", "▁a", "ab", "▁ab", "<0x41>"]
         let scores: [Float] = [0, 0, 0, -1, -2, -2, -1, -3, -0.5, 0]
         let types: [Int32] = [2, 3, 3, 1, 1, 1, 1, 1, 1, 6]
-        let tokenizer = try Tokenizer(vocabulary: TokenizerVocabulary(
-            model: .sentencePiece, tokens: tokens, scores: scores, tokenTypes: types))
+        let tokenizer = try Tokenizer(
+            vocabulary: TokenizerVocabulary(
+                model: .sentencePiece, tokens: tokens, scores: scores, tokenTypes: types))
         // "▁ab": "▁a" (-1) merges before "ab" (-3), then "▁ab" (-0.5).
         #expect(tokenizer.encode("ab", addSpecial: false) == [8])
         #expect(tokenizer.encode("ab") == [1, 8])

@@ -30,8 +30,8 @@ enum TokenizerFixtures {
         var start = 0
         var i = 0
         while i + separator.count <= inputBytes.count {
-            if Array(inputBytes[i ..< i + separator.count]) == separator {
-                strings.append(String(decoding: inputBytes[start ..< i], as: UTF8.self))
+            if Array(inputBytes[i..<i + separator.count]) == separator {
+                strings.append(String(decoding: inputBytes[start..<i], as: UTF8.self))
                 i += separator.count
                 start = i
             } else {
@@ -48,8 +48,9 @@ enum TokenizerFixtures {
     }
 
     static func vocabularyCases(_ name: String) throws -> [Case] {
-        try cases(input: Fixtures.reference("tokenizer/ggml-vocab-\(name).gguf.inp"),
-                  output: Fixtures.reference("tokenizer/ggml-vocab-\(name).gguf.out"))
+        try cases(
+            input: Fixtures.reference("tokenizer/ggml-vocab-\(name).gguf.inp"),
+            output: Fixtures.reference("tokenizer/ggml-vocab-\(name).gguf.out"))
     }
 
     /// Runs every case; returns the number passed and a readable report of the failures.

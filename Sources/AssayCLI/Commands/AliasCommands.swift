@@ -8,7 +8,8 @@ struct AliasSetCommand: Command {
     static let help = CommandHelp(
         abstract: "Point an alias of a model at one of its versions (atomic, kept in history).",
         usage: "ALIAS NAME@VERSION [--reason TEXT] [--policy FILE] [--json]",
-        discussion: "Protected aliases (the policy's protected_aliases, e.g. production, staging) only hold approved versions not flagged for review, and only the policy's alias role (release-manager) moves them.",
+        discussion:
+            "Protected aliases (the policy's protected_aliases, e.g. production, staging) only hold approved versions not flagged for review, and only the policy's alias role (release-manager) moves them.",
         options: [.init("--reason TEXT", "Why (recorded)"), .init("--policy FILE", "Policy file")],
         examples: ["assay alias set production smollm2@q8_0 --actor rita"])
     var alias: String
@@ -24,7 +25,9 @@ struct AliasSetCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: policy).setAlias(alias, to: target, reason: reason)
-        if context.json { try context.printJSON(Representation.aliasMove(entry)) } else {
+        if context.json {
+            try context.printJSON(Representation.aliasMove(entry))
+        } else {
             context.print("\(target.name):\(alias) → \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
         }
         return ExitCode.success
@@ -51,8 +54,11 @@ struct AliasRollbackCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: policy).rollbackAlias(model: model, alias: alias, reason: reason)
-        if context.json { try context.printJSON(Representation.aliasMove(entry)) } else {
-            context.print("\(model):\(alias) rolled back to \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
+        if context.json {
+            try context.printJSON(Representation.aliasMove(entry))
+        } else {
+            context.print(
+                "\(model):\(alias) rolled back to \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
         }
         return ExitCode.success
     }
@@ -76,9 +82,17 @@ struct AliasShowCommand: Command {
             records = records.filter { $0.name == alias }
             if records.isEmpty { throw CLIError.failure("model \(model) has no alias '\(alias)'") }
         }
-        if context.json { try context.printJSON(["items": .array(records.map(Representation.alias))]); return ExitCode.success }
+        if context.json {
+            try context.printJSON(["items": .array(records.map(Representation.alias))])
+            return ExitCode.success
+        }
         var table = TextTable(["ALIAS", "TARGET", "DIGEST", "PROTECTED", "UPDATED", "BY"])
-        for r in records { table.add([r.name, r.target.description, String(r.digest.prefix(12)), r.isProtected ? "yes" : "no", r.updatedAt, r.updatedBy]) }
+        for r in records {
+            table.add([
+                r.name, r.target.description, String(r.digest.prefix(12)), r.isProtected ? "yes" : "no", r.updatedAt,
+                r.updatedBy
+            ])
+        }
         context.output.out(table.render())
         return ExitCode.success
     }
@@ -98,9 +112,16 @@ struct AliasHistoryCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let history = try store.read { try GovernanceRecords.aliasHistory($0, model: model, name: alias) }
-        if context.json { try context.printJSON(Representation.aliasHistory(model: model, name: alias, history)); return ExitCode.success }
+        if context.json {
+            try context.printJSON(Representation.aliasHistory(model: model, name: alias, history))
+            return ExitCode.success
+        }
         var table = TextTable(["TIME", "ACTION", "TARGET", "PREVIOUS", "ACTOR", "REASON"])
-        for h in history { table.add([h.createdAt, h.action, h.target.description, h.previous?.description ?? "", h.actor, h.reason ?? ""]) }
+        for h in history {
+            table.add([
+                h.createdAt, h.action, h.target.description, h.previous?.description ?? "", h.actor, h.reason ?? ""
+            ])
+        }
         context.output.out(table.render())
         return ExitCode.success
     }

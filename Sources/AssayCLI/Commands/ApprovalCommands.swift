@@ -12,7 +12,7 @@ struct ApprovalActionCommand {
 
     static let options: [CommandHelp.Option] = [
         .init("--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)"),
-        .init("--override REASON", "Admin only: bypass unmet floors or a blocking gate; the reason is recorded"),
+        .init("--override REASON", "Admin only: bypass unmet floors or a blocking gate; the reason is recorded")
     ]
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -30,9 +30,13 @@ struct ApprovalActionCommand {
         } catch let error as ApprovalError {
             throw CLIError.failure("refused: \(error.description)")
         }
-        if context.json { try context.printJSON(Representation.approvalOutcome(reference, outcome)); return ExitCode.success }
+        if context.json {
+            try context.printJSON(Representation.approvalOutcome(reference, outcome))
+            return ExitCode.success
+        }
         let d = outcome.decision
-        var line = "\(reference): \(d.action) \(d.fromState) → \(d.toState) (policy v\(d.policyVersion), tier \(d.tier))"
+        var line =
+            "\(reference): \(d.action) \(d.fromState) → \(d.toState) (policy v\(d.policyVersion), tier \(d.tier))"
         if let votes = outcome.votes, let quorum = outcome.quorum { line += "; approvals \(votes)/\(quorum)" }
         context.print(line)
         if !outcome.flagged.isEmpty {
@@ -46,9 +50,12 @@ struct ApprovalActionCommand {
 struct ApprovalEvaluateCommand: Command {
     static let name = "evaluate"
     static let help = CommandHelp(
-        abstract: "Mark a version evaluated: every required suite of its tier needs a qualifying run on its exact digest, its training datasets must comply with the tier (datasets and dataset_quality rules), and every floor must be met.",
+        abstract:
+            "Mark a version evaluated: every required suite of its tier needs a qualifying run on its exact digest, its training datasets must comply with the tier (datasets and dataset_quality rules), and every floor must be met.",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under (default: the policy's default tier)")])
+        options: ApprovalActionCommand.options + [
+            .init("--tier TIER", "Risk tier to judge under (default: the policy's default tier)")
+        ])
     var base: ApprovalActionCommand
     init(arguments: inout Arguments) throws(CLIError) {
         let tier = try arguments.option("--tier")
@@ -63,7 +70,8 @@ struct ApprovalEvaluateCommand: Command {
 struct ApprovalSubmitCommand: Command {
     static let name = "submit"
     static let help = CommandHelp(
-        abstract: "Submit an evaluated version for review (model card complete, datasets within policy, floors met, gate against the current alias holder not blocking).",
+        abstract:
+            "Submit an evaluated version for review (model card complete, datasets within policy, floors met, gate against the current alias holder not blocking).",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under")])
     var base: ApprovalActionCommand
@@ -97,14 +105,17 @@ extension ApprovalNoteCommand {
         self.init(base: base, note: note)
     }
 
-    func run(context: CommandContext) async throws -> Int32 { try await base.perform(Self.action(note: note), context: context) }
+    func run(context: CommandContext) async throws -> Int32 {
+        try await base.perform(Self.action(note: note), context: context)
+    }
 }
 
 /// `assay approval approve M@V`
 struct ApprovalApproveCommand: ApprovalNoteCommand {
     static let name = "approve"
     static let help = CommandHelp(
-        abstract: "Approve a version in review (approver role; not its submitter or registrant); approved once the quorum is met.",
+        abstract:
+            "Approve a version in review (approver role; not its submitter or registrant); approved once the quorum is met.",
         usage: "NAME@VERSION [--comment TEXT] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--comment TEXT", "Note recorded with the approval")])
     static let noteOption = "--comment"
@@ -116,9 +127,10 @@ struct ApprovalApproveCommand: ApprovalNoteCommand {
 /// `assay approval reject M@V --reason TEXT`
 struct ApprovalRejectCommand: ApprovalNoteCommand {
     static let name = "reject"
-    static let help = CommandHelp(abstract: "Reject a version in review (approver role; reason required).",
-                                  usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
-                                  options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+    static let help = CommandHelp(
+        abstract: "Reject a version in review (approver role; reason required).",
+        usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
+        options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
     static func action(note: String?) -> ApprovalAction { .reject(reason: note ?? "") }
     var base: ApprovalActionCommand
     var note: String?
@@ -127,9 +139,11 @@ struct ApprovalRejectCommand: ApprovalNoteCommand {
 /// `assay approval revoke M@V --reason TEXT`
 struct ApprovalRevokeCommand: ApprovalNoteCommand {
     static let name = "revoke"
-    static let help = CommandHelp(abstract: "Revoke a version from any state (admin or approver; reason required); flags every lineage descendant for review.",
-                                  usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
-                                  options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+    static let help = CommandHelp(
+        abstract:
+            "Revoke a version from any state (admin or approver; reason required); flags every lineage descendant for review.",
+        usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
+        options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
     static func action(note: String?) -> ApprovalAction { .revoke(reason: note ?? "") }
     var base: ApprovalActionCommand
     var note: String?
@@ -138,9 +152,10 @@ struct ApprovalRevokeCommand: ApprovalNoteCommand {
 /// `assay approval deprecate M@V`
 struct ApprovalDeprecateCommand: ApprovalNoteCommand {
     static let name = "deprecate"
-    static let help = CommandHelp(abstract: "Deprecate an approved version (release-manager or admin).",
-                                  usage: "NAME@VERSION [--reason TEXT] [--policy FILE] [--json]",
-                                  options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why")])
+    static let help = CommandHelp(
+        abstract: "Deprecate an approved version (release-manager or admin).",
+        usage: "NAME@VERSION [--reason TEXT] [--policy FILE] [--json]",
+        options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why")])
     static func action(note: String?) -> ApprovalAction { .deprecate(reason: note) }
     var base: ApprovalActionCommand
     var note: String?
@@ -153,12 +168,16 @@ struct ApprovalCardCommand: Command {
         abstract: "Show or edit a version's model card (fields the policy may require before submission).",
         usage: "NAME@VERSION [--field KEY=VALUE]... [--json]",
         options: [.init("--field KEY=VALUE", "Set a field; an empty value removes it (repeatable)")],
-        examples: ["assay approval card smollm2@q8_0 --field intended_use='support triage' --field limitations='English only'"])
+        examples: [
+            "assay approval card smollm2@q8_0 --field intended_use='support triage' --field limitations='English only'"
+        ])
     var reference: VersionReference
     var fields: [String: String] = [:]
     init(arguments: inout Arguments) throws(CLIError) {
         for pair in try arguments.options("--field") {
-            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else { throw .usage("--field expects KEY=VALUE, got '\(pair)'") }
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw .usage("--field expects KEY=VALUE, got '\(pair)'")
+            }
             fields[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
         }
         reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
@@ -171,7 +190,10 @@ struct ApprovalCardCommand: Command {
         } else {
             card = try context.governanceWithoutPolicy().updateModelCard(reference, fields: fields)
         }
-        if context.json { try context.printJSON(Representation.card(reference, card)); return ExitCode.success }
+        if context.json {
+            try context.printJSON(Representation.card(reference, card))
+            return ExitCode.success
+        }
         for key in card.keys.sorted() { context.print("\(key): \(card[key] ?? "")") }
         return ExitCode.success
     }
@@ -180,8 +202,9 @@ struct ApprovalCardCommand: Command {
 /// `assay approval status M@V`
 struct ApprovalStatusCommand: Command {
     static let name = "status"
-    static let help = CommandHelp(abstract: "Show a version's approval state, decisions and what is still missing.",
-                                  usage: "NAME@VERSION [--policy FILE] [--json]", options: ApprovalActionCommand.options)
+    static let help = CommandHelp(
+        abstract: "Show a version's approval state, decisions and what is still missing.",
+        usage: "NAME@VERSION [--policy FILE] [--json]", options: ApprovalActionCommand.options)
     var base: ApprovalActionCommand
     init(arguments: inout Arguments) throws(CLIError) {
         base = try ApprovalActionCommand(arguments: &arguments)
@@ -189,22 +212,36 @@ struct ApprovalStatusCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let status = try context.governance(policy: base.policy).status(base.reference)
-        if context.json { try context.printJSON(Representation.approvalStatus(status)); return ExitCode.success }
+        if context.json {
+            try context.printJSON(Representation.approvalStatus(status))
+            return ExitCode.success
+        }
         let r = status.record
         context.print("\(r.reference)  \(r.state)  tier \(r.tier ?? "(default)")  digest \(r.digest.prefix(16))…")
         context.print("registered by \(r.registrant)" + (r.submitter.map { ", submitted by \($0)" } ?? ""))
-        if r.state == "in_review" { context.print("approvals: \(r.approvals.count)/\(status.quorum) (\(r.approvals.joined(separator: ", ")))") }
+        if r.state == "in_review" {
+            context.print("approvals: \(r.approvals.count)/\(status.quorum) (\(r.approvals.joined(separator: ", ")))")
+        }
         if r.needsReview { context.print("NEEDS REVIEW: \(r.needsReviewReason ?? "")") }
-        if !status.missingSuites.isEmpty { context.print("missing evaluations: \(status.missingSuites.joined(separator: ", "))") }
-        if !status.missingCardFields.isEmpty { context.print("missing model-card fields: \(status.missingCardFields.joined(separator: ", "))") }
+        if !status.missingSuites.isEmpty {
+            context.print("missing evaluations: \(status.missingSuites.joined(separator: ", "))")
+        }
+        if !status.missingCardFields.isEmpty {
+            context.print("missing model-card fields: \(status.missingCardFields.joined(separator: ", "))")
+        }
         for v in status.datasetViolations { context.print("dataset policy: \(v)") }
         for v in status.floorViolations { context.print("below floor: \(v)") }
-        for (suite, why) in status.refusedRuns.sorted(by: { $0.key < $1.key }) where status.missingSuites.contains(suite) {
+        for (suite, why) in status.refusedRuns.sorted(by: { $0.key < $1.key })
+        where status.missingSuites.contains(suite) {
             context.print("not qualifying (\(suite)): \(why)")
         }
         if !status.decisions.isEmpty {
             var table = TextTable(["TIME", "ACTION", "FROM", "TO", "ACTOR", "POLICY", "REASON"])
-            for d in status.decisions { table.add([d.createdAt, d.action, d.fromState, d.toState, d.actor, "v\(d.policyVersion)", d.reason ?? ""]) }
+            for d in status.decisions {
+                table.add([
+                    d.createdAt, d.action, d.fromState, d.toState, d.actor, "v\(d.policyVersion)", d.reason ?? ""
+                ])
+            }
             context.output.out(table.render())
         }
         return ExitCode.success

@@ -20,10 +20,14 @@ struct AuditVerifyCommand: Command {
             """,
         options: [
             .init("--checkpoint FILE", "A checkpoint JSON file from 'assay audit checkpoint' (repeatable)"),
-            .init("--public-key HEX|FILE", "The trusted Ed25519 public key (64 hex digits, or a file holding them); required with --checkpoint"),
+            .init(
+                "--public-key HEX|FILE",
+                "The trusted Ed25519 public key (64 hex digits, or a file holding them); required with --checkpoint")
         ],
-        examples: ["assay audit verify", "assay audit verify --json",
-                   "assay audit verify --checkpoint ci/checkpoints/0042.json --public-key audit.pub"])
+        examples: [
+            "assay audit verify", "assay audit verify --json",
+            "assay audit verify --checkpoint ci/checkpoints/0042.json --public-key audit.pub"
+        ])
 
     var checkpoints: [String]
     var publicKey: String?
@@ -33,7 +37,8 @@ struct AuditVerifyCommand: Command {
         publicKey = try arguments.option("--public-key")
         try arguments.finish()
         if !checkpoints.isEmpty && publicKey == nil {
-            throw .usage("--checkpoint needs --public-key HEX|FILE (the key you trust, not the one inside the checkpoint)")
+            throw .usage(
+                "--checkpoint needs --public-key HEX|FILE (the key you trust, not the one inside the checkpoint)")
         }
         if checkpoints.isEmpty && publicKey != nil { throw .usage("--public-key is only used with --checkpoint FILE") }
     }
@@ -65,14 +70,19 @@ struct AuditVerifyCommand: Command {
         let checks = parsed.isEmpty ? nil : try store.checkAuditCheckpoints(parsed, publicKey: key)
         if context.json {
             if let checks {
-                try context.printJSON(Report(chain: EncodableJSON(Representation.verification(result)), checkpoints: checks))
+                try context.printJSON(
+                    Report(chain: EncodableJSON(Representation.verification(result)), checkpoints: checks))
             } else {
                 try context.printJSON(Representation.verification(result))
             }
         } else {
-            if result.isIntact { context.print("audit chain intact: \(result.eventCount) events, head \(result.headHash)") }
+            if result.isIntact {
+                context.print("audit chain intact: \(result.eventCount) events, head \(result.headHash)")
+            }
             for (file, check) in zip(checkpoints, checks ?? []) {
-                context.print("checkpoint \(file) (\(check.treeSize) events, \(check.timestamp)): \(check.status.rawValue) — \(check.detail)")
+                context.print(
+                    "checkpoint \(file) (\(check.treeSize) events, \(check.timestamp)): \(check.status.rawValue) — \(check.detail)"
+                )
             }
         }
         var failed = false
@@ -119,14 +129,17 @@ struct AuditKeygenCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let url = context.resolve(key)
         try AuditCommandSupport.refuseInsideHome(url, context: context)
-        let seed = try AuditCommandSupport.keyOrFailure { () throws(AuditKeyError) in try AuditSigningKey.generateSeed() }
+        let seed = try AuditCommandSupport.keyOrFailure { () throws(AuditKeyError) in try AuditSigningKey.generateSeed()
+        }
         let publicKey = try AuditCommandSupport.keyOrFailure { () throws(AuditKeyError) in
             do { return try Ed25519.publicKey(seed: seed) } catch { throw .invalidKey(String(describing: error)) }
         }
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw CLIError.failure(errno == EEXIST ? "\(url.path) exists already (not overwritten)"
-                                                 : "cannot create \(url.path): \(String(cString: strerror(errno)))")
+            throw CLIError.failure(
+                errno == EEXIST
+                    ? "\(url.path) exists already (not overwritten)"
+                    : "cannot create \(url.path): \(String(cString: strerror(errno)))")
         }
         let text = Array((Hex.encode(seed) + "\n").utf8)
         let written = text.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
@@ -138,11 +151,15 @@ struct AuditKeygenCommand: Command {
             throw CLIError.failure("cannot write \(pub.path) (exists already?)")
         }
         if context.json {
-            try context.printJSON(["secret_key_file": url.path, "public_key_file": pub.path,
-                                   "public_key": Hex.encode(publicKey), "key_id": AuditCheckpoint.keyID(publicKey)])
+            try context.printJSON([
+                "secret_key_file": url.path, "public_key_file": pub.path,
+                "public_key": Hex.encode(publicKey), "key_id": AuditCheckpoint.keyID(publicKey)
+            ])
         } else {
             context.print("secret key: \(url.path) (mode 0600; keep it out of the registry home)")
-            context.print("public key: \(Hex.encode(publicKey)) (also in \(pub.path)), key id \(AuditCheckpoint.keyID(publicKey))")
+            context.print(
+                "public key: \(Hex.encode(publicKey)) (also in \(pub.path)), key id \(AuditCheckpoint.keyID(publicKey))"
+            )
         }
         return ExitCode.success
     }
@@ -151,8 +168,10 @@ struct AuditKeygenCommand: Command {
 extension AuditCommandSupport {
     /// The signing key must not live in the registry home (next to the database it vouches for).
     static func refuseInsideHome(_ url: URL, context: CommandContext) throws(CLIError) {
-        let home = ArtifactSafety.canonicalPath(context.registryHome.path) ?? context.registryHome.standardizedFileURL.path
-        let directory = ArtifactSafety.canonicalPath(url.deletingLastPathComponent().path) ?? url.deletingLastPathComponent().path
+        let home =
+            ArtifactSafety.canonicalPath(context.registryHome.path) ?? context.registryHome.standardizedFileURL.path
+        let directory =
+            ArtifactSafety.canonicalPath(url.deletingLastPathComponent().path) ?? url.deletingLastPathComponent().path
         if ArtifactSafety.isInside(directory + "/" + url.lastPathComponent, home) {
             throw .usage("the signing key must be kept outside the registry home (\(home))")
         }
@@ -174,7 +193,7 @@ struct AuditCheckpointCommand: Command {
             """,
         options: [
             .init("--key FILE", "The secret key file from 'assay audit keygen' (kept outside the registry home)"),
-            .init("--output FILE", "Write the checkpoint here (refuses to overwrite) instead of stdout"),
+            .init("--output FILE", "Write the checkpoint here (refuses to overwrite) instead of stdout")
         ],
         examples: ["assay audit checkpoint --key ~/.config/assay/audit.key --output checkpoints/$(date +%s).json"])
 
@@ -182,7 +201,9 @@ struct AuditCheckpointCommand: Command {
     var output: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let key = try arguments.option("--key") else { throw .usage("give --key FILE (see 'assay audit keygen')") }
+        guard let key = try arguments.option("--key") else {
+            throw .usage("give --key FILE (see 'assay audit keygen')")
+        }
         self.key = key
         output = try arguments.option("--output", "-o")
         try arguments.finish()
@@ -191,7 +212,9 @@ struct AuditCheckpointCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let url = context.resolve(key)
         try AuditCommandSupport.refuseInsideHome(url, context: context)
-        let seed = try AuditCommandSupport.keyOrFailure { () throws(AuditKeyError) in try AuditSigningKey.readSeed(at: url) }
+        let seed = try AuditCommandSupport.keyOrFailure { () throws(AuditKeyError) in
+            try AuditSigningKey.readSeed(at: url)
+        }
         let store = try context.openRegistry()
         let verification = try store.verifyAudit()
         if let broken = verification.firstBreak {
@@ -206,7 +229,9 @@ struct AuditCheckpointCommand: Command {
             do { try Data(text.utf8).write(to: target, options: .withoutOverwriting) } catch {
                 throw CLIError.failure("cannot write \(target.path) (exists already, or the directory is missing)")
             }
-            context.progress("checkpoint of \(checkpoint.treeSize) events (root \(checkpoint.rootHash.prefix(16))…) written to \(target.path)")
+            context.progress(
+                "checkpoint of \(checkpoint.treeSize) events (root \(checkpoint.rootHash.prefix(16))…) written to \(target.path)"
+            )
         } else {
             context.output.out(text)
         }
@@ -224,7 +249,7 @@ struct AuditProofCommand: Command {
         options: [
             .init("--event SEQ", "Inclusion proof of this event"),
             .init("--from SIZE", "Consistency proof from the tree of SIZE events (e.g. an old checkpoint's tree_size)"),
-            .init("--tree-size N", "The later tree (default: all events)"),
+            .init("--tree-size N", "The later tree (default: all events)")
         ],
         examples: ["assay audit proof --event 17", "assay audit proof --from 120"])
 
@@ -244,9 +269,11 @@ struct AuditProofCommand: Command {
         let store = try context.openRegistry()
         do {
             if let event {
-                try context.printJSON(try store.auditInclusionProof(seq: Int64(event), treeSize: treeSize.map(Int64.init)))
+                try context.printJSON(
+                    try store.auditInclusionProof(seq: Int64(event), treeSize: treeSize.map(Int64.init)))
             } else if let from {
-                try context.printJSON(try store.auditConsistencyProof(first: Int64(from), second: treeSize.map(Int64.init)))
+                try context.printJSON(
+                    try store.auditConsistencyProof(first: Int64(from), second: treeSize.map(Int64.init)))
             }
         } catch let error as AuditKeyError {
             throw CLIError.failure(error.description)
@@ -263,7 +290,7 @@ struct AuditLogCommand: Command {
         usage: "[--limit N] [--after SEQ] [--json]",
         options: [
             .init("--limit N", "How many events (default 50)"),
-            .init("--after SEQ", "Only events after this sequence number (oldest first)"),
+            .init("--after SEQ", "Only events after this sequence number (oldest first)")
         ],
         examples: ["assay audit log --limit 10", "assay audit log --after 100 --json"])
 
@@ -278,9 +305,13 @@ struct AuditLogCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
-        let events = try after.map { try store.auditEvents(after: Int64($0), limit: limit) }
+        let events =
+            try after.map { try store.auditEvents(after: Int64($0), limit: limit) }
             ?? store.latestAuditEvents(limit)
-        if context.json { try context.printJSON(["items": .array(events.map(Representation.auditEvent))]); return ExitCode.success }
+        if context.json {
+            try context.printJSON(["items": .array(events.map(Representation.auditEvent))])
+            return ExitCode.success
+        }
         var table = TextTable(["SEQ", "TIME", "ACTOR", "ACTION", "SUBJECT", "HASH"], rightAligned: [0])
         for e in events {
             table.add([String(e.seq), e.time, e.actor, e.action, e.subject, String(e.hash.prefix(16))])

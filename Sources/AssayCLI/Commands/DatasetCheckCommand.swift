@@ -9,8 +9,10 @@ import Tokenizers
 extension CommandContext {
     /// The dataset-quality service of this registry; bundled suites count for contamination.
     func datasetQuality(_ store: RegistryStore) -> DatasetQualityService {
-        DatasetQualityService(store: store, extraSuiteDirectories: Array(suiteCatalog(store).bundledSuites().values)
-            .sorted { $0.path < $1.path })
+        DatasetQualityService(
+            store: store,
+            extraSuiteDirectories: Array(suiteCatalog(store).bundledSuites().values)
+                .sorted { $0.path < $1.path })
     }
 }
 
@@ -22,17 +24,25 @@ struct DatasetCheckFlags {
     var threads: Int?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        tokenizerModel = try arguments.option("--tokenizer").map { (s: String) throws(CLIError) -> VersionReference in try parseReference(s) }
+        tokenizerModel = try arguments.option("--tokenizer").map { (s: String) throws(CLIError) -> VersionReference in
+            try parseReference(s)
+        }
         if let t = try arguments.option("--near-threshold") {
-            guard let v = Double(t), v > 0, v <= 1 else { throw .usage("--near-threshold must be a number in (0, 1], got '\(t)'") }
+            guard let v = Double(t), v > 0, v <= 1 else {
+                throw .usage("--near-threshold must be a number in (0, 1], got '\(t)'")
+            }
             threshold = v
         }
         if let m = try arguments.option("--max-record-bytes") {
-            guard let v = Int(m), v > 0 else { throw .usage("--max-record-bytes must be a positive integer, got '\(m)'") }
+            guard let v = Int(m), v > 0 else {
+                throw .usage("--max-record-bytes must be a positive integer, got '\(m)'")
+            }
             maxRecordBytes = v
         }
         if let t = try arguments.option("--threads") {
-            guard let v = Int(t), v > 0, v <= 256 else { throw .usage("--threads must be an integer from 1 to 256, got '\(t)'") }
+            guard let v = Int(t), v > 0, v <= 256 else {
+                throw .usage("--threads must be an integer from 1 to 256, got '\(t)'")
+            }
             threads = v
         }
     }
@@ -41,7 +51,9 @@ struct DatasetCheckFlags {
         .init("--tokenizer M@V", "Count tokens with this registered model's tokenizer (slower)"),
         .init("--near-threshold J", "Jaccard similarity for near duplicates (default 0.8)"),
         .init("--max-record-bytes N", "Larger records are reported as oversized (default 1048576)"),
-        .init("--threads T", "Threads for the per-record work (default: all processors; the report is the same for any T)"),
+        .init(
+            "--threads T", "Threads for the per-record work (default: all processors; the report is the same for any T)"
+        )
     ]
 
     func options(store: RegistryStore) throws -> DatasetCheckOptions {
@@ -71,8 +83,10 @@ struct DatasetCheckFlags {
 struct DatasetCheckCommand: Command {
     static let name = "check"
     static let help = CommandHelp(
-        abstract: "Check a dataset version's records: format, statistics, duplicates, personal data, licence, contamination.",
-        usage: "NAME@VERSION [PATH] [--tokenizer M@V] [--near-threshold J] [--max-record-bytes N] [--threads T] [--strict] [--json]",
+        abstract:
+            "Check a dataset version's records: format, statistics, duplicates, personal data, licence, contamination.",
+        usage:
+            "NAME@VERSION [PATH] [--tokenizer M@V] [--near-threshold J] [--max-record-bytes N] [--threads T] [--strict] [--json]",
         discussion: """
             Streams every file once (bounded memory) and verifies its bytes against the registered
             SHA-256; the per-record work runs on --threads threads in batches and is folded in
@@ -85,7 +99,9 @@ struct DatasetCheckCommand: Command {
             Exit 0 when the check ran; with --strict, 1 when it found invalid records, undeclared
             personal data or a licence that is not SPDX.
             """,
-        options: DatasetCheckFlags.help + [.init("--strict", "Exit 1 on invalid records, undeclared PII or a non-SPDX licence")],
+        options: DatasetCheckFlags.help + [
+            .init("--strict", "Exit 1 on invalid records, undeclared PII or a non-SPDX licence")
+        ],
         examples: ["assay dataset check intents@2024-06", "assay dataset check intents@2024-06 /data/intents --json"])
 
     var reference: VersionReference
@@ -106,14 +122,17 @@ struct DatasetCheckCommand: Command {
         let service = context.datasetQuality(store)
         let result: (record: DatasetCheckRecord, report: DatasetQualityReport)
         do {
-            result = try service.check(reference, path: path.map(context.resolve), options: try flags.options(store: store))
+            result = try service.check(
+                reference, path: path.map(context.resolve), options: try flags.options(store: store))
         } catch let error as DatasetQualityError {
             throw CLIError.failure(error.description)
         }
         if context.json {
             context.output.out(DatasetQualityText.json(result.record) + "\n")
         } else {
-            for line in DatasetQualityText.lines(result.report, sha256: result.record.reportSHA256) { context.print(line) }
+            for line in DatasetQualityText.lines(result.report, sha256: result.record.reportSHA256) {
+                context.print(line)
+            }
         }
         let r = result.report
         if strict && (r.validation.invalidRecords > 0 || r.pii.undeclared || !r.license.spdxValid) { return 1 }
@@ -138,31 +157,53 @@ enum DatasetQualityText {
     static func lines(_ r: DatasetQualityReport, sha256: String) -> [String] {
         var out: [String] = []
         let s = r.statistics
-        out.append("\(r.dataset): \(s.records) records, \(s.characters) characters, \(s.words) words"
-                   + (s.tokens.map { ", \($0) tokens (\(s.tokenizer ?? ""))" } ?? ""))
+        out.append(
+            "\(r.dataset): \(s.records) records, \(s.characters) characters, \(s.words) words"
+                + (s.tokens.map { ", \($0) tokens (\(s.tokenizer ?? ""))" } ?? ""))
         for f in r.files {
-            out.append("  \(f.path): \(f.format?.rawValue ?? "no valid records"), \(f.records) records, \(f.bytes) bytes")
+            out.append(
+                "  \(f.path): \(f.format?.rawValue ?? "no valid records"), \(f.records) records, \(f.bytes) bytes")
         }
         let c = s.characterLengths
         out.append("  length (characters): min \(c.min), p50 \(c.p50), p90 \(c.p90), p99 \(c.p99), max \(c.max)")
-        if let t = s.tokenLengths { out.append("  length (tokens): min \(t.min), p50 \(t.p50), p90 \(t.p90), p99 \(t.p99), max \(t.max)") }
-        if !s.roles.isEmpty { out.append("  roles: " + s.roles.map { "\($0.name) \($0.count)" }.joined(separator: ", ")) }
-        if !s.labels.isEmpty { out.append("  labels: " + s.labels.prefix(20).map { "\($0.name) \($0.count)" }.joined(separator: ", ")) }
+        if let t = s.tokenLengths {
+            out.append("  length (tokens): min \(t.min), p50 \(t.p50), p90 \(t.p90), p99 \(t.p99), max \(t.max)")
+        }
+        if !s.roles.isEmpty {
+            out.append("  roles: " + s.roles.map { "\($0.name) \($0.count)" }.joined(separator: ", "))
+        }
+        if !s.labels.isEmpty {
+            out.append("  labels: " + s.labels.prefix(20).map { "\($0.name) \($0.count)" }.joined(separator: ", "))
+        }
         let v = r.validation
-        out.append("invalid records: \(v.invalidRecords)" + (v.issueCounts.isEmpty ? "" : " (" + v.issueCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
+        out.append(
+            "invalid records: \(v.invalidRecords)"
+                + (v.issueCounts.isEmpty
+                    ? ""
+                    : " ("
+                        + v.issueCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                            separator: ", ") + ")"))
         for i in v.issues.prefix(10) { out.append("  \(i.location): \(i.message)") }
         let e = r.exactDuplicates
         out.append("exact duplicates: \(e.duplicateRecords) (\(percent(e.rate)))")
         for p in e.examples.prefix(3) { out.append("  \(p.second) repeats \(p.first)") }
         let n = r.nearDuplicates
-        out.append("near duplicates (Jaccard ≥ \(n.threshold)): \(n.duplicateRecords) in \(n.clusters) clusters (\(percent(n.rate)))"
-                   + (n.recordsNotCompared > 0 ? "; \(n.recordsNotCompared) records beyond the memory bound not compared" : ""))
-        for p in n.examples.prefix(3) { out.append("  \(p.first) ~ \(p.second) (\(String(format: "%.2f", p.similarity)))") }
+        out.append(
+            "near duplicates (Jaccard ≥ \(n.threshold)): \(n.duplicateRecords) in \(n.clusters) clusters (\(percent(n.rate)))"
+                + (n.recordsNotCompared > 0
+                    ? "; \(n.recordsNotCompared) records beyond the memory bound not compared" : ""))
+        for p in n.examples.prefix(3) {
+            out.append("  \(p.first) ~ \(p.second) (\(String(format: "%.2f", p.similarity)))")
+        }
         let pii = r.pii
         if pii.detected {
-            out.append("personal data: " + pii.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                       + " in \(pii.recordsWithPII) records; declared: \(pii.declared ? "yes" : "NO (undeclared)")")
-            for sample in pii.samples.prefix(10) { out.append("  \(sample.location): \(sample.kind.rawValue) \(sample.masked)") }
+            out.append(
+                "personal data: "
+                    + pii.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    + " in \(pii.recordsWithPII) records; declared: \(pii.declared ? "yes" : "NO (undeclared)")")
+            for sample in pii.samples.prefix(10) {
+                out.append("  \(sample.location): \(sample.kind.rawValue) \(sample.masked)")
+            }
         } else {
             out.append("personal data: none found; declared: \(pii.declared ? "yes" : "no")")
         }
@@ -173,9 +214,12 @@ enum DatasetQualityText {
         }
         for c in r.contamination {
             let items = c.contaminatedItems
-            out.append("contamination with \(c.suite)@\(c.suiteVersion): \(items.count) of \(c.suiteItems) items (\(c.method))"
-                       + (items.isEmpty ? "" : ": " + items.prefix(10).map { "\($0.id) (\($0.location))" }.joined(separator: ", ")
-                          + (items.count > 10 ? ", …" : "")))
+            out.append(
+                "contamination with \(c.suite)@\(c.suiteVersion): \(items.count) of \(c.suiteItems) items (\(c.method))"
+                    + (items.isEmpty
+                        ? ""
+                        : ": " + items.prefix(10).map { "\($0.id) (\($0.location))" }.joined(separator: ", ")
+                            + (items.count > 10 ? ", …" : "")))
         }
         out.append("report sha256 \(sha256)")
         return out
@@ -189,10 +233,14 @@ extension CommandContext {
         do {
             let result = try datasetQuality(store).refreshContamination()
             if !json && !result.updated.isEmpty {
-                print("contamination computed for \(result.updated.count) checked dataset version\(result.updated.count == 1 ? "" : "s")")
+                print(
+                    "contamination computed for \(result.updated.count) checked dataset version\(result.updated.count == 1 ? "" : "s")"
+                )
             }
             if !result.unavailable.isEmpty {
-                printError("warning: contamination not computed for \(result.unavailable.map(\.description).joined(separator: ", ")) (data not at its recorded location; run assay dataset check NAME@VERSION PATH)")
+                printError(
+                    "warning: contamination not computed for \(result.unavailable.map(\.description).joined(separator: ", ")) (data not at its recorded location; run assay dataset check NAME@VERSION PATH)"
+                )
             }
         } catch {
             printError("warning: contamination not updated: \(error)")

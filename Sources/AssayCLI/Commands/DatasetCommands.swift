@@ -9,7 +9,8 @@ struct DatasetRegisterCommand: Command {
     static let name = "register"
     static let help = CommandHelp(
         abstract: "Register an immutable dataset version (a file or a directory) with its datasheet.",
-        usage: "NAME@VERSION PATH --license ID --pii|--no-pii [--source S] [--description D] [--collection C] [--limitations L] [--no-check]",
+        usage:
+            "NAME@VERSION PATH --license ID --pii|--no-pii [--source S] [--description D] [--collection C] [--limitations L] [--no-check]",
         discussion: """
             The version's identity is the SHA-256 of its sorted file manifest (see Registry/README.md).
             Same name, version and content again: no-op; different content: error, nothing changes.
@@ -22,9 +23,11 @@ struct DatasetRegisterCommand: Command {
             .init("--description D", "Datasheet: what the data is"),
             .init("--collection C", "Datasheet: how it was collected"),
             .init("--limitations L", "Datasheet: known limitations and biases"),
-            .init("--no-check", "Do not run the quality check after registering"),
+            .init("--no-check", "Do not run the quality check after registering")
         ] + DatasetCheckFlags.help,
-        examples: ["assay dataset register intents@2024-06 data/intents.jsonl --license CC-BY-4.0 --no-pii --source support-tickets"])
+        examples: [
+            "assay dataset register intents@2024-06 data/intents.jsonl --license CC-BY-4.0 --no-pii --source support-tickets"
+        ])
 
     var reference: VersionReference
     var path: String
@@ -58,22 +61,26 @@ struct DatasetRegisterCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let files = try ArtifactInput.collect([context.resolve(path)])
-        let outcome = try store.registerDatasetVersion(DatasetRegistration(
-            reference: reference, files: files, license: license, containsPII: pii, source: source,
-            description: description, collectionProcess: collection, knownLimitations: limitations))
+        let outcome = try store.registerDatasetVersion(
+            DatasetRegistration(
+                reference: reference, files: files, license: license, containsPII: pii, source: source,
+                description: description, collectionProcess: collection, knownLimitations: limitations))
         let version = outcome.value
         var checked: (record: DatasetCheckRecord, report: DatasetQualityReport)?
         var checkError: String?
         if check && outcome.isNew {
             do {
-                checked = try context.datasetQuality(store).check(reference, options: try checkFlags.options(store: store))
+                checked = try context.datasetQuality(store).check(
+                    reference, options: try checkFlags.options(store: store))
             } catch let error as DatasetQualityError {
                 checkError = error.description
             }
         }
         if context.json {
-            var members: [String: JSONValue] = ["status": .string(outcome.isNew ? "registered" : "already_registered"),
-                                                "version": Representation.datasetVersion(version)]
+            var members: [String: JSONValue] = [
+                "status": .string(outcome.isNew ? "registered" : "already_registered"),
+                "version": Representation.datasetVersion(version)
+            ]
             if let checked {
                 members["check"] = try jsonMembers(checked.record.summary)
                 members["report_sha256"] = .string(checked.record.reportSHA256)
@@ -81,14 +88,20 @@ struct DatasetRegisterCommand: Command {
             if let checkError { members["check_error"] = .string(checkError) }
             try context.printJSON(.object(members))
         } else if outcome.isNew {
-            context.print("Registered \(reference) (sha256 \(version.digest), \(version.files.count) file\(version.files.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))")
+            context.print(
+                "Registered \(reference) (sha256 \(version.digest), \(version.files.count) file\(version.files.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))"
+            )
             if let checked {
-                for line in DatasetQualityText.lines(checked.report, sha256: checked.record.reportSHA256) { context.print(line) }
+                for line in DatasetQualityText.lines(checked.report, sha256: checked.record.reportSHA256) {
+                    context.print(line)
+                }
             }
         } else {
             context.print("\(reference) is already registered with the same content (sha256 \(version.digest))")
         }
-        if let checkError { context.printError("warning: registered, but the quality check did not run: \(checkError)") }
+        if let checkError {
+            context.printError("warning: registered, but the quality check did not run: \(checkError)")
+        }
         return ExitCode.success
     }
 }
@@ -113,18 +126,26 @@ struct DatasetListCommand: Command {
         if let name {
             let versions = try store.datasetVersions(of: name)
             if context.json {
-                try context.printJSON(["name": .string(name), "versions": .array(versions.map(Representation.datasetVersion))])
+                try context.printJSON([
+                    "name": .string(name), "versions": .array(versions.map(Representation.datasetVersion))
+                ])
                 return ExitCode.success
             }
-            var table = TextTable(["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"], rightAligned: [3, 4])
+            var table = TextTable(
+                ["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"], rightAligned: [3, 4])
             for v in versions {
-                table.add([v.reference.version, v.license, v.containsPII ? "yes" : "no", String(v.files.count),
-                           formatBytes(v.totalSize), String(v.digest.prefix(12)), v.createdAt])
+                table.add([
+                    v.reference.version, v.license, v.containsPII ? "yes" : "no", String(v.files.count),
+                    formatBytes(v.totalSize), String(v.digest.prefix(12)), v.createdAt
+                ])
             }
             context.output.out(table.render())
         } else {
             let datasets = try store.datasets()
-            if context.json { try context.printJSON(["items": .array(datasets.map(Representation.dataset))]); return ExitCode.success }
+            if context.json {
+                try context.printJSON(["items": .array(datasets.map(Representation.dataset))])
+                return ExitCode.success
+            }
             var table = TextTable(["DATASET", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
             for d in datasets {
                 table.add([d.name, String(d.versionCount), d.latestVersion ?? "-", d.createdAt, d.createdBy])
@@ -156,13 +177,20 @@ struct DatasetShowCommand: Command {
         var check: DatasetCheckRecord?
         var contamination: [ContaminationRecord]
 
-        enum Keys: String, CodingKey { case qualityCheck = "quality_check", contamination }
+        enum Keys: String, CodingKey {
+            case qualityCheck = "quality_check"
+            case contamination
+        }
 
         func encode(to encoder: any Encoder) throws {
             try version.encode(to: encoder)
             var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(check.map { Check(summary: $0.summary, reportSHA256: $0.reportSHA256, checkedAt: $0.createdAt,
-                                           checkedBy: $0.createdBy) }, forKey: .qualityCheck)
+            try c.encode(
+                check.map {
+                    Check(
+                        summary: $0.summary, reportSHA256: $0.reportSHA256, checkedAt: $0.createdAt,
+                        checkedBy: $0.createdBy)
+                }, forKey: .qualityCheck)
             try c.encode(contamination, forKey: .contamination)
         }
 
@@ -184,8 +212,9 @@ struct DatasetShowCommand: Command {
             guard case .object(var members) = Representation.datasetVersion(v) else { return ExitCode.failure }
             var checkValue: JSONValue = .null
             if let check {
-                let shown = Report.Check(summary: check.summary, reportSHA256: check.reportSHA256,
-                                         checkedAt: check.createdAt, checkedBy: check.createdBy)
+                let shown = Report.Check(
+                    summary: check.summary, reportSHA256: check.reportSHA256,
+                    checkedAt: check.createdAt, checkedBy: check.createdBy)
                 checkValue = try jsonMembers(shown)
             }
             members["quality_check"] = checkValue
@@ -206,13 +235,24 @@ struct DatasetShowCommand: Command {
         for f in v.files { context.print("    \(f.sha256)  \(f.relativePath)  (\(f.size) bytes)") }
         if let check {
             let s = check.summary
-            let pii = s.piiCounts.isEmpty ? "none found" : s.piiCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            context.print("  quality check:  \(check.createdAt) by \(check.createdBy) (report sha256 \(check.reportSHA256))")
-            context.print("    records \(s.records), invalid \(s.invalidRecords), exact duplicates \(DatasetQualityText.percent(s.exactDuplicateRate)), near duplicates \(DatasetQualityText.percent(s.nearDuplicateRate))")
-            context.print("    personal data: \(pii); licence \(s.licenseValid ? "valid SPDX" : "not a valid SPDX expression")")
+            let pii =
+                s.piiCounts.isEmpty
+                ? "none found"
+                : s.piiCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            context.print(
+                "  quality check:  \(check.createdAt) by \(check.createdBy) (report sha256 \(check.reportSHA256))")
+            context.print(
+                "    records \(s.records), invalid \(s.invalidRecords), exact duplicates \(DatasetQualityText.percent(s.exactDuplicateRate)), near duplicates \(DatasetQualityText.percent(s.nearDuplicateRate))"
+            )
+            context.print(
+                "    personal data: \(pii); licence \(s.licenseValid ? "valid SPDX" : "not a valid SPDX expression")")
             for c in contamination {
-                context.print("    contamination with \(c.suiteID)@\(c.suiteVersion): \(c.items.count) of \(c.suiteItems) items"
-                              + (c.items.isEmpty ? "" : " (" + c.items.prefix(8).joined(separator: ", ") + (c.items.count > 8 ? ", …" : "") + ")"))
+                context.print(
+                    "    contamination with \(c.suiteID)@\(c.suiteVersion): \(c.items.count) of \(c.suiteItems) items"
+                        + (c.items.isEmpty
+                            ? ""
+                            : " (" + c.items.prefix(8).joined(separator: ", ") + (c.items.count > 8 ? ", …" : "") + ")")
+                )
             }
         } else {
             context.print("  quality check:  none (run: assay dataset check \(v.reference))")

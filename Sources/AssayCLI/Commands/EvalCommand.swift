@@ -1,5 +1,5 @@
-import Foundation
 import Evaluation
+import Foundation
 import Governance
 import Hashing
 import InferenceCore
@@ -55,13 +55,15 @@ struct EvalCommand: Command {
             .init("--api-key-env VAR", "openai: send the bearer token held in environment variable VAR"),
             .init("--resume", "Fail unless an unfinished matching run exists"),
             .init("--no-cache", "Neither read nor fill the request cache"),
-            .init("--exclude-contaminated", "Also score without the items found in the model's trained_on datasets (docs/datasets.md)"),
+            .init(
+                "--exclude-contaminated",
+                "Also score without the items found in the model's trained_on datasets (docs/datasets.md)")
         ],
         examples: [
             "assay eval --model smollm2-135m-instruct@q4_1 --suite general-knowledge --limit 50",
             "assay eval --model smollm2-135m-instruct@q4_1 --suite mmlu --task mmlu --shots 5",
             "assay eval --backend openai --endpoint http://127.0.0.1:8080 --model smollm2-135m-instruct@q4_1 --suite general-knowledge --limit 50",
-            "assay eval --model smollm2-135m-instruct@q4_1 --suite general-knowledge --shard 2/4 --output-dir out/shard-2",
+            "assay eval --model smollm2-135m-instruct@q4_1 --suite general-knowledge --shard 2/4 --output-dir out/shard-2"
         ])
 
     /// Which backend scores the run.
@@ -90,7 +92,9 @@ struct EvalCommand: Command {
     let options: RunOptions
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let modelText = try arguments.option("--model", "-m") else { throw .usage("missing --model NAME@VERSION") }
+        guard let modelText = try arguments.option("--model", "-m") else {
+            throw .usage("missing --model NAME@VERSION")
+        }
         guard let suite = try arguments.option("--suite", "-s") else { throw .usage("missing --suite ID") }
         let model = try parseReference(modelText)
         let tasks = try arguments.options("--task")
@@ -117,10 +121,14 @@ struct EvalCommand: Command {
             }
             backend = .native
         case "openai":
-            guard let endpoint else { throw .usage("--backend openai needs --endpoint URL (e.g. http://127.0.0.1:8080)") }
+            guard let endpoint else {
+                throw .usage("--backend openai needs --endpoint URL (e.g. http://127.0.0.1:8080)")
+            }
             // Credentials in the URL would be recorded with the run (and are not sent anyway).
             guard Redaction.redact(endpoint) == endpoint, !endpoint.contains("@") else {
-                throw .usage("--endpoint must not contain credentials (user:password@ or secret query values: \(Redaction.redact(endpoint))); pass an API key with --api-key-env VAR")
+                throw .usage(
+                    "--endpoint must not contain credentials (user:password@ or secret query values: \(Redaction.redact(endpoint))); pass an API key with --api-key-env VAR"
+                )
             }
             guard threads == nil else { throw .usage("--threads applies to the native backend only") }
             backend = .openai(endpoint: endpoint, apiModel: apiModel, apiKeyVariable: apiKeyVariable)
@@ -144,14 +152,19 @@ struct EvalCommand: Command {
         return try await evaluate(context: context, store: store, model: model, suiteReference: suite, options: options)
     }
 
-    func evaluate(context: CommandContext, store: RegistryStore, model: VersionReference, suiteReference: String,
-                  options: RunOptions) async throws -> Int32 {
+    func evaluate(
+        context: CommandContext, store: RegistryStore, model: VersionReference, suiteReference: String,
+        options: RunOptions
+    ) async throws -> Int32 {
         let version = try store.modelVersion(model)
-        let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
-            environment: context.environment, workingDirectory: context.workingDirectory))
+        let catalog = SuiteCatalog(
+            store: store,
+            bundledRoots: SuiteCatalog.defaultBundledRoots(
+                environment: context.environment, workingDirectory: context.workingDirectory))
         let suite = try catalog.resolve(suiteReference, workingDirectory: context.workingDirectory)
-        let backend = try makeBackend(options.backend, model: model, version: version, store: store, threads: options.threads,
-                                      environment: context.environment, registryHome: store.home)
+        let backend = try makeBackend(
+            options.backend, model: model, version: version, store: store, threads: options.threads,
+            environment: context.environment, registryHome: store.home)
         let runner = EvaluationRunner(store: store, backend: backend)
         let evalOptions = EvaluationOptions(
             tasks: options.tasks.isEmpty ? nil : options.tasks, limit: options.limit, shots: options.shots,
@@ -161,7 +174,9 @@ struct EvalCommand: Command {
         let reporter = ProgressReporter(context: context)
         var info = backend.info
         info.engineVersion = Redaction.redact(info.engineVersion)
-        let how = info.backend == "native" ? "\(info.threads) threads, \(info.engineVersion)"
+        let how =
+            info.backend == "native"
+            ? "\(info.threads) threads, \(info.engineVersion)"
             : "\(info.engineVersion), served model '\(info.modelIdentity)'"
         context.progress("eval: \(model) on \(suite.id)@\(suite.version) (\(how))")
         let results = try await runner.run(model: model, suite: suite, options: evalOptions) { reporter.update($0) }
@@ -178,8 +193,10 @@ struct EvalCommand: Command {
     }
 
     /// The native engine over the version's GGUF file, or an OpenAI-compatible client.
-    func makeBackend(_ choice: BackendChoice, model: VersionReference, version: ModelVersion, store: RegistryStore, threads: Int?,
-                     environment: [String: String], registryHome: URL) throws -> any Backend {
+    func makeBackend(
+        _ choice: BackendChoice, model: VersionReference, version: ModelVersion, store: RegistryStore, threads: Int?,
+        environment: [String: String], registryHome: URL
+    ) throws -> any Backend {
         switch choice {
         case .native:
             // The registered (verified) GGUF file; an adapter_of version runs as base + adapter.
@@ -227,16 +244,21 @@ final class ProgressReporter: Sendable {
             if context.output.stderrIsTTY {
                 let width = 30
                 let filled = Int(fraction * Double(width))
-                let bar = String(repeating: "=", count: filled) + (filled < width ? ">" : "")
+                let bar =
+                    String(repeating: "=", count: filled) + (filled < width ? ">" : "")
                     + String(repeating: " ", count: max(0, width - filled - 1))
-                context.output.err("\r[\(bar)] \(p.done)/\(p.total) items  \(String(format: "%.2f", p.itemsPerSecond)) items/s  ETA \(eta)   ")
+                context.output.err(
+                    "\r[\(bar)] \(p.done)/\(p.total) items  \(String(format: "%.2f", p.itemsPerSecond)) items/s  ETA \(eta)   "
+                )
                 state.drewBar = true
             } else {
                 let decile = Int(fraction * 10)
                 if decile > state.lastDecile || p.sessionSeconds - state.lastLine >= 60 || p.done == p.total {
                     state.lastDecile = decile
                     state.lastLine = p.sessionSeconds
-                    context.output.err("eval \(p.runID): \(p.done)/\(p.total) items (\(String(format: "%.2f", p.itemsPerSecond)) items/s, ETA \(eta))\n")
+                    context.output.err(
+                        "eval \(p.runID): \(p.done)/\(p.total) items (\(String(format: "%.2f", p.itemsPerSecond)) items/s, ETA \(eta))\n"
+                    )
                 }
             }
         }
@@ -247,7 +269,7 @@ final class ProgressReporter: Sendable {
     }
 }
 
-fileprivate func duration(_ seconds: Double) -> String {
+private func duration(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())
     return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
 }

@@ -25,7 +25,8 @@ struct EvalImportCommand: Command {
             """,
         options: [
             .init("--server URL", "Send the shards to an 'assay serve' registry, e.g. http://registry:8080"),
-            .init("--token-env VAR", "With --server: environment variable holding the bearer token (default ASSAY_TOKEN)"),
+            .init(
+                "--token-env VAR", "With --server: environment variable holding the bearer token (default ASSAY_TOKEN)")
         ],
         examples: ["assay eval import out/", "ASSAY_TOKEN=… assay eval import out/ --server http://registry:8080"])
 
@@ -55,10 +56,13 @@ struct EvalImportCommand: Command {
             shards = try ShardResults.discover(paths.map(context.resolve)).map(ShardResults.load)
             let (_, ordered) = try ShardImporter.validate(shards)
             let first = ordered[0].results
-            let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
-                environment: context.environment, workingDirectory: context.workingDirectory))
-            let suite = try catalog.resolve("\(first.suite.id)@\(first.suite.version)",
-                                            workingDirectory: context.workingDirectory)
+            let catalog = SuiteCatalog(
+                store: store,
+                bundledRoots: SuiteCatalog.defaultBundledRoots(
+                    environment: context.environment, workingDirectory: context.workingDirectory))
+            let suite = try catalog.resolve(
+                "\(first.suite.id)@\(first.suite.version)",
+                workingDirectory: context.workingDirectory)
             results = try ShardImporter(store: store, outputDirectory: store.home).importShards(shards, suite: suite)
         } catch let error as ShardImportError {
             throw CLIError.failure(error.description)
@@ -67,14 +71,17 @@ struct EvalImportCommand: Command {
     }
 
     /// The merged run: its results document with --json, else a summary line and the table.
-    func reportImport(_ results: EvaluationResults, shards: Int, destination: String?, context: CommandContext) throws -> Int32 {
+    func reportImport(_ results: EvaluationResults, shards: Int, destination: String?, context: CommandContext) throws
+        -> Int32
+    {
         if context.json {
             try context.printDocument(results)
             return ExitCode.success
         }
         let items = results.tasks.reduce(0) { $0 + $1.n }
-        context.print("Imported \(shards) shard(s) of \(results.model.reference) on \(results.suite.id)@\(results.suite.version)"
-                      + (destination.map { " into \($0)" } ?? "") + " as run \(results.runID) (\(items) items)")
+        context.print(
+            "Imported \(shards) shard(s) of \(results.model.reference) on \(results.suite.id)@\(results.suite.version)"
+                + (destination.map { " into \($0)" } ?? "") + " as run \(results.runID) (\(items) items)")
         EvalReport.printResults(results, context: context)
         return ExitCode.success
     }
@@ -82,13 +89,15 @@ struct EvalImportCommand: Command {
     /// `assay eval import … --server URL`: checks the shards locally (the same validation the
     /// server repeats), then sends their files unchanged — results.json and the items.jsonl
     /// lines — to `POST /api/v1/evaluations/import`.
-    func pushShards(context: CommandContext, paths: [String], server: String, tokenEnvironment: String) throws -> Int32 {
+    func pushShards(context: CommandContext, paths: [String], server: String, tokenEnvironment: String) throws -> Int32
+    {
         let url: HTTPURL
         do { url = try HTTPURL(parsing: server) } catch {
             throw CLIError.usage("--server: invalid URL '\(server)': \(error.description)")
         }
         guard let token = context.environment[tokenEnvironment], !token.isEmpty else {
-            throw CLIError.failure("no bearer token: set \(tokenEnvironment) (create one with 'assay token create' on the registry)")
+            throw CLIError.failure(
+                "no bearer token: set \(tokenEnvironment) (create one with 'assay token create' on the registry)")
         }
         var body = Array("{\"shards\":[".utf8)
         let directories: [URL]
@@ -99,7 +108,8 @@ struct EvalImportCommand: Command {
             throw CLIError.failure(error.description)
         }
         for (index, directory) in directories.enumerated() {
-            let resultsURL = directory.hasDirectoryPath || !directory.path.hasSuffix(".json")
+            let resultsURL =
+                directory.hasDirectoryPath || !directory.path.hasSuffix(".json")
                 ? directory.appendingPathComponent("results.json") : directory
             let itemsURL = resultsURL.deletingLastPathComponent().appendingPathComponent("items.jsonl")
             let results = try Data(contentsOf: resultsURL)
@@ -115,17 +125,20 @@ struct EvalImportCommand: Command {
             let endpoint = HTTPURL(host: url.host, port: url.port, target: url.basePath + "/api/v1/evaluations/import")
             response = try HTTPClient.send(
                 "POST", endpoint,
-                headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"),
-                          ("Accept", "application/json")],
+                headers: [
+                    ("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"),
+                    ("Accept", "application/json")
+                ],
                 body: body, timeoutMilliseconds: 600_000, read: .whole(limit: 64 << 20))
         } catch {
             throw CLIError.failure("could not reach \(url): \(AssayCommandLine.oneLine(error))")
         }
         guard response.status == 201 else {
-            let detail = (try? JSONValue.parse(response.body)).flatMap { value -> String? in
-                if case .object(let object) = value, case .string(let text)? = object["detail"] { return text }
-                return nil
-            } ?? String(decoding: response.body.prefix(300), as: UTF8.self)
+            let detail =
+                (try? JSONValue.parse(response.body)).flatMap { value -> String? in
+                    if case .object(let object) = value, case .string(let text)? = object["detail"] { return text }
+                    return nil
+                } ?? String(decoding: response.body.prefix(300), as: UTF8.self)
             throw CLIError.failure("the registry refused the import (HTTP \(response.status)): \(detail)")
         }
         let results: EvaluationResults

@@ -1,5 +1,5 @@
-import Foundation
 import Evaluation
+import Foundation
 import Hashing
 import Registry
 
@@ -58,8 +58,10 @@ struct EvalListCommand: Command {
         }
         var table = TextTable(["RUN", "MODEL", "SUITE", "STATUS", "ITEMS", "STARTED"], rightAligned: [4])
         for r in runs {
-            table.add([r.id, r.model.description, "\(r.suiteID)@\(r.suiteVersion)", r.status.rawValue,
-                       "\(r.itemsDone)/\(r.itemTotal)", r.startedAt])
+            table.add([
+                r.id, r.model.description, "\(r.suiteID)@\(r.suiteVersion)", r.status.rawValue,
+                "\(r.itemsDone)/\(r.itemTotal)", r.startedAt
+            ])
         }
         context.output.out(table.render())
         return ExitCode.success
@@ -90,22 +92,32 @@ struct EvalCompareCommand: Command {
         do { comparison = try RunComparison.compare(store: store, runA, runB) } catch let error as ComparisonError {
             throw CLIError.failure(error.description)
         }
-        if context.json { try context.printJSON(comparison); return ExitCode.success }
-        let fmt = EvalReport.fmt, signed = EvalReport.signed, percent = EvalReport.percent
+        if context.json {
+            try context.printJSON(comparison)
+            return ExitCode.success
+        }
+        let fmt = EvalReport.fmt
+        let signed = EvalReport.signed
+        let percent = EvalReport.percent
         context.print("A = \(comparison.runA) (\(comparison.modelA))")
         context.print("B = \(comparison.runB) (\(comparison.modelB))")
         context.print("suite digest \(comparison.suiteDigest.prefix(12)), paired over the same items\n")
         var table = TextTable(["TASK", "METRIC", "A", "B", "B−A", "±SE", "N"], rightAligned: [2, 3, 4, 5, 6])
         for d in comparison.metrics {
-            table.add([d.task, d.metric, fmt(d.a), fmt(d.b), signed(d.difference), d.stderr.map(fmt) ?? "-", String(d.n)])
+            table.add([
+                d.task, d.metric, fmt(d.a), fmt(d.b), signed(d.difference), d.stderr.map(fmt) ?? "-", String(d.n)
+            ])
         }
         context.output.out(table.render())
         context.print("")
-        var agree = TextTable(["TASK", "SAME PREDICTION", "BOTH RIGHT", "ONLY A", "ONLY B", "BOTH WRONG"],
-                              rightAligned: [1, 2, 3, 4, 5])
+        var agree = TextTable(
+            ["TASK", "SAME PREDICTION", "BOTH RIGHT", "ONLY A", "ONLY B", "BOTH WRONG"],
+            rightAligned: [1, 2, 3, 4, 5])
         for g in comparison.agreement {
-            agree.add([g.task, "\(g.samePrediction)/\(g.n) (\(percent(Double(g.samePrediction) / Double(max(1, g.n)))))",
-                       String(g.bothCorrect), String(g.onlyACorrect), String(g.onlyBCorrect), String(g.neitherCorrect)])
+            agree.add([
+                g.task, "\(g.samePrediction)/\(g.n) (\(percent(Double(g.samePrediction) / Double(max(1, g.n)))))",
+                String(g.bothCorrect), String(g.onlyACorrect), String(g.onlyBCorrect), String(g.neitherCorrect)
+            ])
         }
         context.output.out(agree.render())
         return ExitCode.success

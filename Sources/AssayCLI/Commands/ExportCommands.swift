@@ -9,10 +9,16 @@ struct ExportCommand: Command {
     static let help = CommandHelp(
         abstract: "Export a version's lineage, evaluations and decisions for auditors.",
         usage: "NAME@VERSION [--format json|markdown|html|cyclonedx] [--out FILE]",
-        discussion: "html is a self-contained report (inline CSS and SVG charts, printable); cyclonedx is a CycloneDX 1.6 ML-BOM.",
-        options: [.init("--format F", "json (default), markdown, html or cyclonedx"), .init("--out FILE", "Write to FILE instead of stdout")],
-        examples: ["assay export smollm2@q8_0 --format html --out report.html",
-                   "assay export smollm2@q8_0 --format cyclonedx --out bom.json"])
+        discussion:
+            "html is a self-contained report (inline CSS and SVG charts, printable); cyclonedx is a CycloneDX 1.6 ML-BOM.",
+        options: [
+            .init("--format F", "json (default), markdown, html or cyclonedx"),
+            .init("--out FILE", "Write to FILE instead of stdout")
+        ],
+        examples: [
+            "assay export smollm2@q8_0 --format html --out report.html",
+            "assay export smollm2@q8_0 --format cyclonedx --out bom.json"
+        ])
 
     var reference: VersionReference
     var format: ExportFormat
@@ -31,8 +37,9 @@ struct ExportCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
-        let export = try LineageExportBuilder.build(store: store, reference: reference, generatedAt: ExportClock.now(),
-                                                    generator: AssayVersion.current)
+        let export = try LineageExportBuilder.build(
+            store: store, reference: reference, generatedAt: ExportClock.now(),
+            generator: AssayVersion.current)
         let text = try format.render(export)
         if let out {
             let url = context.resolve(out)
@@ -51,7 +58,8 @@ struct AuditExportCommand: Command {
     static let help = CommandHelp(
         abstract: "Write the whole audit chain with its head hash for offline verification.",
         usage: "[--out FILE]",
-        discussion: "Each event's hash is SHA-256 over the canonical JSON of [\"assay-audit-v1\", seq, time, actor, action, subject, payload, prev_hash] (see Registry/README.md); the first prev_hash is 64 zeros. Exit 1 if the chain does not verify.",
+        discussion:
+            "Each event's hash is SHA-256 over the canonical JSON of [\"assay-audit-v1\", seq, time, actor, action, subject, payload, prev_hash] (see Registry/README.md); the first prev_hash is 64 zeros. Exit 1 if the chain does not verify.",
         options: [.init("--out FILE", "Write to FILE instead of stdout")])
 
     var out: String?
@@ -65,7 +73,8 @@ struct AuditExportCommand: Command {
     /// the canonical JSON text the hash covers (so a verifier needs no canonicalizer).
     struct Document: Encodable {
         var format = "assay-audit-export/1"
-        var algorithm = "hash = sha256(canonical_json([\"assay-audit-v1\", seq, time, actor, action, subject, payload, prev_hash])); prev_hash of seq 1 = 64 zeros; payload is the event's canonical JSON text as a string"
+        var algorithm =
+            "hash = sha256(canonical_json([\"assay-audit-v1\", seq, time, actor, action, subject, payload, prev_hash])); prev_hash of seq 1 = 64 zeros; payload is the event's canonical JSON text as a string"
         var exportedAt: String
         var eventCount: Int
         var headHash: String
@@ -74,7 +83,11 @@ struct AuditExportCommand: Command {
 
         struct Event: Encodable {
             var event: AuditEvent
-            enum CodingKeys: String, CodingKey { case seq, time, actor, action, subject, payload, prevHash = "prev_hash", hash }
+            enum CodingKeys: String, CodingKey {
+                case seq, time, actor, action, subject, payload
+                case prevHash = "prev_hash"
+                case hash
+            }
             func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
                 try c.encode(event.seq, forKey: .seq)
@@ -90,7 +103,9 @@ struct AuditExportCommand: Command {
 
         enum CodingKeys: String, CodingKey {
             case format, algorithm, intact, events
-            case exportedAt = "exported_at", eventCount = "event_count", headHash = "head_hash"
+            case exportedAt = "exported_at"
+            case eventCount = "event_count"
+            case headHash = "head_hash"
         }
     }
 
@@ -98,8 +113,9 @@ struct AuditExportCommand: Command {
         let store = try context.openRegistry()
         let verification = try store.verifyAudit()
         let events = try store.auditEvents()
-        let doc = Document(exportedAt: ExportClock.now(), eventCount: events.count, headHash: verification.headHash,
-                           intact: verification.isIntact, events: events.map { Document.Event(event: $0) })
+        let doc = Document(
+            exportedAt: ExportClock.now(), eventCount: events.count, headHash: verification.headHash,
+            intact: verification.isIntact, events: events.map { Document.Event(event: $0) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n"

@@ -1,8 +1,8 @@
 import Evaluation
 import Foundation
 import Governance
-import InferenceCore
 import Hashing
+import InferenceCore
 import Registry
 
 /// `assay gate --candidate M@V --baseline ALIAS|M@V`
@@ -10,7 +10,8 @@ struct GateCommand: Command {
     static let name = "gate"
     static let help = CommandHelp(
         abstract: "CI regression gate: paired comparison of a candidate against a baseline under the policy.",
-        usage: "--candidate NAME@VERSION [--baseline ALIAS|NAME@VERSION] [--tier TIER] [--policy FILE] [--limit N] [--threads T] [--no-eval] [--junit FILE] [--report FILE] [--json]",
+        usage:
+            "--candidate NAME@VERSION [--baseline ALIAS|NAME@VERSION] [--tier TIER] [--policy FILE] [--limit N] [--threads T] [--no-eval] [--junit FILE] [--report FILE] [--json]",
         discussion: """
             For every suite the tier requires, the qualifying evaluation runs of both versions are compared \
             per (suite, task, metric) — never pooled across tasks — on their shared items: exact McNemar test, \
@@ -31,14 +32,19 @@ struct GateCommand: Command {
             """,
         options: [
             .init("--candidate NAME@VERSION", "The version under test"),
-            .init("--baseline ALIAS|REF", "Alias of the candidate's model, or NAME@VERSION (default: the policy's baseline_alias)"),
+            .init(
+                "--baseline ALIAS|REF",
+                "Alias of the candidate's model, or NAME@VERSION (default: the policy's baseline_alias)"),
             .init("--tier TIER", "Risk tier (default: the policy's default tier)"),
             .init("--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)"),
-            .init("--limit N", "Item limit per task for evaluations the gate runs when neither version has a run to mirror (raised to the policy's min_items; default: the policy's min_items, else all items)"),
+            .init(
+                "--limit N",
+                "Item limit per task for evaluations the gate runs when neither version has a run to mirror (raised to the policy's min_items; default: the policy's min_items, else all items)"
+            ),
             .init("--threads T", "Compute threads for evaluations the gate runs (default: all cores)"),
             .init("--no-eval", "Do not run missing evaluations: list them and exit 2"),
             .init("--junit FILE", "Also write JUnit XML"),
-            .init("--report FILE", "Also write the decision as JSON"),
+            .init("--report FILE", "Also write the decision as JSON")
         ],
         examples: ["assay gate --candidate smollm2@q8_0 --baseline production --junit gate.xml"])
 
@@ -72,7 +78,8 @@ struct GateCommand: Command {
         } catch let error as CLIError {
             throw error
         } catch {
-            throw CLIError.exit(code: GateDecision.Verdict.error.exitCode, message: "error: \(AssayCommandLine.oneLine(error))")
+            throw CLIError.exit(
+                code: GateDecision.Verdict.error.exitCode, message: "error: \(AssayCommandLine.oneLine(error))")
         }
     }
 
@@ -86,8 +93,14 @@ struct GateCommand: Command {
         if baselineText.contains("@") {
             baselineRef = try parseReference(baselineText)
         } else {
-            guard let alias = try store.read({ try GovernanceRecords.alias($0, model: candidate.name, name: baselineText) }) else {
-                throw CLIError.exit(code: 2, message: "error: model \(candidate.name) has no alias '\(baselineText)' to use as the baseline")
+            guard
+                let alias = try store.read({
+                    try GovernanceRecords.alias($0, model: candidate.name, name: baselineText)
+                })
+            else {
+                throw CLIError.exit(
+                    code: 2,
+                    message: "error: model \(candidate.name) has no alias '\(baselineText)' to use as the baseline")
             }
             baselineRef = alias.target
             via = "alias \(baselineText)"
@@ -108,63 +121,95 @@ struct GateCommand: Command {
             }
         }
         func build() throws -> (GateInput, [GateEvidenceBuilder.Missing]) {
-            try GateEvidenceBuilder.build(store: store, candidate: candidate, baseline: baselineRef, baselineVia: via,
-                                          suites: tierDef.requiredSuites, requirements: tierDef.evaluation,
-                                          settings: binding.policy.gate)
+            try GateEvidenceBuilder.build(
+                store: store, candidate: candidate, baseline: baselineRef, baselineVia: via,
+                suites: tierDef.requiredSuites, requirements: tierDef.evaluation,
+                settings: binding.policy.gate)
         }
         var (input, missing) = try build()
         var attempted = Set<String>()
         while evaluateMissing, let next = missing.first(where: { !attempted.contains("\($0.reference) \($0.suite)") }) {
             attempted.insert("\(next.reference) \(next.suite)")
-            try await evaluate(next, store: store, candidate: candidate, baseline: baselineRef, tier: tierDef, context: context)
+            try await evaluate(
+                next, store: store, candidate: candidate, baseline: baselineRef, tier: tierDef, context: context)
             (input, missing) = try build()
         }
         for m in missing {
-            context.printError("missing: \(m.reference) on \(m.suite): \(m.reason) (run: assay eval --model \(m.reference) --suite \(m.suite)\(tierDef.evaluation.minItems.map { " --limit \($0)" } ?? ""))")
+            context.printError(
+                "missing: \(m.reference) on \(m.suite): \(m.reason) (run: assay eval --model \(m.reference) --suite \(m.suite)\(tierDef.evaluation.minItems.map { " --limit \($0)" } ?? ""))"
+            )
         }
         var decision = try RegressionGate.evaluate(input, policy: binding.policy, tierName: tier)
         try decision.attachDecontaminatedScores(store: store)
         try store.write { tx in
-            _ = try tx.appendAudit(action: "gate.verdict", subject: candidate.description, payload: Self.auditPayload(decision, policyDigest: binding.digest))
+            _ = try tx.appendAudit(
+                action: "gate.verdict", subject: candidate.description,
+                payload: Self.auditPayload(decision, policyDigest: binding.digest))
         }
         let elapsed = Date().timeIntervalSince(started)
-        if let junit { try GateReport.junitXML(decision, elapsedSeconds: elapsed).write(to: context.resolve(junit), atomically: true, encoding: .utf8) }
-        if let report { try GateReport.json(decision).write(to: context.resolve(report), atomically: true, encoding: .utf8) }
-        if context.json { context.output.out(try GateReport.json(decision)) } else { context.output.out(GateReport.markdown(decision)) }
+        if let junit {
+            try GateReport.junitXML(decision, elapsedSeconds: elapsed).write(
+                to: context.resolve(junit), atomically: true, encoding: .utf8)
+        }
+        if let report {
+            try GateReport.json(decision).write(to: context.resolve(report), atomically: true, encoding: .utf8)
+        }
+        if context.json {
+            context.output.out(try GateReport.json(decision))
+        } else {
+            context.output.out(GateReport.markdown(decision))
+        }
         return decision.exitCode
     }
 
     /// Re-scores `sample` random items of every imported or remotely scored run of `reference`
     /// that would otherwise qualify, with the native engine on the registered (verified) GGUF
     /// file, and records `evaluation_run.rescore` (passed or not) in the audit log.
-    func rescore(_ reference: VersionReference, sample: Int, store: RegistryStore, tier: RiskTier, context: CommandContext) async throws {
+    func rescore(
+        _ reference: VersionReference, sample: Int, store: RegistryStore, tier: RiskTier, context: CommandContext
+    ) async throws {
         let version = try store.modelVersion(reference)
-        let runs = try GateEvidenceBuilder.runsNeedingRescore(store: store, reference: reference, digest: version.digest,
-                                                              suites: tier.requiredSuites, requirements: tier.evaluation)
+        let runs = try GateEvidenceBuilder.runsNeedingRescore(
+            store: store, reference: reference, digest: version.digest,
+            suites: tier.requiredSuites, requirements: tier.evaluation)
         guard !runs.isEmpty else { return }
         guard version.artifacts.contains(where: { $0.format == .gguf }) else {
             context.printError("gate: \(reference) has no GGUF file to re-score its imported runs with")
             return
         }
         let engine: NativeEngine
-        do { engine = try RunnableModel.resolve(version, store: store).engine(threads: threads) } catch let error as RunnableModelError {
+        do { engine = try RunnableModel.resolve(version, store: store).engine(threads: threads) } catch let error
+            as RunnableModelError
+        {
             throw CLIError.failure("gate: \(error.description)")
         }
-        let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
-            environment: context.environment, workingDirectory: context.workingDirectory))
+        let catalog = SuiteCatalog(
+            store: store,
+            bundledRoots: SuiteCatalog.defaultBundledRoots(
+                environment: context.environment, workingDirectory: context.workingDirectory))
         for run in runs {
-            let suite = try catalog.resolve("\(run.suiteID)@\(run.suiteVersion)", workingDirectory: context.workingDirectory)
-            context.progress("gate: re-scoring \(sample) sampled items of \(run.id) (\(reference), \(run.suiteID)) with the native engine")
-            let report = try await RunRescoring.rescore(store: store, backend: engine, suite: suite, run: run, sample: sample)
+            let suite = try catalog.resolve(
+                "\(run.suiteID)@\(run.suiteVersion)", workingDirectory: context.workingDirectory)
+            context.progress(
+                "gate: re-scoring \(sample) sampled items of \(run.id) (\(reference), \(run.suiteID)) with the native engine"
+            )
+            let report = try await RunRescoring.rescore(
+                store: store, backend: engine, suite: suite, run: run, sample: sample)
             try store.write { tx in
-                _ = try tx.appendAudit(action: "evaluation_run.rescore", subject: run.id, payload: [
-                    "model": .string(reference.description), "sample": .integer(Int64(report.sampled.count)),
-                    "sampled": .array(report.sampled.map(JSONValue.string)), "mismatches": .array(report.mismatches.map(JSONValue.string)),
-                    "max_loglikelihood_difference": .number(report.maxLogLikelihoodDifference), "passed": .bool(report.passed),
-                ])
+                _ = try tx.appendAudit(
+                    action: "evaluation_run.rescore", subject: run.id,
+                    payload: [
+                        "model": .string(reference.description), "sample": .integer(Int64(report.sampled.count)),
+                        "sampled": .array(report.sampled.map(JSONValue.string)),
+                        "mismatches": .array(report.mismatches.map(JSONValue.string)),
+                        "max_loglikelihood_difference": .number(report.maxLogLikelihoodDifference),
+                        "passed": .bool(report.passed)
+                    ])
             }
             if !report.passed {
-                context.printError("gate: run \(run.id) disagrees with the native engine on \(report.mismatches.count) of \(report.sampled.count) re-scored items (\(report.mismatches.prefix(5).joined(separator: ", "))); it does not count as evidence")
+                context.printError(
+                    "gate: run \(run.id) disagrees with the native engine on \(report.mismatches.count) of \(report.sampled.count) re-scored items (\(report.mismatches.prefix(5).joined(separator: ", "))); it does not count as evidence"
+                )
             }
         }
     }
@@ -176,40 +221,58 @@ struct GateCommand: Command {
             "baseline": .string(d.baseline.reference), "baseline_digest": .string(d.baseline.digest),
             "via": d.baseline.via.map(JSONValue.string) ?? .null,
             "verdict": .string(d.verdict.rawValue), "blocking": .bool(d.blocking),
-            "policy_version": .integer(Int64(d.policyVersion)), "policy_digest": .string(policyDigest), "tier": .string(d.tier),
-            "runs": .array(Array(Set(d.comparisons.flatMap { [$0.candidateRunID, $0.baselineRunID].compactMap { $0 } })).sorted().map(JSONValue.string)),
-            "checks": .array(d.checks.map { .object(["name": .string($0.name), "status": .string($0.status.rawValue)]) }),
+            "policy_version": .integer(Int64(d.policyVersion)), "policy_digest": .string(policyDigest),
+            "tier": .string(d.tier),
+            "runs": .array(
+                Array(Set(d.comparisons.flatMap { [$0.candidateRunID, $0.baselineRunID].compactMap { $0 } })).sorted()
+                    .map(JSONValue.string)),
+            "checks": .array(
+                d.checks.map { .object(["name": .string($0.name), "status": .string($0.status.rawValue)]) })
         ])
     }
 
     /// Evaluates one missing (version, suite) through the evaluation runner, as planned by
     /// `GateEvaluationPlan` (mirroring the other version's qualifying run when there is one).
     /// Progress and the results table go to stderr, so `--json` output stays clean.
-    func evaluate(_ missing: GateEvidenceBuilder.Missing, store: RegistryStore, candidate: VersionReference,
-                  baseline: VersionReference, tier: RiskTier, context: CommandContext) async throws {
+    func evaluate(
+        _ missing: GateEvidenceBuilder.Missing, store: RegistryStore, candidate: VersionReference,
+        baseline: VersionReference, tier: RiskTier, context: CommandContext
+    ) async throws {
         let reference = try parseReference(missing.reference)
         let other = reference == candidate ? baseline : candidate
-        let plan = try GateEvaluationPlan.make(for: missing, model: reference, other: other, store: store, tier: tier, limit: limit)
+        let plan = try GateEvaluationPlan.make(
+            for: missing, model: reference, other: other, store: store, tier: tier, limit: limit)
         if plan.ignoredLimit { context.progress("gate: the policy needs the full suite; ignoring --limit") }
-        context.progress("gate: \(missing.reference) has no qualifying run of \(missing.suite) (\(missing.reason)); running: assay eval \(plan.commandLine(threads: threads).joined(separator: " "))")
+        context.progress(
+            "gate: \(missing.reference) has no qualifying run of \(missing.suite) (\(missing.reason)); running: assay eval \(plan.commandLine(threads: threads).joined(separator: " "))"
+        )
         var inner = context
         inner.output = context.output.diagnostics()
         inner.globals.json = false
         do {
             let version = try store.modelVersion(reference)
-            let catalog = SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
-                environment: context.environment, workingDirectory: context.workingDirectory))
+            let catalog = SuiteCatalog(
+                store: store,
+                bundledRoots: SuiteCatalog.defaultBundledRoots(
+                    environment: context.environment, workingDirectory: context.workingDirectory))
             let suite = try catalog.resolve(plan.suite, workingDirectory: context.workingDirectory)
             let backend = try RunnableModel.resolve(version, store: store).engine(threads: threads)
             let info = backend.info
-            inner.progress("eval: \(reference) on \(suite.id)@\(suite.version) (\(info.threads) threads, \(info.engineVersion))")
+            inner.progress(
+                "eval: \(reference) on \(suite.id)@\(suite.version) (\(info.threads) threads, \(info.engineVersion))")
             let reporter = ProgressReporter(context: inner)
             let results = try await EvaluationRunner(store: store, backend: backend)
-                .run(model: reference, suite: suite, options: plan.options(outputDirectory: store.home)) { reporter.update($0) }
+                .run(model: reference, suite: suite, options: plan.options(outputDirectory: store.home)) {
+                    reporter.update($0)
+                }
             reporter.finish()
             EvalReport.printResults(results, context: inner)
         } catch {
-            throw CLIError.exit(code: 2, message: "error: the gate could not evaluate \(missing.reference) on \(missing.suite): \(AssayCommandLine.oneLine(error))")
+            throw CLIError.exit(
+                code: 2,
+                message:
+                    "error: the gate could not evaluate \(missing.reference) on \(missing.suite): \(AssayCommandLine.oneLine(error))"
+            )
         }
     }
 }

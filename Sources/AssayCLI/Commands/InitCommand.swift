@@ -21,11 +21,15 @@ struct InitCommand: Command {
             commands when they get no --policy; without it the bundled default policy applies.
             """,
         options: [
-            .init("--trust-actor-env", "Honour --actor/$ASSAY_ACTOR for anyone (CI); --no-trust-actor-env turns it off"),
+            .init(
+                "--trust-actor-env", "Honour --actor/$ASSAY_ACTOR for anyone (CI); --no-trust-actor-env turns it off"),
             .init("--policy FILE", "Configure the registry's policy file (absolute path stored)"),
-            .init("--bundled-policy", "Forget a configured policy: use the bundled default"),
+            .init("--bundled-policy", "Forget a configured policy: use the bundled default")
         ],
-        examples: ["assay init", "assay init --registry /srv/assay", "assay init --trust-actor-env --policy Governance/policy.json"])
+        examples: [
+            "assay init", "assay init --registry /srv/assay",
+            "assay init --trust-actor-env --policy Governance/policy.json"
+        ])
 
     var trust: Bool?
     var policy: String?
@@ -55,7 +59,7 @@ struct InitCommand: Command {
         if let trust { settings.trustActorEnvironment = trust }
         if let policy {
             let url = context.resolve(policy)
-            _ = try context.loadPolicy(url.path)  // refuse an invalid policy before recording it
+            _ = try context.loadPolicy(url.path) // refuse an invalid policy before recording it
             settings.policyPath = url.path
         }
         if bundledPolicy { settings.policyPath = nil }
@@ -68,19 +72,26 @@ struct InitCommand: Command {
             }
             try settings.save(home: store.home)
             try store.write { tx in
-                _ = try tx.appendAudit(action: "registry.settings", subject: store.home.path, payload: [
-                    "trust_actor_environment": .bool(settings.trustActorEnvironment),
-                    "policy": settings.policyPath.map(JSONValue.string) ?? .null,
-                ])
+                _ = try tx.appendAudit(
+                    action: "registry.settings", subject: store.home.path,
+                    payload: [
+                        "trust_actor_environment": .bool(settings.trustActorEnvironment),
+                        "policy": settings.policyPath.map(JSONValue.string) ?? .null
+                    ])
             }
         }
         if context.json {
-            try context.printJSON(Report(home: store.home.path, database: store.databasePath, created: !existed, settings: settings))
+            try context.printJSON(
+                Report(home: store.home.path, database: store.databasePath, created: !existed, settings: settings))
         } else {
-            context.print(existed ? "Registry at \(store.home.path) is up to date."
-                                  : "Initialized registry at \(store.home.path)")
+            context.print(
+                existed
+                    ? "Registry at \(store.home.path) is up to date."
+                    : "Initialized registry at \(store.home.path)")
             if settings != before {
-                context.print("Settings: actor environment \(settings.trustActorEnvironment ? "trusted" : "not trusted"); policy \(settings.policyPath ?? "bundled default")")
+                context.print(
+                    "Settings: actor environment \(settings.trustActorEnvironment ? "trusted" : "not trusted"); policy \(settings.policyPath ?? "bundled default")"
+                )
             }
         }
         return ExitCode.success

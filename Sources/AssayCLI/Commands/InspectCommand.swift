@@ -12,8 +12,10 @@ struct InspectCommand: Command {
             Reads only the header (the file is memory-mapped; no weights are loaded). Long arrays such
             as the tokenizer vocabulary are summarised; --json gives the same facts machine-readably.
             """,
-        examples: ["assay inspect .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf",
-                   "assay inspect model.gguf --json"])
+        examples: [
+            "assay inspect .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf",
+            "assay inspect model.gguf --json"
+        ])
 
     let path: String
 
@@ -81,10 +83,13 @@ struct InspectReport: Encodable {
         alignment = file.alignment
         dataOffset = file.dataOffset
         summary = file.summary
-        metadata = file.metadata.map { Entry(key: $0.key, type: Self.typeName($0.value), value: MetadataJSON($0.value)) }
+        metadata = file.metadata.map {
+            Entry(key: $0.key, type: Self.typeName($0.value), value: MetadataJSON($0.value))
+        }
         tensors = file.tensors.map {
-            Tensor(name: $0.name, type: $0.type.name, shape: $0.dimensions, offset: $0.offset,
-                   elements: $0.elementCount, bytes: $0.byteCount)
+            Tensor(
+                name: $0.name, type: $0.type.name, shape: $0.dimensions, offset: $0.offset,
+                elements: $0.elementCount, bytes: $0.byteCount)
         }
         var totals: [GGMLType: TypeTotal] = [:]
         for tensor in file.tensors {
@@ -132,8 +137,10 @@ struct InspectReport: Encodable {
         var byType = TextTable(["TYPE", "TENSORS", "PARAMETERS", "BYTES", "SHARE"], rightAligned: [1, 2, 3, 4])
         let totalBytes = max(1, types.reduce(0) { $0 + $1.bytes })
         for t in types {
-            byType.add([t.type, String(t.tensors), String(t.elements), Self.bytes(t.bytes),
-                        String(format: "%.1f%%", 100 * Double(t.bytes) / Double(totalBytes))])
+            byType.add([
+                t.type, String(t.tensors), String(t.elements), Self.bytes(t.bytes),
+                String(format: "%.1f%%", 100 * Double(t.bytes) / Double(totalBytes))
+            ])
         }
         byType.add(["total", String(tensors.count), String(summary.parameterCount), Self.bytes(totalBytes), "100.0%"])
         out += byType.render()

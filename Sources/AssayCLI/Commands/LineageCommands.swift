@@ -21,10 +21,12 @@ struct LineageShowCommand: Command {
         if context.json {
             // The API's full walk: GET …/lineage?direction=both&depth=64.
             let depth = 64
-            try context.printJSON(Representation.lineage(
-                root: reference, direction: "both", depth: depth,
-                ancestors: Representation.walk(from: reference, edges: graph.ancestorEdges, depth: depth, up: true),
-                descendants: Representation.walk(from: reference, edges: graph.descendantEdges, depth: depth, up: false)))
+            try context.printJSON(
+                Representation.lineage(
+                    root: reference, direction: "both", depth: depth,
+                    ancestors: Representation.walk(from: reference, edges: graph.ancestorEdges, depth: depth, up: true),
+                    descendants: Representation.walk(
+                        from: reference, edges: graph.descendantEdges, depth: depth, up: false)))
             return ExitCode.success
         }
         context.output.out(LineageTree.render(graph))
@@ -46,9 +48,11 @@ struct LineageAddCommand: Command {
         options: [
             .init("--parent REF", "The parent model or dataset version"),
             .init("--relation R", "The relation (required)"),
-            .init("--param KEY=VALUE", "Edge parameter, e.g. bits=4 (repeatable)"),
+            .init("--param KEY=VALUE", "Edge parameter, e.g. bits=4 (repeatable)")
         ],
-        examples: ["assay lineage add smollm2-q4@1.0 --parent smollm2-135m@1.0 --relation quantized_from --param bits=4"])
+        examples: [
+            "assay lineage add smollm2-q4@1.0 --parent smollm2-135m@1.0 --relation quantized_from --param bits=4"
+        ])
 
     var child: VersionReference
     var link: LineageLink
@@ -62,8 +66,9 @@ struct LineageAddCommand: Command {
         guard let parentText else { throw .usage("missing --parent") }
         guard let relationText else { throw .usage("missing --relation") }
         do {
-            link = LineageLink(relation: try LineageRelation(parsing: relationText), parent: try parseReference(parentText),
-                               parameters: try LineageLink.parseParameters(params))
+            link = LineageLink(
+                relation: try LineageRelation(parsing: relationText), parent: try parseReference(parentText),
+                parameters: try LineageLink.parseParameters(params))
         } catch let error as CLIError {
             throw error
         } catch {
@@ -76,8 +81,10 @@ struct LineageAddCommand: Command {
         if context.json {
             try context.printJSON(Representation.lineageAdded(added, child: child, link))
         } else {
-            context.print(added ? "Recorded \(child) \(link.relation.rawValue) \(link.parent)"
-                                : "\(child) \(link.relation.rawValue) \(link.parent) was already recorded")
+            context.print(
+                added
+                    ? "Recorded \(child) \(link.relation.rawValue) \(link.parent)"
+                    : "\(child) \(link.relation.rawValue) \(link.parent) was already recorded")
         }
         return ExitCode.success
     }
@@ -86,7 +93,8 @@ struct LineageAddCommand: Command {
 /// Text rendering of a lineage graph as two trees.
 enum LineageTree {
     static func render(_ graph: LineageGraph) -> String {
-        var out = "Lineage of \(graph.root): \(graph.ancestors.count) ancestor model version(s), \(graph.descendants.count) descendant(s)\n"
+        var out =
+            "Lineage of \(graph.root): \(graph.ancestors.count) ancestor model version(s), \(graph.descendants.count) descendant(s)\n"
         out += "\nAncestors:\n"
         if graph.ancestorEdges.isEmpty {
             out += "  (none recorded)\n"
@@ -108,14 +116,17 @@ enum LineageTree {
 
     private static func parameters(_ text: String) -> String { text == "{}" ? "" : " \(text)" }
 
-    private static func renderUp(_ node: VersionReference, graph: LineageGraph, prefix: String,
-                                 seen: inout Set<VersionReference>, into out: inout String) {
+    private static func renderUp(
+        _ node: VersionReference, graph: LineageGraph, prefix: String,
+        seen: inout Set<VersionReference>, into out: inout String
+    ) {
         let edges = graph.ancestorEdges.filter { $0.child == node }
         for (i, edge) in edges.enumerated() {
             let last = i == edges.count - 1
             let kind = edge.parentKind == "dataset" ? "dataset " : ""
             let repeated = edge.parentKind == "model" && seen.contains(edge.parent)
-            out += prefix + (last ? "└── " : "├── ")
+            out +=
+                prefix + (last ? "└── " : "├── ")
                 + "\(edge.relation.rawValue) \(kind)\(edge.parent)\(parameters(edge.parameters))\(repeated ? " (shown above)" : "")\n"
             if edge.parentKind == "model" && !repeated {
                 seen.insert(edge.parent)
@@ -124,13 +135,16 @@ enum LineageTree {
         }
     }
 
-    private static func renderDown(_ node: VersionReference, graph: LineageGraph, prefix: String,
-                                   seen: inout Set<VersionReference>, into out: inout String) {
+    private static func renderDown(
+        _ node: VersionReference, graph: LineageGraph, prefix: String,
+        seen: inout Set<VersionReference>, into out: inout String
+    ) {
         let edges = graph.descendantEdges.filter { $0.parent == node }
         for (i, edge) in edges.enumerated() {
             let last = i == edges.count - 1
             let repeated = seen.contains(edge.child)
-            out += prefix + (last ? "└── " : "├── ")
+            out +=
+                prefix + (last ? "└── " : "├── ")
                 + "\(edge.child) (\(edge.relation.rawValue)\(parameters(edge.parameters)))\(repeated ? " (shown above)" : "")\n"
             if !repeated {
                 seen.insert(edge.child)

@@ -7,7 +7,8 @@ struct ModelRegisterCommand: Command {
     static let name = "register"
     static let help = CommandHelp(
         abstract: "Register an immutable model version from one or more files.",
-        usage: "NAME@VERSION FILE|DIR... [--copy] [--format gguf] [--base M@V ... --relation R --param KEY=VALUE ...] [--trained-on D@V ...] [--evaluated-on D@V ...]",
+        usage:
+            "NAME@VERSION FILE|DIR... [--copy] [--format gguf] [--base M@V ... --relation R --param KEY=VALUE ...] [--trained-on D@V ...] [--evaluated-on D@V ...]",
         discussion: """
             The version's identity is the SHA-256 of its file (one file) or of its sorted file
             manifest (several files; see Registry/README.md). Registering the same name, version and
@@ -27,11 +28,11 @@ struct ModelRegisterCommand: Command {
             .init("--relation R", "Relation to --base (default finetuned_from)"),
             .init("--param KEY=VALUE", "Lineage parameter, e.g. method=lora, bits=4 (repeatable)"),
             .init("--trained-on D@V", "Dataset version it was trained on (repeatable)"),
-            .init("--evaluated-on D@V", "Dataset version it was evaluated on (repeatable)"),
+            .init("--evaluated-on D@V", "Dataset version it was evaluated on (repeatable)")
         ],
         examples: [
             "assay model register smollm2-135m@1.0 SmolLM2-135M-Instruct.Q4_1.gguf",
-            "assay model register smollm2-intents@1.0 ft.gguf --base smollm2-135m@1.0 --param method=lora --trained-on intents@2024-06",
+            "assay model register smollm2-intents@1.0 ft.gguf --base smollm2-135m@1.0 --param method=lora --trained-on intents@2024-06"
         ])
 
     var reference: VersionReference
@@ -62,7 +63,9 @@ struct ModelRegisterCommand: Command {
         }
         do {
             let relation = try relationText.map(LineageRelation.init(parsing:)) ?? .finetunedFrom
-            if relation.linksDataset { throw CLIError.usage("--relation \(relation.rawValue) is for datasets: use --trained-on/--evaluated-on") }
+            if relation.linksDataset {
+                throw CLIError.usage("--relation \(relation.rawValue) is for datasets: use --trained-on/--evaluated-on")
+            }
             if bases.isEmpty && (relationText != nil || !params.isEmpty) {
                 throw CLIError.usage("--relation and --param describe the link to --base; give --base M@V")
             }
@@ -92,14 +95,17 @@ struct ModelRegisterCommand: Command {
         }
         // Crash-test hook (RegistryProcessTests): hold the write transaction open before COMMIT.
         var pause: Duration?
-        if let ms = context.environment["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS"].flatMap(Int.init) { pause = .milliseconds(ms) }
-        let request = ModelRegistration(reference: reference, files: files, expectedFormat: format, lineage: lineage,
-                                        pauseBeforeCommit: pause)
+        if let ms = context.environment["ASSAY_TEST_PAUSE_BEFORE_COMMIT_MS"].flatMap(Int.init) {
+            pause = .milliseconds(ms)
+        }
+        let request = ModelRegistration(
+            reference: reference, files: files, expectedFormat: format, lineage: lineage,
+            pauseBeforeCommit: pause)
         // Progress only on an interactive terminal: scripted runs keep stderr for the one-line error.
         let showProgress = context.output.stderrIsTTY && !context.globals.quiet
         var lastReported: UInt64 = 0
         let outcome = try store.registerModelVersion(request) { path, bytes in
-            if bytes < lastReported { lastReported = 0 }  // next file
+            if bytes < lastReported { lastReported = 0 } // next file
             guard showProgress, bytes >= lastReported + (256 << 20) else { return }
             lastReported = bytes
             context.output.err("\rhashing \(path): \(bytes >> 20) MB")
@@ -107,10 +113,14 @@ struct ModelRegisterCommand: Command {
         if showProgress && lastReported > 0 { context.output.err("\n") }
         let version = outcome.value
         if context.json {
-            try context.printJSON(["status": .string(outcome.isNew ? "registered" : "already_registered"),
-                                   "version": Representation.modelVersion(version)])
+            try context.printJSON([
+                "status": .string(outcome.isNew ? "registered" : "already_registered"),
+                "version": Representation.modelVersion(version)
+            ])
         } else if outcome.isNew {
-            context.print("Registered \(reference) (sha256 \(version.digest), \(version.artifacts.count) file\(version.artifacts.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))")
+            context.print(
+                "Registered \(reference) (sha256 \(version.digest), \(version.artifacts.count) file\(version.artifacts.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))"
+            )
         } else {
             context.print("\(reference) is already registered with the same content (sha256 \(version.digest))")
         }
@@ -138,18 +148,26 @@ struct ModelListCommand: Command {
         if let name {
             let versions = try store.modelVersions(of: name)
             if context.json {
-                try context.printJSON(["name": .string(name), "versions": .array(versions.map(Representation.modelVersion))])
+                try context.printJSON([
+                    "name": .string(name), "versions": .array(versions.map(Representation.modelVersion))
+                ])
                 return ExitCode.success
             }
-            var table = TextTable(["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"], rightAligned: [2, 3])
+            var table = TextTable(
+                ["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"], rightAligned: [2, 3])
             for v in versions {
-                table.add([v.reference.version, v.format, String(v.artifacts.count), formatBytes(v.totalSize),
-                           String(v.digest.prefix(12)), v.createdAt, v.createdBy])
+                table.add([
+                    v.reference.version, v.format, String(v.artifacts.count), formatBytes(v.totalSize),
+                    String(v.digest.prefix(12)), v.createdAt, v.createdBy
+                ])
             }
             context.output.out(table.render())
         } else {
             let models = try store.models()
-            if context.json { try context.printJSON(["items": .array(models.map(Representation.model))]); return ExitCode.success }
+            if context.json {
+                try context.printJSON(["items": .array(models.map(Representation.model))])
+                return ExitCode.success
+            }
             var table = TextTable(["MODEL", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
             for m in models {
                 table.add([m.name, String(m.versionCount), m.latestVersion ?? "-", m.createdAt, m.createdBy])
@@ -177,7 +195,10 @@ struct ModelShowCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let version = try context.openRegistry().modelVersion(reference)
-        if context.json { try context.printJSON(Representation.modelVersion(version)); return ExitCode.success }
+        if context.json {
+            try context.printJSON(Representation.modelVersion(version))
+            return ExitCode.success
+        }
         context.print("\(version.reference)")
         context.print("  sha256:   \(version.digest)")
         context.print("  format:   \(version.format)")

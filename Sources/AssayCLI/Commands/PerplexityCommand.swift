@@ -17,9 +17,11 @@ struct PerplexityCommand: Command {
             .init("--model, -m FILE", "GGUF model file"),
             .init("--file, -f TEXT", "UTF-8 text file"),
             .init("--ctx, -c N", "Tokens per chunk (default 512)"),
-            .init("--threads, -t T", "Compute threads (default: all cores)"),
+            .init("--threads, -t T", "Compute threads (default: all cores)")
         ],
-        examples: ["assay perplexity --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf --file /usr/share/common-licenses/GPL-3 --ctx 512"])
+        examples: [
+            "assay perplexity --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf --file /usr/share/common-licenses/GPL-3 --ctx 512"
+        ])
 
     let model: String
     let file: String
@@ -53,8 +55,10 @@ struct PerplexityCommand: Command {
             try context.printJSON(result)
         } else {
             context.print()
-            context.print(String(format: "%d chunks of %d tokens (%d tokens in file), %.1f s",
-                                 result.chunks, contextLength, result.totalTokens, result.seconds))
+            context.print(
+                String(
+                    format: "%d chunks of %d tokens (%d tokens in file), %.1f s",
+                    result.chunks, contextLength, result.totalTokens, result.seconds))
             context.print(String(format: "Final estimate: PPL = %.4f +/- %.5f", result.perplexity, result.uncertainty))
         }
         return ExitCode.success

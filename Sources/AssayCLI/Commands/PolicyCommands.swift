@@ -38,7 +38,8 @@ struct PolicyCheckCommand: Command {
     static let help = CommandHelp(
         abstract: "Validate policy files; print every problem with file, JSON path and reason.",
         usage: "FILE... [--suite ID]... [--json]",
-        discussion: "Suites are checked against the bundled suite ids (general-knowledge, support-intents, field-extraction, mmlu) plus any given with --suite. Exit 0 when every file is valid, 1 otherwise.",
+        discussion:
+            "Suites are checked against the bundled suite ids (general-knowledge, support-intents, field-extraction, mmlu) plus any given with --suite. Exit 0 when every file is valid, 1 otherwise.",
         options: [.init("--suite ID", "Also accept this suite id (repeatable)")],
         examples: ["assay policy check Governance/policy.json", "assay policy check Governance/*.json --json"])
 
@@ -66,7 +67,10 @@ struct PolicyCheckCommand: Command {
         for file in files {
             do {
                 let policy = try parser.load(context.resolve(file), displayName: file)
-                reports.append(Report(file: file, valid: true, version: policy.version, tiers: policy.tiers.keys.sorted(), issues: []))
+                reports.append(
+                    Report(
+                        file: file, valid: true, version: policy.version, tiers: policy.tiers.keys.sorted(), issues: [])
+                )
             } catch {
                 reports.append(Report(file: file, valid: false, issues: error.issues))
             }
@@ -76,7 +80,8 @@ struct PolicyCheckCommand: Command {
         } else {
             for r in reports {
                 if r.valid {
-                    context.print("\(r.file): ok (version \(r.version ?? 0), tiers: \((r.tiers ?? []).joined(separator: ", ")))")
+                    context.print(
+                        "\(r.file): ok (version \(r.version ?? 0), tiers: \((r.tiers ?? []).joined(separator: ", ")))")
                 } else {
                     for issue in r.issues { context.print(issue.description) }
                 }

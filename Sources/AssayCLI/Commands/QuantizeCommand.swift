@@ -15,8 +15,10 @@ struct QuantizeCommand: Command {
             and renamed into place, so an interrupted run never leaves a partial model behind.
             """,
         options: [.init("--type TYPE", "Target type: q8_0, q4_0 or f16")],
-        examples: ["assay quantize SmolLM2-135M-Instruct.Q4_1.gguf smollm2-f16.gguf --type f16",
-                   "assay quantize smollm2-f16.gguf smollm2-q8_0.gguf --type q8_0"])
+        examples: [
+            "assay quantize SmolLM2-135M-Instruct.Q4_1.gguf smollm2-f16.gguf --type f16",
+            "assay quantize smollm2-f16.gguf smollm2-q8_0.gguf --type q8_0"
+        ])
 
     let input: String
     let output: String
@@ -78,20 +80,23 @@ struct QuantizeCommand: Command {
         } catch {
             throw CLIError.failure(error.description)
         }
-        let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18
+        let seconds =
+            Double((ContinuousClock.now - start).components.attoseconds) / 1e18
             + Double((ContinuousClock.now - start).components.seconds)
         var converted: [String: Int] = [:]
         for decision in result.decisions { converted[decision.to.name, default: 0] += 1 }
-        let report = Report(input: inURL.path, output: outURL.path, type: type.name, tensors: total,
-                            converted: converted, inputBytes: file.fileSize, outputBytes: result.outputSize,
-                            seconds: seconds)
+        let report = Report(
+            input: inURL.path, output: outURL.path, type: type.name, tensors: total,
+            converted: converted, inputBytes: file.fileSize, outputBytes: result.outputSize,
+            seconds: seconds)
         if context.json {
             try context.printJSON(report)
         } else {
             let kinds = converted.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            context.print("Wrote \(output): \(type.name), \(total) tensors (\(kinds)), "
-                          + "\(InspectReport.bytes(result.outputSize)) from \(InspectReport.bytes(file.fileSize)) "
-                          + String(format: "in %.1f s", seconds))
+            context.print(
+                "Wrote \(output): \(type.name), \(total) tensors (\(kinds)), "
+                    + "\(InspectReport.bytes(result.outputSize)) from \(InspectReport.bytes(file.fileSize)) "
+                    + String(format: "in %.1f s", seconds))
         }
         return ExitCode.success
     }

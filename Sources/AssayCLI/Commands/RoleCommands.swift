@@ -10,11 +10,16 @@ func parseRole(_ text: String) throws(CLIError) -> Role {
 }
 
 /// Runs a grant or revocation (`change` returns whether anything changed) and reports it.
-private func changeRole(_ role: Role, of actor: String, context: CommandContext, done: String, unchanged: String,
-                        _ change: (GovernanceService) throws -> Bool) throws -> Int32 {
+private func changeRole(
+    _ role: Role, of actor: String, context: CommandContext, done: String, unchanged: String,
+    _ change: (GovernanceService) throws -> Bool
+) throws -> Int32 {
     let changed = try change(context.governanceWithoutPolicy())
-    if context.json { try context.printJSON(["actor": actor, "role": role.rawValue, "changed": changed ? "true" : "false"]) }
-    else { context.print(changed ? done : unchanged) }
+    if context.json {
+        try context.printJSON(["actor": actor, "role": role.rawValue, "changed": changed ? "true" : "false"])
+    } else {
+        context.print(changed ? done : unchanged)
+    }
     return ExitCode.success
 }
 
@@ -24,7 +29,8 @@ struct RoleGrantCommand: Command {
     static let help = CommandHelp(
         abstract: "Grant a role (submitter, approver, release-manager, auditor, admin) to an actor.",
         usage: "ACTOR ROLE [--json]",
-        discussion: "Only admins grant roles. On a registry without any admin, the one allowed grant is 'admin' (bootstrap).",
+        discussion:
+            "Only admins grant roles. On a registry without any admin, the one allowed grant is 'admin' (bootstrap).",
         examples: ["assay role grant alice admin --actor alice", "assay role grant bob approver --actor alice"])
 
     var grantee: String
@@ -37,16 +43,19 @@ struct RoleGrantCommand: Command {
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        try changeRole(role, of: grantee, context: context, done: "granted \(role.rawValue) to \(grantee)",
-                       unchanged: "\(grantee) already holds \(role.rawValue)") { try $0.grant(role, to: grantee) }
+        try changeRole(
+            role, of: grantee, context: context, done: "granted \(role.rawValue) to \(grantee)",
+            unchanged: "\(grantee) already holds \(role.rawValue)"
+        ) { try $0.grant(role, to: grantee) }
     }
 }
 
 /// `assay role revoke ACTOR ROLE`
 struct RoleRevokeCommand: Command {
     static let name = "revoke"
-    static let help = CommandHelp(abstract: "Revoke a role from an actor (admins only).", usage: "ACTOR ROLE [--json]",
-                                  examples: ["assay role revoke bob approver --actor alice"])
+    static let help = CommandHelp(
+        abstract: "Revoke a role from an actor (admins only).", usage: "ACTOR ROLE [--json]",
+        examples: ["assay role revoke bob approver --actor alice"])
 
     var holder: String
     var role: Role
@@ -58,8 +67,10 @@ struct RoleRevokeCommand: Command {
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        try changeRole(role, of: holder, context: context, done: "revoked \(role.rawValue) from \(holder)",
-                       unchanged: "\(holder) does not hold \(role.rawValue)") { try $0.revoke(role, from: holder) }
+        try changeRole(
+            role, of: holder, context: context, done: "revoked \(role.rawValue) from \(holder)",
+            unchanged: "\(holder) does not hold \(role.rawValue)"
+        ) { try $0.revoke(role, from: holder) }
     }
 }
 
@@ -77,8 +88,13 @@ struct RoleListCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
-        let grants = try store.read { try GovernanceRecords.roleGrants($0) }.filter { actorFilter == nil || $0.actor == actorFilter }
-        if context.json { try context.printJSON(grants); return ExitCode.success }
+        let grants = try store.read { try GovernanceRecords.roleGrants($0) }.filter {
+            actorFilter == nil || $0.actor == actorFilter
+        }
+        if context.json {
+            try context.printJSON(grants)
+            return ExitCode.success
+        }
         var table = TextTable(["ACTOR", "ROLE", "GRANTED", "BY"])
         for g in grants { table.add([g.actor, g.role, g.grantedAt, g.grantedBy]) }
         context.output.out(table.render())

@@ -6,7 +6,8 @@ struct RunCommand: Command {
     static let name = "run"
     static let help = CommandHelp(
         abstract: "Generate text from a prompt with the native GGUF engine (streams tokens).",
-        usage: "--model FILE|M@V|M@ALIAS -p TEXT [--chat [--system TEXT]] [-n N] [--temperature T] [--top-p P] [--seed S] [--threads T] [--stop S]... [--ctx N] [--lora FILE [--lora-scale S]]... [--json]",
+        usage:
+            "--model FILE|M@V|M@ALIAS -p TEXT [--chat [--system TEXT]] [-n N] [--temperature T] [--top-p P] [--seed S] [--threads T] [--stop S]... [--ctx N] [--lora FILE [--lora-scale S]]... [--json]",
         discussion: """
             Runs the model in-process with llama.cpp's numerics. Temperature 0 (the default) is
             greedy decoding; otherwise sampling is seeded and reproducible. Generation stops after
@@ -19,7 +20,10 @@ struct RunCommand: Command {
             The template's turn markers become special tokens; the message text never does.
             """,
         options: [
-            .init("--model, -m FILE|M@V|M@ALIAS", "GGUF model file (\(Architectures.supportedList)), or a registered version or alias (its GGUF file is run)"),
+            .init(
+                "--model, -m FILE|M@V|M@ALIAS",
+                "GGUF model file (\(Architectures.supportedList)), or a registered version or alias (its GGUF file is run)"
+            ),
             .init("--prompt, -p TEXT", "Prompt text"),
             .init("-n, --max-tokens N", "Tokens to generate (default 128)"),
             .init("--temperature T", "Sampling temperature; 0 = greedy (default 0)"),
@@ -32,10 +36,12 @@ struct RunCommand: Command {
             .init("--chat", "Treat the prompt as a user message in the model's chat format"),
             .init("--system TEXT", "System message before the prompt (with --chat)"),
             .init("--lora FILE", "Apply a GGUF LoRA adapter (repeatable; scale alpha/rank × --lora-scale)"),
-            .init("--lora-scale S", "User scale of the adapters (default 1)"),
+            .init("--lora-scale S", "User scale of the adapters (default 1)")
         ],
-        examples: ["assay run --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf -p 'The capital of France is' -n 16",
-                   "assay run --model .cache/models/qwen2.5-0.5b-q4.gguf --chat -p 'Name a color.'"])
+        examples: [
+            "assay run --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf -p 'The capital of France is' -n 16",
+            "assay run --model .cache/models/qwen2.5-0.5b-q4.gguf --chat -p 'Name a color.'"
+        ])
 
     let model: String
     let prompt: String
@@ -91,15 +97,22 @@ struct RunCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let file = try ServeCommand.servable(model, context: context, registry: { try context.openRegistry() })
         var loras: [LoRAAdapter] = []
-        for adapter in file.runnable?.adapters ?? [] { loras.append(try LoRAAdapter(contentsOf: adapter.file, scale: adapter.scale)) }
-        for path in adapters { loras.append(try LoRAAdapter(contentsOf: context.resolve(path), scale: Float(adapterScale))) }
-        let engine = try NativeEngine(modelURL: file.path, threads: threads, contextLength: contextLength,
-                                      modelIdentity: file.identity, adapters: loras)
-        var request = GenerationRequest(prompt: prompt, maxTokens: maxTokens, stop: stop,
-                                        temperature: Float(temperature), topP: Float(topP),
-                                        seed: UInt64(seed), addSpecial: addSpecial)
+        for adapter in file.runnable?.adapters ?? [] {
+            loras.append(try LoRAAdapter(contentsOf: adapter.file, scale: adapter.scale))
+        }
+        for path in adapters {
+            loras.append(try LoRAAdapter(contentsOf: context.resolve(path), scale: Float(adapterScale)))
+        }
+        let engine = try NativeEngine(
+            modelURL: file.path, threads: threads, contextLength: contextLength,
+            modelIdentity: file.identity, adapters: loras)
+        var request = GenerationRequest(
+            prompt: prompt, maxTokens: maxTokens, stop: stop,
+            temperature: Float(temperature), topP: Float(topP),
+            seed: UInt64(seed), addSpecial: addSpecial)
         if chat {
-            let messages = (system.map { [ChatMessage(role: "system", content: $0)] } ?? [])
+            let messages =
+                (system.map { [ChatMessage(role: "system", content: $0)] } ?? [])
                 + [ChatMessage(role: "user", content: prompt)]
             let segments = engine.chatPrompt(messages)
             request.segments = segments
@@ -114,16 +127,20 @@ struct RunCommand: Command {
         let ppRate = t.prefillSeconds > 0 ? Double(t.prefillTokens) / t.prefillSeconds : 0
         let tgRate = t.decodeSeconds > 0 ? Double(max(0, t.decodeTokens - 1)) / t.decodeSeconds : 0
         if json {
-            try context.printJSON(Output(text: result.text, tokens: result.tokens, promptTokens: result.promptTokenCount,
-                                         finishReason: result.finishReason.rawValue,
-                                         promptTokensPerSecond: ppRate, generatedTokensPerSecond: tgRate,
-                                         chatTemplate: chat ? engine.chatTemplate.rawValue : nil))
+            try context.printJSON(
+                Output(
+                    text: result.text, tokens: result.tokens, promptTokens: result.promptTokenCount,
+                    finishReason: result.finishReason.rawValue,
+                    promptTokensPerSecond: ppRate, generatedTokensPerSecond: tgRate,
+                    chatTemplate: chat ? engine.chatTemplate.rawValue : nil))
         } else {
             context.print()
             if !context.globals.quiet {
-                context.printError(String(format: "[%d prompt tokens %.1f t/s, %d generated %.1f t/s, %@]",
-                                          result.promptTokenCount, ppRate, result.tokens.count, tgRate,
-                                          result.finishReason.rawValue))
+                context.printError(
+                    String(
+                        format: "[%d prompt tokens %.1f t/s, %d generated %.1f t/s, %@]",
+                        result.promptTokenCount, ppRate, result.tokens.count, tgRate,
+                        result.finishReason.rawValue))
             }
         }
         return ExitCode.success

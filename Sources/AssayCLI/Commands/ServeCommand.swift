@@ -11,7 +11,8 @@ struct ServeCommand: Command {
     static let name = "serve"
     static let help = CommandHelp(
         abstract: "Serve the registry over HTTP (JSON API, bearer tokens) and optionally a model (OpenAI-compatible).",
-        usage: "[--host 127.0.0.1] [--port 8080] [--model FILE|NAME@VERSION|NAME@ALIAS]... [--all-approved] [--memory-budget-mb N] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--max-connections-per-client N] [--header-timeout-ms N] [--readers N] [--no-webhooks] [--allow-private-webhooks]",
+        usage:
+            "[--host 127.0.0.1] [--port 8080] [--model FILE|NAME@VERSION|NAME@ALIAS]... [--all-approved] [--memory-budget-mb N] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--max-connections-per-client N] [--header-timeout-ms N] [--readers N] [--no-webhooks] [--allow-private-webhooks]",
         discussion: """
             Routes and roles: see docs/api.md and GET /openapi.json. Create tokens with 'assay token create'. \
             SIGTERM or SIGINT stops accepting, finishes in-flight requests, then exits.
@@ -33,8 +34,12 @@ struct ServeCommand: Command {
             .init("--policy FILE", "Governance policy for alias rules (default: built-in defaults)"),
             .init("--artifact-root DIR", "Allow registration by server-side path under DIR (repeatable)"),
             .init("--max-connections N", "Simultaneous connections (default 512)"),
-            .init("--max-connections-per-client N", "Simultaneous connections from one address (IPv6: one /64; default a quarter of --max-connections)"),
-            .init("--header-timeout-ms N", "A connection's first request head must arrive within this time of connecting (default 5000)"),
+            .init(
+                "--max-connections-per-client N",
+                "Simultaneous connections from one address (IPv6: one /64; default a quarter of --max-connections)"),
+            .init(
+                "--header-timeout-ms N",
+                "A connection's first request head must arrive within this time of connecting (default 5000)"),
             .init("--readers N", "Pooled read connections to the registry (default 4)"),
             .init("--max-body-mb N", "Largest request body in MiB (default 16)"),
             .init("--max-upload-bytes N", "Largest GGUF upload (POST …/artifact), streamed to disk (default 8 GiB)"),
@@ -43,10 +48,14 @@ struct ServeCommand: Command {
             .init("--max-attempts N", "Webhook attempts per delivery (default 5)"),
             .init("--base-delay-ms N", "Delay before a webhook's second attempt, doubled each time (default 2000)"),
             .init("--timeout-ms N", "Timeout of one webhook attempt (default 10000)"),
-            .init("--allow-private-webhooks", "Also deliver webhooks to loopback, link-local and private addresses (refused by default)"),
+            .init(
+                "--allow-private-webhooks",
+                "Also deliver webhooks to loopback, link-local and private addresses (refused by default)")
         ],
-        examples: ["assay serve --port 8080", "assay serve --model SmolLM2-135M-Instruct.Q4_1.gguf",
-                   "assay serve --model smollm2@q4_1 --model qwen@production"])
+        examples: [
+            "assay serve --port 8080", "assay serve --model SmolLM2-135M-Instruct.Q4_1.gguf",
+            "assay serve --model smollm2@q4_1 --model qwen@production"
+        ])
 
     var host: String
     var port: Int
@@ -88,46 +97,65 @@ struct ServeCommand: Command {
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let pool = try RegistryPool(home: context.registryHome, readerCount: readers,
-                                    inspector: RegistryInspectors.artifactInspector)
+        let pool = try RegistryPool(
+            home: context.registryHome, readerCount: readers,
+            inspector: RegistryInspectors.artifactInspector)
         let abandoned = AssayService.removeAbandonedUploads(home: context.registryHome)
-        if abandoned > 0 { context.progress("removed \(abandoned) partial upload\(abandoned == 1 ? "" : "s") left by an earlier run") }
+        if abandoned > 0 {
+            context.progress("removed \(abandoned) partial upload\(abandoned == 1 ? "" : "s") left by an earlier run")
+        }
         let files = try servableFiles(context: context)
         // A registered file is served only with its registered bytes.
-        if !files.isEmpty, FileManager.default.fileExists(atPath: context.registryHome.appendingPathComponent(RegistryStore.databaseFileName).path) {
+        if !files.isEmpty,
+            FileManager.default.fileExists(
+                atPath: context.registryHome.appendingPathComponent(RegistryStore.databaseFileName).path)
+        {
             let store = try RegistryStore(home: context.registryHome, actor: "assay-serve")
             for file in files {
-                do { try ArtifactVerifier(home: store.home).verifyRegisteredFile(store: store, path: file.path.path) } catch let error as ArtifactVerificationError {
+                do {
+                    try ArtifactVerifier(home: store.home).verifyRegisteredFile(store: store, path: file.path.path)
+                } catch let error as ArtifactVerificationError {
                     throw CLIError.failure(error.description)
                 }
             }
         }
         let threads = self.threads
-        let catalog = files.isEmpty ? nil : LazyModelCatalog(files: files, memoryBudgetBytes: Int64(memoryBudgetMB) << 20) { file in
-            do {
-                if let runnable = file.runnable { return try runnable.engine(threads: threads) }
-                return try NativeEngine(modelURL: file.path, threads: threads, modelIdentity: file.identity)
-            } catch {
-                throw OpenAIError(status: .internalServerError, "cannot load \(file.model.id): \(error)", param: "model")
+        let catalog =
+            files.isEmpty
+            ? nil
+            : LazyModelCatalog(files: files, memoryBudgetBytes: Int64(memoryBudgetMB) << 20) { file in
+                do {
+                    if let runnable = file.runnable { return try runnable.engine(threads: threads) }
+                    return try NativeEngine(modelURL: file.path, threads: threads, modelIdentity: file.identity)
+                } catch {
+                    throw OpenAIError(
+                        status: .internalServerError, "cannot load \(file.model.id): \(error)", param: "model")
+                }
             }
-        }
         if let catalog {
             // The first model loads now, so that a broken file fails at start-up.
             context.progress("loading \(files[0].model.id)…")
-            do { _ = try catalog.backend(for: nil) } catch let error as OpenAIError { throw CLIError.failure(error.message) }
-            if files.count > 1 { context.progress("serving \(files.map(\.model.id).joined(separator: ", ")) (loaded on first use)") }
+            do { _ = try catalog.backend(for: nil) } catch let error as OpenAIError {
+                throw CLIError.failure(error.message)
+            }
+            if files.count > 1 {
+                context.progress("serving \(files.map(\.model.id).joined(separator: ", ")) (loaded on first use)")
+            }
         }
-        let service = AssayService(pool: pool, catalog: catalog,
-                                   options: APIOptions(artifactRoots: artifactRoots.map(context.resolve),
-                                                       policy: try policy.map { try PolicyBinding.load(context.resolve($0)) },
-                                                       generator: "assay \(AssayVersion.current)",
-                                                       suiteRoots: SuiteCatalog.defaultBundledRoots(
-                                                           environment: context.environment,
-                                                           workingDirectory: context.workingDirectory)))
-        let configuration = ServerConfiguration(host: host, port: port,
-                                                limits: HTTPLimits(maxBodyBytes: maxBodyMB << 20, maxUploadBytes: maxUploadBytes),
-                                                headerTimeout: .milliseconds(headerTimeoutMs),
-                                                maxConnections: maxConnections, maxConnectionsPerClient: maxConnectionsPerClient)
+        let service = AssayService(
+            pool: pool, catalog: catalog,
+            options: APIOptions(
+                artifactRoots: artifactRoots.map(context.resolve),
+                policy: try policy.map { try PolicyBinding.load(context.resolve($0)) },
+                generator: "assay \(AssayVersion.current)",
+                suiteRoots: SuiteCatalog.defaultBundledRoots(
+                    environment: context.environment,
+                    workingDirectory: context.workingDirectory)))
+        let configuration = ServerConfiguration(
+            host: host, port: port,
+            limits: HTTPLimits(maxBodyBytes: maxBodyMB << 20, maxUploadBytes: maxUploadBytes),
+            headerTimeout: .milliseconds(headerTimeoutMs),
+            maxConnections: maxConnections, maxConnectionsPerClient: maxConnectionsPerClient)
         let dispatcher = webhooks ? try WebhookDispatcher(home: context.registryHome, settings: webhookSettings) : nil
         let server = HTTPServer(configuration: configuration, responder: service.router)
         let bound = try server.start()
@@ -184,7 +212,9 @@ struct ServeCommand: Command {
     }
 
     /// A GGUF file, or a registered version or alias (resolved now) as something to serve.
-    static func servable(_ text: String, context: CommandContext, registry: () throws -> RegistryStore) throws -> ServableFile {
+    static func servable(_ text: String, context: CommandContext, registry: () throws -> RegistryStore) throws
+        -> ServableFile
+    {
         let url = context.resolve(text)
         if FileManager.default.fileExists(atPath: url.path) || !text.contains("@") {
             guard FileManager.default.fileExists(atPath: url.path) else {
@@ -193,8 +223,9 @@ struct ServeCommand: Command {
             let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
             let created = (attributes?[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970) } ?? 0
             let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
-            return ServableFile(model: ServedModel(id: url.deletingPathExtension().lastPathComponent, created: created),
-                                path: url, identity: url.lastPathComponent, bytes: size)
+            return ServableFile(
+                model: ServedModel(id: url.deletingPathExtension().lastPathComponent, created: created),
+                path: url, identity: url.lastPathComponent, bytes: size)
         }
         let reference: VersionReference
         do { reference = try VersionReference(parsing: text) } catch {
@@ -206,8 +237,13 @@ struct ServeCommand: Command {
         do {
             version = try store.modelVersion(reference)
         } catch RegistryError.unknownModelVersion {
-            guard let alias = try store.read({ try GovernanceRecords.alias($0, model: reference.name, name: reference.version) }) else {
-                throw CLIError.failure("--model \(text): no version or alias '\(reference.version)' of model '\(reference.name)'")
+            guard
+                let alias = try store.read({
+                    try GovernanceRecords.alias($0, model: reference.name, name: reference.version)
+                })
+            else {
+                throw CLIError.failure(
+                    "--model \(text): no version or alias '\(reference.version)' of model '\(reference.name)'")
             }
             version = try store.modelVersion(alias.target)
             aliases = [alias.target.description]
@@ -215,20 +251,30 @@ struct ServeCommand: Command {
         return try Self.servable(version, id: text, aliases: aliases, store: store)
     }
 
-    static func servable(_ version: ModelVersion, id: String, aliases: [String], store: RegistryStore) throws -> ServableFile {
+    static func servable(_ version: ModelVersion, id: String, aliases: [String], store: RegistryStore) throws
+        -> ServableFile
+    {
         // A LoRA adapter version runs as its base + the adapter (checked against their digests).
         let runnable: RunnableModel
-        do { runnable = try RunnableModel.resolve(version, store: store, verify: false) } catch let error as RunnableModelError {
+        do { runnable = try RunnableModel.resolve(version, store: store, verify: false) } catch let error
+            as RunnableModelError
+        {
             throw CLIError.failure(error.description)
         }
         guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
             throw CLIError.failure("\(version.reference) has no GGUF file to serve")
         }
-        let created = ISO8601DateFormatter().date(from: version.createdAt).map { Int64($0.timeIntervalSince1970) }
-            ?? { let f = ISO8601DateFormatter(); f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]; return f.date(from: version.createdAt) }()
-                .map { Int64($0.timeIntervalSince1970) } ?? 0
-        return ServableFile(model: ServedModel(id: id, created: created, aliases: aliases),
-                            path: runnable.modelFile, identity: runnable.identity, bytes: artifact.size,
-                            runnable: runnable.adapters.isEmpty ? nil : runnable)
+        let created =
+            ISO8601DateFormatter().date(from: version.createdAt).map { Int64($0.timeIntervalSince1970) }
+            ?? {
+                let f = ISO8601DateFormatter()
+                f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+                return f.date(from: version.createdAt)
+            }()
+            .map { Int64($0.timeIntervalSince1970) } ?? 0
+        return ServableFile(
+            model: ServedModel(id: id, created: created, aliases: aliases),
+            path: runnable.modelFile, identity: runnable.identity, bytes: artifact.size,
+            runnable: runnable.adapters.isEmpty ? nil : runnable)
     }
 }

@@ -1,12 +1,14 @@
-import Foundation
 import Evaluation
+import Foundation
 import Registry
 
 extension CommandContext {
     /// The suite catalog of this registry (registered suites + bundled Benchmarks/Suites).
     func suiteCatalog(_ store: RegistryStore) -> SuiteCatalog {
-        SuiteCatalog(store: store, bundledRoots: SuiteCatalog.defaultBundledRoots(
-            environment: environment, workingDirectory: workingDirectory))
+        SuiteCatalog(
+            store: store,
+            bundledRoots: SuiteCatalog.defaultBundledRoots(
+                environment: environment, workingDirectory: workingDirectory))
     }
 }
 
@@ -47,10 +49,13 @@ struct SuiteRegisterCommand: Command {
         }
         if result.isNew { context.updateContaminationAfterSuiteRegistration(store) }
         if context.json {
-            try context.printJSON(Report(status: result.isNew ? "registered" : "already_registered", suite: result.record))
+            try context.printJSON(
+                Report(status: result.isNew ? "registered" : "already_registered", suite: result.record))
         } else {
             let r = result.record
-            context.print("\(result.isNew ? "Registered" : "Already registered:") suite \(r.suiteID)@\(r.version) (sha256 \(r.digest), \(r.taskCount) task\(r.taskCount == 1 ? "" : "s"), \(r.itemCount) items)")
+            context.print(
+                "\(result.isNew ? "Registered" : "Already registered:") suite \(r.suiteID)@\(r.version) (sha256 \(r.digest), \(r.taskCount) task\(r.taskCount == 1 ? "" : "s"), \(r.itemCount) items)"
+            )
         }
         return ExitCode.success
     }
@@ -81,19 +86,28 @@ struct SuiteListCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         var entries = try store.suites().map {
-            Entry(id: $0.suiteID, version: $0.version, digest: $0.digest, title: $0.title, tasks: $0.taskCount,
-                  items: $0.itemCount, registered: true, path: $0.path)
+            Entry(
+                id: $0.suiteID, version: $0.version, digest: $0.digest, title: $0.title, tasks: $0.taskCount,
+                items: $0.itemCount, registered: true, path: $0.path)
         }
         let registered = Set(entries.map(\.id))
-        for (id, dir) in context.suiteCatalog(store).bundledSuites().sorted(by: { $0.key < $1.key }) where !registered.contains(id) {
-            entries.append(Entry(id: id, version: nil, digest: nil, title: nil, tasks: nil, items: nil, registered: false,
-                                 path: dir.path))
+        for (id, dir) in context.suiteCatalog(store).bundledSuites().sorted(by: { $0.key < $1.key })
+        where !registered.contains(id) {
+            entries.append(
+                Entry(
+                    id: id, version: nil, digest: nil, title: nil, tasks: nil, items: nil, registered: false,
+                    path: dir.path))
         }
-        if context.json { try context.printJSON(entries); return ExitCode.success }
+        if context.json {
+            try context.printJSON(entries)
+            return ExitCode.success
+        }
         var table = TextTable(["SUITE", "VERSION", "TASKS", "ITEMS", "SHA256", "TITLE"], rightAligned: [2, 3])
         for e in entries {
-            table.add([e.id, e.version ?? "(bundled)", e.tasks.map(String.init) ?? "-", e.items.map(String.init) ?? "-",
-                       e.digest.map { String($0.prefix(12)) } ?? "-", e.title ?? e.path])
+            table.add([
+                e.id, e.version ?? "(bundled)", e.tasks.map(String.init) ?? "-", e.items.map(String.init) ?? "-",
+                e.digest.map { String($0.prefix(12)) } ?? "-", e.title ?? e.path
+            ])
         }
         context.output.out(table.render())
         return ExitCode.success
@@ -139,22 +153,30 @@ struct SuiteShowCommand: Command {
         let store = try context.openRegistry()
         let suite = try context.suiteCatalog(store).resolve(reference, workingDirectory: context.workingDirectory)
         let m = suite.manifest
-        let report = Report(id: m.id, version: m.version, title: m.title, description: m.description, license: m.license,
-                            source: m.source, digest: suite.digest, directory: suite.directory.path,
-                            tasks: suite.tasks.map {
-                                .init(id: $0.spec.id, kind: $0.spec.kind.rawValue, items: $0.items.count,
-                                      fewshotPool: $0.fewshot.count, defaultShots: $0.spec.defaultShots,
-                                      labels: $0.spec.labels, scoring: $0.spec.scoring?.rawValue)
-                            })
-        if context.json { try context.printJSON(report); return ExitCode.success }
+        let report = Report(
+            id: m.id, version: m.version, title: m.title, description: m.description, license: m.license,
+            source: m.source, digest: suite.digest, directory: suite.directory.path,
+            tasks: suite.tasks.map {
+                .init(
+                    id: $0.spec.id, kind: $0.spec.kind.rawValue, items: $0.items.count,
+                    fewshotPool: $0.fewshot.count, defaultShots: $0.spec.defaultShots,
+                    labels: $0.spec.labels, scoring: $0.spec.scoring?.rawValue)
+            })
+        if context.json {
+            try context.printJSON(report)
+            return ExitCode.success
+        }
         context.print("\(m.id)@\(m.version) — \(m.title)")
         context.print("sha256 \(suite.digest)  licence \(m.license)  source: \(m.source)")
         context.print(m.description)
         context.print("")
-        var table = TextTable(["TASK", "KIND", "ITEMS", "FEW-SHOT POOL", "DEFAULT SHOTS", "DETAIL"], rightAligned: [2, 3, 4])
+        var table = TextTable(
+            ["TASK", "KIND", "ITEMS", "FEW-SHOT POOL", "DEFAULT SHOTS", "DETAIL"], rightAligned: [2, 3, 4])
         for t in report.tasks {
-            table.add([t.id, t.kind, String(t.items), String(t.fewshotPool), String(t.defaultShots),
-                       t.labels.map { "labels: " + $0.joined(separator: ", ") } ?? t.scoring.map { "scoring: " + $0 } ?? ""])
+            table.add([
+                t.id, t.kind, String(t.items), String(t.fewshotPool), String(t.defaultShots),
+                t.labels.map { "labels: " + $0.joined(separator: ", ") } ?? t.scoring.map { "scoring: " + $0 } ?? ""
+            ])
         }
         context.output.out(table.render())
         return ExitCode.success
@@ -177,7 +199,7 @@ struct SuiteImportMMLUCommand: Command {
         options: [
             .init("--split S", "val (default) or test"),
             .init("--id ID", "Suite id (default mmlu; mmlu-test is a good name for the test split)"),
-            .init("--no-cloze", "Do not add the cloze twin task"),
+            .init("--no-cloze", "Do not add the cloze twin task")
         ],
         examples: ["assay suite import-mmlu ~/data/mmlu --split val"])
 
@@ -206,11 +228,15 @@ struct SuiteImportMMLUCommand: Command {
         let result = try context.suiteCatalog(store).register(directory: staging)
         if result.isNew { context.updateContaminationAfterSuiteRegistration(store) }
         if context.json {
-            try context.printJSON(SuiteRegisterCommand.Report(status: result.isNew ? "registered" : "already_registered",
-                                                              suite: result.record))
+            try context.printJSON(
+                SuiteRegisterCommand.Report(
+                    status: result.isNew ? "registered" : "already_registered",
+                    suite: result.record))
         } else {
             let r = result.record
-            context.print("\(result.isNew ? "Registered" : "Already registered:") suite \(r.suiteID)@\(r.version) (sha256 \(r.digest), \(r.itemCount) items over \(r.taskCount) tasks)")
+            context.print(
+                "\(result.isNew ? "Registered" : "Already registered:") suite \(r.suiteID)@\(r.version) (sha256 \(r.digest), \(r.itemCount) items over \(r.taskCount) tasks)"
+            )
         }
         return ExitCode.success
     }

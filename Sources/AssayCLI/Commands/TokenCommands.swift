@@ -30,17 +30,20 @@ struct TokenCreateCommand: Command {
         if holder != store.actor {
             let roles = try store.read { try GovernanceRecords.roles($0, actor: store.actor) }
             guard roles.contains("admin") else {
-                throw CLIError.failure("\(store.actor) may not create a token for \(holder): requires the role admin (anyone may create a token for themselves)")
+                throw CLIError.failure(
+                    "\(store.actor) may not create a token for \(holder): requires the role admin (anyone may create a token for themselves)"
+                )
             }
         }
         let issued = try store.createToken(for: holder, label: label)
         if context.json {
             guard case .object(var out) = Representation.token(issued.token) else { return ExitCode.failure }
-            out["token"] = .string(issued.secret)  // shown once
+            out["token"] = .string(issued.secret) // shown once
             try context.printJSON(.object(out))
         } else {
             context.print(issued.secret)
-            context.printError("Created \(issued.token.id) for \(issued.token.actor). Store the token now: it cannot be shown again.")
+            context.printError(
+                "Created \(issued.token.id) for \(issued.token.actor). Store the token now: it cannot be shown again.")
         }
         return ExitCode.success
     }
@@ -49,8 +52,9 @@ struct TokenCreateCommand: Command {
 /// `assay token revoke ID`.
 struct TokenRevokeCommand: Command {
     static let name = "revoke"
-    static let help = CommandHelp(abstract: "Revoke an API token by id (takes effect on the next request).",
-                                  usage: "ID [--json]", examples: ["assay token revoke tok_3f2a9c1b7d0e"])
+    static let help = CommandHelp(
+        abstract: "Revoke an API token by id (takes effect on the next request).",
+        usage: "ID [--json]", examples: ["assay token revoke tok_3f2a9c1b7d0e"])
 
     var id: String
 
@@ -61,7 +65,11 @@ struct TokenRevokeCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let token = try context.openRegistry().revokeToken(id: id)
-        if context.json { try context.printJSON(Representation.token(token)) } else { context.print("Revoked \(token.id) (\(token.actor))") }
+        if context.json {
+            try context.printJSON(Representation.token(token))
+        } else {
+            context.print("Revoked \(token.id) (\(token.actor))")
+        }
         return ExitCode.success
     }
 }
@@ -69,9 +77,10 @@ struct TokenRevokeCommand: Command {
 /// `assay token list [--for ACTOR]`.
 struct TokenListCommand: Command {
     static let name = "list"
-    static let help = CommandHelp(abstract: "List API tokens (ids, actors, revocation; never secrets).",
-                                  usage: "[--for ACTOR] [--json]",
-                                  options: [.init("--for ACTOR", "Only this actor's tokens")])
+    static let help = CommandHelp(
+        abstract: "List API tokens (ids, actors, revocation; never secrets).",
+        usage: "[--for ACTOR] [--json]",
+        options: [.init("--for ACTOR", "Only this actor's tokens")])
 
     var actor: String?
 
@@ -88,8 +97,9 @@ struct TokenListCommand: Command {
             context.print("No tokens.")
         } else {
             for t in tokens {
-                context.print("\(t.id)  \(t.actor)  created \(t.createdAt) by \(t.createdBy)"
-                              + (t.revokedAt.map { "  REVOKED \($0)" } ?? "") + (t.label.map { "  \($0)" } ?? ""))
+                context.print(
+                    "\(t.id)  \(t.actor)  created \(t.createdAt) by \(t.createdBy)"
+                        + (t.revokedAt.map { "  REVOKED \($0)" } ?? "") + (t.label.map { "  \($0)" } ?? ""))
             }
         }
         return ExitCode.success

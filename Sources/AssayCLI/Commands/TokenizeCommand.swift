@@ -24,10 +24,12 @@ struct TokenizeCommand: Command {
             .init("--no-special", "Do not add BOS/EOS"),
             .init("--parse-special", "Recognise special-token text in the input"),
             .init("--chat", "Render TEXT as a user message in the model's chat format first"),
-            .init("--system TEXT", "System message before it (with --chat)"),
+            .init("--system TEXT", "System message before it (with --chat)")
         ],
-        examples: ["assay tokenize --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf 'Hello world'",
-                   "assay tokenize --model model.gguf --parse-special '<|im_start|>user' --json"])
+        examples: [
+            "assay tokenize --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf 'Hello world'",
+            "assay tokenize --model model.gguf --parse-special '<|im_start|>user' --json"
+        ])
 
     let model: String
     let text: String?
@@ -53,7 +55,9 @@ struct TokenizeCommand: Command {
             throw .usage("give either TEXT or --file PATH")
         }
         if system != nil && !chat { throw .usage("--system needs --chat") }
-        if chat && (parseSpecial || !addSpecial) { throw .usage("--chat decides special tokens itself; drop --parse-special/--no-special") }
+        if chat && (parseSpecial || !addSpecial) {
+            throw .usage("--chat decides special tokens itself; drop --parse-special/--no-special")
+        }
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -79,8 +83,12 @@ struct TokenizeCommand: Command {
         }
         let tokens: [Int32]
         if chat {
-            let template = ChatTemplate.forModel(chatTemplate: gguf["tokenizer.chat_template"]?.string, tokenizer: tokenizer)
-            let messages = (system.map { [ChatMessage(role: "system", content: $0)] } ?? []) + [ChatMessage(role: "user", content: input)]
+            let template = ChatTemplate.forModel(
+                chatTemplate: gguf["tokenizer.chat_template"]?.string, tokenizer: tokenizer)
+            let messages =
+                (system.map { [ChatMessage(role: "system", content: $0)] } ?? []) + [
+                    ChatMessage(role: "user", content: input)
+                ]
             tokens = tokenizer.encode(template.render(messages))
             if !context.json { context.printError("chat format: \(template.rawValue)") }
         } else {

@@ -15,9 +15,11 @@ struct WebhookAddCommand: Command {
             only (put a TLS-terminating relay in front of https receivers). Once the registry has an admin, only \
             admins manage webhooks. Deliveries are sent by 'assay serve' or by 'assay webhook deliver'.
             """,
-        options: [.init("--events LIST", "Comma-separated event types, or * for all (required)"),
-                  .init("--secret S", "Signing secret (16-256 printable characters; default: generated)"),
-                  .init("--allow-private-webhooks", "Accept a loopback, link-local or private-network address")],
+        options: [
+            .init("--events LIST", "Comma-separated event types, or * for all (required)"),
+            .init("--secret S", "Signing secret (16-256 printable characters; default: generated)"),
+            .init("--allow-private-webhooks", "Accept a loopback, link-local or private-network address")
+        ],
         examples: ["assay webhook add http://127.0.0.1:9000/hooks --events version.registered,state.changed"])
 
     var url: String
@@ -37,13 +39,18 @@ struct WebhookAddCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         if !allowPrivate, let parsed = try? HTTPURL(parsing: url),
-           let reason = WebhookAddressPolicy.refusal(literalHost: parsed.host) {
-            throw CLIError.usage("\(parsed.host) is \(reason); webhooks go to public addresses unless you pass --allow-private-webhooks (and start the deliverer with it)")
+            let reason = WebhookAddressPolicy.refusal(literalHost: parsed.host)
+        {
+            throw CLIError.usage(
+                "\(parsed.host) is \(reason); webhooks go to public addresses unless you pass --allow-private-webhooks (and start the deliverer with it)"
+            )
         }
         let hook = try context.openRegistry().addWebhook(url: url, events: events, secret: secret)
         if context.json {
-            try context.printJSON(["id": hook.id, "url": hook.url, "events": hook.events.map(\.rawValue).joined(separator: ","),
-                                   "secret": hook.secret])
+            try context.printJSON([
+                "id": hook.id, "url": hook.url, "events": hook.events.map(\.rawValue).joined(separator: ","),
+                "secret": hook.secret
+            ])
         } else {
             context.print(hook.id)
             if secret == nil {
@@ -57,9 +64,10 @@ struct WebhookAddCommand: Command {
 /// `assay webhook list`
 struct WebhookListCommand: Command {
     static let name = "list"
-    static let help = CommandHelp(abstract: "List webhooks (never their secrets) and their delivery counts.",
-                                  usage: "[--all] [--json]",
-                                  options: [.init("--all", "Include removed webhooks")])
+    static let help = CommandHelp(
+        abstract: "List webhooks (never their secrets) and their delivery counts.",
+        usage: "[--all] [--json]",
+        options: [.init("--all", "Include removed webhooks")])
     var all: Bool
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -75,13 +83,24 @@ struct WebhookListCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let hooks = try context.openRegistry().webhooks().filter { all || $0.active }
-        let listed = hooks.map { Listed(id: $0.id, url: $0.url, events: $0.events.map(\.rawValue).joined(separator: ","),
-                                        createdAt: $0.createdAt, createdBy: $0.createdBy, active: $0.active,
-                                        removedAt: $0.removedAt) }
-        if context.json { try context.printJSON(listed); return ExitCode.success }
-        if listed.isEmpty { context.print("No webhooks."); return ExitCode.success }
+        let listed = hooks.map {
+            Listed(
+                id: $0.id, url: $0.url, events: $0.events.map(\.rawValue).joined(separator: ","),
+                createdAt: $0.createdAt, createdBy: $0.createdBy, active: $0.active,
+                removedAt: $0.removedAt)
+        }
+        if context.json {
+            try context.printJSON(listed)
+            return ExitCode.success
+        }
+        if listed.isEmpty {
+            context.print("No webhooks.")
+            return ExitCode.success
+        }
         var table = TextTable(["ID", "URL", "EVENTS", "CREATED", "BY", "STATE"])
-        for h in listed { table.add([h.id, h.url, h.events, h.createdAt, h.createdBy, h.active ? "active" : "removed"]) }
+        for h in listed {
+            table.add([h.id, h.url, h.events, h.createdAt, h.createdBy, h.active ? "active" : "removed"])
+        }
         context.output.out(table.render())
         return ExitCode.success
     }
@@ -90,8 +109,9 @@ struct WebhookListCommand: Command {
 /// `assay webhook remove ID`
 struct WebhookRemoveCommand: Command {
     static let name = "remove"
-    static let help = CommandHelp(abstract: "Remove a webhook (its delivery log is kept; pending deliveries are dropped).",
-                                  usage: "ID [--json]")
+    static let help = CommandHelp(
+        abstract: "Remove a webhook (its delivery log is kept; pending deliveries are dropped).",
+        usage: "ID [--json]")
     var id: String
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -101,7 +121,9 @@ struct WebhookRemoveCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let hook = try context.openRegistry().removeWebhook(id: id)
-        if context.json { try context.printJSON(["id": hook.id, "removed_at": hook.removedAt ?? ""]) } else {
+        if context.json {
+            try context.printJSON(["id": hook.id, "removed_at": hook.removedAt ?? ""])
+        } else {
             context.print("Removed \(hook.id) (\(hook.url))")
         }
         return ExitCode.success
@@ -111,10 +133,13 @@ struct WebhookRemoveCommand: Command {
 /// `assay webhook deliveries [--webhook ID] [--limit N]`
 struct WebhookDeliveriesCommand: Command {
     static let name = "deliveries"
-    static let help = CommandHelp(abstract: "Show the delivery log: every attempt with its status code or error.",
-                                  usage: "[--webhook ID] [--limit N] [--json]",
-                                  options: [.init("--webhook ID", "Only this webhook's deliveries"),
-                                            .init("--limit N", "Newest N attempts (default 50)")])
+    static let help = CommandHelp(
+        abstract: "Show the delivery log: every attempt with its status code or error.",
+        usage: "[--webhook ID] [--limit N] [--json]",
+        options: [
+            .init("--webhook ID", "Only this webhook's deliveries"),
+            .init("--limit N", "Newest N attempts (default 50)")
+        ])
     var webhook: String?
     var limit: Int
 
@@ -126,12 +151,20 @@ struct WebhookDeliveriesCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let attempts = try context.openRegistry().webhookAttempts(webhook: webhook, limit: limit)
-        if context.json { try context.printJSON(attempts); return ExitCode.success }
-        if attempts.isEmpty { context.print("No delivery attempts."); return ExitCode.success }
+        if context.json {
+            try context.printJSON(attempts)
+            return ExitCode.success
+        }
+        if attempts.isEmpty {
+            context.print("No delivery attempts.")
+            return ExitCode.success
+        }
         var table = TextTable(["TIME", "WEBHOOK", "EVENT", "DELIVERY", "ATTEMPT", "STATUS", "RESULT"])
         for a in attempts {
-            table.add([a.startedAt, a.webhookID, a.eventID, a.deliveryID, String(a.attempt),
-                       a.statusCode.map(String.init) ?? "-", a.error ?? a.deliveryStatus])
+            table.add([
+                a.startedAt, a.webhookID, a.eventID, a.deliveryID, String(a.attempt),
+                a.statusCode.map(String.init) ?? "-", a.error ?? a.deliveryStatus
+            ])
         }
         context.output.out(table.render())
         return ExitCode.success
@@ -144,11 +177,16 @@ struct WebhookDeliverCommand: Command {
     static let help = CommandHelp(
         abstract: "Queue new events and attempt every due delivery once (run from cron when no 'assay serve' runs).",
         usage: "[--max-attempts N] [--base-delay-ms N] [--timeout-ms N] [--allow-private-webhooks] [--json]",
-        discussion: "A failed attempt is retried by a later pass after base-delay × 2^(attempt-1); after max-attempts the delivery is marked failed. Exit 1 when an attempt failed in this pass.",
-        options: [.init("--max-attempts N", "Attempts per delivery (default 5)"),
-                  .init("--base-delay-ms N", "Delay before the second attempt (default 2000)"),
-                  .init("--timeout-ms N", "Timeout of one attempt (default 10000)"),
-                  .init("--allow-private-webhooks", "Also deliver to loopback, link-local and private addresses (refused by default: SSRF)")])
+        discussion:
+            "A failed attempt is retried by a later pass after base-delay × 2^(attempt-1); after max-attempts the delivery is marked failed. Exit 1 when an attempt failed in this pass.",
+        options: [
+            .init("--max-attempts N", "Attempts per delivery (default 5)"),
+            .init("--base-delay-ms N", "Delay before the second attempt (default 2000)"),
+            .init("--timeout-ms N", "Timeout of one attempt (default 10000)"),
+            .init(
+                "--allow-private-webhooks",
+                "Also deliver to loopback, link-local and private addresses (refused by default: SSRF)")
+        ])
     var settings: WebhookSettings
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -159,11 +197,14 @@ struct WebhookDeliverCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let summary = try WebhookDispatcher(home: context.registryHome, settings: settings).runOnce()
         if context.json {
-            try context.printJSON(["queued": summary.queued, "attempted": summary.attempted, "delivered": summary.delivered,
-                                   "retrying": summary.retrying, "failed": summary.failed])
+            try context.printJSON([
+                "queued": summary.queued, "attempted": summary.attempted, "delivered": summary.delivered,
+                "retrying": summary.retrying, "failed": summary.failed
+            ])
         } else {
-            context.print("queued \(summary.queued), attempted \(summary.attempted): delivered \(summary.delivered), "
-                          + "retrying \(summary.retrying), failed \(summary.failed)")
+            context.print(
+                "queued \(summary.queued), attempted \(summary.attempted): delivered \(summary.delivered), "
+                    + "retrying \(summary.retrying), failed \(summary.failed)")
         }
         return summary.retrying + summary.failed == 0 ? ExitCode.success : ExitCode.failure
     }
@@ -176,7 +217,8 @@ enum WebhookOptions {
         let base = try arguments.int("--base-delay-ms", range: 1...3_600_000) ?? 2000
         let timeout = try arguments.int("--timeout-ms", range: 100...600_000) ?? 10_000
         let allowPrivate = arguments.flag("--allow-private-webhooks")
-        return WebhookSettings(maxAttempts: attempts, baseDelay: .milliseconds(base), timeout: .milliseconds(timeout),
-                               allowPrivateNetworks: allowPrivate)
+        return WebhookSettings(
+            maxAttempts: attempts, baseDelay: .milliseconds(base), timeout: .milliseconds(timeout),
+            allowPrivateNetworks: allowPrivate)
     }
 }

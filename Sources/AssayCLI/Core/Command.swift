@@ -34,8 +34,10 @@ public struct CommandHelp: Sendable {
     public var options: [Option]
     public var examples: [String]
 
-    public init(abstract: String, usage: String, discussion: String = "",
-                options: [Option] = [], examples: [String] = []) {
+    public init(
+        abstract: String, usage: String, discussion: String = "",
+        options: [Option] = [], examples: [String] = []
+    ) {
         self.abstract = abstract
         self.usage = usage
         self.discussion = discussion
@@ -114,7 +116,8 @@ public struct CommandGroup: Sendable {
             out += "\nGLOBAL OPTIONS (accepted by every command, anywhere on the line):\n"
             let globalWidth = (GlobalOptions.help.map(\.names.count).max() ?? 0) + 2
             for option in GlobalOptions.help {
-                out += "  \(option.names)\(String(repeating: " ", count: max(1, globalWidth - option.names.count)))\(option.summary)\n"
+                out +=
+                    "  \(option.names)\(String(repeating: " ", count: max(1, globalWidth - option.names.count)))\(option.summary)\n"
             }
         }
         out += "\nSee '\(path) <command> --help' for details.\n"

@@ -1,5 +1,5 @@
-import Foundation
 import Evaluation
+import Foundation
 import Registry
 
 /// Runs the `assay` command line: resolves the subcommand path, handles `--help`, global
@@ -9,9 +9,10 @@ public enum AssayCommandLine {
     public static func main() async {
         // Writes to a closed pipe must surface as EPIPE errors, not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let code = await run(Array(CommandLine.arguments.dropFirst()),
-                             environment: ProcessInfo.processInfo.environment,
-                             output: .standard())
+        let code = await run(
+            Array(CommandLine.arguments.dropFirst()),
+            environment: ProcessInfo.processInfo.environment,
+            output: .standard())
         exit(code)
     }
 
@@ -38,8 +39,9 @@ public enum AssayCommandLine {
         var path = "assay"
         if arguments.first == "help" {
             _ = arguments.positional()
-            return await run(arguments.remaining + ["--help"], environment: environment,
-                             output: output, workingDirectory: workingDirectory)
+            return await run(
+                arguments.remaining + ["--help"], environment: environment,
+                output: output, workingDirectory: workingDirectory)
         }
         if arguments.first == "--version" || arguments.first == "version" {
             output.out("assay \(AssayVersion.current)\n")
@@ -52,16 +54,18 @@ public enum AssayCommandLine {
                 // A misspelt subcommand ('assay eval shwo RUN') is reported as such, not as the
                 // default command's missing options.
                 if let word, !word.hasPrefix("-"), let suggestion = closest(to: word, in: group.children.map(\.name)) {
-                    output.err("assay: error: unknown command '\(word)' for '\(path)'. Did you mean '\(suggestion)'?\n"
-                               + "See '\(path) --help'.\n")
+                    output.err(
+                        "assay: error: unknown command '\(word)' for '\(path)'. Did you mean '\(suggestion)'?\n"
+                            + "See '\(path) --help'.\n")
                     return ExitCode.usage
                 }
                 if wantsHelp {
                     output.out(group.render(path: path))
                     return ExitCode.success
                 }
-                let context = CommandContext(globals: globals, environment: environment,
-                                             output: output, workingDirectory: workingDirectory)
+                let context = CommandContext(
+                    globals: globals, environment: environment,
+                    output: output, workingDirectory: workingDirectory)
                 return await execute(defaultCommand, arguments: &arguments, path: path, context: context)
             }
             guard let word, !word.hasPrefix("-") else {
@@ -69,15 +73,18 @@ public enum AssayCommandLine {
                     output.out(group.render(path: path))
                     return wantsHelp ? ExitCode.success : ExitCode.usage
                 }
-                output.err("assay: error: unknown option '\(arguments.first ?? "")' for '\(path)'\n"
-                           + "See '\(path) --help'.\n")
+                output.err(
+                    "assay: error: unknown option '\(arguments.first ?? "")' for '\(path)'\n"
+                        + "See '\(path) --help'.\n")
                 return ExitCode.usage
             }
             guard let child = group.children.first(where: { $0.name == word }) else {
-                let suggestion = closest(to: word, in: group.children.map(\.name))
+                let suggestion =
+                    closest(to: word, in: group.children.map(\.name))
                     .map { " Did you mean '\($0)'?" } ?? ""
-                output.err("assay: error: unknown command '\(word)' for '\(path)'.\(suggestion)\n"
-                           + "See '\(path) --help'.\n")
+                output.err(
+                    "assay: error: unknown command '\(word)' for '\(path)'.\(suggestion)\n"
+                        + "See '\(path) --help'.\n")
                 return ExitCode.usage
             }
             _ = arguments.positional()
@@ -91,15 +98,18 @@ public enum AssayCommandLine {
                     output.out(type.help.render(path: path))
                     return ExitCode.success
                 }
-                let context = CommandContext(globals: globals, environment: environment,
-                                             output: output, workingDirectory: workingDirectory)
+                let context = CommandContext(
+                    globals: globals, environment: environment,
+                    output: output, workingDirectory: workingDirectory)
                 return await execute(type, arguments: &arguments, path: path, context: context)
             }
         }
     }
 
-    private static func execute(_ type: any Command.Type, arguments: inout Arguments, path: String,
-                                context: CommandContext) async -> Int32 {
+    private static func execute(
+        _ type: any Command.Type, arguments: inout Arguments, path: String,
+        context: CommandContext
+    ) async -> Int32 {
         let command: any Command
         do {
             command = try type.init(arguments: &arguments)
@@ -140,7 +150,8 @@ public enum AssayCommandLine {
     }
 
     private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

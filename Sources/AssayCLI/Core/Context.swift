@@ -15,10 +15,12 @@ public struct GlobalOptions: Sendable {
 
     static let help: [CommandHelp.Option] = [
         .init("--registry PATH", "Registry home (default: $ASSAY_HOME, else ./.assay)"),
-        .init("--actor NAME", "Act as NAME (also $ASSAY_ACTOR); honoured only for admins or registries that trust the environment"),
+        .init(
+            "--actor NAME",
+            "Act as NAME (also $ASSAY_ACTOR); honoured only for admins or registries that trust the environment"),
         .init("--json", "Print machine-readable JSON on stdout"),
         .init("--quiet", "No progress output on stderr"),
-        .init("-h, --help", "Show help for this command"),
+        .init("-h, --help", "Show help for this command")
     ]
 
     /// Removes the global options from `arguments`.
@@ -98,7 +100,10 @@ public final class OutputSink: Sendable {
                 let n = bytes.withUnsafeMutableBytes { raw in
                     Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 }
-                if n > 0 { offset += n; continue }
+                if n > 0 {
+                    offset += n
+                    continue
+                }
                 if n < 0 && errno == EINTR { continue }
                 if fd == STDOUT_FILENO { state.stdoutClosed = true } else { state.stderrClosed = true }
                 return
@@ -121,8 +126,10 @@ public struct CommandContext: Sendable {
     /// Current directory used to resolve relative paths.
     public var workingDirectory: URL
 
-    public init(globals: GlobalOptions, environment: [String: String], output: OutputSink,
-                workingDirectory: URL) {
+    public init(
+        globals: GlobalOptions, environment: [String: String], output: OutputSink,
+        workingDirectory: URL
+    ) {
         self.globals = globals
         self.environment = environment
         self.output = output

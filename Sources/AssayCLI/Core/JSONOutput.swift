@@ -71,8 +71,11 @@ enum JSONKeyStyle {
 
     static func snakeCase(_ key: String) -> String {
         guard let first = key.unicodeScalars.first, ("a"..."z").contains(first),
-              key.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }),
-              key.unicodeScalars.contains(where: { ("A"..."Z").contains($0) }) else { return key }
+            key.unicodeScalars.allSatisfy({
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+            }),
+            key.unicodeScalars.contains(where: { ("A"..."Z").contains($0) })
+        else { return key }
         var out = ""
         let scalars = Array(key.unicodeScalars)
         for (i, c) in scalars.enumerated() {

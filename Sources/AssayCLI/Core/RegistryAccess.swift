@@ -12,26 +12,31 @@ extension CommandContext {
     func openRegistry(create: Bool = false) throws -> RegistryStore {
         let os = osUser
         guard let declared = declaredActor, declared != os else {
-            return try RegistryStore(home: registryHome, actor: os, create: create,
-                                     inspector: RegistryInspectors.artifactInspector)
+            return try RegistryStore(
+                home: registryHome, actor: os, create: create,
+                inspector: RegistryInspectors.artifactInspector)
         }
         let settings = try RegistrySettings.load(home: registryHome)
         if !settings.trustActorEnvironment {
-            let own = try RegistryStore(home: registryHome, actor: os, create: create,
-                                        inspector: RegistryInspectors.artifactInspector)
+            let own = try RegistryStore(
+                home: registryHome, actor: os, create: create,
+                inspector: RegistryInspectors.artifactInspector)
             let roles = try own.read { try GovernanceRecords.roles($0, actor: os) }
             guard roles.contains("admin") else {
-                throw CLIError.failure("you are \(os) (OS user); acting as '\(declared)' (--actor/$ASSAY_ACTOR) needs the admin role, "
-                                       + "or a registry that trusts its environment ('assay init --trust-actor-env', for CI)")
+                throw CLIError.failure(
+                    "you are \(os) (OS user); acting as '\(declared)' (--actor/$ASSAY_ACTOR) needs the admin role, "
+                        + "or a registry that trusts its environment ('assay init --trust-actor-env', for CI)")
             }
         }
-        return try RegistryStore(home: registryHome, actor: declared, create: create,
-                                 inspector: RegistryInspectors.artifactInspector)
+        return try RegistryStore(
+            home: registryHome, actor: declared, create: create,
+            inspector: RegistryInspectors.artifactInspector)
     }
 
     /// Opens the registry as the OS user, ignoring any declared actor (`assay init`).
     func openRegistryAsOSUser(create: Bool) throws -> RegistryStore {
-        try RegistryStore(home: registryHome, actor: osUser, create: create, inspector: RegistryInspectors.artifactInspector)
+        try RegistryStore(
+            home: registryHome, actor: osUser, create: create, inspector: RegistryInspectors.artifactInspector)
     }
 }
 

@@ -43,12 +43,15 @@ struct GeneratedLogprobs {
         row.withUnsafeBufferPointer { buffer in
             let softmax = LogSoftmaxRow(buffer)
             let top = EngineState.topIndices(buffer, count: alternatives).map {
-                TokenAlternative(token: Int32($0), text: tokenizer.piece(for: Int32($0), renderSpecial: true),
-                                 logprob: softmax.logProbability($0))
+                TokenAlternative(
+                    token: Int32($0), text: tokenizer.piece(for: Int32($0), renderSpecial: true),
+                    logprob: softmax.logProbability($0))
             }
             let bytes = tokenizer.pieceBytes(for: token, renderSpecial: true)
-            tokens.append(GeneratedTokenLogprob(token: token, text: String(decoding: bytes, as: UTF8.self), bytes: bytes,
-                                                logprob: softmax.logProbability(Int(token)), alternatives: top))
+            tokens.append(
+                GeneratedTokenLogprob(
+                    token: token, text: String(decoding: bytes, as: UTF8.self), bytes: bytes,
+                    logprob: softmax.logProbability(Int(token)), alternatives: top))
         }
     }
 }
@@ -84,12 +87,13 @@ public protocol TokenLevelBackend: PromptScoringBackend {
 extension NativeEngine: TokenLevelBackend {
     public var tokenizerInfo: TokenizerInfo {
         let text = { (t: Int32?) in t.flatMap { self.tokenizer.text(of: $0) } }
-        return TokenizerInfo(bosToken: text(tokenizer.bosToken), eosToken: text(tokenizer.eosToken),
-                             padToken: text(tokenizer.paddingToken), addsBOS: tokenizer.addsBOS, addsEOS: tokenizer.addsEOS,
-                             vocabularySize: tokenizer.vocabularySize,
-                             chatTemplate: model.file["tokenizer.chat_template"]?.string,
-                             chatFormat: chatTemplate.rawValue, contextLength: contextLength,
-                             tokenizerModel: tokenizer.model == .sentencePiece ? "llama" : "gpt2")
+        return TokenizerInfo(
+            bosToken: text(tokenizer.bosToken), eosToken: text(tokenizer.eosToken),
+            padToken: text(tokenizer.paddingToken), addsBOS: tokenizer.addsBOS, addsEOS: tokenizer.addsEOS,
+            vocabularySize: tokenizer.vocabularySize,
+            chatTemplate: model.file["tokenizer.chat_template"]?.string,
+            chatFormat: chatTemplate.rawValue, contextLength: contextLength,
+            tokenizerModel: tokenizer.model == .sentencePiece ? "llama" : "gpt2")
     }
 
     public func tokenize(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {

@@ -37,16 +37,19 @@ extension NativeEngine: PromptScoringBackend {
         return tokens.indices.map { i in
             let text = tokenizer.piece(for: tokens[i], renderSpecial: false)
             guard i > 0 else {
-                return PromptTokenLogprob(token: tokens[i], text: text, offset: offsets[i], logprob: nil, topText: nil,
-                                          topLogprob: nil, isGreedy: true)
+                return PromptTokenLogprob(
+                    token: tokens[i], text: text, offset: offsets[i], logprob: nil, topText: nil,
+                    topLogprob: nil, isGreedy: true)
             }
             let position = scored[i - 1]
             let alternatives = position.alternatives.map {
-                TokenAlternative(token: $0.token, text: tokenizer.piece(for: $0.token, renderSpecial: true), logprob: $0.logprob)
+                TokenAlternative(
+                    token: $0.token, text: tokenizer.piece(for: $0.token, renderSpecial: true), logprob: $0.logprob)
             }
-            return PromptTokenLogprob(token: tokens[i], text: text, offset: offsets[i], logprob: position.logprob,
-                                      topText: alternatives.first?.text, topLogprob: alternatives.first?.logprob,
-                                      isGreedy: position.isGreedy, alternatives: alternatives)
+            return PromptTokenLogprob(
+                token: tokens[i], text: text, offset: offsets[i], logprob: position.logprob,
+                topText: alternatives.first?.text, topLogprob: alternatives.first?.logprob,
+                isGreedy: position.isGreedy, alternatives: alternatives)
         }
     }
 
@@ -81,7 +84,9 @@ extension EngineState {
     mutating func scorePrompt(_ tokens: [Int32], alternatives: Int) throws(InferenceError) -> [ScoredPrompt.Position] {
         guard tokens.count > 1 else { return [] }
         let capacity = session.capacity
-        guard tokens.count - 1 <= capacity else { throw .contextOverflow(requested: tokens.count - 1, capacity: capacity) }
+        guard tokens.count - 1 <= capacity else {
+            throw .contextOverflow(requested: tokens.count - 1, capacity: capacity)
+        }
         var positions: [ScoredPrompt.Position] = []
         if let last = lastScored {
             var shared = 0
@@ -100,10 +105,11 @@ extension EngineState {
                     let softmax = LogSoftmaxRow(values)
                     let target = Int(tokens[position + 1])
                     let top = Self.topIndices(values, count: alternatives)
-                    positions.append(ScoredPrompt.Position(
-                        logprob: softmax.logProbability(target),
-                        isGreedy: TokenSampler.argmax(values) == target,
-                        alternatives: top.map { (Int32($0), softmax.logProbability($0)) }))
+                    positions.append(
+                        ScoredPrompt.Position(
+                            logprob: softmax.logProbability(target),
+                            isGreedy: TokenSampler.argmax(values) == target,
+                            alternatives: top.map { (Int32($0), softmax.logProbability($0)) }))
                 }
             }
             start = end

@@ -1,12 +1,13 @@
+import Foundation
+import ModelFormat
+import Synchronization
+import Tokenizers
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import ModelFormat
-import Synchronization
-import Tokenizers
 
 /// The native GGUF backend: runs the architectures in `Architectures` in-process with
 /// llama.cpp's numerics.
@@ -34,8 +35,10 @@ public final class NativeEngine: Backend {
     ///   - contextLength: KV cache positions (default: min(model context, 4096)).
     ///   - modelIdentity: recorded in `info` (e.g. the file's SHA-256); default: the file name.
     ///   - adapters: LoRA adapters applied to the model (base + adapter), in order.
-    public init(modelURL: URL, threads: Int? = nil, contextLength: Int? = nil,
-                modelIdentity: String? = nil, adapters: [LoRAAdapter] = []) throws(InferenceError) {
+    public init(
+        modelURL: URL, threads: Int? = nil, contextLength: Int? = nil,
+        modelIdentity: String? = nil, adapters: [LoRAAdapter] = []
+    ) throws(InferenceError) {
         let model = try TransformerModel.load(contentsOf: modelURL).applying(adapters)
         let tokenizer: Tokenizer
         do {
@@ -47,9 +50,10 @@ public final class NativeEngine: Backend {
         let context = max(16, contextLength ?? min(model.config.contextLength, 4096))
         self.model = model
         self.tokenizer = tokenizer
-        self.info = BackendInfo(backend: "native", engineVersion: "\(Self.engineName) \(Self.engineVersion)",
-                                modelIdentity: modelIdentity ?? modelURL.lastPathComponent,
-                                threads: threadCount)
+        self.info = BackendInfo(
+            backend: "native", engineVersion: "\(Self.engineName) \(Self.engineVersion)",
+            modelIdentity: modelIdentity ?? modelURL.lastPathComponent,
+            threads: threadCount)
         let pool = ComputePool(threads: threadCount)
         state = Mutex(EngineState(session: InferenceSession(model: model, pool: pool, contextLength: context)))
     }
@@ -90,7 +94,8 @@ public final class NativeEngine: Backend {
         let split = requests.map(splitTokens)
         // Score requests in token order so those sharing a prefix run back to back.
         let order = split.indices.sorted { a, b in
-            let x = split[a].context + split[a].continuation, y = split[b].context + split[b].continuation
+            let x = split[a].context + split[a].continuation
+            let y = split[b].context + split[b].continuation
             return x.lexicographicallyPrecedes(y) || (x == y && a < b)
         }
         var results = [LoglikelihoodResult?](repeating: nil, count: requests.count)
@@ -105,9 +110,12 @@ public final class NativeEngine: Backend {
 
     // MARK: Generation
 
-    public func generate(_ request: GenerationRequest,
-                         onToken: @Sendable (String) -> Void) async throws -> GenerationResult {
-        let prompt = try request.promptTokens.map { tokens throws(InferenceError) in try checkTokens(tokens) }
+    public func generate(
+        _ request: GenerationRequest,
+        onToken: @Sendable (String) -> Void
+    ) async throws -> GenerationResult {
+        let prompt =
+            try request.promptTokens.map { tokens throws(InferenceError) in try checkTokens(tokens) }
             ?? request.segments.map { self.tokenizer.encode($0, addSpecial: request.addSpecial) }
             ?? tokenizer.encode(request.prompt, addSpecial: request.addSpecial, parseSpecial: false)
         guard !prompt.isEmpty else { throw InferenceError.invalidRequest("the prompt has no tokens") }
@@ -121,13 +129,16 @@ public final class NativeEngine: Backend {
     // MARK: Perplexity
 
     /// llama-perplexity over `text` with windows of `contextLength` tokens (see `Perplexity`).
-    public func perplexity(text: String, contextLength: Int,
-                           progress: @Sendable (PerplexityProgress) -> Void = { _ in }) throws(InferenceError) -> PerplexityResult {
+    public func perplexity(
+        text: String, contextLength: Int,
+        progress: @Sendable (PerplexityProgress) -> Void = { _ in }
+    ) throws(InferenceError) -> PerplexityResult {
         let tokens = tokenizer.encode(text, addSpecial: true, parseSpecial: false)
         let bos = tokenizer.addsBOS ? tokenizer.bosToken : nil
         return try state.withLock { state throws(InferenceError) in
-            try Perplexity.run(session: state.session, tokens: tokens, contextLength: contextLength,
-                               replaceFirstWith: bos, progress: progress)
+            try Perplexity.run(
+                session: state.session, tokens: tokens, contextLength: contextLength,
+                replaceFirstWith: bos, progress: progress)
         }
     }
 }
@@ -158,7 +169,8 @@ struct EngineState: ~Copyable {
         throws(InferenceError) -> (logits: [Float], reused: Int, computed: Int)
     {
         if scored.count == 1, let last = lastRow, last.position == scored[0], last.input == tokens,
-           session.commonPrefixLength(with: tokens) == tokens.count {
+            session.commonPrefixLength(with: tokens) == tokens.count
+        {
             session.truncate(to: tokens.count)
             return (last.logits, tokens.count, 0)
         }
@@ -173,16 +185,18 @@ struct EngineState: ~Copyable {
     mutating func score(context: [Int32], continuation: [Int32]) throws(InferenceError) -> LoglikelihoodResult {
         let start = DispatchTime.now().uptimeNanoseconds
         guard !continuation.isEmpty else {
-            return LoglikelihoodResult(logLikelihood: 0, isGreedy: true, contextTokenCount: context.count,
-                                       continuationTokenCount: 0, timing: RequestTiming())
+            return LoglikelihoodResult(
+                logLikelihood: 0, isGreedy: true, contextTokenCount: context.count,
+                continuationTokenCount: 0, timing: RequestTiming())
         }
         let all = context + continuation
         let input = Array(all.dropLast())
         let scored = Array((context.count - 1)..<(all.count - 1))
         // Scores must not depend on what was evaluated before: on models whose sums depend on
         // the batch, every context is evaluated whole, as an lm-eval-style scorer does.
-        let (logits, reused, computed) = try evaluate(input, scored: scored, order: .prompt,
-                                                      reusePrefix: !sumsDependOnBatch)
+        let (logits, reused, computed) = try evaluate(
+            input, scored: scored, order: .prompt,
+            reusePrefix: !sumsDependOnBatch)
         let vocab = session.model.config.vocabularySize
         var total: Double = 0
         var greedy = true
@@ -197,12 +211,15 @@ struct EngineState: ~Copyable {
         return LoglikelihoodResult(
             logLikelihood: total, isGreedy: greedy, contextTokenCount: context.count,
             continuationTokenCount: continuation.count,
-            timing: RequestTiming(prefillTokens: computed, reusedTokens: reused, prefillSeconds: seconds,
-                                  timeToFirstTokenSeconds: seconds, totalSeconds: seconds))
+            timing: RequestTiming(
+                prefillTokens: computed, reusedTokens: reused, prefillSeconds: seconds,
+                timeToFirstTokenSeconds: seconds, totalSeconds: seconds))
     }
 
-    mutating func generate(prompt: [Int32], request: GenerationRequest, tokenizer: Tokenizer,
-                           onToken: @Sendable (String) -> Void) throws(InferenceError) -> GenerationResult {
+    mutating func generate(
+        prompt: [Int32], request: GenerationRequest, tokenizer: Tokenizer,
+        onToken: @Sendable (String) -> Void
+    ) throws(InferenceError) -> GenerationResult {
         let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
         let start = clock()
         let capacity = session.capacity
@@ -214,7 +231,7 @@ struct EngineState: ~Copyable {
         var decoder = StreamingDecoder(tokenizer: tokenizer)
         var generated: [Int32] = []
         var text = ""
-        var emitted = 0  // characters of `text` already handed to onToken
+        var emitted = 0 // characters of `text` already handed to onToken
         var finish = GenerationResult.FinishReason.length
         var firstTokenTime = prefillEnd
         let longestStop = request.stop.map(\.count).max() ?? 0
@@ -230,7 +247,8 @@ struct EngineState: ~Copyable {
             }
             generated.append(token)
             text += decoder.append(token)
-            if let stopRange = request.stop.compactMap({ text.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
+            if let stopRange = request.stop.compactMap({ text.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }
+            ) {
                 text = String(text[..<stopRange.lowerBound])
                 finish = .stop
                 break
@@ -254,9 +272,10 @@ struct EngineState: ~Copyable {
         let end = clock()
         return GenerationResult(
             text: text, tokens: generated, promptTokenCount: prompt.count, finishReason: finish,
-            timing: RequestTiming(prefillTokens: computed, reusedTokens: reused, prefillSeconds: prefillEnd - start,
-                                  decodeTokens: generated.count, decodeSeconds: end - prefillEnd,
-                                  timeToFirstTokenSeconds: firstTokenTime - start, totalSeconds: end - start),
+            timing: RequestTiming(
+                prefillTokens: computed, reusedTokens: reused, prefillSeconds: prefillEnd - start,
+                decodeTokens: generated.count, decodeSeconds: end - prefillEnd,
+                timeToFirstTokenSeconds: firstTokenTime - start, totalSeconds: end - start),
             logprobs: reported.tokens)
     }
 }

@@ -27,9 +27,11 @@ public struct PerplexityResult: Sendable, Hashable, Codable {
 /// the vocabulary adds one, evaluate each chunk from an empty cache and score only its second
 /// half (the predictions of tokens `n_ctx/2 + 1 … n_ctx − 1`). PPL = exp(mean NLL).
 public enum Perplexity {
-    public static func run(session: InferenceSession, tokens: [Int32], contextLength: Int,
-                           replaceFirstWith bos: Int32?,
-                           progress: @Sendable (PerplexityProgress) -> Void = { _ in }) throws(InferenceError) -> PerplexityResult {
+    public static func run(
+        session: InferenceSession, tokens: [Int32], contextLength: Int,
+        replaceFirstWith bos: Int32?,
+        progress: @Sendable (PerplexityProgress) -> Void = { _ in }
+    ) throws(InferenceError) -> PerplexityResult {
         guard contextLength >= 4 else { throw .invalidRequest("context length must be at least 4") }
         guard contextLength <= session.capacity else {
             throw .contextOverflow(requested: contextLength, capacity: session.capacity)
@@ -62,8 +64,10 @@ public enum Perplexity {
             count += scored.count
             let estimate = exp(nll / Double(count))
             estimates.append(estimate)
-            progress(PerplexityProgress(chunk: chunk + 1, chunkCount: chunks, estimate: estimate,
-                                        seconds: Date().timeIntervalSince(start)))
+            progress(
+                PerplexityProgress(
+                    chunk: chunk + 1, chunkCount: chunks, estimate: estimate,
+                    seconds: Date().timeIntervalSince(start)))
         }
         session.truncate(to: 0)
         let mean = nll / Double(count)
@@ -74,8 +78,9 @@ public enum Perplexity {
             variance = (variance / Double(count - 1)).squareRoot()
             uncertainty = variance * ppl
         }
-        return PerplexityResult(perplexity: ppl, uncertainty: uncertainty, chunks: chunks, scoredTokens: count,
-                                totalTokens: tokens.count, seconds: Date().timeIntervalSince(start),
-                                runningEstimates: estimates)
+        return PerplexityResult(
+            perplexity: ppl, uncertainty: uncertainty, chunks: chunks, scoredTokens: count,
+            totalTokens: tokens.count, seconds: Date().timeIntervalSince(start),
+            runningEstimates: estimates)
     }
 }

@@ -1,9 +1,10 @@
+import Hashing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Hashing
 
 /// Picks the next token from logits: greedy at temperature 0, otherwise temperature-scaled
 /// softmax restricted to the smallest set of top tokens whose probability reaches `topP`,

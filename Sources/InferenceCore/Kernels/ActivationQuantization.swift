@@ -127,19 +127,27 @@ final class QuantizedActivations {
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_0, .q8_1:
             let withSums = format == .q8_1
-            let qs = self.qs, q8 = self.q8, scales = self.scales, sums = self.sums
+            let qs = self.qs
+            let q8 = self.q8
+            let scales = self.scales
+            let sums = self.sums
             let blocks = cols / 32
             let work = { (r: Int) in
-                quantizeRowQ8(input + r * stride, qs + r * cols, q8 + r * cols, scales + r * blocks,
-                              withSums ? sums + r * blocks : nil, blocks: blocks)
+                quantizeRowQ8(
+                    input + r * stride, qs + r * cols, q8 + r * cols, scales + r * blocks,
+                    withSums ? sums + r * blocks : nil, blocks: blocks)
             }
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_K:
-            let qs = self.qs, q8 = self.q8, scales = self.scales, bsums = self.bsums
+            let qs = self.qs
+            let q8 = self.q8
+            let scales = self.scales
+            let bsums = self.bsums
             let blocks = cols / 256
             let work = { (r: Int) in
-                quantizeRowQ8K(input + r * stride, qs + r * cols, q8 + r * cols, scales + r * blocks,
-                               bsums + r * (cols / 16), blocks: blocks)
+                quantizeRowQ8K(
+                    input + r * stride, qs + r * cols, q8 + r * cols, scales + r * blocks,
+                    bsums + r * (cols / 16), blocks: blocks)
             }
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         }
@@ -179,16 +187,19 @@ func roundToNearestEvenInt(_ v: Float) -> Int32 {
 
 /// Stores 32 int32 values (four vectors, in order) as Int16, evens first then odds.
 @inline(__always)
-func storeDeinterleaved(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>, _ c: SIMD8<Int32>, _ d: SIMD8<Int32>,
-                        _ out: UnsafeMutablePointer<Int16>) {
+func storeDeinterleaved(
+    _ a: SIMD8<Int32>, _ b: SIMD8<Int32>, _ c: SIMD8<Int32>, _ d: SIMD8<Int32>,
+    _ out: UnsafeMutablePointer<Int16>
+) {
     let lowHalf = SIMD16<Int32>(lowHalf: a, highHalf: b)
     let highHalf = SIMD16<Int32>(lowHalf: c, highHalf: d)
     let evens = SIMD16<Int32>(lowHalf: lowHalf.evenHalf, highHalf: highHalf.evenHalf)
     let odds = SIMD16<Int32>(lowHalf: lowHalf.oddHalf, highHalf: highHalf.oddHalf)
     let raw = UnsafeMutableRawPointer(out)
     raw.storeBytes(of: unsafeBitCast(evens, to: SIMD32<Int16>.self).evenHalf, as: SIMD16<Int16>.self)
-    raw.storeBytes(of: unsafeBitCast(odds, to: SIMD32<Int16>.self).evenHalf, toByteOffset: 32,
-                   as: SIMD16<Int16>.self)
+    raw.storeBytes(
+        of: unsafeBitCast(odds, to: SIMD32<Int16>.self).evenHalf, toByteOffset: 32,
+        as: SIMD16<Int16>.self)
 }
 
 @inline(__always)
@@ -201,21 +212,24 @@ private func maxAbs(_ v: SIMD8<Float>) -> SIMD8<Float> {
 /// and compile to one scalar compare per lane.
 @inline(__always)
 private func lanewiseMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
-    let x = unsafeBitCast(a, to: SIMD8<Int32>.self), y = unsafeBitCast(b, to: SIMD8<Int32>.self)
+    let x = unsafeBitCast(a, to: SIMD8<Int32>.self)
+    let y = unsafeBitCast(b, to: SIMD8<Int32>.self)
     let difference = x &- y
     return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD8<Float>.self)
 }
 
 @inline(__always)
 private func lanewiseMax(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
-    let x = unsafeBitCast(a, to: SIMD4<Int32>.self), y = unsafeBitCast(b, to: SIMD4<Int32>.self)
+    let x = unsafeBitCast(a, to: SIMD4<Int32>.self)
+    let y = unsafeBitCast(b, to: SIMD4<Int32>.self)
     let difference = x &- y
     return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD4<Float>.self)
 }
 
 @inline(__always)
 private func lanewiseMax(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> {
-    let x = unsafeBitCast(a, to: SIMD2<Int32>.self), y = unsafeBitCast(b, to: SIMD2<Int32>.self)
+    let x = unsafeBitCast(a, to: SIMD2<Int32>.self)
+    let y = unsafeBitCast(b, to: SIMD2<Int32>.self)
     let difference = x &- y
     return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD2<Float>.self)
 }
@@ -224,9 +238,11 @@ private func lanewiseMax(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> {
 /// stored as F16; `q = round_even(x * (127 / amax))`; Q8_1 also stores F16(`d * Σq`)
 /// computed with the unrounded `d`.
 @inline(__always)
-func quantizeRowQ8(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>, _ q8: UnsafeMutablePointer<Int8>,
-                   _ scales: UnsafeMutablePointer<Float>, _ sums: UnsafeMutablePointer<Float>?,
-                   blocks: Int) {
+func quantizeRowQ8(
+    _ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>, _ q8: UnsafeMutablePointer<Int8>,
+    _ scales: UnsafeMutablePointer<Float>, _ sums: UnsafeMutablePointer<Float>?,
+    blocks: Int
+) {
     let raw = UnsafeRawPointer(x)
     for b in 0..<blocks {
         let base = b * 32
@@ -259,9 +275,11 @@ func quantizeRowQ8(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>, 
 /// `d = 1 / iscale` (F32), and Σq per 16 values. Vectorized; every lane does the scalar
 /// reference's arithmetic, so the values are the same.
 @inline(__always)
-func quantizeRowQ8K(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>, _ q8: UnsafeMutablePointer<Int8>,
-                    _ scales: UnsafeMutablePointer<Float>, _ bsums: UnsafeMutablePointer<Int32>,
-                    blocks: Int) {
+func quantizeRowQ8K(
+    _ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>, _ q8: UnsafeMutablePointer<Int8>,
+    _ scales: UnsafeMutablePointer<Float>, _ bsums: UnsafeMutablePointer<Int32>,
+    blocks: Int
+) {
     for b in 0..<blocks {
         let xb = UnsafeRawPointer(x + b * 256)
         @inline(__always) func load(_ i: Int) -> SIMD8<Float> {
@@ -275,7 +293,10 @@ func quantizeRowQ8K(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
         let qb = q + b * 256
         if amax == 0 {
             scales[b] = 0
-            for j in 0..<256 { qb[j] = 0; q8[b * 256 + j] = 0 }
+            for j in 0..<256 {
+                qb[j] = 0
+                q8[b * 256 + j] = 0
+            }
             for j in 0..<16 { bsums[b * 16 + j] = 0 }
             continue
         }
@@ -292,11 +313,14 @@ func quantizeRowQ8K(_ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>,
             return v &- ((v &- 127) & over)
         }
         for sub in 0..<8 {
-            let i0 = quantized(sub * 4), i1 = quantized(sub * 4 + 1)
-            let i2 = quantized(sub * 4 + 2), i3 = quantized(sub * 4 + 3)
+            let i0 = quantized(sub * 4)
+            let i1 = quantized(sub * 4 + 1)
+            let i2 = quantized(sub * 4 + 2)
+            let i3 = quantized(sub * 4 + 3)
             storeDeinterleaved(i0, i1, i2, i3, qb + sub * 32)
-            UnsafeMutableRawPointer(q8 + b * 256 + sub * 32).storeBytes(of: narrowToBytes(i0, i1, i2, i3),
-                                                                         as: SIMD32<Int8>.self)
+            UnsafeMutableRawPointer(q8 + b * 256 + sub * 32).storeBytes(
+                of: narrowToBytes(i0, i1, i2, i3),
+                as: SIMD32<Int8>.self)
             bsums[b * 16 + sub * 2] = (i0 &+ i1).wrappedSum()
             bsums[b * 16 + sub * 2 + 1] = (i2 &+ i3).wrappedSum()
         }

@@ -23,19 +23,23 @@ import Darwin
 ///   - order: `.generation` uses `ggml_vec_dot_f16`'s order for both products, as llama.cpp
 ///     does for single-token steps.
 @inline(__always)
-func attendHead(query: UnsafePointer<Float>, keys: UnsafePointer<Float16>, keyStride: Int,
-                values: UnsafePointer<Float16>, valueStride: Int, length: Int, firstKey: Int = 0,
-                headDimension hd: Int,
-                scale: Float, order: SummationOrder, scores: UnsafeMutablePointer<Float>,
-                queryHalf: UnsafeMutablePointer<Float16>, out: UnsafeMutablePointer<Float>) {
+func attendHead(
+    query: UnsafePointer<Float>, keys: UnsafePointer<Float16>, keyStride: Int,
+    values: UnsafePointer<Float16>, valueStride: Int, length: Int, firstKey: Int = 0,
+    headDimension hd: Int,
+    scale: Float, order: SummationOrder, scores: UnsafeMutablePointer<Float>,
+    queryHalf: UnsafeMutablePointer<Float16>, out: UnsafeMutablePointer<Float>
+) {
     let single = order == .generation
     convertToHalf(query, queryHalf, count: hd)
     var maxScore = -Float.infinity
     for j in 0..<firstKey { scores[j] = -Float.infinity }
     for j in firstKey..<length {
         let key = UnsafeRawPointer(keys + j * keyStride)
-        let s = (single ? dotF16Single(key, UnsafePointer(queryHalf), count: hd)
-                        : dotF16(key, UnsafePointer(queryHalf), count: hd)) * scale
+        let s =
+            (single
+                ? dotF16Single(key, UnsafePointer(queryHalf), count: hd)
+                : dotF16(key, UnsafePointer(queryHalf), count: hd)) * scale
         scores[j] = s
         maxScore = max(maxScore, s)
     }
@@ -65,8 +69,9 @@ func attendHead(query: UnsafePointer<Float>, keys: UnsafePointer<Float16>, keySt
         withUnsafeTemporaryAllocation(of: Float16.self, capacity: padded32) { halves in
             for j in 0..<padded32 { halves[j] = Float16(scores[j]) }
             for d in 0..<hd {
-                out[d] = dotF16Single(UnsafeRawPointer(values + d * valueStride), halves.baseAddress!,
-                                      count: padded32)
+                out[d] = dotF16Single(
+                    UnsafeRawPointer(values + d * valueStride), halves.baseAddress!,
+                    count: padded32)
             }
         }
         return
@@ -76,8 +81,9 @@ func attendHead(query: UnsafePointer<Float>, keys: UnsafePointer<Float16>, keySt
         var acc = SIMD8<Float>()
         var j = 0
         while j < padded {
-            acc = acc.addingProduct(SIMD8<Float>(row.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)),
-                                    raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self))
+            acc = acc.addingProduct(
+                SIMD8<Float>(row.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)),
+                raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self))
             j += 8
         }
         out[d] = horizontalSum(acc)

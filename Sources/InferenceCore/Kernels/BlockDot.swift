@@ -26,8 +26,9 @@ func dotF16(_ w: UnsafeRawPointer, _ x: UnsafePointer<Float16>, count: Int) -> F
     var acc = SIMD8<Float>()
     var i = 0
     while i + 8 <= count {
-        acc = acc.addingProduct(SIMD8<Float>(w.loadUnaligned(fromByteOffset: i * 2, as: SIMD8<Float16>.self)),
-                                SIMD8<Float>(xr.loadUnaligned(fromByteOffset: i * 2, as: SIMD8<Float16>.self)))
+        acc = acc.addingProduct(
+            SIMD8<Float>(w.loadUnaligned(fromByteOffset: i * 2, as: SIMD8<Float16>.self)),
+            SIMD8<Float>(xr.loadUnaligned(fromByteOffset: i * 2, as: SIMD8<Float16>.self)))
         i += 8
     }
     var sum = horizontalSum(acc)
@@ -44,15 +45,23 @@ func dotF16(_ w: UnsafeRawPointer, _ x: UnsafePointer<Float16>, count: Int) -> F
 @inline(__always)
 func dotF16Single(_ w: UnsafeRawPointer, _ x: UnsafePointer<Float16>, count: Int) -> Float {
     let xr = UnsafeRawPointer(x)
-    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var a2 = SIMD8<Float>()
+    var a3 = SIMD8<Float>()
     var i = 0
     @inline(__always) func pair(_ offset: Int) -> (SIMD8<Float>, SIMD8<Float>) {
-        (SIMD8<Float>(w.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float16>.self)),
-         SIMD8<Float>(xr.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float16>.self)))
+        (
+            SIMD8<Float>(w.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float16>.self)),
+            SIMD8<Float>(xr.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float16>.self))
+        )
     }
     while i + 32 <= count {
         let o = i * 2
-        let (w0, x0) = pair(o), (w1, x1) = pair(o + 16), (w2, x2) = pair(o + 32), (w3, x3) = pair(o + 48)
+        let (w0, x0) = pair(o)
+        let (w1, x1) = pair(o + 16)
+        let (w2, x2) = pair(o + 32)
+        let (w3, x3) = pair(o + 48)
         a0 = a0.addingProduct(w0, x0)
         a1 = a1.addingProduct(w1, x1)
         a2 = a2.addingProduct(w2, x2)
@@ -78,8 +87,9 @@ func dotF32(_ w: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Flo
     var acc = SIMD8<Float>()
     var i = 0
     while i + 8 <= count {
-        acc = acc.addingProduct(w.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
-                                xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+        acc = acc.addingProduct(
+            w.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+            xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
         i += 8
     }
     var sum = horizontalSum(acc)

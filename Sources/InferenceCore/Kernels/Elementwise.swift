@@ -7,8 +7,10 @@ import Darwin
 /// ggml's RMSNorm followed by the weight multiply: Σx² accumulated in double from F32
 /// squares, `scale = 1 / sqrtf(mean + eps)`, `y = (x · scale) · w`.
 @inline(__always)
-func rmsNorm(_ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-             count: Int, epsilon: Float) {
+func rmsNorm(
+    _ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+    count: Int, epsilon: Float
+) {
     var sum: Double = 0
     for i in 0..<count {
         let v = x[i]
@@ -55,13 +57,15 @@ func vectorExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
 @inline(__always)
 func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
     var i = 0
-    let g = UnsafeMutableRawPointer(gate), u = UnsafeRawPointer(up)
+    let g = UnsafeMutableRawPointer(gate)
+    let u = UnsafeRawPointer(up)
     let one = SIMD8<Float>(repeating: 1)
     while i + 8 <= count {
         let x = g.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
         let silu = x / (one + vectorExp(SIMD8<Float>() - x))
-        g.storeBytes(of: silu * u.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
-                     toByteOffset: i * 4, as: SIMD8<Float>.self)
+        g.storeBytes(
+            of: silu * u.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+            toByteOffset: i * 4, as: SIMD8<Float>.self)
         i += 8
     }
     while i < count {
@@ -75,9 +79,11 @@ func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, cou
 @inline(__always)
 func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
     var i = 0
-    let yr = UnsafeMutableRawPointer(y), xr = UnsafeRawPointer(x)
+    let yr = UnsafeMutableRawPointer(y)
+    let xr = UnsafeRawPointer(x)
     while i + 8 <= count {
-        let sum = yr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let sum =
+            yr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
             + xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
         yr.storeBytes(of: sum, toByteOffset: i * 4, as: SIMD8<Float>.self)
         i += 8
@@ -93,9 +99,11 @@ func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, cou
 /// frequency factor and scaled by `freqScale`; entries are `(cos θ, sin θ)` pairs, times
 /// `attentionFactor` (ggml's `mscale`, 1 unless the file sets a rope attention factor).
 @inline(__always)
-func ropeAngles(position: Int, pairs: Int, thetaScale: Float, freqScale: Float,
-                factors: UnsafePointer<Float>?, attentionFactor: Float = 1,
-                into cache: UnsafeMutablePointer<Float>) {
+func ropeAngles(
+    position: Int, pairs: Int, thetaScale: Float, freqScale: Float,
+    factors: UnsafePointer<Float>?, attentionFactor: Float = 1,
+    into cache: UnsafeMutablePointer<Float>
+) {
     var theta = Float(position)
     for i in 0..<pairs {
         let factor = factors?[i] ?? 1
@@ -108,14 +116,18 @@ func ropeAngles(position: Int, pairs: Int, thetaScale: Float, freqScale: Float,
 
 /// Rotates one head in place with precomputed angles (`ropeDims` leading dimensions).
 @inline(__always)
-func applyRope(_ x: UnsafeMutablePointer<Float>, ropeDims: Int, style: RopeStyle,
-               angles: UnsafePointer<Float>) {
+func applyRope(
+    _ x: UnsafeMutablePointer<Float>, ropeDims: Int, style: RopeStyle,
+    angles: UnsafePointer<Float>
+) {
     switch style {
     case .normal:
         var i0 = 0
         while i0 < ropeDims {
-            let c = angles[i0], s = angles[i0 + 1]
-            let x0 = x[i0], x1 = x[i0 + 1]
+            let c = angles[i0]
+            let s = angles[i0 + 1]
+            let x0 = x[i0]
+            let x1 = x[i0 + 1]
             // C compilers contract these into FMAs; do the same.
             x[i0] = (-(x1 * s)).addingProduct(x0, c)
             x[i0 + 1] = (x1 * c).addingProduct(x0, s)
@@ -124,8 +136,10 @@ func applyRope(_ x: UnsafeMutablePointer<Float>, ropeDims: Int, style: RopeStyle
     case .neox:
         let half = ropeDims / 2
         for i in 0..<half {
-            let c = angles[2 * i], s = angles[2 * i + 1]
-            let x0 = x[i], x1 = x[i + half]
+            let c = angles[2 * i]
+            let s = angles[2 * i + 1]
+            let x0 = x[i]
+            let x1 = x[i + half]
             x[i] = (-(x1 * s)).addingProduct(x0, c)
             x[i + half] = (x1 * c).addingProduct(x0, s)
         }

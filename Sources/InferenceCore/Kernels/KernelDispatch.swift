@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import KernelSource
 import KernelsAVX2
 import KernelsAVX512VNNI
 import KernelsAVXVNNI
 import KernelsPortable
 import ModelFormat
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The integer kernel sets this binary carries and the one it uses, chosen once per process
 /// from the CPU's features (Linux: the `flags` line of /proc/cpuinfo). `ASSAY_KERNELS=<name>`
@@ -17,11 +18,16 @@ import ModelFormat
 public enum KernelSets {
     /// Every set, best first, with the CPU flags it needs.
     static let all: [(set: any KernelSet.Type, flags: [String])] = [
-        (AVX512VNNIKernels.self, ["avx2", "fma", "f16c", "bmi2", "avx512f", "avx512bw", "avx512cd", "avx512dq",
-                                  "avx512vl", "avx512_vnni"]),
+        (
+            AVX512VNNIKernels.self,
+            [
+                "avx2", "fma", "f16c", "bmi2", "avx512f", "avx512bw", "avx512cd", "avx512dq",
+                "avx512vl", "avx512_vnni"
+            ]
+        ),
         (AVXVNNIKernels.self, ["avx2", "fma", "f16c", "bmi2", "movbe", "avx_vnni", "gfni", "vaes", "vpclmulqdq"]),
         (AVX2Kernels.self, ["avx2", "fma", "f16c", "bmi2"]),
-        (PortableKernels.self, []),
+        (PortableKernels.self, [])
     ]
 
     /// The CPU's feature flags (empty where they cannot be read: only the portable set runs).
@@ -98,14 +104,18 @@ extension WeightMatrix {
 extension QuantizedActivations {
     /// The kernel-side view of the quantized rows.
     var view: ActivationView {
-        ActivationView(cols: cols, q8: UnsafePointer(q8), qs: UnsafePointer(qs), scales: UnsafePointer(scales), sums: UnsafePointer(sums),
-                       bsums: UnsafePointer(bsums), rows: rows)
+        ActivationView(
+            cols: cols, q8: UnsafePointer(q8), qs: UnsafePointer(qs), scales: UnsafePointer(scales),
+            sums: UnsafePointer(sums),
+            bsums: UnsafePointer(bsums), rows: rows)
     }
 }
 
 /// One tile of an integer-block matrix product with the selected kernel set.
-func matmulTileBlocks(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>, columns: Range<Int>,
-                      out: UnsafeMutablePointer<Float>, outStride: Int, kernels: any KernelSet.Type = KernelSets.selected) {
+func matmulTileBlocks(
+    _ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>, columns: Range<Int>,
+    out: UnsafeMutablePointer<Float>, outStride: Int, kernels: any KernelSet.Type = KernelSets.selected
+) {
     guard let view = w.blockView else {
         preconditionFailure("\(w.name): \(w.type.name) is not an integer block format")
     }

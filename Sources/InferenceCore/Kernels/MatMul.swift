@@ -47,8 +47,10 @@ struct WeightMatrix: Sendable {
 ///
 /// Work is split over weight-row tiles; each output element is one dot product with a fixed
 /// summation order, so results are identical for any batch size or thread count.
-func matmul(_ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePointer<Float>,
-            outStride: Int, order: SummationOrder = .prompt, pool: ComputePool) {
+func matmul(
+    _ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePointer<Float>,
+    outStride: Int, order: SummationOrder = .prompt, pool: ComputePool
+) {
     precondition(x.cols == w.cols, "\(w.name): input has \(x.cols) columns, weight \(w.cols)")
     let batch = x.rows
     let blockFormat = w.type == .q4_1 || w.type == .q8_0 || w.type == .q4_0 || w.type == .q5_0
@@ -62,8 +64,9 @@ func matmul(_ w: WeightMatrix, _ x: QuantizedActivations, out: UnsafeMutablePoin
         let chunks = (batch + chunk - 1) / chunk
         pool.parallelFor(count: chunks) { c in
             let b0 = c * chunk
-            matmulTileBlocks(w, x, rows: 0..<w.rows, columns: b0..<min(batch, b0 + chunk), out: out,
-                             outStride: outStride, kernels: kernels)
+            matmulTileBlocks(
+                w, x, rows: 0..<w.rows, columns: b0..<min(batch, b0 + chunk), out: out,
+                outStride: outStride, kernels: kernels)
         }
         return
     }
@@ -87,9 +90,11 @@ private func rowTile(rows: Int, batch: Int, threads: Int) -> Int {
 
 /// Computes one tile of rows for every batch column.
 @inline(__always)
-func matmulTile(_ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>,
-                out: UnsafeMutablePointer<Float>, outStride: Int, order: SummationOrder,
-                kernels: any KernelSet.Type = KernelSets.selected) {
+func matmulTile(
+    _ w: WeightMatrix, _ x: QuantizedActivations, rows: Range<Int>,
+    out: UnsafeMutablePointer<Float>, outStride: Int, order: SummationOrder,
+    kernels: any KernelSet.Type = KernelSets.selected
+) {
     let batch = x.rows
     let cols = w.cols
     switch w.type {
@@ -128,13 +133,17 @@ struct MatmulTarget {
 /// one pool dispatch covers every target. Every target's weights must take `x.format`
 /// activations. Each output element is the same dot product as in `matmul` (same kernel, same
 /// order), so results equal calling `matmul` once per target.
-func matmul(_ targets: [MatmulTarget], _ x: QuantizedActivations, order: SummationOrder = .prompt,
-            pool: ComputePool) {
+func matmul(
+    _ targets: [MatmulTarget], _ x: QuantizedActivations, order: SummationOrder = .prompt,
+    pool: ComputePool
+) {
     for target in targets {
-        precondition(target.weights.activationFormat == x.format,
-                     "\(target.weights.name): needs \(target.weights.activationFormat) activations")
-        precondition(x.cols == target.weights.cols,
-                     "\(target.weights.name): input has \(x.cols) columns, weight \(target.weights.cols)")
+        precondition(
+            target.weights.activationFormat == x.format,
+            "\(target.weights.name): needs \(target.weights.activationFormat) activations")
+        precondition(
+            x.cols == target.weights.cols,
+            "\(target.weights.name): input has \(x.cols) columns, weight \(target.weights.cols)")
     }
     if targets.count == 1, let only = targets.first {
         matmul(only.weights, x, out: only.out, outStride: only.outStride, order: order, pool: pool)
@@ -172,11 +181,13 @@ func matmul(_ targets: [MatmulTarget], _ x: QuantizedActivations, order: Summati
                 let item = work[i]
                 let target = targets[item.target]
                 if item.columns == 0..<batch {
-                    matmulTile(target.weights, x, rows: item.rows, out: target.out, outStride: target.outStride,
-                               order: order, kernels: kernels)
+                    matmulTile(
+                        target.weights, x, rows: item.rows, out: target.out, outStride: target.outStride,
+                        order: order, kernels: kernels)
                 } else {
-                    matmulTileBlocks(target.weights, x, rows: item.rows, columns: item.columns, out: target.out,
-                                     outStride: target.outStride, kernels: kernels)
+                    matmulTileBlocks(
+                        target.weights, x, rows: item.rows, columns: item.columns, out: target.out,
+                        outStride: target.outStride, kernels: kernels)
                 }
             }
         }

@@ -19,7 +19,7 @@ public enum Architectures {
         LlamaModel.self,
         Qwen2Model.self,
         Gemma3Model.self,
-        Phi3Model.self,
+        Phi3Model.self
     ]
 
     /// `general.architecture` names, in registration order.

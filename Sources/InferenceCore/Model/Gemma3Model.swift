@@ -17,7 +17,8 @@ enum Gemma3Model: ModelArchitecture {
         var config = try TransformerConfig(file: file, architecture: name, ropeStyle: .neox)
         config.activation = .geluTanh
         config.embeddingScale = Float(config.embeddingLength).squareRoot()
-        config.queryScale = config.blockCount == 62
+        config.queryScale =
+            config.blockCount == 62
             ? 1 / Float(config.embeddingLength / config.headCount).squareRoot()
             : 1 / Float(config.headDimension).squareRoot()
         config.scoreScale = 1
@@ -31,13 +32,15 @@ enum Gemma3Model: ModelArchitecture {
             }
             let localBase = TransformerConfig.float(file, name, "rope.freq_base_swa") ?? 10_000
             for index in config.layers.indices where index % pattern < pattern - 1 {
-                config.layers[index] = LayerAttention(slidingWindow: window, ropeFrequencyBase: localBase,
-                                                      ropeFrequencyScale: 1)
+                config.layers[index] = LayerAttention(
+                    slidingWindow: window, ropeFrequencyBase: localBase,
+                    ropeFrequencyScale: 1)
             }
         }
 
         let reader = TensorReader(file: file)
-        let hd = config.headDimension, d = config.embeddingLength
+        let hd = config.headDimension
+        let d = config.embeddingLength
         let layers = try (0..<config.blockCount).map { index throws(InferenceError) in
             let p = "blk.\(index)."
             var layer = try reader.decoderLayer(index, config: config)

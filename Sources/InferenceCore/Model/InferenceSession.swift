@@ -1,9 +1,10 @@
+import ModelFormat
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ModelFormat
 
 /// One sequence being run through a model: its KV cache, the tokens the cache holds, and the
 /// scratch memory of the forward pass. Not thread-safe: owned by one engine behind a lock.
@@ -72,8 +73,9 @@ public final class InferenceSession {
         var settings: [LayerAttention] = []
         var layerRope: [Int] = []
         for layer in c.layers {
-            let key = LayerAttention(slidingWindow: nil, ropeFrequencyBase: layer.ropeFrequencyBase,
-                                     ropeFrequencyScale: layer.ropeFrequencyScale)
+            let key = LayerAttention(
+                slidingWindow: nil, ropeFrequencyBase: layer.ropeFrequencyBase,
+                ropeFrequencyScale: layer.ropeFrequencyScale)
             if let index = settings.firstIndex(of: key) {
                 layerRope.append(index)
             } else {
@@ -115,8 +117,10 @@ public final class InferenceSession {
     /// products are summed the way ggml's kernel for the micro-batch's size sums them (see
     /// KernelSource/SuperBlock.swift), so for such models results follow llama.cpp's
     /// micro-batching (`maxBatch`, 512 like its `n_ubatch`) and logit rows.
-    public func evaluate(_ newTokens: [Int32], logitsAt: [Int],
-                         order: SummationOrder = .prompt) throws(InferenceError) -> [Float] {
+    public func evaluate(
+        _ newTokens: [Int32], logitsAt: [Int],
+        order: SummationOrder = .prompt
+    ) throws(InferenceError) -> [Float] {
         let vocab = model.config.vocabularySize
         guard tokens.count + newTokens.count <= cache.capacity else {
             throw .contextOverflow(requested: tokens.count + newTokens.count, capacity: cache.capacity)
@@ -167,18 +171,23 @@ public final class InferenceSession {
     }
 
     /// Converts `rows` rows of `input` for `weights` and multiplies.
-    private func project(_ weights: WeightMatrix, input: UnsafeMutablePointer<Float>, rows: Int,
-                         inputStride: Int, out: UnsafeMutablePointer<Float>, outStride: Int,
-                         order: SummationOrder, adapters: [LoRAWeights] = []) {
-        project([Projection(weights: weights, out: out, outStride: outStride, adapters: adapters)],
-                input: input, rows: rows, inputStride: inputStride, order: order)
+    private func project(
+        _ weights: WeightMatrix, input: UnsafeMutablePointer<Float>, rows: Int,
+        inputStride: Int, out: UnsafeMutablePointer<Float>, outStride: Int,
+        order: SummationOrder, adapters: [LoRAWeights] = []
+    ) {
+        project(
+            [Projection(weights: weights, out: out, outStride: outStride, adapters: adapters)],
+            input: input, rows: rows, inputStride: inputStride, order: order)
     }
 
     /// Several projections of the same input (Q/K/V, gate/up): the input is converted once per
     /// activation format and the products sharing it run as one unit of work; LoRA updates
     /// are added after, as llama.cpp adds `scale · B·(A·x)` to `W·x`.
-    private func project(_ targets: [Projection], input: UnsafeMutablePointer<Float>, rows: Int,
-                         inputStride: Int, order: SummationOrder) {
+    private func project(
+        _ targets: [Projection], input: UnsafeMutablePointer<Float>, rows: Int,
+        inputStride: Int, order: SummationOrder
+    ) {
         var formats: [ActivationFormat] = []
         for target in targets where !formats.contains(target.weights.activationFormat) {
             formats.append(target.weights.activationFormat)
@@ -192,15 +201,19 @@ public final class InferenceSession {
         }
         for target in targets {
             for lora in target.adapters {
-                applyLoRA(lora, input: input, rows: rows, inputStride: inputStride, out: target.out,
-                          outStride: target.outStride, order: order)
+                applyLoRA(
+                    lora, input: input, rows: rows, inputStride: inputStride, out: target.out,
+                    outStride: target.outStride, order: order)
             }
         }
     }
 
-    private func applyLoRA(_ lora: LoRAWeights, input: UnsafeMutablePointer<Float>, rows: Int, inputStride: Int,
-                           out: UnsafeMutablePointer<Float>, outStride: Int, order: SummationOrder) {
-        let rank = lora.a.rows, outputs = lora.b.rows
+    private func applyLoRA(
+        _ lora: LoRAWeights, input: UnsafeMutablePointer<Float>, rows: Int, inputStride: Int,
+        out: UnsafeMutablePointer<Float>, outStride: Int, order: SummationOrder
+    ) {
+        let rank = lora.a.rows
+        let outputs = lora.b.rows
         withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * rank) { low in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * outputs) { update in
                 let down = QuantizedActivations(format: lora.a.activationFormat)
@@ -210,7 +223,8 @@ public final class InferenceSession {
                 upward.load(UnsafePointer(low.baseAddress!), rows: rows, cols: rank, stride: rank, pool: pool)
                 matmul(lora.b, upward, out: update.baseAddress!, outStride: outputs, order: order, pool: pool)
                 for t in 0..<rows {
-                    let o = out + t * outStride, u = update.baseAddress! + t * outputs
+                    let o = out + t * outStride
+                    let u = update.baseAddress! + t * outputs
                     for i in 0..<outputs { o[i] += u[i] * lora.scale }
                 }
             }
@@ -222,10 +236,14 @@ public final class InferenceSession {
     }
 
     /// `y = RMSNorm(x) · weight` for `rows` rows of `width` (in place when `y == x`).
-    private func normRows(_ x: UnsafeMutablePointer<Float>, _ weight: [Float], into y: UnsafeMutablePointer<Float>,
-                          rows: Int, width: Int, epsilon: Float) {
+    private func normRows(
+        _ x: UnsafeMutablePointer<Float>, _ weight: [Float], into y: UnsafeMutablePointer<Float>,
+        rows: Int, width: Int, epsilon: Float
+    ) {
         weight.withUnsafeBufferPointer { w in
-            forEachRow(rows) { t in rmsNorm(x + t * width, w.baseAddress!, y + t * width, count: width, epsilon: epsilon) }
+            forEachRow(rows) { t in
+                rmsNorm(x + t * width, w.baseAddress!, y + t * width, count: width, epsilon: epsilon)
+            }
         }
     }
 
@@ -238,17 +256,29 @@ public final class InferenceSession {
         let w = model.weights
         var n = batch.count
         let d = c.embeddingLength
-        let qDim = c.queryDimension, kvDim = c.kvDimension, ffn = c.feedForwardLength
-        let hd = c.headDimension, eps = c.rmsNormEpsilon
-        let hidden = self.hidden, normed = self.normed, query = self.query, key = self.key
-        let value = self.value, attention = self.attention, gate = self.gate, up = self.up
-        let projected = self.projected, angles = self.angles, cache = self.cache
+        let qDim = c.queryDimension
+        let kvDim = c.kvDimension
+        let ffn = c.feedForwardLength
+        let hd = c.headDimension
+        let eps = c.rmsNormEpsilon
+        let hidden = self.hidden
+        let normed = self.normed
+        let query = self.query
+        let key = self.key
+        let value = self.value
+        let attention = self.attention
+        let gate = self.gate
+        let up = self.up
+        let projected = self.projected
+        let angles = self.angles
+        let cache = self.cache
 
         // Token embeddings (ggml get_rows: dequantized rows), scaled when the architecture says so.
         let table = w.tokenEmbedding
         for (t, token) in batch.enumerated() {
-            try? GGMLCodec.dequantize(type: table.type, from: table.data + Int(token) * table.rowBytes,
-                                      count: d, into: hidden + t * d)
+            try? GGMLCodec.dequantize(
+                type: table.type, from: table.data + Int(token) * table.rowBytes,
+                count: d, into: hidden + t * d)
             if c.embeddingScale != 1 { scaleInPlace(hidden + t * d, by: c.embeddingScale, count: d) }
         }
 
@@ -259,31 +289,41 @@ public final class InferenceSession {
             for (s, setting) in ropeSettings.enumerated() {
                 let thetaScale = powf(setting.ropeFrequencyBase, -2 / Float(ropeDims))
                 for t in 0..<n {
-                    ropeAngles(position: p0 + t, pairs: ropeDims / 2, thetaScale: thetaScale,
-                               freqScale: setting.ropeFrequencyScale, factors: factors,
-                               attentionFactor: c.ropeAttentionFactor,
-                               into: angles + s * tableSize + t * ropeDims)
+                    ropeAngles(
+                        position: p0 + t, pairs: ropeDims / 2, thetaScale: thetaScale,
+                        freqScale: setting.ropeFrequencyScale, factors: factors,
+                        attentionFactor: c.ropeAttentionFactor,
+                        into: angles + s * tableSize + t * ropeDims)
                 }
             }
         }
 
         trace?("inp_scaled", -1, hidden, n * d)
         var compacted = false
-        let heads = c.headCount, kvHeads = c.headCountKV, group = c.headCount / c.headCountKV
+        let heads = c.headCount
+        let kvHeads = c.headCountKV
+        let group = c.headCount / c.headCountKV
         let scale = c.scoreScale
         for (l, layer) in w.layers.enumerated() {
             // Attention block.
             normRows(hidden, layer.attentionNorm, into: normed, rows: n, width: d, epsilon: eps)
             trace?("attn_norm", l, normed, n * d)
-            project([Projection(weights: layer.query, out: query, outStride: qDim, adapters: layer.adapters[.query] ?? []),
-                     Projection(weights: layer.key, out: key, outStride: kvDim, adapters: layer.adapters[.key] ?? []),
-                     Projection(weights: layer.value, out: value, outStride: kvDim, adapters: layer.adapters[.value] ?? [])],
-                    input: normed, rows: n, inputStride: d, order: order)
+            project(
+                [
+                    Projection(
+                        weights: layer.query, out: query, outStride: qDim, adapters: layer.adapters[.query] ?? []),
+                    Projection(weights: layer.key, out: key, outStride: kvDim, adapters: layer.adapters[.key] ?? []),
+                    Projection(
+                        weights: layer.value, out: value, outStride: kvDim, adapters: layer.adapters[.value] ?? [])
+                ],
+                input: normed, rows: n, inputStride: d, order: order)
             addBias(layer.queryBias, to: query, rows: n, width: qDim)
             addBias(layer.keyBias, to: key, rows: n, width: kvDim)
             addBias(layer.valueBias, to: value, rows: n, width: kvDim)
             trace?("Qcur", l, query, n * qDim)
-            if let norm = layer.queryNorm { normRows(query, norm, into: query, rows: n * heads, width: hd, epsilon: eps) }
+            if let norm = layer.queryNorm {
+                normRows(query, norm, into: query, rows: n * heads, width: hd, epsilon: eps)
+            }
             if let norm = layer.keyNorm { normRows(key, norm, into: key, rows: n * kvHeads, width: hd, epsilon: eps) }
             trace?("Qcur_normed", l, query, n * qDim)
             trace?("Kcur_normed", l, key, n * kvDim)
@@ -310,23 +350,26 @@ public final class InferenceSession {
             // sliding window are masked.
             let window = c.layers[l].slidingWindow
             pool.parallelFor(count: n * heads) { task in
-                let t = task / heads, h = task % heads
+                let t = task / heads
+                let h = task % heads
                 let g = h / group
                 let length = p0 + t + 1
                 let firstKey = window.map { max(0, length - $0) } ?? 0
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: (length + 31) & ~31) { scores in
                     withUnsafeTemporaryAllocation(of: Float16.self, capacity: hd) { qHalf in
-                        attendHead(query: query + t * qDim + h * hd,
-                                   keys: cache.keyRow(layer: l, position: 0) + g * hd, keyStride: kvDim,
-                                   values: cache.valueColumn(layer: l, dimension: g * hd),
-                                   valueStride: cache.stride, length: length, firstKey: firstKey,
-                                   headDimension: hd, scale: scale, order: order, scores: scores.baseAddress!,
-                                   queryHalf: qHalf.baseAddress!, out: attention + t * qDim + h * hd)
+                        attendHead(
+                            query: query + t * qDim + h * hd,
+                            keys: cache.keyRow(layer: l, position: 0) + g * hd, keyStride: kvDim,
+                            values: cache.valueColumn(layer: l, dimension: g * hd),
+                            valueStride: cache.stride, length: length, firstKey: firstKey,
+                            headDimension: hd, scale: scale, order: order, scores: scores.baseAddress!,
+                            queryHalf: qHalf.baseAddress!, out: attention + t * qDim + h * hd)
                     }
                 }
             }
-            project(layer.attentionOutput, input: attention, rows: n, inputStride: qDim, out: projected,
-                    outStride: d, order: order, adapters: layer.adapters[.attentionOutput] ?? [])
+            project(
+                layer.attentionOutput, input: attention, rows: n, inputStride: qDim, out: projected,
+                outStride: d, order: order, adapters: layer.adapters[.attentionOutput] ?? [])
             trace?("kqv_out", l, attention, n * qDim)
             trace?("attn_out", l, projected, n * d)
             if l == w.layers.count - 1 {
@@ -343,7 +386,9 @@ public final class InferenceSession {
                     compacted = true
                 }
             }
-            if let norm = layer.postAttentionNorm { normRows(projected, norm, into: projected, rows: n, width: d, epsilon: eps) }
+            if let norm = layer.postAttentionNorm {
+                normRows(projected, norm, into: projected, rows: n, width: d, epsilon: eps)
+            }
             trace?("attn_post_norm", l, projected, n * d)
             forEachRow(n) { t in addInPlace(hidden + t * d, projected + t * d, count: d) }
             trace?("sa_out", l, hidden, n * d)
@@ -351,19 +396,26 @@ public final class InferenceSession {
             // Gated feed-forward block.
             normRows(hidden, layer.ffnNorm, into: normed, rows: n, width: d, epsilon: eps)
             trace?("ffn_norm", l, normed, n * d)
-            project([Projection(weights: layer.ffnGate, out: gate, outStride: ffn, adapters: layer.adapters[.ffnGate] ?? []),
-                     Projection(weights: layer.ffnUp, out: up, outStride: ffn, adapters: layer.adapters[.ffnUp] ?? [])],
-                    input: normed, rows: n, inputStride: d, order: order)
+            project(
+                [
+                    Projection(
+                        weights: layer.ffnGate, out: gate, outStride: ffn, adapters: layer.adapters[.ffnGate] ?? []),
+                    Projection(weights: layer.ffnUp, out: up, outStride: ffn, adapters: layer.adapters[.ffnUp] ?? [])
+                ],
+                input: normed, rows: n, inputStride: d, order: order)
             switch c.activation {
 
             case .silu: forEachRow(n) { t in swiglu(gate + t * ffn, up + t * ffn, count: ffn) }
             case .geluTanh: forEachRow(n) { t in geglu(gate + t * ffn, up + t * ffn, count: ffn) }
             }
             trace?("ffn_geglu", l, gate, n * ffn)
-            project(layer.ffnDown, input: gate, rows: n, inputStride: ffn, out: projected, outStride: d, order: order,
-                    adapters: layer.adapters[.ffnDown] ?? [])
+            project(
+                layer.ffnDown, input: gate, rows: n, inputStride: ffn, out: projected, outStride: d, order: order,
+                adapters: layer.adapters[.ffnDown] ?? [])
             trace?("ffn_out", l, projected, n * d)
-            if let norm = layer.postFFNNorm { normRows(projected, norm, into: projected, rows: n, width: d, epsilon: eps) }
+            if let norm = layer.postFFNNorm {
+                normRows(projected, norm, into: projected, rows: n, width: d, epsilon: eps)
+            }
             trace?("ffn_post_norm", l, projected, n * d)
             forEachRow(n) { t in addInPlace(hidden + t * d, projected + t * d, count: d) }
             trace?("l_out", l, hidden, n * d)
@@ -382,8 +434,9 @@ public final class InferenceSession {
                 rmsNorm(hidden + (compacted ? i : row) * d, norm.baseAddress!, normed + i * d, count: d, epsilon: eps)
             }
         }
-        project(w.output, input: normed, rows: outputRows.count, inputStride: d, out: logitScratch,
-                outStride: vocab, order: order)
+        project(
+            w.output, input: normed, rows: outputRows.count, inputStride: d, out: logitScratch,
+            outStride: vocab, order: order)
         if let cap = c.finalLogitSoftcap {
             softcap(logitScratch, count: outputRows.count * vocab, cap: cap)
         }

@@ -13,9 +13,10 @@ enum LlamaModel: ModelArchitecture {
         let layers = try (0..<config.blockCount).map { index throws(InferenceError) in
             try reader.decoderLayer(index, config: config)
         }
-        let weights = try reader.decoderWeights(config: config, layers: layers,
-                                                ropeFactors: try reader.optionalVector(
-                                                    "rope_freqs.weight", count: config.ropeDimensionCount / 2))
+        let weights = try reader.decoderWeights(
+            config: config, layers: layers,
+            ropeFactors: try reader.optionalVector(
+                "rope_freqs.weight", count: config.ropeDimensionCount / 2))
         return TransformerModel(config: config, weights: weights)
     }
 }

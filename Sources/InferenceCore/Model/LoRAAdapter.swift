@@ -51,7 +51,9 @@ public struct LoRAAdapter: Sendable {
             let base = String(info.name.dropLast(".lora_b".count))
             guard pairs[base] != nil else { throw .missingTensor(name: base + ".lora_a") }
         }
-        guard !pairs.isEmpty else { throw .invalidMetadata(key: "tensors", reason: "adapter has no lora_a/lora_b pairs") }
+        guard !pairs.isEmpty else {
+            throw .invalidMetadata(key: "tensors", reason: "adapter has no lora_a/lora_b pairs")
+        }
         self.file = file
         self.alpha = alpha
         self.userScale = scale
@@ -66,7 +68,8 @@ public struct LoRAAdapter: Sendable {
         guard let pair = pairs[base.name] else { return nil }
         let reader = TensorReader(file: file)
         guard pair.a.dimensions.count == 2, pair.a.dimensions[0] == base.cols else {
-            throw .tensorShape(name: pair.a.name, expected: [base.cols, pair.a.dimensions.last ?? 0], actual: pair.a.dimensions)
+            throw .tensorShape(
+                name: pair.a.name, expected: [base.cols, pair.a.dimensions.last ?? 0], actual: pair.a.dimensions)
         }
         let rank = pair.a.dimensions[1]
         guard rank > 0, rank <= 4096 else {
@@ -87,8 +90,9 @@ extension TransformerModel {
         var weights = self.weights
         for adapter in adapters {
             if let arch = adapter.architecture, arch != config.architecture {
-                throw .invalidMetadata(key: "general.architecture",
-                                       reason: "adapter is for '\(arch)', the model is '\(config.architecture)'")
+                throw .invalidMetadata(
+                    key: "general.architecture",
+                    reason: "adapter is for '\(arch)', the model is '\(config.architecture)'")
             }
             var used = Set<String>()
             for l in weights.layers.indices {
@@ -112,7 +116,8 @@ extension TransformerModel {
 
     /// Loads a model and applies adapters given as (file, scale).
     public static func load(contentsOf url: URL, adapters: [(url: URL, scale: Float)]) throws(InferenceError)
-        -> TransformerModel {
+        -> TransformerModel
+    {
         let model = try load(contentsOf: url)
         var loaded: [LoRAAdapter] = []
         for adapter in adapters { loaded.append(try LoRAAdapter(contentsOf: adapter.url, scale: adapter.scale)) }

@@ -18,11 +18,14 @@ enum Phi3Model: ModelArchitecture {
             config.ropeAttentionFactor = factor
         }
         let reader = TensorReader(file: file)
-        let d = config.embeddingLength, ffn = config.feedForwardLength
-        let q = config.queryDimension, kv = config.kvDimension
+        let d = config.embeddingLength
+        let ffn = config.feedForwardLength
+        let q = config.queryDimension
+        let kv = config.kvDimension
         let layers = try (0..<config.blockCount).map { index throws(InferenceError) in
             let p = "blk.\(index)."
-            let qkv = p + "attn_qkv.weight", up = p + "ffn_up.weight"
+            let qkv = p + "attn_qkv.weight"
+            let up = p + "ffn_up.weight"
             return DecoderLayerWeights(
                 attentionNorm: try reader.vector(p + "attn_norm.weight", count: d),
                 query: try reader.matrixRows(qkv, 0..<q, of: q + 2 * kv, cols: d),
@@ -37,7 +40,8 @@ enum Phi3Model: ModelArchitecture {
         var weights = try reader.decoderWeights(config: config, layers: layers, ropeFactors: nil)
         let pairs = config.ropeDimensionCount / 2
         if let short = try reader.optionalVector("rope_factors_short.weight", count: pairs),
-           let long = try reader.optionalVector("rope_factors_long.weight", count: pairs) {
+            let long = try reader.optionalVector("rope_factors_long.weight", count: pairs)
+        {
             let original = file["\(name).rope.scaling.original_context_length"]?.int ?? config.contextLength
             weights.longRope = LongRopeFactors(short: short, long: long, originalContext: original)
         }

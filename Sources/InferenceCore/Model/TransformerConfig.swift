@@ -83,7 +83,8 @@ public struct TransformerConfig: Sendable, Hashable, Codable {
         // One set of limits for the whole project: the parser's (GGUFModelLimits), which keep every
         // product of two sizes far inside `Int`; the engine also needs every size to be positive.
         func bounded(_ key: String, _ value: Int, max cap: Int? = nil) throws(InferenceError) -> Int {
-            let upper = cap ?? GGUFModelLimits.integerRanges.first { $0.suffix == key }?.range.upperBound ?? Int(Int32.max)
+            let upper =
+                cap ?? GGUFModelLimits.integerRanges.first { $0.suffix == key }?.range.upperBound ?? Int(Int32.max)
             guard value > 0, value <= upper else {
                 throw .invalidMetadata(key: "\(arch).\(key)", reason: "\(value) is outside 1...\(upper)")
             }
@@ -94,22 +95,27 @@ public struct TransformerConfig: Sendable, Hashable, Codable {
         embeddingLength = try bounded("embedding_length", try int("embedding_length"))
         blockCount = try bounded("block_count", try int("block_count"))
         headCount = try bounded("attention.head_count", try int("attention.head_count"))
-        headCountKV = try bounded("attention.head_count_kv", optionalInt("attention.head_count_kv") ?? headCount,
-                                  max: headCount)
+        headCountKV = try bounded(
+            "attention.head_count_kv", optionalInt("attention.head_count_kv") ?? headCount,
+            max: headCount)
         feedForwardLength = try bounded("feed_forward_length", try int("feed_forward_length"))
         contextLength = try bounded("context_length", optionalInt("context_length") ?? 2048)
         guard headCount % headCountKV == 0 else {
-            throw .invalidMetadata(key: "\(arch).attention.head_count_kv",
-                                   reason: "\(headCount) query heads are not a multiple of \(headCountKV) KV heads")
+            throw .invalidMetadata(
+                key: "\(arch).attention.head_count_kv",
+                reason: "\(headCount) query heads are not a multiple of \(headCountKV) KV heads")
         }
-        headDimension = try bounded("attention.key_length",
-                                    optionalInt("attention.key_length") ?? embeddingLength / headCount)
+        headDimension = try bounded(
+            "attention.key_length",
+            optionalInt("attention.key_length") ?? embeddingLength / headCount)
         if let valueLength = optionalInt("attention.value_length"), valueLength != headDimension {
-            throw .invalidMetadata(key: "\(arch).attention.value_length",
-                                   reason: "\(valueLength) differs from key_length \(headDimension) (not supported)")
+            throw .invalidMetadata(
+                key: "\(arch).attention.value_length",
+                reason: "\(valueLength) differs from key_length \(headDimension) (not supported)")
         }
-        ropeDimensionCount = try bounded("rope.dimension_count", optionalInt("rope.dimension_count") ?? headDimension,
-                                         max: headDimension)
+        ropeDimensionCount = try bounded(
+            "rope.dimension_count", optionalInt("rope.dimension_count") ?? headDimension,
+            max: headDimension)
         guard ropeDimensionCount % 2 == 0 else {
             throw .invalidMetadata(key: "\(arch).rope.dimension_count", reason: "must be even")
         }
@@ -119,7 +125,8 @@ public struct TransformerConfig: Sendable, Hashable, Codable {
         }
         var scale: Float = 1
         if let type = file["\(arch).rope.scaling.type"]?.string, type == "linear",
-           let factor = optionalFloat("rope.scaling.factor"), factor > 0, factor.isFinite {
+            let factor = optionalFloat("rope.scaling.factor"), factor > 0, factor.isFinite
+        {
             scale = 1 / factor
         } else if let factor = optionalFloat("rope.scale_linear"), factor > 0, factor.isFinite {
             scale = 1 / factor
@@ -130,16 +137,18 @@ public struct TransformerConfig: Sendable, Hashable, Codable {
             throw .invalidMetadata(key: "\(arch).attention.layer_norm_rms_epsilon", reason: "must be ≥ 0")
         }
         rmsNormEpsilon = epsilon
-        layers = Array(repeating: LayerAttention(slidingWindow: nil, ropeFrequencyBase: base, ropeFrequencyScale: scale),
-                       count: blockCount)
+        layers = Array(
+            repeating: LayerAttention(slidingWindow: nil, ropeFrequencyBase: base, ropeFrequencyScale: scale),
+            count: blockCount)
         scoreScale = 1 / (Float(headDimension)).squareRoot()
         guard let embedding = file.tensor(named: "token_embd.weight"), embedding.dimensions.count == 2 else {
             throw .missingTensor(name: "token_embd.weight")
         }
         vocabularySize = try bounded("vocab_size", embedding.dimensions[1])
         guard embedding.dimensions[0] == embeddingLength else {
-            throw .tensorShape(name: "token_embd.weight", expected: [embeddingLength, vocabularySize],
-                               actual: embedding.dimensions)
+            throw .tensorShape(
+                name: "token_embd.weight", expected: [embeddingLength, vocabularySize],
+                actual: embedding.dimensions)
         }
     }
 

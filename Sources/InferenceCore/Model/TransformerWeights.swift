@@ -76,19 +76,22 @@ struct TensorReader {
         guard WeightMatrix.supportedTypes.contains(info.type), cols % info.type.blockSize == 0 else {
             throw .unsupportedTensorType(name: name, type: info.type)
         }
-        return WeightMatrix(name: name, type: info.type, rows: rows, cols: cols,
-                            data: file.tensorPointer(info), rowBytes: info.rowByteCount)
+        return WeightMatrix(
+            name: name, type: info.type, rows: rows, cols: cols,
+            data: file.tensorPointer(info), rowBytes: info.rowByteCount)
     }
 
     /// Rows `range` of a fused matrix with GGUF dimensions `[cols, totalRows]` (e.g. Phi-3's
     /// `attn_qkv`): every output row is one dot product, so a row view computes exactly what a
     /// separate tensor with those rows would.
     func matrixRows(_ name: String, _ range: Range<Int>, of totalRows: Int, cols: Int) throws(InferenceError)
-        -> WeightMatrix {
+        -> WeightMatrix
+    {
         let whole = try matrix(name, rows: totalRows, cols: cols)
-        return WeightMatrix(name: "\(name)[\(range.lowerBound)..<\(range.upperBound)]", type: whole.type,
-                            rows: range.count, cols: cols, data: whole.data + range.lowerBound * whole.rowBytes,
-                            rowBytes: whole.rowBytes)
+        return WeightMatrix(
+            name: "\(name)[\(range.lowerBound)..<\(range.upperBound)]", type: whole.type,
+            rows: range.count, cols: cols, data: whole.data + range.lowerBound * whole.rowBytes,
+            rowBytes: whole.rowBytes)
     }
 
     func optionalMatrix(_ name: String, rows: Int, cols: Int) throws(InferenceError) -> WeightMatrix? {
@@ -105,8 +108,9 @@ struct TensorReader {
         var values = [Float](repeating: 0, count: count)
         do {
             try values.withUnsafeMutableBufferPointer { buffer throws(GGMLCodecError) in
-                try GGMLCodec.dequantize(type: info.type, from: file.tensorPointer(info), count: count,
-                                         into: buffer.baseAddress!)
+                try GGMLCodec.dequantize(
+                    type: info.type, from: file.tensorPointer(info), count: count,
+                    into: buffer.baseAddress!)
             }
         } catch {
             throw .unsupportedTensorType(name: name, type: info.type)
@@ -125,8 +129,9 @@ struct TensorReader {
             throw .tensorShape(name: name, expected: [cols, rows], actual: info.dimensions)
         }
         guard GGMLCodec.canDequantize(info.type) else { throw .unsupportedTensorType(name: name, type: info.type) }
-        return WeightMatrix(name: name, type: info.type, rows: rows, cols: cols, data: file.tensorPointer(info),
-                            rowBytes: info.rowByteCount)
+        return WeightMatrix(
+            name: name, type: info.type, rows: rows, cols: cols, data: file.tensorPointer(info),
+            rowBytes: info.rowByteCount)
     }
 
     /// The llama-family block layout (`blk.N.attn_q.weight`, …); Q/K/V biases are read when
@@ -157,10 +162,12 @@ struct TensorReader {
     /// The whole decoder: embedding, the given layers, final norm, output projection (tied to
     /// the embedding when `output.weight` is absent) and optional rotary frequency factors.
     func decoderWeights(config: TransformerConfig, layers: [DecoderLayerWeights], ropeFactors: [Float]?)
-        throws(InferenceError) -> TransformerWeights {
+        throws(InferenceError) -> TransformerWeights
+    {
         TransformerWeights(
             file: file,
-            tokenEmbedding: try embedding("token_embd.weight", rows: config.vocabularySize, cols: config.embeddingLength),
+            tokenEmbedding: try embedding(
+                "token_embd.weight", rows: config.vocabularySize, cols: config.embeddingLength),
             layers: layers,
             outputNorm: try vector("output_norm.weight", count: config.embeddingLength),
             output: try outputMatrix(config: config),

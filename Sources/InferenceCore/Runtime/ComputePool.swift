@@ -1,10 +1,11 @@
+import Foundation
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Synchronization
 
 /// A fixed set of worker threads that run one data-parallel job at a time.
 ///
@@ -31,12 +32,14 @@ public final class ComputePool: Sendable {
         for _ in 1..<threadCount {
             let box = Unmanaged.passRetained(core)
             var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                let core = Unmanaged<PoolCore>.fromOpaque(raw).takeRetainedValue()
-                core.workerLoop()
-                return nil
-            }, box.toOpaque())
+            let rc = pthread_create(
+                &thread, nil,
+                { raw in
+                    guard let raw else { return nil }
+                    let core = Unmanaged<PoolCore>.fromOpaque(raw).takeRetainedValue()
+                    core.workerLoop()
+                    return nil
+                }, box.toOpaque())
             if rc == 0 { started.append(thread) } else { box.release() }
         }
         core.workerCount.store(started.count, ordering: .relaxed)

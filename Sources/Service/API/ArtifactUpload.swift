@@ -2,6 +2,7 @@ import Foundation
 import Hashing
 import Registry
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,10 +57,14 @@ final class ArtifactUpload: RequestBodySink, Sendable {
                 var offset = 0
                 while offset < raw.count {
                     let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n > 0 { offset += n; continue }
+                    if n > 0 {
+                        offset += n
+                        continue
+                    }
                     if n < 0 && errno == EINTR { continue }
-                    throw Problem(kind: errno == ENOSPC ? .unavailable : .internalError,
-                                  detail: "cannot store the upload (errno \(errno))")
+                    throw Problem(
+                        kind: errno == ENOSPC ? .unavailable : .internalError,
+                        detail: "cannot store the upload (errno \(errno))")
                 }
                 state.hasher.update(raw)
             }
@@ -72,7 +77,9 @@ final class ArtifactUpload: RequestBodySink, Sendable {
     func finish() throws -> FileDigest {
         try state.withLock { (state: inout State) throws -> FileDigest in
             guard state.fd >= 0 else { throw Problem(kind: .internalError, detail: "the upload was already closed") }
-            guard state.size >= 4 else { throw Problem(kind: .validation, detail: "the upload is empty or too short to be GGUF") }
+            guard state.size >= 4 else {
+                throw Problem(kind: .validation, detail: "the upload is empty or too short to be GGUF")
+            }
             let synced = fsync(state.fd) == 0
             close(state.fd)
             state.fd = -1
@@ -148,7 +155,9 @@ struct ArtifactStore {
     /// `.gguf`, not starting with a dot.
     static func validFileName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
-        guard (6...200).contains(bytes.count), bytes.first != UInt8(ascii: "."), name.hasSuffix(".gguf") else { return false }
+        guard (6...200).contains(bytes.count), bytes.first != UInt8(ascii: "."), name.hasSuffix(".gguf") else {
+            return false
+        }
         return bytes.allSatisfy { c in
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || "._-".utf8.contains(c)
         }

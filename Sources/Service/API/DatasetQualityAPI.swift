@@ -21,18 +21,22 @@ struct DatasetQualityAPI: Sendable {
 
     var routes: [Route] {
         [
-            Route("GET", "/api/v1/datasets/{name}/versions/{version}/check", access: .readers,
-                  operationID: "getDatasetCheck") { req, _ in
+            Route(
+                "GET", "/api/v1/datasets/{name}/versions/{version}/check", access: .readers,
+                operationID: "getDatasetCheck"
+            ) { req, _ in
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
                 let (record, contamination) = try pool.read { store in
                     (try store.latestDatasetCheck(ref), try store.datasetContamination(ref))
                 }
                 guard let record else {
-                    throw Problem(kind: .notFound, detail: "\(ref) has not been checked (POST this URL, or run: assay dataset check \(ref))")
+                    throw Problem(
+                        kind: .notFound,
+                        detail: "\(ref) has not been checked (POST this URL, or run: assay dataset check \(ref))")
                 }
                 return try .json(try Self.representation(record, contamination: contamination))
-            },
+            }
         ]
     }
 
@@ -43,11 +47,15 @@ struct DatasetQualityAPI: Sendable {
             "checked_at": .string(record.createdAt),
             "checked_by": .string(record.createdBy),
             "report": try JSONValue.parse(record.report),
-            "contamination": .array(contamination.map { c in .object([
-                "suite": .string(c.suiteID), "suite_version": .string(c.suiteVersion), "suite_digest": .string(c.suiteDigest),
-                "method": .string(c.method), "suite_items": .integer(Int64(c.suiteItems)),
-                "contaminated_items": .array(c.items.map(JSONValue.string)),
-            ]) }),
+            "contamination": .array(
+                contamination.map { c in
+                    .object([
+                        "suite": .string(c.suiteID), "suite_version": .string(c.suiteVersion),
+                        "suite_digest": .string(c.suiteDigest),
+                        "method": .string(c.method), "suite_items": .integer(Int64(c.suiteItems)),
+                        "contaminated_items": .array(c.items.map(JSONValue.string))
+                    ])
+                })
         ])
     }
 }

@@ -21,12 +21,17 @@ extension AssayService {
     }
 
     static func importRoute(pool: RegistryPool, suiteRoots: [URL]) -> Route {
-        Route("POST", "/api/v1/evaluations/import", access: RegistryAPI.writers, operationID: "importEvaluationShards") { req, ctx in
+        Route("POST", "/api/v1/evaluations/import", access: RegistryAPI.writers, operationID: "importEvaluationShards")
+        { req, ctx in
             _ = try Query(req, allowed: [])
-            _ = try req.jsonObject()  // content type and well-formed JSON object, as every JSON route
+            _ = try req.jsonObject() // content type and well-formed JSON object, as every JSON route
             let body: ImportBody
             do { body = try JSONDecoder().decode(ImportBody.self, from: Data(req.body)) } catch {
-                throw Problem(kind: .validation, detail: "the body must be {\"shards\": [{\"results\": …, \"items\": […]}]}: \(Self.decodingReason(error))")
+                throw Problem(
+                    kind: .validation,
+                    detail:
+                        "the body must be {\"shards\": [{\"results\": …, \"items\": […]}]}: \(Self.decodingReason(error))"
+                )
             }
             guard !body.shards.isEmpty else { throw Problem(kind: .validation, detail: "'shards' is empty") }
             let shards = body.shards.enumerated().map { index, shard in
@@ -35,7 +40,8 @@ extension AssayService {
             let results: EvaluationResults
             do {
                 for shard in shards where shard.results.format != "assay-results/1" {
-                    throw ShardImportError.unreadable(path: shard.source, reason: "unknown format '\(shard.results.format)'")
+                    throw ShardImportError.unreadable(
+                        path: shard.source, reason: "unknown format '\(shard.results.format)'")
                 }
                 let (_, ordered) = try ShardImporter.validate(shards)
                 let first = ordered[0].results
@@ -43,18 +49,25 @@ extension AssayService {
                     let catalog = SuiteCatalog(store: store, bundledRoots: suiteRoots)
                     let suite: Suite
                     do {
-                        suite = try catalog.resolve("\(first.suite.id)@\(first.suite.version)", workingDirectory: store.home)
+                        suite = try catalog.resolve(
+                            "\(first.suite.id)@\(first.suite.version)", workingDirectory: store.home)
                     } catch {
-                        throw Problem(kind: .validation, detail: "suite \(first.suite.id)@\(first.suite.version) is not known to this registry (register it first): \(error)")
+                        throw Problem(
+                            kind: .validation,
+                            detail:
+                                "suite \(first.suite.id)@\(first.suite.version) is not known to this registry (register it first): \(error)"
+                        )
                     }
-                    return try ShardImporter(store: store, outputDirectory: store.home).importShards(shards, suite: suite)
+                    return try ShardImporter(store: store, outputDirectory: store.home).importShards(
+                        shards, suite: suite)
                 }
             } catch let error as ShardImportError {
                 throw Problem(kind: .validation, detail: error.description)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return Response(status: .created, contentType: "application/json", bytes: Array(try encoder.encode(results)))
+            return Response(
+                status: .created, contentType: "application/json", bytes: Array(try encoder.encode(results)))
         }
     }
 
@@ -63,7 +76,7 @@ extension AssayService {
         case DecodingError.keyNotFound(let key, let context):
             return "missing '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.dataCorrupted(let context):
+            DecodingError.dataCorrupted(let context):
             return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
         default:
             return "\(error)"

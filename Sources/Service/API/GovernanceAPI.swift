@@ -43,8 +43,10 @@ public struct GovernanceAPI: Sendable {
 
     public var routes: [Route] {
         [
-            Route("GET", "/api/v1/models/{name}/versions/{version}/approval", access: .readers,
-                  operationID: "getApprovalStatus") { req, _ in
+            Route(
+                "GET", "/api/v1/models/{name}/versions/{version}/approval", access: .readers,
+                operationID: "getApprovalStatus"
+            ) { req, _ in
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
                 let status = try pool.read { store in
@@ -54,91 +56,130 @@ public struct GovernanceAPI: Sendable {
                 }
                 return try .json(Representation.approvalStatus(ref, status.0, decisions: status.1))
             },
-            Route("GET", "/api/v1/models/{name}/versions/{version}/decisions", access: .readers,
-                  operationID: "listDecisions") { req, _ in
+            Route(
+                "GET", "/api/v1/models/{name}/versions/{version}/decisions", access: .readers,
+                operationID: "listDecisions"
+            ) { req, _ in
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
-                let decisions = try pool.read { store in try store.read { db in try GovernanceRecords.decisions(db, ref) } }
-                return try .json(["reference": .string(ref.description), "items": .array(decisions.map(Representation.decision))])
+                let decisions = try pool.read { store in
+                    try store.read { db in try GovernanceRecords.decisions(db, ref) }
+                }
+                return try .json([
+                    "reference": .string(ref.description), "items": .array(decisions.map(Representation.decision))
+                ])
             },
-            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/evaluate", access: .readers,
-                  operationID: "markEvaluated") { req, ctx in
+            Route(
+                "POST", "/api/v1/models/{name}/versions/{version}/approval/evaluate", access: .readers,
+                operationID: "markEvaluated"
+            ) { req, ctx in
                 let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["tier"])
                 return try perform(.markEvaluated, req, ctx, tier: try fields.string("tier"))
             },
-            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/submit", access: Self.submitters,
-                  operationID: "submitForReview") { req, ctx in
+            Route(
+                "POST", "/api/v1/models/{name}/versions/{version}/approval/submit", access: Self.submitters,
+                operationID: "submitForReview"
+            ) { req, ctx in
                 let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["tier"])
                 return try perform(.submit, req, ctx, tier: try fields.string("tier"))
             },
-            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/approve", access: approvers,
-                  operationID: "approveVersion") { req, ctx in
+            Route(
+                "POST", "/api/v1/models/{name}/versions/{version}/approval/approve", access: approvers,
+                operationID: "approveVersion"
+            ) { req, ctx in
                 let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["comment"])
                 return try perform(.approve(comment: try fields.string("comment")), req, ctx)
             },
-            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/reject", access: approvers,
-                  operationID: "rejectVersion") { req, ctx in
+            Route(
+                "POST", "/api/v1/models/{name}/versions/{version}/approval/reject", access: approvers,
+                operationID: "rejectVersion"
+            ) { req, ctx in
                 let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"])
                 return try perform(.reject(reason: try fields.string("reason") ?? ""), req, ctx)
             },
-            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/deprecate", access: Self.deprecators,
-                  operationID: "deprecateVersion") { req, ctx in
+            Route(
+                "POST", "/api/v1/models/{name}/versions/{version}/approval/deprecate", access: Self.deprecators,
+                operationID: "deprecateVersion"
+            ) { req, ctx in
                 let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"])
                 return try perform(.deprecate(reason: try fields.string("reason")), req, ctx)
             },
-            Route("POST", "/api/v1/models/{name}/versions/{version}/approval/revoke", access: Self.revokers,
-                  operationID: "revokeVersion") { req, ctx in
+            Route(
+                "POST", "/api/v1/models/{name}/versions/{version}/approval/revoke", access: Self.revokers,
+                operationID: "revokeVersion"
+            ) { req, ctx in
                 let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"])
                 return try perform(.revoke(reason: try fields.string("reason") ?? ""), req, ctx)
             },
-            Route("GET", "/api/v1/models/{name}/versions/{version}/card", access: .readers,
-                  operationID: "getModelCard") { req, _ in
+            Route(
+                "GET", "/api/v1/models/{name}/versions/{version}/card", access: .readers,
+                operationID: "getModelCard"
+            ) { req, _ in
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
                 let card = try pool.read { store in try store.read { db in try GovernanceRecords.modelCard(db, ref) } }
                 return try .json(Representation.card(ref, card))
             },
-            Route("PATCH", "/api/v1/models/{name}/versions/{version}/card", access: .readers,
-                  operationID: "updateModelCard") { req, ctx in
+            Route(
+                "PATCH", "/api/v1/models/{name}/versions/{version}/card", access: .readers,
+                operationID: "updateModelCard"
+            ) { req, ctx in
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
                 var fields: [String: String] = [:]
                 let object = try req.jsonObject()
-                guard object.count <= 64 else { throw Problem(kind: .validation, detail: "at most 64 model-card fields per request") }
+                guard object.count <= 64 else {
+                    throw Problem(kind: .validation, detail: "at most 64 model-card fields per request")
+                }
                 var total = 0
                 for (key, value) in object {
                     guard key.utf8.count <= 128 else {
                         throw Problem(kind: .validation, detail: "model-card field names are at most 128 bytes")
                     }
                     guard let text = value == .null ? "" : value.stringValue else {
-                        throw Problem(kind: .validation, detail: "model-card field '\(key)' must be a string (or null to remove it)")
+                        throw Problem(
+                            kind: .validation,
+                            detail: "model-card field '\(key)' must be a string (or null to remove it)")
                     }
                     guard text.utf8.count <= 64 * 1024 else {
-                        throw Problem(kind: .validation, detail: "model-card field '\(key)' is \(text.utf8.count) bytes; at most 65536")
+                        throw Problem(
+                            kind: .validation,
+                            detail: "model-card field '\(key)' is \(text.utf8.count) bytes; at most 65536")
                     }
                     total += text.utf8.count
                     fields[key] = text
                 }
                 guard total <= 200 * 1024 else {
-                    throw Problem(kind: .validation, detail: "the model-card fields total \(total) bytes; at most 204800 per request")
+                    throw Problem(
+                        kind: .validation,
+                        detail: "the model-card fields total \(total) bytes; at most 204800 per request")
                 }
-                let card = try pool.write(as: try ctx.requireActor()) { try governance($0).updateModelCard(ref, fields: fields) }
+                let card = try pool.write(as: try ctx.requireActor()) {
+                    try governance($0).updateModelCard(ref, fields: fields)
+                }
                 return try .json(Representation.card(ref, card))
             },
-            Route("GET", "/api/v1/models/{name}/versions/{version}/export", access: .readers,
-                  operationID: "exportModelVersion", handler: export),
+            Route(
+                "GET", "/api/v1/models/{name}/versions/{version}/export", access: .readers,
+                operationID: "exportModelVersion", handler: export),
             Route("GET", "/api/v1/models/{name}/aliases", access: .readers, operationID: "listAliases") { req, _ in
                 let name = try PathNames.name(req)
                 _ = try Query(req, allowed: [])
-                let aliases = try pool.read { store in try store.read { db in try GovernanceRecords.aliases(db, model: name) } }
+                let aliases = try pool.read { store in
+                    try store.read { db in try GovernanceRecords.aliases(db, model: name) }
+                }
                 return try .json(["items": .array(aliases.map(Representation.alias))])
             },
-            Route("PUT", "/api/v1/models/{name}/aliases/{alias}", access: Self.aliasMovers, operationID: "moveAlias",
-                  handler: moveAlias),
-            Route("POST", "/api/v1/models/{name}/aliases/{alias}/rollback", access: Self.aliasMovers,
-                  operationID: "rollbackAlias", handler: rollbackAlias),
-            Route("GET", "/api/v1/models/{name}/aliases/{alias}/history", access: .readers,
-                  operationID: "getAliasHistory") { req, _ in
+            Route(
+                "PUT", "/api/v1/models/{name}/aliases/{alias}", access: Self.aliasMovers, operationID: "moveAlias",
+                handler: moveAlias),
+            Route(
+                "POST", "/api/v1/models/{name}/aliases/{alias}/rollback", access: Self.aliasMovers,
+                operationID: "rollbackAlias", handler: rollbackAlias),
+            Route(
+                "GET", "/api/v1/models/{name}/aliases/{alias}/history", access: .readers,
+                operationID: "getAliasHistory"
+            ) { req, _ in
                 let model = try PathNames.name(req)
                 let aliasName = try Self.aliasName(req)
                 _ = try Query(req, allowed: [])
@@ -147,19 +188,24 @@ public struct GovernanceAPI: Sendable {
                 }
                 guard !history.isEmpty else { throw GovernanceError.unknownAlias(model: model, alias: aliasName) }
                 return try .json(Representation.aliasHistory(model: model, name: aliasName, history))
-            },
+            }
         ]
     }
 
     /// One approval action, as `assay approval <action>` performs it.
-    func perform(_ action: ApprovalAction, _ req: Request, _ ctx: RequestContext, tier: String? = nil) throws -> Response {
+    func perform(_ action: ApprovalAction, _ req: Request, _ ctx: RequestContext, tier: String? = nil) throws
+        -> Response
+    {
         let ref = try PathNames.reference(req)
         _ = try Query(req, allowed: [])
         guard hasPolicy else {
-            throw Problem(kind: .unavailable,
-                          detail: "approval actions need the governance policy: start the service with --policy FILE")
+            throw Problem(
+                kind: .unavailable,
+                detail: "approval actions need the governance policy: start the service with --policy FILE")
         }
-        let outcome = try pool.write(as: try ctx.requireActor()) { try governance($0).perform(action, on: ref, tier: tier) }
+        let outcome = try pool.write(as: try ctx.requireActor()) {
+            try governance($0).perform(action, on: ref, tier: tier)
+        }
         return try .json(Representation.approvalOutcome(ref, outcome))
     }
 
@@ -178,16 +224,21 @@ public struct GovernanceAPI: Sendable {
         let query = try Query(req, allowed: ["format"])
         let name = try query["format"] ?? "json"
         guard let format = ExportFormat(rawValue: name) else {
-            throw Problem(kind: .badRequest,
-                          detail: "'format' must be one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw Problem(
+                kind: .badRequest,
+                detail: "'format' must be one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let generatedAt = RegistryClock.now(milliseconds: false)
         let text = try pool.read { store in
-            try format.render(try LineageExportBuilder.build(store: store, reference: ref, generatedAt: generatedAt,
-                                                             generator: generator))
+            try format.render(
+                try LineageExportBuilder.build(
+                    store: store, reference: ref, generatedAt: generatedAt,
+                    generator: generator))
         }
         var response = Response(status: .ok, contentType: Self.mediaType(format), bytes: Array(text.utf8))
-        let fileName = "\(ref.name)-\(ref.version)".map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
+        let fileName = "\(ref.name)-\(ref.version)".map {
+            $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_"
+        }
         let ext = ["json": "json", "markdown": "md", "html": "html", "cyclonedx": "cdx.json"][format.rawValue] ?? "txt"
         response.headers.add("Content-Disposition", "inline; filename=\"\(String(fileName)).\(ext)\"")
         return response
@@ -201,8 +252,9 @@ public struct GovernanceAPI: Sendable {
     static func aliasName(_ req: Request) throws -> String {
         let alias = try req.parameter("alias")
         guard GovernanceService.isValidAliasName(alias) else {
-            throw Problem(kind: .badRequest,
-                          detail: "invalid alias name: use 1-64 characters from a-z 0-9 . _ - starting with a letter")
+            throw Problem(
+                kind: .badRequest,
+                detail: "invalid alias name: use 1-64 characters from a-z 0-9 . _ - starting with a letter")
         }
         return alias
     }
@@ -213,16 +265,21 @@ public struct GovernanceAPI: Sendable {
         _ = try Query(req, allowed: [])
         let fields = try JSONFields(try req.jsonObject(), allowed: ["version", "reason"])
         let target: VersionReference
-        do { target = try VersionReference(name: model, version: try fields.requiredString("version")) } catch let e as RegistryError {
+        do { target = try VersionReference(name: model, version: try fields.requiredString("version")) } catch let e
+            as RegistryError
+        {
             throw Problem(kind: .validation, detail: e.description)
         }
         let reason = try fields.string("reason")
         guard let ifMatch = req.headers["If-Match"] else {
-            throw Problem(kind: .preconditionRequired,
-                          detail: "moving an alias needs If-Match with its current holder's etag (\"none\" when unset)")
+            throw Problem(
+                kind: .preconditionRequired,
+                detail: "moving an alias needs If-Match with its current holder's etag (\"none\" when unset)")
         }
         let entry = try pool.write(as: try ctx.requireActor()) { store in
-            try governance(store).setAlias(aliasName, to: target, reason: reason) { try Self.checkHolder($0, ifMatch: ifMatch) }
+            try governance(store).setAlias(aliasName, to: target, reason: reason) {
+                try Self.checkHolder($0, ifMatch: ifMatch)
+            }
         }
         return try Self.moved(entry)
     }
@@ -235,7 +292,9 @@ public struct GovernanceAPI: Sendable {
         _ = try Query(req, allowed: [])
         let reason = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"]).string("reason")
         guard let ifMatch = req.headers["If-Match"] else {
-            throw Problem(kind: .preconditionRequired, detail: "rolling back an alias needs If-Match with its current holder's etag")
+            throw Problem(
+                kind: .preconditionRequired,
+                detail: "rolling back an alias needs If-Match with its current holder's etag")
         }
         let entry = try pool.write(as: try ctx.requireActor()) { store in
             try governance(store).rollbackAlias(model: model, alias: aliasName, reason: reason) {
@@ -250,7 +309,10 @@ public struct GovernanceAPI: Sendable {
     /// can move the alias between the check and the move.
     static func checkHolder(_ current: AliasRecord?, ifMatch: String) throws {
         let currentTag = etag(current?.target.description)
-        guard ifMatch == "*" ? current != nil : ifMatch.split(separator: ",").map({ $0.trimmingOWS() }).contains(currentTag) else {
+        guard
+            ifMatch == "*"
+                ? current != nil : ifMatch.split(separator: ",").map({ $0.trimmingOWS() }).contains(currentTag)
+        else {
             throw Problem(kind: .preconditionFailed, detail: "the alias is held by \(currentTag), not \(ifMatch)")
         }
     }
@@ -267,10 +329,11 @@ extension ServiceErrors {
     /// a missing reason 422, everything the version's state does not allow 409.
     static func problem(_ e: ApprovalError) -> Problem {
         switch e {
-        case .missingRole, .separationOfDuties, .overrideNeedsAdmin: return Problem(kind: .forbidden, detail: e.description)
+        case .missingRole, .separationOfDuties, .overrideNeedsAdmin:
+            return Problem(kind: .forbidden, detail: e.description)
         case .reasonRequired: return Problem(kind: .validation, detail: e.description)
         case .invalidTransition, .missingEvaluations, .incompleteModelCard, .datasetPolicy, .alreadyApproved,
-             .belowFloor, .gateBlocked:
+            .belowFloor, .gateBlocked:
             return Problem(kind: .conflict, detail: e.description)
         }
     }

@@ -28,13 +28,17 @@ extension InferenceAPI {
             switch items[0] {
             case .string:
                 prompts = try items.map {
-                    guard let s = $0.stringValue else { throw OpenAIError("'prompt' must not mix strings and other values", param: "prompt") }
+                    guard let s = $0.stringValue else {
+                        throw OpenAIError("'prompt' must not mix strings and other values", param: "prompt")
+                    }
                     return .text(s)
                 }
             case .integer: prompts = [.tokens(try tokens(items))]
             case .array:
                 prompts = try items.map {
-                    guard case .array(let inner) = $0 else { throw OpenAIError("'prompt' must be an array of token-id arrays", param: "prompt") }
+                    guard case .array(let inner) = $0 else {
+                        throw OpenAIError("'prompt' must be an array of token-id arrays", param: "prompt")
+                    }
                     return .tokens(try tokens(inner))
                 }
             default: throw OpenAIError("'prompt' must be a string, an array of strings or token ids", param: "prompt")
@@ -55,7 +59,7 @@ extension InferenceAPI {
 
     static let completionMembers: Set<String> = [
         "model", "prompt", "max_tokens", "temperature", "top_p", "seed", "stop", "stream", "stream_options", "n",
-        "logprobs", "echo", "user", "presence_penalty", "frequency_penalty", "logit_bias", "best_of",
+        "logprobs", "echo", "user", "presence_penalty", "frequency_penalty", "logit_bias", "best_of"
     ]
 
     /// One finished choice of a completion.
@@ -73,7 +77,8 @@ extension InferenceAPI {
         let (model, backend) = try resolve(object)
         let prompts = try Self.prompts(object["prompt"])
         let sampling = try Self.sampling(object, defaultMaxTokens: 16)
-        if let bestOf = try Self.integer(object["best_of"], "best_of", range: 1...Self.maxChoices), bestOf != sampling.n {
+        if let bestOf = try Self.integer(object["best_of"], "best_of", range: 1...Self.maxChoices), bestOf != sampling.n
+        {
             throw OpenAIError("'best_of' other than n is not supported", param: "best_of")
         }
         guard prompts.count * sampling.n <= Self.maxBatch else {
@@ -81,50 +86,72 @@ extension InferenceAPI {
         }
         let echo = try Self.bool(object["echo"], "echo") ?? false
         let logprobs = try Self.integer(object["logprobs"], "logprobs", range: 0...NativeEngine.promptAlternatives)
-        if prompts.contains(where: { if case .tokens = $0 { return true } else { return false } }), !(backend is any TokenLevelBackend) {
+        if prompts.contains(where: { if case .tokens = $0 { return true } else { return false } }),
+            !(backend is any TokenLevelBackend)
+        {
             throw OpenAIError("this backend takes text prompts only", param: "prompt")
         }
         if sampling.stream {
-            guard logprobs == nil else { throw OpenAIError("'logprobs' is not available with stream: true", param: "logprobs") }
-            guard sampling.maxTokens > 0 else { throw OpenAIError("'max_tokens' must be at least 1 to stream", param: "max_tokens") }
-            return stream(model: model, chat: false, includeUsage: sampling.includeUsage, jobs: try prompts.enumerated().flatMap { p, prompt in
-                try (0..<sampling.n).map { j in
-                    StreamJob(index: p * sampling.n + j, echo: echo ? try promptText(prompt, backend) : nil,
-                              request: try generationRequest(prompt, sampling: sampling, choice: j, logprobs: nil))
-                }
-            }, backend: backend)
+            guard logprobs == nil else {
+                throw OpenAIError("'logprobs' is not available with stream: true", param: "logprobs")
+            }
+            guard sampling.maxTokens > 0 else {
+                throw OpenAIError("'max_tokens' must be at least 1 to stream", param: "max_tokens")
+            }
+            return stream(
+                model: model, chat: false, includeUsage: sampling.includeUsage,
+                jobs: try prompts.enumerated().flatMap { p, prompt in
+                    try (0..<sampling.n).map { j in
+                        StreamJob(
+                            index: p * sampling.n + j, echo: echo ? try promptText(prompt, backend) : nil,
+                            request: try generationRequest(prompt, sampling: sampling, choice: j, logprobs: nil))
+                    }
+                }, backend: backend)
         }
         if !echo || logprobs == nil {
             guard sampling.maxTokens > 0 || echo else {
-                throw OpenAIError("'max_tokens' must be at least 1 (0 is for scoring with echo and logprobs)", param: "max_tokens")
+                throw OpenAIError(
+                    "'max_tokens' must be at least 1 (0 is for scoring with echo and logprobs)", param: "max_tokens")
             }
         }
         var choices: [JSONValue] = []
-        var promptTokens = 0, completionTokens = 0
+        var promptTokens = 0
+        var completionTokens = 0
         for (p, prompt) in prompts.enumerated() {
             for j in 0..<sampling.n {
-                let choice = try await completionChoice(prompt, backend: backend, sampling: sampling, choice: j, echo: echo, logprobs: logprobs)
+                let choice = try await completionChoice(
+                    prompt, backend: backend, sampling: sampling, choice: j, echo: echo, logprobs: logprobs)
                 if j == 0 { promptTokens += choice.promptTokens }
                 completionTokens += choice.completionTokens
-                choices.append(["index": .integer(Int64(p * sampling.n + j)), "text": .string(choice.text),
-                                "logprobs": choice.logprobs, "finish_reason": .string(choice.finishReason)])
+                choices.append([
+                    "index": .integer(Int64(p * sampling.n + j)), "text": .string(choice.text),
+                    "logprobs": choice.logprobs, "finish_reason": .string(choice.finishReason)
+                ])
             }
         }
         metrics.tokens(model: model.id, prompt: promptTokens, completion: completionTokens)
-        return try .json(envelope(object: "text_completion", model: model, choices: choices,
-                                  promptTokens: promptTokens, completionTokens: completionTokens))
+        return try .json(
+            envelope(
+                object: "text_completion", model: model, choices: choices,
+                promptTokens: promptTokens, completionTokens: completionTokens))
     }
 
     func promptText(_ prompt: Prompt, _ backend: any Backend) throws -> String {
         switch prompt {
         case .text(let s): return s
         case .tokens(let t):
-            guard let tokenLevel = backend as? any TokenLevelBackend else { throw OpenAIError("this backend takes text prompts only", param: "prompt") }
-            do { return try tokenLevel.detokenize(t) } catch let error as InferenceError { throw OpenAIError.from(error) ?? error }
+            guard let tokenLevel = backend as? any TokenLevelBackend else {
+                throw OpenAIError("this backend takes text prompts only", param: "prompt")
+            }
+            do { return try tokenLevel.detokenize(t) } catch let error as InferenceError {
+                throw OpenAIError.from(error) ?? error
+            }
         }
     }
 
-    func generationRequest(_ prompt: Prompt, sampling: Sampling, choice: Int, logprobs: Int?) throws -> GenerationRequest {
+    func generationRequest(_ prompt: Prompt, sampling: Sampling, choice: Int, logprobs: Int?) throws
+        -> GenerationRequest
+    {
         switch prompt {
         case .text(let s): return sampling.request(prompt: s, choice: choice, logprobs: logprobs)
         case .tokens(let t):
@@ -134,8 +161,10 @@ extension InferenceAPI {
         }
     }
 
-    func completionChoice(_ prompt: Prompt, backend: any Backend, sampling: Sampling, choice: Int, echo: Bool,
-                          logprobs: Int?) async throws -> CompletionChoice {
+    func completionChoice(
+        _ prompt: Prompt, backend: any Backend, sampling: Sampling, choice: Int, echo: Bool,
+        logprobs: Int?
+    ) async throws -> CompletionChoice {
         // Scoring: the prompt's own tokens with their log-probabilities (lm-eval, vLLM's echo),
         // followed by any generated tokens.
         if echo, let logprobs {
@@ -146,7 +175,9 @@ extension InferenceAPI {
             switch prompt {
             case .text(let s): scored = try await Self.call { try await scorer.scorePrompt(s, addSpecial: true) }
             case .tokens(let t):
-                guard let tokenLevel = backend as? any TokenLevelBackend else { throw OpenAIError("this backend takes text prompts only", param: "prompt") }
+                guard let tokenLevel = backend as? any TokenLevelBackend else {
+                    throw OpenAIError("this backend takes text prompts only", param: "prompt")
+                }
                 scored = try await Self.call { try await tokenLevel.scorePrompt(tokens: t) }
             }
             let text = try promptText(prompt, backend)
@@ -177,10 +208,13 @@ extension InferenceAPI {
                     offset += token.text.count
                 }
             }
-            let json: JSONValue = ["tokens": .array(tokens), "token_ids": .array(ids), "token_logprobs": .array(values),
-                                   "top_logprobs": .array(tops), "text_offset": .array(offsets)]
-            return CompletionChoice(text: text + generatedText, logprobs: json, finishReason: finish,
-                                    promptTokens: scored.count, completionTokens: generatedCount)
+            let json: JSONValue = [
+                "tokens": .array(tokens), "token_ids": .array(ids), "token_logprobs": .array(values),
+                "top_logprobs": .array(tops), "text_offset": .array(offsets)
+            ]
+            return CompletionChoice(
+                text: text + generatedText, logprobs: json, finishReason: finish,
+                promptTokens: scored.count, completionTokens: generatedCount)
         }
         let request = try generationRequest(prompt, sampling: sampling, choice: choice, logprobs: logprobs)
         let result = try await Self.call { try await backend.generate(request, onToken: { _ in }) }
@@ -195,21 +229,25 @@ extension InferenceAPI {
                 offsets.append(.integer(Int64(offset)))
                 offset += token.text.count
             }
-            json = ["tokens": .array(generated.map { .string($0.text) }),
-                    "token_ids": .array(generated.map { .integer(Int64($0.token)) }),
-                    "token_logprobs": .array(generated.map { .number(Self.finite($0.logprob)) }),
-                    "top_logprobs": .array(generated.map { Self.topLogprobs($0, count: logprobs) }),
-                    "text_offset": .array(offsets)]
+            json = [
+                "tokens": .array(generated.map { .string($0.text) }),
+                "token_ids": .array(generated.map { .integer(Int64($0.token)) }),
+                "token_logprobs": .array(generated.map { .number(Self.finite($0.logprob)) }),
+                "top_logprobs": .array(generated.map { Self.topLogprobs($0, count: logprobs) }),
+                "text_offset": .array(offsets)
+            ]
         }
-        return CompletionChoice(text: prefix + result.text, logprobs: json, finishReason: Self.finish(result.finishReason),
-                                promptTokens: result.promptTokenCount, completionTokens: result.tokens.count)
+        return CompletionChoice(
+            text: prefix + result.text, logprobs: json, finishReason: Self.finish(result.finishReason),
+            promptTokens: result.promptTokenCount, completionTokens: result.tokens.count)
     }
 
     /// Backends that do not report generated tokens' log-probabilities (remote servers) say so.
     static func checkLogprobs(_ result: GenerationResult) throws {
         guard result.logprobs.count >= result.tokens.count else {
-            throw OpenAIError(status: .notImplemented, "this backend does not report log-probabilities of generated tokens",
-                              param: "logprobs")
+            throw OpenAIError(
+                status: .notImplemented, "this backend does not report log-probabilities of generated tokens",
+                param: "logprobs")
         }
     }
 

@@ -27,9 +27,10 @@ extension InferenceAPI {
         }
 
         func request(prompt: String, choice: Int, logprobs: Int?) -> GenerationRequest {
-            GenerationRequest(prompt: prompt, maxTokens: maxTokens, stop: stop, temperature: temperature, topP: topP,
-                              seed: seed(choice: choice), presencePenalty: presencePenalty,
-                              frequencyPenalty: frequencyPenalty, logprobs: logprobs)
+            GenerationRequest(
+                prompt: prompt, maxTokens: maxTokens, stop: stop, temperature: temperature, topP: topP,
+                seed: seed(choice: choice), presencePenalty: presencePenalty,
+                frequencyPenalty: frequencyPenalty, logprobs: logprobs)
         }
     }
 
@@ -48,7 +49,9 @@ extension InferenceAPI {
     }
 
     static func integer(_ value: JSONValue?, _ name: String, range: ClosedRange<Int>) throws -> Int? {
-        guard let d = try number(value, name, range: Double(range.lowerBound)...Double(range.upperBound)) else { return nil }
+        guard let d = try number(value, name, range: Double(range.lowerBound)...Double(range.upperBound)) else {
+            return nil
+        }
         guard d == d.rounded() else { throw OpenAIError("'\(name)' must be an integer", param: name) }
         return Int(d)
     }
@@ -66,8 +69,11 @@ extension InferenceAPI {
     static let maxBatch = 64
 
     static func sampling(_ o: [String: JSONValue], defaultMaxTokens: Int) throws -> Sampling {
-        let maxTokens = try integer(o["max_tokens"] ?? o["max_completion_tokens"], o["max_tokens"] == nil && o["max_completion_tokens"] != nil
-                                        ? "max_completion_tokens" : "max_tokens", range: 0...32768) ?? defaultMaxTokens
+        let maxTokens =
+            try integer(
+                o["max_tokens"] ?? o["max_completion_tokens"],
+                o["max_tokens"] == nil && o["max_completion_tokens"] != nil
+                    ? "max_completion_tokens" : "max_tokens", range: 0...32768) ?? defaultMaxTokens
         // OpenAI's defaults: temperature 1, top_p 1.
         let temperature = Float(try number(o["temperature"], "temperature", range: 0...2) ?? 1)
         let topP = Float(try number(o["top_p"], "top_p", range: 0...1) ?? 1)
@@ -84,7 +90,9 @@ extension InferenceAPI {
         case .string(let s)?: stop = [s]
         case .array(let items)?:
             stop = try items.map {
-                guard let s = $0.stringValue else { throw OpenAIError("'stop' must be a string or an array of strings", param: "stop") }
+                guard let s = $0.stringValue else {
+                    throw OpenAIError("'stop' must be a string or an array of strings", param: "stop")
+                }
                 return s
             }
             guard stop.count <= 4 else { throw OpenAIError("'stop' takes at most 4 strings", param: "stop") }
@@ -96,7 +104,9 @@ extension InferenceAPI {
         switch o["stream_options"] {
         case nil, .null?: break
         case .object(let options)?:
-            guard stream else { throw OpenAIError("'stream_options' is only allowed with stream: true", param: "stream_options") }
+            guard stream else {
+                throw OpenAIError("'stream_options' is only allowed with stream: true", param: "stream_options")
+            }
             for key in options.keys where key != "include_usage" && key != "continuous_usage_stats" {
                 throw OpenAIError("'stream_options' has an unknown member '\(key)'", param: "stream_options")
             }
@@ -110,8 +120,9 @@ extension InferenceAPI {
         case .object(let biases)? where biases.isEmpty: break
         default: throw OpenAIError("'logit_bias' is not supported", param: "logit_bias")
         }
-        return Sampling(maxTokens: maxTokens, temperature: temperature, topP: topP, seed: seed, stop: stop, stream: stream,
-                        includeUsage: includeUsage, n: n, presencePenalty: presence, frequencyPenalty: frequency)
+        return Sampling(
+            maxTokens: maxTokens, temperature: temperature, topP: topP, seed: seed, stop: stop, stream: stream,
+            includeUsage: includeUsage, n: n, presencePenalty: presence, frequencyPenalty: frequency)
     }
 
     /// Rejects members outside `allowed` (OpenAI's names, so typos do not pass silently).

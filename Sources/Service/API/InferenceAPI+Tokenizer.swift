@@ -27,7 +27,9 @@ extension InferenceAPI {
             if let tokenLevel = backend as? any TokenLevelBackend {
                 tokens = tokenLevel.tokenize(content, addSpecial: addSpecial, parseSpecial: parseSpecial)
             } else {
-                guard !parseSpecial else { throw Problem(kind: .notImplemented, detail: "this backend cannot parse special tokens") }
+                guard !parseSpecial else {
+                    throw Problem(kind: .notImplemented, detail: "this backend cannot parse special tokens")
+                }
                 tokens = try await backend.tokenize(content, addSpecial: addSpecial)
             }
             return try .json(["tokens": .array(tokens.map { .integer(Int64($0)) })])
@@ -37,9 +39,11 @@ extension InferenceAPI {
         let addSpecial = try fields.bool("add_special_tokens") ?? true
         let backend = try tokenLevel(object)
         let tokens = backend.tokenize(prompt, addSpecial: addSpecial, parseSpecial: true)
-        var json: [String: JSONValue] = ["count": .integer(Int64(tokens.count)),
-                                         "max_model_len": .integer(Int64(backend.tokenizerInfo.contextLength)),
-                                         "tokens": .array(tokens.map { .integer(Int64($0)) }), "token_strs": .null]
+        var json: [String: JSONValue] = [
+            "count": .integer(Int64(tokens.count)),
+            "max_model_len": .integer(Int64(backend.tokenizerInfo.contextLength)),
+            "tokens": .array(tokens.map { .integer(Int64($0)) }), "token_strs": .null
+        ]
         if try fields.bool("return_token_strs") == true {
             json["token_strs"] = .array(try tokens.map { .string(try backend.detokenize([$0])) })
         }
@@ -50,7 +54,9 @@ extension InferenceAPI {
     func detokenize(_ req: Request, _: RequestContext) throws -> Response {
         let object = try req.jsonObject()
         _ = try JSONFields(object, allowed: ["tokens", "model"])
-        guard case .array(let items)? = object["tokens"] else { throw Problem(kind: .validation, detail: "'tokens' must be an array of token ids") }
+        guard case .array(let items)? = object["tokens"] else {
+            throw Problem(kind: .validation, detail: "'tokens' must be an array of token ids")
+        }
         let tokens = try items.map { item -> Int32 in
             guard case .integer(let i) = item, i >= 0, i <= Int64(Int32.max) else {
                 throw Problem(kind: .validation, detail: "'tokens' must be an array of token ids")
@@ -71,11 +77,13 @@ extension InferenceAPI {
         let backend = try tokenLevel(query.raw("model").map { ["model": .string($0)] } ?? [:])
         let info = backend.tokenizerInfo
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-        return try .json(["tokenizer_class": .string(info.tokenizerModel == "llama" ? "LlamaTokenizer" : "GPT2Tokenizer"),
-                          "bos_token": text(info.bosToken), "eos_token": text(info.eosToken), "pad_token": text(info.padToken),
-                          "add_bos_token": .bool(info.addsBOS), "add_eos_token": .bool(info.addsEOS),
-                          "chat_template": text(info.chatTemplate), "chat_format": .string(info.chatFormat),
-                          "model_max_length": .integer(Int64(info.contextLength)),
-                          "vocab_size": .integer(Int64(info.vocabularySize))])
+        return try .json([
+            "tokenizer_class": .string(info.tokenizerModel == "llama" ? "LlamaTokenizer" : "GPT2Tokenizer"),
+            "bos_token": text(info.bosToken), "eos_token": text(info.eosToken), "pad_token": text(info.padToken),
+            "add_bos_token": .bool(info.addsBOS), "add_eos_token": .bool(info.addsEOS),
+            "chat_template": text(info.chatTemplate), "chat_format": .string(info.chatFormat),
+            "model_max_length": .integer(Int64(info.contextLength)),
+            "vocab_size": .integer(Int64(info.vocabularySize))
+        ])
     }
 }

@@ -18,7 +18,8 @@ public struct InferenceAPI: Sendable {
 
     /// One backend served as `modelID`.
     public init(backend: (any Backend)?, modelID: String, created: Int64 = Int64(Date().timeIntervalSince1970)) {
-        self.init(catalog: backend.map { SingleModelCatalog(backend: $0, model: ServedModel(id: modelID, created: created)) })
+        self.init(
+            catalog: backend.map { SingleModelCatalog(backend: $0, model: ServedModel(id: modelID, created: created)) })
     }
 
     /// Times a handler and counts its answers for `/metrics`.
@@ -33,8 +34,9 @@ public struct InferenceAPI: Sendable {
                 return response
             } catch {
                 let status = (error as? OpenAIError)?.status.code ?? ServiceErrors.mapper(error).kind.status.code
-                metrics.request(route: route, status: OpenAIError.applies(to: route) && status == 422 ? 400 : status,
-                                seconds: seconds())
+                metrics.request(
+                    route: route, status: OpenAIError.applies(to: route) && status == 422 ? 400 : status,
+                    seconds: seconds())
                 throw error
             }
         }
@@ -50,13 +52,16 @@ public struct InferenceAPI: Sendable {
             Route("GET", "/health", access: .anonymous, operationID: "inferenceHealth") { req, _ in
                 _ = try Query(req, allowed: [])
                 let served = catalog?.models().map { JSONValue.string($0.id) } ?? []
-                return try .json(["status": "ok", "models": .array(served),
-                                  "loaded": .array(loadedModels().map(JSONValue.string))])
+                return try .json([
+                    "status": "ok", "models": .array(served),
+                    "loaded": .array(loadedModels().map(JSONValue.string))
+                ])
             },
             Route("GET", "/metrics", access: .anonymous, operationID: "inferenceMetrics") { req, _ in
                 _ = try Query(req, allowed: [])
-                return Response(status: .ok, contentType: "text/plain; version=0.0.4",
-                                bytes: Array(metrics.render(loaded: loadedModels()).utf8))
+                return Response(
+                    status: .ok, contentType: "text/plain; version=0.0.4",
+                    bytes: Array(metrics.render(loaded: loadedModels()).utf8))
             },
             Route("GET", "/v1/models", access: .readers, operationID: "listServedModels") { req, _ in
                 _ = try Query(req, allowed: [])
@@ -69,13 +74,15 @@ public struct InferenceAPI: Sendable {
                 let (model, _) = try resolve(name)
                 return try .json(Self.modelJSON(model))
             },
-            Route("POST", "/v1/completions", access: .readers, operationID: "createCompletion",
-                  handler: measured("/v1/completions", completions)),
-            Route("POST", "/v1/chat/completions", access: .readers, operationID: "createChatCompletion",
-                  handler: measured("/v1/chat/completions", chat)),
+            Route(
+                "POST", "/v1/completions", access: .readers, operationID: "createCompletion",
+                handler: measured("/v1/completions", completions)),
+            Route(
+                "POST", "/v1/chat/completions", access: .readers, operationID: "createChatCompletion",
+                handler: measured("/v1/chat/completions", chat)),
             Route("POST", "/tokenize", access: .readers, operationID: "tokenize", handler: tokenize),
             Route("POST", "/detokenize", access: .readers, operationID: "detokenize", handler: detokenize),
-            Route("GET", "/tokenizer_info", access: .readers, operationID: "tokenizerInfo", handler: tokenizerInfo),
+            Route("GET", "/tokenizer_info", access: .readers, operationID: "tokenizerInfo", handler: tokenizerInfo)
         ]
     }
 
@@ -86,8 +93,9 @@ public struct InferenceAPI: Sendable {
     /// The served model `name` selects (nil: the default).
     func resolve(_ name: String?) throws -> (ServedModel, any Backend) {
         guard let catalog else {
-            throw OpenAIError(status: .notFound, "no model is loaded (start 'assay serve --model FILE|NAME@VERSION')",
-                              param: "model", code: "model_not_found")
+            throw OpenAIError(
+                status: .notFound, "no model is loaded (start 'assay serve --model FILE|NAME@VERSION')",
+                param: "model", code: "model_not_found")
         }
         return try catalog.backend(for: name)
     }

@@ -20,10 +20,10 @@ public final class InferenceMetrics: Sendable {
     }
 
     struct State {
-        var requests: [String: Int] = [:]  // "route|status"
-        var latency: [String: Histogram] = [:]  // route
-        var promptTokens: [String: Int] = [:]  // model
-        var completionTokens: [String: Int] = [:]  // model
+        var requests: [String: Int] = [:] // "route|status"
+        var latency: [String: Histogram] = [:] // route
+        var promptTokens: [String: Int] = [:] // model
+        var completionTokens: [String: Int] = [:] // model
     }
 
     private let state = Mutex(State())
@@ -55,12 +55,15 @@ public final class InferenceMetrics: Sendable {
             ($0.requests, $0.latency, $0.promptTokens, $0.completionTokens)
         }
         do {
-            var out = "# HELP assay_requests_total Inference requests by route and HTTP status.\n# TYPE assay_requests_total counter\n"
+            var out =
+                "# HELP assay_requests_total Inference requests by route and HTTP status.\n# TYPE assay_requests_total counter\n"
             for key in requests.keys.sorted() {
                 let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
-                out += "assay_requests_total{route=\"\(Self.label(parts[0]))\",status=\"\(parts[1])\"} \(requests[key]!)\n"
+                out +=
+                    "assay_requests_total{route=\"\(Self.label(parts[0]))\",status=\"\(parts[1])\"} \(requests[key]!)\n"
             }
-            out += "# HELP assay_request_duration_seconds Time to answer an inference request (streams: until the first byte).\n"
+            out +=
+                "# HELP assay_request_duration_seconds Time to answer an inference request (streams: until the first byte).\n"
             out += "# TYPE assay_request_duration_seconds histogram\n"
             for route in latency.keys.sorted() {
                 let h = latency[route]!
@@ -72,11 +75,13 @@ public final class InferenceMetrics: Sendable {
                 out += "assay_request_duration_seconds_sum{route=\"\(r)\"} \(h.sum)\n"
                 out += "assay_request_duration_seconds_count{route=\"\(r)\"} \(h.count)\n"
             }
-            out += "# HELP assay_prompt_tokens_total Prompt tokens processed, by model.\n# TYPE assay_prompt_tokens_total counter\n"
+            out +=
+                "# HELP assay_prompt_tokens_total Prompt tokens processed, by model.\n# TYPE assay_prompt_tokens_total counter\n"
             for model in promptTokens.keys.sorted() {
                 out += "assay_prompt_tokens_total{model=\"\(Self.label(model))\"} \(promptTokens[model]!)\n"
             }
-            out += "# HELP assay_generation_tokens_total Generated tokens, by model.\n# TYPE assay_generation_tokens_total counter\n"
+            out +=
+                "# HELP assay_generation_tokens_total Generated tokens, by model.\n# TYPE assay_generation_tokens_total counter\n"
             for model in completionTokens.keys.sorted() {
                 out += "assay_generation_tokens_total{model=\"\(Self.label(model))\"} \(completionTokens[model]!)\n"
             }

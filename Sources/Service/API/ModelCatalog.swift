@@ -98,11 +98,14 @@ public final class LazyModelCatalog: ModelCatalog, Sendable {
     public var loadedModels: [String] { state.withLock { $0.loaded.keys.sorted() } }
 
     public func backend(for requested: String?) throws -> (ServedModel, any Backend) {
-        guard let file = requested.map({ name in files.first { $0.model.id == name || $0.model.aliases.contains(name) } })
-                ?? files.first else {
+        guard
+            let file = requested.map({ name in files.first { $0.model.id == name || $0.model.aliases.contains(name) } })
+                ?? files.first
+        else {
             let names = files.flatMap { [$0.model.id] + $0.model.aliases }.joined(separator: ", ")
-            throw OpenAIError(status: .notFound, "model '\(requested ?? "")' is not served here (served: \(names))",
-                              param: "model", code: "model_not_found")
+            throw OpenAIError(
+                status: .notFound, "model '\(requested ?? "")' is not served here (served: \(names))",
+                param: "model", code: "model_not_found")
         }
         // One load at a time; requests for loaded models only take the lock briefly.
         let (servable, budget, loader) = (files, memoryBudgetBytes, loader)

@@ -23,18 +23,20 @@ public struct OpenAIError: Error, Sendable, Equatable, ProblemConvertible {
     /// failures become 400 as OpenAI answers them; a detail that starts with a quoted member
     /// name ("'temperature' must ...") names that member as `param`.
     public init(_ problem: Problem) {
-        let status: HTTPStatus = problem.kind == .validation || problem.kind == .invalidJSON ? .badRequest : problem.kind.status
+        let status: HTTPStatus =
+            problem.kind == .validation || problem.kind == .invalidJSON ? .badRequest : problem.kind.status
         var param: String?
         if problem.detail.hasPrefix("'"), let end = problem.detail.dropFirst().firstIndex(of: "'") {
             param = String(problem.detail[problem.detail.index(after: problem.detail.startIndex)..<end])
         } else if problem.detail.hasPrefix("unknown member '"), problem.detail.hasSuffix("'") {
             param = String(problem.detail.dropFirst("unknown member '".count).dropLast())
         }
-        let code: String? = switch problem.kind {
-        case .noModel: "model_not_found"
-        case .unauthorized: "invalid_api_key"
-        default: nil
-        }
+        let code: String? =
+            switch problem.kind {
+            case .noModel: "model_not_found"
+            case .unauthorized: "invalid_api_key"
+            default: nil
+            }
         self.init(status: status, problem.detail, param: param, code: code)
     }
 
@@ -42,10 +44,12 @@ public struct OpenAIError: Error, Sendable, Equatable, ProblemConvertible {
     static func from(_ error: InferenceError) -> OpenAIError? {
         switch error {
         case .contextOverflow(let requested, let capacity):
-            return OpenAIError("this model's context is \(capacity) tokens; the request needs \(requested)",
-                               param: "prompt", code: "context_length_exceeded")
+            return OpenAIError(
+                "this model's context is \(capacity) tokens; the request needs \(requested)",
+                param: "prompt", code: "context_length_exceeded")
         case .invalidToken(let token, let size):
-            return OpenAIError("token id \(token) is outside the vocabulary (0..<\(size))", param: "prompt", code: "invalid_token")
+            return OpenAIError(
+                "token id \(token) is outside the vocabulary (0..<\(size))", param: "prompt", code: "invalid_token")
         case .invalidRequest(let message):
             return OpenAIError(message, param: message.contains("prompt") ? "prompt" : nil)
         default:
@@ -66,23 +70,30 @@ public struct OpenAIError: Error, Sendable, Equatable, ProblemConvertible {
     }
 
     public var json: JSONValue {
-        ["error": ["message": .string(message), "type": .string(type), "param": param.map(JSONValue.string) ?? .null,
-                   "code": code.map(JSONValue.string) ?? .null]]
+        [
+            "error": [
+                "message": .string(message), "type": .string(type), "param": param.map(JSONValue.string) ?? .null,
+                "code": code.map(JSONValue.string) ?? .null
+            ]
+        ]
     }
 
     public var response: Response {
-        let body = (try? json.canonicalBytes()) ?? Array(#"{"error":{"message":"error","type":"server_error","param":null,"code":null}}"#.utf8)
+        let body =
+            (try? json.canonicalBytes())
+            ?? Array(#"{"error":{"message":"error","type":"server_error","param":null,"code":null}}"#.utf8)
         return Response(status: status, contentType: "application/json", bytes: body)
     }
 
     public var problem: Problem {
-        let kind: Problem.Kind = switch status.code {
-        case 400: .validation
-        case 404: .notFound
-        case 501: .notImplemented
-        case 500...: .internalError
-        default: Problem.Kind.allCases.first { $0.status == status } ?? .badRequest
-        }
+        let kind: Problem.Kind =
+            switch status.code {
+            case 400: .validation
+            case 404: .notFound
+            case 501: .notImplemented
+            case 500...: .internalError
+            default: Problem.Kind.allCases.first { $0.status == status } ?? .badRequest
+            }
         return Problem(kind: kind, detail: message)
     }
 

@@ -10,7 +10,9 @@ struct Query {
         for (name, value) in request.query {
             guard allowed.contains(name) else {
                 let list = allowed.sorted().joined(separator: ", ")
-                throw Problem(kind: .badRequest, detail: "unknown query parameter '\(name)' (allowed: \(list.isEmpty ? "none" : list))")
+                throw Problem(
+                    kind: .badRequest,
+                    detail: "unknown query parameter '\(name)' (allowed: \(list.isEmpty ? "none" : list))")
             }
             guard values[name] == nil else {
                 throw Problem(kind: .badRequest, detail: "query parameter '\(name)' given more than once")
@@ -27,12 +29,15 @@ struct Query {
     subscript(_ name: String) -> String? {
         get throws {
             guard let value = values[name] else { return nil }
-            let ok = value.utf8.count <= 128 && !value.isEmpty && value.utf8.allSatisfy { c in
-                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
-                    || ".-_+@:".utf8.contains(c)
-            }
+            let ok =
+                value.utf8.count <= 128 && !value.isEmpty
+                && value.utf8.allSatisfy { c in
+                    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+                        || ".-_+@:".utf8.contains(c)
+                }
             guard ok else {
-                throw Problem(kind: .badRequest, detail: "query parameter '\(name)' has characters a filter cannot contain")
+                throw Problem(
+                    kind: .badRequest, detail: "query parameter '\(name)' has characters a filter cannot contain")
             }
             return value
         }
@@ -41,8 +46,9 @@ struct Query {
     func int(_ name: String, range: ClosedRange<Int>, default value: Int) throws -> Int {
         guard let raw = values[name] else { return value }
         guard raw.utf8.count <= 10, let n = Int(raw), range.contains(n) else {
-            throw Problem(kind: .badRequest,
-                          detail: "query parameter '\(name)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            throw Problem(
+                kind: .badRequest,
+                detail: "query parameter '\(name)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return n
     }
@@ -79,8 +85,10 @@ struct Page {
     func envelope<T>(_ items: [T], _ render: (T) -> JSONValue) -> JSONValue {
         let window = items.dropFirst(offset).prefix(limit)
         let end = offset + window.count
-        return ["items": .array(window.map(render)),
-                "next_cursor": end < items.count ? .string(Self.encode(end)) : .null]
+        return [
+            "items": .array(window.map(render)),
+            "next_cursor": end < items.count ? .string(Self.encode(end)) : .null
+        ]
     }
 }
 
@@ -89,7 +97,9 @@ struct Page {
 enum PathNames {
     static func name(_ request: Request, _ parameter: String = "name") throws -> String {
         let value = try request.parameter(parameter)
-        guard Names.isValidName(value) else { throw Problem(kind: .badRequest, detail: RegistryError.invalidName(value).description) }
+        guard Names.isValidName(value) else {
+            throw Problem(kind: .badRequest, detail: RegistryError.invalidName(value).description)
+        }
         return value
     }
 
@@ -138,18 +148,26 @@ struct JSONFields {
 
     func strings(_ key: String) throws -> [String] {
         guard let value = object[key], value != .null else { return [] }
-        guard case .array(let items) = value else { throw Problem(kind: .validation, detail: "'\(key)' must be an array of strings") }
+        guard case .array(let items) = value else {
+            throw Problem(kind: .validation, detail: "'\(key)' must be an array of strings")
+        }
         return try items.map {
-            guard let s = $0.stringValue else { throw Problem(kind: .validation, detail: "'\(key)' must be an array of strings") }
+            guard let s = $0.stringValue else {
+                throw Problem(kind: .validation, detail: "'\(key)' must be an array of strings")
+            }
             return s
         }
     }
 
     func objects(_ key: String) throws -> [[String: JSONValue]] {
         guard let value = object[key], value != .null else { return [] }
-        guard case .array(let items) = value else { throw Problem(kind: .validation, detail: "'\(key)' must be an array of objects") }
+        guard case .array(let items) = value else {
+            throw Problem(kind: .validation, detail: "'\(key)' must be an array of objects")
+        }
         return try items.map {
-            guard let o = $0.objectValue else { throw Problem(kind: .validation, detail: "'\(key)' must be an array of objects") }
+            guard let o = $0.objectValue else {
+                throw Problem(kind: .validation, detail: "'\(key)' must be an array of objects")
+            }
             return o
         }
     }

@@ -3,6 +3,7 @@ import Governance
 import Hashing
 import Registry
 import Storage
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,8 +23,10 @@ public struct APIOptions: Sendable {
     /// not registered yet (as `assay eval` finds them).
     public var suiteRoots: [URL]
 
-    public init(artifactRoots: [URL] = [], policy: PolicyBinding? = nil, generator: String = "assay",
-                suiteRoots: [URL] = []) {
+    public init(
+        artifactRoots: [URL] = [], policy: PolicyBinding? = nil, generator: String = "assay",
+        suiteRoots: [URL] = []
+    ) {
         self.artifactRoots = artifactRoots
         self.policy = policy
         self.generator = generator
@@ -48,26 +51,34 @@ public struct RegistryAPI: Sendable {
         [
             Route("GET", "/api/v1/whoami", access: .readers, operationID: "whoami") { req, ctx in
                 _ = try Query(req, allowed: [])
-                return try .json(["actor": .string(try ctx.requireActor()),
-                           "roles": .array(ctx.roles.sorted().map { .string($0.rawValue) })])
+                return try .json([
+                    "actor": .string(try ctx.requireActor()),
+                    "roles": .array(ctx.roles.sorted().map { .string($0.rawValue) })
+                ])
             },
             Route("GET", "/api/v1/models", access: .readers, operationID: "listModels", handler: listModels),
             Route("GET", "/api/v1/models/{name}", access: .readers, operationID: "getModel", handler: getModel),
-            Route("GET", "/api/v1/models/{name}/versions", access: .readers, operationID: "listModelVersions",
-                  handler: listModelVersions),
-            Route("POST", "/api/v1/models/{name}/versions", access: Self.writers, operationID: "registerModelVersion",
-                  handler: registerModelVersion),
-            Route("POST", "/api/v1/models/{name}/versions/{version}/artifact", access: Self.writers,
-                  operationID: "uploadModelVersion", streamsBody: startUpload, handler: finishUpload),
-            Route("GET", "/api/v1/models/{name}/versions/{version}", access: .readers, operationID: "getModelVersion") { req, _ in
+            Route(
+                "GET", "/api/v1/models/{name}/versions", access: .readers, operationID: "listModelVersions",
+                handler: listModelVersions),
+            Route(
+                "POST", "/api/v1/models/{name}/versions", access: Self.writers, operationID: "registerModelVersion",
+                handler: registerModelVersion),
+            Route(
+                "POST", "/api/v1/models/{name}/versions/{version}/artifact", access: Self.writers,
+                operationID: "uploadModelVersion", streamsBody: startUpload, handler: finishUpload),
+            Route("GET", "/api/v1/models/{name}/versions/{version}", access: .readers, operationID: "getModelVersion") {
+                req, _ in
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
                 return try .json(Representation.modelVersion(try pool.read { try $0.modelVersion(ref) }))
             },
-            Route("GET", "/api/v1/models/{name}/versions/{version}/lineage", access: .readers, operationID: "getLineage",
-                  handler: getLineage),
-            Route("POST", "/api/v1/models/{name}/versions/{version}/lineage", access: Self.writers,
-                  operationID: "addLineage", handler: addLineage),
+            Route(
+                "GET", "/api/v1/models/{name}/versions/{version}/lineage", access: .readers, operationID: "getLineage",
+                handler: getLineage),
+            Route(
+                "POST", "/api/v1/models/{name}/versions/{version}/lineage", access: Self.writers,
+                operationID: "addLineage", handler: addLineage),
             Route("GET", "/api/v1/datasets", access: .readers, operationID: "listDatasets") { req, _ in
                 let query = try Query(req, allowed: ["name", "limit", "cursor"])
                 let page = try query.page()
@@ -79,11 +90,16 @@ public struct RegistryAPI: Sendable {
                 let name = try PathNames.name(req)
                 _ = try Query(req, allowed: [])
                 let versions = try pool.read { try $0.datasetVersions(of: name) }
-                return try .json(["name": .string(name), "versions": .array(versions.map(Representation.datasetVersion))])
+                return try .json([
+                    "name": .string(name), "versions": .array(versions.map(Representation.datasetVersion))
+                ])
             },
-            Route("POST", "/api/v1/datasets/{name}/versions", access: Self.writers, operationID: "registerDatasetVersion",
-                  handler: registerDatasetVersion),
-            Route("GET", "/api/v1/datasets/{name}/versions/{version}", access: .readers, operationID: "getDatasetVersion") { req, _ in
+            Route(
+                "POST", "/api/v1/datasets/{name}/versions", access: Self.writers, operationID: "registerDatasetVersion",
+                handler: registerDatasetVersion),
+            Route(
+                "GET", "/api/v1/datasets/{name}/versions/{version}", access: .readers, operationID: "getDatasetVersion"
+            ) { req, _ in
                 let ref = try PathNames.reference(req)
                 _ = try Query(req, allowed: [])
                 return try .json(Representation.datasetVersion(try pool.read { try $0.datasetVersion(ref) }))
@@ -91,7 +107,9 @@ public struct RegistryAPI: Sendable {
             Route("GET", "/api/v1/audit/head", access: .readers, operationID: "getAuditHead") { req, _ in
                 _ = try Query(req, allowed: [])
                 let last = try pool.read { try $0.latestAuditEvents(1) }.last
-                return try .json(["seq": .integer(last?.seq ?? 0), "hash": .string(last?.hash ?? AuditEvent.genesisHash)])
+                return try .json([
+                    "seq": .integer(last?.seq ?? 0), "hash": .string(last?.hash ?? AuditEvent.genesisHash)
+                ])
             },
             Route("GET", "/api/v1/audit/verify", access: .readers, operationID: "verifyAudit") { req, _ in
                 _ = try Query(req, allowed: [])
@@ -102,9 +120,13 @@ public struct RegistryAPI: Sendable {
                 let after = try query.int("after", range: 0...Int(Int32.max), default: 0)
                 let limit = try query.int("limit", range: 1...1000, default: 100)
                 // Paged by count and by bytes (at most ~2 MiB of events per page).
-                let (page, hasMore) = try pool.read { try $0.auditEvents(after: Int64(after), limit: limit, maxBytes: 2 << 20) }
-                return try .json(["items": .array(page.map(Representation.auditEvent)),
-                                  "next_after": hasMore ? .integer(page.last?.seq ?? 0) : .null])
+                let (page, hasMore) = try pool.read {
+                    try $0.auditEvents(after: Int64(after), limit: limit, maxBytes: 2 << 20)
+                }
+                return try .json([
+                    "items": .array(page.map(Representation.auditEvent)),
+                    "next_after": hasMore ? .integer(page.last?.seq ?? 0) : .null
+                ])
             },
             Route("GET", "/api/v1/audit/tree", access: .readers, operationID: "getAuditTreeHead") { req, _ in
                 let query = try Query(req, allowed: ["tree_size"])
@@ -112,12 +134,15 @@ public struct RegistryAPI: Sendable {
                 let head = try pool.read { try $0.auditTreeHead(size: size < 0 ? nil : Int64(size)) }
                 return try .json(try AuditJSON.encode(head))
             },
-            Route("GET", "/api/v1/audit/proofs/inclusion", access: .readers, operationID: "getAuditInclusionProof") { req, _ in
+            Route("GET", "/api/v1/audit/proofs/inclusion", access: .readers, operationID: "getAuditInclusionProof") {
+                req, _ in
                 let query = try Query(req, allowed: ["seq", "tree_size"])
                 let seq = try query.int("seq", range: 1...Int(Int32.max), default: 0)
                 guard seq > 0 else { throw Problem(kind: .badRequest, detail: "query parameter 'seq' is required") }
                 let size = try query.int("tree_size", range: 1...Int(Int32.max), default: -1)
-                let proof = try pool.read { try $0.auditInclusionProof(seq: Int64(seq), treeSize: size < 0 ? nil : Int64(size)) }
+                let proof = try pool.read {
+                    try $0.auditInclusionProof(seq: Int64(seq), treeSize: size < 0 ? nil : Int64(size))
+                }
                 var json = try AuditJSON.encode(proof)
                 if case .object(var members) = json {
                     members["event"] = Representation.auditEvent(proof.event)
@@ -125,25 +150,33 @@ public struct RegistryAPI: Sendable {
                 }
                 return try .json(json)
             },
-            Route("GET", "/api/v1/audit/proofs/consistency", access: .readers, operationID: "getAuditConsistencyProof") { req, _ in
+            Route("GET", "/api/v1/audit/proofs/consistency", access: .readers, operationID: "getAuditConsistencyProof")
+            { req, _ in
                 let query = try Query(req, allowed: ["first", "second"])
                 let first = try query.int("first", range: 0...Int(Int32.max), default: -1)
-                guard first >= 0 else { throw Problem(kind: .badRequest, detail: "query parameter 'first' is required") }
+                guard first >= 0 else {
+                    throw Problem(kind: .badRequest, detail: "query parameter 'first' is required")
+                }
                 let second = try query.int("second", range: 0...Int(Int32.max), default: -1)
-                let proof = try pool.read { try $0.auditConsistencyProof(first: Int64(first), second: second < 0 ? nil : Int64(second)) }
+                let proof = try pool.read {
+                    try $0.auditConsistencyProof(first: Int64(first), second: second < 0 ? nil : Int64(second))
+                }
                 return try .json(try AuditJSON.encode(proof))
             },
-            Route("POST", "/api/v1/audit/checkpoints/verify", access: .readers, operationID: "verifyAuditCheckpoint") { req, _ in
+            Route("POST", "/api/v1/audit/checkpoints/verify", access: .readers, operationID: "verifyAuditCheckpoint") {
+                req, _ in
                 _ = try Query(req, allowed: [])
                 let fields = try JSONFields(try req.jsonObject(), allowed: ["checkpoint", "public_key"])
                 guard let key = Hex.decode(try fields.requiredString("public_key")), key.count == 32 else {
-                    throw Problem(kind: .validation, detail: "'public_key' must be 64 hex digits (an Ed25519 public key)")
+                    throw Problem(
+                        kind: .validation, detail: "'public_key' must be 64 hex digits (an Ed25519 public key)")
                 }
                 guard let object = fields.object["checkpoint"], case .object = object else {
                     throw Problem(kind: .validation, detail: "'checkpoint' must be the checkpoint JSON object")
                 }
                 let checkpoint: AuditCheckpoint
-                do { checkpoint = try AuditCheckpoint.parse(try object.canonicalBytes()) } catch let e as AuditKeyError {
+                do { checkpoint = try AuditCheckpoint.parse(try object.canonicalBytes()) } catch let e as AuditKeyError
+                {
                     throw Problem(kind: .validation, detail: e.description)
                 }
                 let (chain, checks) = try pool.read { store in
@@ -162,7 +195,8 @@ public struct RegistryAPI: Sendable {
                 _ = try Query(req, allowed: [])
                 return try .json(Representation.run(try pool.read { try $0.evaluationRun(id) }, includeResults: true))
             },
-            Route("GET", "/api/v1/evaluations/{id}/items", access: .readers, operationID: "listEvaluationItems") { req, _ in
+            Route("GET", "/api/v1/evaluations/{id}/items", access: .readers, operationID: "listEvaluationItems") {
+                req, _ in
                 let id = try Self.runID(req)
                 let query = try Query(req, allowed: ["task", "correct", "limit", "cursor"])
                 let page = try query.page()
@@ -178,7 +212,7 @@ public struct RegistryAPI: Sendable {
                     items = items.filter { $0.correct == (correct == "true") }
                 }
                 return try .json(page.envelope(items, Representation.item))
-            },
+            }
         ]
     }
 
@@ -192,7 +226,9 @@ public struct RegistryAPI: Sendable {
             var all = try store.models()
             if let name = try query["name"] { all = all.filter { $0.name.contains(name) } }
             if filter.isActive {
-                all = try all.filter { model in try filter.matching(try store.modelVersions(of: model.name), in: store).count > 0 }
+                all = try all.filter { model in
+                    try filter.matching(try store.modelVersions(of: model.name), in: store).count > 0
+                }
             }
             return all
         }
@@ -218,7 +254,9 @@ public struct RegistryAPI: Sendable {
     /// Resolves server-side paths, refusing anything outside the configured roots.
     func serverFiles(_ paths: [String]) throws -> [ArtifactInput] {
         guard !options.artifactRoots.isEmpty else {
-            throw Problem(kind: .forbidden, detail: "registration by server-side path is disabled (start the service with --artifact-root DIR)")
+            throw Problem(
+                kind: .forbidden,
+                detail: "registration by server-side path is disabled (start the service with --artifact-root DIR)")
         }
         guard !paths.isEmpty else { throw Problem(kind: .validation, detail: "'files' must name at least one file") }
         let roots = options.artifactRoots.map {
@@ -232,7 +270,8 @@ public struct RegistryAPI: Sendable {
                 throw Problem(kind: .validation, detail: "file not found: \(Self.shortPath(path))")
             }
             guard roots.contains(where: { ArtifactSafety.isInside(canonical, $0) }) else {
-                throw Problem(kind: .forbidden, detail: "'\(Self.shortPath(path))' is outside the service's artifact roots")
+                throw Problem(
+                    kind: .forbidden, detail: "'\(Self.shortPath(path))' is outside the service's artifact roots")
             }
             return URL(fileURLWithPath: canonical)
         }
@@ -243,7 +282,8 @@ public struct RegistryAPI: Sendable {
         case .success(let inputs): return inputs
         case .failure(let error):
             if case .artifactOutsideRoots(let path) = error {
-                throw Problem(kind: .forbidden, detail: "'\(Self.shortPath(path))' resolves outside the service's artifact roots")
+                throw Problem(
+                    kind: .forbidden, detail: "'\(Self.shortPath(path))' resolves outside the service's artifact roots")
             }
             throw error
         }
@@ -259,19 +299,25 @@ public struct RegistryAPI: Sendable {
         _ = try Query(req, allowed: [])
         let fields = try JSONFields(try req.jsonObject(), allowed: ["version", "files", "format", "lineage"])
         let reference: VersionReference
-        do { reference = try VersionReference(name: name, version: try fields.requiredString("version")) } catch let e as RegistryError {
+        do { reference = try VersionReference(name: name, version: try fields.requiredString("version")) } catch let e
+            as RegistryError
+        {
             throw Problem(kind: .validation, detail: e.description)
         }
         var format: ArtifactFormat?
         if let text = try fields.string("format") {
-            guard let f = ArtifactFormat(rawValue: text) else { throw Problem(kind: .validation, detail: "unknown format '\(text)'") }
+            guard let f = ArtifactFormat(rawValue: text) else {
+                throw Problem(kind: .validation, detail: "unknown format '\(text)'")
+            }
             format = f
         }
         let lineage = try fields.objects("lineage").map(Self.lineageLink)
         let files = try serverFiles(try fields.strings("files"))
         let outcome = try pool.write(as: try ctx.requireActor()) {
-            try $0.registerModelVersion(ModelRegistration(reference: reference, files: files, expectedFormat: format,
-                                                           lineage: lineage))
+            try $0.registerModelVersion(
+                ModelRegistration(
+                    reference: reference, files: files, expectedFormat: format,
+                    lineage: lineage))
         }
         return try .json(Representation.modelVersion(outcome.value), status: outcome.isNew ? .created : .ok)
     }
@@ -282,8 +328,9 @@ public struct RegistryAPI: Sendable {
     static func uploadFileName(_ req: Request) throws -> String {
         let name = try Query(req, allowed: ["filename"]).raw("filename") ?? "model.gguf"
         guard ArtifactStore.validFileName(name) else {
-            throw Problem(kind: .badRequest,
-                          detail: "'filename' must be 6-200 characters from A-Z a-z 0-9 . _ - ending in .gguf")
+            throw Problem(
+                kind: .badRequest,
+                detail: "'filename' must be 6-200 characters from A-Z a-z 0-9 . _ - ending in .gguf")
         }
         return name
     }
@@ -308,22 +355,33 @@ public struct RegistryAPI: Sendable {
             throw Problem(kind: .internalError, detail: "the upload was not received")
         }
         let digest = try upload.finish()
-        let (url, placed) = try ArtifactStore(home: pool.home).place(upload.temporaryURL, digest: digest, fileName: fileName)
+        let (url, placed) = try ArtifactStore(home: pool.home).place(
+            upload.temporaryURL, digest: digest, fileName: fileName)
         let outcome = try pool.write(as: try ctx.requireActor()) { store in
             do {
-                return try store.registerModelVersion(ModelRegistration(
-                    reference: reference, files: [ArtifactInput(url: url, relativePath: fileName, precomputedDigest: digest)],
-                    expectedFormat: .gguf))
+                return try store.registerModelVersion(
+                    ModelRegistration(
+                        reference: reference,
+                        files: [ArtifactInput(url: url, relativePath: fileName, precomputedDigest: digest)],
+                        expectedFormat: .gguf))
             } catch {
                 // Under the writer lock: nothing can start referencing the file meanwhile.
-                if placed, (try? store.isArtifactRegistered(uri: url.standardizedFileURL.path)) == false { unlink(url.path) }
+                if placed, (try? store.isArtifactRegistered(uri: url.standardizedFileURL.path)) == false {
+                    unlink(url.path)
+                }
                 // Name the upload, never the artifact store's internal path.
                 if let registryError = error as? RegistryError {
                     switch registryError {
                     case .inspectionFailed(_, let reason):
-                        throw Problem(kind: .validation, detail: "cannot read the GGUF header of the upload \(fileName): \(reason)")
+                        throw Problem(
+                            kind: .validation,
+                            detail: "cannot read the GGUF header of the upload \(fileName): \(reason)")
                     case .formatMismatch(_, let expected, let detected):
-                        throw Problem(kind: .validation, detail: "the upload \(fileName) is not a \(expected.displayName) file (detected: \(detected.displayName))")
+                        throw Problem(
+                            kind: .validation,
+                            detail:
+                                "the upload \(fileName) is not a \(expected.displayName) file (detected: \(detected.displayName))"
+                        )
                     case .unreadableFile, .fileMissing:
                         throw Problem(kind: .internalError, detail: "the stored upload could not be read")
                     default: break
@@ -332,21 +390,29 @@ public struct RegistryAPI: Sendable {
                 throw error
             }
         }
-        var response = try Response.json(Representation.modelVersion(outcome.value), status: outcome.isNew ? .created : .ok)
-        response.headers.add("Location", "/api/v1/models/\(PercentDecoding.encode(reference.name))/versions/\(PercentDecoding.encode(reference.version))")
+        var response = try Response.json(
+            Representation.modelVersion(outcome.value), status: outcome.isNew ? .created : .ok)
+        response.headers.add(
+            "Location",
+            "/api/v1/models/\(PercentDecoding.encode(reference.name))/versions/\(PercentDecoding.encode(reference.version))"
+        )
         return response
     }
 
     static func lineageLink(_ object: [String: JSONValue]) throws -> LineageLink {
         let fields = try JSONFields(object, allowed: ["relation", "parent", "parameters"])
         let relation: LineageRelation
-        do { relation = try LineageRelation(parsing: try fields.requiredString("relation")) } catch let e as RegistryError {
+        do { relation = try LineageRelation(parsing: try fields.requiredString("relation")) } catch let e
+            as RegistryError
+        {
             throw Problem(kind: .validation, detail: e.description)
         }
         let parent = try PathNames.reference(parsing: try fields.requiredString("parent"), field: "parent")
         var parameters: [String: JSONValue] = [:]
         if let p = object["parameters"], p != .null {
-            guard let o = p.objectValue else { throw Problem(kind: .validation, detail: "'parameters' must be an object") }
+            guard let o = p.objectValue else {
+                throw Problem(kind: .validation, detail: "'parameters' must be an object")
+            }
             parameters = o
         }
         return LineageLink(relation: relation, parent: parent, parameters: parameters)
@@ -357,8 +423,9 @@ public struct RegistryAPI: Sendable {
         _ = try Query(req, allowed: [])
         let link = try Self.lineageLink(try req.jsonObject())
         let added = try pool.write(as: try ctx.requireActor()) { try $0.addLineage(child: child, link: link) }
-        return try .json(Representation.lineageAdded(added, child: child, link),
-                         status: added ? .created : .ok)
+        return try .json(
+            Representation.lineageAdded(added, child: child, link),
+            status: added ? .created : .ok)
     }
 
     func getLineage(_ req: Request, _: RequestContext) throws -> Response {
@@ -370,12 +437,18 @@ public struct RegistryAPI: Sendable {
         }
         let depth = try query.int("depth", range: 1...64, default: 64)
         let graph = try pool.read { try $0.lineage(of: ref) }
-        let ancestors = direction == "down" ? nil
+        let ancestors =
+            direction == "down"
+            ? nil
             : Representation.walk(from: ref, edges: graph.ancestorEdges, depth: depth, up: true)
-        let descendants = direction == "up" ? nil
+        let descendants =
+            direction == "up"
+            ? nil
             : Representation.walk(from: ref, edges: graph.descendantEdges, depth: depth, up: false)
-        return try .json(Representation.lineage(root: ref, direction: direction, depth: depth,
-                                                ancestors: ancestors, descendants: descendants))
+        return try .json(
+            Representation.lineage(
+                root: ref, direction: direction, depth: depth,
+                ancestors: ancestors, descendants: descendants))
     }
 
     // MARK: datasets
@@ -383,11 +456,16 @@ public struct RegistryAPI: Sendable {
     func registerDatasetVersion(_ req: Request, ctx: RequestContext) throws -> Response {
         let name = try PathNames.name(req)
         _ = try Query(req, allowed: [])
-        let fields = try JSONFields(try req.jsonObject(), allowed: [
-            "version", "files", "license", "contains_pii", "source", "description", "collection_process", "known_limitations",
-        ])
+        let fields = try JSONFields(
+            try req.jsonObject(),
+            allowed: [
+                "version", "files", "license", "contains_pii", "source", "description", "collection_process",
+                "known_limitations"
+            ])
         let reference: VersionReference
-        do { reference = try VersionReference(name: name, version: try fields.requiredString("version")) } catch let e as RegistryError {
+        do { reference = try VersionReference(name: name, version: try fields.requiredString("version")) } catch let e
+            as RegistryError
+        {
             throw Problem(kind: .validation, detail: e.description)
         }
         let license = try fields.requiredString("license")
@@ -401,7 +479,9 @@ public struct RegistryAPI: Sendable {
             knownLimitations: try fields.string("known_limitations"))
         let outcome = try pool.write(as: try ctx.requireActor()) { store in
             let outcome = try store.registerDatasetVersion(registration)
-            if outcome.isNew { DatasetQualityAPI.checkAfterRegistration(reference, store: store, suiteRoots: options.suiteRoots) }
+            if outcome.isNew {
+                DatasetQualityAPI.checkAfterRegistration(reference, store: store, suiteRoots: options.suiteRoots)
+            }
             return outcome
         }
         return try .json(Representation.datasetVersion(outcome.value), status: outcome.isNew ? .created : .ok)
@@ -453,8 +533,9 @@ struct VersionFilter {
         alias = try query["alias"]
         if let state = try query["state"] {
             guard ApprovalState(rawValue: state) != nil else {
-                throw Problem(kind: .badRequest,
-                              detail: "'state' must be one of \(ApprovalState.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Problem(
+                    kind: .badRequest,
+                    detail: "'state' must be one of \(ApprovalState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             self.state = state
         }
@@ -475,12 +556,15 @@ struct VersionFilter {
             }
             guard facts || (arch == nil && quant == nil) else { return false }
             if let holder, holder != version.reference { return false }
-            if let state, try store.read({ db in try GovernanceRecords.approval(db, version.reference).state }) != state {
+            if let state, try store.read({ db in try GovernanceRecords.approval(db, version.reference).state }) != state
+            {
                 return false
             }
             if let metric {
                 let runs = try store.evaluationRuns(model: version.reference, limit: 10_000)
-                guard runs.contains(where: { $0.status == .completed && metric.accepts($0.results) }) else { return false }
+                guard runs.contains(where: { $0.status == .completed && metric.accepts($0.results) }) else {
+                    return false
+                }
             }
             return true
         }

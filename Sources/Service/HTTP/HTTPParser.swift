@@ -11,8 +11,10 @@ public struct HTTPLimits: Sendable, Equatable {
     /// Largest body of a route that streams its body to disk (artifact uploads); beyond it: 413.
     public var maxUploadBytes: Int = 8 << 30
 
-    public init(maxRequestLineBytes: Int = 8 * 1024, maxHeaderBytes: Int = 32 * 1024, maxHeaderCount: Int = 100,
-                maxBodyBytes: Int = 16 * 1024 * 1024, maxUploadBytes: Int = 8 << 30) {
+    public init(
+        maxRequestLineBytes: Int = 8 * 1024, maxHeaderBytes: Int = 32 * 1024, maxHeaderCount: Int = 100,
+        maxBodyBytes: Int = 16 * 1024 * 1024, maxUploadBytes: Int = 8 << 30
+    ) {
         self.maxRequestLineBytes = maxRequestLineBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
@@ -61,7 +63,8 @@ struct RequestHeadParser {
     /// (updated in place), so a trickled head costs linear time in total.
     func parse(_ buffer: [UInt8], start: Int, scanFrom: inout Int) throws(HTTPError) -> Outcome {
         var i = max(scanFrom, start)
-        let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
         var firstLineEnd: Int? = nil
         // Find the first LF to check the request-line limit, then the blank line.
         while i < buffer.count {
@@ -92,7 +95,10 @@ struct RequestHeadParser {
 
     private func containsLF(_ b: [UInt8], from: Int, to: Int) -> Bool {
         var i = from
-        while i < to { if b[i] == UInt8(ascii: "\n") { return true }; i += 1 }
+        while i < to {
+            if b[i] == UInt8(ascii: "\n") { return true }
+            i += 1
+        }
         return false
     }
 
@@ -136,7 +142,9 @@ struct RequestHeadParser {
         guard parts.count == 3 else {
             throw HTTPError(.badRequest, "malformed request line (expected METHOD SP TARGET SP VERSION)")
         }
-        let method = parts[0], target = parts[1], version = parts[2]
+        let method = parts[0]
+        let target = parts[1]
+        let version = parts[2]
         guard !method.isEmpty, method.allSatisfy(HTTPSyntax.isTokenChar) else {
             throw HTTPError(.badRequest, "malformed method")
         }
@@ -149,14 +157,17 @@ struct RequestHeadParser {
         }
         let v = Array(version)
         guard v.count == 8, v.starts(with: Array("HTTP/".utf8)), HTTPSyntax.isDigit(v[5]), v[6] == UInt8(ascii: "."),
-              HTTPSyntax.isDigit(v[7]) else {
+            HTTPSyntax.isDigit(v[7])
+        else {
             throw HTTPError(.badRequest, "malformed HTTP version")
         }
         guard v[5] == UInt8(ascii: "1"), v[7] == UInt8(ascii: "0") || v[7] == UInt8(ascii: "1") else {
             throw HTTPError(.httpVersionNotSupported, "only HTTP/1.0 and HTTP/1.1 are supported")
         }
-        return (String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self),
-                String(decoding: v, as: UTF8.self))
+        return (
+            String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self),
+            String(decoding: v, as: UTF8.self)
+        )
     }
 
     private func parseField(_ line: ArraySlice<UInt8>) throws(HTTPError) -> (String, String) {
@@ -170,7 +181,8 @@ struct RequestHeadParser {
         guard !name.isEmpty, name.allSatisfy(HTTPSyntax.isTokenChar) else {
             throw HTTPError(.badRequest, "malformed header field name")
         }
-        var valueStart = colon + 1, valueEnd = line.endIndex
+        var valueStart = colon + 1
+        var valueEnd = line.endIndex
         while valueStart < valueEnd, HTTPSyntax.isOWS(line[valueStart]) { valueStart += 1 }
         while valueEnd > valueStart, HTTPSyntax.isOWS(line[valueEnd - 1]) { valueEnd -= 1 }
         let value = line[valueStart..<valueEnd]
@@ -180,8 +192,10 @@ struct RequestHeadParser {
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
 
-    private func interpret(method: String, target: String, version: String,
-                           headers: HTTPHeaders) throws(HTTPError) -> RequestHead {
+    private func interpret(
+        method: String, target: String, version: String,
+        headers: HTTPHeaders
+    ) throws(HTTPError) -> RequestHead {
         let isHTTP11 = version == "HTTP/1.1"
         let hosts = headers.values("Host")
         if isHTTP11 && hosts.count != 1 {
@@ -210,7 +224,8 @@ struct RequestHeadParser {
             framing = .chunked
         } else if !lengths.isEmpty {
             guard lengths.count == 1, let text = lengths.first, !text.isEmpty, text.utf8.count <= 18,
-                  text.utf8.allSatisfy(HTTPSyntax.isDigit), let n = Int(text) else {
+                text.utf8.allSatisfy(HTTPSyntax.isDigit), let n = Int(text)
+            else {
                 throw HTTPError(.badRequest, "invalid Content-Length")
             }
             if n > limits.maxAnyBodyBytes {
@@ -225,15 +240,20 @@ struct RequestHeadParser {
             }
             expectsContinue = isHTTP11
         }
-        return RequestHead(method: method, target: target, version: version, headers: headers, framing: framing,
-                           keepAlive: keepAlive, expectsContinue: expectsContinue)
+        return RequestHead(
+            method: method, target: target, version: version, headers: headers, framing: framing,
+            keepAlive: keepAlive, expectsContinue: expectsContinue)
     }
 }
 
 /// Incremental decoder of a chunked request body (RFC 9112 §7.1). Chunk extensions are
 /// skipped; trailer fields are read and dropped.
 struct ChunkedDecoder {
-    enum State: Equatable { case size, data(remaining: Int), dataCRLF, trailer, done }
+    enum State: Equatable {
+        case size
+        case data(remaining: Int)
+        case dataCRLF, trailer, done
+    }
 
     private(set) var state: State = .size
     private(set) var body: [UInt8] = []
@@ -262,7 +282,9 @@ struct ChunkedDecoder {
                 guard let lineEnd = try lineEnd(buffer, from: index) else { return }
                 let line = buffer[index..<(lineEnd - 1)]
                 let sizePart = line.prefix { $0 != UInt8(ascii: ";") }
-                guard !sizePart.isEmpty, sizePart.count <= 15, sizePart.allSatisfy({ PercentDecoding.hexValue($0) != nil }) else {
+                guard !sizePart.isEmpty, sizePart.count <= 15,
+                    sizePart.allSatisfy({ PercentDecoding.hexValue($0) != nil })
+                else {
                     throw HTTPError(.badRequest, "malformed chunk size")
                 }
                 let size = sizePart.reduce(0) { $0 << 4 | Int(PercentDecoding.hexValue($1)!) }
@@ -323,7 +345,7 @@ enum HTTPSyntax {
         let c = UInt8(i)
         switch c {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
             return "!#$%&'*+-.^_`|~".utf8.contains(c)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,10 +50,12 @@ public struct ServerConfiguration: Sendable {
     /// Stack size of each connection thread.
     public var threadStackBytes: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, limits: HTTPLimits = HTTPLimits(),
-                headerTimeout: Duration = .seconds(5), bodyTimeout: Duration = .seconds(60),
-                idleTimeout: Duration = .seconds(30), writeTimeout: Duration = .seconds(30),
-                maxConnections: Int = 512, maxConnectionsPerClient: Int? = nil, threadStackBytes: Int = 1 << 20) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, limits: HTTPLimits = HTTPLimits(),
+        headerTimeout: Duration = .seconds(5), bodyTimeout: Duration = .seconds(60),
+        idleTimeout: Duration = .seconds(30), writeTimeout: Duration = .seconds(30),
+        maxConnections: Int = 512, maxConnectionsPerClient: Int? = nil, threadStackBytes: Int = 1 << 20
+    ) {
         self.host = host
         self.port = port
         self.limits = limits
@@ -178,8 +181,10 @@ public final class HTTPServer: Sendable {
     private func acceptLoop(_ fd: Int32) {
         let wake = state.withLock { $0.wakePipe[0] }
         while true {
-            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
+            ]
             let rc = poll(&fds, 2, -1)
             if rc < 0 && errno == EINTR { continue }
             if isStopping || fds[1].revents != 0 || rc < 0 { break }
@@ -190,7 +195,10 @@ public final class HTTPServer: Sendable {
             }
             if client < 0 {
                 if errno == EINTR || errno == EAGAIN || errno == ECONNABORTED { continue }
-                if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
+                if errno == EMFILE || errno == ENFILE {
+                    usleep(10_000)
+                    continue
+                }
                 break
             }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
@@ -210,8 +218,11 @@ public final class HTTPServer: Sendable {
             if let refusal {
                 SocketIO.setTimeout(client, option: SO_SNDTIMEO, milliseconds: 100)
                 let problem = Problem(kind: .unavailable, detail: refusal)
-                _ = SocketIO.writeAll(client, ResponseSerializer.head(problem.response, version: "HTTP/1.1",
-                                                                    keepAlive: false, isHEAD: false, chunked: false))
+                _ = SocketIO.writeAll(
+                    client,
+                    ResponseSerializer.head(
+                        problem.response, version: "HTTP/1.1",
+                        keepAlive: false, isHEAD: false, chunked: false))
                 close(client)
                 continue
             }
@@ -243,7 +254,9 @@ public final class HTTPServer: Sendable {
         switch Int32(peer.ss_family) {
         case AF_INET:
             return withUnsafeBytes(of: &copy) { raw in
-                raw.baseAddress!.assumingMemoryBound(to: sockaddr_in.self).withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
+                raw.baseAddress!.assumingMemoryBound(to: sockaddr_in.self).withMemoryRebound(
+                    to: sockaddr_in.self, capacity: 1
+                ) { p in
                     var address = p.pointee.sin_addr.s_addr
                     return withUnsafeBytes(of: &address) { $0.map(String.init).joined(separator: ".") }
                 }
@@ -376,8 +389,11 @@ struct HTTPConnection {
 
         func fail(_ error: HTTPError, version: String = "HTTP/1.1") {
             let response = Problem(httpError: error).response
-            _ = SocketIO.writeAll(fd, ResponseSerializer.head(response, version: version, keepAlive: false,
-                                                                isHEAD: false, chunked: false))
+            _ = SocketIO.writeAll(
+                fd,
+                ResponseSerializer.head(
+                    response, version: version, keepAlive: false,
+                    isHEAD: false, chunked: false))
             lingering = true
         }
 
@@ -393,7 +409,9 @@ struct HTTPConnection {
             var scanFrom = start
             // The first request's head must be complete within headerTimeout of the connection's
             // acceptance: an idle or trickling client cannot hold a slot longer than that.
-            var headDeadline: Int64? = handled == 0 ? acceptedAt + config.headerTimeout.milliseconds
+            var headDeadline: Int64? =
+                handled == 0
+                ? acceptedAt + config.headerTimeout.milliseconds
                 : buffer.count > start ? MonotonicClock.milliseconds() + config.headerTimeout.milliseconds : nil
             let head: RequestHead
             var headEnd: Int
@@ -410,9 +428,13 @@ struct HTTPConnection {
                 }
                 let idle = buffer.count == start
                 if idle && server.isStopping { return }
-                let deadline = headDeadline
-                    ?? MonotonicClock.milliseconds() + (handled == 0 ? config.headerTimeout : config.idleTimeout).milliseconds
-                switch SocketIO.read(fd, into: &buffer, scratch: scratch, deadline: deadline, wakeFD: idle ? wakeFD : -1) {
+                let deadline =
+                    headDeadline
+                    ?? MonotonicClock.milliseconds()
+                    + (handled == 0 ? config.headerTimeout : config.idleTimeout).milliseconds
+                switch SocketIO.read(
+                    fd, into: &buffer, scratch: scratch, deadline: deadline, wakeFD: idle ? wakeFD : -1)
+                {
                 case .data:
                     if headDeadline == nil {
                         headDeadline = MonotonicClock.milliseconds() + config.headerTimeout.milliseconds
@@ -428,8 +450,9 @@ struct HTTPConnection {
             // 2. The body: buffered, streamed to a sink (uploads), or refused unread.
             var request: Request
             do {
-                request = try Request(method: head.method, target: head.target, version: head.version,
-                                      headers: head.headers)
+                request = try Request(
+                    method: head.method, target: head.target, version: head.version,
+                    headers: head.headers)
             } catch {
                 fail(error, version: head.version)
                 return
@@ -439,8 +462,11 @@ struct HTTPConnection {
             case .buffer: break
             case .stream(let s): sink = s
             case .reject(let response):
-                _ = SocketIO.writeAll(fd, ResponseSerializer.head(response, version: head.version, keepAlive: false,
-                                                                    isHEAD: false, chunked: false))
+                _ = SocketIO.writeAll(
+                    fd,
+                    ResponseSerializer.head(
+                        response, version: head.version, keepAlive: false,
+                        isHEAD: false, chunked: false))
                 lingering = true
                 return
             }
@@ -463,10 +489,14 @@ struct HTTPConnection {
             func deliver(_ bytes: ArraySlice<UInt8>, to sink: any RequestBodySink) -> Bool {
                 do { try sink.write(bytes) } catch {
                     sink.abandon()
-                    let problem = (error as? any ProblemConvertible)?.problem
+                    let problem =
+                        (error as? any ProblemConvertible)?.problem
                         ?? Problem(kind: .internalError, detail: "the upload could not be stored")
-                    _ = SocketIO.writeAll(fd, ResponseSerializer.head(problem.response, version: head.version,
-                                                                        keepAlive: false, isHEAD: false, chunked: false))
+                    _ = SocketIO.writeAll(
+                        fd,
+                        ResponseSerializer.head(
+                            problem.response, version: head.version,
+                            keepAlive: false, isHEAD: false, chunked: false))
                     lingering = true
                     return false
                 }
@@ -545,14 +575,20 @@ struct HTTPConnection {
             let chunked = head.version == "HTTP/1.1"
             switch response.body {
             case .bytes:
-                let bytes = ResponseSerializer.head(response, version: head.version, keepAlive: keepAlive,
-                                                    isHEAD: isHEAD, chunked: false)
+                let bytes = ResponseSerializer.head(
+                    response, version: head.version, keepAlive: keepAlive,
+                    isHEAD: isHEAD, chunked: false)
                 guard SocketIO.writeAll(fd, bytes) else { return }
             case .stream(let produce):
                 // Without chunked coding (HTTP/1.0) the end of the body is the end of the connection.
                 if !chunked { keepAlive = false }
-                guard SocketIO.writeAll(fd, ResponseSerializer.head(response, version: head.version, keepAlive: keepAlive,
-                                                                     isHEAD: isHEAD, chunked: chunked)) else { return }
+                guard
+                    SocketIO.writeAll(
+                        fd,
+                        ResponseSerializer.head(
+                            response, version: head.version, keepAlive: keepAlive,
+                            isHEAD: isHEAD, chunked: chunked))
+                else { return }
                 if !isHEAD {
                     let writer = SocketBodyWriter(fd: fd, chunked: chunked)
                     do { try produce(writer) } catch { return }

@@ -80,7 +80,8 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     }
 
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8, y = b.utf8
+        let x = a.utf8
+        let y = b.utf8
         guard x.count == y.count else { return false }
         for (p, q) in zip(x, y) where p != q {
             guard (p | 0x20) == (q | 0x20), (p | 0x20) >= UInt8(ascii: "a"), (p | 0x20) <= UInt8(ascii: "z") else {
@@ -111,8 +112,10 @@ public struct Request: Sendable {
     /// empty). See `BodyDisposition`.
     public var streamedBody: (any RequestBodySink)?
 
-    public init(method: String, target: String, version: String = "HTTP/1.1", headers: HTTPHeaders = [:],
-                body: [UInt8] = []) throws(HTTPError) {
+    public init(
+        method: String, target: String, version: String = "HTTP/1.1", headers: HTTPHeaders = [:],
+        body: [UInt8] = []
+    ) throws(HTTPError) {
         self.method = method
         self.target = target
         self.version = version
@@ -236,7 +239,9 @@ enum TargetParser {
             for pair in bytes[(q + 1)...].split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
                 let eq = pair.firstIndex(of: UInt8(ascii: "="))
                 let name = try PercentDecoding.decode(pair[..<(eq ?? pair.endIndex)], plusAsSpace: true)
-                let value = try eq.map { e throws(HTTPError) in try PercentDecoding.decode(pair[(e + 1)...], plusAsSpace: true) } ?? ""
+                let value =
+                    try eq.map { e throws(HTTPError) in try PercentDecoding.decode(pair[(e + 1)...], plusAsSpace: true)
+                    } ?? ""
                 query.append((name: name, value: value))
             }
         }
@@ -246,7 +251,8 @@ enum TargetParser {
 
 /// Strict percent-decoding: malformed escapes, NUL and invalid UTF-8 are errors.
 enum PercentDecoding {
-    static func decode<C: Collection>(_ bytes: C, plusAsSpace: Bool) throws(HTTPError) -> String where C.Element == UInt8 {
+    static func decode<C: Collection>(_ bytes: C, plusAsSpace: Bool) throws(HTTPError) -> String
+    where C.Element == UInt8 {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = bytes.startIndex
@@ -255,7 +261,8 @@ enum PercentDecoding {
             if b == UInt8(ascii: "%") {
                 let h = bytes.index(after: i)
                 guard h != bytes.endIndex, bytes.index(after: h) != bytes.endIndex,
-                      let hi = hexValue(bytes[h]), let lo = hexValue(bytes[bytes.index(after: h)]) else {
+                    let hi = hexValue(bytes[h]), let lo = hexValue(bytes[bytes.index(after: h)])
+                else {
                     throw HTTPError(.badRequest, "malformed percent-encoding in the request target")
                 }
                 out.append(hi << 4 | lo)
@@ -287,8 +294,8 @@ enum PercentDecoding {
         for b in text.utf8 {
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
             default:
                 let hex = Array("0123456789ABCDEF".utf8)

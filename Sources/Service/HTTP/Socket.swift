@@ -46,7 +46,10 @@ enum SocketIO {
         while let ai = info {
             defer { info = ai.pointee.ai_next }
             let fd = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            if fd < 0 { lastError = SocketError("socket"); continue }
+            if fd < 0 {
+                lastError = SocketError("socket")
+                continue
+            }
             var one: Int32 = 1
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
             if bind(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) != 0 {
@@ -64,11 +67,16 @@ enum SocketIO {
             let bound = withUnsafeMutablePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
             }
-            guard bound == 0 else { close(fd); throw SocketError("getsockname") }
+            guard bound == 0 else {
+                close(fd)
+                throw SocketError("getsockname")
+            }
             let family = Int32(storage.ss_family)
             let boundPort: UInt16 = withUnsafePointer(to: &storage) { p in
                 if family == AF_INET6 {
-                    return p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
+                    return p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                        UInt16(bigEndian: $0.pointee.sin6_port)
+                    }
                 }
                 return p.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
             }
@@ -79,13 +87,17 @@ enum SocketIO {
 
     /// Waits until `fd` is readable, the deadline passes, or (when `wakeFD` ≥ 0) the wake pipe
     /// becomes readable; then reads what is there into `buffer`.
-    static func read(_ fd: Int32, into buffer: inout [UInt8], scratch: UnsafeMutableRawBufferPointer,
-                     deadline: Int64, wakeFD: Int32) -> ReadOutcome {
+    static func read(
+        _ fd: Int32, into buffer: inout [UInt8], scratch: UnsafeMutableRawBufferPointer,
+        deadline: Int64, wakeFD: Int32
+    ) -> ReadOutcome {
         while true {
             let remaining = deadline - MonotonicClock.milliseconds()
             if remaining <= 0 { return .timeout }
-            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)
+            ]
             let rc = poll(&fds, wakeFD >= 0 ? 2 : 1, Int32(clamping: remaining))
             if rc < 0 {
                 if errno == EINTR { continue }
@@ -110,7 +122,10 @@ enum SocketIO {
             var offset = 0
             while offset < raw.count {
                 let n = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if n > 0 { offset += n; continue }
+                if n > 0 {
+                    offset += n
+                    continue
+                }
                 if n < 0 && errno == EINTR { continue }
                 return false
             }

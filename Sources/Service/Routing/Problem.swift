@@ -99,7 +99,9 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
 
     public init(kind: Kind, detail: String, headers: HTTPHeaders = [:]) {
         self.kind = kind
-        self.detail = detail.count <= Self.maxDetailLength ? detail : String(detail.prefix(Self.maxDetailLength)) + "… (truncated)"
+        self.detail =
+            detail.count <= Self.maxDetailLength
+            ? detail : String(detail.prefix(Self.maxDetailLength)) + "… (truncated)"
         self.headers = headers
     }
 
@@ -116,14 +118,17 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The JSON members.
     public var json: JSONValue {
-        ["type": .string(kind.typeURI), "title": .string(kind.title), "status": .integer(Int64(kind.status.code)),
-         "detail": .string(detail)]
+        [
+            "type": .string(kind.typeURI), "title": .string(kind.title), "status": .integer(Int64(kind.status.code)),
+            "detail": .string(detail)
+        ]
     }
 
     /// The `application/problem+json` response.
     public var response: Response {
-        var response = Response(status: kind.status, contentType: "application/problem+json",
-                                bytes: (try? json.canonicalBytes()) ?? [])
+        var response = Response(
+            status: kind.status, contentType: "application/problem+json",
+            bytes: (try? json.canonicalBytes()) ?? [])
         for (name, value) in headers { response.headers.add(name, value) }
         return response
     }

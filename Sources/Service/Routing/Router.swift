@@ -65,8 +65,10 @@ public struct Route: Sendable {
     /// `Request.streamedBody`.
     public var streamsBody: BodySinkFactory?
 
-    public init(_ method: String, _ pattern: String, access: Access, operationID: String,
-                streamsBody: BodySinkFactory? = nil, handler: @escaping Handler) {
+    public init(
+        _ method: String, _ pattern: String, access: Access, operationID: String,
+        streamsBody: BodySinkFactory? = nil, handler: @escaping Handler
+    ) {
         self.method = method
         self.pattern = pattern
         self.access = access
@@ -77,7 +79,8 @@ public struct Route: Sendable {
 
     var segments: [Segment] {
         pattern.split(separator: "/", omittingEmptySubsequences: true).map { part in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+            part.hasPrefix("{") && part.hasSuffix("}")
+                ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
     }
 
@@ -104,8 +107,10 @@ public struct Router: HTTPResponder {
     let errorMapper: @Sendable (any Error) -> Problem
     let hasStreamingRoutes: Bool
 
-    public init(routes: [Route], accessControl: any AccessControl,
-                errorMapper: @escaping @Sendable (any Error) -> Problem = Router.defaultErrorMapper) {
+    public init(
+        routes: [Route], accessControl: any AccessControl,
+        errorMapper: @escaping @Sendable (any Error) -> Problem = Router.defaultErrorMapper
+    ) {
         self.routes = routes
         self.compiled = routes.map { ($0, $0.segments) }
         self.hasStreamingRoutes = routes.contains { $0.streamsBody != nil }
@@ -123,7 +128,9 @@ public struct Router: HTTPResponder {
         do {
             return try await route(request)
         } catch {
-            if OpenAIError.applies(to: request.rawPath) { return OpenAIError.response(for: error, mapped: errorMapper(error)) }
+            if OpenAIError.applies(to: request.rawPath) {
+                return OpenAIError.response(for: error, mapped: errorMapper(error))
+            }
             return errorMapper(error).response
         }
     }
@@ -204,8 +211,9 @@ public struct Router: HTTPResponder {
         var allowed = candidates.map(\.route.method)
         guard allowed.isEmpty else {
             if allowed.contains("GET") { allowed.append("HEAD") }
-            throw Problem(kind: .methodNotAllowed, detail: "\(request.method) is not allowed here",
-                          headers: ["Allow": allowed.joined(separator: ", ")])
+            throw Problem(
+                kind: .methodNotAllowed, detail: "\(request.method) is not allowed here",
+                headers: ["Allow": allowed.joined(separator: ", ")])
         }
         throw Problem(kind: .notFound, detail: "no such resource")
     }
@@ -233,7 +241,8 @@ public struct Router: HTTPResponder {
         let header = request.headers["Authorization"]
         if case .anonymous = access {
             // Anonymous routes never fail on credentials; a valid token still names the caller.
-            guard let token = header.flatMap(Self.bearerToken), let actor = try? accessControl.actor(forToken: token) else {
+            guard let token = header.flatMap(Self.bearerToken), let actor = try? accessControl.actor(forToken: token)
+            else {
                 return RequestContext()
             }
             return RequestContext(actor: actor, roles: (try? accessControl.roles(of: actor)) ?? [])
@@ -243,12 +252,14 @@ public struct Router: HTTPResponder {
             throw Problem(kind: .unauthorized, detail: "a bearer token is required", headers: challenge)
         }
         guard let token = Self.bearerToken(header) else {
-            throw Problem(kind: .unauthorized, detail: "malformed Authorization header (expected 'Bearer TOKEN')",
-                          headers: challenge)
+            throw Problem(
+                kind: .unauthorized, detail: "malformed Authorization header (expected 'Bearer TOKEN')",
+                headers: challenge)
         }
         guard let actor = try accessControl.actor(forToken: token) else {
-            throw Problem(kind: .unauthorized, detail: "the token is unknown or revoked",
-                          headers: ["WWW-Authenticate": "Bearer realm=\"assay\", error=\"invalid_token\""])
+            throw Problem(
+                kind: .unauthorized, detail: "the token is unknown or revoked",
+                headers: ["WWW-Authenticate": "Bearer realm=\"assay\", error=\"invalid_token\""])
         }
         let roles = try accessControl.roles(of: actor)
         guard access.permits(roles) else {

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,7 +56,7 @@ public enum WebhookAddressPolicy {
         switch Int32(address.pointee.sa_family) {
         case AF_INET:
             return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
-                var raw = p.pointee.sin_addr.s_addr  // network order
+                var raw = p.pointee.sin_addr.s_addr // network order
                 return withUnsafeBytes(of: &raw) { refusal(ipv4: Array($0)) }
             }
         case AF_INET6:

@@ -3,6 +3,7 @@ import HTTPClient
 import Hashing
 import Registry
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,8 +22,10 @@ public struct WebhookSettings: Sendable, Equatable {
     /// Off by default: see `WebhookAddressPolicy`.
     public var allowPrivateNetworks: Bool
 
-    public init(maxAttempts: Int = 5, baseDelay: Duration = .seconds(2), maxDelay: Duration = .seconds(600),
-                timeout: Duration = .seconds(10), allowPrivateNetworks: Bool = false) {
+    public init(
+        maxAttempts: Int = 5, baseDelay: Duration = .seconds(2), maxDelay: Duration = .seconds(600),
+        timeout: Duration = .seconds(10), allowPrivateNetworks: Bool = false
+    ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
@@ -93,9 +96,10 @@ public final class WebhookDispatcher: Sendable {
                 } else {
                     summary.failed += 1
                 }
-                try store.recordWebhookAttempt(job, statusCode: outcome.status, error: outcome.error,
-                                               startedAt: outcome.startedAt, durationMs: outcome.durationMs,
-                                               succeeded: outcome.succeeded, retryAtMs: retryAt)
+                try store.recordWebhookAttempt(
+                    job, statusCode: outcome.status, error: outcome.error,
+                    startedAt: outcome.startedAt, durationMs: outcome.durationMs,
+                    succeeded: outcome.succeeded, retryAtMs: retryAt)
             }
         }
         return summary
@@ -115,7 +119,8 @@ public final class WebhookDispatcher: Sendable {
         let body = Array(job.body.utf8)
         var status: Int?
         var failure: String?
-        let filter: HTTPClient.AddressFilter? = settings.allowPrivateNetworks
+        let filter: HTTPClient.AddressFilter? =
+            settings.allowPrivateNetworks
             ? nil : { @Sendable (address: UnsafePointer<sockaddr>) -> String? in WebhookAddressPolicy.refusal(address) }
         let timeout = settings.timeout.milliseconds
         do {
@@ -123,16 +128,20 @@ public final class WebhookDispatcher: Sendable {
             // Only the status line is read (no body, at most 16 KiB of head), redirects are never
             // followed (a 3xx is a failed attempt), and the answer's bytes never reach the log.
             do {
-                status = try HTTPClient.send("POST", url, headers: [
-                    ("Content-Type", "application/json"), ("User-Agent", "assay-webhooks/1"),
-                    ("X-Assay-Event", job.eventType), ("X-Assay-Delivery", job.id),
-                    ("X-Assay-Attempt", String(job.attempt)),
-                    ("X-Assay-Signature", Self.signature(body: body, secret: job.secret)),
-                ], body: body, timeoutMilliseconds: timeout, read: .statusLine, addressFilter: filter).status
+                status = try HTTPClient.send(
+                    "POST", url,
+                    headers: [
+                        ("Content-Type", "application/json"), ("User-Agent", "assay-webhooks/1"),
+                        ("X-Assay-Event", job.eventType), ("X-Assay-Delivery", job.id),
+                        ("X-Assay-Attempt", String(job.attempt)),
+                        ("X-Assay-Signature", Self.signature(body: body, secret: job.secret))
+                    ], body: body, timeoutMilliseconds: timeout, read: .statusLine, addressFilter: filter
+                ).status
                 if let code = status, !(200..<300).contains(code) { failure = "HTTP \(code)" }
             } catch {
                 if let refused = error.refusedAddress {
-                    failure = "refused to deliver to \(url.host): the address is \(refused) (start with --allow-private-webhooks to allow private networks)"
+                    failure =
+                        "refused to deliver to \(url.host): the address is \(refused) (start with --allow-private-webhooks to allow private networks)"
                 } else {
                     failure = error.description
                 }
@@ -140,8 +149,9 @@ public final class WebhookDispatcher: Sendable {
         } catch {
             failure = "invalid webhook URL: \(error.description)"
         }
-        return AttemptOutcome(status: status, error: failure, startedAt: startedAt,
-                              durationMs: Int64(Date().timeIntervalSince(started) * 1000))
+        return AttemptOutcome(
+            status: status, error: failure, startedAt: startedAt,
+            durationMs: Int64(Date().timeIntervalSince(started) * 1000))
     }
 
     // MARK: background loop
