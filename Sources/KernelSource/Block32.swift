@@ -1,3 +1,5 @@
+import Builtin
+
 /// ggml formats made of 32-value blocks. Each unpacks to 32 bytes in natural value order
 /// (unsigned nibbles for Q4_1, signed values for the others), multiplied with the Int8
 /// activations by the set's `BlockIntegerOps`. One generic kernel serves them all, for one
@@ -14,15 +16,24 @@ public protocol Block32Format {
     static var signedValues: Bool { get }
     /// The 32 quantized values of the block in order.
     static func unpack(_ block: UnsafeRawPointer) -> SIMD32<UInt8>
+    /// What `unpackUnsigned` adds to the signed values (0 for unsigned formats).
+    static var valueOffset: Int32 { get }
+    /// The 32 values plus `valueOffset`, as unsigned bytes.
+    static func unpackUnsigned(_ block: UnsafeRawPointer) -> SIMD32<UInt8>
 }
 
 /// Low nibbles (values 0–15) then high nibbles (values 16–31) of 16 packed bytes.
 @inlinable @inline(__always)
 public func unpackNibbles(_ block: UnsafeRawPointer, at offset: Int) -> SIMD32<UInt8> {
+    // The 16 bytes in both halves (a tuple of two vectors has the layout of one of 32 bytes: no
+    // call into the standard library's generic `lowHalf`/`highHalf`), the upper half shifted
+    // right by 4 in 32-bit lanes: the bits that move in from the next byte are masked off.
     let raw = block.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
-    let both = SIMD32<UInt8>(lowHalf: raw, highHalf: raw)
-    let shifted = SIMD32<UInt8>(lowHalf: raw, highHalf: bytes(both, shiftedRightBy: 4).highHalf)
-    return bytes(shifted, and: SIMD32<UInt8>(repeating: 0x0F))
+    let both = unsafeBitCast((raw, raw), to: SIMD8<UInt32>.self)
+    var shifted = SIMD8<UInt32>()
+    shifted._storage._value = Builtin.lshr_Vec8xInt32(
+        both._storage._value, SIMD8<UInt32>(0, 0, 0, 0, 4, 4, 4, 4)._storage._value)
+    return bytes(unsafeBitCast(shifted, to: SIMD32<UInt8>.self), and: SIMD32<UInt8>(repeating: 0x0F))
 }
 
 /// Q4_1: d, m (F16), 16 nibble bytes; value = d·q + m.
@@ -34,6 +45,9 @@ public enum Q4_1Format: Block32Format {
     public static func unpack(_ block: UnsafeRawPointer) -> SIMD32<UInt8> {
         unpackNibbles(block, at: 4)
     }
+    @inlinable public static var valueOffset: Int32 { 0 }
+    @inlinable @inline(__always)
+    public static func unpackUnsigned(_ block: UnsafeRawPointer) -> SIMD32<UInt8> { unpack(block) }
 }
 
 /// Q4_0: d (F16), 16 nibble bytes; value = d·(q − 8).
@@ -43,8 +57,11 @@ public enum Q4_0Format: Block32Format {
     @inlinable public static var signedValues: Bool { true }
     @inlinable @inline(__always)
     public static func unpack(_ block: UnsafeRawPointer) -> SIMD32<UInt8> {
-        bytes(unpackNibbles(block, at: 2), minus: 8)
+        bytes(unpackUnsigned(block), minus: 8)
     }
+    @inlinable public static var valueOffset: Int32 { 8 }
+    @inlinable @inline(__always)
+    public static func unpackUnsigned(_ block: UnsafeRawPointer) -> SIMD32<UInt8> { unpackNibbles(block, at: 2) }
 }
 
 /// Q5_0: d (F16), 32 high bits, 16 nibble bytes; value = d·(q − 16).
@@ -54,17 +71,17 @@ public enum Q5_0Format: Block32Format {
     @inlinable public static var signedValues: Bool { true }
     @inlinable @inline(__always)
     public static func unpack(_ block: UnsafeRawPointer) -> SIMD32<UInt8> {
-        // Bit k of qh becomes 0x10 in byte k: spread each qh byte over 8 bytes (multiply),
-        // keep bit j in byte j, then `(b + 0x7F) & 0x80` is 0x80 exactly where b ≠ 0 (no
-        // carry leaves a byte since b ≤ 0x80), shifted down to 0x10.
-        let qh = UInt64(block.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-        @inline(__always) func spread(_ byte: UInt64) -> UInt64 {
-            let bits = ((byte & 0xFF) &* 0x0101_0101_0101_0101) & 0x8040_2010_0804_0201
-            return ((bits &+ 0x7F7F_7F7F_7F7F_7F7F) & 0x8080_8080_8080_8080) &>> 3
-        }
-        let high = SIMD4<UInt64>(spread(qh), spread(qh >> 8), spread(qh >> 16), spread(qh >> 24))
-        let values = bytes(unpackNibbles(block, at: 6), or: unsafeBitCast(high, to: SIMD32<UInt8>.self))
-        return bytes(values, minus: 16)
+        bytes(unpackUnsigned(block), minus: 16)
+    }
+    @inlinable public static var valueOffset: Int32 { 16 }
+    @inlinable @inline(__always)
+    public static func unpackUnsigned(_ block: UnsafeRawPointer) -> SIMD32<UInt8> {
+        // Bit k of qh is value k's fifth bit: the 32 bits as a lane mask, each set lane 0xFF,
+        // masked to 0x10 (one `vpmovm2b` with AVX-512BW, a short compare sequence elsewhere).
+        let qh = block.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
+        var high = SIMD32<UInt8>()
+        high._storage._value = Builtin.sext_Vec32xInt1_Vec32xInt8(Builtin.bitcast_Int32_Vec32xInt1(qh._value))
+        return bytes(unpackNibbles(block, at: 6), or: bytes(high, and: SIMD32<UInt8>(repeating: 0x10)))
     }
 }
 
@@ -77,6 +94,10 @@ public enum Q8_0Format: Block32Format {
     public static func unpack(_ block: UnsafeRawPointer) -> SIMD32<UInt8> {
         block.loadUnaligned(fromByteOffset: 2, as: SIMD32<UInt8>.self)
     }
+    /// `w + 128` is `w xor 0x80`: the byte's bit pattern read as unsigned, top bit flipped.
+    @inlinable public static var valueOffset: Int32 { 128 }
+    @inlinable @inline(__always)
+    public static func unpackUnsigned(_ block: UnsafeRawPointer) -> SIMD32<UInt8> { bytes(unpack(block), minus: 128) }
 }
 
 /// One activation column's pointers for a row of 32-value blocks.

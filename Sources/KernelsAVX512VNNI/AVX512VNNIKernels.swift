@@ -11,6 +11,16 @@ func dotBytes(_ acc: SIMD8<Int32>, _ a: SIMD32<UInt8>, _ b: SIMD32<Int8>) -> SIM
     return result
 }
 
+/// `vpdpbusd` on 512-bit vectors: 16 lanes.
+@inline(__always)
+func dotBytes(_ acc: SIMD16<Int32>, _ a: SIMD64<UInt8>, _ b: SIMD64<Int8>) -> SIMD16<Int32> {
+    var result = SIMD16<Int32>()
+    result._storage._value = Builtin.int_x86_avx512_vpdpbusd_512(
+        acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
+        unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value)
+    return result
+}
+
 /// `vpsignb`: `a` negated where `b` < 0, zeroed where `b` = 0.
 @inline(__always)
 func applySign(_ a: SIMD32<Int8>, of b: SIMD32<Int8>) -> SIMD32<Int8> {
@@ -21,7 +31,12 @@ func applySign(_ a: SIMD32<Int8>, of b: SIMD32<Int8>) -> SIMD32<Int8> {
 
 /// One `vpdpbusd` per 32-value block and column; signed weights go through `vpsignb`
 /// (|w| × x·sign(w), as ggml does), two more instructions.
-enum AVX512VNNIIntegerOps: BlockIntegerOps {
+enum AVX512VNNIIntegerOps: BlockIntegerOps, WideIntegerOps {
+    @inline(__always)
+    static func dot(_ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>) -> SIMD16<Int32> {
+        dotBytes(acc, w, x)
+    }
+
     @inline(__always)
     static func dot(unsigned w: SIMD32<UInt8>, _ x: SIMD32<Int8>) -> SIMD8<Int32> {
         dotBytes(SIMD8<Int32>(), w, x)
@@ -42,7 +57,23 @@ public enum AVX512VNNIKernels: KernelSet {
         _ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
         out: UnsafeMutablePointer<Float>, outStride: Int
     ) {
-        kernelMatmulTile(AVX512VNNIIntegerOps.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+        typealias Ops = AVX512VNNIIntegerOps
+        switch w.format {
+        case .q4_1:
+            matmulTileBlock32Wide(
+                Q4_1Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+        case .q8_0:
+            matmulTileBlock32Wide(
+                Q8_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+        case .q4_0:
+            matmulTileBlock32Wide(
+                Q4_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+        case .q5_0:
+            matmulTileBlock32Wide(
+                Q5_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+        case .q4_K, .q6_K:
+            kernelMatmulTile(Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+        }
     }
 
     public static func integerLaneSums(

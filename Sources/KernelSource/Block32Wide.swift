@@ -1,0 +1,167 @@
+import Builtin
+
+/// 512-bit integer products for CPUs with 64-byte vectors (AVX-512 VNNI): 16 Int32 lanes, lane k
+/// = `acc[k]` + Σ over bytes 4k…4k+3 of `w·x` (unsigned `w`, signed `x`), no saturation.
+public protocol WideIntegerOps {
+    static func dot(_ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>) -> SIMD16<Int32>
+}
+
+/// `Float(v)` lane-wise for 16 lanes (exact: every lane sum here is far below 2²⁴).
+@inlinable @inline(__always)
+public func toFloat(_ v: SIMD16<Int32>) -> SIMD16<Float> {
+    var r = SIMD16<Float>()
+    r._storage._value = Builtin.sitofp_Vec16xInt32_Vec16xFPIEEE32(v._storage._value)
+    return r
+}
+
+/// Eight activation columns' data for one block, packed side by side so that the kernel reaches
+/// every column from one pointer: the Int8 values, `−offset·Σx` per lane of four values, the
+/// scales and (Q8_1) the block sums.
+@usableFromInline
+struct PackedColumns {
+    @usableFromInline static let columns = 8
+    @usableFromInline static let valueBytes = 0
+    @usableFromInline static let biasBytes = 8 * 32
+    @usableFromInline static let scaleBytes = 16 * 32
+    @usableFromInline static let sumBytes = 16 * 32 + 8 * 4
+    /// Bytes per block.
+    @usableFromInline static let stride = 16 * 32 + 16 * 4
+}
+
+/// The 32-value block kernel on 64-byte vectors: two weight rows share one vector (row r in
+/// lanes 0–7, row r+1 in lanes 8–15), each activation block is broadcast to both halves, so
+/// one 512-bit product serves two (row, column) dot products; eight columns at a time reuse
+/// each unpacked pair of weight blocks.
+///
+/// Per lane the float work is exactly `dotBlocks`' (ggml's `vec_dot` / tinyBLAS order):
+/// `acc = fma(Float(lane sum), d_w·d_x, acc)` block after block, `mins = fma(m, s, mins)`, and at
+/// the end `hsum(acc) + mins`. Only the integer part is computed differently, with the same
+/// result: signed values (Q4_0, Q5_0, Q8_0) are fed as unsigned `q + offset` (what the file
+/// stores, or `w xor 0x80` for Q8_0) and the accumulator starts at `−offset·Σx` of the lane's
+/// four activations, so the unsigned-by-signed instruction needs no sign tricks.
+@inlinable @inline(__always)
+public func matmulTileBlock32Wide<F: Block32Format, Ops: BlockIntegerOps & WideIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ x: ActivationView, rows: Range<Int>,
+    columns: Range<Int>, out: UnsafeMutablePointer<Float>, outStride: Int
+) {
+    let blocks = w.cols / 32
+    let stride = PackedColumns.stride
+    withUnsafeTemporaryAllocation(byteCount: blocks * stride, alignment: 64) { scratch in
+        let packed = UnsafeMutableRawPointer(scratch.baseAddress!)
+        // Rows in panels that stay in L2 while every column group sweeps them.
+        let panel = max(2, (262_144 / max(1, w.rowBytes)) & ~1)
+        var r0 = rows.lowerBound
+        while r0 < rows.upperBound {
+            let panelEnd = min(rows.upperBound, r0 + panel)
+            var c = columns.lowerBound
+            while c < columns.upperBound {
+                let count = min(PackedColumns.columns, columns.upperBound - c)
+                packColumns(F.self, Ops.self, x, first: c, count: count, blocks: blocks, into: packed)
+                var r = r0
+                while r < panelEnd {
+                    // An odd last row is paired with itself (its second result is not stored).
+                    let second = r + 1 < panelEnd ? r + 1 : r
+                    block32WideGroup(
+                        F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
+                        out: out + c * outStride, outStride: outStride, columns: count, storeSecond: second != r)
+                    r += 2
+                }
+                c += count
+            }
+            r0 = panelEnd
+        }
+    }
+}
+
+/// Copies columns `first..<first+count` of `x` into the `PackedColumns` layout; missing columns
+/// (count < 8) are zero, their results are never stored.
+@inlinable @inline(__always)
+func packColumns<F: Block32Format, Ops: BlockIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ x: ActivationView, first: Int, count: Int, blocks: Int,
+    into packed: UnsafeMutableRawPointer
+) {
+    for b in 0..<blocks {
+        let block = packed + b * PackedColumns.stride
+        for k in 0..<PackedColumns.columns {
+            var values = SIMD32<Int8>()
+            var scale: Float = 0
+            var sum: Float = 0
+            if k < count {
+                let col = first + k
+                values = UnsafeRawPointer(x.q8 + col * x.cols).loadUnaligned(
+                    fromByteOffset: b * 32, as: SIMD32<Int8>.self)
+                scale = x.scales[col * blocks + b]
+                if F.hasMinimum { sum = x.sums[col * blocks + b] }
+            }
+            block.storeBytes(of: values, toByteOffset: PackedColumns.valueBytes + k * 32, as: SIMD32<Int8>.self)
+            let bias = Ops.dot(unsigned: SIMD32(repeating: 1), values) &* -F.valueOffset
+            block.storeBytes(of: bias, toByteOffset: PackedColumns.biasBytes + k * 32, as: SIMD8<Int32>.self)
+            block.storeBytes(of: scale, toByteOffset: PackedColumns.scaleBytes + k * 4, as: Float.self)
+            block.storeBytes(of: sum, toByteOffset: PackedColumns.sumBytes + k * 4, as: Float.self)
+        }
+    }
+}
+
+/// Two weight rows × eight packed activation columns (see `matmulTileBlock32Wide`); `out`
+/// points at the first column's output row.
+@inlinable @inline(__always)
+func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
+    _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ packed: UnsafeRawPointer, rows: (Int, Int),
+    blocks: Int, out: UnsafeMutablePointer<Float>, outStride: Int, columns: Int, storeSecond: Bool
+) {
+    let w0 = w.data + rows.0 * w.rowBytes
+    let w1 = w.data + rows.1 * w.rowBytes
+    var acc = (
+        SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
+        SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>()
+    )
+    var mins = acc
+    for b in 0..<blocks {
+        let b0 = w0 + b * F.blockBytes
+        let b1 = w1 + b * F.blockBytes
+        let block = packed + b * PackedColumns.stride
+        let values = SIMD64<UInt8>(lowHalf: F.unpackUnsigned(b0), highHalf: F.unpackUnsigned(b1))
+        let (d0, m0) = loadScaleAndMinimum(b0)
+        let (d1, m1) = loadScaleAndMinimum(b1)
+        let d = SIMD16<Float>(lowHalf: SIMD8(repeating: d0), highHalf: SIMD8(repeating: d1))
+        let m = SIMD16<Float>(lowHalf: SIMD8(repeating: m0), highHalf: SIMD8(repeating: m1))
+        @inline(__always) func column(_ k: Int, _ acc: inout SIMD16<Float>, _ mins: inout SIMD16<Float>) {
+            let xv = block.load(fromByteOffset: PackedColumns.valueBytes + k * 32, as: SIMD32<Int8>.self)
+            var start = SIMD16<Int32>()
+            if F.valueOffset != 0 {
+                let lanes = block.load(fromByteOffset: PackedColumns.biasBytes + k * 32, as: SIMD8<Int32>.self)
+                start = SIMD16(lowHalf: lanes, highHalf: lanes)
+            }
+            let ints = Ops.dot(start, unsigned: values, SIMD64(lowHalf: xv, highHalf: xv))
+            let scale = block.load(fromByteOffset: PackedColumns.scaleBytes + k * 4, as: Float.self)
+            acc = acc.addingProduct(toFloat(ints), d * scale)
+            if F.hasMinimum {
+                mins = mins.addingProduct(m, block.load(fromByteOffset: PackedColumns.sumBytes + k * 4, as: Float.self))
+            }
+        }
+        column(0, &acc.0, &mins.0)
+        column(1, &acc.1, &mins.1)
+        column(2, &acc.2, &mins.2)
+        column(3, &acc.3, &mins.3)
+        column(4, &acc.4, &mins.4)
+        column(5, &acc.5, &mins.5)
+        column(6, &acc.6, &mins.6)
+        column(7, &acc.7, &mins.7)
+    }
+    @inline(__always) func store(_ k: Int, _ acc: SIMD16<Float>, _ mins: SIMD16<Float>) {
+        guard k < columns else { return }
+        let o = out + k * outStride
+        o[rows.0] = F.hasMinimum ? horizontalSum(acc.lowHalf) + mins[0] : horizontalSum(acc.lowHalf)
+        if storeSecond {
+            o[rows.1] = F.hasMinimum ? horizontalSum(acc.highHalf) + mins[8] : horizontalSum(acc.highHalf)
+        }
+    }
+    store(0, acc.0, mins.0)
+    store(1, acc.1, mins.1)
+    store(2, acc.2, mins.2)
+    store(3, acc.3, mins.3)
+    store(4, acc.4, mins.4)
+    store(5, acc.5, mins.5)
+    store(6, acc.6, mins.6)
+    store(7, acc.7, mins.7)
+}
