@@ -34,7 +34,45 @@ func attendHead(
     convertToHalf(query, queryHalf, count: hd)
     var maxScore = -Float.infinity
     for j in 0..<firstKey { scores[j] = -Float.infinity }
-    for j in firstKey..<length {
+    var j = firstKey
+    if !single && hd % 8 == 0 {
+        // dotF16's order per key, four keys at a time (independent accumulators), the query
+        // converted back to F32 once.
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: hd / 8) { q in
+            for i in 0..<(hd / 8) {
+                q[i] = SIMD8<Float>(
+                    UnsafeRawPointer(queryHalf).loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self))
+            }
+            while j + 4 <= length {
+                let k0 = UnsafeRawPointer(keys + j * keyStride)
+                let k1 = UnsafeRawPointer(keys + (j + 1) * keyStride)
+                let k2 = UnsafeRawPointer(keys + (j + 2) * keyStride)
+                let k3 = UnsafeRawPointer(keys + (j + 3) * keyStride)
+                var a0 = SIMD8<Float>()
+                var a1 = SIMD8<Float>()
+                var a2 = SIMD8<Float>()
+                var a3 = SIMD8<Float>()
+                for i in 0..<(hd / 8) {
+                    let qi = q[i]
+                    a0 = a0.addingProduct(
+                        SIMD8<Float>(k0.loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self)), qi)
+                    a1 = a1.addingProduct(
+                        SIMD8<Float>(k1.loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self)), qi)
+                    a2 = a2.addingProduct(
+                        SIMD8<Float>(k2.loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self)), qi)
+                    a3 = a3.addingProduct(
+                        SIMD8<Float>(k3.loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self)), qi)
+                }
+                let s = SIMD4<Float>(horizontalSum(a0), horizontalSum(a1), horizontalSum(a2), horizontalSum(a3)) * scale
+                for k in 0..<4 {
+                    scores[j + k] = s[k]
+                    maxScore = max(maxScore, s[k])
+                }
+                j += 4
+            }
+        }
+    }
+    while j < length {
         let key = UnsafeRawPointer(keys + j * keyStride)
         let s =
             (single
@@ -42,6 +80,7 @@ func attendHead(
                 : dotF16(key, UnsafePointer(queryHalf), count: hd)) * scale
         scores[j] = s
         maxScore = max(maxScore, s)
+        j += 1
     }
     let padded = (length + 7) & ~7
     for j in length..<padded { scores[j] = -Float.infinity }
@@ -76,7 +115,33 @@ func attendHead(
         }
         return
     }
-    for d in 0..<hd {
+    // Per dimension one 8-lane accumulator over the positions; four dimensions at a time.
+    var d = 0
+    while d + 4 <= hd {
+        let r0 = UnsafeRawPointer(values + d * valueStride)
+        let r1 = UnsafeRawPointer(values + (d + 1) * valueStride)
+        let r2 = UnsafeRawPointer(values + (d + 2) * valueStride)
+        let r3 = UnsafeRawPointer(values + (d + 3) * valueStride)
+        var a0 = SIMD8<Float>()
+        var a1 = SIMD8<Float>()
+        var a2 = SIMD8<Float>()
+        var a3 = SIMD8<Float>()
+        var j = 0
+        while j < padded {
+            let p = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            a0 = a0.addingProduct(SIMD8<Float>(r0.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)), p)
+            a1 = a1.addingProduct(SIMD8<Float>(r1.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)), p)
+            a2 = a2.addingProduct(SIMD8<Float>(r2.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)), p)
+            a3 = a3.addingProduct(SIMD8<Float>(r3.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)), p)
+            j += 8
+        }
+        out[d] = horizontalSum(a0)
+        out[d + 1] = horizontalSum(a1)
+        out[d + 2] = horizontalSum(a2)
+        out[d + 3] = horizontalSum(a3)
+        d += 4
+    }
+    while d < hd {
         let row = UnsafeRawPointer(values + d * valueStride)
         var acc = SIMD8<Float>()
         var j = 0
@@ -87,5 +152,6 @@ func attendHead(
             j += 8
         }
         out[d] = horizontalSum(acc)
+        d += 1
     }
 }
