@@ -61,9 +61,17 @@ public func matmulTileBlock32Wide<F: Block32Format, Ops: BlockIntegerOps & WideI
                 while r < panelEnd {
                     // An odd last row is paired with itself (its second result is not stored).
                     let second = r + 1 < panelEnd ? r + 1 : r
-                    block32WideGroup(
-                        F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
-                        out: out + c * outStride, outStride: outStride, columns: count, storeSecond: second != r)
+                    if count > 4 {
+                        block32WideGroup(
+                            F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
+                            out: out + c * outStride, outStride: outStride, width: 8, columns: count,
+                            storeSecond: second != r)
+                    } else {
+                        block32WideGroup(
+                            F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
+                            out: out + c * outStride, outStride: outStride, width: 4, columns: count,
+                            storeSecond: second != r)
+                    }
                     r += 2
                 }
                 c += count
@@ -102,12 +110,13 @@ func packColumns<F: Block32Format, Ops: BlockIntegerOps>(
     }
 }
 
-/// Two weight rows × eight packed activation columns (see `matmulTileBlock32Wide`); `out`
-/// points at the first column's output row.
+/// Two weight rows × `width` (4 or 8, a literal at each call) packed activation columns, of
+/// which the first `columns` are stored (see `matmulTileBlock32Wide`); `out` points at the first
+/// column's output row.
 @inlinable @inline(__always)
 func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
     _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ packed: UnsafeRawPointer, rows: (Int, Int),
-    blocks: Int, out: UnsafeMutablePointer<Float>, outStride: Int, columns: Int, storeSecond: Bool
+    blocks: Int, out: UnsafeMutablePointer<Float>, outStride: Int, width: Int, columns: Int, storeSecond: Bool
 ) {
     let w0 = w.data + rows.0 * w.rowBytes
     let w1 = w.data + rows.1 * w.rowBytes
@@ -126,6 +135,7 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         let d = SIMD16<Float>(lowHalf: SIMD8(repeating: d0), highHalf: SIMD8(repeating: d1))
         let m = SIMD16<Float>(lowHalf: SIMD8(repeating: m0), highHalf: SIMD8(repeating: m1))
         @inline(__always) func column(_ k: Int, _ acc: inout SIMD16<Float>, _ mins: inout SIMD16<Float>) {
+            guard k < width else { return }
             let xv = block.load(fromByteOffset: PackedColumns.valueBytes + k * 32, as: SIMD32<Int8>.self)
             var start = SIMD16<Int32>()
             if F.valueOffset != 0 {

@@ -58,6 +58,11 @@ public enum AVX512VNNIKernels: KernelSet {
         out: UnsafeMutablePointer<Float>, outStride: Int
     ) {
         typealias Ops = AVX512VNNIIntegerOps
+        guard columns.count >= 4 else {
+            // Single tokens and small batches: the 256-bit kernels (no column group to fill).
+            kernelMatmulTile(Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+            return
+        }
         switch w.format {
         case .q4_1:
             matmulTileBlock32Wide(

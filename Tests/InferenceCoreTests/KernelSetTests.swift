@@ -30,7 +30,7 @@ struct KernelSetTests {
         var rng = KernelTests.Lcg(state: UInt64(type.rawValue) &* 31 &+ 5)
         let cols = 1024
         let rows = 9
-        let batch = 7
+        let batch = 13
         var weights: [UInt8] = []
         for _ in 0..<rows { weights += KernelTests.randomRow(type, cols: cols, rng: &rng) }
         // Activations with large values in places, so quantized values reach ±127.
@@ -60,14 +60,21 @@ struct KernelSetTests {
                 }
                 return all
             }
+            // Column ranges that take every path of every set: single columns, groups of four,
+            // a full group of eight with a tail, a range that does not start at 0.
+            let ranges = [0..<1, 0..<3, 0..<4, 0..<batch, 5..<12]
             func products(_ set: any KernelSet.Type) -> [UInt32] {
-                var out = [Float](repeating: .nan, count: rows * batch)
-                out.withUnsafeMutableBufferPointer {
-                    set.matmulTile(
-                        view, acts.view, rows: 0..<rows, columns: 0..<batch, out: $0.baseAddress!,
-                        outStride: rows)
+                var all: [UInt32] = []
+                for columns in ranges {
+                    var out = [Float](repeating: .nan, count: rows * batch)
+                    out.withUnsafeMutableBufferPointer {
+                        set.matmulTile(
+                            view, acts.view, rows: 0..<rows, columns: columns, out: $0.baseAddress!,
+                            outStride: rows)
+                    }
+                    all += out[(columns.lowerBound * rows)..<(columns.upperBound * rows)].map(\.bitPattern)
                 }
-                return out.map(\.bitPattern)
+                return all
             }
             let referenceSums = laneSums(PortableKernels.self)
             let referenceProducts = products(PortableKernels.self)

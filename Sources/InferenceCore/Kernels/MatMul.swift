@@ -60,7 +60,7 @@ func matmul(
         // Prompt batches: tasks own whole activation columns (all rows), so each task reads
         // its columns once and writes whole output rows (no cache line shared between
         // tasks); the weights stream from cache per four-column group.
-        let chunk = max(4, (batch / (pool.threadCount * 4) + 3) & ~3)
+        let chunk = columnChunk(batch: batch, threads: pool.threadCount)
         let chunks = (batch + chunk - 1) / chunk
         pool.parallelFor(count: chunks) { c in
             let b0 = c * chunk
@@ -77,6 +77,13 @@ func matmul(
         let r1 = min(w.rows, r0 + tile)
         matmulTile(w, x, rows: r0..<r1, out: out, outStride: outStride, order: order, kernels: kernels)
     }
+}
+
+/// Activation columns per task for prompt batches: about four tasks per thread, in whole groups
+/// of eight columns (the AVX-512 kernels' group) where the batch allows.
+private func columnChunk(batch: Int, threads: Int) -> Int {
+    let share = batch / (threads * 4)
+    return share >= 6 ? (share + 7) & ~7 : max(4, (share + 3) & ~3)
 }
 
 /// Rows per task: small enough to spread over threads, large enough to amortize dispatch.
@@ -156,7 +163,7 @@ func matmul(
     // otherwise rows, in tiles sized for the total row count.
     var items: [(target: Int, rows: Range<Int>, columns: Range<Int>)] = []
     if integer, pool.threadCount > 1, batch >= 16 * pool.threadCount {
-        let chunk = max(4, (batch / (pool.threadCount * 4) + 3) & ~3)
+        let chunk = columnChunk(batch: batch, threads: pool.threadCount)
         for (t, target) in targets.enumerated() {
             var b0 = 0
             while b0 < batch {
