@@ -31,7 +31,33 @@ func applySign(_ a: SIMD32<Int8>, of b: SIMD32<Int8>) -> SIMD32<Int8> {
 
 /// One `vpdpbusd` per 32-value block and column; signed weights go through `vpsignb`
 /// (|w| × x·sign(w), as ggml does), two more instructions.
-enum AVX512VNNIIntegerOps: BlockIntegerOps, WideIntegerOps {
+enum AVX512VNNIIntegerOps: BlockIntegerOps, WideSuperBlockOps {
+    @inline(__always)
+    static func dotScaled(
+        _ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>, scales: SIMD32<Int16>
+    ) -> SIMD16<Int32> {
+        var products = SIMD32<Int16>()
+        products._storage._value = Builtin.int_x86_avx512_pmaddubs_w_512(w._storage._value, x._storage._value)
+        return dotPairs(acc, products, scales)
+    }
+
+    @inline(__always)
+    static func dotPairs(_ acc: SIMD16<Int32>, _ a: SIMD32<Int16>, _ b: SIMD32<Int16>) -> SIMD16<Int32> {
+        var result = SIMD16<Int32>()
+        result._storage._value = Builtin.int_x86_avx512_vpdpwssd_512(
+            acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
+            unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value)
+        return result
+    }
+
+    @inline(__always)
+    static func permute(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>, _ index: SIMD16<Int32>) -> SIMD16<Int32> {
+        var result = SIMD16<Int32>()
+        result._storage._value = Builtin.int_x86_avx512_vpermi2var_d_512(
+            a._storage._value, index._storage._value, b._storage._value)
+        return result
+    }
+
     @inline(__always)
     static func dot(_ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>) -> SIMD16<Int32> {
         dotBytes(acc, w, x)
@@ -76,6 +102,20 @@ public enum AVX512VNNIKernels: KernelSet {
         case .q5_0:
             matmulTileBlock32Wide(
                 Q5_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+        case .q4_K where w.rows % 8 == 0:
+            // ggml's repacked GEMM for whole groups of four activation rows, its GEMV for the rest.
+            let gemm = columns.lowerBound..<max(columns.lowerBound, min(columns.upperBound, x.gemmColumns))
+            if gemm.count >= 4 {
+                matmulTileSuperBlocksWide(
+                    Q4_KFormat.self, Ops.self, w, x, rows: rows, columns: gemm, out: out, outStride: outStride)
+            }
+            let rest = (gemm.count >= 4 ? gemm.upperBound : columns.lowerBound)..<columns.upperBound
+            if !rest.isEmpty {
+                kernelMatmulTile(Ops.self, w, x, rows: rows, columns: rest, out: out, outStride: outStride)
+            }
+        case .q6_K where x.rows >= 8:
+            matmulTileSuperBlocksWide(
+                Q6_KFormat.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
         case .q4_K, .q6_K:
             kernelMatmulTile(Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
         }

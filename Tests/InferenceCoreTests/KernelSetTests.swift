@@ -29,7 +29,9 @@ struct KernelSetTests {
         let format = try #require(Self.formats.first { $0.0 == type }?.1)
         var rng = KernelTests.Lcg(state: UInt64(type.rawValue) &* 31 &+ 5)
         let cols = 1024
-        let rows = 9
+        // An odd row count (the last row of a pair alone), except for Q4_K, which ggml (and so
+        // every set) sums differently when the row count is a multiple of eight.
+        let rows = type == .q4_K ? 16 : 9
         let batch = 13
         var weights: [UInt8] = []
         for _ in 0..<rows { weights += KernelTests.randomRow(type, cols: cols, rng: &rng) }
