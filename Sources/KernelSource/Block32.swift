@@ -128,6 +128,7 @@ public func dotBlocks<F: Block32Format, Ops: BlockIntegerOps>(
     var mins: Float = 0
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
+        prefetch(wb + prefetchDistance)
         let (d, m) = loadScaleAndMinimum(wb)
         if F.hasMinimum { mins = mins.addingProduct(m, x.sums[b]) }
         let values = F.unpack(wb)

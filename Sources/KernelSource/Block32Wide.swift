@@ -66,10 +66,15 @@ public func matmulTileBlock32Wide<F: Block32Format, Ops: BlockIntegerOps & WideI
                             F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
                             out: out + c * outStride, outStride: outStride, width: 8, columns: count,
                             storeSecond: second != r)
-                    } else {
+                    } else if count > 1 {
                         block32WideGroup(
                             F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
                             out: out + c * outStride, outStride: outStride, width: 4, columns: count,
+                            storeSecond: second != r)
+                    } else {
+                        block32WideGroup(
+                            F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
+                            out: out + c * outStride, outStride: outStride, width: 1, columns: count,
                             storeSecond: second != r)
                     }
                     r += 2
@@ -110,7 +115,7 @@ func packColumns<F: Block32Format, Ops: BlockIntegerOps>(
     }
 }
 
-/// Two weight rows × `width` (4 or 8, a literal at each call) packed activation columns, of
+/// Two weight rows × `width` (1, 4 or 8, a literal at each call) packed activation columns, of
 /// which the first `columns` are stored (see `matmulTileBlock32Wide`); `out` points at the first
 /// column's output row.
 @inlinable @inline(__always)
@@ -129,6 +134,10 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         let b0 = w0 + b * F.blockBytes
         let b1 = w1 + b * F.blockBytes
         let block = packed + b * PackedColumns.stride
+        if width == 1 {
+            prefetch(b0 + prefetchDistance)
+            prefetch(b1 + prefetchDistance)
+        }
         let values = SIMD64<UInt8>(lowHalf: F.unpackUnsigned(b0), highHalf: F.unpackUnsigned(b1))
         let (d0, m0) = loadScaleAndMinimum(b0)
         let (d1, m1) = loadScaleAndMinimum(b1)

@@ -1,4 +1,17 @@
+import Builtin
+
 /// Small helpers shared by the kernels (all inlined into the instantiating module).
+
+/// Asks the CPU to bring the cache line at `address` closer (`prefetcht0`); a hint, never a fault.
+@inlinable @inline(__always)
+public func prefetch(_ address: UnsafeRawPointer) {
+    Builtin.int_prefetch_RawPointer(
+        address._rawValue, (0 as Int32)._value, (3 as Int32)._value, (1 as Int32)._value)
+}
+
+/// How far ahead of the block being read single-token kernels prefetch a weight row, in bytes:
+/// the out-of-order window alone keeps too few cache misses in flight to use the memory bandwidth.
+@inlinable public var prefetchDistance: Int { 768 }
 
 /// Horizontal sum in the order of ggml's `hsum_float_8` (and tinyBLAS's `hsum`):
 /// `((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7))`.

@@ -123,6 +123,7 @@ public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
     var accMins: Float = 0
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
+        prefetch(wb + prefetchDistance)
         let (dw, dminw) = F.scales(wb)
         let d = x.scales[b] * dw
         if F.hasMinimum {
@@ -150,6 +151,7 @@ public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
     var accMin: Float = 0
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
+        prefetch(wb + prefetchDistance)
         let (dw, dminw) = F.scales(wb)
         var sumi = SIMD8<Int32>()
         for s in 0..<8 {

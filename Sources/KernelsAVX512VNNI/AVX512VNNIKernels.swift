@@ -84,11 +84,6 @@ public enum AVX512VNNIKernels: KernelSet {
         out: UnsafeMutablePointer<Float>, outStride: Int
     ) {
         typealias Ops = AVX512VNNIIntegerOps
-        guard columns.count >= 4 else {
-            // Single tokens and small batches: the 256-bit kernels (no column group to fill).
-            kernelMatmulTile(Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-            return
-        }
         switch w.format {
         case .q4_1:
             matmulTileBlock32Wide(
@@ -105,7 +100,7 @@ public enum AVX512VNNIKernels: KernelSet {
         case .q4_K where w.rows % 8 == 0:
             // ggml's repacked GEMM for whole groups of four activation rows, its GEMV for the rest.
             let gemm = columns.lowerBound..<max(columns.lowerBound, min(columns.upperBound, x.gemmColumns))
-            if gemm.count >= 4 {
+            if gemm.count >= 4 { // fewer columns: the 256-bit kernel
                 matmulTileSuperBlocksWide(
                     Q4_KFormat.self, Ops.self, w, x, rows: rows, columns: gemm, out: out, outStride: outStride)
             }
@@ -113,10 +108,11 @@ public enum AVX512VNNIKernels: KernelSet {
             if !rest.isEmpty {
                 kernelMatmulTile(Ops.self, w, x, rows: rows, columns: rest, out: out, outStride: outStride)
             }
-        case .q6_K where x.rows >= 8:
+        case .q6_K where x.rows >= 8 && columns.count >= 4:
             matmulTileSuperBlocksWide(
                 Q6_KFormat.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
         case .q4_K, .q6_K:
+            // Single-token steps and batches ggml does not send through its GEMMs.
             kernelMatmulTile(Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
         }
     }
