@@ -22,10 +22,11 @@ struct PackedColumns {
     @usableFromInline static let columns = 8
     @usableFromInline static let valueBytes = 0
     @usableFromInline static let biasBytes = 8 * 32
-    @usableFromInline static let scaleBytes = 16 * 32
-    @usableFromInline static let sumBytes = 16 * 32 + 8 * 4
-    /// Bytes per block.
-    @usableFromInline static let stride = 16 * 32 + 16 * 4
+    /// The eight block sums twice (`[s_0…s_7, s_0…s_7]`: lane `h·8 + k` for row h, column k).
+    @usableFromInline static let sumBytes = 16 * 32
+    @usableFromInline static let scaleBytes = 16 * 32 + 64
+    /// Bytes per block (a multiple of 64).
+    @usableFromInline static let stride = 16 * 32 + 128
 }
 
 /// The 32-value block kernel on 64-byte vectors: two weight rows share one vector (row r in
@@ -111,6 +112,7 @@ func packColumns<F: Block32Format, Ops: BlockIntegerOps>(
             block.storeBytes(of: bias, toByteOffset: PackedColumns.biasBytes + k * 32, as: SIMD8<Int32>.self)
             block.storeBytes(of: scale, toByteOffset: PackedColumns.scaleBytes + k * 4, as: Float.self)
             block.storeBytes(of: sum, toByteOffset: PackedColumns.sumBytes + k * 4, as: Float.self)
+            block.storeBytes(of: sum, toByteOffset: PackedColumns.sumBytes + 32 + k * 4, as: Float.self)
         }
     }
 }
@@ -129,7 +131,8 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
         SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>()
     )
-    var mins = acc
+    // The minimum terms of all sixteen (row, column) pairs in one vector: lane h·8 + k.
+    var mins = SIMD16<Float>()
     for b in 0..<blocks {
         let b0 = w0 + b * F.blockBytes
         let b1 = w1 + b * F.blockBytes
@@ -143,7 +146,10 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         let (d1, m1) = loadScaleAndMinimum(b1)
         let d = SIMD16<Float>(lowHalf: SIMD8(repeating: d0), highHalf: SIMD8(repeating: d1))
         let m = SIMD16<Float>(lowHalf: SIMD8(repeating: m0), highHalf: SIMD8(repeating: m1))
-        @inline(__always) func column(_ k: Int, _ acc: inout SIMD16<Float>, _ mins: inout SIMD16<Float>) {
+        if F.hasMinimum {
+            mins = mins.addingProduct(m, block.load(fromByteOffset: PackedColumns.sumBytes, as: SIMD16<Float>.self))
+        }
+        @inline(__always) func column(_ k: Int, _ acc: inout SIMD16<Float>) {
             guard k < width else { return }
             let xv = block.load(fromByteOffset: PackedColumns.valueBytes + k * 32, as: SIMD32<Int8>.self)
             var start = SIMD16<Int32>()
@@ -154,33 +160,30 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
             let ints = Ops.dot(start, unsigned: values, SIMD64(lowHalf: xv, highHalf: xv))
             let scale = block.load(fromByteOffset: PackedColumns.scaleBytes + k * 4, as: Float.self)
             acc = acc.addingProduct(toFloat(ints), d * scale)
-            if F.hasMinimum {
-                mins = mins.addingProduct(m, block.load(fromByteOffset: PackedColumns.sumBytes + k * 4, as: Float.self))
-            }
         }
-        column(0, &acc.0, &mins.0)
-        column(1, &acc.1, &mins.1)
-        column(2, &acc.2, &mins.2)
-        column(3, &acc.3, &mins.3)
-        column(4, &acc.4, &mins.4)
-        column(5, &acc.5, &mins.5)
-        column(6, &acc.6, &mins.6)
-        column(7, &acc.7, &mins.7)
+        column(0, &acc.0)
+        column(1, &acc.1)
+        column(2, &acc.2)
+        column(3, &acc.3)
+        column(4, &acc.4)
+        column(5, &acc.5)
+        column(6, &acc.6)
+        column(7, &acc.7)
     }
-    @inline(__always) func store(_ k: Int, _ acc: SIMD16<Float>, _ mins: SIMD16<Float>) {
+    @inline(__always) func store(_ k: Int, _ acc: SIMD16<Float>) {
         guard k < columns else { return }
         let o = out + k * outStride
-        o[rows.0] = F.hasMinimum ? horizontalSum(acc.lowHalf) + mins[0] : horizontalSum(acc.lowHalf)
+        o[rows.0] = F.hasMinimum ? horizontalSum(acc.lowHalf) + mins[k] : horizontalSum(acc.lowHalf)
         if storeSecond {
-            o[rows.1] = F.hasMinimum ? horizontalSum(acc.highHalf) + mins[8] : horizontalSum(acc.highHalf)
+            o[rows.1] = F.hasMinimum ? horizontalSum(acc.highHalf) + mins[8 + k] : horizontalSum(acc.highHalf)
         }
     }
-    store(0, acc.0, mins.0)
-    store(1, acc.1, mins.1)
-    store(2, acc.2, mins.2)
-    store(3, acc.3, mins.3)
-    store(4, acc.4, mins.4)
-    store(5, acc.5, mins.5)
-    store(6, acc.6, mins.6)
-    store(7, acc.7, mins.7)
+    store(0, acc.0)
+    store(1, acc.1)
+    store(2, acc.2)
+    store(3, acc.3)
+    store(4, acc.4)
+    store(5, acc.5)
+    store(6, acc.6)
+    store(7, acc.7)
 }
