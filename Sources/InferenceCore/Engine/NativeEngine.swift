@@ -28,6 +28,10 @@ public final class NativeEngine: Backend {
     public let model: TransformerModel
     public let tokenizer: Tokenizer
     let state: Mutex<EngineState>
+    /// Single-threaded sessions that score a batch's independent questions side by side, one
+    /// per compute thread (made on first use; see `NativeEngine+Lanes.swift`).
+    let lanes = Mutex<[ScoringLane]>([])
+    let threadCount: Int
 
     /// Loads a GGUF model.
     /// - Parameters:
@@ -54,6 +58,7 @@ public final class NativeEngine: Backend {
             backend: "native", engineVersion: "\(Self.engineName) \(Self.engineVersion)",
             modelIdentity: modelIdentity ?? modelURL.lastPathComponent,
             threads: threadCount)
+        self.threadCount = threadCount
         let pool = ComputePool(threads: threadCount)
         state = Mutex(EngineState(session: InferenceSession(model: model, pool: pool, contextLength: context)))
     }
@@ -98,6 +103,7 @@ public final class NativeEngine: Backend {
             let y = split[b].context + split[b].continuation
             return x.lexicographicallyPrecedes(y) || (x == y && a < b)
         }
+        if let laneResults = try scoreOnLanes(split, order: order) { return laneResults }
         var results = [LoglikelihoodResult?](repeating: nil, count: requests.count)
         for index in order {
             let (context, continuation) = split[index]
