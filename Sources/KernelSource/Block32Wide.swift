@@ -4,6 +4,41 @@ import Builtin
 /// = `acc[k]` + Σ over bytes 4k…4k+3 of `w·x` (unsigned `w`, signed `x`), no saturation.
 public protocol WideIntegerOps {
     static func dot(_ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>) -> SIMD16<Int32>
+    /// Lane k = lane `index[k]` of `a` followed by `b` (0–15 from `a`, 16–31 from `b`).
+    static func permute(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ index: SIMD16<Int32>) -> SIMD16<Float>
+}
+
+/// The indices that fold eight vectors' halves into one vector (see `horizontalSums`): each
+/// step adds lane i to lane i + 4, then i + 2, then i + 1 of every 8-lane half.
+@usableFromInline
+enum HalfFold {
+    @usableFromInline static let quarters = SIMD16<Int32>(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
+    @usableFromInline static let pairs = SIMD16<Int32>(0, 1, 4, 5, 16, 17, 20, 21, 8, 9, 12, 13, 24, 25, 28, 29)
+    @usableFromInline static let singles = SIMD16<Int32>(0, 2, 4, 6, 16, 18, 20, 22, 8, 10, 12, 14, 24, 26, 28, 30)
+}
+
+/// `horizontalSum` of each 8-lane half of eight vectors at once: result lane `h·8 + k` is
+/// `((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7))` of half h of `v[k]`, exactly `horizontalSum`'s
+/// additions (each step adds lane i and lane i + 4, i + 2, i + 1; addition commutes).
+@inlinable @inline(__always)
+func horizontalSums<Ops: WideIntegerOps>(
+    _ ops: Ops.Type,
+    _ v: (
+        SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+        SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>
+    )
+) -> SIMD16<Float> {
+    @inline(__always) func fold(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ index: SIMD16<Int32>, _ step: Int32)
+        -> SIMD16<Float>
+    {
+        Ops.permute(a, b, index) + Ops.permute(a, b, index &+ step)
+    }
+    let v01 = fold(v.0, v.1, HalfFold.quarters, 4)
+    let v23 = fold(v.2, v.3, HalfFold.quarters, 4)
+    let v45 = fold(v.4, v.5, HalfFold.quarters, 4)
+    let v67 = fold(v.6, v.7, HalfFold.quarters, 4)
+    return fold(
+        fold(v01, v23, HalfFold.pairs, 2), fold(v45, v67, HalfFold.pairs, 2), HalfFold.singles, 1)
 }
 
 /// `Float(v)` lane-wise for 16 lanes (exact: every lane sum here is far below 2²⁴).
@@ -170,20 +205,10 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         column(6, &acc.6)
         column(7, &acc.7)
     }
-    @inline(__always) func store(_ k: Int, _ acc: SIMD16<Float>) {
-        guard k < columns else { return }
-        let o = out + k * outStride
-        o[rows.0] = F.hasMinimum ? horizontalSum(acc.lowHalf) + mins[k] : horizontalSum(acc.lowHalf)
-        if storeSecond {
-            o[rows.1] = F.hasMinimum ? horizontalSum(acc.highHalf) + mins[8 + k] : horizontalSum(acc.highHalf)
-        }
+    var sums = horizontalSums(Ops.self, acc)
+    if F.hasMinimum { sums += mins }
+    for k in 0..<columns {
+        out[k * outStride + rows.0] = sums[k]
+        if storeSecond { out[k * outStride + rows.1] = sums[8 + k] }
     }
-    store(0, acc.0)
-    store(1, acc.1)
-    store(2, acc.2)
-    store(3, acc.3)
-    store(4, acc.4)
-    store(5, acc.5)
-    store(6, acc.6)
-    store(7, acc.7)
 }

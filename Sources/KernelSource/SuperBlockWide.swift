@@ -40,15 +40,11 @@ func sumHalves<Ops: WideSuperBlockOps>(
     {
         Ops.permute(a, b, index) &+ Ops.permute(a, b, index &+ step)
     }
-    // [a lanes 0–3 + 4–7 | b likewise | a lanes 8–11 + 12–15 | b likewise]
-    let first = SIMD16<Int32>(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
-    let second = SIMD16<Int32>(0, 1, 4, 5, 16, 17, 20, 21, 8, 9, 12, 13, 24, 25, 28, 29)
-    let third = SIMD16<Int32>(0, 2, 4, 6, 16, 18, 20, 22, 8, 10, 12, 14, 24, 26, 28, 30)
-    let v01 = fold(v.0, v.1, first, 4)
-    let v23 = fold(v.2, v.3, first, 4)
-    let v45 = fold(v.4, v.5, first, 4)
-    let v67 = fold(v.6, v.7, first, 4)
-    return fold(fold(v01, v23, second, 2), fold(v45, v67, second, 2), third, 1)
+    let v01 = fold(v.0, v.1, HalfFold.quarters, 4)
+    let v23 = fold(v.2, v.3, HalfFold.quarters, 4)
+    let v45 = fold(v.4, v.5, HalfFold.quarters, 4)
+    let v67 = fold(v.6, v.7, HalfFold.quarters, 4)
+    return fold(fold(v01, v23, HalfFold.pairs, 2), fold(v45, v67, HalfFold.pairs, 2), HalfFold.singles, 1)
 }
 
 /// K-quant products on 64-byte vectors for the two summations ggml uses for prompt batches:

@@ -51,6 +51,14 @@ enum AVX512VNNIIntegerOps: BlockIntegerOps, WideSuperBlockOps {
     }
 
     @inline(__always)
+    static func permute(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ index: SIMD16<Int32>) -> SIMD16<Float> {
+        var result = SIMD16<Float>()
+        result._storage._value = Builtin.int_x86_avx512_vpermi2var_ps_512(
+            a._storage._value, index._storage._value, b._storage._value)
+        return result
+    }
+
+    @inline(__always)
     static func permute(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>, _ index: SIMD16<Int32>) -> SIMD16<Int32> {
         var result = SIMD16<Int32>()
         result._storage._value = Builtin.int_x86_avx512_vpermi2var_d_512(
