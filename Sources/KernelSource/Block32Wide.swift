@@ -12,9 +12,9 @@ public protocol WideIntegerOps {
 /// step adds lane i to lane i + 4, then i + 2, then i + 1 of every 8-lane half.
 @usableFromInline
 enum HalfFold {
-    @usableFromInline static let quarters = SIMD16<Int32>(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
-    @usableFromInline static let pairs = SIMD16<Int32>(0, 1, 4, 5, 16, 17, 20, 21, 8, 9, 12, 13, 24, 25, 28, 29)
-    @usableFromInline static let singles = SIMD16<Int32>(0, 2, 4, 6, 16, 18, 20, 22, 8, 10, 12, 14, 24, 26, 28, 30)
+    @inlinable static var quarters: SIMD16<Int32> { SIMD16(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27) }
+    @inlinable static var pairs: SIMD16<Int32> { SIMD16(0, 1, 4, 5, 16, 17, 20, 21, 8, 9, 12, 13, 24, 25, 28, 29) }
+    @inlinable static var singles: SIMD16<Int32> { SIMD16(0, 2, 4, 6, 16, 18, 20, 22, 8, 10, 12, 14, 24, 26, 28, 30) }
 }
 
 /// `horizontalSum` of each 8-lane half of eight vectors at once: result lane `h·8 + k` is
@@ -54,14 +54,14 @@ public func toFloat(_ v: SIMD16<Int32>) -> SIMD16<Float> {
 /// scales and (Q8_1) the block sums.
 @usableFromInline
 struct PackedColumns {
-    @usableFromInline static let columns = 8
-    @usableFromInline static let valueBytes = 0
-    @usableFromInline static let biasBytes = 8 * 32
+    @inlinable static var columns: Int { 8 }
+    @inlinable static var valueBytes: Int { 0 }
+    @inlinable static var biasBytes: Int { 8 * 32 }
     /// The eight block sums twice (`[s_0…s_7, s_0…s_7]`: lane `h·8 + k` for row h, column k).
-    @usableFromInline static let sumBytes = 16 * 32
-    @usableFromInline static let scaleBytes = 16 * 32 + 64
+    @inlinable static var sumBytes: Int { 16 * 32 }
+    @inlinable static var scaleBytes: Int { 16 * 32 + 64 }
     /// Bytes per block (a multiple of 64).
-    @usableFromInline static let stride = 16 * 32 + 128
+    @inlinable static var stride: Int { 16 * 32 + 128 }
 }
 
 /// The 32-value block kernel on 64-byte vectors: two weight rows share one vector (row r in

@@ -17,12 +17,12 @@ public protocol WideSuperBlockOps: WideIntegerOps {
 /// the block sums each kernel needs.
 @usableFromInline
 enum PackedSuperBlockColumns {
-    @usableFromInline static let columns = 8
-    @usableFromInline static let scales = 8 * 256
+    @inlinable static var columns: Int { 8 }
+    @inlinable static var scales: Int { 8 * 256 }
     /// Q4_K: per step pair p, `Float(bsum[4p] + bsum[4p+1])` then `Float(bsum[4p+2] + bsum[4p+3])`,
     /// each as 16 lanes (`[k0…k7, k0…k7]`). Q6_K: per column the 16 sums as Int16, twice.
-    @usableFromInline static let sums = 8 * 256 + 64
-    @usableFromInline static let stride = 8 * 256 + 64 + 512
+    @inlinable static var sums: Int { 8 * 256 + 64 }
+    @inlinable static var stride: Int { 8 * 256 + 64 + 512 }
 }
 
 /// Sums the eight Int32 lanes of each half of eight vectors: result lane `h·8 + k` is the sum
