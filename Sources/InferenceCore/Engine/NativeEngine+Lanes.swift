@@ -14,8 +14,8 @@ final class ScoringLane: Sendable {
 
 extension NativeEngine {
     /// Scores a log-likelihood batch on one single-threaded lane per compute thread, each lane
-    /// taking the next question (the requests sharing a context: its choices) as it finishes
-    /// one, so a batch of short questions keeps every thread busy without synchronising the
+    /// taking the next question (the requests sharing a context: its choices; longest first) as
+    /// it finishes one, so a batch of short questions keeps every thread busy without synchronising the
     /// threads at every layer. Nil when the batch or the engine is too small for it (one thread, one
     /// question): the caller scores on the shared session.
     ///
@@ -35,7 +35,12 @@ extension NativeEngine {
         }
         guard groups.count > 1 else { return nil }
         let laneCount = min(threadCount, groups.count)
-        let work = groups
+        // Longest questions first, so that the lanes finish together (the last one taken is short).
+        let work = groups.sorted { a, b in
+            let x = split[a.first!].context.count + split[a.first!].continuation.count
+            let y = split[b.first!].context.count + split[b.first!].continuation.count
+            return x > y || (x == y && a.first! < b.first!)
+        }
         let next = Atomic<Int>(0)
         let capacity = contextLength
         let model = self.model
