@@ -15,21 +15,6 @@ public struct GateDecontaminatedScore: Sendable, Equatable, Codable {
     /// nil when every item was contaminated.
     public var cleanAccuracy: Double?
     public var excludedItems: [String]
-
-    public init(
-        role: String, runID: String, suite: String, task: String, items: Int, accuracy: Double,
-        cleanItems: Int, cleanAccuracy: Double?, excludedItems: [String]
-    ) {
-        self.role = role
-        self.runID = runID
-        self.suite = suite
-        self.task = task
-        self.items = items
-        self.accuracy = accuracy
-        self.cleanItems = cleanItems
-        self.cleanAccuracy = cleanAccuracy
-        self.excludedItems = excludedItems
-    }
 }
 
 extension GateDecision {

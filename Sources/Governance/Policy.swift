@@ -9,38 +9,21 @@ public struct Policy: Sendable, Equatable, Codable {
 
     /// Monotonic policy version; recorded with every approval decision.
     public var version: Int
-    public var description: String
+    public var description: String = ""
     /// Roles this policy refers to (a subset of `Role`).
-    public var roles: [Role]
+    public var roles: [Role] = Role.allCases
     /// Aliases that only approved versions may hold and only `aliasRole` may move.
-    public var protectedAliases: [String]
+    public var protectedAliases: [String] = ["production", "staging"]
     /// Role allowed to move protected aliases (normally `release-manager`).
-    public var aliasRole: Role
+    public var aliasRole: Role = .releaseManager
     /// The alias a candidate is compared against by default (e.g. `production`).
-    public var baselineAlias: String
+    public var baselineAlias: String = "production"
     /// Tier used when a version has none assigned.
     public var defaultTier: String
     /// Statistical settings of the regression gate.
-    public var gate: GateSettings
+    public var gate: GateSettings = GateSettings()
     /// Risk tiers by name.
     public var tiers: [String: RiskTier]
-
-    public init(
-        version: Int, description: String = "", roles: [Role] = Role.allCases,
-        protectedAliases: [String] = ["production", "staging"], aliasRole: Role = .releaseManager,
-        baselineAlias: String = "production", defaultTier: String, gate: GateSettings = GateSettings(),
-        tiers: [String: RiskTier]
-    ) {
-        self.version = version
-        self.description = description
-        self.roles = roles
-        self.protectedAliases = protectedAliases
-        self.aliasRole = aliasRole
-        self.baselineAlias = baselineAlias
-        self.defaultTier = defaultTier
-        self.gate = gate
-        self.tiers = tiers
-    }
 
     /// The tier called `name`, or the default tier when `name` is nil.
     public func tier(_ name: String?) throws(PolicyError) -> RiskTier {
@@ -212,13 +195,6 @@ public struct MetricFloor: Sendable, Equatable, Codable {
     public var task: String?
     public var metric: String
     public var min: Double
-
-    public init(suite: String, task: String? = nil, metric: String, min: Double) {
-        self.suite = suite
-        self.task = task
-        self.metric = metric
-        self.min = min
-    }
 }
 
 /// Metric names a policy may refer to (what the evaluation runner reports).

@@ -8,12 +8,6 @@ public struct PolicyIssue: Sendable, Equatable, Codable, CustomStringConvertible
     public var path: String
     public var reason: String
 
-    public init(file: String, path: String, reason: String) {
-        self.file = file
-        self.path = path
-        self.reason = reason
-    }
-
     public var description: String { "\(file): \(path): \(reason)" }
 }
 

@@ -78,13 +78,6 @@ public enum GateStatistics {
         public var upper: Double
         /// Confidence level, e.g. 0.95.
         public var level: Double
-
-        public init(estimate: Double, lower: Double, upper: Double, level: Double) {
-            self.estimate = estimate
-            self.lower = lower
-            self.upper = upper
-            self.level = level
-        }
     }
 
     /// Paired bootstrap percentile CI of mean(candidate − baseline) over items.

@@ -102,17 +102,6 @@ public struct LoglikelihoodResult: Sendable, Hashable, Codable {
     public var contextTokenCount: Int
     public var continuationTokenCount: Int
     public var timing: RequestTiming
-
-    public init(
-        logLikelihood: Double, isGreedy: Bool, contextTokenCount: Int,
-        continuationTokenCount: Int, timing: RequestTiming
-    ) {
-        self.logLikelihood = logLikelihood
-        self.isGreedy = isGreedy
-        self.contextTokenCount = contextTokenCount
-        self.continuationTokenCount = continuationTokenCount
-        self.timing = timing
-    }
 }
 
 public struct GenerationRequest: Sendable, Hashable, Codable {
@@ -176,14 +165,6 @@ public struct GeneratedTokenLogprob: Sendable, Hashable, Codable {
     public var bytes: [UInt8]
     public var logprob: Double
     public var alternatives: [TokenAlternative]
-
-    public init(token: Int32, text: String, bytes: [UInt8], logprob: Double, alternatives: [TokenAlternative]) {
-        self.token = token
-        self.text = text
-        self.bytes = bytes
-        self.logprob = logprob
-        self.alternatives = alternatives
-    }
 }
 
 public struct GenerationResult: Sendable, Hashable, Codable {
