@@ -154,31 +154,27 @@ extension RegistryStore {
     ) throws -> Bool {
         let db = tx.database
         let parameters = try JSONValue.object(link.parameters).canonicalString()
+        let parentID: Int64
+        let parentColumn: String
         if link.relation.linksDataset {
-            let parentID = try datasetVersionID(db, link.parent)
-            let existing =
-                try db.scalar(
-                    "SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND parent_dataset_version_id = ?",
-                    childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
-            if existing > 0 { return false }
-            try db.run(
-                "INSERT INTO lineage_edges (child_version_id, relation, parent_dataset_version_id, parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
+            parentID = try datasetVersionID(db, link.parent)
+            parentColumn = "parent_dataset_version_id"
         } else {
-            let parentID = try modelVersionID(db, link.parent)
+            parentID = try modelVersionID(db, link.parent)
             let parentAncestors = try ancestorIDs(db, of: parentID)
             if parentID == childID || parentAncestors.contains(childID) {
                 throw RegistryError.lineageCycle(child: child, parent: link.parent)
             }
-            let existing =
-                try db.scalar(
-                    "SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND parent_model_version_id = ?",
-                    childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
-            if existing > 0 { return false }
-            try db.run(
-                "INSERT INTO lineage_edges (child_version_id, relation, parent_model_version_id, parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
+            parentColumn = "parent_model_version_id"
         }
+        let existing =
+            try db.scalar(
+                "SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND \(parentColumn) = ?",
+                childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
+        if existing > 0 { return false }
+        try db.run(
+            "INSERT INTO lineage_edges (child_version_id, relation, \(parentColumn), parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+            childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
         return true
     }
 

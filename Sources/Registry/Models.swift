@@ -63,12 +63,7 @@ public typealias ModelSummary = EntrySummary
 
 extension RegistryStore {
     static func modelVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
-        guard
-            let id = try db.scalar(
-                """
-                SELECT v.id FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
-                """, ref.name, ref.version, as: Int64.self)
-        else {
+        guard let id = try VersionedTable.models.versionColumn(db, ref, "id", as: Int64.self) else {
             throw RegistryError.unknownModelVersion(ref)
         }
         return id
@@ -136,27 +131,8 @@ extension RegistryStore {
 
         let isNew: Bool = try write { tx in
             let db = tx.database
-            if let existing = try db.queryFirst(
-                """
-                SELECT v.digest FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
-                """, ref.name, ref.version)
-            {
-                let existingDigest: String = try existing.get("digest")
-                guard existingDigest == digest else {
-                    throw RegistryError.versionConflict(
-                        reference: ref, existingDigest: existingDigest, newDigest: digest)
-                }
-                return false
-            }
-            let modelID: Int64
-            if let id = try db.scalar("SELECT id FROM models WHERE name = ?", ref.name, as: Int64.self) {
-                modelID = id
-            } else {
-                try db.run(
-                    "INSERT INTO models (name, created_at, created_by) VALUES (?, ?, ?)", ref.name, tx.time, tx.actor)
-                modelID = db.lastInsertRowID
-                try tx.appendAudit(action: "model.create", subject: ref.name, payload: ["name": .string(ref.name)])
-            }
+            guard try VersionedTable.models.isNewVersion(db, ref, digest: digest) else { return false }
+            let modelID = try VersionedTable.models.entryID(tx, creating: ref.name)
             try db.run(
                 """
                 INSERT INTO model_versions (model_id, version, digest, format, artifact_count, total_size, created_at, created_by)
