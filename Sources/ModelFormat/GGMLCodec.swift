@@ -354,11 +354,7 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 34 * b
-            var amax: Float = 0
-            for j in 0..<32 { amax = max(amax, abs(x[j])) }
-            let d = amax / 127
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
+            let (_, id) = storeAbsMaxScale(x, block)
             for j in 0..<32 {
                 let q = (x[j] * id).rounded(.toNearestOrAwayFromZero)
                 block.storeBytes(of: Int8(q), toByteOffset: 2 + j, as: Int8.self)
@@ -371,11 +367,7 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 36 * b
-            var amax: Float = 0
-            for j in 0..<32 { amax = max(amax, abs(x[j])) }
-            let d = amax / 127
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
+            let (d, id) = storeAbsMaxScale(x, block)
             var sum: Int32 = 0
             for j in 0..<32 {
                 let q = Int8((x[j] * id).rounded(.toNearestOrAwayFromZero))
@@ -396,6 +388,17 @@ public enum GGMLCodec {
             maxValue = x[j]
         }
         return maxValue
+    }
+
+    /// Q8_0/Q8_1 block header: stores d = max|x| / 127 as a half at offset 0; returns d and
+    /// 1 / d (0 when d is 0).
+    @inline(__always)
+    static func storeAbsMaxScale(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawPointer) -> (Float, Float) {
+        var amax: Float = 0
+        for j in 0..<32 { amax = max(amax, abs(x[j])) }
+        let d = amax / 127
+        storeHalf(d, block, 0)
+        return (d, d != 0 ? 1 / d : 0)
     }
 
     /// Q4_1/Q5_1 block header: stores d = (max − min) / `levels` (offset 0) and m = min

@@ -54,10 +54,7 @@ public typealias DatasetSummary = EntrySummary
 
 extension RegistryStore {
     static func datasetVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
-        guard let id = try VersionedTable.datasets.versionColumn(db, ref, "id", as: Int64.self) else {
-            throw RegistryError.unknownDatasetVersion(ref)
-        }
-        return id
+        try VersionedTable.datasets.versionID(db, ref)
     }
 
     /// Registers a dataset version (idempotent for identical content, like model versions).

@@ -63,10 +63,7 @@ public typealias ModelSummary = EntrySummary
 
 extension RegistryStore {
     static func modelVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
-        guard let id = try VersionedTable.models.versionColumn(db, ref, "id", as: Int64.self) else {
-            throw RegistryError.unknownModelVersion(ref)
-        }
-        return id
+        try VersionedTable.models.versionID(db, ref)
     }
 
     static func modelVersionReference(_ db: Database, id: Int64) throws -> VersionReference {

@@ -20,11 +20,15 @@ struct VersionedTable {
 
     /// The audit action recorded when an entry is created (`model.create`).
     let createAction: String
+    /// The error for a version that does not exist.
+    let unknownVersion: @Sendable (VersionReference) -> RegistryError
 
     static let models = VersionedTable(
-        entries: "models", versions: "model_versions", key: "model_id", createAction: "model.create")
+        entries: "models", versions: "model_versions", key: "model_id", createAction: "model.create",
+        unknownVersion: RegistryError.unknownModelVersion)
     static let datasets = VersionedTable(
-        entries: "datasets", versions: "dataset_versions", key: "dataset_id", createAction: "dataset.create")
+        entries: "datasets", versions: "dataset_versions", key: "dataset_id", createAction: "dataset.create",
+        unknownVersion: RegistryError.unknownDatasetVersion)
 
     /// Looks up one column of version `ref`; nil when there is no such version.
     func versionColumn<T: SQLValueConvertible>(
@@ -33,6 +37,12 @@ struct VersionedTable {
         try db.scalar(
             "SELECT v.\(column) FROM \(versions) v JOIN \(entries) e ON e.id = v.\(key) WHERE e.name = ? AND v.version = ?",
             ref.name, ref.version, as: type)
+    }
+
+    /// Row id of version `ref`.
+    func versionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
+        guard let id = try versionColumn(db, ref, "id", as: Int64.self) else { throw unknownVersion(ref) }
+        return id
     }
 
     /// Row id of the entry `name` inside a write transaction, creating it (with its audit event)
