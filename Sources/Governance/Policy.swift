@@ -145,7 +145,7 @@ public struct RiskTier: Sendable, Equatable, Codable {
     /// Suite ids that must have been evaluated on the exact digest.
     public var requiredSuites: [String]
     /// Absolute floors on candidate metrics.
-    public var minimumMetrics: [MetricFloor]
+    public var minimumMetrics: [MetricFloor] = []
     /// Non-inferiority margin in absolute accuracy points (0.02 = two points): the lower CI
     /// bound of candidate − baseline must stay above −margin.
     public var maxRegression: Double
@@ -154,37 +154,17 @@ public struct RiskTier: Sendable, Equatable, Codable {
     /// Energy budget, watt-hours per 1,000 items (nil: no rule).
     public var energyWhPer1000Items: Double?
     /// Rules for every `trained_on` dataset.
-    public var datasets: DatasetRules
+    public var datasets: DatasetRules = DatasetRules()
+    /// Model-card fields that must be filled before submission.
+    public var modelCardFields: [String] = []
+    /// Distinct approvals needed.
+    public var quorum: Int = 1
+    /// Role whose holders may approve.
+    public var approverRole: Role = .approver
+    /// Which runs count as evidence (item count, shots, backend).
+    public var evaluation: EvaluationRequirements = EvaluationRequirements()
     /// Rules on the stored quality checks of every `trained_on` dataset (nil: none).
     public var datasetQuality: DatasetQualityRules?
-    /// Model-card fields that must be filled before submission.
-    public var modelCardFields: [String]
-    /// Distinct approvals needed.
-    public var quorum: Int
-    /// Role whose holders may approve.
-    public var approverRole: Role
-    /// Which runs count as evidence (item count, shots, backend).
-    public var evaluation: EvaluationRequirements
-
-    public init(
-        requiredSuites: [String], minimumMetrics: [MetricFloor] = [], maxRegression: Double,
-        latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
-        datasets: DatasetRules = DatasetRules(), modelCardFields: [String] = [], quorum: Int = 1,
-        approverRole: Role = .approver, evaluation: EvaluationRequirements = EvaluationRequirements(),
-        datasetQuality: DatasetQualityRules? = nil
-    ) {
-        self.datasetQuality = datasetQuality
-        self.evaluation = evaluation
-        self.requiredSuites = requiredSuites
-        self.minimumMetrics = minimumMetrics
-        self.maxRegression = maxRegression
-        self.latencyP95Ms = latencyP95Ms
-        self.energyWhPer1000Items = energyWhPer1000Items
-        self.datasets = datasets
-        self.modelCardFields = modelCardFields
-        self.quorum = quorum
-        self.approverRole = approverRole
-    }
 }
 
 /// A minimum value for one metric of one task of one suite (the suite's first task when `task`

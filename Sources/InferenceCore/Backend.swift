@@ -54,13 +54,6 @@ public struct BackendInfo: Sendable, Hashable, Codable {
     /// Worker threads used for compute (0 when not applicable).
     public var threads: Int
 
-    public init(backend: String, engineVersion: String, modelIdentity: String, threads: Int) {
-        self.backend = backend
-        self.engineVersion = engineVersion
-        self.modelIdentity = modelIdentity
-        self.threads = threads
-    }
-
     enum CodingKeys: String, CodingKey {
         case backend, threads
         case engineVersion = "engine_version"
@@ -69,7 +62,9 @@ public struct BackendInfo: Sendable, Hashable, Codable {
 
     /// Spellings of results written before the members were snake_case.
     enum LegacyKeys: String, CodingKey { case engineVersion, modelIdentity }
+}
 
+extension BackendInfo {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         backend = try c.decode(String.self, forKey: .backend)
