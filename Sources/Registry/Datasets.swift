@@ -120,14 +120,7 @@ extension RegistryStore {
     }
 
     static func loadDatasetVersion(_ db: Database, _ ref: VersionReference) throws -> DatasetVersion {
-        guard
-            let row = try db.queryFirst(
-                """
-                SELECT v.* FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
-                """, ref.name, ref.version)
-        else {
-            throw RegistryError.unknownDatasetVersion(ref)
-        }
+        let row = try VersionedTable.datasets.versionRow(db, ref, columns: "v.*")
         let id: Int64 = try row.get("id")
         let files = try db.query("SELECT * FROM dataset_files WHERE dataset_version_id = ? ORDER BY relative_path", id)
             .map { f in
@@ -150,11 +143,6 @@ extension RegistryStore {
 
     /// Every version of a dataset, oldest first.
     public func datasetVersions(of name: String) throws -> [DatasetVersion] {
-        try readDatabase { db in
-            guard let versions = try VersionedTable.datasets.versions(db, of: name) else {
-                throw RegistryError.unknownDataset(name)
-            }
-            return try versions.map { try Self.loadDatasetVersion(db, $0) }
-        }
+        try readDatabase { db in try VersionedTable.datasets.loadVersions(db, of: name, Self.loadDatasetVersion) }
     }
 }

@@ -185,15 +185,8 @@ extension RegistryStore {
     }
 
     static func loadModelVersion(_ db: Database, _ ref: VersionReference) throws -> ModelVersion {
-        guard
-            let row = try db.queryFirst(
-                """
-                SELECT v.id, v.digest, v.format, v.total_size, v.created_at, v.created_by
-                FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
-                """, ref.name, ref.version)
-        else {
-            throw RegistryError.unknownModelVersion(ref)
-        }
+        let row = try VersionedTable.models.versionRow(
+            db, ref, columns: "v.id, v.digest, v.format, v.total_size, v.created_at, v.created_by")
         let id: Int64 = try row.get("id")
         let artifacts = try db.query("SELECT * FROM artifacts WHERE model_version_id = ? ORDER BY relative_path", id)
             .map { a in
@@ -226,12 +219,7 @@ extension RegistryStore {
 
     /// Every version of a model, oldest first.
     public func modelVersions(of name: String) throws -> [ModelVersion] {
-        try readDatabase { db in
-            guard let versions = try VersionedTable.models.versions(db, of: name) else {
-                throw RegistryError.unknownModel(name)
-            }
-            return try versions.map { try Self.loadModelVersion(db, $0) }
-        }
+        try readDatabase { db in try VersionedTable.models.loadVersions(db, of: name, Self.loadModelVersion) }
     }
 
     /// True when some registered model version records an artifact at `uri` (an absolute path).

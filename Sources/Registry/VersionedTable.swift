@@ -20,15 +20,16 @@ struct VersionedTable {
 
     /// The audit action recorded when an entry is created (`model.create`).
     let createAction: String
-    /// The error for a version that does not exist.
+    /// The errors for an entry and for a version that do not exist.
+    let unknownEntry: @Sendable (String) -> RegistryError
     let unknownVersion: @Sendable (VersionReference) -> RegistryError
 
     static let models = VersionedTable(
         entries: "models", versions: "model_versions", key: "model_id", createAction: "model.create",
-        unknownVersion: RegistryError.unknownModelVersion)
+        unknownEntry: RegistryError.unknownModel, unknownVersion: RegistryError.unknownModelVersion)
     static let datasets = VersionedTable(
         entries: "datasets", versions: "dataset_versions", key: "dataset_id", createAction: "dataset.create",
-        unknownVersion: RegistryError.unknownDatasetVersion)
+        unknownEntry: RegistryError.unknownDataset, unknownVersion: RegistryError.unknownDatasetVersion)
 
     /// Looks up one column of version `ref`; nil when there is no such version.
     func versionColumn<T: SQLValueConvertible>(
@@ -37,6 +38,24 @@ struct VersionedTable {
         try db.scalar(
             "SELECT v.\(column) FROM \(versions) v JOIN \(entries) e ON e.id = v.\(key) WHERE e.name = ? AND v.version = ?",
             ref.name, ref.version, as: type)
+    }
+
+    /// The `columns` (of the version table, aliased `v`) of version `ref`.
+    func versionRow(_ db: Database, _ ref: VersionReference, columns: String) throws -> Row {
+        guard
+            let row = try db.queryFirst(
+                "SELECT \(columns) FROM \(versions) v JOIN \(entries) e ON e.id = v.\(key) WHERE e.name = ? AND v.version = ?",
+                ref.name, ref.version)
+        else { throw unknownVersion(ref) }
+        return row
+    }
+
+    /// Every version of entry `name`, oldest first, each loaded by `load`.
+    func loadVersions<Version>(
+        _ db: Database, of name: String, _ load: (Database, VersionReference) throws -> Version
+    ) throws -> [Version] {
+        guard let versions = try versions(db, of: name) else { throw unknownEntry(name) }
+        return try versions.map { try load(db, $0) }
     }
 
     /// Row id of version `ref`.
