@@ -2,7 +2,6 @@ import Foundation
 import Governance
 import Hashing
 import Registry
-import Storage
 
 #if canImport(Glibc)
 import Glibc
