@@ -390,6 +390,15 @@ public enum GGMLCodec {
         return maxValue
     }
 
+    /// Q4_0/Q5_0 block header: stores d = m / `divisor` (m the signed value of largest
+    /// magnitude) as a half at offset 0; returns 1 / d (0 when d is 0).
+    @inline(__always)
+    static func storeSignedScale(_ x: UnsafePointer<Float>, divisor: Float, _ block: UnsafeMutableRawPointer) -> Float {
+        let d = signedAbsMax(x) / divisor
+        storeHalf(d, block, 0)
+        return d != 0 ? 1 / d : 0
+    }
+
     /// Q8_0/Q8_1 block header: stores d = max|x| / 127 as a half at offset 0; returns d and
     /// 1 / d (0 when d is 0).
     @inline(__always)
@@ -443,9 +452,7 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 18 * b
-            let d = signedAbsMax(x) / -8
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
+            let id = storeSignedScale(x, divisor: -8, block)
             for j in 0..<16 {
                 let q0 = min(15, truncatedInt8(x[j] * id + 8.5))
                 let q1 = min(15, truncatedInt8(x[j + 16] * id + 8.5))
@@ -473,9 +480,7 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 22 * b
-            let d = signedAbsMax(x) / -16
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
+            let id = storeSignedScale(x, divisor: -16, block)
             var qh: UInt32 = 0
             for j in 0..<16 {
                 let q0 = UInt32(min(31, truncatedInt8(x[j] * id + 16.5)))
