@@ -31,7 +31,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var items: String
     /// Optional few-shot pool, relative to the suite directory; used in file order.
     public var fewshot: String?
-    public var defaultShots: Int
+    public var defaultShots: Int = 0
     public var description: String?
     /// classification: the label set, in display order.
     public var labels: [String]?
@@ -45,33 +45,14 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var scoring: GenerativeScoring?
     public var regex: String?
 
-    public init(
-        id: String, kind: TaskKind, items: String, fewshot: String? = nil, defaultShots: Int = 0,
-        description: String? = nil, labels: [String]? = nil, template: String? = nil,
-        instruction: String? = nil, stop: [String]? = nil, maxTokens: Int? = nil,
-        scoring: GenerativeScoring? = nil, regex: String? = nil
-    ) {
-        self.id = id
-        self.kind = kind
-        self.items = items
-        self.fewshot = fewshot
-        self.defaultShots = defaultShots
-        self.description = description
-        self.labels = labels
-        self.template = template
-        self.instruction = instruction
-        self.stop = stop
-        self.maxTokens = maxTokens
-        self.scoring = scoring
-        self.regex = regex
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, kind, items, fewshot, description, labels, template, instruction, stop, scoring, regex
         case defaultShots = "default_shots"
         case maxTokens = "max_tokens"
     }
+}
 
+extension TaskSpec {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
