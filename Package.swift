@@ -56,7 +56,7 @@ let package = Package(
             name: "Service",
             dependencies: [
                 "Registry", "Evaluation", "Governance", "InferenceCore", "HTTPClient",
-                "Hashing", "Storage"
+                "Hashing"
             ],
             resources: [.copy("Resources/openapi.json")]),
         .target(

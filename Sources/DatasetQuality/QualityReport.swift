@@ -5,11 +5,6 @@ public struct RecordLocation: Sendable, Equatable, Codable, CustomStringConverti
     public var file: String
     public var line: Int
 
-    public init(file: String, line: Int) {
-        self.file = file
-        self.line = line
-    }
-
     public var description: String { "\(file):\(line)" }
 }
 

@@ -7,37 +7,22 @@
 public enum TextNormalizer {
     /// Appends the hashes of `text`'s normalised words to `out` (which is not cleared).
     public static func wordHashes(_ text: String, into out: inout [UInt64]) {
-        var text = text
-        text.withUTF8 { bytes in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            var inWord = false
-            for var b in bytes {
-                let isWordByte: Bool
-                if b >= 0x80 {
-                    isWordByte = true
-                } else if b >= 0x41 && b <= 0x5a {
-                    b &+= 0x20
-                    isWordByte = true
-                } else {
-                    isWordByte = (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39)
-                }
-                if isWordByte {
-                    h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
-                    inWord = true
-                } else if inWord {
-                    out.append(h)
-                    h = 0xcbf2_9ce4_8422_2325
-                    inWord = false
-                }
-            }
-            if inWord { out.append(h) }
-        }
+        forEachWord(text) { hash, _ in out.append(hash) }
     }
 
     /// Like `wordHashes(_:into:)`, also appending to `long` the words of two or more bytes
     /// (contamination matching ignores one-character words such as choice labels "A." and the
     /// article "a", so "A. Paris" and "Paris" match).
     public static func wordHashes(_ text: String, into out: inout [UInt64], long: inout [UInt64]) {
+        forEachWord(text) { hash, length in
+            out.append(hash)
+            if length > 1 { long.append(hash) }
+        }
+    }
+
+    /// Calls `body` with the FNV-1a hash and the byte length of each normalised word, in order.
+    @inline(__always)
+    static func forEachWord(_ text: String, _ body: (UInt64, Int) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -56,16 +41,12 @@ public enum TextNormalizer {
                     h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
                     length += 1
                 } else if length > 0 {
-                    out.append(h)
-                    if length > 1 { long.append(h) }
+                    body(h, length)
                     h = 0xcbf2_9ce4_8422_2325
                     length = 0
                 }
             }
-            if length > 0 {
-                out.append(h)
-                if length > 1 { long.append(h) }
-            }
+            if length > 0 { body(h, length) }
         }
     }
 

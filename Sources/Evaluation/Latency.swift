@@ -118,13 +118,6 @@ public struct SystemLoad: Sendable, Hashable, Codable {
         case stealPercent = "steal_percent"
     }
 
-    public init(maxLoadAverage: Double, logicalCPUs: Int, runThreads: Int, stealPercent: Double?) {
-        self.maxLoadAverage = maxLoadAverage
-        self.logicalCPUs = logicalCPUs
-        self.runThreads = runThreads
-        self.stealPercent = stealPercent
-    }
-
     /// Load from other work per logical CPU: (load − own threads) / CPUs, never negative.
     public var otherLoadPerCPU: Double {
         max(0, maxLoadAverage - Double(runThreads)) / Double(max(1, logicalCPUs))

@@ -31,7 +31,7 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var items: String
     /// Optional few-shot pool, relative to the suite directory; used in file order.
     public var fewshot: String?
-    public var defaultShots: Int
+    public var defaultShots: Int = 0
     public var description: String?
     /// classification: the label set, in display order.
     public var labels: [String]?
@@ -45,33 +45,14 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var scoring: GenerativeScoring?
     public var regex: String?
 
-    public init(
-        id: String, kind: TaskKind, items: String, fewshot: String? = nil, defaultShots: Int = 0,
-        description: String? = nil, labels: [String]? = nil, template: String? = nil,
-        instruction: String? = nil, stop: [String]? = nil, maxTokens: Int? = nil,
-        scoring: GenerativeScoring? = nil, regex: String? = nil
-    ) {
-        self.id = id
-        self.kind = kind
-        self.items = items
-        self.fewshot = fewshot
-        self.defaultShots = defaultShots
-        self.description = description
-        self.labels = labels
-        self.template = template
-        self.instruction = instruction
-        self.stop = stop
-        self.maxTokens = maxTokens
-        self.scoring = scoring
-        self.regex = regex
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, kind, items, fewshot, description, labels, template, instruction, stop, scoring, regex
         case defaultShots = "default_shots"
         case maxTokens = "max_tokens"
     }
+}
 
+extension TaskSpec {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
@@ -95,7 +76,7 @@ public struct SuiteManifest: Sendable, Hashable, Codable {
     /// The only format this version understands.
     public static let currentFormat = "assay-suite/1"
 
-    public var format: String
+    public var format: String = SuiteManifest.currentFormat
     public var id: String
     public var version: String
     public var title: String
@@ -103,58 +84,27 @@ public struct SuiteManifest: Sendable, Hashable, Codable {
     public var license: String
     public var source: String
     public var tasks: [TaskSpec]
-
-    public init(
-        format: String = SuiteManifest.currentFormat, id: String, version: String, title: String,
-        description: String, license: String, source: String, tasks: [TaskSpec]
-    ) {
-        self.format = format
-        self.id = id
-        self.version = version
-        self.title = title
-        self.description = description
-        self.license = license
-        self.source = source
-        self.tasks = tasks
-    }
 }
 
 /// One item of a task, validated against its task's kind.
 public struct SuiteItem: Sendable, Hashable {
     public var id: String
     /// 1-based line in its JSONL file.
-    public var line: Int
+    public var line: Int = 0
     /// Items sharing a passage (cluster-robust SEM); nil when the item stands alone.
     public var cluster: String?
     /// Every top-level string member of the item, for `{field}` placeholders.
-    public var fields: [String: String]
+    public var fields: [String: String] = [:]
     /// multiple_choice / cloze
     public var subject: String?
     public var question: String?
-    public var choices: [String]
+    public var choices: [String] = []
     /// Index of the correct choice (answer letter A–D → 0–3).
     public var answerIndex: Int?
     /// classification
     public var label: String?
     /// generative: `target` followed by `aliases`.
-    public var targets: [String]
-
-    public init(
-        id: String, line: Int = 0, cluster: String? = nil, fields: [String: String] = [:],
-        subject: String? = nil, question: String? = nil, choices: [String] = [],
-        answerIndex: Int? = nil, label: String? = nil, targets: [String] = []
-    ) {
-        self.id = id
-        self.line = line
-        self.cluster = cluster
-        self.fields = fields
-        self.subject = subject
-        self.question = question
-        self.choices = choices
-        self.answerIndex = answerIndex
-        self.label = label
-        self.targets = targets
-    }
+    public var targets: [String] = []
 
     /// The reference answer as text: the answer letter, the label, or the first target.
     public var referenceAnswer: String {
@@ -169,12 +119,6 @@ public struct LoadedTask: Sendable {
     public var spec: TaskSpec
     public var items: [SuiteItem]
     public var fewshot: [SuiteItem]
-
-    public init(spec: TaskSpec, items: [SuiteItem], fewshot: [SuiteItem]) {
-        self.spec = spec
-        self.items = items
-        self.fewshot = fewshot
-    }
 }
 
 /// A validated suite: manifest, tasks and the content digest that pins every result.
@@ -218,12 +162,6 @@ public struct SuiteError: Error, CustomStringConvertible, Sendable, Equatable {
     public var file: String
     public var line: Int?
     public var reason: String
-
-    public init(file: String, line: Int? = nil, reason: String) {
-        self.file = file
-        self.line = line
-        self.reason = reason
-    }
 
     public var description: String {
         if let line { return "\(file):\(line): \(reason)" }

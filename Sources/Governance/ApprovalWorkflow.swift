@@ -58,49 +58,27 @@ public struct ApprovalContext: Sendable, Equatable {
     /// Who submitted it for review (nil before submission).
     public var submitter: String?
     /// Actors who already approved in the current review round.
-    public var approvals: [String]
+    public var approvals: [String] = []
     /// The actor asking, and the roles they hold.
     public var actor: String
     public var actorRoles: Set<Role>
     /// The tier the version is judged under.
     public var tier: RiskTier
     /// Suites that have a finished evaluation run on this exact digest (suite id → run ids).
-    public var evaluatedSuites: [String: [String]]
+    public var evaluatedSuites: [String: [String]] = [:]
     /// Model-card fields that are filled (non-empty).
-    public var cardFields: Set<String>
+    public var cardFields: Set<String> = []
     /// Problems with `trained_on` datasets under the tier's rules (licence, PII).
-    public var datasetViolations: [String]
+    public var datasetViolations: [String] = []
     /// Flagged for review because an ancestor was revoked (an approved version may be resubmitted).
-    public var needsReview: Bool
+    public var needsReview: Bool = false
     /// Floors of the tier the version's qualifying runs do not meet (one line each).
-    public var floorViolations: [String]
+    public var floorViolations: [String] = []
     /// The regression gate against the current holder of the target alias (nil: no holder, or
     /// not evaluated for this action).
     public var gate: GateSummary?
     /// An admin override: the reason given (nil: no override requested).
     public var overrideReason: String?
-
-    public init(
-        state: ApprovalState, registrant: String, submitter: String? = nil, approvals: [String] = [],
-        actor: String, actorRoles: Set<Role>, tier: RiskTier, evaluatedSuites: [String: [String]] = [:],
-        cardFields: Set<String> = [], datasetViolations: [String] = [], needsReview: Bool = false,
-        floorViolations: [String] = [], gate: GateSummary? = nil, overrideReason: String? = nil
-    ) {
-        self.floorViolations = floorViolations
-        self.gate = gate
-        self.overrideReason = overrideReason
-        self.state = state
-        self.registrant = registrant
-        self.submitter = submitter
-        self.approvals = approvals
-        self.actor = actor
-        self.actorRoles = actorRoles
-        self.tier = tier
-        self.evaluatedSuites = evaluatedSuites
-        self.cardFields = cardFields
-        self.datasetViolations = datasetViolations
-        self.needsReview = needsReview
-    }
 
     /// Run ids of the required suites, sorted (recorded with decisions).
     public var requiredRunIDs: [String] {
@@ -115,14 +93,7 @@ public struct GateSummary: Sendable, Equatable, Codable {
     public var blocking: Bool
     /// The version compared against (the current holder of the target alias).
     public var baseline: String
-    public var reasons: [String]
-
-    public init(verdict: String, blocking: Bool, baseline: String, reasons: [String] = []) {
-        self.verdict = verdict
-        self.blocking = blocking
-        self.baseline = baseline
-        self.reasons = reasons
-    }
+    public var reasons: [String] = []
 }
 
 /// The outcome of an allowed action.

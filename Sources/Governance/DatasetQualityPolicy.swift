@@ -5,38 +5,22 @@ import Registry
 /// (policy field `dataset_quality`; docs/governance.md and docs/datasets.md).
 public struct DatasetQualityRules: Sendable, Equatable, Codable {
     /// A `trained_on` version without a stored check is a violation.
-    public var requireCheck: Bool
+    public var requireCheck: Bool = true
     /// Ceilings on duplicate rates (fractions of records; nil: no rule).
     public var maxExactDuplicateRate: Double?
     public var maxNearDuplicateRate: Double?
     /// Personal data found by the scan must be declared (`--pii`) on the version.
-    public var piiMustBeDeclared: Bool
+    public var piiMustBeDeclared: Bool = true
     /// PII kinds that may be present (nil: any kind the tier's `datasets.pii` rule allows).
     public var allowedPIIKinds: [String]?
     /// The declared licence must be a valid SPDX expression.
-    public var requireSPDXLicense: Bool
+    public var requireSPDXLicense: Bool = true
     /// SPDX ids allowed (case-insensitive; empty: any valid one).
-    public var allowedLicenses: [String]
+    public var allowedLicenses: [String] = []
     /// At most this many contaminated items per suite in `contaminationSuites`.
-    public var maxContaminatedItems: Int
+    public var maxContaminatedItems: Int = 0
     /// Suites checked for contamination (nil: the tier's required suites).
     public var contaminationSuites: [String]?
-
-    public init(
-        requireCheck: Bool = true, maxExactDuplicateRate: Double? = nil, maxNearDuplicateRate: Double? = nil,
-        piiMustBeDeclared: Bool = true, allowedPIIKinds: [String]? = nil, requireSPDXLicense: Bool = true,
-        allowedLicenses: [String] = [], maxContaminatedItems: Int = 0, contaminationSuites: [String]? = nil
-    ) {
-        self.requireCheck = requireCheck
-        self.maxExactDuplicateRate = maxExactDuplicateRate
-        self.maxNearDuplicateRate = maxNearDuplicateRate
-        self.piiMustBeDeclared = piiMustBeDeclared
-        self.allowedPIIKinds = allowedPIIKinds
-        self.requireSPDXLicense = requireSPDXLicense
-        self.allowedLicenses = allowedLicenses
-        self.maxContaminatedItems = maxContaminatedItems
-        self.contaminationSuites = contaminationSuites
-    }
 
     /// Problems of one dataset version under these rules.
     public func violations(

@@ -8,6 +8,12 @@ enum ExportCharts {
     static func h(_ s: String) -> String { XMLText.escape(s) }
     static func f(_ x: Double) -> String { Format.fixed(x, 1) }
 
+    /// A vertical grid line at `x` from the plot top (y 20) to `bottom`, labelled above the plot.
+    static func gridLine(x: Double, bottom: Double, label: String) -> String {
+        "<line x1=\"\(f(x))\" y1=\"20\" x2=\"\(f(x))\" y2=\"\(f(bottom))\" stroke=\"#e1e4ea\"/>"
+            + "<text x=\"\(f(x))\" y=\"14\" font-size=\"10\" text-anchor=\"middle\" fill=\"#4a5260\">\(label)</text>"
+    }
+
     /// One (variant, backend) pair: the unit a chart may aggregate over.
     struct Series: Hashable {
         var variant: String
@@ -84,9 +90,7 @@ enum ExportCharts {
         var out = open(width, height, "Metric per variant and backend", "metrics")
         for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
             let x = left + tick * plotW
-            out += "<line x1=\"\(f(x))\" y1=\"20\" x2=\"\(f(x))\" y2=\"\(f(plotBottom))\" stroke=\"#e1e4ea\"/>"
-            out +=
-                "<text x=\"\(f(x))\" y=\"14\" font-size=\"10\" text-anchor=\"middle\" fill=\"#4a5260\">\(Format.fixed(tick, 2))</text>"
+            out += gridLine(x: x, bottom: plotBottom, label: Format.fixed(tick, 2))
         }
         var y = 28.0
         for row in rows {
@@ -144,9 +148,7 @@ enum ExportCharts {
         for i in 0...4 {
             let v = maxV * 1.1 * Double(i) / 4
             let x = left + v * scale
-            out += "<line x1=\"\(f(x))\" y1=\"20\" x2=\"\(f(x))\" y2=\"\(f(height - 10))\" stroke=\"#e1e4ea\"/>"
-            out +=
-                "<text x=\"\(f(x))\" y=\"14\" font-size=\"10\" text-anchor=\"middle\" fill=\"#4a5260\">\(Format.fixed(v, 0)) ms</text>"
+            out += gridLine(x: x, bottom: height - 10, label: "\(Format.fixed(v, 0)) ms")
         }
         var y = 30.0
         for row in rows {

@@ -11,45 +11,24 @@ public struct LineageExport: Sendable, Equatable, Codable {
     public var generatedAt: String
     public var generator: String
     public var version: ExportedVersion
-    public var modelCard: [String: String]
+    public var modelCard: [String: String] = [:]
     public var approval: ExportedApproval?
     /// Model versions `version` derives from, nearest first where known.
-    public var ancestors: [ExportedRelative]
+    public var ancestors: [ExportedRelative] = []
     /// Model versions derived from `version`.
-    public var descendants: [ExportedRelative]
+    public var descendants: [ExportedRelative] = []
     /// Every lineage edge around the version (ancestor and descendant edges).
-    public var edges: [ExportedEdge]
+    public var edges: [ExportedEdge] = []
     /// Datasets the version (directly) was trained or evaluated on.
-    public var datasets: [ExportedDataset]
+    public var datasets: [ExportedDataset] = []
     /// Evaluation results of the version and of its lineage relatives ("variants").
-    public var evaluations: [ExportedEvaluation]
-    public var aliases: [ExportedAlias]
+    public var evaluations: [ExportedEvaluation] = []
+    public var aliases: [ExportedAlias] = []
     /// Audit chain head at export time.
     public var auditHeadHash: String?
     public var auditEventCount: Int?
     /// Regression-gate verdicts recorded for this version (`gate.verdict` audit events), oldest first.
     public var gateVerdicts: [ExportedGateVerdict] = []
-
-    public init(
-        generatedAt: String, generator: String, version: ExportedVersion, modelCard: [String: String] = [:],
-        approval: ExportedApproval? = nil, ancestors: [ExportedRelative] = [], descendants: [ExportedRelative] = [],
-        edges: [ExportedEdge] = [], datasets: [ExportedDataset] = [], evaluations: [ExportedEvaluation] = [],
-        aliases: [ExportedAlias] = [], auditHeadHash: String? = nil, auditEventCount: Int? = nil
-    ) {
-        self.generatedAt = generatedAt
-        self.generator = generator
-        self.version = version
-        self.modelCard = modelCard
-        self.approval = approval
-        self.ancestors = ancestors
-        self.descendants = descendants
-        self.edges = edges
-        self.datasets = datasets
-        self.evaluations = evaluations
-        self.aliases = aliases
-        self.auditHeadHash = auditHeadHash
-        self.auditEventCount = auditEventCount
-    }
 }
 
 /// One recorded gate verdict (from the audit log).
@@ -66,23 +45,6 @@ public struct ExportedGateVerdict: Sendable, Equatable, Codable {
     public var runs: [String]
     /// Checks that did not pass, as `name: status`.
     public var notPassed: [String]
-
-    public init(
-        time: String, actor: String, auditSeq: Int64, verdict: String, blocking: Bool, baseline: String,
-        baselineDigest: String, policyVersion: Int, tier: String, runs: [String], notPassed: [String]
-    ) {
-        self.time = time
-        self.actor = actor
-        self.auditSeq = auditSeq
-        self.verdict = verdict
-        self.blocking = blocking
-        self.baseline = baseline
-        self.baselineDigest = baselineDigest
-        self.policyVersion = policyVersion
-        self.tier = tier
-        self.runs = runs
-        self.notPassed = notPassed
-    }
 
     /// The `gate.verdict` events about `reference`.
     static func fromAudit(_ events: [AuditEvent], reference: String) -> [ExportedGateVerdict] {
@@ -119,21 +81,6 @@ public struct ExportedVersion: Sendable, Equatable, Codable {
     public var createdAt: String
     public var createdBy: String
     public var artifacts: [ExportedArtifact]
-
-    public init(
-        reference: String, name: String, version: String, digest: String, format: String, totalSize: Int64,
-        createdAt: String, createdBy: String, artifacts: [ExportedArtifact]
-    ) {
-        self.reference = reference
-        self.name = name
-        self.version = version
-        self.digest = digest
-        self.format = format
-        self.totalSize = totalSize
-        self.createdAt = createdAt
-        self.createdBy = createdBy
-        self.artifacts = artifacts
-    }
 }
 
 public struct ExportedArtifact: Sendable, Equatable, Codable {
@@ -149,35 +96,12 @@ public struct ExportedArtifact: Sendable, Equatable, Codable {
     public var licenseURL: String?
     /// URLs the file records about its origin (GGUF `general.url`, `general.source.*`, …).
     public var references: [ArtifactProvenance.Reference]?
-
-    public init(
-        path: String, size: Int64, sha256: String, format: String, architecture: String? = nil,
-        parameterCount: Int64? = nil, quantization: String? = nil, license: String? = nil,
-        licenseURL: String? = nil, references: [ArtifactProvenance.Reference]? = nil
-    ) {
-        self.path = path
-        self.size = size
-        self.sha256 = sha256
-        self.format = format
-        self.architecture = architecture
-        self.parameterCount = parameterCount
-        self.quantization = quantization
-        self.license = license
-        self.licenseURL = licenseURL
-        self.references = references
-    }
 }
 
 public struct ExportedRelative: Sendable, Equatable, Codable {
     public var reference: String
     public var digest: String
     public var state: String?
-
-    public init(reference: String, digest: String, state: String? = nil) {
-        self.reference = reference
-        self.digest = digest
-        self.state = state
-    }
 }
 
 public struct ExportedEdge: Sendable, Equatable, Codable, Hashable {
@@ -186,13 +110,6 @@ public struct ExportedEdge: Sendable, Equatable, Codable, Hashable {
     public var parent: String
     /// `model` or `dataset`.
     public var parentKind: String
-
-    public init(child: String, relation: String, parent: String, parentKind: String) {
-        self.child = child
-        self.relation = relation
-        self.parent = parent
-        self.parentKind = parentKind
-    }
 }
 
 public struct ExportedDataset: Sendable, Equatable, Codable {
@@ -202,25 +119,11 @@ public struct ExportedDataset: Sendable, Equatable, Codable {
     public var license: String
     public var containsPII: Bool
     public var description: String?
-    public var files: [ExportedArtifact]
+    public var files: [ExportedArtifact] = []
     /// Where the data comes from, as registered (`--source`: a URL, a system, a team).
     public var source: String?
     /// The latest `assay dataset check` (nil: never checked).
     public var quality: ExportedDatasetQuality?
-
-    public init(
-        reference: String, relation: String, digest: String, license: String, containsPII: Bool,
-        description: String? = nil, files: [ExportedArtifact] = [], source: String? = nil
-    ) {
-        self.reference = reference
-        self.relation = relation
-        self.digest = digest
-        self.license = license
-        self.containsPII = containsPII
-        self.description = description
-        self.files = files
-        self.source = source
-    }
 }
 
 public struct ExportedEvaluation: Sendable, Equatable, Codable {
@@ -256,31 +159,6 @@ public struct ExportedEvaluation: Sendable, Equatable, Codable {
     public var cleanAccuracy: Double?
     public var cleanItems: Int?
     public var excludedItems: Int?
-
-    public init(
-        runID: String, variant: String, suite: String, task: String, metric: String, value: Double,
-        ciLower: Double? = nil, ciUpper: Double? = nil, items: Int, latencyP50Ms: Double? = nil,
-        latencyP95Ms: Double? = nil, latencyP99Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
-        energyMethod: String? = nil, finishedAt: String? = nil, backend: String? = nil, engine: String? = nil
-    ) {
-        self.runID = runID
-        self.variant = variant
-        self.suite = suite
-        self.task = task
-        self.metric = metric
-        self.value = value
-        self.ciLower = ciLower
-        self.ciUpper = ciUpper
-        self.items = items
-        self.latencyP50Ms = latencyP50Ms
-        self.latencyP95Ms = latencyP95Ms
-        self.latencyP99Ms = latencyP99Ms
-        self.energyWhPer1000Items = energyWhPer1000Items
-        self.energyMethod = energyMethod
-        self.finishedAt = finishedAt
-        self.backend = backend
-        self.engine = engine
-    }
 }
 
 public struct ExportedApproval: Sendable, Equatable, Codable {
@@ -289,16 +167,6 @@ public struct ExportedApproval: Sendable, Equatable, Codable {
     public var needsReview: Bool
     public var needsReviewReason: String?
     public var decisions: [ExportedDecision]
-
-    public init(
-        state: String, tier: String?, needsReview: Bool, needsReviewReason: String?, decisions: [ExportedDecision]
-    ) {
-        self.state = state
-        self.tier = tier
-        self.needsReview = needsReview
-        self.needsReviewReason = needsReviewReason
-        self.decisions = decisions
-    }
 }
 
 public struct ExportedDecision: Sendable, Equatable, Codable {
@@ -313,35 +181,12 @@ public struct ExportedDecision: Sendable, Equatable, Codable {
     public var policyDigest: String
     public var tier: String
     public var time: String
-
-    public init(
-        action: String, fromState: String, toState: String, actor: String, reason: String?, modelDigest: String,
-        evaluationRunIDs: [String], policyVersion: Int, policyDigest: String, tier: String, time: String
-    ) {
-        self.action = action
-        self.fromState = fromState
-        self.toState = toState
-        self.actor = actor
-        self.reason = reason
-        self.modelDigest = modelDigest
-        self.evaluationRunIDs = evaluationRunIDs
-        self.policyVersion = policyVersion
-        self.policyDigest = policyDigest
-        self.tier = tier
-        self.time = time
-    }
 }
 
 public struct ExportedAlias: Sendable, Equatable, Codable {
     public var name: String
     public var target: String
     public var isProtected: Bool
-
-    public init(name: String, target: String, isProtected: Bool) {
-        self.name = name
-        self.target = target
-        self.isProtected = isProtected
-    }
 }
 
 /// Builds a `LineageExport` from the registry.

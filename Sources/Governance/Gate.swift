@@ -7,17 +7,6 @@ public struct GateInput: Sendable, Equatable, Codable {
     public var suites: [SuiteEvidence]
     public var candidatePerformance: PerformanceSummary
     public var baselinePerformance: PerformanceSummary?
-
-    public init(
-        candidate: GateSubject, baseline: GateSubject, suites: [SuiteEvidence],
-        candidatePerformance: PerformanceSummary, baselinePerformance: PerformanceSummary? = nil
-    ) {
-        self.candidate = candidate
-        self.baseline = baseline
-        self.suites = suites
-        self.candidatePerformance = candidatePerformance
-        self.baselinePerformance = baselinePerformance
-    }
 }
 
 /// A model version taking part in the gate.
@@ -28,12 +17,6 @@ public struct GateSubject: Sendable, Equatable, Codable {
     public var digest: String
     /// How it was chosen (e.g. "alias production"), for the report.
     public var via: String?
-
-    public init(reference: String, digest: String, via: String? = nil) {
-        self.reference = reference
-        self.digest = digest
-        self.via = via
-    }
 }
 
 /// Both versions' results on one task of one suite.
@@ -93,19 +76,7 @@ public struct PerformanceSummary: Sendable, Equatable, Codable {
     /// Why the latency counts as measured under load (nil: not flagged).
     public var underLoad: String?
     /// True when a run used a remote backend: its energy is the client process's only.
-    public var clientSideEnergyOnly: Bool
-
-    public init(
-        latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil, measuredItems: Int? = nil,
-        hardware: String? = nil, underLoad: String? = nil, clientSideEnergyOnly: Bool = false
-    ) {
-        self.latencyP95Ms = latencyP95Ms
-        self.energyWhPer1000Items = energyWhPer1000Items
-        self.measuredItems = measuredItems
-        self.hardware = hardware
-        self.underLoad = underLoad
-        self.clientSideEnergyOnly = clientSideEnergyOnly
-    }
+    public var clientSideEnergyOnly: Bool = false
 }
 
 /// The gate's answer.
@@ -215,16 +186,7 @@ public struct GateCheck: Sendable, Equatable, Codable {
     /// The suite the check belongs to (JUnit classname), nil for whole-run rules.
     public var suite: String?
     /// Numbers behind the check (threshold, p-value, CI, MDE…), for JUnit properties.
-    public var properties: [String: String]
-
-    public init(name: String, status: Status, detail: String, suite: String? = nil, properties: [String: String] = [:])
-    {
-        self.name = name
-        self.status = status
-        self.detail = detail
-        self.suite = suite
-        self.properties = properties
-    }
+    public var properties: [String: String] = [:]
 }
 
 /// The CI regression gate.

@@ -8,27 +8,27 @@ public struct GateDecontaminatedScore: Sendable, Equatable, Codable {
     public var role: String
     public var runID: String
     public var suite: String
-    public var task: String
-    public var items: Int
-    public var accuracy: Double
-    public var cleanItems: Int
-    /// nil when every item was contaminated.
-    public var cleanAccuracy: Double?
-    public var excludedItems: [String]
+    /// The task's scores, as recorded (encoded flat, beside `role`, `runID` and `suite`).
+    public var score: DecontaminatedScore
 
-    public init(
-        role: String, runID: String, suite: String, task: String, items: Int, accuracy: Double,
-        cleanItems: Int, cleanAccuracy: Double?, excludedItems: [String]
-    ) {
-        self.role = role
-        self.runID = runID
-        self.suite = suite
-        self.task = task
-        self.items = items
-        self.accuracy = accuracy
-        self.cleanItems = cleanItems
-        self.cleanAccuracy = cleanAccuracy
-        self.excludedItems = excludedItems
+    enum CodingKeys: String, CodingKey { case role, runID, suite }
+}
+
+extension GateDecontaminatedScore {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        role = try c.decode(String.self, forKey: .role)
+        runID = try c.decode(String.self, forKey: .runID)
+        suite = try c.decode(String.self, forKey: .suite)
+        score = try DecontaminatedScore(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(role, forKey: .role)
+        try c.encode(runID, forKey: .runID)
+        try c.encode(suite, forKey: .suite)
+        try score.encode(to: encoder)
     }
 }
 
@@ -45,11 +45,7 @@ extension GateDecision {
                     let scores = try DatasetQualityService.recordedScores(store: store, runID: run)
                 else { continue }
                 for t in scores {
-                    out.append(
-                        GateDecontaminatedScore(
-                            role: role, runID: run, suite: c.suite, task: t.task, items: t.items,
-                            accuracy: t.accuracy, cleanItems: t.cleanItems,
-                            cleanAccuracy: t.cleanAccuracy, excludedItems: t.excludedItems))
+                    out.append(GateDecontaminatedScore(role: role, runID: run, suite: c.suite, score: t))
                 }
             }
         }
@@ -64,9 +60,10 @@ extension GateReport {
         var out = "\n### Without contaminated items (`assay eval --exclude-contaminated`)\n\n"
         out += "| run | suite | task | all items | accuracy | clean items | clean accuracy | excluded |\n"
         out += "|---|---|---|---:|---:|---:|---:|---:|\n"
-        for s in scores {
+        for g in scores {
+            let s = g.score
             out +=
-                "| \(s.role) `\(md(s.runID))` | \(md(s.suite)) | \(md(s.task)) | \(s.items) | \(Format.fixed(s.accuracy, 3)) | "
+                "| \(g.role) `\(md(g.runID))` | \(md(g.suite)) | \(md(s.task)) | \(s.items) | \(Format.fixed(s.accuracy, 3)) | "
                 + "\(s.cleanItems) | \(s.cleanAccuracy.map { Format.fixed($0, 3) } ?? "–") | \(s.excludedItems.count) |\n"
         }
         return out

@@ -10,12 +10,6 @@ public struct PolicyBinding: Sendable, Equatable {
     /// Where it came from (file path), for messages.
     public var source: String
 
-    public init(policy: Policy, digest: String, source: String) {
-        self.policy = policy
-        self.digest = digest
-        self.source = source
-    }
-
     /// No policy: for operations no policy governs (roles, model cards).
     public static let none = PolicyBinding(
         policy: Policy(version: 1, defaultTier: "none", tiers: [:]), digest: "", source: "")
@@ -43,15 +37,9 @@ public protocol EvaluationEvidenceSource: Sendable {
 /// Evidence that counts for a tier.
 public struct QualifyingEvidence: Sendable, Equatable {
     public var runs: [String: [String]]
-    public var floorViolations: [String]
+    public var floorViolations: [String] = []
     /// Suites whose runs were refused, with why.
-    public var refused: [String: String]
-
-    public init(runs: [String: [String]], floorViolations: [String] = [], refused: [String: String] = [:]) {
-        self.runs = runs
-        self.floorViolations = floorViolations
-        self.refused = refused
-    }
+    public var refused: [String: String] = [:]
 }
 
 extension EvaluationEvidenceSource {

@@ -9,38 +9,21 @@ public struct Policy: Sendable, Equatable, Codable {
 
     /// Monotonic policy version; recorded with every approval decision.
     public var version: Int
-    public var description: String
+    public var description: String = ""
     /// Roles this policy refers to (a subset of `Role`).
-    public var roles: [Role]
+    public var roles: [Role] = Role.allCases
     /// Aliases that only approved versions may hold and only `aliasRole` may move.
-    public var protectedAliases: [String]
+    public var protectedAliases: [String] = ["production", "staging"]
     /// Role allowed to move protected aliases (normally `release-manager`).
-    public var aliasRole: Role
+    public var aliasRole: Role = .releaseManager
     /// The alias a candidate is compared against by default (e.g. `production`).
-    public var baselineAlias: String
+    public var baselineAlias: String = "production"
     /// Tier used when a version has none assigned.
     public var defaultTier: String
     /// Statistical settings of the regression gate.
-    public var gate: GateSettings
+    public var gate: GateSettings = GateSettings()
     /// Risk tiers by name.
     public var tiers: [String: RiskTier]
-
-    public init(
-        version: Int, description: String = "", roles: [Role] = Role.allCases,
-        protectedAliases: [String] = ["production", "staging"], aliasRole: Role = .releaseManager,
-        baselineAlias: String = "production", defaultTier: String, gate: GateSettings = GateSettings(),
-        tiers: [String: RiskTier]
-    ) {
-        self.version = version
-        self.description = description
-        self.roles = roles
-        self.protectedAliases = protectedAliases
-        self.aliasRole = aliasRole
-        self.baselineAlias = baselineAlias
-        self.defaultTier = defaultTier
-        self.gate = gate
-        self.tiers = tiers
-    }
 
     /// The tier called `name`, or the default tier when `name` is nil.
     public func tier(_ name: String?) throws(PolicyError) -> RiskTier {
@@ -162,7 +145,7 @@ public struct RiskTier: Sendable, Equatable, Codable {
     /// Suite ids that must have been evaluated on the exact digest.
     public var requiredSuites: [String]
     /// Absolute floors on candidate metrics.
-    public var minimumMetrics: [MetricFloor]
+    public var minimumMetrics: [MetricFloor] = []
     /// Non-inferiority margin in absolute accuracy points (0.02 = two points): the lower CI
     /// bound of candidate − baseline must stay above −margin.
     public var maxRegression: Double
@@ -171,37 +154,17 @@ public struct RiskTier: Sendable, Equatable, Codable {
     /// Energy budget, watt-hours per 1,000 items (nil: no rule).
     public var energyWhPer1000Items: Double?
     /// Rules for every `trained_on` dataset.
-    public var datasets: DatasetRules
+    public var datasets: DatasetRules = DatasetRules()
+    /// Model-card fields that must be filled before submission.
+    public var modelCardFields: [String] = []
+    /// Distinct approvals needed.
+    public var quorum: Int = 1
+    /// Role whose holders may approve.
+    public var approverRole: Role = .approver
+    /// Which runs count as evidence (item count, shots, backend).
+    public var evaluation: EvaluationRequirements = EvaluationRequirements()
     /// Rules on the stored quality checks of every `trained_on` dataset (nil: none).
     public var datasetQuality: DatasetQualityRules?
-    /// Model-card fields that must be filled before submission.
-    public var modelCardFields: [String]
-    /// Distinct approvals needed.
-    public var quorum: Int
-    /// Role whose holders may approve.
-    public var approverRole: Role
-    /// Which runs count as evidence (item count, shots, backend).
-    public var evaluation: EvaluationRequirements
-
-    public init(
-        requiredSuites: [String], minimumMetrics: [MetricFloor] = [], maxRegression: Double,
-        latencyP95Ms: Double? = nil, energyWhPer1000Items: Double? = nil,
-        datasets: DatasetRules = DatasetRules(), modelCardFields: [String] = [], quorum: Int = 1,
-        approverRole: Role = .approver, evaluation: EvaluationRequirements = EvaluationRequirements(),
-        datasetQuality: DatasetQualityRules? = nil
-    ) {
-        self.datasetQuality = datasetQuality
-        self.evaluation = evaluation
-        self.requiredSuites = requiredSuites
-        self.minimumMetrics = minimumMetrics
-        self.maxRegression = maxRegression
-        self.latencyP95Ms = latencyP95Ms
-        self.energyWhPer1000Items = energyWhPer1000Items
-        self.datasets = datasets
-        self.modelCardFields = modelCardFields
-        self.quorum = quorum
-        self.approverRole = approverRole
-    }
 }
 
 /// A minimum value for one metric of one task of one suite (the suite's first task when `task`
@@ -212,13 +175,6 @@ public struct MetricFloor: Sendable, Equatable, Codable {
     public var task: String?
     public var metric: String
     public var min: Double
-
-    public init(suite: String, task: String? = nil, metric: String, min: Double) {
-        self.suite = suite
-        self.task = task
-        self.metric = metric
-        self.min = min
-    }
 }
 
 /// Metric names a policy may refer to (what the evaluation runner reports).

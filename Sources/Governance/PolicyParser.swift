@@ -8,12 +8,6 @@ public struct PolicyIssue: Sendable, Equatable, Codable, CustomStringConvertible
     public var path: String
     public var reason: String
 
-    public init(file: String, path: String, reason: String) {
-        self.file = file
-        self.path = path
-        self.reason = reason
-    }
-
     public var description: String { "\(file): \(path): \(reason)" }
 }
 
@@ -144,6 +138,18 @@ struct PolicyReader {
             return nil
         }
         return value
+    }
+
+    /// An integer member that must lie in `range`; outside it, an issue is recorded, `ok` is
+    /// cleared and the result is nil.
+    mutating func integer(_ v: JSONValue?, _ path: String, in range: ClosedRange<Int>, _ ok: inout Bool) -> Int? {
+        guard let n = integer(v, path) else { return nil }
+        guard range.contains(n) else {
+            issue(path, "must be between \(range.lowerBound) and \(range.upperBound), found \(n)")
+            ok = false
+            return nil
+        }
+        return n
     }
 
     mutating func strings(_ v: JSONValue?, _ path: String) -> [String]? {
@@ -280,12 +286,9 @@ struct PolicyReader {
                 issue("\(path).power", "must be in (0.5, 1), found \(power)")
             }
         }
-        if let n = integer(o["bootstrap_resamples"], "\(path).bootstrap_resamples") {
-            if n >= 100 && n <= 1_000_000 {
-                settings.bootstrapResamples = n
-            } else {
-                issue("\(path).bootstrap_resamples", "must be between 100 and 1000000, found \(n)")
-            }
+        var inRange = true
+        if let n = integer(o["bootstrap_resamples"], "\(path).bootstrap_resamples", in: 100...1_000_000, &inRange) {
+            settings.bootstrapResamples = n
         }
         if let seed = integer(o["seed"], "\(path).seed") {
             if seed >= 0 { settings.seed = UInt64(seed) } else { issue("\(path).seed", "must not be negative") }
@@ -447,29 +450,14 @@ struct PolicyReader {
             if let ev = object(
                 e, p, allowed: ["min_items", "shots", "backend", "require_native", "rescore_sample"], required: [])
             {
-                if let k = integer(ev["rescore_sample"], "\(p).rescore_sample") {
-                    if k >= 1 && k <= 100_000 {
-                        evaluation.rescoreSample = k
-                    } else {
-                        issue("\(p).rescore_sample", "must be between 1 and 100000, found \(k)")
-                        ok = false
-                    }
+                if let n = integer(ev["rescore_sample"], "\(p).rescore_sample", in: 1...100_000, &ok) {
+                    evaluation.rescoreSample = n
                 }
-                if let n = integer(ev["min_items"], "\(p).min_items") {
-                    if n >= 1 && n <= 10_000_000 {
-                        evaluation.minItems = n
-                    } else {
-                        issue("\(p).min_items", "must be between 1 and 10000000, found \(n)")
-                        ok = false
-                    }
+                if let n = integer(ev["min_items"], "\(p).min_items", in: 1...10_000_000, &ok) {
+                    evaluation.minItems = n
                 }
-                if let k = integer(ev["shots"], "\(p).shots") {
-                    if k >= 0 && k <= 64 {
-                        evaluation.shots = k
-                    } else {
-                        issue("\(p).shots", "must be between 0 and 64, found \(k)")
-                        ok = false
-                    }
+                if let n = integer(ev["shots"], "\(p).shots", in: 0...64, &ok) {
+                    evaluation.shots = n
                 }
                 evaluation.backend = string(ev["backend"], "\(p).backend")
                 if let b = ev["require_native"] {

@@ -12,13 +12,15 @@ public struct PairedCounts: Sendable, Equatable, Codable {
     /// Both wrong.
     public var bothWrong: Int
 
-    public init(bothCorrect: Int, candidateOnly: Int, baselineOnly: Int, bothWrong: Int) {
-        self.bothCorrect = bothCorrect
-        self.candidateOnly = candidateOnly
-        self.baselineOnly = baselineOnly
-        self.bothWrong = bothWrong
-    }
+    public var total: Int { bothCorrect + candidateOnly + baselineOnly + bothWrong }
+    public var discordant: Int { candidateOnly + baselineOnly }
+    public var candidateAccuracy: Double { total == 0 ? 0 : Double(bothCorrect + candidateOnly) / Double(total) }
+    public var baselineAccuracy: Double { total == 0 ? 0 : Double(bothCorrect + baselineOnly) / Double(total) }
+    /// Candidate − baseline accuracy = (b − c) / n.
+    public var difference: Double { total == 0 ? 0 : Double(candidateOnly - baselineOnly) / Double(total) }
+}
 
+extension PairedCounts {
     /// Counts of paired outcomes `(candidate, baseline)`.
     public init(_ pairs: [(candidate: Bool, baseline: Bool)]) {
         var a = 0
@@ -35,13 +37,6 @@ public struct PairedCounts: Sendable, Equatable, Codable {
         }
         self.init(bothCorrect: a, candidateOnly: b, baselineOnly: c, bothWrong: d)
     }
-
-    public var total: Int { bothCorrect + candidateOnly + baselineOnly + bothWrong }
-    public var discordant: Int { candidateOnly + baselineOnly }
-    public var candidateAccuracy: Double { total == 0 ? 0 : Double(bothCorrect + candidateOnly) / Double(total) }
-    public var baselineAccuracy: Double { total == 0 ? 0 : Double(bothCorrect + baselineOnly) / Double(total) }
-    /// Candidate − baseline accuracy = (b − c) / n.
-    public var difference: Double { total == 0 ? 0 : Double(candidateOnly - baselineOnly) / Double(total) }
 }
 
 /// Statistics used by the regression gate. All functions are pure and deterministic.
@@ -78,13 +73,6 @@ public enum GateStatistics {
         public var upper: Double
         /// Confidence level, e.g. 0.95.
         public var level: Double
-
-        public init(estimate: Double, lower: Double, upper: Double, level: Double) {
-            self.estimate = estimate
-            self.lower = lower
-            self.upper = upper
-            self.level = level
-        }
     }
 
     /// Paired bootstrap percentile CI of mean(candidate − baseline) over items.

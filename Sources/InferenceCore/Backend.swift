@@ -54,13 +54,6 @@ public struct BackendInfo: Sendable, Hashable, Codable {
     /// Worker threads used for compute (0 when not applicable).
     public var threads: Int
 
-    public init(backend: String, engineVersion: String, modelIdentity: String, threads: Int) {
-        self.backend = backend
-        self.engineVersion = engineVersion
-        self.modelIdentity = modelIdentity
-        self.threads = threads
-    }
-
     enum CodingKeys: String, CodingKey {
         case backend, threads
         case engineVersion = "engine_version"
@@ -69,7 +62,9 @@ public struct BackendInfo: Sendable, Hashable, Codable {
 
     /// Spellings of results written before the members were snake_case.
     enum LegacyKeys: String, CodingKey { case engineVersion, modelIdentity }
+}
 
+extension BackendInfo {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         backend = try c.decode(String.self, forKey: .backend)
@@ -102,17 +97,6 @@ public struct LoglikelihoodResult: Sendable, Hashable, Codable {
     public var contextTokenCount: Int
     public var continuationTokenCount: Int
     public var timing: RequestTiming
-
-    public init(
-        logLikelihood: Double, isGreedy: Bool, contextTokenCount: Int,
-        continuationTokenCount: Int, timing: RequestTiming
-    ) {
-        self.logLikelihood = logLikelihood
-        self.isGreedy = isGreedy
-        self.contextTokenCount = contextTokenCount
-        self.continuationTokenCount = continuationTokenCount
-        self.timing = timing
-    }
 }
 
 public struct GenerationRequest: Sendable, Hashable, Codable {
@@ -176,14 +160,6 @@ public struct GeneratedTokenLogprob: Sendable, Hashable, Codable {
     public var bytes: [UInt8]
     public var logprob: Double
     public var alternatives: [TokenAlternative]
-
-    public init(token: Int32, text: String, bytes: [UInt8], logprob: Double, alternatives: [TokenAlternative]) {
-        self.token = token
-        self.text = text
-        self.bytes = bytes
-        self.logprob = logprob
-        self.alternatives = alternatives
-    }
 }
 
 public struct GenerationResult: Sendable, Hashable, Codable {

@@ -18,21 +18,7 @@ public struct PromptTokenLogprob: Sendable, Hashable, Codable {
     public var isGreedy: Bool
     /// The most likely tokens at this position, most likely first (OpenAI `top_logprobs`);
     /// empty for the first token or when the backend only knows the top one.
-    public var alternatives: [TokenAlternative]
-
-    public init(
-        token: Int32, text: String, offset: Int, logprob: Double?, topText: String?, topLogprob: Double?,
-        isGreedy: Bool, alternatives: [TokenAlternative] = []
-    ) {
-        self.token = token
-        self.text = text
-        self.offset = offset
-        self.logprob = logprob
-        self.topText = topText
-        self.topLogprob = topLogprob
-        self.isGreedy = isGreedy
-        self.alternatives = alternatives
-    }
+    public var alternatives: [TokenAlternative] = []
 }
 
 /// One candidate token at a scored position.

@@ -354,11 +354,7 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 34 * b
-            var amax: Float = 0
-            for j in 0..<32 { amax = max(amax, abs(x[j])) }
-            let d = amax / 127
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
+            let (_, id) = storeAbsMaxScale(x, block)
             for j in 0..<32 {
                 let q = (x[j] * id).rounded(.toNearestOrAwayFromZero)
                 block.storeBytes(of: Int8(q), toByteOffset: 2 + j, as: Int8.self)
@@ -371,11 +367,7 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 36 * b
-            var amax: Float = 0
-            for j in 0..<32 { amax = max(amax, abs(x[j])) }
-            let d = amax / 127
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
+            let (d, id) = storeAbsMaxScale(x, block)
             var sum: Int32 = 0
             for j in 0..<32 {
                 let q = Int8((x[j] * id).rounded(.toNearestOrAwayFromZero))
@@ -398,6 +390,55 @@ public enum GGMLCodec {
         return maxValue
     }
 
+    /// Q4_0/Q5_0 block header: stores d = m / `divisor` (m the signed value of largest
+    /// magnitude) as a half at offset 0; returns 1 / d (0 when d is 0).
+    @inline(__always)
+    static func storeSignedScale(_ x: UnsafePointer<Float>, divisor: Float, _ block: UnsafeMutableRawPointer) -> Float {
+        let d = signedAbsMax(x) / divisor
+        storeHalf(d, block, 0)
+        return d != 0 ? 1 / d : 0
+    }
+
+    /// Q8_0/Q8_1 block header: stores d = max|x| / 127 as a half at offset 0; returns d and
+    /// 1 / d (0 when d is 0).
+    @inline(__always)
+    static func storeAbsMaxScale(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawPointer) -> (Float, Float) {
+        var amax: Float = 0
+        for j in 0..<32 { amax = max(amax, abs(x[j])) }
+        let d = amax / 127
+        storeHalf(d, block, 0)
+        return (d, d != 0 ? 1 / d : 0)
+    }
+
+    /// Q4_1/Q5_1 block header: stores d = (max − min) / `levels` (offset 0) and m = min
+    /// (offset 2) as halves; returns the minimum and 1 / d (0 when d is 0).
+    @inline(__always)
+    static func storeMinAndScale(
+        _ x: UnsafePointer<Float>, levels: Float, _ block: UnsafeMutableRawPointer
+    ) -> (Float, Float) {
+        var lo = Float.greatestFiniteMagnitude
+        var hi = -Float.greatestFiniteMagnitude
+        for j in 0..<32 {
+            if x[j] < lo { lo = x[j] }
+            if x[j] > hi { hi = x[j] }
+        }
+        let d = (hi - lo) / levels
+        storeHalf(d, block, 0)
+        storeHalf(lo, block, 2)
+        return (lo, d != 0 ? 1 / d : 0)
+    }
+
+    /// Q5_0/Q5_1: the low nibbles of quants `j` and `j + 16` into byte `offset + j`, their
+    /// fifth bits into `qh`.
+    @inline(__always)
+    static func packFiveBit(
+        _ q0: UInt32, _ q1: UInt32, _ j: Int, _ block: UnsafeMutableRawPointer, _ offset: Int, _ qh: inout UInt32
+    ) {
+        block.storeBytes(of: UInt8((q0 & 0x0F) | ((q1 & 0x0F) << 4)), toByteOffset: offset + j, as: UInt8.self)
+        qh |= ((q0 & 0x10) >> 4) << UInt32(j)
+        qh |= ((q1 & 0x10) >> 4) << UInt32(j + 16)
+    }
+
     /// C's `(int8_t)(v)` for the small non-negative or slightly negative values the 4/5-bit
     /// quantizers produce: truncation toward zero.
     @inline(__always)
@@ -411,9 +452,7 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 18 * b
-            let d = signedAbsMax(x) / -8
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
+            let id = storeSignedScale(x, divisor: -8, block)
             for j in 0..<16 {
                 let q0 = min(15, truncatedInt8(x[j] * id + 8.5))
                 let q1 = min(15, truncatedInt8(x[j + 16] * id + 8.5))
@@ -427,16 +466,7 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 20 * b
-            var lo = Float.greatestFiniteMagnitude
-            var hi = -Float.greatestFiniteMagnitude
-            for j in 0..<32 {
-                if x[j] < lo { lo = x[j] }
-                if x[j] > hi { hi = x[j] }
-            }
-            let d = (hi - lo) / 15
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
-            storeHalf(lo, block, 2)
+            let (lo, id) = storeMinAndScale(x, levels: 15, block)
             for j in 0..<16 {
                 let q0 = min(15, truncatedInt8((x[j] - lo) * id + 0.5))
                 let q1 = min(15, truncatedInt8((x[j + 16] - lo) * id + 0.5))
@@ -450,16 +480,12 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 22 * b
-            let d = signedAbsMax(x) / -16
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
+            let id = storeSignedScale(x, divisor: -16, block)
             var qh: UInt32 = 0
             for j in 0..<16 {
                 let q0 = UInt32(min(31, truncatedInt8(x[j] * id + 16.5)))
                 let q1 = UInt32(min(31, truncatedInt8(x[j + 16] * id + 16.5)))
-                block.storeBytes(of: UInt8((q0 & 0x0F) | ((q1 & 0x0F) << 4)), toByteOffset: 6 + j, as: UInt8.self)
-                qh |= ((q0 & 0x10) >> 4) << UInt32(j)
-                qh |= ((q1 & 0x10) >> 4) << UInt32(j + 16)
+                packFiveBit(q0, q1, j, block, 6, &qh)
             }
             block.storeBytes(of: qh.littleEndian, toByteOffset: 2, as: UInt32.self)
         }
@@ -470,24 +496,13 @@ public enum GGMLCodec {
         for b in 0..<blocks {
             let x = src + 32 * b
             let block = dst + 24 * b
-            var lo = Float.greatestFiniteMagnitude
-            var hi = -Float.greatestFiniteMagnitude
-            for j in 0..<32 {
-                if x[j] < lo { lo = x[j] }
-                if x[j] > hi { hi = x[j] }
-            }
-            let d = (hi - lo) / 31
-            let id: Float = d != 0 ? 1 / d : 0
-            storeHalf(d, block, 0)
-            storeHalf(lo, block, 2)
+            let (lo, id) = storeMinAndScale(x, levels: 31, block)
             var qh: UInt32 = 0
             for j in 0..<16 {
                 // ggml converts to uint8_t here (no clamp); values stay within 0...31.
                 let q0 = UInt32(UInt8(truncatingIfNeeded: truncatedInt8((x[j] - lo) * id + 0.5)))
                 let q1 = UInt32(UInt8(truncatingIfNeeded: truncatedInt8((x[j + 16] - lo) * id + 0.5)))
-                block.storeBytes(of: UInt8((q0 & 0x0F) | ((q1 & 0x0F) << 4)), toByteOffset: 8 + j, as: UInt8.self)
-                qh |= ((q0 & 0x10) >> 4) << UInt32(j)
-                qh |= ((q1 & 0x10) >> 4) << UInt32(j + 16)
+                packFiveBit(q0, q1, j, block, 8, &qh)
             }
             block.storeBytes(of: qh.littleEndian, toByteOffset: 4, as: UInt32.self)
         }

@@ -13,18 +13,6 @@ public struct GGUFTensorInfo: Sendable, Hashable {
     /// Bytes the tensor occupies: elementCount / blockSize × typeSize.
     public let byteCount: Int
 
-    public init(
-        name: String, dimensions: [Int], type: GGMLType, offset: Int,
-        elementCount: Int, byteCount: Int
-    ) {
-        self.name = name
-        self.dimensions = dimensions
-        self.type = type
-        self.offset = offset
-        self.elementCount = elementCount
-        self.byteCount = byteCount
-    }
-
     /// Elements per row (ne0); 1 for a tensor without dimensions.
     public var rowLength: Int { dimensions.first ?? 1 }
     /// Number of rows (product of all dimensions after the first).

@@ -24,18 +24,7 @@ public struct ArtifactProvenance: Sendable, Equatable, Codable {
     public var organization: String?
     public var license: String?
     public var licenseURL: String?
-    public var references: [Reference]
-
-    public init(
-        name: String? = nil, organization: String? = nil, license: String? = nil, licenseURL: String? = nil,
-        references: [Reference] = []
-    ) {
-        self.name = name
-        self.organization = organization
-        self.license = license
-        self.licenseURL = licenseURL
-        self.references = references
-    }
+    public var references: [Reference] = []
 
     /// Only http(s) URLs become references (a header may hold anything).
     public static func url(_ text: String?) -> String? {
@@ -46,6 +35,17 @@ public struct ArtifactProvenance: Sendable, Equatable, Codable {
         return text
     }
 
+    /// The provenance of a registered GGUF artifact, read from its file after checking that the
+    /// file still holds the registered bytes; nil for other formats, missing or changed files.
+    public static func read(_ artifact: HashedFile, home: URL) -> ArtifactProvenance? {
+        guard artifact.format == .gguf else { return nil }
+        do { try ArtifactVerifier(home: home).verify(artifact) } catch { return nil }
+        guard let file = try? GGUFFile(contentsOf: URL(fileURLWithPath: artifact.uri)) else { return nil }
+        return ArtifactProvenance(gguf: file)
+    }
+}
+
+extension ArtifactProvenance {
     /// The provenance recorded in a GGUF file's header.
     public init(gguf file: GGUFFile) {
         func string(_ key: String) -> String? {
@@ -93,18 +93,11 @@ public struct ArtifactProvenance: Sendable, Equatable, Codable {
         }
         references = refs
     }
+}
 
+extension ArtifactProvenance {
     /// The provenance recorded in the GGUF file at `url` (header only).
     public init(ggufAt url: URL) throws {
         self.init(gguf: try GGUFFile(contentsOf: url))
-    }
-
-    /// The provenance of a registered GGUF artifact, read from its file after checking that the
-    /// file still holds the registered bytes; nil for other formats, missing or changed files.
-    public static func read(_ artifact: HashedFile, home: URL) -> ArtifactProvenance? {
-        guard artifact.format == .gguf else { return nil }
-        do { try ArtifactVerifier(home: home).verify(artifact) } catch { return nil }
-        guard let file = try? GGUFFile(contentsOf: URL(fileURLWithPath: artifact.uri)) else { return nil }
-        return ArtifactProvenance(gguf: file)
     }
 }

@@ -46,16 +46,6 @@ public struct ArtifactFacts: Sendable, Equatable, Codable {
     public var parameterCount: Int64?
     public var quantization: String?
     public var contextLength: Int64?
-
-    public init(
-        architecture: String? = nil, parameterCount: Int64? = nil, quantization: String? = nil,
-        contextLength: Int64? = nil
-    ) {
-        self.architecture = architecture
-        self.parameterCount = parameterCount
-        self.quantization = quantization
-        self.contextLength = contextLength
-    }
 }
 
 /// Reads header facts from artifact files during registration. The registry calls it (outside
@@ -151,18 +141,6 @@ public struct HashedFile: Sendable, Equatable, Codable {
     public var sha256: String
     public var format: ArtifactFormat
     public var facts: ArtifactFacts?
-
-    public init(
-        relativePath: String, uri: String, size: Int64, sha256: String, format: ArtifactFormat,
-        facts: ArtifactFacts? = nil
-    ) {
-        self.relativePath = relativePath
-        self.uri = uri
-        self.size = size
-        self.sha256 = sha256
-        self.format = format
-        self.facts = facts
-    }
 }
 
 /// Content digests of file sets.

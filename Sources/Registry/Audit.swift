@@ -45,7 +45,9 @@ public struct AuditEvent: Sendable, Equatable, Codable {
             seq: seq, time: time, actor: actor, action: action, subject: subject,
             payload: payload, prevHash: prevHash)
     }
+}
 
+extension AuditEvent {
     init(row: Row) throws {
         seq = try row.get("seq")
         time = try row.get("time")
@@ -55,20 +57,6 @@ public struct AuditEvent: Sendable, Equatable, Codable {
         payload = try row.get("payload")
         prevHash = try row.get("prev_hash")
         hash = try row.get("hash")
-    }
-
-    init(
-        seq: Int64, time: String, actor: String, action: String, subject: String, payload: String,
-        prevHash: String, hash: String
-    ) {
-        self.seq = seq
-        self.time = time
-        self.actor = actor
-        self.action = action
-        self.subject = subject
-        self.payload = payload
-        self.prevHash = prevHash
-        self.hash = hash
     }
 }
 

@@ -353,26 +353,25 @@ extension RegistryStore {
 public enum AuditSigningKey {
     /// Reads a secret key file.
     public static func readSeed(at url: URL) throws(AuditKeyError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw .invalidKey("cannot read \(url.path)")
-        }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let seed = Hex.decode(text), seed.count == 32 else {
-            throw .invalidKey("\(url.path) does not hold 64 hex digits (an Ed25519 secret seed)")
-        }
-        return seed
+        try readKeyFile(url, what: "an Ed25519 secret seed", unreadable: "cannot read \(url.path)")
     }
 
     /// A public key given as 64 hex digits or as a file holding them.
     public static func readPublicKey(_ value: String, resolve: (String) -> URL) throws(AuditKeyError) -> [UInt8] {
         if let key = Hex.decode(value), key.count == 32 { return key }
-        let url = resolve(value)
+        return try readKeyFile(
+            resolve(value), what: "an Ed25519 public key",
+            unreadable: "--public-key: '\(value)' is neither 64 hex digits nor a readable file")
+    }
+
+    /// The 32-byte key held as 64 hex digits (surrounding white space allowed) in the file at `url`.
+    static func readKeyFile(_ url: URL, what: String, unreadable: String) throws(AuditKeyError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw .invalidKey("--public-key: '\(value)' is neither 64 hex digits nor a readable file")
+            throw .invalidKey(unreadable)
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let key = Hex.decode(text), key.count == 32 else {
-            throw .invalidKey("\(url.path) does not hold 64 hex digits (an Ed25519 public key)")
+            throw .invalidKey("\(url.path) does not hold 64 hex digits (\(what))")
         }
         return key
     }

@@ -54,15 +54,7 @@ public typealias DatasetSummary = EntrySummary
 
 extension RegistryStore {
     static func datasetVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
-        guard
-            let id = try db.scalar(
-                """
-                SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
-                """, ref.name, ref.version, as: Int64.self)
-        else {
-            throw RegistryError.unknownDatasetVersion(ref)
-        }
-        return id
+        try VersionedTable.datasets.versionID(db, ref)
     }
 
     /// Registers a dataset version (idempotent for identical content, like model versions).
@@ -80,25 +72,8 @@ extension RegistryStore {
         let totalSize = files.reduce(Int64(0)) { $0 + $1.size }
         let isNew: Bool = try write { tx in
             let db = tx.database
-            if let existing = try db.scalar(
-                """
-                SELECT v.digest FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
-                """, ref.name, ref.version, as: String.self)
-            {
-                guard existing == digest else {
-                    throw RegistryError.versionConflict(reference: ref, existingDigest: existing, newDigest: digest)
-                }
-                return false
-            }
-            let datasetID: Int64
-            if let id = try db.scalar("SELECT id FROM datasets WHERE name = ?", ref.name, as: Int64.self) {
-                datasetID = id
-            } else {
-                try db.run(
-                    "INSERT INTO datasets (name, created_at, created_by) VALUES (?, ?, ?)", ref.name, tx.time, tx.actor)
-                datasetID = db.lastInsertRowID
-                try tx.appendAudit(action: "dataset.create", subject: ref.name, payload: ["name": .string(ref.name)])
-            }
+            guard try VersionedTable.datasets.isNewVersion(db, ref, digest: digest) else { return false }
+            let datasetID = try VersionedTable.datasets.entryID(tx, creating: ref.name)
             try db.run(
                 """
                 INSERT INTO dataset_versions (dataset_id, version, digest, license, contains_pii, source, description,
@@ -145,14 +120,7 @@ extension RegistryStore {
     }
 
     static func loadDatasetVersion(_ db: Database, _ ref: VersionReference) throws -> DatasetVersion {
-        guard
-            let row = try db.queryFirst(
-                """
-                SELECT v.* FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.name = ? AND v.version = ?
-                """, ref.name, ref.version)
-        else {
-            throw RegistryError.unknownDatasetVersion(ref)
-        }
+        let row = try VersionedTable.datasets.versionRow(db, ref, columns: "v.*")
         let id: Int64 = try row.get("id")
         let files = try db.query("SELECT * FROM dataset_files WHERE dataset_version_id = ? ORDER BY relative_path", id)
             .map { f in
@@ -175,11 +143,6 @@ extension RegistryStore {
 
     /// Every version of a dataset, oldest first.
     public func datasetVersions(of name: String) throws -> [DatasetVersion] {
-        try readDatabase { db in
-            guard let versions = try VersionedTable.datasets.versions(db, of: name) else {
-                throw RegistryError.unknownDataset(name)
-            }
-            return try versions.map { try Self.loadDatasetVersion(db, $0) }
-        }
+        try readDatabase { db in try VersionedTable.datasets.loadVersions(db, of: name, Self.loadDatasetVersion) }
     }
 }

@@ -115,31 +115,28 @@ extension RegistryStore {
 
     /// Row ids of every model version `id` descends from (not including `id`).
     static func ancestorIDs(_ db: Database, of id: Int64) throws -> Set<Int64> {
-        let rows = try db.query(
-            """
-            WITH RECURSIVE up(id) AS (
-                SELECT ?
-                UNION
-                SELECT e.parent_model_version_id FROM lineage_edges e JOIN up ON e.child_version_id = up.id
-                WHERE e.parent_model_version_id IS NOT NULL
-            )
-            SELECT id FROM up
-            """, id)
-        var ids = Set(try rows.map { try $0.get(0, as: Int64.self) })
-        ids.remove(id)
-        return ids
+        try reachableIDs(db, from: id, along: "child_version_id", to: "parent_model_version_id")
     }
 
     /// Row ids of every model version derived from `id` (not including `id`).
     static func descendantIDs(_ db: Database, of id: Int64) throws -> Set<Int64> {
+        try reachableIDs(db, from: id, along: "parent_model_version_id", to: "child_version_id")
+    }
+
+    /// Row ids reachable from model version `id` (not including it) by following model-to-model
+    /// edges from column `from` to column `to` (fixed column names, never user input).
+    private static func reachableIDs(_ db: Database, from id: Int64, along from: String, to: String) throws
+        -> Set<Int64>
+    {
         let rows = try db.query(
             """
-            WITH RECURSIVE down(id) AS (
+            WITH RECURSIVE reach(id) AS (
                 SELECT ?
                 UNION
-                SELECT e.child_version_id FROM lineage_edges e JOIN down ON e.parent_model_version_id = down.id
+                SELECT e.\(to) FROM lineage_edges e JOIN reach ON e.\(from) = reach.id
+                WHERE e.\(to) IS NOT NULL
             )
-            SELECT id FROM down
+            SELECT id FROM reach
             """, id)
         var ids = Set(try rows.map { try $0.get(0, as: Int64.self) })
         ids.remove(id)
@@ -154,31 +151,27 @@ extension RegistryStore {
     ) throws -> Bool {
         let db = tx.database
         let parameters = try JSONValue.object(link.parameters).canonicalString()
+        let parentID: Int64
+        let parentColumn: String
         if link.relation.linksDataset {
-            let parentID = try datasetVersionID(db, link.parent)
-            let existing =
-                try db.scalar(
-                    "SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND parent_dataset_version_id = ?",
-                    childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
-            if existing > 0 { return false }
-            try db.run(
-                "INSERT INTO lineage_edges (child_version_id, relation, parent_dataset_version_id, parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
+            parentID = try datasetVersionID(db, link.parent)
+            parentColumn = "parent_dataset_version_id"
         } else {
-            let parentID = try modelVersionID(db, link.parent)
+            parentID = try modelVersionID(db, link.parent)
             let parentAncestors = try ancestorIDs(db, of: parentID)
             if parentID == childID || parentAncestors.contains(childID) {
                 throw RegistryError.lineageCycle(child: child, parent: link.parent)
             }
-            let existing =
-                try db.scalar(
-                    "SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND parent_model_version_id = ?",
-                    childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
-            if existing > 0 { return false }
-            try db.run(
-                "INSERT INTO lineage_edges (child_version_id, relation, parent_model_version_id, parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
+            parentColumn = "parent_model_version_id"
         }
+        let existing =
+            try db.scalar(
+                "SELECT count(*) FROM lineage_edges WHERE child_version_id = ? AND relation = ? AND \(parentColumn) = ?",
+                childID, link.relation.rawValue, parentID, as: Int.self) ?? 0
+        if existing > 0 { return false }
+        try db.run(
+            "INSERT INTO lineage_edges (child_version_id, relation, \(parentColumn), parameters, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+            childID, link.relation.rawValue, parentID, parameters, tx.time, tx.actor)
         return true
     }
 

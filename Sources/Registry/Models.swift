@@ -63,15 +63,7 @@ public typealias ModelSummary = EntrySummary
 
 extension RegistryStore {
     static func modelVersionID(_ db: Database, _ ref: VersionReference) throws -> Int64 {
-        guard
-            let id = try db.scalar(
-                """
-                SELECT v.id FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
-                """, ref.name, ref.version, as: Int64.self)
-        else {
-            throw RegistryError.unknownModelVersion(ref)
-        }
-        return id
+        try VersionedTable.models.versionID(db, ref)
     }
 
     static func modelVersionReference(_ db: Database, id: Int64) throws -> VersionReference {
@@ -136,27 +128,8 @@ extension RegistryStore {
 
         let isNew: Bool = try write { tx in
             let db = tx.database
-            if let existing = try db.queryFirst(
-                """
-                SELECT v.digest FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
-                """, ref.name, ref.version)
-            {
-                let existingDigest: String = try existing.get("digest")
-                guard existingDigest == digest else {
-                    throw RegistryError.versionConflict(
-                        reference: ref, existingDigest: existingDigest, newDigest: digest)
-                }
-                return false
-            }
-            let modelID: Int64
-            if let id = try db.scalar("SELECT id FROM models WHERE name = ?", ref.name, as: Int64.self) {
-                modelID = id
-            } else {
-                try db.run(
-                    "INSERT INTO models (name, created_at, created_by) VALUES (?, ?, ?)", ref.name, tx.time, tx.actor)
-                modelID = db.lastInsertRowID
-                try tx.appendAudit(action: "model.create", subject: ref.name, payload: ["name": .string(ref.name)])
-            }
+            guard try VersionedTable.models.isNewVersion(db, ref, digest: digest) else { return false }
+            let modelID = try VersionedTable.models.entryID(tx, creating: ref.name)
             try db.run(
                 """
                 INSERT INTO model_versions (model_id, version, digest, format, artifact_count, total_size, created_at, created_by)
@@ -212,15 +185,8 @@ extension RegistryStore {
     }
 
     static func loadModelVersion(_ db: Database, _ ref: VersionReference) throws -> ModelVersion {
-        guard
-            let row = try db.queryFirst(
-                """
-                SELECT v.id, v.digest, v.format, v.total_size, v.created_at, v.created_by
-                FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ? AND v.version = ?
-                """, ref.name, ref.version)
-        else {
-            throw RegistryError.unknownModelVersion(ref)
-        }
+        let row = try VersionedTable.models.versionRow(
+            db, ref, columns: "v.id, v.digest, v.format, v.total_size, v.created_at, v.created_by")
         let id: Int64 = try row.get("id")
         let artifacts = try db.query("SELECT * FROM artifacts WHERE model_version_id = ? ORDER BY relative_path", id)
             .map { a in
@@ -253,12 +219,7 @@ extension RegistryStore {
 
     /// Every version of a model, oldest first.
     public func modelVersions(of name: String) throws -> [ModelVersion] {
-        try readDatabase { db in
-            guard let versions = try VersionedTable.models.versions(db, of: name) else {
-                throw RegistryError.unknownModel(name)
-            }
-            return try versions.map { try Self.loadModelVersion(db, $0) }
-        }
+        try readDatabase { db in try VersionedTable.models.loadVersions(db, of: name, Self.loadModelVersion) }
     }
 
     /// True when some registered model version records an artifact at `uri` (an absolute path).

@@ -73,3 +73,27 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 }
+
+/// What a storage failure means to code above the registry, which never sees SQLite.
+public enum StorageFailure: Sendable, Equatable {
+    /// Another writer held the database past the busy timeout.
+    case busy
+    /// A change broke a table rule (unique, foreign key, check).
+    case constraint
+    /// Anything else (I/O, corruption, a bug); its message is internal.
+    case other
+
+    /// The failure behind `error` when it came from the registry's storage, raw or wrapped in
+    /// `RegistryError.storage`; nil for every other error.
+    public init?(_ error: any Error) {
+        let storage: StorageError
+        if let e = error as? StorageError {
+            storage = e
+        } else if case .storage(let e)? = error as? RegistryError {
+            storage = e
+        } else {
+            return nil
+        }
+        self = storage.isBusy ? .busy : storage.isConstraint ? .constraint : .other
+    }
+}

@@ -11,24 +11,13 @@ public struct RegistrySettings: Sendable, Equatable, Codable {
     public static let fileName = "settings.json"
 
     /// Honour `--actor`/`$ASSAY_ACTOR` for anyone (the environment is trusted, e.g. CI).
-    public var trustActorEnvironment: Bool
+    public var trustActorEnvironment: Bool = false
     /// The policy file used when no `--policy` is given (absolute path), nil: the bundled default.
     public var policyPath: String?
-
-    public init(trustActorEnvironment: Bool = false, policyPath: String? = nil) {
-        self.trustActorEnvironment = trustActorEnvironment
-        self.policyPath = policyPath
-    }
 
     enum CodingKeys: String, CodingKey {
         case trustActorEnvironment = "trust_actor_environment"
         case policyPath = "policy"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        trustActorEnvironment = try c.decodeIfPresent(Bool.self, forKey: .trustActorEnvironment) ?? false
-        policyPath = try c.decodeIfPresent(String.self, forKey: .policyPath)
     }
 
     /// The settings of the registry at `home` (defaults when the file does not exist).
@@ -53,5 +42,13 @@ public struct RegistrySettings: Sendable, Equatable, Codable {
         } catch {
             throw .unreadableFile(path: url.path, reason: "cannot write settings (\(error.localizedDescription))")
         }
+    }
+}
+
+extension RegistrySettings {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        trustActorEnvironment = try c.decodeIfPresent(Bool.self, forKey: .trustActorEnvironment) ?? false
+        policyPath = try c.decodeIfPresent(String.self, forKey: .policyPath)
     }
 }

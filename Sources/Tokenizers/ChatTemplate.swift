@@ -96,48 +96,45 @@ public enum ChatTemplate: String, Sendable, Hashable, Codable, CaseIterable {
         var out: [PromptSegment] = []
         func t(_ s: String) { out.append(.template(s)) }
         func c(_ s: String) { if !s.isEmpty { out.append(.content(s)) } }
-        switch self {
-        case .chatml:
+        if let turns = turnLayout {
             for m in messages {
-                t("<|im_start|>\(m.role)\n")
-                c(m.content)
-                t("<|im_end|>\n")
+                t(turns.header(m.role))
+                c(turns.trimsContent ? Self.trim(m.content) : m.content)
+                t(turns.end)
             }
-            if addAssistant { t("<|im_start|>assistant\n") }
-        case .phi3:
-            for m in messages {
-                t("<|\(m.role)|>\n")
-                c(m.content)
-                t("<|end|>\n")
-            }
-            if addAssistant { t("<|assistant|>\n") }
-        case .gemma:
-            var system = ""
-            for m in messages {
-                if m.role == "system" {
-                    system += Self.trim(m.content)
-                    continue
-                }
-                let role = m.role == "assistant" ? "model" : m.role
-                t("<start_of_turn>\(role)\n")
-                if !system.isEmpty && role != "model" {
-                    c(system)
-                    t("\n\n")
-                    system = ""
-                }
-                c(Self.trim(m.content))
-                t("<end_of_turn>\n")
-            }
-            if addAssistant { t("<start_of_turn>model\n") }
-        case .llama3:
-            for m in messages {
-                t("<|start_header_id|>\(m.role)<|end_header_id|>\n\n")
-                c(Self.trim(m.content))
-                t("<|eot_id|>")
-            }
-            if addAssistant { t("<|start_header_id|>assistant<|end_header_id|>\n\n") }
+            if addAssistant { t(turns.header("assistant")) }
+            return out
         }
+        // Gemma: no system role (the system text opens the first user turn), "model" for the
+        // assistant.
+        var system = ""
+        for m in messages {
+            if m.role == "system" {
+                system += Self.trim(m.content)
+                continue
+            }
+            let role = m.role == "assistant" ? "model" : m.role
+            t("<start_of_turn>\(role)\n")
+            if !system.isEmpty && role != "model" {
+                c(system)
+                t("\n\n")
+                system = ""
+            }
+            c(Self.trim(m.content))
+            t("<end_of_turn>\n")
+        }
+        if addAssistant { t("<start_of_turn>model\n") }
         return out
+    }
+
+    /// Templates where every message is `header(role)`, its content, `end` (nil: Gemma).
+    private var turnLayout: (header: (String) -> String, end: String, trimsContent: Bool)? {
+        switch self {
+        case .chatml: return ({ "<|im_start|>\($0)\n" }, "<|im_end|>\n", false)
+        case .phi3: return ({ "<|\($0)|>\n" }, "<|end|>\n", false)
+        case .llama3: return ({ "<|start_header_id|>\($0)<|end_header_id|>\n\n" }, "<|eot_id|>", true)
+        case .gemma: return nil
+        }
     }
 
     /// Whitespace trimmed from both ends (C `isspace`: space, \t, \n, \v, \f, \r).

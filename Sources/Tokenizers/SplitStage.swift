@@ -135,6 +135,25 @@ enum SplitStage: Sendable {
 
     // MARK: - GPT-2
 
+    /// Length of the English contraction ('s 't 're 've 'm 'll 'd) starting at `pos`, nil when
+    /// there is none; `ignoringCase` also matches 'S, 'LL, ….
+    @inline(__always)
+    private static func contractionLength(
+        _ cps: UnsafeBufferPointer<UInt32>, _ pos: Int, _ end: Int, ignoringCase: Bool
+    ) -> Int? {
+        guard cps[pos] == 0x27, pos + 1 < end else { return nil }
+        func at(_ i: Int) -> UInt32 {
+            let c = cps[i]
+            return ignoringCase && (0x41...0x5A).contains(c) ? c + 0x20 : c
+        }
+        let n = at(pos + 1)
+        if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 { return 2 }
+        guard pos + 2 < end else { return nil }
+        let n2 = at(pos + 2)
+        if (n == 0x72 && n2 == 0x65) || (n == 0x76 && n2 == 0x65) || (n == 0x6C && n2 == 0x6C) { return 3 }
+        return nil
+    }
+
     private static func scanGPT2(_ cps: UnsafeBufferPointer<UInt32>, _ piece: Range<Int>, _ out: inout [Range<Int>]) {
         let end = piece.upperBound
         // Class of the code point at `i`, nil past the end of the piece.
@@ -147,19 +166,9 @@ enum SplitStage: Sendable {
         while pos < end {
             let c = cps[pos]
             // 's 't 're 've 'm 'll 'd
-            if c == 0x27, pos + 1 < end {
-                let n = cps[pos + 1]
-                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 {
-                    emit(pos + 2)
-                    continue
-                }
-                if pos + 2 < end {
-                    let n2 = cps[pos + 2]
-                    if (n == 0x72 && n2 == 0x65) || (n == 0x76 && n2 == 0x65) || (n == 0x6C && n2 == 0x6C) {
-                        emit(pos + 3)
-                        continue
-                    }
-                }
+            if let n = contractionLength(cps, pos, end, ignoringCase: false) {
+                emit(pos + n)
+                continue
             }
             let isSpace = c == 0x20
             let next = isSpace ? cls(pos + 1) : cls(pos)
@@ -197,7 +206,6 @@ enum SplitStage: Sendable {
     ) {
         let end = piece.upperBound
         @inline(__always) func cls(_ i: Int) -> CodepointClass? { i < end ? CodepointClass.of(cps[i]) : nil }
-        @inline(__always) func lower(_ c: UInt32) -> UInt32 { (0x41...0x5A).contains(c) ? c + 0x20 : c }
         var pos = piece.lowerBound
         @inline(__always) func emit(_ to: Int) {
             if to > pos { out.append(pos..<to) }
@@ -207,19 +215,9 @@ enum SplitStage: Sendable {
             let c = cps[pos]
             let k = CodepointClass.of(c)
             // (?i:'s|'t|'re|'ve|'m|'ll|'d)
-            if c == 0x27, pos + 1 < end {
-                let n = lower(cps[pos + 1])
-                if n == 0x73 || n == 0x74 || n == 0x6D || n == 0x64 {
-                    emit(pos + 2)
-                    continue
-                }
-                if pos + 2 < end {
-                    let n2 = lower(cps[pos + 2])
-                    if (n == 0x72 && n2 == 0x65) || (n == 0x76 && n2 == 0x65) || (n == 0x6C && n2 == 0x6C) {
-                        emit(pos + 3)
-                        continue
-                    }
-                }
+            if let n = contractionLength(cps, pos, end, ignoringCase: true) {
+                emit(pos + n)
+                continue
             }
             // [^\r\n\p{L}\p{N}]?\p{L}+
             if !(c == 0x0D || c == 0x0A || k.contains(.number)) {

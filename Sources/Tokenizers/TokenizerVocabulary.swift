@@ -18,11 +18,11 @@ public struct TokenizerVocabulary: Sendable, Hashable {
     /// `tokenizer.ggml.tokens`.
     public var tokens: [String]
     /// `tokenizer.ggml.scores` (SentencePiece merge priorities); empty when absent.
-    public var scores: [Float]
+    public var scores: [Float] = []
     /// `tokenizer.ggml.token_type` (see `TokenType`); empty when absent (all normal).
-    public var tokenTypes: [Int32]
+    public var tokenTypes: [Int32] = []
     /// `tokenizer.ggml.merges`, "left right" per line, in rank order (BPE only).
-    public var merges: [String]
+    public var merges: [String] = []
 
     public var bosTokenID: Int32?
     public var eosTokenID: Int32?
@@ -38,31 +38,6 @@ public struct TokenizerVocabulary: Sendable, Hashable {
     public var addSpacePrefix: Bool?
     /// `general.name`, which llama.cpp consults for per-model token attributes (Phi-3).
     public var modelName: String?
-
-    public init(
-        model: Model, preTokenizerName: String? = nil, tokens: [String], scores: [Float] = [],
-        tokenTypes: [Int32] = [], merges: [String] = [], bosTokenID: Int32? = nil,
-        eosTokenID: Int32? = nil, unknownTokenID: Int32? = nil, paddingTokenID: Int32? = nil,
-        eotTokenID: Int32? = nil, eomTokenID: Int32? = nil, addBOS: Bool? = nil,
-        addEOS: Bool? = nil, addSpacePrefix: Bool? = nil, modelName: String? = nil
-    ) {
-        self.model = model
-        self.preTokenizerName = preTokenizerName
-        self.tokens = tokens
-        self.scores = scores
-        self.tokenTypes = tokenTypes
-        self.merges = merges
-        self.bosTokenID = bosTokenID
-        self.eosTokenID = eosTokenID
-        self.unknownTokenID = unknownTokenID
-        self.paddingTokenID = paddingTokenID
-        self.eotTokenID = eotTokenID
-        self.eomTokenID = eomTokenID
-        self.addBOS = addBOS
-        self.addEOS = addEOS
-        self.addSpacePrefix = addSpacePrefix
-        self.modelName = modelName
-    }
 }
 
 /// `tokenizer.ggml.token_type` values.

@@ -1,8 +1,9 @@
 import Foundation
 import Hashing
-import Registry
-import Service
 import Testing
+
+@testable import Registry
+@testable import Service
 
 struct WebhookCommandTests {
     /// A receiver answering 200 and counting what it got.

@@ -1,5 +1,6 @@
 import Foundation
-import InferenceCore
+
+@testable import InferenceCore
 
 /// A test-only backend computing real numbers: a character trigram language model with
 /// add-α smoothing, trained on text given by the test. Tokens are Unicode scalars. It follows

@@ -1,10 +1,10 @@
 import Foundation
 import Hashing
-import InferenceCore
 import TestSupport
 import Testing
 
 @testable import Evaluation
+@testable import InferenceCore
 
 struct StatisticsTests {
     @Test func standardErrorUsesTheSampleStandardDeviationLikeLMEval() throws {

@@ -1,9 +1,9 @@
 import Foundation
-import Governance
 import Hashing
 @_spi(RawSQL) import Registry
 import Testing
 
+@testable import Governance
 @testable import Service
 
 /// Every route × every role × no token / bad token / revoked token / token without roles gives

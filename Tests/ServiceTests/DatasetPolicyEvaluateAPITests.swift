@@ -1,8 +1,8 @@
 import Foundation
-import Governance
-import Registry
 import Testing
 
+@testable import Governance
+@testable import Registry
 @testable import Service
 
 /// `POST …/approval/evaluate` applies the tier's `dataset_quality` rules to the version's

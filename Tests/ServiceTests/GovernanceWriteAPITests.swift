@@ -1,9 +1,9 @@
 import Foundation
-import Governance
 import Hashing
-import Registry
 import Testing
 
+@testable import Governance
+@testable import Registry
 @testable import Service
 
 /// The governance write routes apply the library's rules exactly as the CLI does.

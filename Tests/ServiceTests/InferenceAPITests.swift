@@ -1,9 +1,9 @@
 import Foundation
 import Hashing
-import InferenceCore
 import TestSupport
 import Testing
 
+@testable import InferenceCore
 @testable import Service
 
 /// A deterministic backend: every Unicode scalar is a token; its log-probability depends on the

@@ -1,9 +1,9 @@
 import Foundation
 import Hashing
-import InferenceCore
 import TestSupport
 import Testing
 
+@testable import InferenceCore
 @testable import Service
 
 /// Records the generation requests it gets; answers like `CharacterBackend`.

@@ -1,10 +1,10 @@
 import Foundation
-import Governance
 import Hashing
-import InferenceCore
-import Registry
 import TestSupport
 
+@testable import Governance
+@testable import InferenceCore
+@testable import Registry
 @testable import Service
 
 #if canImport(Glibc)

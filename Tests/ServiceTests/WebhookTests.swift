@@ -1,11 +1,11 @@
 import Foundation
-import Governance
 import HTTPClient
 import Hashing
-import Registry
 import TestSupport
 import Testing
 
+@testable import Governance
+@testable import Registry
 @testable import Service
 
 /// A local receiver: our own HTTPServer recording every POST and answering with scripted statuses.

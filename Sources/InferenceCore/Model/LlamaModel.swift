@@ -8,15 +8,7 @@ enum LlamaModel: ModelArchitecture {
     static let name = "llama"
 
     static func load(_ file: GGUFFile) throws(InferenceError) -> TransformerModel {
-        let config = try TransformerConfig(file: file, architecture: name, ropeStyle: .normal)
-        let reader = TensorReader(file: file)
-        let layers = try (0..<config.blockCount).map { index throws(InferenceError) in
-            try reader.decoderLayer(index, config: config)
-        }
-        let weights = try reader.decoderWeights(
-            config: config, layers: layers,
-            ropeFactors: try reader.optionalVector(
-                "rope_freqs.weight", count: config.ropeDimensionCount / 2))
-        return TransformerModel(config: config, weights: weights)
+        try TensorReader.loadDecoder(
+            file, architecture: name, ropeStyle: .normal, requireBiases: false, ropeFrequencies: true)
     }
 }

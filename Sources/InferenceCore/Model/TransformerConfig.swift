@@ -25,12 +25,6 @@ public struct LayerAttention: Sendable, Hashable, Codable {
     public var ropeFrequencyBase: Float
     /// 1 / linear scaling factor (1 when unscaled).
     public var ropeFrequencyScale: Float
-
-    public init(slidingWindow: Int?, ropeFrequencyBase: Float, ropeFrequencyScale: Float) {
-        self.slidingWindow = slidingWindow
-        self.ropeFrequencyBase = ropeFrequencyBase
-        self.ropeFrequencyScale = ropeFrequencyScale
-    }
 }
 
 /// Hyper-parameters and block structure of a decoder-only transformer. Each architecture file

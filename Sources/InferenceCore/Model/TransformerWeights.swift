@@ -182,3 +182,24 @@ struct TensorReader {
         return try matrix("token_embd.weight", rows: c.vocabularySize, cols: c.embeddingLength)
     }
 }
+
+extension TensorReader {
+    /// The plain decoder-only load shared by `llama` and `qwen2`: the configuration, every
+    /// block's standard layer (Q/K/V biases required when `requireBiases`), the shared weights,
+    /// and, when `ropeFrequencies`, the optional `rope_freqs.weight` rescaling (Llama 3.1+).
+    static func loadDecoder(
+        _ file: GGUFFile, architecture: String, ropeStyle: RopeStyle, requireBiases: Bool,
+        ropeFrequencies: Bool
+    ) throws(InferenceError) -> TransformerModel {
+        let config = try TransformerConfig(file: file, architecture: architecture, ropeStyle: ropeStyle)
+        let reader = TensorReader(file: file)
+        let layers = try (0..<config.blockCount).map { index throws(InferenceError) in
+            try reader.decoderLayer(index, config: config, requireBiases: requireBiases)
+        }
+        let ropeFactors =
+            ropeFrequencies
+            ? try reader.optionalVector("rope_freqs.weight", count: config.ropeDimensionCount / 2) : nil
+        let weights = try reader.decoderWeights(config: config, layers: layers, ropeFactors: ropeFactors)
+        return TransformerModel(config: config, weights: weights)
+    }
+}

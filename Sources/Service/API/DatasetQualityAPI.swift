@@ -21,21 +21,15 @@ struct DatasetQualityAPI: Sendable {
 
     var routes: [Route] {
         [
-            Route(
-                "GET", "/api/v1/datasets/{name}/versions/{version}/check", access: .readers,
-                operationID: "getDatasetCheck"
-            ) { req, _ in
-                let ref = try PathNames.reference(req)
-                _ = try Query(req, allowed: [])
-                let (record, contamination) = try pool.read { store in
-                    (try store.latestDatasetCheck(ref), try store.datasetContamination(ref))
-                }
-                guard let record else {
+            Route.versionRead(
+                "/api/v1/datasets/{name}/versions/{version}/check", operationID: "getDatasetCheck", pool: pool
+            ) { ref, store in
+                guard let record = try store.latestDatasetCheck(ref) else {
                     throw Problem(
                         kind: .notFound,
                         detail: "\(ref) has not been checked (POST this URL, or run: assay dataset check \(ref))")
                 }
-                return try .json(try Self.representation(record, contamination: contamination))
+                return try Self.representation(record, contamination: try store.datasetContamination(ref))
             }
         ]
     }

@@ -43,31 +43,21 @@ public struct GovernanceAPI: Sendable {
 
     public var routes: [Route] {
         [
-            Route(
-                "GET", "/api/v1/models/{name}/versions/{version}/approval", access: .readers,
-                operationID: "getApprovalStatus"
-            ) { req, _ in
-                let ref = try PathNames.reference(req)
-                _ = try Query(req, allowed: [])
-                let status = try pool.read { store in
-                    try store.read { db in
-                        (try GovernanceRecords.approval(db, ref), try GovernanceRecords.decisions(db, ref))
-                    }
+            Route.versionRead(
+                "/api/v1/models/{name}/versions/{version}/approval", operationID: "getApprovalStatus", pool: pool
+            ) { ref, store in
+                let status = try store.read { db in
+                    (try GovernanceRecords.approval(db, ref), try GovernanceRecords.decisions(db, ref))
                 }
-                return try .json(Representation.approvalStatus(ref, status.0, decisions: status.1))
+                return Representation.approvalStatus(ref, status.0, decisions: status.1)
             },
-            Route(
-                "GET", "/api/v1/models/{name}/versions/{version}/decisions", access: .readers,
-                operationID: "listDecisions"
-            ) { req, _ in
-                let ref = try PathNames.reference(req)
-                _ = try Query(req, allowed: [])
-                let decisions = try pool.read { store in
-                    try store.read { db in try GovernanceRecords.decisions(db, ref) }
-                }
-                return try .json([
+            Route.versionRead(
+                "/api/v1/models/{name}/versions/{version}/decisions", operationID: "listDecisions", pool: pool
+            ) { ref, store in
+                let decisions = try store.read { db in try GovernanceRecords.decisions(db, ref) }
+                return [
                     "reference": .string(ref.description), "items": .array(decisions.map(Representation.decision))
-                ])
+                ]
             },
             Route(
                 "POST", "/api/v1/models/{name}/versions/{version}/approval/evaluate", access: .readers,
@@ -111,14 +101,10 @@ public struct GovernanceAPI: Sendable {
                 let fields = try JSONFields(try req.optionalJSONObject(), allowed: ["reason"])
                 return try perform(.revoke(reason: try fields.string("reason") ?? ""), req, ctx)
             },
-            Route(
-                "GET", "/api/v1/models/{name}/versions/{version}/card", access: .readers,
-                operationID: "getModelCard"
-            ) { req, _ in
-                let ref = try PathNames.reference(req)
-                _ = try Query(req, allowed: [])
-                let card = try pool.read { store in try store.read { db in try GovernanceRecords.modelCard(db, ref) } }
-                return try .json(Representation.card(ref, card))
+            Route.versionRead(
+                "/api/v1/models/{name}/versions/{version}/card", operationID: "getModelCard", pool: pool
+            ) { ref, store in
+                Representation.card(ref, try store.read { db in try GovernanceRecords.modelCard(db, ref) })
             },
             Route(
                 "PATCH", "/api/v1/models/{name}/versions/{version}/card", access: .readers,

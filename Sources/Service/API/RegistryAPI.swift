@@ -2,7 +2,6 @@ import Foundation
 import Governance
 import Hashing
 import Registry
-import Storage
 
 #if canImport(Glibc)
 import Glibc
@@ -67,11 +66,8 @@ public struct RegistryAPI: Sendable {
             Route(
                 "POST", "/api/v1/models/{name}/versions/{version}/artifact", access: Self.writers,
                 operationID: "uploadModelVersion", streamsBody: startUpload, handler: finishUpload),
-            Route("GET", "/api/v1/models/{name}/versions/{version}", access: .readers, operationID: "getModelVersion") {
-                req, _ in
-                let ref = try PathNames.reference(req)
-                _ = try Query(req, allowed: [])
-                return try .json(Representation.modelVersion(try pool.read { try $0.modelVersion(ref) }))
+            Route.versionRead("/api/v1/models/{name}/versions/{version}", operationID: "getModelVersion", pool: pool) {
+                ref, store in Representation.modelVersion(try store.modelVersion(ref))
             },
             Route(
                 "GET", "/api/v1/models/{name}/versions/{version}/lineage", access: .readers, operationID: "getLineage",
@@ -97,13 +93,9 @@ public struct RegistryAPI: Sendable {
             Route(
                 "POST", "/api/v1/datasets/{name}/versions", access: Self.writers, operationID: "registerDatasetVersion",
                 handler: registerDatasetVersion),
-            Route(
-                "GET", "/api/v1/datasets/{name}/versions/{version}", access: .readers, operationID: "getDatasetVersion"
-            ) { req, _ in
-                let ref = try PathNames.reference(req)
-                _ = try Query(req, allowed: [])
-                return try .json(Representation.datasetVersion(try pool.read { try $0.datasetVersion(ref) }))
-            },
+            Route.versionRead(
+                "/api/v1/datasets/{name}/versions/{version}", operationID: "getDatasetVersion", pool: pool
+            ) { ref, store in Representation.datasetVersion(try store.datasetVersion(ref)) },
             Route("GET", "/api/v1/audit/head", access: .readers, operationID: "getAuditHead") { req, _ in
                 _ = try Query(req, allowed: [])
                 let last = try pool.read { try $0.latestAuditEvents(1) }.last

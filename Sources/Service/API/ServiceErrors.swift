@@ -2,11 +2,6 @@ import Foundation
 import Governance
 import Hashing
 import Registry
-import Storage
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// JSON of the audit proof and checkpoint types (their Codable form, snake_case keys).
 enum AuditJSON {
@@ -42,16 +37,19 @@ public enum ServiceErrors {
             case .alreadyRevoked: return Problem(kind: .conflict, detail: e.description)
             case .randomnessUnavailable: return Problem(kind: .internalError, detail: e.description)
             }
-        case let e as StorageError: return storage(e)
-        default: return Router.defaultErrorMapper(error)
+        default:
+            if let failure = StorageFailure(error) { return storage(failure) }
+            return Router.defaultErrorMapper(error)
         }
     }
 
-    static func storage(_ e: StorageError) -> Problem {
-        if e.isBusy { return Problem(kind: .unavailable, detail: "the registry is busy; retry") }
-        if e.isConstraint { return Problem(kind: .conflict, detail: "the change conflicts with the registry's rules") }
+    static func storage(_ failure: StorageFailure) -> Problem {
+        switch failure {
+        case .busy: return Problem(kind: .unavailable, detail: "the registry is busy; retry")
+        case .constraint: return Problem(kind: .conflict, detail: "the change conflicts with the registry's rules")
         // Never echo SQL or internal messages.
-        return Problem(kind: .internalError, detail: "registry storage error")
+        case .other: return Problem(kind: .internalError, detail: "registry storage error")
+        }
     }
 
     static func problem(_ e: RegistryError) -> Problem {
@@ -64,8 +62,8 @@ public enum ServiceErrors {
             return Problem(kind: .unavailable, detail: "the registry is not initialized")
         case .artifactInsideRegistry, .artifactOutsideRoots:
             return Problem(kind: .forbidden, detail: e.description)
-        case .storage(let s):
-            return storage(s)
+        case .storage:
+            return storage(StorageFailure(e) ?? .other)
         default:
             return Problem(kind: .validation, detail: e.description)
         }

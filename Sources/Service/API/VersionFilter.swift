@@ -1,12 +1,6 @@
-import Foundation
 import Governance
 import Hashing
 import Registry
-import Storage
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The version filters of the model listings: `arch` and `quant` (an artifact's header facts),
 /// `state` (approval state), `alias` (versions holding that alias now) and `metric` (some

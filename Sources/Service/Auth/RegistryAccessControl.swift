@@ -6,10 +6,6 @@ import Registry
 public struct RegistryAccessControl: AccessControl {
     let pool: RegistryPool
 
-    public init(pool: RegistryPool) {
-        self.pool = pool
-    }
-
     public func actor(forToken token: String) throws -> String? {
         try pool.read { try $0.authenticate(tokenSecret: token) }
     }
@@ -24,11 +20,6 @@ public struct RegistryAccessControl: AccessControl {
 public struct StaticAccessControl: AccessControl {
     public var tokens: [String: String]
     public var grants: [String: Set<Role>]
-
-    public init(tokens: [String: String], grants: [String: Set<Role>]) {
-        self.tokens = tokens
-        self.grants = grants
-    }
 
     public func actor(forToken token: String) throws -> String? { tokens[token] }
     public func roles(of actor: String) throws -> Set<Role> { grants[actor] ?? [] }

@@ -31,12 +31,7 @@ public enum Access: Sendable, Hashable, CustomStringConvertible {
 public struct RequestContext: Sendable {
     /// The authenticated actor (nil on anonymous routes without a token).
     public var actor: String?
-    public var roles: Set<Role>
-
-    public init(actor: String? = nil, roles: Set<Role> = []) {
-        self.actor = actor
-        self.roles = roles
-    }
+    public var roles: Set<Role> = []
 
     /// The actor, or a 401 problem (for handlers of authenticated routes).
     public func requireActor() throws -> String {
