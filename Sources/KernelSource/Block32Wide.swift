@@ -8,7 +8,7 @@ public protocol WideIntegerOps {
     static func permute(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ index: SIMD16<Int32>) -> SIMD16<Float>
 }
 
-/// The indices that fold eight vectors' halves into one vector (see `horizontalSums`): each
+/// The indices that fold eight vectors' halves into one vector (see `foldHalves`): each
 /// step adds lane i to lane i + 4, then i + 2, then i + 1 of every 8-lane half.
 @usableFromInline
 enum HalfFold {
@@ -17,28 +17,29 @@ enum HalfFold {
     @inlinable static var singles: SIMD16<Int32> { SIMD16(0, 2, 4, 6, 16, 18, 20, 22, 8, 10, 12, 14, 24, 26, 28, 30) }
 }
 
-/// `horizontalSum` of each 8-lane half of eight vectors at once: result lane `h·8 + k` is
-/// `((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7))` of half h of `v[k]`, exactly `horizontalSum`'s
-/// additions (each step adds lane i and lane i + 4, i + 2, i + 1; addition commutes).
+/// Eight 16-lane vectors.
+public typealias EightVectors<T: SIMDScalar> = (
+    SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>
+)
+
+/// Sums each 8-lane half of eight vectors at once: result lane `h·8 + k` is
+/// `((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7))` of half h of `v[k]` — for floats exactly
+/// `horizontalSum`'s additions (each step adds lane i and lane i + 4, i + 2, i + 1; addition
+/// commutes), for integers simply their sum. `permute` is the set's two-vector permute, `add`
+/// the lane-wise sum.
 @inlinable @inline(__always)
-func horizontalSums<Ops: WideIntegerOps>(
-    _ ops: Ops.Type,
-    _ v: (
-        SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
-        SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>
-    )
-) -> SIMD16<Float> {
-    @inline(__always) func fold(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ index: SIMD16<Int32>, _ step: Int32)
-        -> SIMD16<Float>
-    {
-        Ops.permute(a, b, index) + Ops.permute(a, b, index &+ step)
+func foldHalves<T: SIMDScalar>(
+    _ v: EightVectors<T>, permute: (SIMD16<T>, SIMD16<T>, SIMD16<Int32>) -> SIMD16<T>,
+    add: (SIMD16<T>, SIMD16<T>) -> SIMD16<T>
+) -> SIMD16<T> {
+    @inline(__always) func fold(_ a: SIMD16<T>, _ b: SIMD16<T>, _ index: SIMD16<Int32>, _ step: Int32) -> SIMD16<T> {
+        add(permute(a, b, index), permute(a, b, index &+ step))
     }
     let v01 = fold(v.0, v.1, HalfFold.quarters, 4)
     let v23 = fold(v.2, v.3, HalfFold.quarters, 4)
     let v45 = fold(v.4, v.5, HalfFold.quarters, 4)
     let v67 = fold(v.6, v.7, HalfFold.quarters, 4)
-    return fold(
-        fold(v01, v23, HalfFold.pairs, 2), fold(v45, v67, HalfFold.pairs, 2), HalfFold.singles, 1)
+    return fold(fold(v01, v23, HalfFold.pairs, 2), fold(v45, v67, HalfFold.pairs, 2), HalfFold.singles, 1)
 }
 
 /// `Float(v)` lane-wise for 16 lanes (exact: every lane sum here is far below 2²⁴).
@@ -205,7 +206,7 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         column(6, &acc.6)
         column(7, &acc.7)
     }
-    var sums = horizontalSums(Ops.self, acc)
+    var sums = foldHalves(acc, permute: Ops.permute, add: +)
     if F.hasMinimum { sums += mins }
     for k in 0..<columns {
         out[k * outStride + rows.0] = sums[k]

@@ -25,28 +25,6 @@ enum PackedSuperBlockColumns {
     @inlinable static var stride: Int { 8 * 256 + 64 + 512 }
 }
 
-/// Sums the eight Int32 lanes of each half of eight vectors: result lane `h·8 + k` is the sum
-/// of half `h` of `v[k]` (integers: any order gives the same result).
-@inlinable @inline(__always)
-func sumHalves<Ops: WideSuperBlockOps>(
-    _ ops: Ops.Type,
-    _ v: (
-        SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>,
-        SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>
-    )
-) -> SIMD16<Int32> {
-    @inline(__always) func fold(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>, _ index: SIMD16<Int32>, _ step: Int32)
-        -> SIMD16<Int32>
-    {
-        Ops.permute(a, b, index) &+ Ops.permute(a, b, index &+ step)
-    }
-    let v01 = fold(v.0, v.1, HalfFold.quarters, 4)
-    let v23 = fold(v.2, v.3, HalfFold.quarters, 4)
-    let v45 = fold(v.4, v.5, HalfFold.quarters, 4)
-    let v67 = fold(v.6, v.7, HalfFold.quarters, 4)
-    return fold(fold(v01, v23, HalfFold.pairs, 2), fold(v45, v67, HalfFold.pairs, 2), HalfFold.singles, 1)
-}
-
 /// K-quant products on 64-byte vectors for the two summations ggml uses for prompt batches:
 /// its repacked Q4_K GEMM (`dotRepackedGemmSuperBlocks`: one integer per pair of 32-value
 /// steps, `acc = fma(Float(Σ), d·d_x, acc)`, `accMin = fma(Float(Σ m·bsum), dmin·d_x, accMin)`)
@@ -164,10 +142,7 @@ func superBlockWideGroup<F: SuperBlockFormat, Ops: WideSuperBlockOps>(
     let w1 = w.data + rows.1 * w.rowBytes
     var acc = SIMD16<Float>()
     var accMin = SIMD16<Float>()
-    typealias Lanes = (
-        SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>,
-        SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>
-    )
+    typealias Lanes = EightVectors<Int32>
     for b in 0..<blocks {
         let b0 = w0 + b * F.blockBytes
         let b1 = w1 + b * F.blockBytes
@@ -214,7 +189,7 @@ func superBlockWideGroup<F: SuperBlockFormat, Ops: WideSuperBlockOps>(
                 let sumB = block.load(fromByteOffset: base + 64, as: SIMD16<Float>.self)
                 // m0·bsA + m1·bsB on integers below 2²⁴: exact in F32, equal to Float(Int32 sum).
                 let minSum = (mins.1 * sumB).addingProduct(mins.0, sumA)
-                acc = acc.addingProduct(toFloat(sumHalves(Ops.self, sums)), d)
+                acc = acc.addingProduct(toFloat(foldHalves(sums, permute: Ops.permute, add: &+)), d)
                 accMin = accMin.addingProduct(minSum, dminx)
             }
         } else {
@@ -242,7 +217,7 @@ func superBlockWideGroup<F: SuperBlockFormat, Ops: WideSuperBlockOps>(
             offset(5, &sums.5)
             offset(6, &sums.6)
             offset(7, &sums.7)
-            acc = acc.addingProduct(dw * toFloat(sumHalves(Ops.self, sums)), xd)
+            acc = acc.addingProduct(dw * toFloat(foldHalves(sums, permute: Ops.permute, add: &+)), xd)
         }
     }
     return F.hasMinimum ? acc - accMin : acc
