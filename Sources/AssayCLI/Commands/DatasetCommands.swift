@@ -49,7 +49,7 @@ struct DatasetRegisterCommand: Command {
         description = try arguments.option("--description")
         collection = try arguments.option("--collection")
         limitations = try arguments.option("--limitations")
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         path = try arguments.requiredPositional("PATH")
         try arguments.finish()
         guard let license, !license.isEmpty else { throw .usage("missing --license") }
@@ -76,83 +76,56 @@ struct DatasetRegisterCommand: Command {
                 checkError = error.description
             }
         }
-        if context.json {
-            var members: [String: JSONValue] = [
-                "status": .string(outcome.isNew ? "registered" : "already_registered"),
-                "version": Representation.datasetVersion(version)
-            ]
-            if let checked {
-                members["check"] = try jsonMembers(checked.record.summary)
-                members["report_sha256"] = .string(checked.record.reportSHA256)
-            }
-            if let checkError { members["check_error"] = .string(checkError) }
-            try context.printJSON(.object(members))
-        } else if outcome.isNew {
-            context.print(
-                "Registered \(reference) (sha256 \(version.digest), \(version.files.count) file\(version.files.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))"
-            )
+        var extra: [String: JSONValue] = [:]
+        if let checked {
+            extra["check"] = try jsonMembers(checked.record.summary)
+            extra["report_sha256"] = .string(checked.record.reportSHA256)
+        }
+        if let checkError { extra["check_error"] = .string(checkError) }
+        let code = try context.respondToRegistration(
+            reference, isNew: outcome.isNew, version: Representation.datasetVersion(version), extra: extra,
+            digest: version.digest, files: version.files.count, size: version.totalSize
+        ) {
             if let checked {
                 for line in DatasetQualityText.lines(checked.report, sha256: checked.record.reportSHA256) {
                     context.print(line)
                 }
             }
-        } else {
-            context.print("\(reference) is already registered with the same content (sha256 \(version.digest))")
         }
         if let checkError {
             context.printError("warning: registered, but the quality check did not run: \(checkError)")
         }
-        return ExitCode.success
+        return code
     }
 }
 
 /// `assay dataset list [NAME]`
-struct DatasetListCommand: Command {
+struct DatasetListCommand: EntryListCommand {
     static let name = "list"
     static let help = CommandHelp(
         abstract: "List datasets, or the versions of one dataset.",
         usage: "[NAME] [--json]",
         examples: ["assay dataset list", "assay dataset list intents --json"])
+    static let kindColumn = "DATASET"
 
     var name: String?
 
-    init(arguments: inout Arguments) throws(CLIError) {
-        name = arguments.positional()
-        try arguments.finish()
+    static func entries(_ store: RegistryStore) throws -> [EntrySummary] { try store.datasets() }
+    static func entryJSON(_ entry: EntrySummary) -> JSONValue { Representation.dataset(entry) }
+    static func versions(of name: String, _ store: RegistryStore) throws -> [DatasetVersion] {
+        try store.datasetVersions(of: name)
     }
+    static func versionJSON(_ version: DatasetVersion) -> JSONValue { Representation.datasetVersion(version) }
 
-    func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
-        if let name {
-            let versions = try store.datasetVersions(of: name)
-            if context.json {
-                try context.printJSON([
-                    "name": .string(name), "versions": .array(versions.map(Representation.datasetVersion))
-                ])
-                return ExitCode.success
-            }
-            var table = TextTable(
-                ["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"], rightAligned: [3, 4])
-            for v in versions {
-                table.add([
-                    v.reference.version, v.license, v.containsPII ? "yes" : "no", String(v.files.count),
-                    formatBytes(v.totalSize), String(v.digest.prefix(12)), v.createdAt
-                ])
-            }
-            context.output.out(table.render())
-        } else {
-            let datasets = try store.datasets()
-            if context.json {
-                try context.printJSON(["items": .array(datasets.map(Representation.dataset))])
-                return ExitCode.success
-            }
-            var table = TextTable(["DATASET", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
-            for d in datasets {
-                table.add([d.name, String(d.versionCount), d.latestVersion ?? "-", d.createdAt, d.createdBy])
-            }
-            context.output.out(table.render())
+    static func versionTable(_ versions: [DatasetVersion]) -> TextTable {
+        var table = TextTable(["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"], rightAligned: [3, 4])
+        for v in versions {
+            table.add([
+                v.reference.version, v.license, v.containsPII ? "yes" : "no", String(v.files.count),
+                formatBytes(v.totalSize), String(v.digest.prefix(12)), v.createdAt
+            ])
         }
-        return ExitCode.success
+        return table
     }
 }
 
@@ -167,7 +140,7 @@ struct DatasetShowCommand: Command {
     var reference: VersionReference
 
     init(arguments: inout Arguments) throws(CLIError) {
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         try arguments.finish()
     }
 
@@ -207,21 +180,32 @@ struct DatasetShowCommand: Command {
         let v = try store.datasetVersion(reference)
         let check = try store.latestDatasetCheck(reference)
         let contamination = try store.datasetContamination(reference)
-        if context.json {
-            // The API's dataset-version shape plus the latest quality check and contamination.
-            guard case .object(var members) = Representation.datasetVersion(v) else { return ExitCode.failure }
-            var checkValue: JSONValue = .null
-            if let check {
-                let shown = Report.Check(
-                    summary: check.summary, reportSHA256: check.reportSHA256,
-                    checkedAt: check.createdAt, checkedBy: check.createdBy)
-                checkValue = try jsonMembers(shown)
-            }
-            members["quality_check"] = checkValue
-            members["contamination"] = try jsonMembers(contamination)
-            try context.printJSON(JSONValue.object(members))
-            return ExitCode.success
+        return try context.respond(json: try Self.json(v, check: check, contamination: contamination)) {
+            printText(v, check: check, contamination: contamination, context)
         }
+    }
+
+    /// The API's dataset-version shape plus the latest quality check and contamination.
+    private static func json(
+        _ v: DatasetVersion, check: DatasetCheckRecord?, contamination: [ContaminationRecord]
+    ) throws -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        if case .object(let shape) = Representation.datasetVersion(v) { members = shape }
+        var checkValue: JSONValue = .null
+        if let check {
+            let shown = Report.Check(
+                summary: check.summary, reportSHA256: check.reportSHA256,
+                checkedAt: check.createdAt, checkedBy: check.createdBy)
+            checkValue = try jsonMembers(shown)
+        }
+        members["quality_check"] = checkValue
+        members["contamination"] = try jsonMembers(contamination)
+        return .object(members)
+    }
+
+    private func printText(
+        _ v: DatasetVersion, check: DatasetCheckRecord?, contamination: [ContaminationRecord], _ context: CommandContext
+    ) {
         context.print("\(v.reference)")
         context.print("  sha256:       \(v.digest)")
         context.print("  license:      \(v.license)")
@@ -257,7 +241,6 @@ struct DatasetShowCommand: Command {
         } else {
             context.print("  quality check:  none (run: assay dataset check \(v.reference))")
         }
-        return ExitCode.success
     }
 }
 

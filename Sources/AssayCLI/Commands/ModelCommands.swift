@@ -49,7 +49,7 @@ struct ModelRegisterCommand: Command {
         let params = try arguments.options("--param")
         let trainedOn = try arguments.options("--trained-on")
         let evaluatedOn = try arguments.options("--evaluated-on")
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         paths = arguments.remainingPositionals()
         try arguments.finish()
         guard !paths.isEmpty else { throw .usage("missing FILE") }
@@ -112,69 +112,39 @@ struct ModelRegisterCommand: Command {
         }
         if showProgress && lastReported > 0 { context.output.err("\n") }
         let version = outcome.value
-        if context.json {
-            try context.printJSON([
-                "status": .string(outcome.isNew ? "registered" : "already_registered"),
-                "version": Representation.modelVersion(version)
-            ])
-        } else if outcome.isNew {
-            context.print(
-                "Registered \(reference) (sha256 \(version.digest), \(version.artifacts.count) file\(version.artifacts.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))"
-            )
-        } else {
-            context.print("\(reference) is already registered with the same content (sha256 \(version.digest))")
-        }
-        return ExitCode.success
+        return try context.respondToRegistration(
+            reference, isNew: outcome.isNew, version: Representation.modelVersion(version), digest: version.digest,
+            files: version.artifacts.count, size: version.totalSize)
     }
 }
 
 /// `assay model list [NAME]`
-struct ModelListCommand: Command {
+struct ModelListCommand: EntryListCommand {
     static let name = "list"
     static let help = CommandHelp(
         abstract: "List models, or the versions of one model.",
         usage: "[NAME] [--json]",
         examples: ["assay model list", "assay model list smollm2-135m --json"])
+    static let kindColumn = "MODEL"
 
     var name: String?
 
-    init(arguments: inout Arguments) throws(CLIError) {
-        name = arguments.positional()
-        try arguments.finish()
+    static func entries(_ store: RegistryStore) throws -> [EntrySummary] { try store.models() }
+    static func entryJSON(_ entry: EntrySummary) -> JSONValue { Representation.model(entry) }
+    static func versions(of name: String, _ store: RegistryStore) throws -> [ModelVersion] {
+        try store.modelVersions(of: name)
     }
+    static func versionJSON(_ version: ModelVersion) -> JSONValue { Representation.modelVersion(version) }
 
-    func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
-        if let name {
-            let versions = try store.modelVersions(of: name)
-            if context.json {
-                try context.printJSON([
-                    "name": .string(name), "versions": .array(versions.map(Representation.modelVersion))
-                ])
-                return ExitCode.success
-            }
-            var table = TextTable(
-                ["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"], rightAligned: [2, 3])
-            for v in versions {
-                table.add([
-                    v.reference.version, v.format, String(v.artifacts.count), formatBytes(v.totalSize),
-                    String(v.digest.prefix(12)), v.createdAt, v.createdBy
-                ])
-            }
-            context.output.out(table.render())
-        } else {
-            let models = try store.models()
-            if context.json {
-                try context.printJSON(["items": .array(models.map(Representation.model))])
-                return ExitCode.success
-            }
-            var table = TextTable(["MODEL", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
-            for m in models {
-                table.add([m.name, String(m.versionCount), m.latestVersion ?? "-", m.createdAt, m.createdBy])
-            }
-            context.output.out(table.render())
+    static func versionTable(_ versions: [ModelVersion]) -> TextTable {
+        var table = TextTable(["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"], rightAligned: [2, 3])
+        for v in versions {
+            table.add([
+                v.reference.version, v.format, String(v.artifacts.count), formatBytes(v.totalSize),
+                String(v.digest.prefix(12)), v.createdAt, v.createdBy
+            ])
         }
-        return ExitCode.success
+        return table
     }
 }
 
@@ -189,16 +159,16 @@ struct ModelShowCommand: Command {
     var reference: VersionReference
 
     init(arguments: inout Arguments) throws(CLIError) {
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
         let version = try context.openRegistry().modelVersion(reference)
-        if context.json {
-            try context.printJSON(Representation.modelVersion(version))
-            return ExitCode.success
-        }
+        return try context.respond(json: Representation.modelVersion(version)) { printText(version, context) }
+    }
+
+    private func printText(_ version: ModelVersion, _ context: CommandContext) {
         context.print("\(version.reference)")
         context.print("  sha256:   \(version.digest)")
         context.print("  format:   \(version.format)")
@@ -224,6 +194,5 @@ struct ModelShowCommand: Command {
                 context.print("    \(e.relation.rawValue) \(e.parentKind) \(e.parent)\(params)")
             }
         }
-        return ExitCode.success
     }
 }

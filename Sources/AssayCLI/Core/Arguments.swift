@@ -43,15 +43,23 @@ public struct Arguments: Sendable {
 
     /// The value of an option given at most once.
     public mutating func option(_ names: String...) throws(CLIError) -> String? {
+        try single(names)
+    }
+
+    /// The value of an option that must be given (once); `missing` is the error when it is not.
+    public mutating func required(_ names: String..., missing: String) throws(CLIError) -> String {
+        guard let value = try single(names) else { throw .usage(missing) }
+        return value
+    }
+
+    private mutating func single(_ names: [String]) throws(CLIError) -> String? {
         let values = try collect(names)
         if values.count > 1 { throw .usage("option \(names[0]) given more than once") }
         return values.first
     }
 
     public mutating func int(_ names: String..., range: ClosedRange<Int>? = nil) throws(CLIError) -> Int? {
-        let values = try collect(names)
-        if values.count > 1 { throw .usage("option \(names[0]) given more than once") }
-        guard let raw = values.first else { return nil }
+        guard let raw = try single(names) else { return nil }
         guard let value = Int(raw) else { throw .usage("\(names[0]) expects an integer, got '\(raw)'") }
         if let range, !range.contains(value) {
             throw .usage("\(names[0]) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
@@ -60,9 +68,7 @@ public struct Arguments: Sendable {
     }
 
     public mutating func double(_ names: String...) throws(CLIError) -> Double? {
-        let values = try collect(names)
-        if values.count > 1 { throw .usage("option \(names[0]) given more than once") }
-        guard let raw = values.first else { return nil }
+        guard let raw = try single(names) else { return nil }
         guard let value = Double(raw), value.isFinite else {
             throw .usage("\(names[0]) expects a number, got '\(raw)'")
         }

@@ -64,23 +64,20 @@ public final class OutputSink: Sendable {
     /// whose stdout must stay clean (e.g. `assay gate --json` running missing evaluations).
     public func diagnostics() -> OutputSink { OutputSink(capture: capture, stdoutToStderrOf: self) }
 
-    public func out(_ text: String) {
-        if let parent = stdoutToStderrOf {
-            parent.err(text)
-        } else if capture {
-            state.withLock { $0.capturedOut += text }
-        } else {
-            write(text, to: STDOUT_FILENO)
-        }
-    }
+    public func out(_ text: String) { emit(text, toStdout: true) }
 
-    public func err(_ text: String) {
+    public func err(_ text: String) { emit(text, toStdout: false) }
+
+    /// Sends `text` where this sink's stdout (or stderr) goes: the parent's stderr, memory, or the stream.
+    private func emit(_ text: String, toStdout: Bool) {
         if let parent = stdoutToStderrOf {
             parent.err(text)
         } else if capture {
-            state.withLock { $0.capturedErr += text }
+            state.withLock { state in
+                if toStdout { state.capturedOut += text } else { state.capturedErr += text }
+            }
         } else {
-            write(text, to: STDERR_FILENO)
+            write(text, to: toStdout ? STDOUT_FILENO : STDERR_FILENO)
         }
     }
 

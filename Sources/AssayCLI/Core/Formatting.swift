@@ -17,3 +17,10 @@ func formatBytes(_ bytes: Int64) -> String {
     }
     return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
 }
+
+extension Arguments {
+    /// The next positional as `NAME@VERSION`; `what` names it when missing ("CHILD@VERSION").
+    mutating func reference(_ what: String = "NAME@VERSION") throws(CLIError) -> VersionReference {
+        try parseReference(try requiredPositional(what))
+    }
+}
