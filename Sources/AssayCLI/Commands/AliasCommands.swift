@@ -25,12 +25,9 @@ struct AliasSetCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: policy).setAlias(alias, to: target, reason: reason)
-        if context.json {
-            try context.printJSON(Representation.aliasMove(entry))
-        } else {
+        return try context.respond(json: Representation.aliasMove(entry)) {
             context.print("\(target.name):\(alias) → \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
         }
-        return ExitCode.success
     }
 }
 
@@ -54,13 +51,10 @@ struct AliasRollbackCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: policy).rollbackAlias(model: model, alias: alias, reason: reason)
-        if context.json {
-            try context.printJSON(Representation.aliasMove(entry))
-        } else {
+        return try context.respond(json: Representation.aliasMove(entry)) {
             context.print(
                 "\(model):\(alias) rolled back to \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
         }
-        return ExitCode.success
     }
 }
 
@@ -82,19 +76,17 @@ struct AliasShowCommand: Command {
             records = records.filter { $0.name == alias }
             if records.isEmpty { throw CLIError.failure("model \(model) has no alias '\(alias)'") }
         }
-        if context.json {
-            try context.printJSON(["items": .array(records.map(Representation.alias))])
-            return ExitCode.success
+        return try context.respond(json: ["items": .array(records.map(Representation.alias))]) {
+            var table = TextTable(["ALIAS", "TARGET", "DIGEST", "PROTECTED", "UPDATED", "BY"])
+            for r in records {
+                table.add([
+                    r.name, r.target.description, String(r.digest.prefix(12)), r.isProtected ? "yes" : "no",
+                    r.updatedAt,
+                    r.updatedBy
+                ])
+            }
+            context.print(table)
         }
-        var table = TextTable(["ALIAS", "TARGET", "DIGEST", "PROTECTED", "UPDATED", "BY"])
-        for r in records {
-            table.add([
-                r.name, r.target.description, String(r.digest.prefix(12)), r.isProtected ? "yes" : "no", r.updatedAt,
-                r.updatedBy
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
@@ -112,17 +104,14 @@ struct AliasHistoryCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let history = try store.read { try GovernanceRecords.aliasHistory($0, model: model, name: alias) }
-        if context.json {
-            try context.printJSON(Representation.aliasHistory(model: model, name: alias, history))
-            return ExitCode.success
+        return try context.respond(json: Representation.aliasHistory(model: model, name: alias, history)) {
+            var table = TextTable(["TIME", "ACTION", "TARGET", "PREVIOUS", "ACTOR", "REASON"])
+            for h in history {
+                table.add([
+                    h.createdAt, h.action, h.target.description, h.previous?.description ?? "", h.actor, h.reason ?? ""
+                ])
+            }
+            context.print(table)
         }
-        var table = TextTable(["TIME", "ACTION", "TARGET", "PREVIOUS", "ACTOR", "REASON"])
-        for h in history {
-            table.add([
-                h.createdAt, h.action, h.target.description, h.previous?.description ?? "", h.actor, h.reason ?? ""
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }

@@ -19,7 +19,7 @@ struct ApprovalActionCommand {
         policy = try arguments.option("--policy")
         overrideReason = try arguments.option("--override")
         tier = nil
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
     }
 
     func perform(_ action: ApprovalAction, context: CommandContext) async throws -> Int32 {
@@ -30,24 +30,21 @@ struct ApprovalActionCommand {
         } catch let error as ApprovalError {
             throw CLIError.failure("refused: \(error.description)")
         }
-        if context.json {
-            try context.printJSON(Representation.approvalOutcome(reference, outcome))
-            return ExitCode.success
+        return try context.respond(json: Representation.approvalOutcome(reference, outcome)) {
+            let d = outcome.decision
+            var line =
+                "\(reference): \(d.action) \(d.fromState) → \(d.toState) (policy v\(d.policyVersion), tier \(d.tier))"
+            if let votes = outcome.votes, let quorum = outcome.quorum { line += "; approvals \(votes)/\(quorum)" }
+            context.print(line)
+            if !outcome.flagged.isEmpty {
+                context.print("flagged for review: " + outcome.flagged.map(\.description).joined(separator: ", "))
+            }
         }
-        let d = outcome.decision
-        var line =
-            "\(reference): \(d.action) \(d.fromState) → \(d.toState) (policy v\(d.policyVersion), tier \(d.tier))"
-        if let votes = outcome.votes, let quorum = outcome.quorum { line += "; approvals \(votes)/\(quorum)" }
-        context.print(line)
-        if !outcome.flagged.isEmpty {
-            context.print("flagged for review: " + outcome.flagged.map(\.description).joined(separator: ", "))
-        }
-        return ExitCode.success
     }
 }
 
 /// `assay approval evaluate M@V`
-struct ApprovalEvaluateCommand: Command {
+struct ApprovalEvaluateCommand: ApprovalTierCommand {
     static let name = "evaluate"
     static let help = CommandHelp(
         abstract:
@@ -56,32 +53,40 @@ struct ApprovalEvaluateCommand: Command {
         options: ApprovalActionCommand.options + [
             .init("--tier TIER", "Risk tier to judge under (default: the policy's default tier)")
         ])
+    static let action = ApprovalAction.markEvaluated
     var base: ApprovalActionCommand
-    init(arguments: inout Arguments) throws(CLIError) {
-        let tier = try arguments.option("--tier")
-        base = try ApprovalActionCommand(arguments: &arguments)
-        base.tier = tier
-        try arguments.finish()
-    }
-    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.markEvaluated, context: context) }
 }
 
 /// `assay approval submit M@V`
-struct ApprovalSubmitCommand: Command {
+struct ApprovalSubmitCommand: ApprovalTierCommand {
     static let name = "submit"
     static let help = CommandHelp(
         abstract:
             "Submit an evaluated version for review (model card complete, datasets within policy, floors met, gate against the current alias holder not blocking).",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under")])
+    static let action = ApprovalAction.submit
     var base: ApprovalActionCommand
+}
+
+/// An approval action judged under a risk tier (`--tier`): parsing and running shared by
+/// evaluate and submit.
+protocol ApprovalTierCommand: Command {
+    static var action: ApprovalAction { get }
+    var base: ApprovalActionCommand { get }
+    init(base: ApprovalActionCommand)
+}
+
+extension ApprovalTierCommand {
     init(arguments: inout Arguments) throws(CLIError) {
         let tier = try arguments.option("--tier")
-        base = try ApprovalActionCommand(arguments: &arguments)
+        var base = try ApprovalActionCommand(arguments: &arguments)
         base.tier = tier
         try arguments.finish()
+        self.init(base: base)
     }
-    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.submit, context: context) }
+
+    func run(context: CommandContext) async throws -> Int32 { try await base.perform(Self.action, context: context) }
 }
 
 /// An approval action taking one free-text note (`--comment` or `--reason`): parsing and
@@ -180,7 +185,7 @@ struct ApprovalCardCommand: Command {
             }
             fields[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
         }
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         try arguments.finish()
     }
     func run(context: CommandContext) async throws -> Int32 {
@@ -190,12 +195,9 @@ struct ApprovalCardCommand: Command {
         } else {
             card = try context.governanceWithoutPolicy().updateModelCard(reference, fields: fields)
         }
-        if context.json {
-            try context.printJSON(Representation.card(reference, card))
-            return ExitCode.success
+        return try context.respond(json: Representation.card(reference, card)) {
+            for key in card.keys.sorted() { context.print("\(key): \(card[key] ?? "")") }
         }
-        for key in card.keys.sorted() { context.print("\(key): \(card[key] ?? "")") }
-        return ExitCode.success
     }
 }
 
@@ -212,10 +214,10 @@ struct ApprovalStatusCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let status = try context.governance(policy: base.policy).status(base.reference)
-        if context.json {
-            try context.printJSON(Representation.approvalStatus(status))
-            return ExitCode.success
-        }
+        return try context.respond(json: Representation.approvalStatus(status)) { printText(status, context) }
+    }
+
+    private func printText(_ status: ApprovalStatus, _ context: CommandContext) {
         let r = status.record
         context.print("\(r.reference)  \(r.state)  tier \(r.tier ?? "(default)")  digest \(r.digest.prefix(16))…")
         context.print("registered by \(r.registrant)" + (r.submitter.map { ", submitted by \($0)" } ?? ""))
@@ -242,8 +244,7 @@ struct ApprovalStatusCommand: Command {
                     d.createdAt, d.action, d.fromState, d.toState, d.actor, "v\(d.policyVersion)", d.reason ?? ""
                 ])
             }
-            context.output.out(table.render())
+            context.print(table)
         }
-        return ExitCode.success
     }
 }

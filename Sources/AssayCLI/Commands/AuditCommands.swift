@@ -150,18 +150,15 @@ struct AuditKeygenCommand: Command {
         do { try Data((Hex.encode(publicKey) + "\n").utf8).write(to: pub, options: .withoutOverwriting) } catch {
             throw CLIError.failure("cannot write \(pub.path) (exists already?)")
         }
-        if context.json {
-            try context.printJSON([
-                "secret_key_file": url.path, "public_key_file": pub.path,
-                "public_key": Hex.encode(publicKey), "key_id": AuditCheckpoint.keyID(publicKey)
-            ])
-        } else {
+        return try context.respond(json: [
+            "secret_key_file": url.path, "public_key_file": pub.path,
+            "public_key": Hex.encode(publicKey), "key_id": AuditCheckpoint.keyID(publicKey)
+        ]) {
             context.print("secret key: \(url.path) (mode 0600; keep it out of the registry home)")
             context.print(
                 "public key: \(Hex.encode(publicKey)) (also in \(pub.path)), key id \(AuditCheckpoint.keyID(publicKey))"
             )
         }
-        return ExitCode.success
     }
 }
 
@@ -308,15 +305,12 @@ struct AuditLogCommand: Command {
         let events =
             try after.map { try store.auditEvents(after: Int64($0), limit: limit) }
             ?? store.latestAuditEvents(limit)
-        if context.json {
-            try context.printJSON(["items": .array(events.map(Representation.auditEvent))])
-            return ExitCode.success
+        return try context.respond(json: ["items": .array(events.map(Representation.auditEvent))]) {
+            var table = TextTable(["SEQ", "TIME", "ACTOR", "ACTION", "SUBJECT", "HASH"], rightAligned: [0])
+            for e in events {
+                table.add([String(e.seq), e.time, e.actor, e.action, e.subject, String(e.hash.prefix(16))])
+            }
+            context.print(table)
         }
-        var table = TextTable(["SEQ", "TIME", "ACTOR", "ACTION", "SUBJECT", "HASH"], rightAligned: [0])
-        for e in events {
-            table.add([String(e.seq), e.time, e.actor, e.action, e.subject, String(e.hash.prefix(16))])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }

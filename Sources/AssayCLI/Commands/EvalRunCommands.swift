@@ -25,12 +25,9 @@ struct EvalShowCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let record = try context.openRegistry().evaluationRun(run)
-        if context.json {
-            try context.printJSON(Representation.run(record, includeResults: true))
-            return ExitCode.success
+        return try context.respond(json: Representation.run(record, includeResults: true)) {
+            EvalReport.printRun(record, context: context)
         }
-        EvalReport.printRun(record, context: context)
-        return ExitCode.success
     }
 }
 
@@ -52,19 +49,17 @@ struct EvalListCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let runs = try context.openRegistry().evaluationRuns(model: model)
-        if context.json {
-            try context.printJSON(["items": .array(runs.map { Representation.run($0, includeResults: false) })])
-            return ExitCode.success
+        return try context.respond(json: ["items": .array(runs.map { Representation.run($0, includeResults: false) })])
+        {
+            var table = TextTable(["RUN", "MODEL", "SUITE", "STATUS", "ITEMS", "STARTED"], rightAligned: [4])
+            for r in runs {
+                table.add([
+                    r.id, r.model.description, "\(r.suiteID)@\(r.suiteVersion)", r.status.rawValue,
+                    "\(r.itemsDone)/\(r.itemTotal)", r.startedAt
+                ])
+            }
+            context.print(table)
         }
-        var table = TextTable(["RUN", "MODEL", "SUITE", "STATUS", "ITEMS", "STARTED"], rightAligned: [4])
-        for r in runs {
-            table.add([
-                r.id, r.model.description, "\(r.suiteID)@\(r.suiteVersion)", r.status.rawValue,
-                "\(r.itemsDone)/\(r.itemTotal)", r.startedAt
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
@@ -92,34 +87,31 @@ struct EvalCompareCommand: Command {
         do { comparison = try RunComparison.compare(store: store, runA, runB) } catch let error as ComparisonError {
             throw CLIError.failure(error.description)
         }
-        if context.json {
-            try context.printJSON(comparison)
-            return ExitCode.success
+        return try context.respond(json: comparison) {
+            let fmt = EvalReport.fmt
+            let signed = EvalReport.signed
+            let percent = EvalReport.percent
+            context.print("A = \(comparison.runA) (\(comparison.modelA))")
+            context.print("B = \(comparison.runB) (\(comparison.modelB))")
+            context.print("suite digest \(comparison.suiteDigest.prefix(12)), paired over the same items\n")
+            var table = TextTable(["TASK", "METRIC", "A", "B", "B−A", "±SE", "N"], rightAligned: [2, 3, 4, 5, 6])
+            for d in comparison.metrics {
+                table.add([
+                    d.task, d.metric, fmt(d.a), fmt(d.b), signed(d.difference), d.stderr.map(fmt) ?? "-", String(d.n)
+                ])
+            }
+            context.print(table)
+            context.print("")
+            var agree = TextTable(
+                ["TASK", "SAME PREDICTION", "BOTH RIGHT", "ONLY A", "ONLY B", "BOTH WRONG"],
+                rightAligned: [1, 2, 3, 4, 5])
+            for g in comparison.agreement {
+                agree.add([
+                    g.task, "\(g.samePrediction)/\(g.n) (\(percent(Double(g.samePrediction) / Double(max(1, g.n)))))",
+                    String(g.bothCorrect), String(g.onlyACorrect), String(g.onlyBCorrect), String(g.neitherCorrect)
+                ])
+            }
+            context.output.out(agree.render())
         }
-        let fmt = EvalReport.fmt
-        let signed = EvalReport.signed
-        let percent = EvalReport.percent
-        context.print("A = \(comparison.runA) (\(comparison.modelA))")
-        context.print("B = \(comparison.runB) (\(comparison.modelB))")
-        context.print("suite digest \(comparison.suiteDigest.prefix(12)), paired over the same items\n")
-        var table = TextTable(["TASK", "METRIC", "A", "B", "B−A", "±SE", "N"], rightAligned: [2, 3, 4, 5, 6])
-        for d in comparison.metrics {
-            table.add([
-                d.task, d.metric, fmt(d.a), fmt(d.b), signed(d.difference), d.stderr.map(fmt) ?? "-", String(d.n)
-            ])
-        }
-        context.output.out(table.render())
-        context.print("")
-        var agree = TextTable(
-            ["TASK", "SAME PREDICTION", "BOTH RIGHT", "ONLY A", "ONLY B", "BOTH WRONG"],
-            rightAligned: [1, 2, 3, 4, 5])
-        for g in comparison.agreement {
-            agree.add([
-                g.task, "\(g.samePrediction)/\(g.n) (\(percent(Double(g.samePrediction) / Double(max(1, g.n)))))",
-                String(g.bothCorrect), String(g.onlyACorrect), String(g.onlyBCorrect), String(g.neitherCorrect)
-            ])
-        }
-        context.output.out(agree.render())
-        return ExitCode.success
     }
 }

@@ -80,10 +80,10 @@ struct InitCommand: Command {
                     ])
             }
         }
-        if context.json {
-            try context.printJSON(
-                Report(home: store.home.path, database: store.databasePath, created: !existed, settings: settings))
-        } else {
+        return try context.respond(
+            json:
+                Report(home: store.home.path, database: store.databasePath, created: !existed, settings: settings)
+        ) {
             context.print(
                 existed
                     ? "Registry at \(store.home.path) is up to date."
@@ -94,6 +94,5 @@ struct InitCommand: Command {
                 )
             }
         }
-        return ExitCode.success
     }
 }

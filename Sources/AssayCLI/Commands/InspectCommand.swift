@@ -33,12 +33,9 @@ struct InspectCommand: Command {
             throw CLIError.failure("\(path): \(error.description)")
         }
         let report = InspectReport(file, path: url.path)
-        if context.json {
-            try context.printJSON(report)
-        } else {
+        return try context.respond(json: report) {
             context.print(report.text())
         }
-        return ExitCode.success
     }
 }
 

@@ -78,15 +78,12 @@ struct LineageAddCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let added = try context.openRegistry().addLineage(child: child, link: link)
-        if context.json {
-            try context.printJSON(Representation.lineageAdded(added, child: child, link))
-        } else {
+        return try context.respond(json: Representation.lineageAdded(added, child: child, link)) {
             context.print(
                 added
                     ? "Recorded \(child) \(link.relation.rawValue) \(link.parent)"
                     : "\(child) \(link.relation.rawValue) \(link.parent) was already recorded")
         }
-        return ExitCode.success
     }
 }
 

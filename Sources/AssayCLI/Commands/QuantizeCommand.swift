@@ -89,15 +89,12 @@ struct QuantizeCommand: Command {
             input: inURL.path, output: outURL.path, type: type.name, tensors: total,
             converted: converted, inputBytes: file.fileSize, outputBytes: result.outputSize,
             seconds: seconds)
-        if context.json {
-            try context.printJSON(report)
-        } else {
+        return try context.respond(json: report) {
             let kinds = converted.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             context.print(
                 "Wrote \(output): \(type.name), \(total) tensors (\(kinds)), "
                     + "\(InspectReport.bytes(result.outputSize)) from \(InspectReport.bytes(file.fileSize)) "
                     + String(format: "in %.1f s", seconds))
         }
-        return ExitCode.success
     }
 }

@@ -48,16 +48,15 @@ struct SuiteRegisterCommand: Command {
             throw CLIError.failure("invalid suite: \(error.description)")
         }
         if result.isNew { context.updateContaminationAfterSuiteRegistration(store) }
-        if context.json {
-            try context.printJSON(
-                Report(status: result.isNew ? "registered" : "already_registered", suite: result.record))
-        } else {
+        return try context.respond(
+            json:
+                Report(status: result.isNew ? "registered" : "already_registered", suite: result.record)
+        ) {
             let r = result.record
             context.print(
                 "\(result.isNew ? "Registered" : "Already registered:") suite \(r.suiteID)@\(r.version) (sha256 \(r.digest), \(r.taskCount) task\(r.taskCount == 1 ? "" : "s"), \(r.itemCount) items)"
             )
         }
-        return ExitCode.success
     }
 }
 
@@ -98,19 +97,16 @@ struct SuiteListCommand: Command {
                     id: id, version: nil, digest: nil, title: nil, tasks: nil, items: nil, registered: false,
                     path: dir.path))
         }
-        if context.json {
-            try context.printJSON(entries)
-            return ExitCode.success
+        return try context.respond(json: entries) {
+            var table = TextTable(["SUITE", "VERSION", "TASKS", "ITEMS", "SHA256", "TITLE"], rightAligned: [2, 3])
+            for e in entries {
+                table.add([
+                    e.id, e.version ?? "(bundled)", e.tasks.map(String.init) ?? "-", e.items.map(String.init) ?? "-",
+                    e.digest.map { String($0.prefix(12)) } ?? "-", e.title ?? e.path
+                ])
+            }
+            context.print(table)
         }
-        var table = TextTable(["SUITE", "VERSION", "TASKS", "ITEMS", "SHA256", "TITLE"], rightAligned: [2, 3])
-        for e in entries {
-            table.add([
-                e.id, e.version ?? "(bundled)", e.tasks.map(String.init) ?? "-", e.items.map(String.init) ?? "-",
-                e.digest.map { String($0.prefix(12)) } ?? "-", e.title ?? e.path
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
@@ -162,24 +158,21 @@ struct SuiteShowCommand: Command {
                     fewshotPool: $0.fewshot.count, defaultShots: $0.spec.defaultShots,
                     labels: $0.spec.labels, scoring: $0.spec.scoring?.rawValue)
             })
-        if context.json {
-            try context.printJSON(report)
-            return ExitCode.success
+        return try context.respond(json: report) {
+            context.print("\(m.id)@\(m.version) — \(m.title)")
+            context.print("sha256 \(suite.digest)  licence \(m.license)  source: \(m.source)")
+            context.print(m.description)
+            context.print("")
+            var table = TextTable(
+                ["TASK", "KIND", "ITEMS", "FEW-SHOT POOL", "DEFAULT SHOTS", "DETAIL"], rightAligned: [2, 3, 4])
+            for t in report.tasks {
+                table.add([
+                    t.id, t.kind, String(t.items), String(t.fewshotPool), String(t.defaultShots),
+                    t.labels.map { "labels: " + $0.joined(separator: ", ") } ?? t.scoring.map { "scoring: " + $0 } ?? ""
+                ])
+            }
+            context.print(table)
         }
-        context.print("\(m.id)@\(m.version) — \(m.title)")
-        context.print("sha256 \(suite.digest)  licence \(m.license)  source: \(m.source)")
-        context.print(m.description)
-        context.print("")
-        var table = TextTable(
-            ["TASK", "KIND", "ITEMS", "FEW-SHOT POOL", "DEFAULT SHOTS", "DETAIL"], rightAligned: [2, 3, 4])
-        for t in report.tasks {
-            table.add([
-                t.id, t.kind, String(t.items), String(t.fewshotPool), String(t.defaultShots),
-                t.labels.map { "labels: " + $0.joined(separator: ", ") } ?? t.scoring.map { "scoring: " + $0 } ?? ""
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
@@ -227,17 +220,16 @@ struct SuiteImportMMLUCommand: Command {
         }
         let result = try context.suiteCatalog(store).register(directory: staging)
         if result.isNew { context.updateContaminationAfterSuiteRegistration(store) }
-        if context.json {
-            try context.printJSON(
+        return try context.respond(
+            json:
                 SuiteRegisterCommand.Report(
                     status: result.isNew ? "registered" : "already_registered",
-                    suite: result.record))
-        } else {
+                    suite: result.record)
+        ) {
             let r = result.record
             context.print(
                 "\(result.isNew ? "Registered" : "Already registered:") suite \(r.suiteID)@\(r.version) (sha256 \(r.digest), \(r.itemCount) items over \(r.taskCount) tasks)"
             )
         }
-        return ExitCode.success
     }
 }

@@ -65,12 +65,9 @@ struct TokenRevokeCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let token = try context.openRegistry().revokeToken(id: id)
-        if context.json {
-            try context.printJSON(Representation.token(token))
-        } else {
+        return try context.respond(json: Representation.token(token)) {
             context.print("Revoked \(token.id) (\(token.actor))")
         }
-        return ExitCode.success
     }
 }
 

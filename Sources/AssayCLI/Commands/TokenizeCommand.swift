@@ -95,12 +95,9 @@ struct TokenizeCommand: Command {
             tokens = tokenizer.encode(input, addSpecial: addSpecial, parseSpecial: parseSpecial)
         }
         let report = TokenizeReport(tokens: tokens, tokenizer: tokenizer)
-        if context.json {
-            try context.printJSON(report)
-        } else {
+        return try context.respond(json: report) {
             context.print(report.text())
         }
-        return ExitCode.success
     }
 }
 

@@ -46,18 +46,15 @@ struct WebhookAddCommand: Command {
             )
         }
         let hook = try context.openRegistry().addWebhook(url: url, events: events, secret: secret)
-        if context.json {
-            try context.printJSON([
-                "id": hook.id, "url": hook.url, "events": hook.events.map(\.rawValue).joined(separator: ","),
-                "secret": hook.secret
-            ])
-        } else {
+        return try context.respond(json: [
+            "id": hook.id, "url": hook.url, "events": hook.events.map(\.rawValue).joined(separator: ","),
+            "secret": hook.secret
+        ]) {
             context.print(hook.id)
             if secret == nil {
                 context.printError("Secret (shown once, verify X-Assay-Signature with it): \(hook.secret)")
             }
         }
-        return ExitCode.success
     }
 }
 
@@ -89,20 +86,17 @@ struct WebhookListCommand: Command {
                 createdAt: $0.createdAt, createdBy: $0.createdBy, active: $0.active,
                 removedAt: $0.removedAt)
         }
-        if context.json {
-            try context.printJSON(listed)
-            return ExitCode.success
+        return try context.respond(json: listed) {
+            if listed.isEmpty {
+                context.print("No webhooks.")
+                return
+            }
+            var table = TextTable(["ID", "URL", "EVENTS", "CREATED", "BY", "STATE"])
+            for h in listed {
+                table.add([h.id, h.url, h.events, h.createdAt, h.createdBy, h.active ? "active" : "removed"])
+            }
+            context.print(table)
         }
-        if listed.isEmpty {
-            context.print("No webhooks.")
-            return ExitCode.success
-        }
-        var table = TextTable(["ID", "URL", "EVENTS", "CREATED", "BY", "STATE"])
-        for h in listed {
-            table.add([h.id, h.url, h.events, h.createdAt, h.createdBy, h.active ? "active" : "removed"])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
@@ -121,12 +115,9 @@ struct WebhookRemoveCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let hook = try context.openRegistry().removeWebhook(id: id)
-        if context.json {
-            try context.printJSON(["id": hook.id, "removed_at": hook.removedAt ?? ""])
-        } else {
+        return try context.respond(json: ["id": hook.id, "removed_at": hook.removedAt ?? ""]) {
             context.print("Removed \(hook.id) (\(hook.url))")
         }
-        return ExitCode.success
     }
 }
 
@@ -151,23 +142,20 @@ struct WebhookDeliveriesCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let attempts = try context.openRegistry().webhookAttempts(webhook: webhook, limit: limit)
-        if context.json {
-            try context.printJSON(attempts)
-            return ExitCode.success
+        return try context.respond(json: attempts) {
+            if attempts.isEmpty {
+                context.print("No delivery attempts.")
+                return
+            }
+            var table = TextTable(["TIME", "WEBHOOK", "EVENT", "DELIVERY", "ATTEMPT", "STATUS", "RESULT"])
+            for a in attempts {
+                table.add([
+                    a.startedAt, a.webhookID, a.eventID, a.deliveryID, String(a.attempt),
+                    a.statusCode.map(String.init) ?? "-", a.error ?? a.deliveryStatus
+                ])
+            }
+            context.print(table)
         }
-        if attempts.isEmpty {
-            context.print("No delivery attempts.")
-            return ExitCode.success
-        }
-        var table = TextTable(["TIME", "WEBHOOK", "EVENT", "DELIVERY", "ATTEMPT", "STATUS", "RESULT"])
-        for a in attempts {
-            table.add([
-                a.startedAt, a.webhookID, a.eventID, a.deliveryID, String(a.attempt),
-                a.statusCode.map(String.init) ?? "-", a.error ?? a.deliveryStatus
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
