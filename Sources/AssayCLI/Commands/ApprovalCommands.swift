@@ -45,8 +45,8 @@ struct ApprovalActionCommand {
 
 /// `assay approval evaluate M@V`
 struct ApprovalEvaluateCommand: ApprovalTierCommand {
-    static let name = "evaluate"
     static let help = CommandHelp(
+        "evaluate",
         abstract:
             "Mark a version evaluated: every required suite of its tier needs a qualifying run on its exact digest, its training datasets must comply with the tier (datasets and dataset_quality rules), and every floor must be met.",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
@@ -59,8 +59,8 @@ struct ApprovalEvaluateCommand: ApprovalTierCommand {
 
 /// `assay approval submit M@V`
 struct ApprovalSubmitCommand: ApprovalTierCommand {
-    static let name = "submit"
     static let help = CommandHelp(
+        "submit",
         abstract:
             "Submit an evaluated version for review (model card complete, datasets within policy, floors met, gate against the current alias holder not blocking).",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
@@ -117,8 +117,8 @@ extension ApprovalNoteCommand {
 
 /// `assay approval approve M@V`
 struct ApprovalApproveCommand: ApprovalNoteCommand {
-    static let name = "approve"
     static let help = CommandHelp(
+        "approve",
         abstract:
             "Approve a version in review (approver role; not its submitter or registrant); approved once the quorum is met.",
         usage: "NAME@VERSION [--comment TEXT] [--policy FILE] [--json]",
@@ -131,9 +131,8 @@ struct ApprovalApproveCommand: ApprovalNoteCommand {
 
 /// `assay approval reject M@V --reason TEXT`
 struct ApprovalRejectCommand: ApprovalNoteCommand {
-    static let name = "reject"
     static let help = CommandHelp(
-        abstract: "Reject a version in review (approver role; reason required).",
+        "reject", abstract: "Reject a version in review (approver role; reason required).",
         usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
     static func action(note: String?) -> ApprovalAction { .reject(reason: note ?? "") }
@@ -143,8 +142,8 @@ struct ApprovalRejectCommand: ApprovalNoteCommand {
 
 /// `assay approval revoke M@V --reason TEXT`
 struct ApprovalRevokeCommand: ApprovalNoteCommand {
-    static let name = "revoke"
     static let help = CommandHelp(
+        "revoke",
         abstract:
             "Revoke a version from any state (admin or approver; reason required); flags every lineage descendant for review.",
         usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
@@ -156,9 +155,8 @@ struct ApprovalRevokeCommand: ApprovalNoteCommand {
 
 /// `assay approval deprecate M@V`
 struct ApprovalDeprecateCommand: ApprovalNoteCommand {
-    static let name = "deprecate"
     static let help = CommandHelp(
-        abstract: "Deprecate an approved version (release-manager or admin).",
+        "deprecate", abstract: "Deprecate an approved version (release-manager or admin).",
         usage: "NAME@VERSION [--reason TEXT] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why")])
     static func action(note: String?) -> ApprovalAction { .deprecate(reason: note) }
@@ -168,9 +166,8 @@ struct ApprovalDeprecateCommand: ApprovalNoteCommand {
 
 /// `assay approval card M@V --field KEY=VALUE...`
 struct ApprovalCardCommand: Command {
-    static let name = "card"
     static let help = CommandHelp(
-        abstract: "Show or edit a version's model card (fields the policy may require before submission).",
+        "card", abstract: "Show or edit a version's model card (fields the policy may require before submission).",
         usage: "NAME@VERSION [--field KEY=VALUE]... [--json]",
         options: [.init("--field KEY=VALUE", "Set a field; an empty value removes it (repeatable)")],
         examples: [
@@ -203,9 +200,8 @@ struct ApprovalCardCommand: Command {
 
 /// `assay approval status M@V`
 struct ApprovalStatusCommand: Command {
-    static let name = "status"
     static let help = CommandHelp(
-        abstract: "Show a version's approval state, decisions and what is still missing.",
+        "status", abstract: "Show a version's approval state, decisions and what is still missing.",
         usage: "NAME@VERSION [--policy FILE] [--json]", options: ApprovalActionCommand.options)
     var base: ApprovalActionCommand
     init(arguments: inout Arguments) throws(CLIError) {

@@ -6,9 +6,8 @@ import Registry
 
 /// `assay dataset register NAME@VERSION PATH --license L --pii|--no-pii ...`
 struct DatasetRegisterCommand: Command {
-    static let name = "register"
     static let help = CommandHelp(
-        abstract: "Register an immutable dataset version (a file or a directory) with its datasheet.",
+        "register", abstract: "Register an immutable dataset version (a file or a directory) with its datasheet.",
         usage:
             "NAME@VERSION PATH --license ID --pii|--no-pii [--source S] [--description D] [--collection C] [--limitations L] [--no-check]",
         discussion: """
@@ -101,39 +100,19 @@ struct DatasetRegisterCommand: Command {
 
 /// `assay dataset list [NAME]`
 struct DatasetListCommand: EntryListCommand {
-    static let name = "list"
     static let help = CommandHelp(
-        abstract: "List datasets, or the versions of one dataset.",
+        "list", abstract: "List datasets, or the versions of one dataset.",
         usage: "[NAME] [--json]",
         examples: ["assay dataset list", "assay dataset list intents --json"])
-    static let kindColumn = "DATASET"
+    static let kind = EntryKind.dataset
 
     var name: String?
-
-    static func entries(_ store: RegistryStore) throws -> [EntrySummary] { try store.datasets() }
-    static func entryJSON(_ entry: EntrySummary) -> JSONValue { Representation.dataset(entry) }
-    static func versions(of name: String, _ store: RegistryStore) throws -> [DatasetVersion] {
-        try store.datasetVersions(of: name)
-    }
-    static func versionJSON(_ version: DatasetVersion) -> JSONValue { Representation.datasetVersion(version) }
-
-    static func versionTable(_ versions: [DatasetVersion]) -> TextTable {
-        var table = TextTable(["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"], rightAligned: [3, 4])
-        for v in versions {
-            table.add([
-                v.reference.version, v.license, v.containsPII ? "yes" : "no", String(v.files.count),
-                formatBytes(v.totalSize), String(v.digest.prefix(12)), v.createdAt
-            ])
-        }
-        return table
-    }
 }
 
 /// `assay dataset show NAME@VERSION`
 struct DatasetShowCommand: Command {
-    static let name = "show"
     static let help = CommandHelp(
-        abstract: "Show a dataset version: digest, datasheet and files.",
+        "show", abstract: "Show a dataset version: digest, datasheet and files.",
         usage: "NAME@VERSION [--json]",
         examples: ["assay dataset show intents@2024-06"])
 
@@ -248,4 +227,16 @@ struct DatasetShowCommand: Command {
 private func jsonMembers<T: Encodable>(_ value: T) throws -> JSONValue {
     let data = try JSONEncoder().encode(value)
     return JSONKeyStyle.snakeCased(try JSONValue.parse(data))
+}
+
+extension DatasetVersion {
+    /// `assay dataset list NAME`: one row per version.
+    static let listColumns = ["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"]
+
+    var listRow: [String] {
+        [
+            reference.version, license, containsPII ? "yes" : "no", String(files.count), formatBytes(totalSize),
+            String(digest.prefix(12)), createdAt
+        ]
+    }
 }

@@ -11,9 +11,8 @@ import Synchronization
 /// subcommands `show`, `list`, `compare` (EvalRunCommands.swift) and `import` (EvalImport.swift)
 /// read and merge recorded runs.
 struct EvalCommand: Command {
-    static let name = "eval"
     static let help = CommandHelp(
-        abstract: "Evaluate a model version on a suite (resumable); show, list, compare and import runs.",
+        "eval", abstract: "Evaluate a model version on a suite (resumable); show, list, compare and import runs.",
         usage: """
             --model NAME@VERSION --suite ID [--task T]... [--limit N] [--shots K] [--threads T] [--shard k/n] [--batch-size B] [--output-dir D] [--resume] [--no-cache] [--json]
                    assay eval --backend openai --endpoint URL [--api-model NAME] [--api-key-env VAR] --model NAME@VERSION --suite ID …
@@ -92,10 +91,8 @@ struct EvalCommand: Command {
     let options: RunOptions
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let modelText = try arguments.option("--model", "-m") else {
-            throw .usage("missing --model NAME@VERSION")
-        }
-        guard let suite = try arguments.option("--suite", "-s") else { throw .usage("missing --suite ID") }
+        let modelText = try arguments.required("--model", "-m", missing: "missing --model NAME@VERSION")
+        let suite = try arguments.required("--suite", "-s", missing: "missing --suite ID")
         let model = try parseReference(modelText)
         let tasks = try arguments.options("--task")
         let limit = try arguments.int("--limit", range: 1...Int.max)

@@ -5,9 +5,8 @@ import Registry
 
 /// `assay eval show RUN`
 struct EvalShowCommand: Command {
-    static let name = "show"
     static let help = CommandHelp(
-        abstract: "Show one evaluation run: metrics with confidence intervals, latency and energy.",
+        "show", abstract: "Show one evaluation run: metrics with confidence intervals, latency and energy.",
         usage: "RUN [--json]",
         discussion: """
             --json prints the run as GET /api/v1/evaluations/{id} answers it, with the results
@@ -33,9 +32,8 @@ struct EvalShowCommand: Command {
 
 /// `assay eval list [--model M@V]`
 struct EvalListCommand: Command {
-    static let name = "list"
     static let help = CommandHelp(
-        abstract: "List evaluation runs, newest first.",
+        "list", abstract: "List evaluation runs, newest first.",
         usage: "[--model NAME@VERSION] [--json]",
         options: [.init("--model M@V", "Only runs of this model version")],
         examples: ["assay eval list", "assay eval list --model smollm2-135m-instruct@q4_1 --json"])
@@ -65,9 +63,8 @@ struct EvalListCommand: Command {
 
 /// `assay eval compare RUN_A RUN_B`
 struct EvalCompareCommand: Command {
-    static let name = "compare"
     static let help = CommandHelp(
-        abstract: "Compare two runs of the same suite item by item (paired differences and agreement).",
+        "compare", abstract: "Compare two runs of the same suite item by item (paired differences and agreement).",
         usage: "RUN_A RUN_B [--json]",
         discussion: "Both runs must cover the same suite digest; differences are B − A with paired standard errors.",
         examples: ["assay eval compare run-20250101T120000-0a1b2c run-20250101T130000-3d4e5f"])

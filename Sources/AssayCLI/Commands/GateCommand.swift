@@ -7,9 +7,8 @@ import Registry
 
 /// `assay gate --candidate M@V --baseline ALIAS|M@V`
 struct GateCommand: Command {
-    static let name = "gate"
     static let help = CommandHelp(
-        abstract: "CI regression gate: paired comparison of a candidate against a baseline under the policy.",
+        "gate", abstract: "CI regression gate: paired comparison of a candidate against a baseline under the policy.",
         usage:
             "--candidate NAME@VERSION [--baseline ALIAS|NAME@VERSION] [--tier TIER] [--policy FILE] [--limit N] [--threads T] [--no-eval] [--junit FILE] [--report FILE] [--json]",
         discussion: """
@@ -59,8 +58,8 @@ struct GateCommand: Command {
     var evaluateMissing: Bool
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let c = try arguments.option("--candidate") else { throw .usage("missing --candidate NAME@VERSION") }
-        candidate = try parseReference(c)
+        candidate = try parseReference(
+            try arguments.required("--candidate", missing: "missing --candidate NAME@VERSION"))
         baseline = try arguments.option("--baseline")
         tier = try arguments.option("--tier")
         policy = try arguments.option("--policy")

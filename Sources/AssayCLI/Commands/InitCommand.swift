@@ -4,9 +4,8 @@ import Registry
 
 /// `assay init`: creates (or upgrades) the registry database and sets registry-wide settings.
 struct InitCommand: Command {
-    static let name = "init"
     static let help = CommandHelp(
-        abstract: "Create the registry (or migrate an existing one to the current schema).",
+        "init", abstract: "Create the registry (or migrate an existing one to the current schema).",
         usage: "[--registry PATH] [--trust-actor-env | --no-trust-actor-env] [--policy FILE | --bundled-policy]",
         discussion: """
             Creates <home>/registry.sqlite, where <home> is --registry, else $ASSAY_HOME, else ./.assay.

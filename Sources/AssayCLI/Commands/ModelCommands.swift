@@ -4,9 +4,8 @@ import Registry
 
 /// `assay model register NAME@VERSION FILE...`
 struct ModelRegisterCommand: Command {
-    static let name = "register"
     static let help = CommandHelp(
-        abstract: "Register an immutable model version from one or more files.",
+        "register", abstract: "Register an immutable model version from one or more files.",
         usage:
             "NAME@VERSION FILE|DIR... [--copy] [--format gguf] [--base M@V ... --relation R --param KEY=VALUE ...] [--trained-on D@V ...] [--evaluated-on D@V ...]",
         discussion: """
@@ -120,39 +119,19 @@ struct ModelRegisterCommand: Command {
 
 /// `assay model list [NAME]`
 struct ModelListCommand: EntryListCommand {
-    static let name = "list"
     static let help = CommandHelp(
-        abstract: "List models, or the versions of one model.",
+        "list", abstract: "List models, or the versions of one model.",
         usage: "[NAME] [--json]",
         examples: ["assay model list", "assay model list smollm2-135m --json"])
-    static let kindColumn = "MODEL"
+    static let kind = EntryKind.model
 
     var name: String?
-
-    static func entries(_ store: RegistryStore) throws -> [EntrySummary] { try store.models() }
-    static func entryJSON(_ entry: EntrySummary) -> JSONValue { Representation.model(entry) }
-    static func versions(of name: String, _ store: RegistryStore) throws -> [ModelVersion] {
-        try store.modelVersions(of: name)
-    }
-    static func versionJSON(_ version: ModelVersion) -> JSONValue { Representation.modelVersion(version) }
-
-    static func versionTable(_ versions: [ModelVersion]) -> TextTable {
-        var table = TextTable(["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"], rightAligned: [2, 3])
-        for v in versions {
-            table.add([
-                v.reference.version, v.format, String(v.artifacts.count), formatBytes(v.totalSize),
-                String(v.digest.prefix(12)), v.createdAt, v.createdBy
-            ])
-        }
-        return table
-    }
 }
 
 /// `assay model show NAME@VERSION`
 struct ModelShowCommand: Command {
-    static let name = "show"
     static let help = CommandHelp(
-        abstract: "Show a model version: digest, artifacts, header facts and direct lineage.",
+        "show", abstract: "Show a model version: digest, artifacts, header facts and direct lineage.",
         usage: "NAME@VERSION [--json]",
         examples: ["assay model show smollm2-135m@1.0"])
 
@@ -194,5 +173,17 @@ struct ModelShowCommand: Command {
                 context.print("    \(e.relation.rawValue) \(e.parentKind) \(e.parent)\(params)")
             }
         }
+    }
+}
+
+extension ModelVersion {
+    /// `assay model list NAME`: one row per version.
+    static let listColumns = ["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"]
+
+    var listRow: [String] {
+        [
+            reference.version, format, String(artifacts.count), formatBytes(totalSize), String(digest.prefix(12)),
+            createdAt, createdBy
+        ]
     }
 }

@@ -3,9 +3,8 @@ import InferenceCore
 
 /// `assay perplexity --model FILE --file TEXT --ctx N`: llama-perplexity's protocol.
 struct PerplexityCommand: Command {
-    static let name = "perplexity"
     static let help = CommandHelp(
-        abstract: "Measure perplexity of a model on a text file (llama-perplexity's protocol).",
+        "perplexity", abstract: "Measure perplexity of a model on a text file (llama-perplexity's protocol).",
         usage: "--model FILE --file TEXT [--ctx N] [--threads T] [--json]",
         discussion: """
             Tokenizes the whole file (BOS as the model says), splits it into chunks of N tokens,
@@ -29,10 +28,8 @@ struct PerplexityCommand: Command {
     let threads: Int?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let model = try arguments.option("--model", "-m") else { throw .usage("missing --model FILE") }
-        guard let file = try arguments.option("--file", "-f") else { throw .usage("missing --file TEXT") }
-        self.model = model
-        self.file = file
+        model = try arguments.required("--model", "-m", missing: "missing --model FILE")
+        file = try arguments.required("--file", "-f", missing: "missing --file TEXT")
         contextLength = try arguments.int("--ctx", "-c", range: 4...1_048_576) ?? 512
         threads = try arguments.int("--threads", "-t", range: 1...1024)
         try arguments.finish()

@@ -2,17 +2,50 @@ import Foundation
 import Hashing
 import Registry
 
+/// The two kinds of versioned registry entries the CLI lists: where each kind's entries and
+/// versions come from and how they are shown (`--json` in the API's shapes).
+enum EntryKind {
+    case model
+    case dataset
+
+    /// The first column of the entry table.
+    var column: String {
+        switch self {
+        case .model: return "MODEL"
+        case .dataset: return "DATASET"
+        }
+    }
+
+    func summaries(_ store: RegistryStore) throws -> (json: [JSONValue], entries: [EntrySummary]) {
+        switch self {
+        case .model:
+            let models = try store.models()
+            return (models.map(Representation.model), models)
+        case .dataset:
+            let datasets = try store.datasets()
+            return (datasets.map(Representation.dataset), datasets)
+        }
+    }
+
+    /// The versions of entry `name`: their JSON and their table.
+    func versions(of name: String, _ store: RegistryStore) throws -> (json: [JSONValue], table: TextTable) {
+        switch self {
+        case .model:
+            let versions = try store.modelVersions(of: name)
+            let table = TextTable(ModelVersion.listColumns, rightAligned: [2, 3], rows: versions.map(\.listRow))
+            return (versions.map(Representation.modelVersion), table)
+        case .dataset:
+            let versions = try store.datasetVersions(of: name)
+            let table = TextTable(DatasetVersion.listColumns, rightAligned: [3, 4], rows: versions.map(\.listRow))
+            return (versions.map(Representation.datasetVersion), table)
+        }
+    }
+}
+
 /// `assay model list [NAME]` and `assay dataset list [NAME]`: every entry of one kind, or the
-/// versions of one entry. The conforming command says how its versions are fetched and shown.
+/// versions of one entry.
 protocol EntryListCommand: Command {
-    associatedtype Version
-    /// The first column of the entry table ("MODEL", "DATASET").
-    static var kindColumn: String { get }
-    static func entries(_ store: RegistryStore) throws -> [EntrySummary]
-    static func entryJSON(_ entry: EntrySummary) -> JSONValue
-    static func versions(of name: String, _ store: RegistryStore) throws -> [Version]
-    static func versionJSON(_ version: Version) -> JSONValue
-    static func versionTable(_ versions: [Version]) -> TextTable
+    static var kind: EntryKind { get }
     var name: String? { get }
     init(name: String?)
 }
@@ -27,14 +60,15 @@ extension EntryListCommand {
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         if let name {
-            let versions = try Self.versions(of: name, store)
-            let json: JSONValue = ["name": .string(name), "versions": .array(versions.map(Self.versionJSON))]
-            return try context.respond(json: json) { context.print(Self.versionTable(versions)) }
+            let versions = try Self.kind.versions(of: name, store)
+            return try context.respond(json: ["name": .string(name), "versions": .array(versions.json)]) {
+                context.print(versions.table)
+            }
         }
-        let entries = try Self.entries(store)
-        return try context.respond(json: ["items": .array(entries.map(Self.entryJSON))]) {
-            var table = TextTable([Self.kindColumn, "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
-            for e in entries {
+        let summaries = try Self.kind.summaries(store)
+        return try context.respond(json: ["items": .array(summaries.json)]) {
+            var table = TextTable([Self.kind.column, "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
+            for e in summaries.entries {
                 table.add([e.name, String(e.versionCount), e.latestVersion ?? "-", e.createdAt, e.createdBy])
             }
             context.print(table)

@@ -40,9 +40,8 @@ extension RoleChangeCommand {
 
 /// `assay role grant ACTOR ROLE`
 struct RoleGrantCommand: RoleChangeCommand {
-    static let name = "grant"
     static let help = CommandHelp(
-        abstract: "Grant a role (submitter, approver, release-manager, auditor, admin) to an actor.",
+        "grant", abstract: "Grant a role (submitter, approver, release-manager, auditor, admin) to an actor.",
         usage: "ACTOR ROLE [--json]",
         discussion:
             "Only admins grant roles. On a registry without any admin, the one allowed grant is 'admin' (bootstrap).",
@@ -60,9 +59,8 @@ struct RoleGrantCommand: RoleChangeCommand {
 
 /// `assay role revoke ACTOR ROLE`
 struct RoleRevokeCommand: RoleChangeCommand {
-    static let name = "revoke"
     static let help = CommandHelp(
-        abstract: "Revoke a role from an actor (admins only).", usage: "ACTOR ROLE [--json]",
+        "revoke", abstract: "Revoke a role from an actor (admins only).", usage: "ACTOR ROLE [--json]",
         examples: ["assay role revoke bob approver --actor alice"])
 
     var actor: String
@@ -77,8 +75,8 @@ struct RoleRevokeCommand: RoleChangeCommand {
 
 /// `assay role list [ACTOR]`
 struct RoleListCommand: Command {
-    static let name = "list"
-    static let help = CommandHelp(abstract: "List role grants (all, or one actor's).", usage: "[ACTOR] [--json]")
+    static let help = CommandHelp(
+        "list", abstract: "List role grants (all, or one actor's).", usage: "[ACTOR] [--json]")
 
     var actorFilter: String?
 

@@ -3,9 +3,8 @@ import InferenceCore
 
 /// `assay run --model FILE -p TEXT`: generate text with the native engine, streaming tokens.
 struct RunCommand: Command {
-    static let name = "run"
     static let help = CommandHelp(
-        abstract: "Generate text from a prompt with the native GGUF engine (streams tokens).",
+        "run", abstract: "Generate text from a prompt with the native GGUF engine (streams tokens).",
         usage:
             "--model FILE|M@V|M@ALIAS -p TEXT [--chat [--system TEXT]] [-n N] [--temperature T] [--top-p P] [--seed S] [--threads T] [--stop S]... [--ctx N] [--lora FILE [--lora-scale S]]... [--json]",
         discussion: """
@@ -59,10 +58,8 @@ struct RunCommand: Command {
     let adapterScale: Double
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let model = try arguments.option("--model", "-m") else { throw .usage("missing --model FILE") }
-        guard let prompt = try arguments.option("--prompt", "-p") else { throw .usage("missing -p TEXT") }
-        self.model = model
-        self.prompt = prompt
+        model = try arguments.required("--model", "-m", missing: "missing --model FILE")
+        prompt = try arguments.required("--prompt", "-p", missing: "missing -p TEXT")
         maxTokens = try arguments.int("-n", "--max-tokens", range: 0...1_000_000) ?? 128
         temperature = try arguments.double("--temperature", "--temp") ?? 0
         topP = try arguments.double("--top-p") ?? 1

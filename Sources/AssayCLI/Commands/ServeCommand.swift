@@ -8,8 +8,8 @@ import Service
 
 /// `assay serve`: the registry's HTTP API (and, with `--model`, an OpenAI-compatible endpoint).
 struct ServeCommand: Command {
-    static let name = "serve"
     static let help = CommandHelp(
+        "serve",
         abstract: "Serve the registry over HTTP (JSON API, bearer tokens) and optionally a model (OpenAI-compatible).",
         usage:
             "[--host 127.0.0.1] [--port 8080] [--model FILE|NAME@VERSION|NAME@ALIAS]... [--all-approved] [--memory-budget-mb N] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--max-connections-per-client N] [--header-timeout-ms N] [--readers N] [--no-webhooks] [--allow-private-webhooks]",

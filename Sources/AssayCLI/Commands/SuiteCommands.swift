@@ -14,9 +14,8 @@ extension CommandContext {
 
 /// `assay suite register DIR`
 struct SuiteRegisterCommand: Command {
-    static let name = "register"
     static let help = CommandHelp(
-        abstract: "Validate a suite directory (assay-suite/1) and register it.",
+        "register", abstract: "Validate a suite directory (assay-suite/1) and register it.",
         usage: "DIR [--json]",
         discussion: """
             Every line of every item file is checked (JSON, required fields, answer letters, labels,
@@ -62,9 +61,8 @@ struct SuiteRegisterCommand: Command {
 
 /// `assay suite list`
 struct SuiteListCommand: Command {
-    static let name = "list"
     static let help = CommandHelp(
-        abstract: "List registered suites and bundled suites not registered yet.",
+        "list", abstract: "List registered suites and bundled suites not registered yet.",
         usage: "[--json]")
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -112,9 +110,8 @@ struct SuiteListCommand: Command {
 
 /// `assay suite show ID`
 struct SuiteShowCommand: Command {
-    static let name = "show"
     static let help = CommandHelp(
-        abstract: "Show a suite's tasks, item counts and digest.",
+        "show", abstract: "Show a suite's tasks, item counts and digest.",
         usage: "ID[@VERSION]|DIR [--json]")
 
     let reference: String
@@ -178,9 +175,8 @@ struct SuiteShowCommand: Command {
 
 /// `assay suite import-mmlu DIR`
 struct SuiteImportMMLUCommand: Command {
-    static let name = "import-mmlu"
     static let help = CommandHelp(
-        abstract: "Import the original MMLU CSV release (57 subjects) as a suite and register it.",
+        "import-mmlu", abstract: "Import the original MMLU CSV release (57 subjects) as a suite and register it.",
         usage: "DIR [--split val|test] [--id ID] [--no-cloze] [--json]",
         discussion: """
             DIR holds dev/, val/ and test/ with <subject>_<split>.csv files (or DIR/data/ does).

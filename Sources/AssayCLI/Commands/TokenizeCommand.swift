@@ -5,9 +5,8 @@ import Tokenizers
 /// `assay tokenize --model FILE TEXT`: the token ids (and pieces) a model's own tokenizer gives
 /// for a text, as llama.cpp would produce them.
 struct TokenizeCommand: Command {
-    static let name = "tokenize"
     static let help = CommandHelp(
-        abstract: "Tokenize text with a GGUF model's tokenizer and print the token ids.",
+        "tokenize", abstract: "Tokenize text with a GGUF model's tokenizer and print the token ids.",
         usage: "--model FILE (TEXT | --file PATH) [--no-special] [--parse-special] [--chat [--system TEXT]] [--json]",
         discussion: """
             Uses the vocabulary stored in the GGUF file (SentencePiece or byte-level BPE with its
@@ -40,10 +39,7 @@ struct TokenizeCommand: Command {
     let system: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let model = try arguments.option("--model", "-m") else {
-            throw .usage("missing --model FILE (a .gguf file)")
-        }
-        self.model = model
+        model = try arguments.required("--model", "-m", missing: "missing --model FILE (a .gguf file)")
         file = try arguments.option("--file", "-f")
         addSpecial = !arguments.flag("--no-special")
         parseSpecial = arguments.flag("--parse-special")

@@ -5,9 +5,8 @@ import Service
 
 /// `assay webhook add URL --events a,b [--secret S]`
 struct WebhookAddCommand: Command {
-    static let name = "add"
     static let help = CommandHelp(
-        abstract: "Subscribe a URL to registry events (HMAC-SHA256-signed JSON POSTs).",
+        "add", abstract: "Subscribe a URL to registry events (HMAC-SHA256-signed JSON POSTs).",
         usage: "URL --events E1,E2|* [--secret S] [--allow-private-webhooks] [--json]",
         discussion: """
             Events: \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", ")). Only events recorded after \
@@ -27,7 +26,7 @@ struct WebhookAddCommand: Command {
     var secret: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let list = try arguments.option("--events") else { throw .usage("--events is required") }
+        let list = try arguments.required("--events", missing: "--events is required")
         do { events = try WebhookEventType.parseList(list) } catch { throw .usage(error.description) }
         secret = try arguments.option("--secret")
         allowPrivate = arguments.flag("--allow-private-webhooks")
@@ -60,9 +59,8 @@ struct WebhookAddCommand: Command {
 
 /// `assay webhook list`
 struct WebhookListCommand: Command {
-    static let name = "list"
     static let help = CommandHelp(
-        abstract: "List webhooks (never their secrets) and their delivery counts.",
+        "list", abstract: "List webhooks (never their secrets) and their delivery counts.",
         usage: "[--all] [--json]",
         options: [.init("--all", "Include removed webhooks")])
     var all: Bool
@@ -102,9 +100,8 @@ struct WebhookListCommand: Command {
 
 /// `assay webhook remove ID`
 struct WebhookRemoveCommand: Command {
-    static let name = "remove"
     static let help = CommandHelp(
-        abstract: "Remove a webhook (its delivery log is kept; pending deliveries are dropped).",
+        "remove", abstract: "Remove a webhook (its delivery log is kept; pending deliveries are dropped).",
         usage: "ID [--json]")
     var id: String
 
@@ -123,9 +120,8 @@ struct WebhookRemoveCommand: Command {
 
 /// `assay webhook deliveries [--webhook ID] [--limit N]`
 struct WebhookDeliveriesCommand: Command {
-    static let name = "deliveries"
     static let help = CommandHelp(
-        abstract: "Show the delivery log: every attempt with its status code or error.",
+        "deliveries", abstract: "Show the delivery log: every attempt with its status code or error.",
         usage: "[--webhook ID] [--limit N] [--json]",
         options: [
             .init("--webhook ID", "Only this webhook's deliveries"),
@@ -161,8 +157,8 @@ struct WebhookDeliveriesCommand: Command {
 
 /// `assay webhook deliver`: one dispatcher pass (for registries without a running `assay serve`).
 struct WebhookDeliverCommand: Command {
-    static let name = "deliver"
     static let help = CommandHelp(
+        "deliver",
         abstract: "Queue new events and attempt every due delivery once (run from cron when no 'assay serve' runs).",
         usage: "[--max-attempts N] [--base-delay-ms N] [--timeout-ms N] [--allow-private-webhooks] [--json]",
         discussion:

@@ -7,8 +7,7 @@ import Foundation
 /// To add a command: create a file under Sources/AssayCLI/Commands/, declare a struct
 /// conforming to `Command`, and list it in `CommandTree.root` (CommandTree.swift).
 public protocol Command: Sendable {
-    /// The word that selects this command under its group, e.g. "register".
-    static var name: String { get }
+    /// The command's name and help text: `help.name` is the word that selects it under its group.
     static var help: CommandHelp { get }
     /// Parses and validates; must consume everything it accepts and call `arguments.finish()`.
     init(arguments: inout Arguments) throws(CLIError)
@@ -16,7 +15,12 @@ public protocol Command: Sendable {
     func run(context: CommandContext) async throws -> Int32
 }
 
-/// Help text for a command: rendered by `--help` and in `assay help`.
+extension Command {
+    /// The word that selects this command under its group, e.g. "register".
+    public static var name: String { help.name }
+}
+
+/// A command's name and help text (rendered by `--help` and in `assay help`).
 public struct CommandHelp: Sendable {
     public struct Option: Sendable {
         public var names: String
@@ -27,6 +31,8 @@ public struct CommandHelp: Sendable {
         }
     }
 
+    /// The word that selects the command under its group, e.g. "register".
+    public var name: String
     public var abstract: String
     /// Usage line(s) after "assay <path>", e.g. "NAME@VERSION FILE [--json]".
     public var usage: String
@@ -35,9 +41,10 @@ public struct CommandHelp: Sendable {
     public var examples: [String]
 
     public init(
-        abstract: String, usage: String, discussion: String = "",
+        _ name: String, abstract: String, usage: String, discussion: String = "",
         options: [Option] = [], examples: [String] = []
     ) {
+        self.name = name
         self.abstract = abstract
         self.usage = usage
         self.discussion = discussion

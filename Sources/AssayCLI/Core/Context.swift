@@ -194,13 +194,31 @@ public struct CommandContext: Sendable {
     }
 
     private func printJSON<T: Encodable>(_ value: T, renamingKeys: Bool) throws {
+        var text = try Self.jsonText(value)
+        if renamingKeys, let parsed = try? JSONValue.parse(Array(text.utf8)) {
+            text = try Self.jsonText(EncodableJSON(JSONKeyStyle.snakeCased(parsed)))
+        }
+        output.out(text)
+    }
+
+    /// `value` as the CLI writes JSON (stdout, export and checkpoint files): pretty-printed,
+    /// keys sorted, slashes unescaped, dates ISO 8601, with a final newline.
+    static func jsonText<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        var data = try encoder.encode(value)
-        if renamingKeys, let parsed = try? JSONValue.parse(Array(data)) {
-            data = try encoder.encode(EncodableJSON(JSONKeyStyle.snakeCased(parsed)))
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// Writes `text` to the file `path` (`--out FILE`, replacing it) and reports `done(url)` as
+    /// progress; without a path, to stdout.
+    func write(_ text: String, toFile path: String?, done: (URL) -> String) throws {
+        guard let path else {
+            output.out(text)
+            return
         }
-        output.out(String(decoding: data, as: UTF8.self) + "\n")
+        let url = resolve(path)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        progress(done(url))
     }
 }
