@@ -123,35 +123,12 @@ struct DatasetShowCommand: Command {
         try arguments.finish()
     }
 
-    /// The version with its latest quality check and contamination results (additive fields).
-    struct Report: Encodable {
-        var version: DatasetVersion
-        var check: DatasetCheckRecord?
-        var contamination: [ContaminationRecord]
-
-        enum Keys: String, CodingKey {
-            case qualityCheck = "quality_check"
-            case contamination
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            try version.encode(to: encoder)
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(
-                check.map {
-                    Check(
-                        summary: $0.summary, reportSHA256: $0.reportSHA256, checkedAt: $0.createdAt,
-                        checkedBy: $0.createdBy)
-                }, forKey: .qualityCheck)
-            try c.encode(contamination, forKey: .contamination)
-        }
-
-        struct Check: Encodable {
-            var summary: DatasetCheckSummary
-            var reportSHA256: String
-            var checkedAt: String
-            var checkedBy: String
-        }
+    /// The latest quality check as `--json` shows it next to the version's members.
+    struct ShownCheck: Encodable {
+        var summary: DatasetCheckSummary
+        var reportSHA256: String
+        var checkedAt: String
+        var checkedBy: String
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -172,7 +149,7 @@ struct DatasetShowCommand: Command {
         if case .object(let shape) = Representation.datasetVersion(v) { members = shape }
         var checkValue: JSONValue = .null
         if let check {
-            let shown = Report.Check(
+            let shown = ShownCheck(
                 summary: check.summary, reportSHA256: check.reportSHA256,
                 checkedAt: check.createdAt, checkedBy: check.createdBy)
             checkValue = try jsonMembers(shown)
