@@ -11,7 +11,7 @@ struct ApprovalActionCommand {
     var overrideReason: String?
 
     static let options: [CommandHelp.Option] = [
-        .init("--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)"),
+        .policyFile,
         .init("--override REASON", "Admin only: bypass unmet floors or a blocking gate; the reason is recorded")
     ]
 

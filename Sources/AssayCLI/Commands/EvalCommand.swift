@@ -43,7 +43,7 @@ struct EvalCommand: Command {
             .init("--task T", "Only this task (repeatable; default: all tasks)"),
             .init("--limit N", "First N items of each task"),
             .init("--shots K", "Few-shot examples (default: each task's default_shots)"),
-            .init("--threads T", "Compute threads (default: all cores)"),
+            .threads,
             .init("--shard k/n", "Evaluate shard k of n (stable hash of item ids)"),
             .init("--batch-size B", "Items per backend call and per transaction (default 8)"),
             .init("--warmup N", "Items excluded from latency figures (default 2)"),

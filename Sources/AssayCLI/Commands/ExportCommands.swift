@@ -12,7 +12,7 @@ struct ExportCommand: Command {
             "html is a self-contained report (inline CSS and SVG charts, printable); cyclonedx is a CycloneDX 1.6 ML-BOM.",
         options: [
             .init("--format F", "json (default), markdown, html or cyclonedx"),
-            .init("--out FILE", "Write to FILE instead of stdout")
+            .outFile
         ],
         examples: [
             "assay export smollm2@q8_0 --format html --out report.html",
@@ -53,7 +53,7 @@ struct AuditExportCommand: Command {
         usage: "[--out FILE]",
         discussion:
             "Each event's hash is SHA-256 over the canonical JSON of [\"assay-audit-v1\", seq, time, actor, action, subject, payload, prev_hash] (see Registry/README.md); the first prev_hash is 64 zeros. Exit 1 if the chain does not verify.",
-        options: [.init("--out FILE", "Write to FILE instead of stdout")])
+        options: [.outFile])
 
     var out: String?
 

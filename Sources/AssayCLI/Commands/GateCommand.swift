@@ -35,7 +35,7 @@ struct GateCommand: Command {
                 "--baseline ALIAS|REF",
                 "Alias of the candidate's model, or NAME@VERSION (default: the policy's baseline_alias)"),
             .init("--tier TIER", "Risk tier (default: the policy's default tier)"),
-            .init("--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)"),
+            .policyFile,
             .init(
                 "--limit N",
                 "Item limit per task for evaluations the gate runs when neither version has a run to mirror (raised to the policy's min_items; default: the policy's min_items, else all items)"

@@ -28,7 +28,7 @@ struct RunCommand: Command {
             .init("--temperature T", "Sampling temperature; 0 = greedy (default 0)"),
             .init("--top-p P", "Nucleus sampling mass (default 1)"),
             .init("--seed S", "Sampler seed (default 0)"),
-            .init("--threads T", "Compute threads (default: all cores)"),
+            .threads,
             .init("--stop S", "Stop string (repeatable)"),
             .init("--ctx N", "Context length (default: min(model, 4096))"),
             .init("--no-special", "Do not add BOS to the prompt"),

@@ -29,6 +29,12 @@ public struct CommandHelp: Sendable {
             self.names = names
             self.summary = summary
         }
+
+        /// Options several commands take with the same meaning, described once.
+        static let threads = Option("--threads T", "Compute threads (default: all cores)")
+        static let outFile = Option("--out FILE", "Write to FILE instead of stdout")
+        static let policyFile = Option(
+            "--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)")
     }
 
     /// The word that selects the command under its group, e.g. "register".
