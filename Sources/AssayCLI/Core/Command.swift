@@ -101,16 +101,9 @@ public struct CommandGroup: Sendable {
 
     public var name: String
     public var abstract: String
-    public var children: [Child]
     /// Runs when the next word is an option (or nothing) rather than a subcommand.
     public var defaultCommand: (any Command.Type)?
-
-    public init(name: String, abstract: String, defaultCommand: (any Command.Type)? = nil, children: [Child]) {
-        self.name = name
-        self.abstract = abstract
-        self.defaultCommand = defaultCommand
-        self.children = children
-    }
+    public var children: [Child]
 
     func render(path: String) -> String {
         var out: String

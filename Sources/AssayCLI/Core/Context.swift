@@ -123,16 +123,6 @@ public struct CommandContext: Sendable {
     /// Current directory used to resolve relative paths.
     public var workingDirectory: URL
 
-    public init(
-        globals: GlobalOptions, environment: [String: String], output: OutputSink,
-        workingDirectory: URL
-    ) {
-        self.globals = globals
-        self.environment = environment
-        self.output = output
-        self.workingDirectory = workingDirectory
-    }
-
     /// `--registry`, else `$ASSAY_HOME`, else `./.assay`.
     public var registryHome: URL {
         if let path = globals.registry, !path.isEmpty { return resolve(path) }
