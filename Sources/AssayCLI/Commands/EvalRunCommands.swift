@@ -47,8 +47,8 @@ struct EvalListCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let runs = try context.openRegistry().evaluationRuns(model: model)
-        return try context.respond(json: ["items": .array(runs.map { Representation.run($0, includeResults: false) })])
-        {
+        let json: JSONValue = ["items": .array(runs.map { Representation.run($0, includeResults: false) })]
+        return try context.respond(json: json) {
             var table = TextTable(["RUN", "MODEL", "SUITE", "STATUS", "ITEMS", "STARTED"], rightAligned: [4])
             for r in runs {
                 table.add([
@@ -108,7 +108,7 @@ struct EvalCompareCommand: Command {
                     String(g.bothCorrect), String(g.onlyACorrect), String(g.onlyBCorrect), String(g.neitherCorrect)
                 ])
             }
-            context.output.out(agree.render())
+            context.print(agree)
         }
     }
 }

@@ -49,7 +49,7 @@ struct SuiteRegisterCommand: Command {
         if result.isNew { context.updateContaminationAfterSuiteRegistration(store) }
         return try context.respond(
             json:
-                Report(status: result.isNew ? "registered" : "already_registered", suite: result.record)
+                Report(status: CommandContext.registrationStatus(isNew: result.isNew), suite: result.record)
         ) {
             let r = result.record
             context.print(
@@ -219,7 +219,7 @@ struct SuiteImportMMLUCommand: Command {
         return try context.respond(
             json:
                 SuiteRegisterCommand.Report(
-                    status: result.isNew ? "registered" : "already_registered",
+                    status: CommandContext.registrationStatus(isNew: result.isNew),
                     suite: result.record)
         ) {
             let r = result.record
