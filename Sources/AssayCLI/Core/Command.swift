@@ -22,21 +22,6 @@ extension Command {
 
 /// A command's name and help text (rendered by `--help` and in `assay help`).
 public struct CommandHelp: Sendable {
-    public struct Option: Sendable {
-        public var names: String
-        public var summary: String
-        public init(_ names: String, _ summary: String) {
-            self.names = names
-            self.summary = summary
-        }
-
-        /// Options several commands take with the same meaning, described once.
-        static let threads = Option("--threads T", "Compute threads (default: all cores)")
-        static let outFile = Option("--out FILE", "Write to FILE instead of stdout")
-        static let policyFile = Option(
-            "--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)")
-    }
-
     /// The word that selects the command under its group, e.g. "register".
     public var name: String
     public var abstract: String
@@ -63,10 +48,10 @@ public struct CommandHelp: Sendable {
         if !discussion.isEmpty { out += "\n\(discussion)\n" }
         let all = options + GlobalOptions.help
         out += "\nOPTIONS:\n"
-        let width = min(34, (all.map(\.names.count).max() ?? 0) + 2)
+        let width = min(34, (all.map(\.label.count).max() ?? 0) + 2)
         for option in all {
-            let pad = String(repeating: " ", count: max(1, width - option.names.count))
-            out += "  \(option.names)\(pad)\(option.summary)\n"
+            let pad = String(repeating: " ", count: max(1, width - option.label.count))
+            out += "  \(option.label)\(pad)\(option.summary)\n"
         }
         if !examples.isEmpty {
             out += "\nEXAMPLES:\n"
@@ -120,10 +105,10 @@ public struct CommandGroup: Sendable {
         }
         if defaultCommand == nil {
             out += "\nGLOBAL OPTIONS (accepted by every command, anywhere on the line):\n"
-            let globalWidth = (GlobalOptions.help.map(\.names.count).max() ?? 0) + 2
+            let globalWidth = (GlobalOptions.help.map(\.label.count).max() ?? 0) + 2
             for option in GlobalOptions.help {
                 out +=
-                    "  \(option.names)\(String(repeating: " ", count: max(1, globalWidth - option.names.count)))\(option.summary)\n"
+                    "  \(option.label)\(String(repeating: " ", count: max(1, globalWidth - option.label.count)))\(option.summary)\n"
             }
         }
         out += "\nSee '\(path) <command> --help' for details.\n"
