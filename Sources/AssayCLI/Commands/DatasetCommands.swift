@@ -16,13 +16,13 @@ struct DatasetRegisterCommand: Command {
             A new version is then checked as by `assay dataset check` (skip with --no-check).
             """,
         options: [
-            .init("--license ID", "Licence (SPDX id where possible), required"),
+            .value("--license", "ID", "Licence (SPDX id where possible), required"),
             .init("--pii / --no-pii", "Whether it contains personal data, required"),
-            .init("--source S", "Where the data comes from (URL, system, team)"),
-            .init("--description D", "Datasheet: what the data is"),
-            .init("--collection C", "Datasheet: how it was collected"),
-            .init("--limitations L", "Datasheet: known limitations and biases"),
-            .init("--no-check", "Do not run the quality check after registering")
+            .value("--source", "S", "Where the data comes from (URL, system, team)"),
+            .value("--description", "D", "Datasheet: what the data is"),
+            .value("--collection", "C", "Datasheet: how it was collected"),
+            .value("--limitations", "L", "Datasheet: known limitations and biases"),
+            .flag("--no-check", "Do not run the quality check after registering")
         ] + DatasetCheckFlags.help,
         examples: [
             "assay dataset register intents@2024-06 data/intents.jsonl --license CC-BY-4.0 --no-pii --source support-tickets"

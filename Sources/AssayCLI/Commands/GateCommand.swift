@@ -30,20 +30,21 @@ struct GateCommand: Command {
             The verdict is recorded in the audit log (gate.verdict) and appears in exports.
             """,
         options: [
-            .init("--candidate NAME@VERSION", "The version under test"),
-            .init(
-                "--baseline ALIAS|REF",
+            .value("--candidate", "NAME@VERSION", "The version under test"),
+            .value(
+                "--baseline", "ALIAS|REF",
                 "Alias of the candidate's model, or NAME@VERSION (default: the policy's baseline_alias)"),
-            .init("--tier TIER", "Risk tier (default: the policy's default tier)"),
+            .value("--tier", "TIER", "Risk tier (default: the policy's default tier)"),
             .policyFile,
-            .init(
-                "--limit N",
+            .integer(
+                "--limit", "N", in: 1...Int.max,
                 "Item limit per task for evaluations the gate runs when neither version has a run to mirror (raised to the policy's min_items; default: the policy's min_items, else all items)"
             ),
-            .init("--threads T", "Compute threads for evaluations the gate runs (default: all cores)"),
-            .init("--no-eval", "Do not run missing evaluations: list them and exit 2"),
-            .init("--junit FILE", "Also write JUnit XML"),
-            .init("--report FILE", "Also write the decision as JSON")
+            .integer(
+                "--threads", "T", in: 1...1024, "Compute threads for evaluations the gate runs (default: all cores)"),
+            .flag("--no-eval", "Do not run missing evaluations: list them and exit 2"),
+            .value("--junit", "FILE", "Also write JUnit XML"),
+            .value("--report", "FILE", "Also write the decision as JSON")
         ],
         examples: ["assay gate --candidate smollm2@q8_0 --baseline production --junit gate.xml"])
 
@@ -65,8 +66,8 @@ struct GateCommand: Command {
         policy = try arguments.option("--policy")
         junit = try arguments.option("--junit")
         report = try arguments.option("--report")
-        limit = try arguments.int("--limit", range: 1...Int.max)
-        threads = try arguments.int("--threads", range: 1...1024)
+        limit = try arguments.int("--limit")
+        threads = try arguments.int("--threads")
         evaluateMissing = !arguments.flag("--no-eval")
         try arguments.finish()
     }

@@ -45,9 +45,9 @@ struct LineageAddCommand: Command {
             a version its own ancestor are rejected.
             """,
         options: [
-            .init("--parent REF", "The parent model or dataset version"),
-            .init("--relation R", "The relation (required)"),
-            .init("--param KEY=VALUE", "Edge parameter, e.g. bits=4 (repeatable)")
+            .value("--parent", "REF", "The parent model or dataset version"),
+            .value("--relation", "R", "The relation (required)"),
+            .repeated("--param", "KEY=VALUE", "Edge parameter, e.g. bits=4 (repeatable)")
         ],
         examples: [
             "assay lineage add smollm2-q4@1.0 --parent smollm2-135m@1.0 --relation quantized_from --param bits=4"

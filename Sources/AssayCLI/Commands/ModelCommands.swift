@@ -21,13 +21,13 @@ struct ModelRegisterCommand: Command {
             verified against their SHA-256 before every evaluation, gate and serve.
             """,
         options: [
-            .init("--copy", "Copy the files into the registry's content-addressed store and register the copies"),
-            .init("--format FORMAT", "Expected format (gguf, safetensors); fails if the bytes disagree"),
-            .init("--base M@V", "Parent model version (repeat for merges)"),
-            .init("--relation R", "Relation to --base (default finetuned_from)"),
-            .init("--param KEY=VALUE", "Lineage parameter, e.g. method=lora, bits=4 (repeatable)"),
-            .init("--trained-on D@V", "Dataset version it was trained on (repeatable)"),
-            .init("--evaluated-on D@V", "Dataset version it was evaluated on (repeatable)")
+            .flag("--copy", "Copy the files into the registry's content-addressed store and register the copies"),
+            .value("--format", "FORMAT", "Expected format (gguf, safetensors); fails if the bytes disagree"),
+            .repeated("--base", "M@V", "Parent model version (repeat for merges)"),
+            .value("--relation", "R", "Relation to --base (default finetuned_from)"),
+            .repeated("--param", "KEY=VALUE", "Lineage parameter, e.g. method=lora, bits=4 (repeatable)"),
+            .repeated("--trained-on", "D@V", "Dataset version it was trained on (repeatable)"),
+            .repeated("--evaluated-on", "D@V", "Dataset version it was evaluated on (repeatable)")
         ],
         examples: [
             "assay model register smollm2-135m@1.0 SmolLM2-135M-Instruct.Q4_1.gguf",

@@ -13,10 +13,10 @@ struct PerplexityCommand: Command {
             the same form as llama-perplexity, so the numbers can be compared directly.
             """,
         options: [
-            .init("--model, -m FILE", "GGUF model file"),
-            .init("--file, -f TEXT", "UTF-8 text file"),
-            .init("--ctx, -c N", "Tokens per chunk (default 512)"),
-            .init("--threads, -t T", "Compute threads (default: all cores)")
+            .value(["--model", "-m"], "FILE", "GGUF model file"),
+            .value(["--file", "-f"], "TEXT", "UTF-8 text file"),
+            .integer(["--ctx", "-c"], "N", in: 4...1_048_576, "Tokens per chunk (default 512)"),
+            .integer(["--threads", "-t"], "T", in: 1...1024, "Compute threads (default: all cores)")
         ],
         examples: [
             "assay perplexity --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf --file /usr/share/common-licenses/GPL-3 --ctx 512"
@@ -28,10 +28,10 @@ struct PerplexityCommand: Command {
     let threads: Int?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        model = try arguments.required("--model", "-m", missing: "missing --model FILE")
-        file = try arguments.required("--file", "-f", missing: "missing --file TEXT")
-        contextLength = try arguments.int("--ctx", "-c", range: 4...1_048_576) ?? 512
-        threads = try arguments.int("--threads", "-t", range: 1...1024)
+        model = try arguments.required("--model", missing: "missing --model FILE")
+        file = try arguments.required("--file", missing: "missing --file TEXT")
+        contextLength = try arguments.int("--ctx") ?? 512
+        threads = try arguments.int("--threads")
         try arguments.finish()
     }
 

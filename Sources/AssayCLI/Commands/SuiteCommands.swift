@@ -186,9 +186,9 @@ struct SuiteImportMMLUCommand: Command {
             repository.
             """,
         options: [
-            .init("--split S", "val (default) or test"),
-            .init("--id ID", "Suite id (default mmlu; mmlu-test is a good name for the test split)"),
-            .init("--no-cloze", "Do not add the cloze twin task")
+            .value("--split", "S", "val (default) or test"),
+            .value("--id", "ID", "Suite id (default mmlu; mmlu-test is a good name for the test split)"),
+            .flag("--no-cloze", "Do not add the cloze twin task")
         ],
         examples: ["assay suite import-mmlu ~/data/mmlu --split val"])
 

@@ -18,12 +18,12 @@ struct TokenizeCommand: Command {
             send it: the template's turn markers are special tokens, the message text never.
             """,
         options: [
-            .init("--model FILE", "GGUF model (or vocabulary-only) file"),
-            .init("--file PATH", "Read the text from a file instead of the TEXT argument"),
-            .init("--no-special", "Do not add BOS/EOS"),
-            .init("--parse-special", "Recognise special-token text in the input"),
-            .init("--chat", "Render TEXT as a user message in the model's chat format first"),
-            .init("--system TEXT", "System message before it (with --chat)")
+            .value("--model", "FILE", "GGUF model (or vocabulary-only) file", hidden: "-m"),
+            .value("--file", "PATH", "Read the text from a file instead of the TEXT argument", hidden: "-f"),
+            .flag("--no-special", "Do not add BOS/EOS"),
+            .flag("--parse-special", "Recognise special-token text in the input"),
+            .flag("--chat", "Render TEXT as a user message in the model's chat format first"),
+            .value("--system", "TEXT", "System message before it (with --chat)")
         ],
         examples: [
             "assay tokenize --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf 'Hello world'",
@@ -39,8 +39,8 @@ struct TokenizeCommand: Command {
     let system: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        model = try arguments.required("--model", "-m", missing: "missing --model FILE (a .gguf file)")
-        file = try arguments.option("--file", "-f")
+        model = try arguments.required("--model", missing: "missing --model FILE (a .gguf file)")
+        file = try arguments.option("--file")
         addSpecial = !arguments.flag("--no-special")
         parseSpecial = arguments.flag("--parse-special")
         chat = arguments.flag("--chat")

@@ -163,14 +163,11 @@ struct WebhookDeliverCommand: Command {
         usage: "[--max-attempts N] [--base-delay-ms N] [--timeout-ms N] [--allow-private-webhooks] [--json]",
         discussion:
             "A failed attempt is retried by a later pass after base-delay × 2^(attempt-1); after max-attempts the delivery is marked failed. Exit 1 when an attempt failed in this pass.",
-        options: [
-            .init("--max-attempts N", "Attempts per delivery (default 5)"),
-            .init("--base-delay-ms N", "Delay before the second attempt (default 2000)"),
-            .init("--timeout-ms N", "Timeout of one attempt (default 10000)"),
-            .init(
-                "--allow-private-webhooks",
-                "Also deliver to loopback, link-local and private addresses (refused by default: SSRF)")
-        ])
+        options: WebhookOptions.declarations(
+            attempts: "Attempts per delivery (default 5)",
+            baseDelay: "Delay before the second attempt (default 2000)",
+            timeout: "Timeout of one attempt (default 10000)",
+            allowPrivate: "Also deliver to loopback, link-local and private addresses (refused by default: SSRF)"))
     var settings: WebhookSettings
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -196,10 +193,22 @@ struct WebhookDeliverCommand: Command {
 
 /// Options shared by `assay webhook deliver` and `assay serve`.
 enum WebhookOptions {
+    /// The options' declarations; each command words their help its own way.
+    static func declarations(
+        attempts: String, baseDelay: String, timeout: String, allowPrivate: String
+    ) -> [CommandHelp.Option] {
+        [
+            .integer("--max-attempts", "N", in: 1...50, attempts),
+            .integer("--base-delay-ms", "N", in: 1...3_600_000, baseDelay),
+            .integer("--timeout-ms", "N", in: 100...600_000, timeout),
+            .flag("--allow-private-webhooks", allowPrivate)
+        ]
+    }
+
     static func settings(_ arguments: inout Arguments) throws(CLIError) -> WebhookSettings {
-        let attempts = try arguments.int("--max-attempts", range: 1...50) ?? 5
-        let base = try arguments.int("--base-delay-ms", range: 1...3_600_000) ?? 2000
-        let timeout = try arguments.int("--timeout-ms", range: 100...600_000) ?? 10_000
+        let attempts = try arguments.int("--max-attempts") ?? 5
+        let base = try arguments.int("--base-delay-ms") ?? 2000
+        let timeout = try arguments.int("--timeout-ms") ?? 10_000
         let allowPrivate = arguments.flag("--allow-private-webhooks")
         return WebhookSettings(
             maxAttempts: attempts, baseDelay: .milliseconds(base), timeout: .milliseconds(timeout),
