@@ -71,17 +71,15 @@ struct EvalCommand: Command {
         case openai(endpoint: String, apiModel: String?, apiKeyVariable: String?)
     }
 
+    /// The library's evaluation options plus what only the CLI decides.
     struct RunOptions: Sendable {
-        var tasks: [String]
-        var limit: Int?
-        var shots: Int?
+        /// Tasks, limit, shots, shard, batching, cache and resume; its directories are set at
+        /// run time (the registry home, and `outputDirectory` resolved against the working
+        /// directory).
+        var evaluation: EvaluationOptions
         var threads: Int?
-        var shard: Shard?
-        var batchSize: Int
-        var warmup: Int
-        var resume: Bool
-        var cache: Bool
         var backend: BackendChoice = .native
+        /// `--output-dir`, as given.
         var outputDirectory: String?
         var excludeContaminated = false
     }
@@ -138,9 +136,11 @@ struct EvalCommand: Command {
         }
         self.model = model
         self.suite = suite
+        let evaluation = EvaluationOptions(
+            tasks: tasks.isEmpty ? nil : tasks, limit: limit, shots: shots, shard: shard, batchSize: batch,
+            warmupItems: warmup, useCache: !noCache, requireResume: resume)
         options = RunOptions(
-            tasks: tasks, limit: limit, shots: shots, threads: threads, shard: shard, batchSize: batch,
-            warmup: warmup, resume: resume, cache: !noCache, backend: backend, outputDirectory: outputDirectory,
+            evaluation: evaluation, threads: threads, backend: backend, outputDirectory: outputDirectory,
             excludeContaminated: excludeContaminated)
     }
 
@@ -163,11 +163,9 @@ struct EvalCommand: Command {
             options.backend, model: model, version: version, store: store, threads: options.threads,
             environment: context.environment, registryHome: store.home)
         let runner = EvaluationRunner(store: store, backend: backend)
-        let evalOptions = EvaluationOptions(
-            tasks: options.tasks.isEmpty ? nil : options.tasks, limit: options.limit, shots: options.shots,
-            shard: options.shard, batchSize: options.batchSize, warmupItems: options.warmup, useCache: options.cache,
-            requireResume: options.resume, outputDirectory: store.home,
-            exportDirectory: options.outputDirectory.map(context.resolve))
+        var evalOptions = options.evaluation
+        evalOptions.outputDirectory = store.home
+        evalOptions.exportDirectory = options.outputDirectory.map(context.resolve)
         let reporter = ProgressReporter(context: context)
         var info = backend.info
         info.engineVersion = Redaction.redact(info.engineVersion)
