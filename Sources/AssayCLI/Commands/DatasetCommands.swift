@@ -100,28 +100,19 @@ struct DatasetRegisterCommand: Command {
 
 /// `assay dataset list [NAME]`
 struct DatasetListCommand: EntryListCommand {
-    static let help = CommandHelp(
-        "list", abstract: "List datasets, or the versions of one dataset.",
-        usage: "[NAME] [--json]",
-        examples: ["assay dataset list", "assay dataset list intents --json"])
     static let kind = EntryKind.dataset
 
     var name: String?
 }
 
 /// `assay dataset show NAME@VERSION`
-struct DatasetShowCommand: Command {
+struct DatasetShowCommand: VersionCommand {
     static let help = CommandHelp(
         "show", abstract: "Show a dataset version: digest, datasheet and files.",
         usage: "NAME@VERSION [--json]",
         examples: ["assay dataset show intents@2024-06"])
 
     var reference: VersionReference
-
-    init(arguments: inout Arguments) throws(CLIError) {
-        reference = try arguments.reference()
-        try arguments.finish()
-    }
 
     /// The latest quality check as `--json` shows it next to the version's members.
     struct ShownCheck: Encodable {

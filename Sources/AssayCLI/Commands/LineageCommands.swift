@@ -2,7 +2,7 @@ import Foundation
 import Registry
 
 /// `assay lineage show NAME@VERSION`
-struct LineageShowCommand: Command {
+struct LineageShowCommand: VersionCommand {
     static let help = CommandHelp(
         "show",
         abstract: "Show where a model version comes from (ancestors) and what was derived from it (descendants).",
@@ -10,11 +10,6 @@ struct LineageShowCommand: Command {
         examples: ["assay lineage show smollm2-intents-q4@1.0", "assay lineage show smollm2-135m@1.0 --json"])
 
     var reference: VersionReference
-
-    init(arguments: inout Arguments) throws(CLIError) {
-        reference = try arguments.reference()
-        try arguments.finish()
-    }
 
     func run(context: CommandContext) async throws -> Int32 {
         let graph = try context.openRegistry().lineage(of: reference)

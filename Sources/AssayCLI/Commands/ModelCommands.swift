@@ -119,28 +119,19 @@ struct ModelRegisterCommand: Command {
 
 /// `assay model list [NAME]`
 struct ModelListCommand: EntryListCommand {
-    static let help = CommandHelp(
-        "list", abstract: "List models, or the versions of one model.",
-        usage: "[NAME] [--json]",
-        examples: ["assay model list", "assay model list smollm2-135m --json"])
     static let kind = EntryKind.model
 
     var name: String?
 }
 
 /// `assay model show NAME@VERSION`
-struct ModelShowCommand: Command {
+struct ModelShowCommand: VersionCommand {
     static let help = CommandHelp(
         "show", abstract: "Show a model version: digest, artifacts, header facts and direct lineage.",
         usage: "NAME@VERSION [--json]",
         examples: ["assay model show smollm2-135m@1.0"])
 
     var reference: VersionReference
-
-    init(arguments: inout Arguments) throws(CLIError) {
-        reference = try arguments.reference()
-        try arguments.finish()
-    }
 
     func run(context: CommandContext) async throws -> Int32 {
         let version = try context.openRegistry().modelVersion(reference)

@@ -8,12 +8,28 @@ enum EntryKind {
     case model
     case dataset
 
-    /// The first column of the entry table.
-    var column: String {
+    /// The word the CLI uses for the kind: its command group and the first column of the table.
+    var noun: String {
         switch self {
-        case .model: return "MODEL"
-        case .dataset: return "DATASET"
+        case .model: return "model"
+        case .dataset: return "dataset"
         }
+    }
+
+    /// An entry name the list command's help shows as its example.
+    private var exampleName: String {
+        switch self {
+        case .model: return "smollm2-135m"
+        case .dataset: return "intents"
+        }
+    }
+
+    /// The help of `assay <kind> list`.
+    var listHelp: CommandHelp {
+        CommandHelp(
+            "list", abstract: "List \(noun)s, or the versions of one \(noun).",
+            usage: "[NAME] [--json]",
+            examples: ["assay \(noun) list", "assay \(noun) list \(exampleName) --json"])
     }
 
     func summaries(_ store: RegistryStore) throws -> (json: [JSONValue], entries: [EntrySummary]) {
@@ -51,6 +67,8 @@ protocol EntryListCommand: Command {
 }
 
 extension EntryListCommand {
+    static var help: CommandHelp { kind.listHelp }
+
     init(arguments: inout Arguments) throws(CLIError) {
         let name = arguments.positional()
         try arguments.finish()
@@ -67,7 +85,8 @@ extension EntryListCommand {
         }
         let summaries = try Self.kind.summaries(store)
         return try context.respond(json: ["items": .array(summaries.json)]) {
-            var table = TextTable([Self.kind.column, "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
+            var table = TextTable(
+                [Self.kind.noun.uppercased(), "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
             for e in summaries.entries {
                 table.add([e.name, String(e.versionCount), e.latestVersion ?? "-", e.createdAt, e.createdBy])
             }
