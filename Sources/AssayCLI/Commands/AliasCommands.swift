@@ -8,7 +8,7 @@ struct AliasMove {
     var policy: String?
 
     static let options: [CommandHelp.Option] = [
-        .init("--reason TEXT", "Why (recorded)"), .init("--policy FILE", "Policy file")
+        .value("--reason", "TEXT", "Why (recorded)"), .value("--policy", "FILE", "Policy file")
     ]
 
     init(arguments: inout Arguments) throws(CLIError) {

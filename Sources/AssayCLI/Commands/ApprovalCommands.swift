@@ -9,10 +9,12 @@ struct ApprovalActionCommand {
     var tier: String?
     /// `--override REASON`: an admin bypasses floors and the gate; recorded with the decision.
     var overrideReason: String?
+    /// The free-text note of approve, reject, revoke and deprecate (`ApprovalNoteCommand`).
+    var note: String?
 
     static let options: [CommandHelp.Option] = [
         .policyFile,
-        .init("--override REASON", "Admin only: bypass unmet floors or a blocking gate; the reason is recorded")
+        .value("--override", "REASON", "Admin only: bypass unmet floors or a blocking gate; the reason is recorded")
     ]
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -89,79 +91,79 @@ extension ApprovalTierCommand {
     func run(context: CommandContext) async throws -> Int32 { try await base.perform(Self.action, context: context) }
 }
 
-/// An approval action taking one free-text note (`--comment` or `--reason`): parsing and
+/// An approval action taking one free-text note (`--comment` or `--reason`): help, parsing and
 /// running shared by approve, reject, revoke and deprecate.
 protocol ApprovalNoteCommand: Command {
-    /// The option carrying the note.
-    static var noteOption: String { get }
     static func action(note: String?) -> ApprovalAction
     var base: ApprovalActionCommand { get }
-    var note: String? { get }
-    init(base: ApprovalActionCommand, note: String?)
+    init(base: ApprovalActionCommand)
 }
 
 extension ApprovalNoteCommand {
-    static var noteOption: String { "--reason" }
+    /// The help of such an action: its usage line and options follow from the note option.
+    static func noteHelp(
+        _ name: String, abstract: String, note: CommandHelp.Option, required: Bool = false
+    ) -> CommandHelp {
+        let noteUsage = required ? note.label : "[\(note.label)]"
+        return CommandHelp(
+            name, abstract: abstract, usage: "NAME@VERSION \(noteUsage) [--policy FILE] [--json]",
+            options: ApprovalActionCommand.options + [note])
+    }
+
+    /// The note option's name: the last option `noteHelp` lists.
+    private static var noteName: String { help.options.last?.names.first ?? "--reason" }
 
     init(arguments: inout Arguments) throws(CLIError) {
-        let note = try arguments.option(Self.noteOption)
-        let base = try ApprovalActionCommand(arguments: &arguments)
+        let note = try arguments.option(Self.noteName)
+        var base = try ApprovalActionCommand(arguments: &arguments)
+        base.note = note
         try arguments.finish()
-        self.init(base: base, note: note)
+        self.init(base: base)
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        try await base.perform(Self.action(note: note), context: context)
+        try await base.perform(Self.action(note: base.note), context: context)
     }
 }
 
 /// `assay approval approve M@V`
 struct ApprovalApproveCommand: ApprovalNoteCommand {
-    static let help = CommandHelp(
+    static let help = noteHelp(
         "approve",
         abstract:
             "Approve a version in review (approver role; not its submitter or registrant); approved once the quorum is met.",
-        usage: "NAME@VERSION [--comment TEXT] [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--comment TEXT", "Note recorded with the approval")])
-    static let noteOption = "--comment"
+        note: .value("--comment", "TEXT", "Note recorded with the approval"))
     static func action(note: String?) -> ApprovalAction { .approve(comment: note) }
     var base: ApprovalActionCommand
-    var note: String?
 }
 
 /// `assay approval reject M@V --reason TEXT`
 struct ApprovalRejectCommand: ApprovalNoteCommand {
-    static let help = CommandHelp(
+    static let help = noteHelp(
         "reject", abstract: "Reject a version in review (approver role; reason required).",
-        usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+        note: .value("--reason", "TEXT", "Why (required)"), required: true)
     static func action(note: String?) -> ApprovalAction { .reject(reason: note ?? "") }
     var base: ApprovalActionCommand
-    var note: String?
 }
 
 /// `assay approval revoke M@V --reason TEXT`
 struct ApprovalRevokeCommand: ApprovalNoteCommand {
-    static let help = CommandHelp(
+    static let help = noteHelp(
         "revoke",
         abstract:
             "Revoke a version from any state (admin or approver; reason required); flags every lineage descendant for review.",
-        usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+        note: .value("--reason", "TEXT", "Why (required)"), required: true)
     static func action(note: String?) -> ApprovalAction { .revoke(reason: note ?? "") }
     var base: ApprovalActionCommand
-    var note: String?
 }
 
 /// `assay approval deprecate M@V`
 struct ApprovalDeprecateCommand: ApprovalNoteCommand {
-    static let help = CommandHelp(
+    static let help = noteHelp(
         "deprecate", abstract: "Deprecate an approved version (release-manager or admin).",
-        usage: "NAME@VERSION [--reason TEXT] [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why")])
+        note: .value("--reason", "TEXT", "Why"))
     static func action(note: String?) -> ApprovalAction { .deprecate(reason: note) }
     var base: ApprovalActionCommand
-    var note: String?
 }
 
 /// `assay approval card M@V --field KEY=VALUE...`
