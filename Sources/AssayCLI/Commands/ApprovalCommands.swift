@@ -9,17 +9,19 @@ struct ApprovalActionCommand {
     var tier: String?
     /// `--override REASON`: an admin bypasses floors and the gate; recorded with the decision.
     var overrideReason: String?
+    /// The free-text note of approve, reject, revoke and deprecate (`ApprovalNoteCommand`).
+    var note: String?
 
     static let options: [CommandHelp.Option] = [
-        .init("--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)"),
-        .init("--override REASON", "Admin only: bypass unmet floors or a blocking gate; the reason is recorded")
+        .policyFile,
+        .value("--override", "REASON", "Admin only: bypass unmet floors or a blocking gate; the reason is recorded")
     ]
 
     init(arguments: inout Arguments) throws(CLIError) {
         policy = try arguments.option("--policy")
         overrideReason = try arguments.option("--override")
         tier = nil
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
     }
 
     func perform(_ action: ApprovalAction, context: CommandContext) async throws -> Int32 {
@@ -30,142 +32,144 @@ struct ApprovalActionCommand {
         } catch let error as ApprovalError {
             throw CLIError.failure("refused: \(error.description)")
         }
-        if context.json {
-            try context.printJSON(Representation.approvalOutcome(reference, outcome))
-            return ExitCode.success
+        return try context.respond(json: Representation.approvalOutcome(reference, outcome)) {
+            let d = outcome.decision
+            var line =
+                "\(reference): \(d.action) \(d.fromState) → \(d.toState) (policy v\(d.policyVersion), tier \(d.tier))"
+            if let votes = outcome.votes, let quorum = outcome.quorum { line += "; approvals \(votes)/\(quorum)" }
+            context.print(line)
+            if !outcome.flagged.isEmpty {
+                context.print("flagged for review: " + outcome.flagged.map(\.description).joined(separator: ", "))
+            }
         }
-        let d = outcome.decision
-        var line =
-            "\(reference): \(d.action) \(d.fromState) → \(d.toState) (policy v\(d.policyVersion), tier \(d.tier))"
-        if let votes = outcome.votes, let quorum = outcome.quorum { line += "; approvals \(votes)/\(quorum)" }
-        context.print(line)
-        if !outcome.flagged.isEmpty {
-            context.print("flagged for review: " + outcome.flagged.map(\.description).joined(separator: ", "))
-        }
-        return ExitCode.success
     }
 }
 
 /// `assay approval evaluate M@V`
-struct ApprovalEvaluateCommand: Command {
-    static let name = "evaluate"
+struct ApprovalEvaluateCommand: ApprovalTierCommand {
     static let help = CommandHelp(
+        "evaluate",
         abstract:
             "Mark a version evaluated: every required suite of its tier needs a qualifying run on its exact digest, its training datasets must comply with the tier (datasets and dataset_quality rules), and every floor must be met.",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [
             .init("--tier TIER", "Risk tier to judge under (default: the policy's default tier)")
         ])
+    static let action = ApprovalAction.markEvaluated
     var base: ApprovalActionCommand
-    init(arguments: inout Arguments) throws(CLIError) {
-        let tier = try arguments.option("--tier")
-        base = try ApprovalActionCommand(arguments: &arguments)
-        base.tier = tier
-        try arguments.finish()
-    }
-    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.markEvaluated, context: context) }
 }
 
 /// `assay approval submit M@V`
-struct ApprovalSubmitCommand: Command {
-    static let name = "submit"
+struct ApprovalSubmitCommand: ApprovalTierCommand {
     static let help = CommandHelp(
+        "submit",
         abstract:
             "Submit an evaluated version for review (model card complete, datasets within policy, floors met, gate against the current alias holder not blocking).",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under")])
+    static let action = ApprovalAction.submit
     var base: ApprovalActionCommand
-    init(arguments: inout Arguments) throws(CLIError) {
-        let tier = try arguments.option("--tier")
-        base = try ApprovalActionCommand(arguments: &arguments)
-        base.tier = tier
-        try arguments.finish()
-    }
-    func run(context: CommandContext) async throws -> Int32 { try await base.perform(.submit, context: context) }
 }
 
-/// An approval action taking one free-text note (`--comment` or `--reason`): parsing and
+/// An approval action judged under a risk tier (`--tier`): parsing and running shared by
+/// evaluate and submit.
+protocol ApprovalTierCommand: Command {
+    static var action: ApprovalAction { get }
+    var base: ApprovalActionCommand { get }
+    init(base: ApprovalActionCommand)
+}
+
+extension ApprovalTierCommand {
+    init(arguments: inout Arguments) throws(CLIError) {
+        let tier = try arguments.option("--tier")
+        var base = try ApprovalActionCommand(arguments: &arguments)
+        base.tier = tier
+        try arguments.finish()
+        self.init(base: base)
+    }
+
+    func run(context: CommandContext) async throws -> Int32 { try await base.perform(Self.action, context: context) }
+}
+
+/// An approval action taking one free-text note (`--comment` or `--reason`): help, parsing and
 /// running shared by approve, reject, revoke and deprecate.
 protocol ApprovalNoteCommand: Command {
-    /// The option carrying the note.
-    static var noteOption: String { get }
     static func action(note: String?) -> ApprovalAction
     var base: ApprovalActionCommand { get }
-    var note: String? { get }
-    init(base: ApprovalActionCommand, note: String?)
+    init(base: ApprovalActionCommand)
 }
 
 extension ApprovalNoteCommand {
-    static var noteOption: String { "--reason" }
+    /// The help of such an action: its usage line and options follow from the note option.
+    static func noteHelp(
+        _ name: String, abstract: String, note: CommandHelp.Option, required: Bool = false
+    ) -> CommandHelp {
+        let noteUsage = required ? note.label : "[\(note.label)]"
+        return CommandHelp(
+            name, abstract: abstract, usage: "NAME@VERSION \(noteUsage) [--policy FILE] [--json]",
+            options: ApprovalActionCommand.options + [note])
+    }
+
+    /// The note option's name: the last option `noteHelp` lists.
+    private static var noteName: String { help.options.last?.names.first ?? "--reason" }
 
     init(arguments: inout Arguments) throws(CLIError) {
-        let note = try arguments.option(Self.noteOption)
-        let base = try ApprovalActionCommand(arguments: &arguments)
+        let note = try arguments.option(Self.noteName)
+        var base = try ApprovalActionCommand(arguments: &arguments)
+        base.note = note
         try arguments.finish()
-        self.init(base: base, note: note)
+        self.init(base: base)
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        try await base.perform(Self.action(note: note), context: context)
+        try await base.perform(Self.action(note: base.note), context: context)
     }
 }
 
 /// `assay approval approve M@V`
 struct ApprovalApproveCommand: ApprovalNoteCommand {
-    static let name = "approve"
-    static let help = CommandHelp(
+    static let help = noteHelp(
+        "approve",
         abstract:
             "Approve a version in review (approver role; not its submitter or registrant); approved once the quorum is met.",
-        usage: "NAME@VERSION [--comment TEXT] [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--comment TEXT", "Note recorded with the approval")])
-    static let noteOption = "--comment"
+        note: .value("--comment", "TEXT", "Note recorded with the approval"))
     static func action(note: String?) -> ApprovalAction { .approve(comment: note) }
     var base: ApprovalActionCommand
-    var note: String?
 }
 
 /// `assay approval reject M@V --reason TEXT`
 struct ApprovalRejectCommand: ApprovalNoteCommand {
-    static let name = "reject"
-    static let help = CommandHelp(
-        abstract: "Reject a version in review (approver role; reason required).",
-        usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+    static let help = noteHelp(
+        "reject", abstract: "Reject a version in review (approver role; reason required).",
+        note: .value("--reason", "TEXT", "Why (required)"), required: true)
     static func action(note: String?) -> ApprovalAction { .reject(reason: note ?? "") }
     var base: ApprovalActionCommand
-    var note: String?
 }
 
 /// `assay approval revoke M@V --reason TEXT`
 struct ApprovalRevokeCommand: ApprovalNoteCommand {
-    static let name = "revoke"
-    static let help = CommandHelp(
+    static let help = noteHelp(
+        "revoke",
         abstract:
             "Revoke a version from any state (admin or approver; reason required); flags every lineage descendant for review.",
-        usage: "NAME@VERSION --reason TEXT [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why (required)")])
+        note: .value("--reason", "TEXT", "Why (required)"), required: true)
     static func action(note: String?) -> ApprovalAction { .revoke(reason: note ?? "") }
     var base: ApprovalActionCommand
-    var note: String?
 }
 
 /// `assay approval deprecate M@V`
 struct ApprovalDeprecateCommand: ApprovalNoteCommand {
-    static let name = "deprecate"
-    static let help = CommandHelp(
-        abstract: "Deprecate an approved version (release-manager or admin).",
-        usage: "NAME@VERSION [--reason TEXT] [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--reason TEXT", "Why")])
+    static let help = noteHelp(
+        "deprecate", abstract: "Deprecate an approved version (release-manager or admin).",
+        note: .value("--reason", "TEXT", "Why"))
     static func action(note: String?) -> ApprovalAction { .deprecate(reason: note) }
     var base: ApprovalActionCommand
-    var note: String?
 }
 
 /// `assay approval card M@V --field KEY=VALUE...`
 struct ApprovalCardCommand: Command {
-    static let name = "card"
     static let help = CommandHelp(
-        abstract: "Show or edit a version's model card (fields the policy may require before submission).",
+        "card", abstract: "Show or edit a version's model card (fields the policy may require before submission).",
         usage: "NAME@VERSION [--field KEY=VALUE]... [--json]",
         options: [.init("--field KEY=VALUE", "Set a field; an empty value removes it (repeatable)")],
         examples: [
@@ -180,7 +184,7 @@ struct ApprovalCardCommand: Command {
             }
             fields[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
         }
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         try arguments.finish()
     }
     func run(context: CommandContext) async throws -> Int32 {
@@ -190,20 +194,16 @@ struct ApprovalCardCommand: Command {
         } else {
             card = try context.governanceWithoutPolicy().updateModelCard(reference, fields: fields)
         }
-        if context.json {
-            try context.printJSON(Representation.card(reference, card))
-            return ExitCode.success
+        return try context.respond(json: Representation.card(reference, card)) {
+            for key in card.keys.sorted() { context.print("\(key): \(card[key] ?? "")") }
         }
-        for key in card.keys.sorted() { context.print("\(key): \(card[key] ?? "")") }
-        return ExitCode.success
     }
 }
 
 /// `assay approval status M@V`
 struct ApprovalStatusCommand: Command {
-    static let name = "status"
     static let help = CommandHelp(
-        abstract: "Show a version's approval state, decisions and what is still missing.",
+        "status", abstract: "Show a version's approval state, decisions and what is still missing.",
         usage: "NAME@VERSION [--policy FILE] [--json]", options: ApprovalActionCommand.options)
     var base: ApprovalActionCommand
     init(arguments: inout Arguments) throws(CLIError) {
@@ -212,10 +212,10 @@ struct ApprovalStatusCommand: Command {
     }
     func run(context: CommandContext) async throws -> Int32 {
         let status = try context.governance(policy: base.policy).status(base.reference)
-        if context.json {
-            try context.printJSON(Representation.approvalStatus(status))
-            return ExitCode.success
-        }
+        return try context.respond(json: Representation.approvalStatus(status)) { printText(status, context) }
+    }
+
+    private func printText(_ status: ApprovalStatus, _ context: CommandContext) {
         let r = status.record
         context.print("\(r.reference)  \(r.state)  tier \(r.tier ?? "(default)")  digest \(r.digest.prefix(16))…")
         context.print("registered by \(r.registrant)" + (r.submitter.map { ", submitted by \($0)" } ?? ""))
@@ -242,8 +242,7 @@ struct ApprovalStatusCommand: Command {
                     d.createdAt, d.action, d.fromState, d.toState, d.actor, "v\(d.policyVersion)", d.reason ?? ""
                 ])
             }
-            context.output.out(table.render())
+            context.print(table)
         }
-        return ExitCode.success
     }
 }

@@ -4,8 +4,8 @@ import Registry
 
 /// `assay audit verify`
 struct AuditVerifyCommand: Command {
-    static let name = "verify"
     static let help = CommandHelp(
+        "verify",
         abstract: "Recompute the audit hash chain and check signed checkpoints; exit 1 naming the first problem.",
         usage: "[--checkpoint FILE]... [--public-key HEX|FILE] [--json]",
         discussion: """
@@ -106,9 +106,8 @@ enum AuditCommandSupport {
 
 /// `assay audit keygen`
 struct AuditKeygenCommand: Command {
-    static let name = "keygen"
     static let help = CommandHelp(
-        abstract: "Create an Ed25519 key pair for signing audit checkpoints.",
+        "keygen", abstract: "Create an Ed25519 key pair for signing audit checkpoints.",
         usage: "--key FILE [--json]",
         discussion: """
             Writes the secret seed (64 hex digits, mode 0600) to FILE and the public key to FILE.pub.
@@ -121,8 +120,7 @@ struct AuditKeygenCommand: Command {
     var key: String
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let key = try arguments.option("--key") else { throw .usage("give --key FILE for the secret key") }
-        self.key = key
+        key = try arguments.required("--key", missing: "give --key FILE for the secret key")
         try arguments.finish()
     }
 
@@ -150,18 +148,15 @@ struct AuditKeygenCommand: Command {
         do { try Data((Hex.encode(publicKey) + "\n").utf8).write(to: pub, options: .withoutOverwriting) } catch {
             throw CLIError.failure("cannot write \(pub.path) (exists already?)")
         }
-        if context.json {
-            try context.printJSON([
-                "secret_key_file": url.path, "public_key_file": pub.path,
-                "public_key": Hex.encode(publicKey), "key_id": AuditCheckpoint.keyID(publicKey)
-            ])
-        } else {
+        return try context.respond(json: [
+            "secret_key_file": url.path, "public_key_file": pub.path,
+            "public_key": Hex.encode(publicKey), "key_id": AuditCheckpoint.keyID(publicKey)
+        ]) {
             context.print("secret key: \(url.path) (mode 0600; keep it out of the registry home)")
             context.print(
                 "public key: \(Hex.encode(publicKey)) (also in \(pub.path)), key id \(AuditCheckpoint.keyID(publicKey))"
             )
         }
-        return ExitCode.success
     }
 }
 
@@ -180,8 +175,8 @@ extension AuditCommandSupport {
 
 /// `assay audit checkpoint`
 struct AuditCheckpointCommand: Command {
-    static let name = "checkpoint"
     static let help = CommandHelp(
+        "checkpoint",
         abstract: "Sign the current audit tree head (event count, Merkle root, time) with an Ed25519 key.",
         usage: "--key FILE [--output FILE]",
         discussion: """
@@ -201,10 +196,7 @@ struct AuditCheckpointCommand: Command {
     var output: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let key = try arguments.option("--key") else {
-            throw .usage("give --key FILE (see 'assay audit keygen')")
-        }
-        self.key = key
+        key = try arguments.required("--key", missing: "give --key FILE (see 'assay audit keygen')")
         output = try arguments.option("--output", "-o")
         try arguments.finish()
     }
@@ -221,9 +213,7 @@ struct AuditCheckpointCommand: Command {
             throw CLIError.failure("refusing to sign a broken chain: audit event \(broken.seq): \(broken.reason)")
         }
         let checkpoint = try store.auditCheckpoint(seed: seed)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let text = String(decoding: try encoder.encode(checkpoint), as: UTF8.self) + "\n"
+        let text = try CommandContext.jsonText(checkpoint)
         if let output {
             let target = context.resolve(output)
             do { try Data(text.utf8).write(to: target, options: .withoutOverwriting) } catch {
@@ -241,8 +231,8 @@ struct AuditCheckpointCommand: Command {
 
 /// `assay audit proof`
 struct AuditProofCommand: Command {
-    static let name = "proof"
     static let help = CommandHelp(
+        "proof",
         abstract: "Print an RFC 9162 inclusion proof for one event, or a consistency proof between two tree sizes.",
         usage: "(--event SEQ | --from SIZE) [--tree-size N]",
         discussion: "JSON on stdout. --tree-size defaults to the current number of events.",
@@ -284,9 +274,8 @@ struct AuditProofCommand: Command {
 
 /// `assay audit log`
 struct AuditLogCommand: Command {
-    static let name = "log"
     static let help = CommandHelp(
-        abstract: "Print audit events, oldest first (the newest 50 unless --limit/--after say otherwise).",
+        "log", abstract: "Print audit events, oldest first (the newest 50 unless --limit/--after say otherwise).",
         usage: "[--limit N] [--after SEQ] [--json]",
         options: [
             .init("--limit N", "How many events (default 50)"),
@@ -308,15 +297,12 @@ struct AuditLogCommand: Command {
         let events =
             try after.map { try store.auditEvents(after: Int64($0), limit: limit) }
             ?? store.latestAuditEvents(limit)
-        if context.json {
-            try context.printJSON(["items": .array(events.map(Representation.auditEvent))])
-            return ExitCode.success
+        return try context.respond(json: ["items": .array(events.map(Representation.auditEvent))]) {
+            var table = TextTable(["SEQ", "TIME", "ACTOR", "ACTION", "SUBJECT", "HASH"], rightAligned: [0])
+            for e in events {
+                table.add([String(e.seq), e.time, e.actor, e.action, e.subject, String(e.hash.prefix(16))])
+            }
+            context.print(table)
         }
-        var table = TextTable(["SEQ", "TIME", "ACTOR", "ACTION", "SUBJECT", "HASH"], rightAligned: [0])
-        for e in events {
-            table.add([String(e.seq), e.time, e.actor, e.action, e.subject, String(e.hash.prefix(16))])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }

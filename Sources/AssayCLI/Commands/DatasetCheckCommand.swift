@@ -81,8 +81,8 @@ struct DatasetCheckFlags {
 
 /// `assay dataset check NAME@VERSION [PATH]`
 struct DatasetCheckCommand: Command {
-    static let name = "check"
     static let help = CommandHelp(
+        "check",
         abstract:
             "Check a dataset version's records: format, statistics, duplicates, personal data, licence, contamination.",
         usage:
@@ -112,7 +112,7 @@ struct DatasetCheckCommand: Command {
     init(arguments: inout Arguments) throws(CLIError) {
         flags = try DatasetCheckFlags(arguments: &arguments)
         strict = arguments.flag("--strict")
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         path = arguments.positional()
         try arguments.finish()
     }

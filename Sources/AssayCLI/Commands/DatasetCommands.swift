@@ -6,9 +6,8 @@ import Registry
 
 /// `assay dataset register NAME@VERSION PATH --license L --pii|--no-pii ...`
 struct DatasetRegisterCommand: Command {
-    static let name = "register"
     static let help = CommandHelp(
-        abstract: "Register an immutable dataset version (a file or a directory) with its datasheet.",
+        "register", abstract: "Register an immutable dataset version (a file or a directory) with its datasheet.",
         usage:
             "NAME@VERSION PATH --license ID --pii|--no-pii [--source S] [--description D] [--collection C] [--limitations L] [--no-check]",
         discussion: """
@@ -17,13 +16,13 @@ struct DatasetRegisterCommand: Command {
             A new version is then checked as by `assay dataset check` (skip with --no-check).
             """,
         options: [
-            .init("--license ID", "Licence (SPDX id where possible), required"),
+            .value("--license", "ID", "Licence (SPDX id where possible), required"),
             .init("--pii / --no-pii", "Whether it contains personal data, required"),
-            .init("--source S", "Where the data comes from (URL, system, team)"),
-            .init("--description D", "Datasheet: what the data is"),
-            .init("--collection C", "Datasheet: how it was collected"),
-            .init("--limitations L", "Datasheet: known limitations and biases"),
-            .init("--no-check", "Do not run the quality check after registering")
+            .value("--source", "S", "Where the data comes from (URL, system, team)"),
+            .value("--description", "D", "Datasheet: what the data is"),
+            .value("--collection", "C", "Datasheet: how it was collected"),
+            .value("--limitations", "L", "Datasheet: known limitations and biases"),
+            .flag("--no-check", "Do not run the quality check after registering")
         ] + DatasetCheckFlags.help,
         examples: [
             "assay dataset register intents@2024-06 data/intents.jsonl --license CC-BY-4.0 --no-pii --source support-tickets"
@@ -49,7 +48,7 @@ struct DatasetRegisterCommand: Command {
         description = try arguments.option("--description")
         collection = try arguments.option("--collection")
         limitations = try arguments.option("--limitations")
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         path = try arguments.requiredPositional("PATH")
         try arguments.finish()
         guard let license, !license.isEmpty else { throw .usage("missing --license") }
@@ -76,130 +75,51 @@ struct DatasetRegisterCommand: Command {
                 checkError = error.description
             }
         }
-        if context.json {
-            var members: [String: JSONValue] = [
-                "status": .string(outcome.isNew ? "registered" : "already_registered"),
-                "version": Representation.datasetVersion(version)
-            ]
-            if let checked {
-                members["check"] = try jsonMembers(checked.record.summary)
-                members["report_sha256"] = .string(checked.record.reportSHA256)
-            }
-            if let checkError { members["check_error"] = .string(checkError) }
-            try context.printJSON(.object(members))
-        } else if outcome.isNew {
-            context.print(
-                "Registered \(reference) (sha256 \(version.digest), \(version.files.count) file\(version.files.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))"
-            )
+        var extra: [String: JSONValue] = [:]
+        if let checked {
+            extra["check"] = try jsonMembers(checked.record.summary)
+            extra["report_sha256"] = .string(checked.record.reportSHA256)
+        }
+        if let checkError { extra["check_error"] = .string(checkError) }
+        let code = try context.respondToRegistration(
+            reference, isNew: outcome.isNew, version: Representation.datasetVersion(version), extra: extra,
+            digest: version.digest, files: version.files.count, size: version.totalSize
+        ) {
             if let checked {
                 for line in DatasetQualityText.lines(checked.report, sha256: checked.record.reportSHA256) {
                     context.print(line)
                 }
             }
-        } else {
-            context.print("\(reference) is already registered with the same content (sha256 \(version.digest))")
         }
         if let checkError {
             context.printError("warning: registered, but the quality check did not run: \(checkError)")
         }
-        return ExitCode.success
+        return code
     }
 }
 
 /// `assay dataset list [NAME]`
-struct DatasetListCommand: Command {
-    static let name = "list"
-    static let help = CommandHelp(
-        abstract: "List datasets, or the versions of one dataset.",
-        usage: "[NAME] [--json]",
-        examples: ["assay dataset list", "assay dataset list intents --json"])
+struct DatasetListCommand: EntryListCommand {
+    static let kind = EntryKind.dataset
 
     var name: String?
-
-    init(arguments: inout Arguments) throws(CLIError) {
-        name = arguments.positional()
-        try arguments.finish()
-    }
-
-    func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
-        if let name {
-            let versions = try store.datasetVersions(of: name)
-            if context.json {
-                try context.printJSON([
-                    "name": .string(name), "versions": .array(versions.map(Representation.datasetVersion))
-                ])
-                return ExitCode.success
-            }
-            var table = TextTable(
-                ["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"], rightAligned: [3, 4])
-            for v in versions {
-                table.add([
-                    v.reference.version, v.license, v.containsPII ? "yes" : "no", String(v.files.count),
-                    formatBytes(v.totalSize), String(v.digest.prefix(12)), v.createdAt
-                ])
-            }
-            context.output.out(table.render())
-        } else {
-            let datasets = try store.datasets()
-            if context.json {
-                try context.printJSON(["items": .array(datasets.map(Representation.dataset))])
-                return ExitCode.success
-            }
-            var table = TextTable(["DATASET", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
-            for d in datasets {
-                table.add([d.name, String(d.versionCount), d.latestVersion ?? "-", d.createdAt, d.createdBy])
-            }
-            context.output.out(table.render())
-        }
-        return ExitCode.success
-    }
 }
 
 /// `assay dataset show NAME@VERSION`
-struct DatasetShowCommand: Command {
-    static let name = "show"
+struct DatasetShowCommand: VersionCommand {
     static let help = CommandHelp(
-        abstract: "Show a dataset version: digest, datasheet and files.",
+        "show", abstract: "Show a dataset version: digest, datasheet and files.",
         usage: "NAME@VERSION [--json]",
         examples: ["assay dataset show intents@2024-06"])
 
     var reference: VersionReference
 
-    init(arguments: inout Arguments) throws(CLIError) {
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
-        try arguments.finish()
-    }
-
-    /// The version with its latest quality check and contamination results (additive fields).
-    struct Report: Encodable {
-        var version: DatasetVersion
-        var check: DatasetCheckRecord?
-        var contamination: [ContaminationRecord]
-
-        enum Keys: String, CodingKey {
-            case qualityCheck = "quality_check"
-            case contamination
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            try version.encode(to: encoder)
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(
-                check.map {
-                    Check(
-                        summary: $0.summary, reportSHA256: $0.reportSHA256, checkedAt: $0.createdAt,
-                        checkedBy: $0.createdBy)
-                }, forKey: .qualityCheck)
-            try c.encode(contamination, forKey: .contamination)
-        }
-
-        struct Check: Encodable {
-            var summary: DatasetCheckSummary
-            var reportSHA256: String
-            var checkedAt: String
-            var checkedBy: String
-        }
+    /// The latest quality check as `--json` shows it next to the version's members.
+    struct ShownCheck: Encodable {
+        var summary: DatasetCheckSummary
+        var reportSHA256: String
+        var checkedAt: String
+        var checkedBy: String
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -207,21 +127,32 @@ struct DatasetShowCommand: Command {
         let v = try store.datasetVersion(reference)
         let check = try store.latestDatasetCheck(reference)
         let contamination = try store.datasetContamination(reference)
-        if context.json {
-            // The API's dataset-version shape plus the latest quality check and contamination.
-            guard case .object(var members) = Representation.datasetVersion(v) else { return ExitCode.failure }
-            var checkValue: JSONValue = .null
-            if let check {
-                let shown = Report.Check(
-                    summary: check.summary, reportSHA256: check.reportSHA256,
-                    checkedAt: check.createdAt, checkedBy: check.createdBy)
-                checkValue = try jsonMembers(shown)
-            }
-            members["quality_check"] = checkValue
-            members["contamination"] = try jsonMembers(contamination)
-            try context.printJSON(JSONValue.object(members))
-            return ExitCode.success
+        return try context.respond(json: try Self.json(v, check: check, contamination: contamination)) {
+            printText(v, check: check, contamination: contamination, context)
         }
+    }
+
+    /// The API's dataset-version shape plus the latest quality check and contamination.
+    private static func json(
+        _ v: DatasetVersion, check: DatasetCheckRecord?, contamination: [ContaminationRecord]
+    ) throws -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        if case .object(let shape) = Representation.datasetVersion(v) { members = shape }
+        var checkValue: JSONValue = .null
+        if let check {
+            let shown = ShownCheck(
+                summary: check.summary, reportSHA256: check.reportSHA256,
+                checkedAt: check.createdAt, checkedBy: check.createdBy)
+            checkValue = try jsonMembers(shown)
+        }
+        members["quality_check"] = checkValue
+        members["contamination"] = try jsonMembers(contamination)
+        return .object(members)
+    }
+
+    private func printText(
+        _ v: DatasetVersion, check: DatasetCheckRecord?, contamination: [ContaminationRecord], _ context: CommandContext
+    ) {
         context.print("\(v.reference)")
         context.print("  sha256:       \(v.digest)")
         context.print("  license:      \(v.license)")
@@ -257,7 +188,6 @@ struct DatasetShowCommand: Command {
         } else {
             context.print("  quality check:  none (run: assay dataset check \(v.reference))")
         }
-        return ExitCode.success
     }
 }
 
@@ -265,4 +195,16 @@ struct DatasetShowCommand: Command {
 private func jsonMembers<T: Encodable>(_ value: T) throws -> JSONValue {
     let data = try JSONEncoder().encode(value)
     return JSONKeyStyle.snakeCased(try JSONValue.parse(data))
+}
+
+extension DatasetVersion {
+    /// `assay dataset list NAME`: one row per version.
+    static let listColumns = ["VERSION", "LICENSE", "PII", "FILES", "SIZE", "SHA256", "CREATED"]
+
+    var listRow: [String] {
+        [
+            reference.version, license, containsPII ? "yes" : "no", String(files.count), formatBytes(totalSize),
+            String(digest.prefix(12)), createdAt
+        ]
+    }
 }

@@ -11,9 +11,8 @@ import Synchronization
 /// subcommands `show`, `list`, `compare` (EvalRunCommands.swift) and `import` (EvalImport.swift)
 /// read and merge recorded runs.
 struct EvalCommand: Command {
-    static let name = "eval"
     static let help = CommandHelp(
-        abstract: "Evaluate a model version on a suite (resumable); show, list, compare and import runs.",
+        "eval", abstract: "Evaluate a model version on a suite (resumable); show, list, compare and import runs.",
         usage: """
             --model NAME@VERSION --suite ID [--task T]... [--limit N] [--shots K] [--threads T] [--shard k/n] [--batch-size B] [--output-dir D] [--resume] [--no-cache] [--json]
                    assay eval --backend openai --endpoint URL [--api-model NAME] [--api-key-env VAR] --model NAME@VERSION --suite ID …
@@ -39,23 +38,23 @@ struct EvalCommand: Command {
             run, equal to an unsharded run item for item ('assay eval import --help').
             """,
         options: [
-            .init("--model M@V", "Registered model version (its GGUF artifact is run)"),
-            .init("--suite ID", "Suite id, id@version, or directory"),
-            .init("--task T", "Only this task (repeatable; default: all tasks)"),
-            .init("--limit N", "First N items of each task"),
-            .init("--shots K", "Few-shot examples (default: each task's default_shots)"),
-            .init("--threads T", "Compute threads (default: all cores)"),
-            .init("--shard k/n", "Evaluate shard k of n (stable hash of item ids)"),
-            .init("--batch-size B", "Items per backend call and per transaction (default 8)"),
-            .init("--warmup N", "Items excluded from latency figures (default 2)"),
-            .init("--output-dir D", "Also write results.json and items.jsonl into D (for 'eval import')"),
-            .init("--backend B", "native (default: run the GGUF in-process) or openai"),
-            .init("--endpoint URL", "openai: server base URL, e.g. http://127.0.0.1:8080"),
-            .init("--api-model NAME", "openai: the server's model name (default: the registered model's name)"),
-            .init("--api-key-env VAR", "openai: send the bearer token held in environment variable VAR"),
-            .init("--resume", "Fail unless an unfinished matching run exists"),
-            .init("--no-cache", "Neither read nor fill the request cache"),
-            .init(
+            .value("--model", "M@V", "Registered model version (its GGUF artifact is run)", hidden: "-m"),
+            .value("--suite", "ID", "Suite id, id@version, or directory", hidden: "-s"),
+            .repeated("--task", "T", "Only this task (repeatable; default: all tasks)"),
+            .integer("--limit", "N", in: 1...Int.max, "First N items of each task"),
+            .integer("--shots", "K", in: 0...64, "Few-shot examples (default: each task's default_shots)"),
+            .threads,
+            .value("--shard", "k/n", "Evaluate shard k of n (stable hash of item ids)"),
+            .integer("--batch-size", "B", in: 1...4096, "Items per backend call and per transaction (default 8)"),
+            .integer("--warmup", "N", in: 0...Int.max, "Items excluded from latency figures (default 2)"),
+            .value("--output-dir", "D", "Also write results.json and items.jsonl into D (for 'eval import')"),
+            .value("--backend", "B", "native (default: run the GGUF in-process) or openai"),
+            .value("--endpoint", "URL", "openai: server base URL, e.g. http://127.0.0.1:8080"),
+            .value("--api-model", "NAME", "openai: the server's model name (default: the registered model's name)"),
+            .value("--api-key-env", "VAR", "openai: send the bearer token held in environment variable VAR"),
+            .flag("--resume", "Fail unless an unfinished matching run exists"),
+            .flag("--no-cache", "Neither read nor fill the request cache"),
+            .flag(
                 "--exclude-contaminated",
                 "Also score without the items found in the model's trained_on datasets (docs/datasets.md)")
         ],
@@ -72,17 +71,15 @@ struct EvalCommand: Command {
         case openai(endpoint: String, apiModel: String?, apiKeyVariable: String?)
     }
 
+    /// The library's evaluation options plus what only the CLI decides.
     struct RunOptions: Sendable {
-        var tasks: [String]
-        var limit: Int?
-        var shots: Int?
+        /// Tasks, limit, shots, shard, batching, cache and resume; its directories are set at
+        /// run time (the registry home, and `outputDirectory` resolved against the working
+        /// directory).
+        var evaluation: EvaluationOptions
         var threads: Int?
-        var shard: Shard?
-        var batchSize: Int
-        var warmup: Int
-        var resume: Bool
-        var cache: Bool
         var backend: BackendChoice = .native
+        /// `--output-dir`, as given.
         var outputDirectory: String?
         var excludeContaminated = false
     }
@@ -92,18 +89,16 @@ struct EvalCommand: Command {
     let options: RunOptions
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let modelText = try arguments.option("--model", "-m") else {
-            throw .usage("missing --model NAME@VERSION")
-        }
-        guard let suite = try arguments.option("--suite", "-s") else { throw .usage("missing --suite ID") }
+        let modelText = try arguments.required("--model", missing: "missing --model NAME@VERSION")
+        let suite = try arguments.required("--suite", missing: "missing --suite ID")
         let model = try parseReference(modelText)
         let tasks = try arguments.options("--task")
-        let limit = try arguments.int("--limit", range: 1...Int.max)
-        let shots = try arguments.int("--shots", range: 0...64)
-        let threads = try arguments.int("--threads", "-t", range: 1...1024)
+        let limit = try arguments.int("--limit")
+        let shots = try arguments.int("--shots")
+        let threads = try arguments.int("--threads")
         let shardText = try arguments.option("--shard")
-        let batch = try arguments.int("--batch-size", range: 1...4096) ?? 8
-        let warmup = try arguments.int("--warmup", range: 0...Int.max) ?? 2
+        let batch = try arguments.int("--batch-size") ?? 8
+        let warmup = try arguments.int("--warmup") ?? 2
         let resume = arguments.flag("--resume")
         let noCache = arguments.flag("--no-cache")
         let excludeContaminated = arguments.flag("--exclude-contaminated")
@@ -141,9 +136,11 @@ struct EvalCommand: Command {
         }
         self.model = model
         self.suite = suite
+        let evaluation = EvaluationOptions(
+            tasks: tasks.isEmpty ? nil : tasks, limit: limit, shots: shots, shard: shard, batchSize: batch,
+            warmupItems: warmup, useCache: !noCache, requireResume: resume)
         options = RunOptions(
-            tasks: tasks, limit: limit, shots: shots, threads: threads, shard: shard, batchSize: batch,
-            warmup: warmup, resume: resume, cache: !noCache, backend: backend, outputDirectory: outputDirectory,
+            evaluation: evaluation, threads: threads, backend: backend, outputDirectory: outputDirectory,
             excludeContaminated: excludeContaminated)
     }
 
@@ -166,11 +163,9 @@ struct EvalCommand: Command {
             options.backend, model: model, version: version, store: store, threads: options.threads,
             environment: context.environment, registryHome: store.home)
         let runner = EvaluationRunner(store: store, backend: backend)
-        let evalOptions = EvaluationOptions(
-            tasks: options.tasks.isEmpty ? nil : options.tasks, limit: options.limit, shots: options.shots,
-            shard: options.shard, batchSize: options.batchSize, warmupItems: options.warmup, useCache: options.cache,
-            requireResume: options.resume, outputDirectory: store.home,
-            exportDirectory: options.outputDirectory.map(context.resolve))
+        var evalOptions = options.evaluation
+        evalOptions.outputDirectory = store.home
+        evalOptions.exportDirectory = options.outputDirectory.map(context.resolve)
         let reporter = ProgressReporter(context: context)
         var info = backend.info
         info.engineVersion = Redaction.redact(info.engineVersion)

@@ -38,7 +38,7 @@ extension EvalCommand {
                 t.cleanAccuracy.map { String(format: "%.4f", $0) } ?? "-", String(t.excludedItems.count)
             ])
         }
-        context.output.out(table.render())
+        context.print(table)
         return ExitCode.success
     }
 }

@@ -8,9 +8,8 @@ import Registry
 /// `assay eval import DIR|FILE...`: merges the shards of one run into the registry (or, with
 /// `--server`, into a remote one).
 struct EvalImportCommand: Command {
-    static let name = "import"
     static let help = CommandHelp(
-        abstract: "Merge the shards of one sharded evaluation into one recorded run.",
+        "import", abstract: "Merge the shards of one sharded evaluation into one recorded run.",
         usage: "DIR|FILE... [--server URL [--token-env VAR]] [--json]",
         discussion: """
             Each shard is the --output-dir of 'assay eval --shard k/n' (results.json and

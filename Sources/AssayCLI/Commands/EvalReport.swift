@@ -41,7 +41,7 @@ enum EvalReport {
                 ])
             }
         }
-        context.output.out(table.render())
+        context.print(table)
         let methods = Set(r.tasks.flatMap { $0.metrics.values.compactMap(\.ciMethod) })
         if !methods.isEmpty {
             let names: [MetricValue.IntervalMethod: String] = [

@@ -5,9 +5,8 @@ import Registry
 
 /// `assay eval show RUN`
 struct EvalShowCommand: Command {
-    static let name = "show"
     static let help = CommandHelp(
-        abstract: "Show one evaluation run: metrics with confidence intervals, latency and energy.",
+        "show", abstract: "Show one evaluation run: metrics with confidence intervals, latency and energy.",
         usage: "RUN [--json]",
         discussion: """
             --json prints the run as GET /api/v1/evaluations/{id} answers it, with the results
@@ -25,20 +24,16 @@ struct EvalShowCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let record = try context.openRegistry().evaluationRun(run)
-        if context.json {
-            try context.printJSON(Representation.run(record, includeResults: true))
-            return ExitCode.success
+        return try context.respond(json: Representation.run(record, includeResults: true)) {
+            EvalReport.printRun(record, context: context)
         }
-        EvalReport.printRun(record, context: context)
-        return ExitCode.success
     }
 }
 
 /// `assay eval list [--model M@V]`
 struct EvalListCommand: Command {
-    static let name = "list"
     static let help = CommandHelp(
-        abstract: "List evaluation runs, newest first.",
+        "list", abstract: "List evaluation runs, newest first.",
         usage: "[--model NAME@VERSION] [--json]",
         options: [.init("--model M@V", "Only runs of this model version")],
         examples: ["assay eval list", "assay eval list --model smollm2-135m-instruct@q4_1 --json"])
@@ -52,27 +47,24 @@ struct EvalListCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let runs = try context.openRegistry().evaluationRuns(model: model)
-        if context.json {
-            try context.printJSON(["items": .array(runs.map { Representation.run($0, includeResults: false) })])
-            return ExitCode.success
+        let json: JSONValue = ["items": .array(runs.map { Representation.run($0, includeResults: false) })]
+        return try context.respond(json: json) {
+            var table = TextTable(["RUN", "MODEL", "SUITE", "STATUS", "ITEMS", "STARTED"], rightAligned: [4])
+            for r in runs {
+                table.add([
+                    r.id, r.model.description, "\(r.suiteID)@\(r.suiteVersion)", r.status.rawValue,
+                    "\(r.itemsDone)/\(r.itemTotal)", r.startedAt
+                ])
+            }
+            context.print(table)
         }
-        var table = TextTable(["RUN", "MODEL", "SUITE", "STATUS", "ITEMS", "STARTED"], rightAligned: [4])
-        for r in runs {
-            table.add([
-                r.id, r.model.description, "\(r.suiteID)@\(r.suiteVersion)", r.status.rawValue,
-                "\(r.itemsDone)/\(r.itemTotal)", r.startedAt
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
 /// `assay eval compare RUN_A RUN_B`
 struct EvalCompareCommand: Command {
-    static let name = "compare"
     static let help = CommandHelp(
-        abstract: "Compare two runs of the same suite item by item (paired differences and agreement).",
+        "compare", abstract: "Compare two runs of the same suite item by item (paired differences and agreement).",
         usage: "RUN_A RUN_B [--json]",
         discussion: "Both runs must cover the same suite digest; differences are B − A with paired standard errors.",
         examples: ["assay eval compare run-20250101T120000-0a1b2c run-20250101T130000-3d4e5f"])
@@ -92,34 +84,31 @@ struct EvalCompareCommand: Command {
         do { comparison = try RunComparison.compare(store: store, runA, runB) } catch let error as ComparisonError {
             throw CLIError.failure(error.description)
         }
-        if context.json {
-            try context.printJSON(comparison)
-            return ExitCode.success
+        return try context.respond(json: comparison) {
+            let fmt = EvalReport.fmt
+            let signed = EvalReport.signed
+            let percent = EvalReport.percent
+            context.print("A = \(comparison.runA) (\(comparison.modelA))")
+            context.print("B = \(comparison.runB) (\(comparison.modelB))")
+            context.print("suite digest \(comparison.suiteDigest.prefix(12)), paired over the same items\n")
+            var table = TextTable(["TASK", "METRIC", "A", "B", "B−A", "±SE", "N"], rightAligned: [2, 3, 4, 5, 6])
+            for d in comparison.metrics {
+                table.add([
+                    d.task, d.metric, fmt(d.a), fmt(d.b), signed(d.difference), d.stderr.map(fmt) ?? "-", String(d.n)
+                ])
+            }
+            context.print(table)
+            context.print("")
+            var agree = TextTable(
+                ["TASK", "SAME PREDICTION", "BOTH RIGHT", "ONLY A", "ONLY B", "BOTH WRONG"],
+                rightAligned: [1, 2, 3, 4, 5])
+            for g in comparison.agreement {
+                agree.add([
+                    g.task, "\(g.samePrediction)/\(g.n) (\(percent(Double(g.samePrediction) / Double(max(1, g.n)))))",
+                    String(g.bothCorrect), String(g.onlyACorrect), String(g.onlyBCorrect), String(g.neitherCorrect)
+                ])
+            }
+            context.print(agree)
         }
-        let fmt = EvalReport.fmt
-        let signed = EvalReport.signed
-        let percent = EvalReport.percent
-        context.print("A = \(comparison.runA) (\(comparison.modelA))")
-        context.print("B = \(comparison.runB) (\(comparison.modelB))")
-        context.print("suite digest \(comparison.suiteDigest.prefix(12)), paired over the same items\n")
-        var table = TextTable(["TASK", "METRIC", "A", "B", "B−A", "±SE", "N"], rightAligned: [2, 3, 4, 5, 6])
-        for d in comparison.metrics {
-            table.add([
-                d.task, d.metric, fmt(d.a), fmt(d.b), signed(d.difference), d.stderr.map(fmt) ?? "-", String(d.n)
-            ])
-        }
-        context.output.out(table.render())
-        context.print("")
-        var agree = TextTable(
-            ["TASK", "SAME PREDICTION", "BOTH RIGHT", "ONLY A", "ONLY B", "BOTH WRONG"],
-            rightAligned: [1, 2, 3, 4, 5])
-        for g in comparison.agreement {
-            agree.add([
-                g.task, "\(g.samePrediction)/\(g.n) (\(percent(Double(g.samePrediction) / Double(max(1, g.n)))))",
-                String(g.bothCorrect), String(g.onlyACorrect), String(g.onlyBCorrect), String(g.neitherCorrect)
-            ])
-        }
-        context.output.out(agree.render())
-        return ExitCode.success
     }
 }

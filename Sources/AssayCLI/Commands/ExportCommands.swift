@@ -5,15 +5,14 @@ import Registry
 
 /// `assay export M@V --format json|markdown|html|cyclonedx`
 struct ExportCommand: Command {
-    static let name = "export"
     static let help = CommandHelp(
-        abstract: "Export a version's lineage, evaluations and decisions for auditors.",
+        "export", abstract: "Export a version's lineage, evaluations and decisions for auditors.",
         usage: "NAME@VERSION [--format json|markdown|html|cyclonedx] [--out FILE]",
         discussion:
             "html is a self-contained report (inline CSS and SVG charts, printable); cyclonedx is a CycloneDX 1.6 ML-BOM.",
         options: [
             .init("--format F", "json (default), markdown, html or cyclonedx"),
-            .init("--out FILE", "Write to FILE instead of stdout")
+            .outFile
         ],
         examples: [
             "assay export smollm2@q8_0 --format html --out report.html",
@@ -31,7 +30,7 @@ struct ExportCommand: Command {
         }
         self.format = format
         out = try arguments.option("--out", "-o")
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         try arguments.finish()
     }
 
@@ -40,13 +39,8 @@ struct ExportCommand: Command {
         let export = try LineageExportBuilder.build(
             store: store, reference: reference, generatedAt: ExportClock.now(),
             generator: AssayVersion.current)
-        let text = try format.render(export)
-        if let out {
-            let url = context.resolve(out)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            context.progress("wrote \(format.rawValue) export of \(reference) to \(url.path)")
-        } else {
-            context.output.out(text)
+        try context.write(try format.render(export), toFile: out) {
+            "wrote \(format.rawValue) export of \(reference) to \($0.path)"
         }
         return ExitCode.success
     }
@@ -54,13 +48,12 @@ struct ExportCommand: Command {
 
 /// `assay audit export`
 struct AuditExportCommand: Command {
-    static let name = "export"
     static let help = CommandHelp(
-        abstract: "Write the whole audit chain with its head hash for offline verification.",
+        "export", abstract: "Write the whole audit chain with its head hash for offline verification.",
         usage: "[--out FILE]",
         discussion:
             "Each event's hash is SHA-256 over the canonical JSON of [\"assay-audit-v1\", seq, time, actor, action, subject, payload, prev_hash] (see Registry/README.md); the first prev_hash is 64 zeros. Exit 1 if the chain does not verify.",
-        options: [.init("--out FILE", "Write to FILE instead of stdout")])
+        options: [.outFile])
 
     var out: String?
 
@@ -116,14 +109,8 @@ struct AuditExportCommand: Command {
         let doc = Document(
             exportedAt: ExportClock.now(), eventCount: events.count, headHash: verification.headHash,
             intact: verification.isIntact, events: events.map { Document.Event(event: $0) })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let text = String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n"
-        if let out {
-            try text.write(to: context.resolve(out), atomically: true, encoding: .utf8)
-            context.progress("wrote \(events.count) audit events, head \(verification.headHash)")
-        } else {
-            context.output.out(text)
+        try context.write(try CommandContext.jsonText(doc), toFile: out) { _ in
+            "wrote \(events.count) audit events, head \(verification.headHash)"
         }
         return verification.isIntact ? ExitCode.success : ExitCode.failure
     }

@@ -7,9 +7,8 @@ import Registry
 
 /// `assay gate --candidate M@V --baseline ALIAS|M@V`
 struct GateCommand: Command {
-    static let name = "gate"
     static let help = CommandHelp(
-        abstract: "CI regression gate: paired comparison of a candidate against a baseline under the policy.",
+        "gate", abstract: "CI regression gate: paired comparison of a candidate against a baseline under the policy.",
         usage:
             "--candidate NAME@VERSION [--baseline ALIAS|NAME@VERSION] [--tier TIER] [--policy FILE] [--limit N] [--threads T] [--no-eval] [--junit FILE] [--report FILE] [--json]",
         discussion: """
@@ -31,20 +30,21 @@ struct GateCommand: Command {
             The verdict is recorded in the audit log (gate.verdict) and appears in exports.
             """,
         options: [
-            .init("--candidate NAME@VERSION", "The version under test"),
-            .init(
-                "--baseline ALIAS|REF",
+            .value("--candidate", "NAME@VERSION", "The version under test"),
+            .value(
+                "--baseline", "ALIAS|REF",
                 "Alias of the candidate's model, or NAME@VERSION (default: the policy's baseline_alias)"),
-            .init("--tier TIER", "Risk tier (default: the policy's default tier)"),
-            .init("--policy FILE", "Policy file (default: the registry's configured policy, else the bundled default)"),
-            .init(
-                "--limit N",
+            .value("--tier", "TIER", "Risk tier (default: the policy's default tier)"),
+            .policyFile,
+            .integer(
+                "--limit", "N", in: 1...Int.max,
                 "Item limit per task for evaluations the gate runs when neither version has a run to mirror (raised to the policy's min_items; default: the policy's min_items, else all items)"
             ),
-            .init("--threads T", "Compute threads for evaluations the gate runs (default: all cores)"),
-            .init("--no-eval", "Do not run missing evaluations: list them and exit 2"),
-            .init("--junit FILE", "Also write JUnit XML"),
-            .init("--report FILE", "Also write the decision as JSON")
+            .integer(
+                "--threads", "T", in: 1...1024, "Compute threads for evaluations the gate runs (default: all cores)"),
+            .flag("--no-eval", "Do not run missing evaluations: list them and exit 2"),
+            .value("--junit", "FILE", "Also write JUnit XML"),
+            .value("--report", "FILE", "Also write the decision as JSON")
         ],
         examples: ["assay gate --candidate smollm2@q8_0 --baseline production --junit gate.xml"])
 
@@ -59,15 +59,15 @@ struct GateCommand: Command {
     var evaluateMissing: Bool
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let c = try arguments.option("--candidate") else { throw .usage("missing --candidate NAME@VERSION") }
-        candidate = try parseReference(c)
+        candidate = try parseReference(
+            try arguments.required("--candidate", missing: "missing --candidate NAME@VERSION"))
         baseline = try arguments.option("--baseline")
         tier = try arguments.option("--tier")
         policy = try arguments.option("--policy")
         junit = try arguments.option("--junit")
         report = try arguments.option("--report")
-        limit = try arguments.int("--limit", range: 1...Int.max)
-        threads = try arguments.int("--threads", range: 1...1024)
+        limit = try arguments.int("--limit")
+        threads = try arguments.int("--threads")
         evaluateMissing = !arguments.flag("--no-eval")
         try arguments.finish()
     }

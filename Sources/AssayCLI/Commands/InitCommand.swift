@@ -4,9 +4,8 @@ import Registry
 
 /// `assay init`: creates (or upgrades) the registry database and sets registry-wide settings.
 struct InitCommand: Command {
-    static let name = "init"
     static let help = CommandHelp(
-        abstract: "Create the registry (or migrate an existing one to the current schema).",
+        "init", abstract: "Create the registry (or migrate an existing one to the current schema).",
         usage: "[--registry PATH] [--trust-actor-env | --no-trust-actor-env] [--policy FILE | --bundled-policy]",
         discussion: """
             Creates <home>/registry.sqlite, where <home> is --registry, else $ASSAY_HOME, else ./.assay.
@@ -80,10 +79,10 @@ struct InitCommand: Command {
                     ])
             }
         }
-        if context.json {
-            try context.printJSON(
-                Report(home: store.home.path, database: store.databasePath, created: !existed, settings: settings))
-        } else {
+        return try context.respond(
+            json:
+                Report(home: store.home.path, database: store.databasePath, created: !existed, settings: settings)
+        ) {
             context.print(
                 existed
                     ? "Registry at \(store.home.path) is up to date."
@@ -94,6 +93,5 @@ struct InitCommand: Command {
                 )
             }
         }
-        return ExitCode.success
     }
 }

@@ -4,9 +4,8 @@ import ModelFormat
 /// `assay inspect FILE`: a GGUF file's header — metadata, tensor table, parameter count and
 /// bytes per type — without loading any weights.
 struct InspectCommand: Command {
-    static let name = "inspect"
     static let help = CommandHelp(
-        abstract: "Show a GGUF model file's metadata, tensors, parameter count and bytes per type.",
+        "inspect", abstract: "Show a GGUF model file's metadata, tensors, parameter count and bytes per type.",
         usage: "FILE [--json]",
         discussion: """
             Reads only the header (the file is memory-mapped; no weights are loaded). Long arrays such
@@ -26,19 +25,11 @@ struct InspectCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let url = context.resolve(path)
-        let file: GGUFFile
-        do {
-            file = try GGUFFile(contentsOf: url)
-        } catch {
-            throw CLIError.failure("\(path): \(error.description)")
-        }
+        let file = try context.openGGUF(path)
         let report = InspectReport(file, path: url.path)
-        if context.json {
-            try context.printJSON(report)
-        } else {
+        return try context.respond(json: report) {
             context.print(report.text())
         }
-        return ExitCode.success
     }
 }
 
@@ -109,7 +100,7 @@ struct InspectReport: Encodable {
 
     func text() -> String {
         var out = "\(path)\n"
-        out += "  GGUF v\(version), \(Self.bytes(fileSize)), alignment \(alignment), data at byte \(dataOffset)\n"
+        out += "  GGUF v\(version), \(formatBytes(fileSize)), alignment \(alignment), data at byte \(dataOffset)\n"
         var model: [String] = []
         if let name = summary.name { model.append(name) }
         if let arch = summary.architecture { model.append("arch \(arch)") }
@@ -138,24 +129,13 @@ struct InspectReport: Encodable {
         let totalBytes = max(1, types.reduce(0) { $0 + $1.bytes })
         for t in types {
             byType.add([
-                t.type, String(t.tensors), String(t.elements), Self.bytes(t.bytes),
+                t.type, String(t.tensors), String(t.elements), formatBytes(t.bytes),
                 String(format: "%.1f%%", 100 * Double(t.bytes) / Double(totalBytes))
             ])
         }
-        byType.add(["total", String(tensors.count), String(summary.parameterCount), Self.bytes(totalBytes), "100.0%"])
+        byType.add(["total", String(tensors.count), String(summary.parameterCount), formatBytes(totalBytes), "100.0%"])
         out += byType.render()
         return out
-    }
-
-    static func bytes(_ n: Int) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
-        var value = Double(n)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(n) B" : String(format: "%.1f %@", value, units[unit])
     }
 
     static func parameters(_ n: Int) -> String {

@@ -2,19 +2,14 @@ import Foundation
 import Registry
 
 /// `assay lineage show NAME@VERSION`
-struct LineageShowCommand: Command {
-    static let name = "show"
+struct LineageShowCommand: VersionCommand {
     static let help = CommandHelp(
+        "show",
         abstract: "Show where a model version comes from (ancestors) and what was derived from it (descendants).",
         usage: "NAME@VERSION [--json]",
         examples: ["assay lineage show smollm2-intents-q4@1.0", "assay lineage show smollm2-135m@1.0 --json"])
 
     var reference: VersionReference
-
-    init(arguments: inout Arguments) throws(CLIError) {
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
-        try arguments.finish()
-    }
 
     func run(context: CommandContext) async throws -> Int32 {
         let graph = try context.openRegistry().lineage(of: reference)
@@ -36,9 +31,8 @@ struct LineageShowCommand: Command {
 
 /// `assay lineage add CHILD --parent REF --relation R`
 struct LineageAddCommand: Command {
-    static let name = "add"
     static let help = CommandHelp(
-        abstract: "Record a lineage edge between versions that are already registered.",
+        "add", abstract: "Record a lineage edge between versions that are already registered.",
         usage: "CHILD@VERSION --parent NAME@VERSION --relation R [--param KEY=VALUE ...]",
         discussion: """
             Relations to model versions: finetuned_from, quantized_from, merged_from, adapter_of,
@@ -46,9 +40,9 @@ struct LineageAddCommand: Command {
             a version its own ancestor are rejected.
             """,
         options: [
-            .init("--parent REF", "The parent model or dataset version"),
-            .init("--relation R", "The relation (required)"),
-            .init("--param KEY=VALUE", "Edge parameter, e.g. bits=4 (repeatable)")
+            .value("--parent", "REF", "The parent model or dataset version"),
+            .value("--relation", "R", "The relation (required)"),
+            .repeated("--param", "KEY=VALUE", "Edge parameter, e.g. bits=4 (repeatable)")
         ],
         examples: [
             "assay lineage add smollm2-q4@1.0 --parent smollm2-135m@1.0 --relation quantized_from --param bits=4"
@@ -61,7 +55,7 @@ struct LineageAddCommand: Command {
         let parentText = try arguments.option("--parent")
         let relationText = try arguments.option("--relation")
         let params = try arguments.options("--param")
-        child = try parseReference(try arguments.requiredPositional("CHILD@VERSION"))
+        child = try arguments.reference("CHILD@VERSION")
         try arguments.finish()
         guard let parentText else { throw .usage("missing --parent") }
         guard let relationText else { throw .usage("missing --relation") }
@@ -78,15 +72,12 @@ struct LineageAddCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let added = try context.openRegistry().addLineage(child: child, link: link)
-        if context.json {
-            try context.printJSON(Representation.lineageAdded(added, child: child, link))
-        } else {
+        return try context.respond(json: Representation.lineageAdded(added, child: child, link)) {
             context.print(
                 added
                     ? "Recorded \(child) \(link.relation.rawValue) \(link.parent)"
                     : "\(child) \(link.relation.rawValue) \(link.parent) was already recorded")
         }
-        return ExitCode.success
     }
 }
 
@@ -95,60 +86,61 @@ enum LineageTree {
     static func render(_ graph: LineageGraph) -> String {
         var out =
             "Lineage of \(graph.root): \(graph.ancestors.count) ancestor model version(s), \(graph.descendants.count) descendant(s)\n"
-        out += "\nAncestors:\n"
-        if graph.ancestorEdges.isEmpty {
-            out += "  (none recorded)\n"
-        } else {
-            out += "\(graph.root)\n"
-            var seen: Set<VersionReference> = [graph.root]
-            renderUp(graph.root, graph: graph, prefix: "", seen: &seen, into: &out)
-        }
-        out += "\nDescendants:\n"
-        if graph.descendants.isEmpty {
-            out += "  (none recorded)\n"
-        } else {
-            out += "\(graph.root)\n"
-            var seen: Set<VersionReference> = [graph.root]
-            renderDown(graph.root, graph: graph, prefix: "", seen: &seen, into: &out)
-        }
+        section("Ancestors", isEmpty: graph.ancestorEdges.isEmpty, graph, up: true, into: &out)
+        section("Descendants", isEmpty: graph.descendants.isEmpty, graph, up: false, into: &out)
         return out
+    }
+
+    /// One line of a tree: its text and the version the walk goes on from (nil for a dataset).
+    private struct Branch {
+        var label: String
+        var next: VersionReference?
+    }
+
+    private static func section(
+        _ title: String, isEmpty: Bool, _ graph: LineageGraph, up: Bool, into out: inout String
+    ) {
+        out += "\n\(title):\n"
+        guard !isEmpty else {
+            out += "  (none recorded)\n"
+            return
+        }
+        out += "\(graph.root)\n"
+        var seen: Set<VersionReference> = [graph.root]
+        renderBranches(of: graph.root, graph, up: up, prefix: "", seen: &seen, into: &out)
     }
 
     private static func parameters(_ text: String) -> String { text == "{}" ? "" : " \(text)" }
 
-    private static func renderUp(
-        _ node: VersionReference, graph: LineageGraph, prefix: String,
-        seen: inout Set<VersionReference>, into out: inout String
-    ) {
-        let edges = graph.ancestorEdges.filter { $0.child == node }
-        for (i, edge) in edges.enumerated() {
-            let last = i == edges.count - 1
-            let kind = edge.parentKind == "dataset" ? "dataset " : ""
-            let repeated = edge.parentKind == "model" && seen.contains(edge.parent)
-            out +=
-                prefix + (last ? "└── " : "├── ")
-                + "\(edge.relation.rawValue) \(kind)\(edge.parent)\(parameters(edge.parameters))\(repeated ? " (shown above)" : "")\n"
-            if edge.parentKind == "model" && !repeated {
-                seen.insert(edge.parent)
-                renderUp(edge.parent, graph: graph, prefix: prefix + (last ? "    " : "│   "), seen: &seen, into: &out)
+    /// The branches below `node`: towards its parents (`up`) or its children.
+    private static func branches(of node: VersionReference, _ graph: LineageGraph, up: Bool) -> [Branch] {
+        if up {
+            return graph.ancestorEdges.filter { $0.child == node }.map { edge in
+                let kind = edge.parentKind == "dataset" ? "dataset " : ""
+                return Branch(
+                    label: "\(edge.relation.rawValue) \(kind)\(edge.parent)\(parameters(edge.parameters))",
+                    next: edge.parentKind == "model" ? edge.parent : nil)
             }
+        }
+        return graph.descendantEdges.filter { $0.parent == node }.map { edge in
+            Branch(label: "\(edge.child) (\(edge.relation.rawValue)\(parameters(edge.parameters)))", next: edge.child)
         }
     }
 
-    private static func renderDown(
-        _ node: VersionReference, graph: LineageGraph, prefix: String,
+    private static func renderBranches(
+        of node: VersionReference, _ graph: LineageGraph, up: Bool, prefix: String,
         seen: inout Set<VersionReference>, into out: inout String
     ) {
-        let edges = graph.descendantEdges.filter { $0.parent == node }
-        for (i, edge) in edges.enumerated() {
-            let last = i == edges.count - 1
-            let repeated = seen.contains(edge.child)
-            out +=
-                prefix + (last ? "└── " : "├── ")
-                + "\(edge.child) (\(edge.relation.rawValue)\(parameters(edge.parameters)))\(repeated ? " (shown above)" : "")\n"
-            if !repeated {
-                seen.insert(edge.child)
-                renderDown(edge.child, graph: graph, prefix: prefix + (last ? "    " : "│   "), seen: &seen, into: &out)
+        let branches = branches(of: node, graph, up: up)
+        for (i, branch) in branches.enumerated() {
+            let last = i == branches.count - 1
+            // Shown already (a diamond in the graph): named, not walked again.
+            let repeated = branch.next.map(seen.contains) ?? false
+            out += prefix + (last ? "└── " : "├── ") + branch.label + (repeated ? " (shown above)" : "") + "\n"
+            if let next = branch.next, !repeated {
+                seen.insert(next)
+                renderBranches(
+                    of: next, graph, up: up, prefix: prefix + (last ? "    " : "│   "), seen: &seen, into: &out)
             }
         }
     }

@@ -4,9 +4,8 @@ import Registry
 
 /// `assay model register NAME@VERSION FILE...`
 struct ModelRegisterCommand: Command {
-    static let name = "register"
     static let help = CommandHelp(
-        abstract: "Register an immutable model version from one or more files.",
+        "register", abstract: "Register an immutable model version from one or more files.",
         usage:
             "NAME@VERSION FILE|DIR... [--copy] [--format gguf] [--base M@V ... --relation R --param KEY=VALUE ...] [--trained-on D@V ...] [--evaluated-on D@V ...]",
         discussion: """
@@ -22,13 +21,13 @@ struct ModelRegisterCommand: Command {
             verified against their SHA-256 before every evaluation, gate and serve.
             """,
         options: [
-            .init("--copy", "Copy the files into the registry's content-addressed store and register the copies"),
-            .init("--format FORMAT", "Expected format (gguf, safetensors); fails if the bytes disagree"),
-            .init("--base M@V", "Parent model version (repeat for merges)"),
-            .init("--relation R", "Relation to --base (default finetuned_from)"),
-            .init("--param KEY=VALUE", "Lineage parameter, e.g. method=lora, bits=4 (repeatable)"),
-            .init("--trained-on D@V", "Dataset version it was trained on (repeatable)"),
-            .init("--evaluated-on D@V", "Dataset version it was evaluated on (repeatable)")
+            .flag("--copy", "Copy the files into the registry's content-addressed store and register the copies"),
+            .value("--format", "FORMAT", "Expected format (gguf, safetensors); fails if the bytes disagree"),
+            .repeated("--base", "M@V", "Parent model version (repeat for merges)"),
+            .value("--relation", "R", "Relation to --base (default finetuned_from)"),
+            .repeated("--param", "KEY=VALUE", "Lineage parameter, e.g. method=lora, bits=4 (repeatable)"),
+            .repeated("--trained-on", "D@V", "Dataset version it was trained on (repeatable)"),
+            .repeated("--evaluated-on", "D@V", "Dataset version it was evaluated on (repeatable)")
         ],
         examples: [
             "assay model register smollm2-135m@1.0 SmolLM2-135M-Instruct.Q4_1.gguf",
@@ -49,7 +48,7 @@ struct ModelRegisterCommand: Command {
         let params = try arguments.options("--param")
         let trainedOn = try arguments.options("--trained-on")
         let evaluatedOn = try arguments.options("--evaluated-on")
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
+        reference = try arguments.reference()
         paths = arguments.remainingPositionals()
         try arguments.finish()
         guard !paths.isEmpty else { throw .usage("missing FILE") }
@@ -112,93 +111,34 @@ struct ModelRegisterCommand: Command {
         }
         if showProgress && lastReported > 0 { context.output.err("\n") }
         let version = outcome.value
-        if context.json {
-            try context.printJSON([
-                "status": .string(outcome.isNew ? "registered" : "already_registered"),
-                "version": Representation.modelVersion(version)
-            ])
-        } else if outcome.isNew {
-            context.print(
-                "Registered \(reference) (sha256 \(version.digest), \(version.artifacts.count) file\(version.artifacts.count == 1 ? "" : "s"), \(formatBytes(version.totalSize)))"
-            )
-        } else {
-            context.print("\(reference) is already registered with the same content (sha256 \(version.digest))")
-        }
-        return ExitCode.success
+        return try context.respondToRegistration(
+            reference, isNew: outcome.isNew, version: Representation.modelVersion(version), digest: version.digest,
+            files: version.artifacts.count, size: version.totalSize)
     }
 }
 
 /// `assay model list [NAME]`
-struct ModelListCommand: Command {
-    static let name = "list"
-    static let help = CommandHelp(
-        abstract: "List models, or the versions of one model.",
-        usage: "[NAME] [--json]",
-        examples: ["assay model list", "assay model list smollm2-135m --json"])
+struct ModelListCommand: EntryListCommand {
+    static let kind = EntryKind.model
 
     var name: String?
-
-    init(arguments: inout Arguments) throws(CLIError) {
-        name = arguments.positional()
-        try arguments.finish()
-    }
-
-    func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
-        if let name {
-            let versions = try store.modelVersions(of: name)
-            if context.json {
-                try context.printJSON([
-                    "name": .string(name), "versions": .array(versions.map(Representation.modelVersion))
-                ])
-                return ExitCode.success
-            }
-            var table = TextTable(
-                ["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"], rightAligned: [2, 3])
-            for v in versions {
-                table.add([
-                    v.reference.version, v.format, String(v.artifacts.count), formatBytes(v.totalSize),
-                    String(v.digest.prefix(12)), v.createdAt, v.createdBy
-                ])
-            }
-            context.output.out(table.render())
-        } else {
-            let models = try store.models()
-            if context.json {
-                try context.printJSON(["items": .array(models.map(Representation.model))])
-                return ExitCode.success
-            }
-            var table = TextTable(["MODEL", "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
-            for m in models {
-                table.add([m.name, String(m.versionCount), m.latestVersion ?? "-", m.createdAt, m.createdBy])
-            }
-            context.output.out(table.render())
-        }
-        return ExitCode.success
-    }
 }
 
 /// `assay model show NAME@VERSION`
-struct ModelShowCommand: Command {
-    static let name = "show"
+struct ModelShowCommand: VersionCommand {
     static let help = CommandHelp(
-        abstract: "Show a model version: digest, artifacts, header facts and direct lineage.",
+        "show", abstract: "Show a model version: digest, artifacts, header facts and direct lineage.",
         usage: "NAME@VERSION [--json]",
         examples: ["assay model show smollm2-135m@1.0"])
 
     var reference: VersionReference
 
-    init(arguments: inout Arguments) throws(CLIError) {
-        reference = try parseReference(try arguments.requiredPositional("NAME@VERSION"))
-        try arguments.finish()
-    }
-
     func run(context: CommandContext) async throws -> Int32 {
         let version = try context.openRegistry().modelVersion(reference)
-        if context.json {
-            try context.printJSON(Representation.modelVersion(version))
-            return ExitCode.success
-        }
+        return try context.respond(json: Representation.modelVersion(version)) { printText(version, context) }
+    }
+
+    private func printText(_ version: ModelVersion, _ context: CommandContext) {
         context.print("\(version.reference)")
         context.print("  sha256:   \(version.digest)")
         context.print("  format:   \(version.format)")
@@ -224,6 +164,17 @@ struct ModelShowCommand: Command {
                 context.print("    \(e.relation.rawValue) \(e.parentKind) \(e.parent)\(params)")
             }
         }
-        return ExitCode.success
+    }
+}
+
+extension ModelVersion {
+    /// `assay model list NAME`: one row per version.
+    static let listColumns = ["VERSION", "FORMAT", "FILES", "SIZE", "SHA256", "CREATED", "BY"]
+
+    var listRow: [String] {
+        [
+            reference.version, format, String(artifacts.count), formatBytes(totalSize), String(digest.prefix(12)),
+            createdAt, createdBy
+        ]
     }
 }

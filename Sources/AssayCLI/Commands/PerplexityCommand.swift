@@ -3,9 +3,8 @@ import InferenceCore
 
 /// `assay perplexity --model FILE --file TEXT --ctx N`: llama-perplexity's protocol.
 struct PerplexityCommand: Command {
-    static let name = "perplexity"
     static let help = CommandHelp(
-        abstract: "Measure perplexity of a model on a text file (llama-perplexity's protocol).",
+        "perplexity", abstract: "Measure perplexity of a model on a text file (llama-perplexity's protocol).",
         usage: "--model FILE --file TEXT [--ctx N] [--threads T] [--json]",
         discussion: """
             Tokenizes the whole file (BOS as the model says), splits it into chunks of N tokens,
@@ -14,10 +13,10 @@ struct PerplexityCommand: Command {
             the same form as llama-perplexity, so the numbers can be compared directly.
             """,
         options: [
-            .init("--model, -m FILE", "GGUF model file"),
-            .init("--file, -f TEXT", "UTF-8 text file"),
-            .init("--ctx, -c N", "Tokens per chunk (default 512)"),
-            .init("--threads, -t T", "Compute threads (default: all cores)")
+            .value(["--model", "-m"], "FILE", "GGUF model file"),
+            .value(["--file", "-f"], "TEXT", "UTF-8 text file"),
+            .integer(["--ctx", "-c"], "N", in: 4...1_048_576, "Tokens per chunk (default 512)"),
+            .integer(["--threads", "-t"], "T", in: 1...1024, "Compute threads (default: all cores)")
         ],
         examples: [
             "assay perplexity --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf --file /usr/share/common-licenses/GPL-3 --ctx 512"
@@ -29,12 +28,10 @@ struct PerplexityCommand: Command {
     let threads: Int?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let model = try arguments.option("--model", "-m") else { throw .usage("missing --model FILE") }
-        guard let file = try arguments.option("--file", "-f") else { throw .usage("missing --file TEXT") }
-        self.model = model
-        self.file = file
-        contextLength = try arguments.int("--ctx", "-c", range: 4...1_048_576) ?? 512
-        threads = try arguments.int("--threads", "-t", range: 1...1024)
+        model = try arguments.required("--model", missing: "missing --model FILE")
+        file = try arguments.required("--file", missing: "missing --file TEXT")
+        contextLength = try arguments.int("--ctx") ?? 512
+        threads = try arguments.int("--threads")
         try arguments.finish()
     }
 

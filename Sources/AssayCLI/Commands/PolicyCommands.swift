@@ -34,9 +34,8 @@ extension CommandContext {
 
 /// `assay policy check FILE...`
 struct PolicyCheckCommand: Command {
-    static let name = "check"
     static let help = CommandHelp(
-        abstract: "Validate policy files; print every problem with file, JSON path and reason.",
+        "check", abstract: "Validate policy files; print every problem with file, JSON path and reason.",
         usage: "FILE... [--suite ID]... [--json]",
         discussion:
             "Suites are checked against the bundled suite ids (general-knowledge, support-intents, field-extraction, mmlu) plus any given with --suite. Exit 0 when every file is valid, 1 otherwise.",

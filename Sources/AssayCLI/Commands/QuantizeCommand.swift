@@ -3,9 +3,8 @@ import ModelFormat
 
 /// `assay quantize IN OUT --type q8_0|q4_0|f16`: re-encodes a GGUF model's weight matrices.
 struct QuantizeCommand: Command {
-    static let name = "quantize"
     static let help = CommandHelp(
-        abstract: "Write a copy of a GGUF model with its weight matrices re-encoded as Q8_0, Q4_0 or F16.",
+        "quantize", abstract: "Write a copy of a GGUF model with its weight matrices re-encoded as Q8_0, Q4_0 or F16.",
         usage: "IN OUT --type q8_0|q4_0|f16 [--json]",
         discussion: """
             Every tensor with two or more dimensions (the token embedding included) is decoded and
@@ -25,9 +24,7 @@ struct QuantizeCommand: Command {
     let type: GGMLType
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let raw = try arguments.option("--type", "-t") else {
-            throw .usage("missing --type (one of: \(Self.choices))")
-        }
+        let raw = try arguments.required("--type", "-t", missing: "missing --type (one of: \(Self.choices))")
         guard let type = GGMLType(name: raw), GGUFQuantizer.targets.contains(type) else {
             throw .usage("unsupported --type '\(raw)' (one of: \(Self.choices))")
         }
@@ -53,12 +50,7 @@ struct QuantizeCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let inURL = context.resolve(input)
         let outURL = context.resolve(output)
-        let file: GGUFFile
-        do {
-            file = try GGUFFile(contentsOf: inURL)
-        } catch {
-            throw CLIError.failure("\(input): \(error.description)")
-        }
+        let file = try context.openGGUF(input)
         let start = ContinuousClock.now
         let total = file.tensors.count
         var lastShown = -1
@@ -89,15 +81,12 @@ struct QuantizeCommand: Command {
             input: inURL.path, output: outURL.path, type: type.name, tensors: total,
             converted: converted, inputBytes: file.fileSize, outputBytes: result.outputSize,
             seconds: seconds)
-        if context.json {
-            try context.printJSON(report)
-        } else {
+        return try context.respond(json: report) {
             let kinds = converted.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             context.print(
                 "Wrote \(output): \(type.name), \(total) tensors (\(kinds)), "
-                    + "\(InspectReport.bytes(result.outputSize)) from \(InspectReport.bytes(file.fileSize)) "
+                    + "\(formatBytes(result.outputSize)) from \(formatBytes(file.fileSize)) "
                     + String(format: "in %.1f s", seconds))
         }
-        return ExitCode.success
     }
 }

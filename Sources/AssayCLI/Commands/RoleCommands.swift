@@ -9,75 +9,74 @@ func parseRole(_ text: String) throws(CLIError) -> Role {
     return role
 }
 
-/// Runs a grant or revocation (`change` returns whether anything changed) and reports it.
-private func changeRole(
-    _ role: Role, of actor: String, context: CommandContext, done: String, unchanged: String,
-    _ change: (GovernanceService) throws -> Bool
-) throws -> Int32 {
-    let changed = try change(context.governanceWithoutPolicy())
-    if context.json {
-        try context.printJSON(["actor": actor, "role": role.rawValue, "changed": changed ? "true" : "false"])
-    } else {
-        context.print(changed ? done : unchanged)
+/// A grant or revocation of one role for one actor: parsing, running and reporting shared by
+/// `assay role grant` and `assay role revoke`.
+protocol RoleChangeCommand: Command {
+    var actor: String { get }
+    var role: Role { get }
+    init(actor: String, role: Role)
+    /// Applies the change; false when there was nothing to change.
+    func change(_ governance: GovernanceService) throws -> Bool
+    /// The line printed for the outcome.
+    func outcome(changed: Bool) -> String
+}
+
+extension RoleChangeCommand {
+    init(arguments: inout Arguments) throws(CLIError) {
+        let actor = try arguments.requiredPositional("ACTOR")
+        let role = try parseRole(try arguments.requiredPositional("ROLE"))
+        try arguments.finish()
+        self.init(actor: actor, role: role)
     }
-    return ExitCode.success
+
+    func run(context: CommandContext) async throws -> Int32 {
+        let changed = try change(context.governanceWithoutPolicy())
+        return try context.respond(json: ["actor": actor, "role": role.rawValue, "changed": changed ? "true" : "false"])
+        {
+            context.print(outcome(changed: changed))
+        }
+    }
 }
 
 /// `assay role grant ACTOR ROLE`
-struct RoleGrantCommand: Command {
-    static let name = "grant"
+struct RoleGrantCommand: RoleChangeCommand {
     static let help = CommandHelp(
-        abstract: "Grant a role (submitter, approver, release-manager, auditor, admin) to an actor.",
+        "grant", abstract: "Grant a role (submitter, approver, release-manager, auditor, admin) to an actor.",
         usage: "ACTOR ROLE [--json]",
         discussion:
             "Only admins grant roles. On a registry without any admin, the one allowed grant is 'admin' (bootstrap).",
         examples: ["assay role grant alice admin --actor alice", "assay role grant bob approver --actor alice"])
 
-    var grantee: String
+    var actor: String
     var role: Role
 
-    init(arguments: inout Arguments) throws(CLIError) {
-        grantee = try arguments.requiredPositional("ACTOR")
-        role = try parseRole(try arguments.requiredPositional("ROLE"))
-        try arguments.finish()
-    }
+    func change(_ governance: GovernanceService) throws -> Bool { try governance.grant(role, to: actor) }
 
-    func run(context: CommandContext) async throws -> Int32 {
-        try changeRole(
-            role, of: grantee, context: context, done: "granted \(role.rawValue) to \(grantee)",
-            unchanged: "\(grantee) already holds \(role.rawValue)"
-        ) { try $0.grant(role, to: grantee) }
+    func outcome(changed: Bool) -> String {
+        changed ? "granted \(role.rawValue) to \(actor)" : "\(actor) already holds \(role.rawValue)"
     }
 }
 
 /// `assay role revoke ACTOR ROLE`
-struct RoleRevokeCommand: Command {
-    static let name = "revoke"
+struct RoleRevokeCommand: RoleChangeCommand {
     static let help = CommandHelp(
-        abstract: "Revoke a role from an actor (admins only).", usage: "ACTOR ROLE [--json]",
+        "revoke", abstract: "Revoke a role from an actor (admins only).", usage: "ACTOR ROLE [--json]",
         examples: ["assay role revoke bob approver --actor alice"])
 
-    var holder: String
+    var actor: String
     var role: Role
 
-    init(arguments: inout Arguments) throws(CLIError) {
-        holder = try arguments.requiredPositional("ACTOR")
-        role = try parseRole(try arguments.requiredPositional("ROLE"))
-        try arguments.finish()
-    }
+    func change(_ governance: GovernanceService) throws -> Bool { try governance.revoke(role, from: actor) }
 
-    func run(context: CommandContext) async throws -> Int32 {
-        try changeRole(
-            role, of: holder, context: context, done: "revoked \(role.rawValue) from \(holder)",
-            unchanged: "\(holder) does not hold \(role.rawValue)"
-        ) { try $0.revoke(role, from: holder) }
+    func outcome(changed: Bool) -> String {
+        changed ? "revoked \(role.rawValue) from \(actor)" : "\(actor) does not hold \(role.rawValue)"
     }
 }
 
 /// `assay role list [ACTOR]`
 struct RoleListCommand: Command {
-    static let name = "list"
-    static let help = CommandHelp(abstract: "List role grants (all, or one actor's).", usage: "[ACTOR] [--json]")
+    static let help = CommandHelp(
+        "list", abstract: "List role grants (all, or one actor's).", usage: "[ACTOR] [--json]")
 
     var actorFilter: String?
 
@@ -91,13 +90,10 @@ struct RoleListCommand: Command {
         let grants = try store.read { try GovernanceRecords.roleGrants($0) }.filter {
             actorFilter == nil || $0.actor == actorFilter
         }
-        if context.json {
-            try context.printJSON(grants)
-            return ExitCode.success
+        return try context.respond(json: grants) {
+            var table = TextTable(["ACTOR", "ROLE", "GRANTED", "BY"])
+            for g in grants { table.add([g.actor, g.role, g.grantedAt, g.grantedBy]) }
+            context.print(table)
         }
-        var table = TextTable(["ACTOR", "ROLE", "GRANTED", "BY"])
-        for g in grants { table.add([g.actor, g.role, g.grantedAt, g.grantedBy]) }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }

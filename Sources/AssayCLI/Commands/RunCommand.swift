@@ -3,9 +3,8 @@ import InferenceCore
 
 /// `assay run --model FILE -p TEXT`: generate text with the native engine, streaming tokens.
 struct RunCommand: Command {
-    static let name = "run"
     static let help = CommandHelp(
-        abstract: "Generate text from a prompt with the native GGUF engine (streams tokens).",
+        "run", abstract: "Generate text from a prompt with the native GGUF engine (streams tokens).",
         usage:
             "--model FILE|M@V|M@ALIAS -p TEXT [--chat [--system TEXT]] [-n N] [--temperature T] [--top-p P] [--seed S] [--threads T] [--stop S]... [--ctx N] [--lora FILE [--lora-scale S]]... [--json]",
         discussion: """
@@ -20,23 +19,23 @@ struct RunCommand: Command {
             The template's turn markers become special tokens; the message text never does.
             """,
         options: [
-            .init(
-                "--model, -m FILE|M@V|M@ALIAS",
+            .value(
+                ["--model", "-m"], "FILE|M@V|M@ALIAS",
                 "GGUF model file (\(Architectures.supportedList)), or a registered version or alias (its GGUF file is run)"
             ),
-            .init("--prompt, -p TEXT", "Prompt text"),
-            .init("-n, --max-tokens N", "Tokens to generate (default 128)"),
-            .init("--temperature T", "Sampling temperature; 0 = greedy (default 0)"),
-            .init("--top-p P", "Nucleus sampling mass (default 1)"),
-            .init("--seed S", "Sampler seed (default 0)"),
-            .init("--threads T", "Compute threads (default: all cores)"),
-            .init("--stop S", "Stop string (repeatable)"),
-            .init("--ctx N", "Context length (default: min(model, 4096))"),
-            .init("--no-special", "Do not add BOS to the prompt"),
-            .init("--chat", "Treat the prompt as a user message in the model's chat format"),
-            .init("--system TEXT", "System message before the prompt (with --chat)"),
-            .init("--lora FILE", "Apply a GGUF LoRA adapter (repeatable; scale alpha/rank × --lora-scale)"),
-            .init("--lora-scale S", "User scale of the adapters (default 1)")
+            .value(["--prompt", "-p"], "TEXT", "Prompt text"),
+            .integer(["-n", "--max-tokens"], "N", in: 0...1_000_000, "Tokens to generate (default 128)"),
+            .value("--temperature", "T", "Sampling temperature; 0 = greedy (default 0)", hidden: "--temp"),
+            .value("--top-p", "P", "Nucleus sampling mass (default 1)"),
+            .integer("--seed", "S", in: 0...Int.max, "Sampler seed (default 0)"),
+            .threads,
+            .repeated("--stop", "S", "Stop string (repeatable)"),
+            .integer("--ctx", "N", in: 16...1_048_576, "Context length (default: min(model, 4096))", hidden: "-c"),
+            .flag("--no-special", "Do not add BOS to the prompt"),
+            .flag("--chat", "Treat the prompt as a user message in the model's chat format"),
+            .value("--system", "TEXT", "System message before the prompt (with --chat)"),
+            .repeated("--lora", "FILE", "Apply a GGUF LoRA adapter (repeatable; scale alpha/rank × --lora-scale)"),
+            .value("--lora-scale", "S", "User scale of the adapters (default 1)")
         ],
         examples: [
             "assay run --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf -p 'The capital of France is' -n 16",
@@ -59,17 +58,15 @@ struct RunCommand: Command {
     let adapterScale: Double
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let model = try arguments.option("--model", "-m") else { throw .usage("missing --model FILE") }
-        guard let prompt = try arguments.option("--prompt", "-p") else { throw .usage("missing -p TEXT") }
-        self.model = model
-        self.prompt = prompt
-        maxTokens = try arguments.int("-n", "--max-tokens", range: 0...1_000_000) ?? 128
-        temperature = try arguments.double("--temperature", "--temp") ?? 0
+        model = try arguments.required("--model", missing: "missing --model FILE")
+        prompt = try arguments.required("--prompt", missing: "missing -p TEXT")
+        maxTokens = try arguments.int("-n") ?? 128
+        temperature = try arguments.double("--temperature") ?? 0
         topP = try arguments.double("--top-p") ?? 1
-        seed = try arguments.int("--seed", range: 0...Int.max) ?? 0
-        threads = try arguments.int("--threads", "-t", range: 1...1024)
+        seed = try arguments.int("--seed") ?? 0
+        threads = try arguments.int("--threads")
         stop = try arguments.options("--stop")
-        contextLength = try arguments.int("--ctx", "-c", range: 16...1_048_576)
+        contextLength = try arguments.int("--ctx")
         addSpecial = !arguments.flag("--no-special")
         chat = arguments.flag("--chat")
         system = try arguments.option("--system")

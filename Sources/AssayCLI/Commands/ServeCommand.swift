@@ -8,8 +8,8 @@ import Service
 
 /// `assay serve`: the registry's HTTP API (and, with `--model`, an OpenAI-compatible endpoint).
 struct ServeCommand: Command {
-    static let name = "serve"
     static let help = CommandHelp(
+        "serve",
         abstract: "Serve the registry over HTTP (JSON API, bearer tokens) and optionally a model (OpenAI-compatible).",
         usage:
             "[--host 127.0.0.1] [--port 8080] [--model FILE|NAME@VERSION|NAME@ALIAS]... [--all-approved] [--memory-budget-mb N] [--policy FILE] [--artifact-root DIR]... [--max-upload-bytes N] [--max-connections N] [--max-connections-per-client N] [--header-timeout-ms N] [--readers N] [--no-webhooks] [--allow-private-webhooks]",
@@ -25,33 +25,39 @@ struct ServeCommand: Command {
             recently used is unloaded first.
             """,
         options: [
-            .init("--host ADDR", "Address to bind (default 127.0.0.1)"),
-            .init("--port N", "TCP port (default 8080; 0 picks a free one)"),
-            .init("--model FILE|M@V|M@ALIAS", "Serve this GGUF file or registered version at /v1/* (repeatable)"),
-            .init("--all-approved", "Serve every approved model version too (as NAME@VERSION)"),
-            .init("--memory-budget-mb N", "Model files kept loaded at once, in MiB (default 4096)"),
-            .init("--threads N", "Compute threads for --model (default: all cores)"),
-            .init("--policy FILE", "Governance policy for alias rules (default: built-in defaults)"),
-            .init("--artifact-root DIR", "Allow registration by server-side path under DIR (repeatable)"),
-            .init("--max-connections N", "Simultaneous connections (default 512)"),
-            .init(
-                "--max-connections-per-client N",
+            .value("--host", "ADDR", "Address to bind (default 127.0.0.1)"),
+            .integer("--port", "N", in: 0...65535, "TCP port (default 8080; 0 picks a free one)"),
+            .repeated(
+                "--model", "FILE|M@V|M@ALIAS", "Serve this GGUF file or registered version at /v1/* (repeatable)"),
+            .flag("--all-approved", "Serve every approved model version too (as NAME@VERSION)"),
+            .integer(
+                "--memory-budget-mb", "N", in: 1...(1 << 30), "Model files kept loaded at once, in MiB (default 4096)"),
+            .integer("--threads", "N", in: 1...256, "Compute threads for --model (default: all cores)"),
+            .value("--policy", "FILE", "Governance policy for alias rules (default: built-in defaults)"),
+            .repeated("--artifact-root", "DIR", "Allow registration by server-side path under DIR (repeatable)"),
+            .integer("--max-connections", "N", in: 1...100_000, "Simultaneous connections (default 512)"),
+            .integer(
+                "--max-connections-per-client", "N", in: 1...100_000,
                 "Simultaneous connections from one address (IPv6: one /64; default a quarter of --max-connections)"),
-            .init(
-                "--header-timeout-ms N",
+            .integer(
+                "--header-timeout-ms", "N", in: 100...600_000,
                 "A connection's first request head must arrive within this time of connecting (default 5000)"),
-            .init("--readers N", "Pooled read connections to the registry (default 4)"),
-            .init("--max-body-mb N", "Largest request body in MiB (default 16)"),
-            .init("--max-upload-bytes N", "Largest GGUF upload (POST …/artifact), streamed to disk (default 8 GiB)"),
-            .init("--no-webhooks", "Do not deliver webhooks from this process (use 'assay webhook deliver')"),
-            .init("--webhook-interval-ms N", "How often queued webhook events are delivered (default 1000)"),
-            .init("--max-attempts N", "Webhook attempts per delivery (default 5)"),
-            .init("--base-delay-ms N", "Delay before a webhook's second attempt, doubled each time (default 2000)"),
-            .init("--timeout-ms N", "Timeout of one webhook attempt (default 10000)"),
-            .init(
-                "--allow-private-webhooks",
-                "Also deliver webhooks to loopback, link-local and private addresses (refused by default)")
-        ],
+            .integer("--readers", "N", in: 1...64, "Pooled read connections to the registry (default 4)"),
+            .integer("--max-body-mb", "N", in: 1...4096, "Largest request body in MiB (default 16)"),
+            .integer(
+                "--max-upload-bytes", "N", in: 1...(1 << 40),
+                "Largest GGUF upload (POST …/artifact), streamed to disk (default 8 GiB)"),
+            .flag("--no-webhooks", "Do not deliver webhooks from this process (use 'assay webhook deliver')"),
+            .integer(
+                "--webhook-interval-ms", "N", in: 10...3_600_000,
+                "How often queued webhook events are delivered (default 1000)")
+        ]
+            + WebhookOptions.declarations(
+                attempts: "Webhook attempts per delivery (default 5)",
+                baseDelay: "Delay before a webhook's second attempt, doubled each time (default 2000)",
+                timeout: "Timeout of one webhook attempt (default 10000)",
+                allowPrivate: "Also deliver webhooks to loopback, link-local and private addresses (refused by default)"
+            ),
         examples: [
             "assay serve --port 8080", "assay serve --model SmolLM2-135M-Instruct.Q4_1.gguf",
             "assay serve --model smollm2@q4_1 --model qwen@production"
@@ -77,20 +83,20 @@ struct ServeCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         host = try arguments.option("--host") ?? "127.0.0.1"
-        port = try arguments.int("--port", range: 0...65535) ?? 8080
+        port = try arguments.int("--port") ?? 8080
         models = try arguments.options("--model")
         allApproved = arguments.flag("--all-approved")
-        memoryBudgetMB = try arguments.int("--memory-budget-mb", range: 1...(1 << 30)) ?? 4096
-        threads = try arguments.int("--threads", range: 1...256)
+        memoryBudgetMB = try arguments.int("--memory-budget-mb") ?? 4096
+        threads = try arguments.int("--threads")
         artifactRoots = try arguments.options("--artifact-root")
-        maxConnections = try arguments.int("--max-connections", range: 1...100_000) ?? 512
-        maxConnectionsPerClient = try arguments.int("--max-connections-per-client", range: 1...100_000)
-        headerTimeoutMs = try arguments.int("--header-timeout-ms", range: 100...600_000) ?? 5000
-        readers = try arguments.int("--readers", range: 1...64) ?? 4
-        maxBodyMB = try arguments.int("--max-body-mb", range: 1...4096) ?? 16
-        maxUploadBytes = try arguments.int("--max-upload-bytes", range: 1...(1 << 40)) ?? (8 << 30)
+        maxConnections = try arguments.int("--max-connections") ?? 512
+        maxConnectionsPerClient = try arguments.int("--max-connections-per-client")
+        headerTimeoutMs = try arguments.int("--header-timeout-ms") ?? 5000
+        readers = try arguments.int("--readers") ?? 4
+        maxBodyMB = try arguments.int("--max-body-mb") ?? 16
+        maxUploadBytes = try arguments.int("--max-upload-bytes") ?? (8 << 30)
         webhooks = !arguments.flag("--no-webhooks")
-        webhookInterval = try arguments.int("--webhook-interval-ms", range: 10...3_600_000) ?? 1000
+        webhookInterval = try arguments.int("--webhook-interval-ms") ?? 1000
         webhookSettings = try WebhookOptions.settings(&arguments)
         policy = try arguments.option("--policy")
         try arguments.finish()

@@ -14,9 +14,8 @@ extension CommandContext {
 
 /// `assay suite register DIR`
 struct SuiteRegisterCommand: Command {
-    static let name = "register"
     static let help = CommandHelp(
-        abstract: "Validate a suite directory (assay-suite/1) and register it.",
+        "register", abstract: "Validate a suite directory (assay-suite/1) and register it.",
         usage: "DIR [--json]",
         discussion: """
             Every line of every item file is checked (JSON, required fields, answer letters, labels,
@@ -48,24 +47,22 @@ struct SuiteRegisterCommand: Command {
             throw CLIError.failure("invalid suite: \(error.description)")
         }
         if result.isNew { context.updateContaminationAfterSuiteRegistration(store) }
-        if context.json {
-            try context.printJSON(
-                Report(status: result.isNew ? "registered" : "already_registered", suite: result.record))
-        } else {
+        return try context.respond(
+            json:
+                Report(status: CommandContext.registrationStatus(isNew: result.isNew), suite: result.record)
+        ) {
             let r = result.record
             context.print(
                 "\(result.isNew ? "Registered" : "Already registered:") suite \(r.suiteID)@\(r.version) (sha256 \(r.digest), \(r.taskCount) task\(r.taskCount == 1 ? "" : "s"), \(r.itemCount) items)"
             )
         }
-        return ExitCode.success
     }
 }
 
 /// `assay suite list`
 struct SuiteListCommand: Command {
-    static let name = "list"
     static let help = CommandHelp(
-        abstract: "List registered suites and bundled suites not registered yet.",
+        "list", abstract: "List registered suites and bundled suites not registered yet.",
         usage: "[--json]")
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -98,27 +95,23 @@ struct SuiteListCommand: Command {
                     id: id, version: nil, digest: nil, title: nil, tasks: nil, items: nil, registered: false,
                     path: dir.path))
         }
-        if context.json {
-            try context.printJSON(entries)
-            return ExitCode.success
+        return try context.respond(json: entries) {
+            var table = TextTable(["SUITE", "VERSION", "TASKS", "ITEMS", "SHA256", "TITLE"], rightAligned: [2, 3])
+            for e in entries {
+                table.add([
+                    e.id, e.version ?? "(bundled)", e.tasks.map(String.init) ?? "-", e.items.map(String.init) ?? "-",
+                    e.digest.map { String($0.prefix(12)) } ?? "-", e.title ?? e.path
+                ])
+            }
+            context.print(table)
         }
-        var table = TextTable(["SUITE", "VERSION", "TASKS", "ITEMS", "SHA256", "TITLE"], rightAligned: [2, 3])
-        for e in entries {
-            table.add([
-                e.id, e.version ?? "(bundled)", e.tasks.map(String.init) ?? "-", e.items.map(String.init) ?? "-",
-                e.digest.map { String($0.prefix(12)) } ?? "-", e.title ?? e.path
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
 /// `assay suite show ID`
 struct SuiteShowCommand: Command {
-    static let name = "show"
     static let help = CommandHelp(
-        abstract: "Show a suite's tasks, item counts and digest.",
+        "show", abstract: "Show a suite's tasks, item counts and digest.",
         usage: "ID[@VERSION]|DIR [--json]")
 
     let reference: String
@@ -162,32 +155,28 @@ struct SuiteShowCommand: Command {
                     fewshotPool: $0.fewshot.count, defaultShots: $0.spec.defaultShots,
                     labels: $0.spec.labels, scoring: $0.spec.scoring?.rawValue)
             })
-        if context.json {
-            try context.printJSON(report)
-            return ExitCode.success
+        return try context.respond(json: report) {
+            context.print("\(m.id)@\(m.version) — \(m.title)")
+            context.print("sha256 \(suite.digest)  licence \(m.license)  source: \(m.source)")
+            context.print(m.description)
+            context.print("")
+            var table = TextTable(
+                ["TASK", "KIND", "ITEMS", "FEW-SHOT POOL", "DEFAULT SHOTS", "DETAIL"], rightAligned: [2, 3, 4])
+            for t in report.tasks {
+                table.add([
+                    t.id, t.kind, String(t.items), String(t.fewshotPool), String(t.defaultShots),
+                    t.labels.map { "labels: " + $0.joined(separator: ", ") } ?? t.scoring.map { "scoring: " + $0 } ?? ""
+                ])
+            }
+            context.print(table)
         }
-        context.print("\(m.id)@\(m.version) — \(m.title)")
-        context.print("sha256 \(suite.digest)  licence \(m.license)  source: \(m.source)")
-        context.print(m.description)
-        context.print("")
-        var table = TextTable(
-            ["TASK", "KIND", "ITEMS", "FEW-SHOT POOL", "DEFAULT SHOTS", "DETAIL"], rightAligned: [2, 3, 4])
-        for t in report.tasks {
-            table.add([
-                t.id, t.kind, String(t.items), String(t.fewshotPool), String(t.defaultShots),
-                t.labels.map { "labels: " + $0.joined(separator: ", ") } ?? t.scoring.map { "scoring: " + $0 } ?? ""
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
 /// `assay suite import-mmlu DIR`
 struct SuiteImportMMLUCommand: Command {
-    static let name = "import-mmlu"
     static let help = CommandHelp(
-        abstract: "Import the original MMLU CSV release (57 subjects) as a suite and register it.",
+        "import-mmlu", abstract: "Import the original MMLU CSV release (57 subjects) as a suite and register it.",
         usage: "DIR [--split val|test] [--id ID] [--no-cloze] [--json]",
         discussion: """
             DIR holds dev/, val/ and test/ with <subject>_<split>.csv files (or DIR/data/ does).
@@ -197,9 +186,9 @@ struct SuiteImportMMLUCommand: Command {
             repository.
             """,
         options: [
-            .init("--split S", "val (default) or test"),
-            .init("--id ID", "Suite id (default mmlu; mmlu-test is a good name for the test split)"),
-            .init("--no-cloze", "Do not add the cloze twin task")
+            .value("--split", "S", "val (default) or test"),
+            .value("--id", "ID", "Suite id (default mmlu; mmlu-test is a good name for the test split)"),
+            .flag("--no-cloze", "Do not add the cloze twin task")
         ],
         examples: ["assay suite import-mmlu ~/data/mmlu --split val"])
 
@@ -227,17 +216,16 @@ struct SuiteImportMMLUCommand: Command {
         }
         let result = try context.suiteCatalog(store).register(directory: staging)
         if result.isNew { context.updateContaminationAfterSuiteRegistration(store) }
-        if context.json {
-            try context.printJSON(
+        return try context.respond(
+            json:
                 SuiteRegisterCommand.Report(
-                    status: result.isNew ? "registered" : "already_registered",
-                    suite: result.record))
-        } else {
+                    status: CommandContext.registrationStatus(isNew: result.isNew),
+                    suite: result.record)
+        ) {
             let r = result.record
             context.print(
                 "\(result.isNew ? "Registered" : "Already registered:") suite \(r.suiteID)@\(r.version) (sha256 \(r.digest), \(r.itemCount) items over \(r.taskCount) tasks)"
             )
         }
-        return ExitCode.success
     }
 }

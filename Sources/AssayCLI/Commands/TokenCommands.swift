@@ -3,9 +3,8 @@ import Registry
 
 /// `assay token create [ACTOR] [--label TEXT]`: a bearer token for the HTTP API.
 struct TokenCreateCommand: Command {
-    static let name = "create"
     static let help = CommandHelp(
-        abstract: "Create an API bearer token (shown once; the registry stores only its SHA-256).",
+        "create", abstract: "Create an API bearer token (shown once; the registry stores only its SHA-256).",
         usage: "[ACTOR] [--label TEXT] [--json]",
         discussion: """
             The token authenticates as ACTOR (default: the acting user). Creating a token for anyone \
@@ -51,9 +50,8 @@ struct TokenCreateCommand: Command {
 
 /// `assay token revoke ID`.
 struct TokenRevokeCommand: Command {
-    static let name = "revoke"
     static let help = CommandHelp(
-        abstract: "Revoke an API token by id (takes effect on the next request).",
+        "revoke", abstract: "Revoke an API token by id (takes effect on the next request).",
         usage: "ID [--json]", examples: ["assay token revoke tok_3f2a9c1b7d0e"])
 
     var id: String
@@ -65,20 +63,16 @@ struct TokenRevokeCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let token = try context.openRegistry().revokeToken(id: id)
-        if context.json {
-            try context.printJSON(Representation.token(token))
-        } else {
+        return try context.respond(json: Representation.token(token)) {
             context.print("Revoked \(token.id) (\(token.actor))")
         }
-        return ExitCode.success
     }
 }
 
 /// `assay token list [--for ACTOR]`.
 struct TokenListCommand: Command {
-    static let name = "list"
     static let help = CommandHelp(
-        abstract: "List API tokens (ids, actors, revocation; never secrets).",
+        "list", abstract: "List API tokens (ids, actors, revocation; never secrets).",
         usage: "[--for ACTOR] [--json]",
         options: [.init("--for ACTOR", "Only this actor's tokens")])
 

@@ -5,9 +5,8 @@ import Tokenizers
 /// `assay tokenize --model FILE TEXT`: the token ids (and pieces) a model's own tokenizer gives
 /// for a text, as llama.cpp would produce them.
 struct TokenizeCommand: Command {
-    static let name = "tokenize"
     static let help = CommandHelp(
-        abstract: "Tokenize text with a GGUF model's tokenizer and print the token ids.",
+        "tokenize", abstract: "Tokenize text with a GGUF model's tokenizer and print the token ids.",
         usage: "--model FILE (TEXT | --file PATH) [--no-special] [--parse-special] [--chat [--system TEXT]] [--json]",
         discussion: """
             Uses the vocabulary stored in the GGUF file (SentencePiece or byte-level BPE with its
@@ -19,12 +18,12 @@ struct TokenizeCommand: Command {
             send it: the template's turn markers are special tokens, the message text never.
             """,
         options: [
-            .init("--model FILE", "GGUF model (or vocabulary-only) file"),
-            .init("--file PATH", "Read the text from a file instead of the TEXT argument"),
-            .init("--no-special", "Do not add BOS/EOS"),
-            .init("--parse-special", "Recognise special-token text in the input"),
-            .init("--chat", "Render TEXT as a user message in the model's chat format first"),
-            .init("--system TEXT", "System message before it (with --chat)")
+            .value("--model", "FILE", "GGUF model (or vocabulary-only) file", hidden: "-m"),
+            .value("--file", "PATH", "Read the text from a file instead of the TEXT argument", hidden: "-f"),
+            .flag("--no-special", "Do not add BOS/EOS"),
+            .flag("--parse-special", "Recognise special-token text in the input"),
+            .flag("--chat", "Render TEXT as a user message in the model's chat format first"),
+            .value("--system", "TEXT", "System message before it (with --chat)")
         ],
         examples: [
             "assay tokenize --model .cache/models/SmolLM2-135M-Instruct.Q4_1.gguf 'Hello world'",
@@ -40,11 +39,8 @@ struct TokenizeCommand: Command {
     let system: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let model = try arguments.option("--model", "-m") else {
-            throw .usage("missing --model FILE (a .gguf file)")
-        }
-        self.model = model
-        file = try arguments.option("--file", "-f")
+        model = try arguments.required("--model", missing: "missing --model FILE (a .gguf file)")
+        file = try arguments.option("--file")
         addSpecial = !arguments.flag("--no-special")
         parseSpecial = arguments.flag("--parse-special")
         chat = arguments.flag("--chat")
@@ -95,12 +91,9 @@ struct TokenizeCommand: Command {
             tokens = tokenizer.encode(input, addSpecial: addSpecial, parseSpecial: parseSpecial)
         }
         let report = TokenizeReport(tokens: tokens, tokenizer: tokenizer)
-        if context.json {
-            try context.printJSON(report)
-        } else {
+        return try context.respond(json: report) {
             context.print(report.text())
         }
-        return ExitCode.success
     }
 }
 

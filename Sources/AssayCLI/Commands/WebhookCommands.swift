@@ -5,9 +5,8 @@ import Service
 
 /// `assay webhook add URL --events a,b [--secret S]`
 struct WebhookAddCommand: Command {
-    static let name = "add"
     static let help = CommandHelp(
-        abstract: "Subscribe a URL to registry events (HMAC-SHA256-signed JSON POSTs).",
+        "add", abstract: "Subscribe a URL to registry events (HMAC-SHA256-signed JSON POSTs).",
         usage: "URL --events E1,E2|* [--secret S] [--allow-private-webhooks] [--json]",
         discussion: """
             Events: \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", ")). Only events recorded after \
@@ -27,7 +26,7 @@ struct WebhookAddCommand: Command {
     var secret: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        guard let list = try arguments.option("--events") else { throw .usage("--events is required") }
+        let list = try arguments.required("--events", missing: "--events is required")
         do { events = try WebhookEventType.parseList(list) } catch { throw .usage(error.description) }
         secret = try arguments.option("--secret")
         allowPrivate = arguments.flag("--allow-private-webhooks")
@@ -46,26 +45,22 @@ struct WebhookAddCommand: Command {
             )
         }
         let hook = try context.openRegistry().addWebhook(url: url, events: events, secret: secret)
-        if context.json {
-            try context.printJSON([
-                "id": hook.id, "url": hook.url, "events": hook.events.map(\.rawValue).joined(separator: ","),
-                "secret": hook.secret
-            ])
-        } else {
+        return try context.respond(json: [
+            "id": hook.id, "url": hook.url, "events": hook.events.map(\.rawValue).joined(separator: ","),
+            "secret": hook.secret
+        ]) {
             context.print(hook.id)
             if secret == nil {
                 context.printError("Secret (shown once, verify X-Assay-Signature with it): \(hook.secret)")
             }
         }
-        return ExitCode.success
     }
 }
 
 /// `assay webhook list`
 struct WebhookListCommand: Command {
-    static let name = "list"
     static let help = CommandHelp(
-        abstract: "List webhooks (never their secrets) and their delivery counts.",
+        "list", abstract: "List webhooks (never their secrets) and their delivery counts.",
         usage: "[--all] [--json]",
         options: [.init("--all", "Include removed webhooks")])
     var all: Bool
@@ -89,28 +84,24 @@ struct WebhookListCommand: Command {
                 createdAt: $0.createdAt, createdBy: $0.createdBy, active: $0.active,
                 removedAt: $0.removedAt)
         }
-        if context.json {
-            try context.printJSON(listed)
-            return ExitCode.success
+        return try context.respond(json: listed) {
+            if listed.isEmpty {
+                context.print("No webhooks.")
+                return
+            }
+            var table = TextTable(["ID", "URL", "EVENTS", "CREATED", "BY", "STATE"])
+            for h in listed {
+                table.add([h.id, h.url, h.events, h.createdAt, h.createdBy, h.active ? "active" : "removed"])
+            }
+            context.print(table)
         }
-        if listed.isEmpty {
-            context.print("No webhooks.")
-            return ExitCode.success
-        }
-        var table = TextTable(["ID", "URL", "EVENTS", "CREATED", "BY", "STATE"])
-        for h in listed {
-            table.add([h.id, h.url, h.events, h.createdAt, h.createdBy, h.active ? "active" : "removed"])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
 /// `assay webhook remove ID`
 struct WebhookRemoveCommand: Command {
-    static let name = "remove"
     static let help = CommandHelp(
-        abstract: "Remove a webhook (its delivery log is kept; pending deliveries are dropped).",
+        "remove", abstract: "Remove a webhook (its delivery log is kept; pending deliveries are dropped).",
         usage: "ID [--json]")
     var id: String
 
@@ -121,20 +112,16 @@ struct WebhookRemoveCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let hook = try context.openRegistry().removeWebhook(id: id)
-        if context.json {
-            try context.printJSON(["id": hook.id, "removed_at": hook.removedAt ?? ""])
-        } else {
+        return try context.respond(json: ["id": hook.id, "removed_at": hook.removedAt ?? ""]) {
             context.print("Removed \(hook.id) (\(hook.url))")
         }
-        return ExitCode.success
     }
 }
 
 /// `assay webhook deliveries [--webhook ID] [--limit N]`
 struct WebhookDeliveriesCommand: Command {
-    static let name = "deliveries"
     static let help = CommandHelp(
-        abstract: "Show the delivery log: every attempt with its status code or error.",
+        "deliveries", abstract: "Show the delivery log: every attempt with its status code or error.",
         usage: "[--webhook ID] [--limit N] [--json]",
         options: [
             .init("--webhook ID", "Only this webhook's deliveries"),
@@ -151,42 +138,36 @@ struct WebhookDeliveriesCommand: Command {
 
     func run(context: CommandContext) async throws -> Int32 {
         let attempts = try context.openRegistry().webhookAttempts(webhook: webhook, limit: limit)
-        if context.json {
-            try context.printJSON(attempts)
-            return ExitCode.success
+        return try context.respond(json: attempts) {
+            if attempts.isEmpty {
+                context.print("No delivery attempts.")
+                return
+            }
+            var table = TextTable(["TIME", "WEBHOOK", "EVENT", "DELIVERY", "ATTEMPT", "STATUS", "RESULT"])
+            for a in attempts {
+                table.add([
+                    a.startedAt, a.webhookID, a.eventID, a.deliveryID, String(a.attempt),
+                    a.statusCode.map(String.init) ?? "-", a.error ?? a.deliveryStatus
+                ])
+            }
+            context.print(table)
         }
-        if attempts.isEmpty {
-            context.print("No delivery attempts.")
-            return ExitCode.success
-        }
-        var table = TextTable(["TIME", "WEBHOOK", "EVENT", "DELIVERY", "ATTEMPT", "STATUS", "RESULT"])
-        for a in attempts {
-            table.add([
-                a.startedAt, a.webhookID, a.eventID, a.deliveryID, String(a.attempt),
-                a.statusCode.map(String.init) ?? "-", a.error ?? a.deliveryStatus
-            ])
-        }
-        context.output.out(table.render())
-        return ExitCode.success
     }
 }
 
 /// `assay webhook deliver`: one dispatcher pass (for registries without a running `assay serve`).
 struct WebhookDeliverCommand: Command {
-    static let name = "deliver"
     static let help = CommandHelp(
+        "deliver",
         abstract: "Queue new events and attempt every due delivery once (run from cron when no 'assay serve' runs).",
         usage: "[--max-attempts N] [--base-delay-ms N] [--timeout-ms N] [--allow-private-webhooks] [--json]",
         discussion:
             "A failed attempt is retried by a later pass after base-delay × 2^(attempt-1); after max-attempts the delivery is marked failed. Exit 1 when an attempt failed in this pass.",
-        options: [
-            .init("--max-attempts N", "Attempts per delivery (default 5)"),
-            .init("--base-delay-ms N", "Delay before the second attempt (default 2000)"),
-            .init("--timeout-ms N", "Timeout of one attempt (default 10000)"),
-            .init(
-                "--allow-private-webhooks",
-                "Also deliver to loopback, link-local and private addresses (refused by default: SSRF)")
-        ])
+        options: WebhookOptions.declarations(
+            attempts: "Attempts per delivery (default 5)",
+            baseDelay: "Delay before the second attempt (default 2000)",
+            timeout: "Timeout of one attempt (default 10000)",
+            allowPrivate: "Also deliver to loopback, link-local and private addresses (refused by default: SSRF)"))
     var settings: WebhookSettings
 
     init(arguments: inout Arguments) throws(CLIError) {
@@ -212,10 +193,22 @@ struct WebhookDeliverCommand: Command {
 
 /// Options shared by `assay webhook deliver` and `assay serve`.
 enum WebhookOptions {
+    /// The options' declarations; each command words their help its own way.
+    static func declarations(
+        attempts: String, baseDelay: String, timeout: String, allowPrivate: String
+    ) -> [CommandHelp.Option] {
+        [
+            .integer("--max-attempts", "N", in: 1...50, attempts),
+            .integer("--base-delay-ms", "N", in: 1...3_600_000, baseDelay),
+            .integer("--timeout-ms", "N", in: 100...600_000, timeout),
+            .flag("--allow-private-webhooks", allowPrivate)
+        ]
+    }
+
     static func settings(_ arguments: inout Arguments) throws(CLIError) -> WebhookSettings {
-        let attempts = try arguments.int("--max-attempts", range: 1...50) ?? 5
-        let base = try arguments.int("--base-delay-ms", range: 1...3_600_000) ?? 2000
-        let timeout = try arguments.int("--timeout-ms", range: 100...600_000) ?? 10_000
+        let attempts = try arguments.int("--max-attempts") ?? 5
+        let base = try arguments.int("--base-delay-ms") ?? 2000
+        let timeout = try arguments.int("--timeout-ms") ?? 10_000
         let allowPrivate = arguments.flag("--allow-private-webhooks")
         return WebhookSettings(
             maxAttempts: attempts, baseDelay: .milliseconds(base), timeout: .milliseconds(timeout),

@@ -8,6 +8,9 @@ public struct Arguments: Sendable {
     private var consumed: [Bool]
     /// Index of `--` if present; everything after it is positional.
     private let terminator: Int?
+    /// The command's option declarations (`declare`): a read by an option's first name also
+    /// accepts its other names and takes an integer's range from there.
+    private var declared: [CommandHelp.Option] = []
 
     public init(_ items: [String]) {
         self.items = items
@@ -16,10 +19,26 @@ public struct Arguments: Sendable {
         if let t = terminator { consumed[t] = true }
     }
 
+    /// Reads options by their declarations from now on (the runner declares the command's).
+    public mutating func declare(_ options: [CommandHelp.Option]) {
+        declared = options.filter { $0.kind != .described }
+    }
+
+    private func declaration(_ name: String) -> CommandHelp.Option? {
+        declared.first { $0.names.first == name }
+    }
+
+    /// `names` and the declared other names of `names[0]`.
+    private func expanded(_ names: [String]) -> [String] {
+        guard let first = names.first, let option = declaration(first) else { return names }
+        return names + option.allNames.filter { !names.contains($0) }
+    }
+
     private func isOptionPosition(_ i: Int) -> Bool { terminator.map { i < $0 } ?? true }
 
     /// True (and consumed) if any of `names` is present. Repeats are allowed.
     public mutating func flag(_ names: String...) -> Bool {
+        let names = expanded(names)
         var found = false
         for i in items.indices where !consumed[i] && isOptionPosition(i) && names.contains(items[i]) {
             consumed[i] = true
@@ -43,15 +62,26 @@ public struct Arguments: Sendable {
 
     /// The value of an option given at most once.
     public mutating func option(_ names: String...) throws(CLIError) -> String? {
+        try single(names)
+    }
+
+    /// The value of an option that must be given (once); `missing` is the error when it is not.
+    public mutating func required(_ names: String..., missing: String) throws(CLIError) -> String {
+        guard let value = try single(names) else { throw .usage(missing) }
+        return value
+    }
+
+    private mutating func single(_ names: [String]) throws(CLIError) -> String? {
         let values = try collect(names)
         if values.count > 1 { throw .usage("option \(names[0]) given more than once") }
         return values.first
     }
 
+    /// A whole number given at most once, within `range` or else the declared one.
     public mutating func int(_ names: String..., range: ClosedRange<Int>? = nil) throws(CLIError) -> Int? {
-        let values = try collect(names)
-        if values.count > 1 { throw .usage("option \(names[0]) given more than once") }
-        guard let raw = values.first else { return nil }
+        guard let raw = try single(names) else { return nil }
+        var range = range
+        if range == nil, case .integer(let declared) = declaration(names[0])?.kind { range = declared }
         guard let value = Int(raw) else { throw .usage("\(names[0]) expects an integer, got '\(raw)'") }
         if let range, !range.contains(value) {
             throw .usage("\(names[0]) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
@@ -60,9 +90,7 @@ public struct Arguments: Sendable {
     }
 
     public mutating func double(_ names: String...) throws(CLIError) -> Double? {
-        let values = try collect(names)
-        if values.count > 1 { throw .usage("option \(names[0]) given more than once") }
-        guard let raw = values.first else { return nil }
+        guard let raw = try single(names) else { return nil }
         guard let value = Double(raw), value.isFinite else {
             throw .usage("\(names[0]) expects a number, got '\(raw)'")
         }
@@ -70,6 +98,10 @@ public struct Arguments: Sendable {
     }
 
     private mutating func collect(_ names: [String]) throws(CLIError) -> [String] {
+        if declaration(names[0])?.kind == .flag {
+            throw .failure("internal: \(names[0]) is declared as a flag but read as an option with a value")
+        }
+        let names = expanded(names)
         var values: [String] = []
         var i = 0
         while i < items.count {

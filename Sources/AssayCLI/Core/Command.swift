@@ -7,8 +7,7 @@ import Foundation
 /// To add a command: create a file under Sources/AssayCLI/Commands/, declare a struct
 /// conforming to `Command`, and list it in `CommandTree.root` (CommandTree.swift).
 public protocol Command: Sendable {
-    /// The word that selects this command under its group, e.g. "register".
-    static var name: String { get }
+    /// The command's name and help text: `help.name` is the word that selects it under its group.
     static var help: CommandHelp { get }
     /// Parses and validates; must consume everything it accepts and call `arguments.finish()`.
     init(arguments: inout Arguments) throws(CLIError)
@@ -16,17 +15,15 @@ public protocol Command: Sendable {
     func run(context: CommandContext) async throws -> Int32
 }
 
-/// Help text for a command: rendered by `--help` and in `assay help`.
-public struct CommandHelp: Sendable {
-    public struct Option: Sendable {
-        public var names: String
-        public var summary: String
-        public init(_ names: String, _ summary: String) {
-            self.names = names
-            self.summary = summary
-        }
-    }
+extension Command {
+    /// The word that selects this command under its group, e.g. "register".
+    public static var name: String { help.name }
+}
 
+/// A command's name and help text (rendered by `--help` and in `assay help`).
+public struct CommandHelp: Sendable {
+    /// The word that selects the command under its group, e.g. "register".
+    public var name: String
     public var abstract: String
     /// Usage line(s) after "assay <path>", e.g. "NAME@VERSION FILE [--json]".
     public var usage: String
@@ -35,9 +32,10 @@ public struct CommandHelp: Sendable {
     public var examples: [String]
 
     public init(
-        abstract: String, usage: String, discussion: String = "",
+        _ name: String, abstract: String, usage: String, discussion: String = "",
         options: [Option] = [], examples: [String] = []
     ) {
+        self.name = name
         self.abstract = abstract
         self.usage = usage
         self.discussion = discussion
@@ -50,10 +48,10 @@ public struct CommandHelp: Sendable {
         if !discussion.isEmpty { out += "\n\(discussion)\n" }
         let all = options + GlobalOptions.help
         out += "\nOPTIONS:\n"
-        let width = min(34, (all.map(\.names.count).max() ?? 0) + 2)
+        let width = min(34, (all.map(\.label.count).max() ?? 0) + 2)
         for option in all {
-            let pad = String(repeating: " ", count: max(1, width - option.names.count))
-            out += "  \(option.names)\(pad)\(option.summary)\n"
+            let pad = String(repeating: " ", count: max(1, width - option.label.count))
+            out += "  \(option.label)\(pad)\(option.summary)\n"
         }
         if !examples.isEmpty {
             out += "\nEXAMPLES:\n"
@@ -88,16 +86,9 @@ public struct CommandGroup: Sendable {
 
     public var name: String
     public var abstract: String
-    public var children: [Child]
     /// Runs when the next word is an option (or nothing) rather than a subcommand.
     public var defaultCommand: (any Command.Type)?
-
-    public init(name: String, abstract: String, defaultCommand: (any Command.Type)? = nil, children: [Child]) {
-        self.name = name
-        self.abstract = abstract
-        self.defaultCommand = defaultCommand
-        self.children = children
-    }
+    public var children: [Child]
 
     func render(path: String) -> String {
         var out: String
@@ -114,10 +105,10 @@ public struct CommandGroup: Sendable {
         }
         if defaultCommand == nil {
             out += "\nGLOBAL OPTIONS (accepted by every command, anywhere on the line):\n"
-            let globalWidth = (GlobalOptions.help.map(\.names.count).max() ?? 0) + 2
+            let globalWidth = (GlobalOptions.help.map(\.label.count).max() ?? 0) + 2
             for option in GlobalOptions.help {
                 out +=
-                    "  \(option.names)\(String(repeating: " ", count: max(1, globalWidth - option.names.count)))\(option.summary)\n"
+                    "  \(option.label)\(String(repeating: " ", count: max(1, globalWidth - option.label.count)))\(option.summary)\n"
             }
         }
         out += "\nSee '\(path) <command> --help' for details.\n"

@@ -111,6 +111,7 @@ public enum AssayCommandLine {
         context: CommandContext
     ) async -> Int32 {
         let command: any Command
+        arguments.declare(type.help.options)
         do {
             command = try type.init(arguments: &arguments)
         } catch {

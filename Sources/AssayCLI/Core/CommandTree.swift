@@ -7,34 +7,24 @@ public enum CommandTree {
         children: [
             // Registry
             .group(
-                CommandGroup(
-                    name: "audit",
-                    abstract: "Verify, read, checkpoint (signed tree heads) and prove the append-only audit log.",
-                    children: [
-                        .command(AuditCheckpointCommand.self), .command(AuditExportCommand.self),
-                        .command(AuditKeygenCommand.self), .command(AuditLogCommand.self),
-                        .command(AuditProofCommand.self), .command(AuditVerifyCommand.self)
-                    ])),
+                "audit", "Verify, read, checkpoint (signed tree heads) and prove the append-only audit log.",
+                [
+                    AuditCheckpointCommand.self, AuditExportCommand.self, AuditKeygenCommand.self,
+                    AuditLogCommand.self, AuditProofCommand.self, AuditVerifyCommand.self
+                ]),
             .group(
-                CommandGroup(
-                    name: "dataset", abstract: "Register and inspect dataset versions.",
-                    children: [
-                        .command(DatasetListCommand.self), .command(DatasetRegisterCommand.self),
-                        .command(DatasetShowCommand.self),
-                        .command(DatasetCheckCommand.self)
-                    ])),
+                "dataset", "Register and inspect dataset versions.",
+                [
+                    DatasetListCommand.self, DatasetRegisterCommand.self, DatasetShowCommand.self,
+                    DatasetCheckCommand.self
+                ]),
             .command(InitCommand.self),
             .group(
-                CommandGroup(
-                    name: "lineage", abstract: "Record and show how model versions derive from each other.",
-                    children: [.command(LineageAddCommand.self), .command(LineageShowCommand.self)])),
+                "lineage", "Record and show how model versions derive from each other.",
+                [LineageAddCommand.self, LineageShowCommand.self]),
             .group(
-                CommandGroup(
-                    name: "model", abstract: "Register and inspect model versions.",
-                    children: [
-                        .command(ModelListCommand.self), .command(ModelRegisterCommand.self),
-                        .command(ModelShowCommand.self)
-                    ])),
+                "model", "Register and inspect model versions.",
+                [ModelListCommand.self, ModelRegisterCommand.self, ModelShowCommand.self]),
             // Inference core
             .command(InspectCommand.self),
             .command(PerplexityCommand.self),
@@ -43,68 +33,52 @@ public enum CommandTree {
             .command(TokenizeCommand.self),
             // Evaluation
             .group(
-                CommandGroup(
-                    name: "eval", abstract: "Evaluate a model version on a suite; show, list, compare and import runs.",
-                    defaultCommand: EvalCommand.self,
-                    children: [
-                        .command(EvalCompareCommand.self), .command(EvalImportCommand.self),
-                        .command(EvalListCommand.self), .command(EvalShowCommand.self)
-                    ])),
+                "eval", "Evaluate a model version on a suite; show, list, compare and import runs.",
+                default: EvalCommand.self,
+                [EvalCompareCommand.self, EvalImportCommand.self, EvalListCommand.self, EvalShowCommand.self]),
             .group(
-                CommandGroup(
-                    name: "suite", abstract: "Register, import and inspect evaluation suites.",
-                    children: [
-                        .command(SuiteImportMMLUCommand.self), .command(SuiteListCommand.self),
-                        .command(SuiteRegisterCommand.self), .command(SuiteShowCommand.self)
-                    ])),
+                "suite", "Register, import and inspect evaluation suites.",
+                [SuiteImportMMLUCommand.self, SuiteListCommand.self, SuiteRegisterCommand.self, SuiteShowCommand.self]),
             // Governance
             .group(
-                CommandGroup(
-                    name: "alias", abstract: "Move model aliases (protected ones under policy) and read their history.",
-                    children: [
-                        .command(AliasHistoryCommand.self), .command(AliasRollbackCommand.self),
-                        .command(AliasSetCommand.self), .command(AliasShowCommand.self)
-                    ])),
+                "alias", "Move model aliases (protected ones under policy) and read their history.",
+                [AliasHistoryCommand.self, AliasRollbackCommand.self, AliasSetCommand.self, AliasShowCommand.self]),
             .group(
-                CommandGroup(
-                    name: "approval",
-                    abstract: "Approval workflow: evaluate, submit, approve, reject, revoke, deprecate.",
-                    children: [
-                        .command(ApprovalApproveCommand.self), .command(ApprovalCardCommand.self),
-                        .command(ApprovalDeprecateCommand.self), .command(ApprovalEvaluateCommand.self),
-                        .command(ApprovalRejectCommand.self), .command(ApprovalRevokeCommand.self),
-                        .command(ApprovalStatusCommand.self), .command(ApprovalSubmitCommand.self)
-                    ])),
+                "approval", "Approval workflow: evaluate, submit, approve, reject, revoke, deprecate.",
+                [
+                    ApprovalApproveCommand.self, ApprovalCardCommand.self, ApprovalDeprecateCommand.self,
+                    ApprovalEvaluateCommand.self, ApprovalRejectCommand.self, ApprovalRevokeCommand.self,
+                    ApprovalStatusCommand.self, ApprovalSubmitCommand.self
+                ]),
             .command(ExportCommand.self),
             .command(GateCommand.self),
+            .group("policy", "Validate governance policy files.", [PolicyCheckCommand.self]),
             .group(
-                CommandGroup(
-                    name: "policy", abstract: "Validate governance policy files.",
-                    children: [.command(PolicyCheckCommand.self)])),
-            .group(
-                CommandGroup(
-                    name: "role", abstract: "Grant, revoke and list governance roles.",
-                    children: [
-                        .command(RoleGrantCommand.self), .command(RoleListCommand.self),
-                        .command(RoleRevokeCommand.self)
-                    ])),
+                "role", "Grant, revoke and list governance roles.",
+                [RoleGrantCommand.self, RoleListCommand.self, RoleRevokeCommand.self]),
             // Service
             .command(ServeCommand.self),
             .group(
-                CommandGroup(
-                    name: "token", abstract: "Create, list and revoke API bearer tokens.",
-                    children: [
-                        .command(TokenCreateCommand.self), .command(TokenListCommand.self),
-                        .command(TokenRevokeCommand.self)
-                    ])),
+                "token", "Create, list and revoke API bearer tokens.",
+                [TokenCreateCommand.self, TokenListCommand.self, TokenRevokeCommand.self]),
             .group(
-                CommandGroup(
-                    name: "webhook", abstract: "Subscribe URLs to signed registry events; inspect and run deliveries.",
-                    children: [
-                        .command(WebhookAddCommand.self), .command(WebhookListCommand.self),
-                        .command(WebhookRemoveCommand.self), .command(WebhookDeliveriesCommand.self),
-                        .command(WebhookDeliverCommand.self)
-                    ]))
+                "webhook", "Subscribe URLs to signed registry events; inspect and run deliveries.",
+                [
+                    WebhookAddCommand.self, WebhookListCommand.self, WebhookRemoveCommand.self,
+                    WebhookDeliveriesCommand.self, WebhookDeliverCommand.self
+                ])
         ]
     )
+}
+
+extension CommandGroup.Child {
+    /// A group of commands (no nested groups), listed in `help` in the order given.
+    static func group(
+        _ name: String, _ abstract: String, default defaultCommand: (any Command.Type)? = nil,
+        _ commands: [any Command.Type]
+    ) -> Self {
+        .group(
+            CommandGroup(
+                name: name, abstract: abstract, defaultCommand: defaultCommand, children: commands.map(Self.command)))
+    }
 }

@@ -64,23 +64,20 @@ public final class OutputSink: Sendable {
     /// whose stdout must stay clean (e.g. `assay gate --json` running missing evaluations).
     public func diagnostics() -> OutputSink { OutputSink(capture: capture, stdoutToStderrOf: self) }
 
-    public func out(_ text: String) {
-        if let parent = stdoutToStderrOf {
-            parent.err(text)
-        } else if capture {
-            state.withLock { $0.capturedOut += text }
-        } else {
-            write(text, to: STDOUT_FILENO)
-        }
-    }
+    public func out(_ text: String) { emit(text, toStdout: true) }
 
-    public func err(_ text: String) {
+    public func err(_ text: String) { emit(text, toStdout: false) }
+
+    /// Sends `text` where this sink's stdout (or stderr) goes: the parent's stderr, memory, or the stream.
+    private func emit(_ text: String, toStdout: Bool) {
         if let parent = stdoutToStderrOf {
             parent.err(text)
         } else if capture {
-            state.withLock { $0.capturedErr += text }
+            state.withLock { state in
+                if toStdout { state.capturedOut += text } else { state.capturedErr += text }
+            }
         } else {
-            write(text, to: STDERR_FILENO)
+            write(text, to: toStdout ? STDOUT_FILENO : STDERR_FILENO)
         }
     }
 
@@ -125,16 +122,6 @@ public struct CommandContext: Sendable {
     public var output: OutputSink
     /// Current directory used to resolve relative paths.
     public var workingDirectory: URL
-
-    public init(
-        globals: GlobalOptions, environment: [String: String], output: OutputSink,
-        workingDirectory: URL
-    ) {
-        self.globals = globals
-        self.environment = environment
-        self.output = output
-        self.workingDirectory = workingDirectory
-    }
 
     /// `--registry`, else `$ASSAY_HOME`, else `./.assay`.
     public var registryHome: URL {
@@ -197,13 +184,31 @@ public struct CommandContext: Sendable {
     }
 
     private func printJSON<T: Encodable>(_ value: T, renamingKeys: Bool) throws {
+        var text = try Self.jsonText(value)
+        if renamingKeys, let parsed = try? JSONValue.parse(Array(text.utf8)) {
+            text = try Self.jsonText(EncodableJSON(JSONKeyStyle.snakeCased(parsed)))
+        }
+        output.out(text)
+    }
+
+    /// `value` as the CLI writes JSON (stdout, export and checkpoint files): pretty-printed,
+    /// keys sorted, slashes unescaped, dates ISO 8601, with a final newline.
+    static func jsonText<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        var data = try encoder.encode(value)
-        if renamingKeys, let parsed = try? JSONValue.parse(Array(data)) {
-            data = try encoder.encode(EncodableJSON(JSONKeyStyle.snakeCased(parsed)))
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// Writes `text` to the file `path` (`--out FILE`, replacing it) and reports `done(url)` as
+    /// progress; without a path, to stdout.
+    func write(_ text: String, toFile path: String?, done: (URL) -> String) throws {
+        guard let path else {
+            output.out(text)
+            return
         }
-        output.out(String(decoding: data, as: UTF8.self) + "\n")
+        let url = resolve(path)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        progress(done(url))
     }
 }

@@ -23,23 +23,20 @@ struct EncodableJSON: Encodable {
         init?(intValue: Int) { nil }
     }
 
+    private static func encodeSingle<T: Encodable>(_ scalar: T, to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(scalar)
+    }
+
     func encode(to encoder: any Encoder) throws {
         switch value {
         case .null:
             var c = encoder.singleValueContainer()
             try c.encodeNil()
-        case .bool(let b):
-            var c = encoder.singleValueContainer()
-            try c.encode(b)
-        case .integer(let i):
-            var c = encoder.singleValueContainer()
-            try c.encode(i)
-        case .number(let d):
-            var c = encoder.singleValueContainer()
-            try c.encode(d)
-        case .string(let s):
-            var c = encoder.singleValueContainer()
-            try c.encode(s)
+        case .bool(let b): try Self.encodeSingle(b, to: encoder)
+        case .integer(let i): try Self.encodeSingle(i, to: encoder)
+        case .number(let d): try Self.encodeSingle(d, to: encoder)
+        case .string(let s): try Self.encodeSingle(s, to: encoder)
         case .array(let items):
             var c = encoder.unkeyedContainer()
             for item in items { try c.encode(EncodableJSON(item)) }

@@ -5,9 +5,10 @@ public struct TextTable: Sendable {
     /// Columns to right-align (numbers).
     public var rightAligned: Set<Int> = []
 
-    public init(_ header: [String], rightAligned: Set<Int> = []) {
+    public init(_ header: [String], rightAligned: Set<Int> = [], rows: [[String]] = []) {
         self.header = header
         self.rightAligned = rightAligned
+        self.rows = rows
     }
 
     public mutating func add(_ row: [String]) { rows.append(row) }
