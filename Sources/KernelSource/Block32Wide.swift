@@ -82,38 +82,53 @@ public func matmulTileBlock32Wide<F: Block32Format, Ops: BlockIntegerOps & WideI
     columns: Range<Int>, out: UnsafeMutablePointer<Float>, outStride: Int
 ) {
     let blocks = w.cols / 32
-    let stride = PackedColumns.stride
-    withUnsafeTemporaryAllocation(byteCount: blocks * stride, alignment: 64) { scratch in
+    sweepWide(
+        w, rows: rows, columns: columns, scratchBytes: blocks * PackedColumns.stride,
+        pack: { first, count, packed in
+            packColumns(F.self, Ops.self, x, first: first, count: count, blocks: blocks, into: packed)
+        },
+        group: { pair, first, count, packed in
+            let out = out + first * outStride
+            let second = pair.1 != pair.0
+            if count > 4 {
+                block32WideGroup(
+                    F.self, Ops.self, w, packed, rows: pair, blocks: blocks, out: out, outStride: outStride,
+                    width: 8, columns: count, storeSecond: second)
+            } else if count > 1 {
+                block32WideGroup(
+                    F.self, Ops.self, w, packed, rows: pair, blocks: blocks, out: out, outStride: outStride,
+                    width: 4, columns: count, storeSecond: second)
+            } else {
+                block32WideGroup(
+                    F.self, Ops.self, w, packed, rows: pair, blocks: blocks, out: out, outStride: outStride,
+                    width: 1, columns: count, storeSecond: second)
+            }
+        })
+}
+
+/// The loop both wide kernels share: rows in panels that stay in L2; per panel, activation
+/// columns in groups of eight packed into `scratchBytes` of scratch (`pack`), each group swept
+/// over the panel's rows two at a time (`group`; an odd last row is paired with itself, and its
+/// second result must not be stored).
+@inlinable @inline(__always)
+func sweepWide(
+    _ w: WeightView, rows: Range<Int>, columns: Range<Int>, scratchBytes: Int,
+    pack: (_ first: Int, _ count: Int, _ into: UnsafeMutableRawPointer) -> Void,
+    group: (_ rows: (Int, Int), _ first: Int, _ count: Int, _ packed: UnsafeRawPointer) -> Void
+) {
+    withUnsafeTemporaryAllocation(byteCount: scratchBytes, alignment: 64) { scratch in
         let packed = UnsafeMutableRawPointer(scratch.baseAddress!)
-        // Rows in panels that stay in L2 while every column group sweeps them.
         let panel = max(2, (262_144 / max(1, w.rowBytes)) & ~1)
         var r0 = rows.lowerBound
         while r0 < rows.upperBound {
             let panelEnd = min(rows.upperBound, r0 + panel)
             var c = columns.lowerBound
             while c < columns.upperBound {
-                let count = min(PackedColumns.columns, columns.upperBound - c)
-                packColumns(F.self, Ops.self, x, first: c, count: count, blocks: blocks, into: packed)
+                let count = min(8, columns.upperBound - c)
+                pack(c, count, packed)
                 var r = r0
                 while r < panelEnd {
-                    // An odd last row is paired with itself (its second result is not stored).
-                    let second = r + 1 < panelEnd ? r + 1 : r
-                    if count > 4 {
-                        block32WideGroup(
-                            F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
-                            out: out + c * outStride, outStride: outStride, width: 8, columns: count,
-                            storeSecond: second != r)
-                    } else if count > 1 {
-                        block32WideGroup(
-                            F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
-                            out: out + c * outStride, outStride: outStride, width: 4, columns: count,
-                            storeSecond: second != r)
-                    } else {
-                        block32WideGroup(
-                            F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks,
-                            out: out + c * outStride, outStride: outStride, width: 1, columns: count,
-                            storeSecond: second != r)
-                    }
+                    group((r, r + 1 < panelEnd ? r + 1 : r), c, count, UnsafeRawPointer(packed))
                     r += 2
                 }
                 c += count

@@ -39,32 +39,18 @@ public func matmulTileSuperBlocksWide<F: SuperBlockFormat, Ops: BlockIntegerOps 
     columns: Range<Int>, out: UnsafeMutablePointer<Float>, outStride: Int
 ) {
     let blocks = w.cols / 256
-    withUnsafeTemporaryAllocation(byteCount: blocks * PackedSuperBlockColumns.stride, alignment: 64) { scratch in
-        let packed = UnsafeMutableRawPointer(scratch.baseAddress!)
-        let panel = max(2, (262_144 / max(1, w.rowBytes)) & ~1)
-        var r0 = rows.lowerBound
-        while r0 < rows.upperBound {
-            let panelEnd = min(rows.upperBound, r0 + panel)
-            var c = columns.lowerBound
-            while c < columns.upperBound {
-                let count = min(PackedSuperBlockColumns.columns, columns.upperBound - c)
-                packSuperBlockColumns(F.self, x, first: c, count: count, blocks: blocks, into: packed)
-                var r = r0
-                while r < panelEnd {
-                    let second = r + 1 < panelEnd ? r + 1 : r
-                    let results = superBlockWideGroup(
-                        F.self, Ops.self, w, UnsafeRawPointer(packed), rows: (r, second), blocks: blocks)
-                    for k in 0..<count {
-                        out[(c + k) * outStride + r] = results[k]
-                        if second != r { out[(c + k) * outStride + second] = results[8 + k] }
-                    }
-                    r += 2
-                }
-                c += count
+    sweepWide(
+        w, rows: rows, columns: columns, scratchBytes: blocks * PackedSuperBlockColumns.stride,
+        pack: { first, count, packed in
+            packSuperBlockColumns(F.self, x, first: first, count: count, blocks: blocks, into: packed)
+        },
+        group: { pair, first, count, packed in
+            let results = superBlockWideGroup(F.self, Ops.self, w, packed, rows: pair, blocks: blocks)
+            for k in 0..<count {
+                out[(first + k) * outStride + pair.0] = results[k]
+                if pair.1 != pair.0 { out[(first + k) * outStride + pair.1] = results[8 + k] }
             }
-            r0 = panelEnd
-        }
-    }
+        })
 }
 
 /// Copies columns `first..<first+count` into the `PackedSuperBlockColumns` layout (missing
