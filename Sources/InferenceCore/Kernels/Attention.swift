@@ -28,9 +28,24 @@ func attendHead(
     values: UnsafePointer<Float16>, valueStride: Int, length: Int, firstKey: Int = 0,
     headDimension hd: Int,
     scale: Float, order: SummationOrder, scores: UnsafeMutablePointer<Float>,
-    queryHalf: UnsafeMutablePointer<Float16>, out: UnsafeMutablePointer<Float>
+    queryHalf: UnsafeMutablePointer<Float16>, out: UnsafeMutablePointer<Float>,
+    widened: (keys: UnsafePointer<Float>, values: UnsafePointer<Float>)? = nil
 ) {
     let single = order == .generation
+    // Eight keys' or values' elements from element `i` of a row: the F16 cache converted here, or
+    // the layer's F32 copy (`KVCache.widen`; the same values, F16 → F32 is exact).
+    let wide = widened != nil
+    @inline(__always) func eight(_ row: UnsafeRawPointer, _ i: Int) -> SIMD8<Float> {
+        wide
+            ? row.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            : SIMD8<Float>(row.loadUnaligned(fromByteOffset: i * 2, as: SIMD8<Float16>.self))
+    }
+    @inline(__always) func keyRow(_ j: Int) -> UnsafeRawPointer {
+        widened.map { UnsafeRawPointer($0.keys + j * keyStride) } ?? UnsafeRawPointer(keys + j * keyStride)
+    }
+    @inline(__always) func valueRow(_ d: Int) -> UnsafeRawPointer {
+        widened.map { UnsafeRawPointer($0.values + d * valueStride) } ?? UnsafeRawPointer(values + d * valueStride)
+    }
     convertToHalf(query, queryHalf, count: hd)
     var maxScore = -Float.infinity
     for j in 0..<firstKey { scores[j] = -Float.infinity }
@@ -44,24 +59,20 @@ func attendHead(
                     UnsafeRawPointer(queryHalf).loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self))
             }
             while j + 4 <= length {
-                let k0 = UnsafeRawPointer(keys + j * keyStride)
-                let k1 = UnsafeRawPointer(keys + (j + 1) * keyStride)
-                let k2 = UnsafeRawPointer(keys + (j + 2) * keyStride)
-                let k3 = UnsafeRawPointer(keys + (j + 3) * keyStride)
+                let k0 = keyRow(j)
+                let k1 = keyRow(j + 1)
+                let k2 = keyRow(j + 2)
+                let k3 = keyRow(j + 3)
                 var a0 = SIMD8<Float>()
                 var a1 = SIMD8<Float>()
                 var a2 = SIMD8<Float>()
                 var a3 = SIMD8<Float>()
                 for i in 0..<(hd / 8) {
                     let qi = q[i]
-                    a0 = a0.addingProduct(
-                        SIMD8<Float>(k0.loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self)), qi)
-                    a1 = a1.addingProduct(
-                        SIMD8<Float>(k1.loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self)), qi)
-                    a2 = a2.addingProduct(
-                        SIMD8<Float>(k2.loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self)), qi)
-                    a3 = a3.addingProduct(
-                        SIMD8<Float>(k3.loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self)), qi)
+                    a0 = a0.addingProduct(eight(k0, i * 8), qi)
+                    a1 = a1.addingProduct(eight(k1, i * 8), qi)
+                    a2 = a2.addingProduct(eight(k2, i * 8), qi)
+                    a3 = a3.addingProduct(eight(k3, i * 8), qi)
                 }
                 let s = SIMD4<Float>(horizontalSum(a0), horizontalSum(a1), horizontalSum(a2), horizontalSum(a3)) * scale
                 for k in 0..<4 {
@@ -118,10 +129,10 @@ func attendHead(
     // Per dimension one 8-lane accumulator over the positions; four dimensions at a time.
     var d = 0
     while d + 4 <= hd {
-        let r0 = UnsafeRawPointer(values + d * valueStride)
-        let r1 = UnsafeRawPointer(values + (d + 1) * valueStride)
-        let r2 = UnsafeRawPointer(values + (d + 2) * valueStride)
-        let r3 = UnsafeRawPointer(values + (d + 3) * valueStride)
+        let r0 = valueRow(d)
+        let r1 = valueRow(d + 1)
+        let r2 = valueRow(d + 2)
+        let r3 = valueRow(d + 3)
         var a0 = SIMD8<Float>()
         var a1 = SIMD8<Float>()
         var a2 = SIMD8<Float>()
@@ -129,10 +140,10 @@ func attendHead(
         var j = 0
         while j < padded {
             let p = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-            a0 = a0.addingProduct(SIMD8<Float>(r0.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)), p)
-            a1 = a1.addingProduct(SIMD8<Float>(r1.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)), p)
-            a2 = a2.addingProduct(SIMD8<Float>(r2.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)), p)
-            a3 = a3.addingProduct(SIMD8<Float>(r3.loadUnaligned(fromByteOffset: j * 2, as: SIMD8<Float16>.self)), p)
+            a0 = a0.addingProduct(eight(r0, j), p)
+            a1 = a1.addingProduct(eight(r1, j), p)
+            a2 = a2.addingProduct(eight(r2, j), p)
+            a3 = a3.addingProduct(eight(r3, j), p)
             j += 8
         }
         out[d] = horizontalSum(a0)

@@ -349,6 +349,11 @@ public final class InferenceSession {
             // Scaled dot-product attention, one task per (position, head); keys outside a
             // sliding window are masked.
             let window = c.layers[l].slidingWindow
+            // Prompt batches convert the layer's cached keys and values to F32 once, for all heads.
+            let widen = order == .prompt && n >= 4
+            if widen { cache.widen(layer: l, length: p0 + n, pool: pool) }
+            let wideKeys = UnsafePointer(cache.wideKeys)
+            let wideValues = UnsafePointer(cache.wideValues)
             pool.parallelFor(count: n * heads) { task in
                 let t = task / heads
                 let h = task % heads
@@ -363,7 +368,8 @@ public final class InferenceSession {
                             values: cache.valueColumn(layer: l, dimension: g * hd),
                             valueStride: cache.stride, length: length, firstKey: firstKey,
                             headDimension: hd, scale: scale, order: order, scores: scores.baseAddress!,
-                            queryHalf: qHalf.baseAddress!, out: attention + t * qDim + h * hd)
+                            queryHalf: qHalf.baseAddress!, out: attention + t * qDim + h * hd,
+                            widened: widen ? (wideKeys + g * hd, wideValues + g * hd * cache.stride) : nil)
                     }
                 }
             }
