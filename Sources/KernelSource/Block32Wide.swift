@@ -159,11 +159,16 @@ func packColumns<F: Block32Format, Ops: BlockIntegerOps>(
                 if F.hasMinimum { sum = x.sums[col * blocks + b] }
             }
             block.storeBytes(of: values, toByteOffset: PackedColumns.valueBytes + k * 32, as: SIMD32<Int8>.self)
-            let bias = Ops.dot(unsigned: SIMD32(repeating: 1), values) &* -F.valueOffset
-            block.storeBytes(of: bias, toByteOffset: PackedColumns.biasBytes + k * 32, as: SIMD8<Int32>.self)
             block.storeBytes(of: scale, toByteOffset: PackedColumns.scaleBytes + k * 4, as: Float.self)
-            block.storeBytes(of: sum, toByteOffset: PackedColumns.sumBytes + k * 4, as: Float.self)
-            block.storeBytes(of: sum, toByteOffset: PackedColumns.sumBytes + 32 + k * 4, as: Float.self)
+            // Only signed formats read the bias, only Q4_1 the sums (`block32WideGroup`).
+            if F.valueOffset != 0 {
+                let bias = Ops.dot(unsigned: SIMD32(repeating: 1), values) &* -F.valueOffset
+                block.storeBytes(of: bias, toByteOffset: PackedColumns.biasBytes + k * 32, as: SIMD8<Int32>.self)
+            }
+            if F.hasMinimum {
+                block.storeBytes(of: sum, toByteOffset: PackedColumns.sumBytes + k * 4, as: Float.self)
+                block.storeBytes(of: sum, toByteOffset: PackedColumns.sumBytes + 32 + k * 4, as: Float.self)
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ extension NativeEngine {
     func scoreOnLanes(_ split: [(context: [Int32], continuation: [Int32])], order: [Int]) throws(InferenceError)
         -> [LoglikelihoodResult]?
     {
-        guard threadCount > 1, order.count > 1 else { return nil }
+        guard info.threads > 1, order.count > 1 else { return nil }
         // Runs of requests sharing a context (a question's choices), in scoring order.
         var groups: [ArraySlice<Int>] = []
         var start = 0
@@ -34,7 +34,7 @@ extension NativeEngine {
             start = i
         }
         guard groups.count > 1 else { return nil }
-        let laneCount = min(threadCount, groups.count)
+        let laneCount = min(info.threads, groups.count)
         // Longest questions first, so that the lanes finish together (the last one taken is short).
         let work = groups.sorted { a, b in
             let x = split[a.first!].context.count + split[a.first!].continuation.count

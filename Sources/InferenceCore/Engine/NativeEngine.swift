@@ -31,7 +31,6 @@ public final class NativeEngine: Backend {
     /// Single-threaded sessions that score a batch's independent questions side by side, one
     /// per compute thread (made on first use; see `NativeEngine+Lanes.swift`).
     let lanes = Mutex<[ScoringLane]>([])
-    let threadCount: Int
 
     /// Loads a GGUF model.
     /// - Parameters:
@@ -58,7 +57,6 @@ public final class NativeEngine: Backend {
             backend: "native", engineVersion: "\(Self.engineName) \(Self.engineVersion)",
             modelIdentity: modelIdentity ?? modelURL.lastPathComponent,
             threads: threadCount)
-        self.threadCount = threadCount
         let pool = ComputePool(threads: threadCount)
         state = Mutex(EngineState(session: InferenceSession(model: model, pool: pool, contextLength: context)))
     }
