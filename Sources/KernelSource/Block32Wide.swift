@@ -30,16 +30,27 @@ public typealias EightVectors<T: SIMDScalar> = (
 @inlinable @inline(__always)
 func foldHalves<T: SIMDScalar>(
     _ v: EightVectors<T>, permute: (SIMD16<T>, SIMD16<T>, SIMD16<Int32>) -> SIMD16<T>,
-    add: (SIMD16<T>, SIMD16<T>) -> SIMD16<T>
+    add: (SIMD16<T>, SIMD16<T>) -> SIMD16<T>, zero: Int32
 ) -> SIMD16<T> {
     @inline(__always) func fold(_ a: SIMD16<T>, _ b: SIMD16<T>, _ index: SIMD16<Int32>, _ step: Int32) -> SIMD16<T> {
-        add(permute(a, b, index), permute(a, b, index &+ step))
+        let index = index &+ zero
+        return add(permute(a, b, index), permute(a, b, index &+ step))
     }
     let v01 = fold(v.0, v.1, HalfFold.quarters, 4)
     let v23 = fold(v.2, v.3, HalfFold.quarters, 4)
     let v45 = fold(v.4, v.5, HalfFold.quarters, 4)
     let v67 = fold(v.6, v.7, HalfFold.quarters, 4)
     return fold(fold(v01, v23, HalfFold.pairs, 2), fold(v45, v67, HalfFold.pairs, 2), HalfFold.singles, 1)
+}
+
+/// Zero, read from the top bit of a user-space address (always clear on x86-64), for the
+/// permute indices of `foldHalves`. Indices the compiler sees as constants it rewrites, with the
+/// additions between the permutes, into 128-bit extracts, inserts and shuffles: about five
+/// times the instructions of the 21-instruction permute tree (seen in the release build's
+/// disassembly). An index it cannot know keeps one `vpermt2ps`/`vpermt2d` per permute.
+@inlinable @inline(__always)
+func runtimeZero(_ pointer: UnsafeRawPointer) -> Int32 {
+    Int32(truncatingIfNeeded: UInt(bitPattern: pointer) >> 63)
 }
 
 /// `Float(v)` lane-wise for 16 lanes (exact: every lane sum here is far below 2²⁴).
@@ -82,6 +93,7 @@ public func matmulTileBlock32Wide<F: Block32Format, Ops: BlockIntegerOps & WideI
     columns: Range<Int>, out: UnsafeMutablePointer<Float>, outStride: Int
 ) {
     let blocks = w.cols / 32
+    let zero = runtimeZero(w.data)
     sweepWide(
         w, rows: rows, columns: columns, scratchBytes: blocks * PackedColumns.stride,
         pack: { first, count, packed in
@@ -89,19 +101,18 @@ public func matmulTileBlock32Wide<F: Block32Format, Ops: BlockIntegerOps & WideI
         },
         group: { pair, first, count, packed in
             let out = out + first * outStride
-            let second = pair.1 != pair.0
             if count > 4 {
                 block32WideGroup(
                     F.self, Ops.self, w, packed, rows: pair, blocks: blocks, out: out, outStride: outStride,
-                    width: 8, columns: count, storeSecond: second)
+                    width: 8, columns: count, zero: zero)
             } else if count > 1 {
                 block32WideGroup(
                     F.self, Ops.self, w, packed, rows: pair, blocks: blocks, out: out, outStride: outStride,
-                    width: 4, columns: count, storeSecond: second)
+                    width: 4, columns: count, zero: zero)
             } else {
                 block32WideGroup(
                     F.self, Ops.self, w, packed, rows: pair, blocks: blocks, out: out, outStride: outStride,
-                    width: 1, columns: count, storeSecond: second)
+                    width: 1, columns: count, zero: zero)
             }
         })
 }
@@ -179,7 +190,7 @@ func packColumns<F: Block32Format, Ops: BlockIntegerOps>(
 @inlinable @inline(__always)
 func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
     _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ packed: UnsafeRawPointer, rows: (Int, Int),
-    blocks: Int, out: UnsafeMutablePointer<Float>, outStride: Int, width: Int, columns: Int, storeSecond: Bool
+    blocks: Int, out: UnsafeMutablePointer<Float>, outStride: Int, width: Int, columns: Int, zero: Int32
 ) {
     let w0 = w.data + rows.0 * w.rowBytes
     let w1 = w.data + rows.1 * w.rowBytes
@@ -226,10 +237,26 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         column(6, &acc.6)
         column(7, &acc.7)
     }
-    var sums = foldHalves(acc, permute: Ops.permute, add: +)
+    var sums = foldHalves(acc, permute: Ops.permute, add: +, zero: zero)
     if F.hasMinimum { sums += mins }
+    storeRowPair(Ops.self, sums, rows: rows, columns: columns, out: out, outStride: outStride)
+}
+
+/// Stores a row pair's results (lane h·8 + k: row h, column k) at `out[k·outStride + row]`
+/// for the first `columns` columns; an odd last row (paired with itself) stores one row.
+/// Adjacent rows go out as one 8-byte store per column.
+@inlinable @inline(__always)
+func storeRowPair<Ops: WideIntegerOps>(
+    _ ops: Ops.Type, _ sums: SIMD16<Float>, rows: (Int, Int), columns: Int, out: UnsafeMutablePointer<Float>,
+    outStride: Int
+) {
+    let raw = UnsafeMutableRawPointer(out + rows.0)
+    let step = outStride * MemoryLayout<Float>.stride
+    guard rows.1 == rows.0 + 1 else {
+        for k in 0..<columns { out[k * outStride + rows.0] = sums[k] }
+        return
+    }
     for k in 0..<columns {
-        out[k * outStride + rows.0] = sums[k]
-        if storeSecond { out[k * outStride + rows.1] = sums[8 + k] }
+        raw.storeBytes(of: SIMD2(sums[k], sums[8 + k]), toByteOffset: k * step, as: SIMD2<Float>.self)
     }
 }

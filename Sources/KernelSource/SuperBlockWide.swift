@@ -39,17 +39,16 @@ public func matmulTileSuperBlocksWide<F: SuperBlockFormat, Ops: BlockIntegerOps 
     columns: Range<Int>, out: UnsafeMutablePointer<Float>, outStride: Int
 ) {
     let blocks = w.cols / 256
+    let zero = runtimeZero(w.data)
     sweepWide(
         w, rows: rows, columns: columns, scratchBytes: blocks * PackedSuperBlockColumns.stride,
         pack: { first, count, packed in
             packSuperBlockColumns(F.self, x, first: first, count: count, blocks: blocks, into: packed)
         },
         group: { pair, first, count, packed in
-            let results = superBlockWideGroup(F.self, Ops.self, w, packed, rows: pair, blocks: blocks)
-            for k in 0..<count {
-                out[(first + k) * outStride + pair.0] = results[k]
-                if pair.1 != pair.0 { out[(first + k) * outStride + pair.1] = results[8 + k] }
-            }
+            let results = superBlockWideGroup(F.self, Ops.self, w, packed, rows: pair, blocks: blocks, zero: zero)
+            storeRowPair(
+                Ops.self, results, rows: pair, columns: count, out: out + first * outStride, outStride: outStride)
         })
 }
 
@@ -122,7 +121,7 @@ func packSuperBlockColumns<F: SuperBlockFormat>(
 @inlinable @inline(__always)
 func superBlockWideGroup<F: SuperBlockFormat, Ops: WideSuperBlockOps>(
     _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ packed: UnsafeRawPointer, rows: (Int, Int),
-    blocks: Int
+    blocks: Int, zero: Int32
 ) -> SIMD16<Float> {
     let w0 = w.data + rows.0 * w.rowBytes
     let w1 = w.data + rows.1 * w.rowBytes
@@ -175,7 +174,7 @@ func superBlockWideGroup<F: SuperBlockFormat, Ops: WideSuperBlockOps>(
                 let sumB = block.load(fromByteOffset: base + 64, as: SIMD16<Float>.self)
                 // m0·bsA + m1·bsB on integers below 2²⁴: exact in F32, equal to Float(Int32 sum).
                 let minSum = (mins.1 * sumB).addingProduct(mins.0, sumA)
-                acc = acc.addingProduct(toFloat(foldHalves(sums, permute: Ops.permute, add: &+)), d)
+                acc = acc.addingProduct(toFloat(foldHalves(sums, permute: Ops.permute, add: &+, zero: zero)), d)
                 accMin = accMin.addingProduct(minSum, dminx)
             }
         } else {
@@ -203,7 +202,7 @@ func superBlockWideGroup<F: SuperBlockFormat, Ops: WideSuperBlockOps>(
             offset(5, &sums.5)
             offset(6, &sums.6)
             offset(7, &sums.7)
-            acc = acc.addingProduct(dw * toFloat(foldHalves(sums, permute: Ops.permute, add: &+)), xd)
+            acc = acc.addingProduct(dw * toFloat(foldHalves(sums, permute: Ops.permute, add: &+, zero: zero)), xd)
         }
     }
     return F.hasMinimum ? acc - accMin : acc
