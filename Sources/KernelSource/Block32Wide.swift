@@ -95,13 +95,17 @@ public func matmulTileBlock32Wide<F: Block32Format, Ops: BlockIntegerOps & WideI
     let blocks = w.cols / 32
     let zero = runtimeZero(w.data)
     sweepWide(
-        w, rows: rows, columns: columns, scratchBytes: blocks * PackedColumns.stride,
+        w, rows: rows, columns: columns, scratchBytes: blocks * PackedColumns.stride, groupLimit: 16,
         pack: { first, count, packed in
             packColumns(F.self, Ops.self, x, first: first, count: count, blocks: blocks, into: packed)
         },
         group: { pair, first, count, packed in
             let out = out + first * outStride
-            if count > 4 {
+            if count > 8 {
+                block32WideGroup(
+                    F.self, Ops.self, w, packed, rows: pair, blocks: blocks, out: out, outStride: outStride,
+                    width: 16, columns: count, zero: zero)
+            } else if count > 4 {
                 block32WideGroup(
                     F.self, Ops.self, w, packed, rows: pair, blocks: blocks, out: out, outStride: outStride,
                     width: 8, columns: count, zero: zero)
@@ -118,16 +122,17 @@ public func matmulTileBlock32Wide<F: Block32Format, Ops: BlockIntegerOps & WideI
 }
 
 /// The loop both wide kernels share: rows in panels that stay in L2; per panel, activation
-/// columns in groups of eight packed into `scratchBytes` of scratch (`pack`), each group swept
-/// over the panel's rows two at a time (`group`; an odd last row is paired with itself, and its
-/// second result must not be stored).
+/// columns in groups of `groupLimit` (8 or 16) while that many are left, then of at most eight,
+/// each eight packed into `scratchBytes` of scratch (`pack`; a group's second eight follow its
+/// first), each group swept over the panel's rows two at a time (`group`; an odd last row is
+/// paired with itself, and its second result must not be stored).
 @inlinable @inline(__always)
 func sweepWide(
-    _ w: WeightView, rows: Range<Int>, columns: Range<Int>, scratchBytes: Int,
+    _ w: WeightView, rows: Range<Int>, columns: Range<Int>, scratchBytes: Int, groupLimit: Int,
     pack: (_ first: Int, _ count: Int, _ into: UnsafeMutableRawPointer) -> Void,
     group: (_ rows: (Int, Int), _ first: Int, _ count: Int, _ packed: UnsafeRawPointer) -> Void
 ) {
-    withUnsafeTemporaryAllocation(byteCount: scratchBytes, alignment: 64) { scratch in
+    withUnsafeTemporaryAllocation(byteCount: scratchBytes * (groupLimit / 8), alignment: 64) { scratch in
         let packed = UnsafeMutableRawPointer(scratch.baseAddress!)
         let panel = max(2, (262_144 / max(1, w.rowBytes)) & ~1)
         var r0 = rows.lowerBound
@@ -135,8 +140,13 @@ func sweepWide(
             let panelEnd = min(rows.upperBound, r0 + panel)
             var c = columns.lowerBound
             while c < columns.upperBound {
-                let count = min(8, columns.upperBound - c)
-                pack(c, count, packed)
+                let left = columns.upperBound - c
+                let count = left >= groupLimit ? groupLimit : min(8, left)
+                var part = 0
+                while part < count {
+                    pack(c + part, min(8, count - part), packed + (part / 8) * scratchBytes)
+                    part += 8
+                }
                 var r = r0
                 while r < panelEnd {
                     group((r, r + 1 < panelEnd ? r + 1 : r), c, count, UnsafeRawPointer(packed))
@@ -184,9 +194,10 @@ func packColumns<F: Block32Format, Ops: BlockIntegerOps>(
     }
 }
 
-/// Two weight rows × `width` (1, 4 or 8, a literal at each call) packed activation columns, of
-/// which the first `columns` are stored (see `matmulTileBlock32Wide`); `out` points at the first
-/// column's output row.
+/// Two weight rows × `width` (1, 4, 8 or 16, a literal at each call) packed activation columns,
+/// of which the first `columns` are stored (see `matmulTileBlock32Wide`); `out` points at the
+/// first column's output row. Sixteen columns (two packed eights, one after the other) share each
+/// unpacked pair of weight blocks and its scales.
 @inlinable @inline(__always)
 func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
     _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ packed: UnsafeRawPointer, rows: (Int, Int),
@@ -198,12 +209,16 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
         SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>()
     )
-    // The minimum terms of all sixteen (row, column) pairs in one vector: lane h·8 + k.
+    var acc2 = acc
+    // The minimum terms of all sixteen (row, column) pairs of each eight in one vector: lane h·8 + k.
     var mins = SIMD16<Float>()
+    var mins2 = SIMD16<Float>()
+    let second = packed + blocks * PackedColumns.stride
     for b in 0..<blocks {
         let b0 = w0 + b * F.blockBytes
         let b1 = w1 + b * F.blockBytes
         let block = packed + b * PackedColumns.stride
+        let block2 = second + b * PackedColumns.stride
         if width == 1 {
             prefetch(b0 + prefetchDistance)
             prefetch(b1 + prefetchDistance)
@@ -215,9 +230,15 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         let m = SIMD16<Float>(lowHalf: SIMD8(repeating: m0), highHalf: SIMD8(repeating: m1))
         if F.hasMinimum {
             mins = mins.addingProduct(m, block.load(fromByteOffset: PackedColumns.sumBytes, as: SIMD16<Float>.self))
+            if width > 8 {
+                mins2 = mins2.addingProduct(
+                    m, block2.load(fromByteOffset: PackedColumns.sumBytes, as: SIMD16<Float>.self))
+            }
         }
-        @inline(__always) func column(_ k: Int, _ acc: inout SIMD16<Float>) {
-            guard k < width else { return }
+        @inline(__always) func column(_ index: Int, _ acc: inout SIMD16<Float>) {
+            guard index < width else { return }
+            let block = index < 8 ? block : block2
+            let k = index & 7
             let xv = block.load(fromByteOffset: PackedColumns.valueBytes + k * 32, as: SIMD32<Int8>.self)
             var start = SIMD16<Int32>()
             if F.valueOffset != 0 {
@@ -236,10 +257,23 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         column(5, &acc.5)
         column(6, &acc.6)
         column(7, &acc.7)
+        column(8, &acc2.0)
+        column(9, &acc2.1)
+        column(10, &acc2.2)
+        column(11, &acc2.3)
+        column(12, &acc2.4)
+        column(13, &acc2.5)
+        column(14, &acc2.6)
+        column(15, &acc2.7)
     }
     var sums = foldHalves(acc, permute: Ops.permute, add: +, zero: zero)
     if F.hasMinimum { sums += mins }
-    storeRowPair(Ops.self, sums, rows: rows, columns: columns, out: out, outStride: outStride)
+    storeRowPair(Ops.self, sums, rows: rows, columns: min(8, columns), out: out, outStride: outStride)
+    if width > 8 {
+        var sums2 = foldHalves(acc2, permute: Ops.permute, add: +, zero: zero)
+        if F.hasMinimum { sums2 += mins2 }
+        storeRowPair(Ops.self, sums2, rows: rows, columns: columns - 8, out: out + 8 * outStride, outStride: outStride)
+    }
 }
 
 /// Stores a row pair's results (lane h·8 + k: row h, column k) at `out[k·outStride + row]`

@@ -41,7 +41,7 @@ public func matmulTileSuperBlocksWide<F: SuperBlockFormat, Ops: BlockIntegerOps 
     let blocks = w.cols / 256
     let zero = runtimeZero(w.data)
     sweepWide(
-        w, rows: rows, columns: columns, scratchBytes: blocks * PackedSuperBlockColumns.stride,
+        w, rows: rows, columns: columns, scratchBytes: blocks * PackedSuperBlockColumns.stride, groupLimit: 8,
         pack: { first, count, packed in
             packSuperBlockColumns(F.self, x, first: first, count: count, blocks: blocks, into: packed)
         },

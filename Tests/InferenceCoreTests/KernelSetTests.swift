@@ -32,7 +32,7 @@ struct KernelSetTests {
         // An odd row count (the last row of a pair alone), except for Q4_K, which ggml (and so
         // every set) sums differently when the row count is a multiple of eight.
         let rows = type == .q4_K ? 16 : 9
-        let batch = 13
+        let batch = 37
         var weights: [UInt8] = []
         for _ in 0..<rows { weights += KernelTests.randomRow(type, cols: cols, rng: &rng) }
         // Activations with large values in places, so quantized values reach ±127.
@@ -63,8 +63,8 @@ struct KernelSetTests {
                 return all
             }
             // Column ranges that take every path of every set: single columns, groups of four,
-            // a full group of eight with a tail, a range that does not start at 0.
-            let ranges = [0..<1, 0..<3, 0..<4, 0..<batch, 5..<12]
+            // groups of eight and of sixteen with tails, ranges that do not start at 0.
+            let ranges = [0..<1, 0..<3, 0..<4, 0..<13, 0..<batch, 3..<20, 5..<12]
             func products(_ set: any KernelSet.Type) -> [UInt32] {
                 var all: [UInt32] = []
                 for columns in ranges {
