@@ -71,13 +71,11 @@ public struct WeightView: Sendable {
 }
 
 /// Quantized activation rows (Q8_0 / Q8_1 / Q8_K) as InferenceCore's `QuantizedActivations`
-/// lays them out: `cols` Int8 values per row in natural order (`q8`; the kernels read these),
-/// the same values as Int16 (evens then odds inside each 32-value block, `qs`), one scale per
-/// block, Q8_1 block sums, Q8_K sums per 16 values.
+/// lays them out: `cols` Int8 values per row in natural order (`q8`), one scale per block,
+/// Q8_1 block sums, Q8_K sums per 16 values.
 public struct ActivationView: @unchecked Sendable {
     public let cols: Int
     public let q8: UnsafePointer<Int8>
-    public let qs: UnsafePointer<Int16>
     public let scales: UnsafePointer<Float>
     public let sums: UnsafePointer<Float>
     public let bsums: UnsafePointer<Int32>
@@ -90,13 +88,12 @@ public struct ActivationView: @unchecked Sendable {
 
     @inlinable
     public init(
-        cols: Int, q8: UnsafePointer<Int8>, qs: UnsafePointer<Int16>, scales: UnsafePointer<Float>,
+        cols: Int, q8: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
         sums: UnsafePointer<Float>, bsums: UnsafePointer<Int32>, rows: Int = 0
     ) {
         self.rows = rows
         self.cols = cols
         self.q8 = q8
-        self.qs = qs
         self.scales = scales
         self.sums = sums
         self.bsums = bsums

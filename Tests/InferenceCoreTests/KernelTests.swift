@@ -65,9 +65,7 @@ struct KernelTests {
                 case .f16: xq[b * cols + i] = Float(acts.halves[b * cols + i])
                 case .q8_0, .q8_1, .q8_K:
                     let block = i / 32
-                    let e = i % 32
-                    let lane = e % 2 == 0 ? e / 2 : 16 + e / 2
-                    let q = Float(acts.qs[b * cols + block * 32 + lane])
+                    let q = Float(acts.q8[b * cols + i])
                     let scale =
                         format == .q8_K ? acts.scales[b * (cols / 256) + i / 256] : acts.scales[b * (cols / 32) + block]
                     xq[b * cols + i] = q * scale
@@ -114,12 +112,12 @@ struct KernelTests {
         let acts = QuantizedActivations(format: .q8_1)
         x.withUnsafeBufferPointer { acts.load($0.baseAddress!, rows: 1, cols: 32, stride: 32, pool: nil) }
         // evens first: x0, x2, x4 …; odds: x1, x3, x5 …
-        #expect(acts.qs[0] == 127)
-        #expect(acts.qs[16] == 2) // x1 = 2.5 → 2
-        #expect(acts.qs[1] == -2) // x2 = -2.5 → -2
-        #expect(acts.qs[17] == 4) // x3 = 3.5 → 4
-        #expect(acts.qs[2] == 0) // x4 = 0.5 → 0
-        #expect(acts.qs[18] == -2) // x5 = -1.5 → -2
+        #expect(acts.q8[0] == 127)
+        #expect(acts.q8[1] == 2) // x1 = 2.5 → 2
+        #expect(acts.q8[2] == -2) // x2 = -2.5 → -2
+        #expect(acts.q8[3] == 4) // x3 = 3.5 → 4
+        #expect(acts.q8[4] == 0) // x4 = 0.5 → 0
+        #expect(acts.q8[5] == -2) // x5 = -1.5 → -2
         #expect(acts.scales[0] == Float(Float16(Float(127) / 127)))
         let sum: Float = 127 + 2 - 2 + 4 + 0 - 2
         #expect(acts.sums[0] == Float(Float16(sum)))

@@ -34,12 +34,8 @@ final class QuantizedActivations {
     private(set) var rows = 0
     private(set) var cols = 0
 
-    /// Quantized values (int8 range) widened to Int16, `cols` per row (Q8 formats; kept for
-    /// reference checks, the kernels read `q8`). Within
-    /// each 32-value block the even-indexed values come first, then the odd-indexed ones:
-    /// `[x0, x2, …, x30, x1, x3, …, x31]`, the lane order the dot kernels consume.
-    private(set) var qs = UnsafeMutablePointer<Int16>.allocate(capacity: 1)
-    /// The same values as Int8 in natural order (what the integer kernels read).
+    /// Quantized values as Int8 in natural order, `cols` per row (Q8 formats; what the
+    /// integer kernels read).
     private(set) var q8 = UnsafeMutablePointer<Int8>.allocate(capacity: 1)
     /// Per-block scales (`cols / blockSize` per row); F16-rounded for Q8_0/Q8_1, F32 for Q8_K.
     private(set) var scales = UnsafeMutablePointer<Float>.allocate(capacity: 1)
@@ -53,12 +49,11 @@ final class QuantizedActivations {
     private(set) var floats: UnsafePointer<Float>?
     private(set) var floatStride = 0
 
-    private var qsCapacity = 1, scaleCapacity = 1, bsumCapacity = 1, halfCapacity = 1
+    private var q8Capacity = 1, scaleCapacity = 1, bsumCapacity = 1, halfCapacity = 1
 
     init(format: ActivationFormat) { self.format = format }
 
     deinit {
-        qs.deallocate()
         q8.deallocate()
         scales.deallocate()
         sums.deallocate()
@@ -78,12 +73,10 @@ final class QuantizedActivations {
         let count = rows * cols
         switch format {
         case .q8_0, .q8_1, .q8_K:
-            if qsCapacity < count {
-                qs.deallocate()
+            if q8Capacity < count {
                 q8.deallocate()
-                qs = .allocate(capacity: count)
                 q8 = .allocate(capacity: count)
-                qsCapacity = count
+                q8Capacity = count
             }
             let blocks = count / blockSize
             if scaleCapacity < blocks {
@@ -127,26 +120,24 @@ final class QuantizedActivations {
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_0, .q8_1:
             let withSums = format == .q8_1
-            let qs = self.qs
             let q8 = self.q8
             let scales = self.scales
             let sums = self.sums
             let blocks = cols / 32
             let work = { (r: Int) in
                 quantizeRowQ8(
-                    input + r * stride, qs + r * cols, q8 + r * cols, scales + r * blocks,
+                    input + r * stride, q8 + r * cols, scales + r * blocks,
                     withSums ? sums + r * blocks : nil, blocks: blocks)
             }
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_K:
-            let qs = self.qs
             let q8 = self.q8
             let scales = self.scales
             let bsums = self.bsums
             let blocks = cols / 256
             let work = { (r: Int) in
                 quantizeRowQ8K(
-                    input + r * stride, qs + r * cols, q8 + r * cols, scales + r * blocks,
+                    input + r * stride, q8 + r * cols, scales + r * blocks,
                     bsums + r * (cols / 16), blocks: blocks)
             }
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
@@ -183,23 +174,6 @@ func roundToNearestEvenInt(_ v: SIMD8<Float>) -> SIMD8<Int32> {
 func roundToNearestEvenInt(_ v: Float) -> Int32 {
     let biased = v + 12_582_912.0
     return Int32(bitPattern: biased.bitPattern) &- 0x4B40_0000
-}
-
-/// Stores 32 int32 values (four vectors, in order) as Int16, evens first then odds.
-@inline(__always)
-func storeDeinterleaved(
-    _ a: SIMD8<Int32>, _ b: SIMD8<Int32>, _ c: SIMD8<Int32>, _ d: SIMD8<Int32>,
-    _ out: UnsafeMutablePointer<Int16>
-) {
-    let lowHalf = SIMD16<Int32>(lowHalf: a, highHalf: b)
-    let highHalf = SIMD16<Int32>(lowHalf: c, highHalf: d)
-    let evens = SIMD16<Int32>(lowHalf: lowHalf.evenHalf, highHalf: highHalf.evenHalf)
-    let odds = SIMD16<Int32>(lowHalf: lowHalf.oddHalf, highHalf: highHalf.oddHalf)
-    let raw = UnsafeMutableRawPointer(out)
-    raw.storeBytes(of: unsafeBitCast(evens, to: SIMD32<Int16>.self).evenHalf, as: SIMD16<Int16>.self)
-    raw.storeBytes(
-        of: unsafeBitCast(odds, to: SIMD32<Int16>.self).evenHalf, toByteOffset: 32,
-        as: SIMD16<Int16>.self)
 }
 
 @inline(__always)
@@ -239,7 +213,7 @@ private func lanewiseMax(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> {
 /// computed with the unrounded `d`.
 @inline(__always)
 func quantizeRowQ8(
-    _ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>, _ q8: UnsafeMutablePointer<Int8>,
+    _ x: UnsafePointer<Float>, _ q8: UnsafeMutablePointer<Int8>,
     _ scales: UnsafeMutablePointer<Float>, _ sums: UnsafeMutablePointer<Float>?,
     blocks: Int
 ) {
@@ -261,7 +235,6 @@ func quantizeRowQ8(
         let i1 = roundToNearestEvenInt(v1 * id)
         let i2 = roundToNearestEvenInt(v2 * id)
         let i3 = roundToNearestEvenInt(v3 * id)
-        storeDeinterleaved(i0, i1, i2, i3, q + base)
         UnsafeMutableRawPointer(q8 + base).storeBytes(of: narrowToBytes(i0, i1, i2, i3), as: SIMD32<Int8>.self)
         if let sums {
             let total = ((i0 &+ i1) &+ (i2 &+ i3)).wrappedSum()
@@ -276,7 +249,7 @@ func quantizeRowQ8(
 /// reference's arithmetic, so the values are the same.
 @inline(__always)
 func quantizeRowQ8K(
-    _ x: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Int16>, _ q8: UnsafeMutablePointer<Int8>,
+    _ x: UnsafePointer<Float>, _ q8: UnsafeMutablePointer<Int8>,
     _ scales: UnsafeMutablePointer<Float>, _ bsums: UnsafeMutablePointer<Int32>,
     blocks: Int
 ) {
@@ -290,13 +263,9 @@ func quantizeRowQ8K(
         let quad = lanewiseMax(m.lowHalf, m.highHalf)
         let pair = lanewiseMax(quad.lowHalf, quad.highHalf)
         let amax = max(pair[0], pair[1])
-        let qb = q + b * 256
         if amax == 0 {
             scales[b] = 0
-            for j in 0..<256 {
-                qb[j] = 0
-                q8[b * 256 + j] = 0
-            }
+            for j in 0..<256 { q8[b * 256 + j] = 0 }
             for j in 0..<16 { bsums[b * 16 + j] = 0 }
             continue
         }
@@ -317,7 +286,6 @@ func quantizeRowQ8K(
             let i1 = quantized(sub * 4 + 1)
             let i2 = quantized(sub * 4 + 2)
             let i3 = quantized(sub * 4 + 3)
-            storeDeinterleaved(i0, i1, i2, i3, qb + sub * 32)
             UnsafeMutableRawPointer(q8 + b * 256 + sub * 32).storeBytes(
                 of: narrowToBytes(i0, i1, i2, i3),
                 as: SIMD32<Int8>.self)
