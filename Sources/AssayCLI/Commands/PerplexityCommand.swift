@@ -32,7 +32,6 @@ struct PerplexityCommand: Command {
         file = try arguments.required("--file", missing: "missing --file TEXT")
         contextLength = try arguments.int("--ctx") ?? 512
         threads = try arguments.int("--threads")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {

@@ -71,7 +71,6 @@ extension EntryListCommand {
 
     init(arguments: inout Arguments) throws(CLIError) {
         let name = arguments.positional()
-        try arguments.finish()
         self.init(name: name)
     }
 
@@ -84,14 +83,13 @@ extension EntryListCommand {
             }
         }
         let summaries = try Self.kind.summaries(store)
-        return try context.respond(json: ["items": .array(summaries.json)]) {
-            var table = TextTable(
-                [Self.kind.noun.uppercased(), "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
-            for e in summaries.entries {
-                table.add([e.name, String(e.versionCount), e.latestVersion ?? "-", e.createdAt, e.createdBy])
-            }
-            context.print(table)
-        }
+        return try context.respond(
+            json: ["items": .array(summaries.json)],
+            table: TextTable(
+                [Self.kind.noun.uppercased(), "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1],
+                rows: summaries.entries.map { e in
+                    [e.name, String(e.versionCount), e.latestVersion ?? "-", e.createdAt, e.createdBy]
+                }))
     }
 }
 
