@@ -98,19 +98,9 @@ struct DatasetRegisterCommand: Command {
     }
 }
 
-/// `assay dataset list [NAME]`
-struct DatasetListCommand: EntryListCommand {
-    static let kind = EntryKind.dataset
-
-    var name: String?
-}
-
 /// `assay dataset show NAME@VERSION`
 struct DatasetShowCommand: VersionCommand {
-    static let help = CommandHelp(
-        "show", abstract: "Show a dataset version: digest, datasheet and files.",
-        usage: "NAME@VERSION [--json]",
-        examples: ["assay dataset show intents@2024-06"])
+    static let help = EntryKind.dataset.showHelp
 
     var reference: VersionReference
 

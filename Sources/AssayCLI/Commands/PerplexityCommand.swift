@@ -35,12 +35,7 @@ struct PerplexityCommand: Command {
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let text: String
-        do {
-            text = try String(contentsOf: context.resolve(file), encoding: .utf8)
-        } catch {
-            throw CLIError.failure("\(file): cannot read UTF-8 text (\(error.localizedDescription))")
-        }
+        let text = try context.readText(file)
         let engine = try NativeEngine(modelURL: context.resolve(model), threads: threads, contextLength: contextLength)
         let json = context.json
         let sink = context.output
