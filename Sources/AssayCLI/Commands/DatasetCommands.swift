@@ -104,14 +104,6 @@ struct DatasetShowCommand: VersionCommand {
 
     var reference: VersionReference
 
-    /// The latest quality check as `--json` shows it next to the version's members.
-    struct ShownCheck: Encodable {
-        var summary: DatasetCheckSummary
-        var reportSHA256: String
-        var checkedAt: String
-        var checkedBy: String
-    }
-
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let v = try store.datasetVersion(reference)
@@ -130,10 +122,10 @@ struct DatasetShowCommand: VersionCommand {
         if case .object(let shape) = Representation.datasetVersion(v) { members = shape }
         var checkValue: JSONValue = .null
         if let check {
-            let shown = ShownCheck(
-                summary: check.summary, reportSHA256: check.reportSHA256,
-                checkedAt: check.createdAt, checkedBy: check.createdBy)
-            checkValue = try jsonMembers(shown)
+            checkValue = [
+                "summary": try jsonMembers(check.summary), "report_sha256": .string(check.reportSHA256),
+                "checked_at": .string(check.createdAt), "checked_by": .string(check.createdBy)
+            ]
         }
         members["quality_check"] = checkValue
         members["contamination"] = try jsonMembers(contamination)
