@@ -28,14 +28,9 @@ struct DatasetRegisterCommand: Command {
             "assay dataset register intents@2024-06 data/intents.jsonl --license CC-BY-4.0 --no-pii --source support-tickets"
         ])
 
-    var reference: VersionReference
+    /// The version and its datasheet; the files are collected from `path` when the command runs.
+    var registration: DatasetRegistration
     var path: String
-    var license: String
-    var pii: Bool
-    var source: String?
-    var description: String?
-    var collection: String?
-    var limitations: String?
     var check: Bool
     var checkFlags: DatasetCheckFlags
 
@@ -44,26 +39,26 @@ struct DatasetRegisterCommand: Command {
         checkFlags = try DatasetCheckFlags(arguments: &arguments)
         let license = try arguments.option("--license")
         let pii = arguments.toggle("pii")
-        source = try arguments.option("--source")
-        description = try arguments.option("--description")
-        collection = try arguments.option("--collection")
-        limitations = try arguments.option("--limitations")
-        reference = try arguments.reference()
+        let source = try arguments.option("--source")
+        let description = try arguments.option("--description")
+        let collection = try arguments.option("--collection")
+        let limitations = try arguments.option("--limitations")
+        let reference = try arguments.reference()
         path = try arguments.requiredPositional("PATH")
         try arguments.finish()
         guard let license, !license.isEmpty else { throw .usage("missing --license") }
         guard let pii else { throw .usage("say whether the data contains personal data: --pii or --no-pii") }
-        self.license = license
-        self.pii = pii
+        registration = DatasetRegistration(
+            reference: reference, files: [], license: license, containsPII: pii, source: source,
+            description: description, collectionProcess: collection, knownLimitations: limitations)
     }
 
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
-        let files = try ArtifactInput.collect([context.resolve(path)])
-        let outcome = try store.registerDatasetVersion(
-            DatasetRegistration(
-                reference: reference, files: files, license: license, containsPII: pii, source: source,
-                description: description, collectionProcess: collection, knownLimitations: limitations))
+        var registration = registration
+        registration.files = try ArtifactInput.collect([context.resolve(path)])
+        let reference = registration.reference
+        let outcome = try store.registerDatasetVersion(registration)
         let version = outcome.value
         var checked: (record: DatasetCheckRecord, report: DatasetQualityReport)?
         var checkError: String?
