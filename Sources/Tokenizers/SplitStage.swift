@@ -158,43 +158,31 @@ enum SplitStage: Sendable {
         let end = piece.upperBound
         // Class of the code point at `i`, nil past the end of the piece.
         @inline(__always) func cls(_ i: Int) -> CodepointClass? { i < end ? CodepointClass.of(cps[i]) : nil }
-        var pos = piece.lowerBound
-        @inline(__always) func emit(_ to: Int) {
-            if to > pos { out.append(pos..<to) }
-            pos = to
-        }
-        while pos < end {
-            let c = cps[pos]
+        // Every position starts a match (the last alternative takes any code point).
+        scanMatches(cps, piece, &out) { pos in
             // 's 't 're 've 'm 'll 'd
-            if let n = contractionLength(cps, pos, end, ignoringCase: false) {
-                emit(pos + n)
-                continue
-            }
-            let isSpace = c == 0x20
+            if let n = contractionLength(cps, pos, end, ignoringCase: false) { return pos + n }
+            let isSpace = cps[pos] == 0x20
             let next = isSpace ? cls(pos + 1) : cls(pos)
             var q = pos + (isSpace ? 1 : 0)
             if let next, next.contains(.letter) { //  ?\p{L}+
                 while let k = cls(q), k.contains(.letter) { q += 1 }
-                emit(q)
-                continue
+                return q
             }
             if let next, next.contains(.number) { //  ?\p{N}+
                 while let k = cls(q), k.contains(.number) { q += 1 }
-                emit(q)
-                continue
+                return q
             }
             if let next, next.isDisjoint(with: .wordOrSpace) { //  ?[^\s\p{L}\p{N}]+
                 while let k = cls(q), k.isDisjoint(with: .wordOrSpace) { q += 1 }
-                emit(q)
-                continue
+                return q
             }
             var spaces = 0
             while let k = cls(pos + spaces), k.contains(.whitespace) { spaces += 1 }
             if spaces > 1, pos + spaces < end { // \s+(?!\S): leave the last space to the next word
-                emit(pos + spaces - 1)
-                continue
+                return pos + spaces - 1
             }
-            emit(pos + max(spaces, 1)) // \s+, or a lone code point nothing matched
+            return pos + max(spaces, 1) // \s+, or a lone code point nothing matched
         }
     }
 
@@ -206,37 +194,25 @@ enum SplitStage: Sendable {
     ) {
         let end = piece.upperBound
         @inline(__always) func cls(_ i: Int) -> CodepointClass? { i < end ? CodepointClass.of(cps[i]) : nil }
-        var pos = piece.lowerBound
-        @inline(__always) func emit(_ to: Int) {
-            if to > pos { out.append(pos..<to) }
-            pos = to
-        }
-        while pos < end {
+        // Every position starts a match (the last alternative takes any code point).
+        scanMatches(cps, piece, &out) { pos in
             let c = cps[pos]
             let k = CodepointClass.of(c)
             // (?i:'s|'t|'re|'ve|'m|'ll|'d)
-            if let n = contractionLength(cps, pos, end, ignoringCase: true) {
-                emit(pos + n)
-                continue
-            }
+            if let n = contractionLength(cps, pos, end, ignoringCase: true) { return pos + n }
             // [^\r\n\p{L}\p{N}]?\p{L}+
             if !(c == 0x0D || c == 0x0A || k.contains(.number)) {
                 if k.contains(.letter) || (cls(pos + 1)?.contains(.letter) ?? false) {
                     var q = pos + 1
                     while let m = cls(q), m.contains(.letter) { q += 1 }
-                    emit(q)
-                    continue
+                    return q
                 }
             }
             // \p{N}{1,maxDigits}
             if k.contains(.number) {
                 var q = pos
-                while let m = cls(q), m.contains(.number) {
-                    q += 1
-                    if q - pos >= maxDigits { emit(q) }
-                }
-                emit(q)
-                continue
+                while q - pos < maxDigits, let m = cls(q), m.contains(.number) { q += 1 }
+                return q
             }
             //  ?[^\s\p{L}\p{N}]+[\r\n]*
             let isSpace = c == 0x20
@@ -245,8 +221,7 @@ enum SplitStage: Sendable {
                 var q = pos + (isSpace ? 1 : 0)
                 while let m = cls(q), m.isDisjoint(with: .wordOrSpace) { q += 1 }
                 while q < end, cps[q] == 0x0D || cps[q] == 0x0A { q += 1 }
-                emit(q)
-                continue
+                return q
             }
             var spaces = 0
             var afterLastNewline: Int? = nil
@@ -255,15 +230,9 @@ enum SplitStage: Sendable {
                 if w == 0x0D || w == 0x0A { afterLastNewline = pos + spaces + 1 }
                 spaces += 1
             }
-            if let afterLastNewline {
-                emit(afterLastNewline)
-                continue
-            } // \s*[\r\n]+
-            if spaces > 1, pos + spaces < end {
-                emit(pos + spaces - 1)
-                continue
-            } // \s+(?!\S)
-            emit(pos + max(spaces, 1)) // \s+
+            if let afterLastNewline { return afterLastNewline } // \s*[\r\n]+
+            if spaces > 1, pos + spaces < end { return pos + spaces - 1 } // \s+(?!\S)
+            return pos + max(spaces, 1) // \s+
         }
     }
 }

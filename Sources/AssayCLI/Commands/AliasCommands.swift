@@ -17,6 +17,17 @@ struct AliasMove {
     }
 }
 
+/// `MODEL ALIAS`: one alias, named by its model and its name (`alias rollback`, `alias history`).
+struct AliasName {
+    var model: String
+    var alias: String
+
+    init(arguments: inout Arguments) throws(CLIError) {
+        model = try arguments.requiredPositional("MODEL")
+        alias = try arguments.requiredPositional("ALIAS")
+    }
+}
+
 /// `assay alias set ALIAS M@V`
 struct AliasSetCommand: Command {
     static let help = CommandHelp(
@@ -33,7 +44,6 @@ struct AliasSetCommand: Command {
         move = try AliasMove(arguments: &arguments)
         alias = try arguments.requiredPositional("ALIAS")
         target = try arguments.reference()
-        try arguments.finish()
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: move.policy).setAlias(alias, to: target, reason: move.reason)
@@ -50,21 +60,19 @@ struct AliasRollbackCommand: Command {
         abstract: "Restore the previous holder of an alias (history is a stack: set pushes, rollback pops).",
         usage: "MODEL ALIAS [--reason TEXT] [--policy FILE] [--json]",
         options: AliasMove.options)
-    var model: String
-    var alias: String
+    var name: AliasName
     var move: AliasMove
     init(arguments: inout Arguments) throws(CLIError) {
         move = try AliasMove(arguments: &arguments)
-        model = try arguments.requiredPositional("MODEL")
-        alias = try arguments.requiredPositional("ALIAS")
-        try arguments.finish()
+        name = try AliasName(arguments: &arguments)
     }
     func run(context: CommandContext) async throws -> Int32 {
         let entry = try context.governance(policy: move.policy).rollbackAlias(
-            model: model, alias: alias, reason: move.reason)
+            model: name.model, alias: name.alias, reason: move.reason)
         return try context.respond(json: Representation.aliasMove(entry)) {
             context.print(
-                "\(model):\(alias) rolled back to \(entry.target)" + (entry.previous.map { " (was \($0))" } ?? ""))
+                "\(name.model):\(name.alias) rolled back to \(entry.target)"
+                    + (entry.previous.map { " (was \($0))" } ?? ""))
         }
     }
 }
@@ -78,26 +86,24 @@ struct AliasShowCommand: Command {
     init(arguments: inout Arguments) throws(CLIError) {
         model = try arguments.requiredPositional("MODEL")
         alias = arguments.positional()
-        try arguments.finish()
     }
     func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
-        var records = try store.read { try GovernanceRecords.aliases($0, model: model) }
+        var records = try context.governanceWithoutPolicy().aliases(model: model)
         if let alias {
             records = records.filter { $0.name == alias }
             if records.isEmpty { throw CLIError.failure("model \(model) has no alias '\(alias)'") }
         }
-        return try context.respond(json: ["items": .array(records.map(Representation.alias))]) {
-            var table = TextTable(["ALIAS", "TARGET", "DIGEST", "PROTECTED", "UPDATED", "BY"])
-            for r in records {
-                table.add([
-                    r.name, r.target.description, String(r.digest.prefix(12)), r.isProtected ? "yes" : "no",
-                    r.updatedAt,
-                    r.updatedBy
-                ])
-            }
-            context.print(table)
-        }
+        return try context.respond(
+            json: ["items": .array(records.map(Representation.alias))],
+            table: TextTable(
+                ["ALIAS", "TARGET", "DIGEST", "PROTECTED", "UPDATED", "BY"],
+                rows: records.map { r in
+                    [
+                        r.name, r.target.description, String(r.digest.prefix(12)), r.isProtected ? "yes" : "no",
+                        r.updatedAt,
+                        r.updatedBy
+                    ]
+                }))
     }
 }
 
@@ -105,24 +111,21 @@ struct AliasShowCommand: Command {
 struct AliasHistoryCommand: Command {
     static let help = CommandHelp(
         "history", abstract: "Every move of an alias, oldest first.", usage: "MODEL ALIAS [--json]")
-    var model: String
-    var alias: String
+    var name: AliasName
     init(arguments: inout Arguments) throws(CLIError) {
-        model = try arguments.requiredPositional("MODEL")
-        alias = try arguments.requiredPositional("ALIAS")
-        try arguments.finish()
+        name = try AliasName(arguments: &arguments)
     }
     func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
-        let history = try store.read { try GovernanceRecords.aliasHistory($0, model: model, name: alias) }
-        return try context.respond(json: Representation.aliasHistory(model: model, name: alias, history)) {
-            var table = TextTable(["TIME", "ACTION", "TARGET", "PREVIOUS", "ACTOR", "REASON"])
-            for h in history {
-                table.add([
-                    h.createdAt, h.action, h.target.description, h.previous?.description ?? "", h.actor, h.reason ?? ""
-                ])
-            }
-            context.print(table)
-        }
+        let history = try context.governanceWithoutPolicy().aliasHistory(model: name.model, alias: name.alias)
+        return try context.respond(
+            json: Representation.aliasHistory(model: name.model, name: name.alias, history),
+            table: TextTable(
+                ["TIME", "ACTION", "TARGET", "PREVIOUS", "ACTOR", "REASON"],
+                rows: history.map { h in
+                    [
+                        h.createdAt, h.action, h.target.description, h.previous?.description ?? "", h.actor,
+                        h.reason ?? ""
+                    ]
+                }))
     }
 }

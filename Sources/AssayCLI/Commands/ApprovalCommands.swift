@@ -53,7 +53,7 @@ struct ApprovalEvaluateCommand: ApprovalTierCommand {
             "Mark a version evaluated: every required suite of its tier needs a qualifying run on its exact digest, its training datasets must comply with the tier (datasets and dataset_quality rules), and every floor must be met.",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
         options: ApprovalActionCommand.options + [
-            .init("--tier TIER", "Risk tier to judge under (default: the policy's default tier)")
+            .value("--tier", "TIER", "Risk tier to judge under (default: the policy's default tier)")
         ])
     static let action = ApprovalAction.markEvaluated
     var base: ApprovalActionCommand
@@ -66,7 +66,7 @@ struct ApprovalSubmitCommand: ApprovalTierCommand {
         abstract:
             "Submit an evaluated version for review (model card complete, datasets within policy, floors met, gate against the current alias holder not blocking).",
         usage: "NAME@VERSION [--tier TIER] [--policy FILE] [--json]",
-        options: ApprovalActionCommand.options + [.init("--tier TIER", "Risk tier to judge under")])
+        options: ApprovalActionCommand.options + [.value("--tier", "TIER", "Risk tier to judge under")])
     static let action = ApprovalAction.submit
     var base: ApprovalActionCommand
 }
@@ -84,7 +84,6 @@ extension ApprovalTierCommand {
         let tier = try arguments.option("--tier")
         var base = try ApprovalActionCommand(arguments: &arguments)
         base.tier = tier
-        try arguments.finish()
         self.init(base: base)
     }
 
@@ -117,7 +116,6 @@ extension ApprovalNoteCommand {
         let note = try arguments.option(Self.noteName)
         var base = try ApprovalActionCommand(arguments: &arguments)
         base.note = note
-        try arguments.finish()
         self.init(base: base)
     }
 
@@ -171,7 +169,7 @@ struct ApprovalCardCommand: Command {
     static let help = CommandHelp(
         "card", abstract: "Show or edit a version's model card (fields the policy may require before submission).",
         usage: "NAME@VERSION [--field KEY=VALUE]... [--json]",
-        options: [.init("--field KEY=VALUE", "Set a field; an empty value removes it (repeatable)")],
+        options: [.repeated("--field", "KEY=VALUE", "Set a field; an empty value removes it (repeatable)")],
         examples: [
             "assay approval card smollm2@q8_0 --field intended_use='support triage' --field limitations='English only'"
         ])
@@ -185,7 +183,6 @@ struct ApprovalCardCommand: Command {
             fields[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
         }
         reference = try arguments.reference()
-        try arguments.finish()
     }
     func run(context: CommandContext) async throws -> Int32 {
         let card: [String: String]
@@ -208,7 +205,6 @@ struct ApprovalStatusCommand: Command {
     var base: ApprovalActionCommand
     init(arguments: inout Arguments) throws(CLIError) {
         base = try ApprovalActionCommand(arguments: &arguments)
-        try arguments.finish()
     }
     func run(context: CommandContext) async throws -> Int32 {
         let status = try context.governance(policy: base.policy).status(base.reference)

@@ -19,9 +19,9 @@ struct AuditVerifyCommand: Command {
             rewritten event or reordered events are reported per checkpoint. See docs/audit.md.
             """,
         options: [
-            .init("--checkpoint FILE", "A checkpoint JSON file from 'assay audit checkpoint' (repeatable)"),
-            .init(
-                "--public-key HEX|FILE",
+            .repeated("--checkpoint", "FILE", "A checkpoint JSON file from 'assay audit checkpoint' (repeatable)"),
+            .value(
+                "--public-key", "HEX|FILE",
                 "The trusted Ed25519 public key (64 hex digits, or a file holding them); required with --checkpoint")
         ],
         examples: [
@@ -114,14 +114,13 @@ struct AuditKeygenCommand: Command {
             Keep FILE outside the registry home — whoever can write the database must not hold the
             signing key — e.g. in the CI secret store. Refuses to overwrite an existing file.
             """,
-        options: [.init("--key FILE", "Where to write the secret key (FILE.pub gets the public key)")],
+        options: [.value("--key", "FILE", "Where to write the secret key (FILE.pub gets the public key)")],
         examples: ["assay audit keygen --key ~/.config/assay/audit.key"])
 
     var key: String
 
     init(arguments: inout Arguments) throws(CLIError) {
         key = try arguments.required("--key", missing: "give --key FILE for the secret key")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -187,8 +186,9 @@ struct AuditCheckpointCommand: Command {
             the checkpoint, the public key and the HTTP API — proves the log still extends it.
             """,
         options: [
-            .init("--key FILE", "The secret key file from 'assay audit keygen' (kept outside the registry home)"),
-            .init("--output FILE", "Write the checkpoint here (refuses to overwrite) instead of stdout")
+            .value("--key", "FILE", "The secret key file from 'assay audit keygen' (kept outside the registry home)"),
+            .value(
+                "--output", "FILE", "Write the checkpoint here (refuses to overwrite) instead of stdout", hidden: "-o")
         ],
         examples: ["assay audit checkpoint --key ~/.config/assay/audit.key --output checkpoints/$(date +%s).json"])
 
@@ -197,8 +197,7 @@ struct AuditCheckpointCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         key = try arguments.required("--key", missing: "give --key FILE (see 'assay audit keygen')")
-        output = try arguments.option("--output", "-o")
-        try arguments.finish()
+        output = try arguments.option("--output")
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -237,9 +236,11 @@ struct AuditProofCommand: Command {
         usage: "(--event SEQ | --from SIZE) [--tree-size N]",
         discussion: "JSON on stdout. --tree-size defaults to the current number of events.",
         options: [
-            .init("--event SEQ", "Inclusion proof of this event"),
-            .init("--from SIZE", "Consistency proof from the tree of SIZE events (e.g. an old checkpoint's tree_size)"),
-            .init("--tree-size N", "The later tree (default: all events)")
+            .integer("--event", "SEQ", in: 1...Int(Int64.max), "Inclusion proof of this event"),
+            .integer(
+                "--from", "SIZE", in: 0...Int(Int64.max),
+                "Consistency proof from the tree of SIZE events (e.g. an old checkpoint's tree_size)"),
+            .integer("--tree-size", "N", in: 0...Int(Int64.max), "The later tree (default: all events)")
         ],
         examples: ["assay audit proof --event 17", "assay audit proof --from 120"])
 
@@ -248,9 +249,9 @@ struct AuditProofCommand: Command {
     var treeSize: Int?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        event = try arguments.int("--event", range: 1...Int(Int64.max))
-        from = try arguments.int("--from", range: 0...Int(Int64.max))
-        treeSize = try arguments.int("--tree-size", range: 0...Int(Int64.max))
+        event = try arguments.int("--event")
+        from = try arguments.int("--from")
+        treeSize = try arguments.int("--tree-size")
         try arguments.finish()
         guard (event == nil) != (from == nil) else { throw .usage("give exactly one of --event SEQ and --from SIZE") }
     }
@@ -278,8 +279,8 @@ struct AuditLogCommand: Command {
         "log", abstract: "Print audit events, oldest first (the newest 50 unless --limit/--after say otherwise).",
         usage: "[--limit N] [--after SEQ] [--json]",
         options: [
-            .init("--limit N", "How many events (default 50)"),
-            .init("--after SEQ", "Only events after this sequence number (oldest first)")
+            .integer("--limit", "N", in: 1...1_000_000, "How many events (default 50)"),
+            .integer("--after", "SEQ", in: 0...Int.max, "Only events after this sequence number (oldest first)")
         ],
         examples: ["assay audit log --limit 10", "assay audit log --after 100 --json"])
 
@@ -287,9 +288,8 @@ struct AuditLogCommand: Command {
     var after: Int?
 
     init(arguments: inout Arguments) throws(CLIError) {
-        limit = try arguments.int("--limit", range: 1...1_000_000) ?? 50
-        after = try arguments.int("--after", range: 0...Int.max)
-        try arguments.finish()
+        limit = try arguments.int("--limit") ?? 50
+        after = try arguments.int("--after")
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -297,12 +297,11 @@ struct AuditLogCommand: Command {
         let events =
             try after.map { try store.auditEvents(after: Int64($0), limit: limit) }
             ?? store.latestAuditEvents(limit)
-        return try context.respond(json: ["items": .array(events.map(Representation.auditEvent))]) {
-            var table = TextTable(["SEQ", "TIME", "ACTOR", "ACTION", "SUBJECT", "HASH"], rightAligned: [0])
-            for e in events {
-                table.add([String(e.seq), e.time, e.actor, e.action, e.subject, String(e.hash.prefix(16))])
-            }
-            context.print(table)
-        }
+        return try context.respond(
+            json: ["items": .array(events.map(Representation.auditEvent))],
+            table: TextTable(
+                ["SEQ", "TIME", "ACTOR", "ACTION", "SUBJECT", "HASH"], rightAligned: [0],
+                rows: events.map { e in [String(e.seq), e.time, e.actor, e.action, e.subject, String(e.hash.prefix(16))]
+                }))
     }
 }

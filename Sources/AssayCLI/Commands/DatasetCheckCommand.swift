@@ -48,12 +48,12 @@ struct DatasetCheckFlags {
     }
 
     static let help: [CommandHelp.Option] = [
-        .init("--tokenizer M@V", "Count tokens with this registered model's tokenizer (slower)"),
-        .init("--near-threshold J", "Jaccard similarity for near duplicates (default 0.8)"),
-        .init("--max-record-bytes N", "Larger records are reported as oversized (default 1048576)"),
-        .init(
-            "--threads T", "Threads for the per-record work (default: all processors; the report is the same for any T)"
-        )
+        .value("--tokenizer", "M@V", "Count tokens with this registered model's tokenizer (slower)"),
+        .value("--near-threshold", "J", "Jaccard similarity for near duplicates (default 0.8)"),
+        .value("--max-record-bytes", "N", "Larger records are reported as oversized (default 1048576)"),
+        .value(
+            "--threads", "T",
+            "Threads for the per-record work (default: all processors; the report is the same for any T)")
     ]
 
     func options(store: RegistryStore) throws -> DatasetCheckOptions {
@@ -100,7 +100,7 @@ struct DatasetCheckCommand: Command {
             personal data or a licence that is not SPDX.
             """,
         options: DatasetCheckFlags.help + [
-            .init("--strict", "Exit 1 on invalid records, undeclared PII or a non-SPDX licence")
+            .flag("--strict", "Exit 1 on invalid records, undeclared PII or a non-SPDX licence")
         ],
         examples: ["assay dataset check intents@2024-06", "assay dataset check intents@2024-06 /data/intents --json"])
 
@@ -114,7 +114,6 @@ struct DatasetCheckCommand: Command {
         strict = arguments.flag("--strict")
         reference = try arguments.reference()
         path = arguments.positional()
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {

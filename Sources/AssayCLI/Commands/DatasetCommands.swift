@@ -28,14 +28,9 @@ struct DatasetRegisterCommand: Command {
             "assay dataset register intents@2024-06 data/intents.jsonl --license CC-BY-4.0 --no-pii --source support-tickets"
         ])
 
-    var reference: VersionReference
+    /// The version and its datasheet; the files are collected from `path` when the command runs.
+    var registration: DatasetRegistration
     var path: String
-    var license: String
-    var pii: Bool
-    var source: String?
-    var description: String?
-    var collection: String?
-    var limitations: String?
     var check: Bool
     var checkFlags: DatasetCheckFlags
 
@@ -44,26 +39,26 @@ struct DatasetRegisterCommand: Command {
         checkFlags = try DatasetCheckFlags(arguments: &arguments)
         let license = try arguments.option("--license")
         let pii = arguments.toggle("pii")
-        source = try arguments.option("--source")
-        description = try arguments.option("--description")
-        collection = try arguments.option("--collection")
-        limitations = try arguments.option("--limitations")
-        reference = try arguments.reference()
+        let source = try arguments.option("--source")
+        let description = try arguments.option("--description")
+        let collection = try arguments.option("--collection")
+        let limitations = try arguments.option("--limitations")
+        let reference = try arguments.reference()
         path = try arguments.requiredPositional("PATH")
         try arguments.finish()
         guard let license, !license.isEmpty else { throw .usage("missing --license") }
         guard let pii else { throw .usage("say whether the data contains personal data: --pii or --no-pii") }
-        self.license = license
-        self.pii = pii
+        registration = DatasetRegistration(
+            reference: reference, files: [], license: license, containsPII: pii, source: source,
+            description: description, collectionProcess: collection, knownLimitations: limitations)
     }
 
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
-        let files = try ArtifactInput.collect([context.resolve(path)])
-        let outcome = try store.registerDatasetVersion(
-            DatasetRegistration(
-                reference: reference, files: files, license: license, containsPII: pii, source: source,
-                description: description, collectionProcess: collection, knownLimitations: limitations))
+        var registration = registration
+        registration.files = try ArtifactInput.collect([context.resolve(path)])
+        let reference = registration.reference
+        let outcome = try store.registerDatasetVersion(registration)
         let version = outcome.value
         var checked: (record: DatasetCheckRecord, report: DatasetQualityReport)?
         var checkError: String?
@@ -98,29 +93,11 @@ struct DatasetRegisterCommand: Command {
     }
 }
 
-/// `assay dataset list [NAME]`
-struct DatasetListCommand: EntryListCommand {
-    static let kind = EntryKind.dataset
-
-    var name: String?
-}
-
 /// `assay dataset show NAME@VERSION`
 struct DatasetShowCommand: VersionCommand {
-    static let help = CommandHelp(
-        "show", abstract: "Show a dataset version: digest, datasheet and files.",
-        usage: "NAME@VERSION [--json]",
-        examples: ["assay dataset show intents@2024-06"])
+    static let help = EntryKind.dataset.showHelp
 
     var reference: VersionReference
-
-    /// The latest quality check as `--json` shows it next to the version's members.
-    struct ShownCheck: Encodable {
-        var summary: DatasetCheckSummary
-        var reportSHA256: String
-        var checkedAt: String
-        var checkedBy: String
-    }
 
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
@@ -140,10 +117,10 @@ struct DatasetShowCommand: VersionCommand {
         if case .object(let shape) = Representation.datasetVersion(v) { members = shape }
         var checkValue: JSONValue = .null
         if let check {
-            let shown = ShownCheck(
-                summary: check.summary, reportSHA256: check.reportSHA256,
-                checkedAt: check.createdAt, checkedBy: check.createdBy)
-            checkValue = try jsonMembers(shown)
+            checkValue = [
+                "summary": try jsonMembers(check.summary), "report_sha256": .string(check.reportSHA256),
+                "checked_at": .string(check.createdAt), "checked_by": .string(check.createdBy)
+            ]
         }
         members["quality_check"] = checkValue
         members["contamination"] = try jsonMembers(contamination)

@@ -23,9 +23,10 @@ struct EvalImportCommand: Command {
             --token-env VAR), which runs the same checks and records the merged run there.
             """,
         options: [
-            .init("--server URL", "Send the shards to an 'assay serve' registry, e.g. http://registry:8080"),
-            .init(
-                "--token-env VAR", "With --server: environment variable holding the bearer token (default ASSAY_TOKEN)")
+            .value("--server", "URL", "Send the shards to an 'assay serve' registry, e.g. http://registry:8080"),
+            .value(
+                "--token-env", "VAR",
+                "With --server: environment variable holding the bearer token (default ASSAY_TOKEN)")
         ],
         examples: ["assay eval import out/", "ASSAY_TOKEN=… assay eval import out/ --server http://registry:8080"])
 

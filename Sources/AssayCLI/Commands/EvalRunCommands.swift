@@ -19,7 +19,6 @@ struct EvalShowCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         run = try arguments.requiredPositional("RUN")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -35,29 +34,28 @@ struct EvalListCommand: Command {
     static let help = CommandHelp(
         "list", abstract: "List evaluation runs, newest first.",
         usage: "[--model NAME@VERSION] [--json]",
-        options: [.init("--model M@V", "Only runs of this model version")],
+        options: [.value("--model", "M@V", "Only runs of this model version")],
         examples: ["assay eval list", "assay eval list --model smollm2-135m-instruct@q4_1 --json"])
 
     var model: VersionReference?
 
     init(arguments: inout Arguments) throws(CLIError) {
         model = try arguments.option("--model").map(parseReference)
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
         let runs = try context.openRegistry().evaluationRuns(model: model)
         let json: JSONValue = ["items": .array(runs.map { Representation.run($0, includeResults: false) })]
-        return try context.respond(json: json) {
-            var table = TextTable(["RUN", "MODEL", "SUITE", "STATUS", "ITEMS", "STARTED"], rightAligned: [4])
-            for r in runs {
-                table.add([
-                    r.id, r.model.description, "\(r.suiteID)@\(r.suiteVersion)", r.status.rawValue,
-                    "\(r.itemsDone)/\(r.itemTotal)", r.startedAt
-                ])
-            }
-            context.print(table)
-        }
+        return try context.respond(
+            json: json,
+            table: TextTable(
+                ["RUN", "MODEL", "SUITE", "STATUS", "ITEMS", "STARTED"], rightAligned: [4],
+                rows: runs.map { r in
+                    [
+                        r.id, r.model.description, "\(r.suiteID)@\(r.suiteVersion)", r.status.rawValue,
+                        "\(r.itemsDone)/\(r.itemTotal)", r.startedAt
+                    ]
+                }))
     }
 }
 
@@ -75,7 +73,6 @@ struct EvalCompareCommand: Command {
     init(arguments: inout Arguments) throws(CLIError) {
         runA = try arguments.requiredPositional("RUN_A")
         runB = try arguments.requiredPositional("RUN_B")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {

@@ -11,7 +11,7 @@ struct ExportCommand: Command {
         discussion:
             "html is a self-contained report (inline CSS and SVG charts, printable); cyclonedx is a CycloneDX 1.6 ML-BOM.",
         options: [
-            .init("--format F", "json (default), markdown, html or cyclonedx"),
+            .value("--format", "F", "json (default), markdown, html or cyclonedx"),
             .outFile
         ],
         examples: [
@@ -31,7 +31,6 @@ struct ExportCommand: Command {
         self.format = format
         out = try arguments.option("--out", "-o")
         reference = try arguments.reference()
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -59,7 +58,6 @@ struct AuditExportCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         out = try arguments.option("--out", "-o")
-        try arguments.finish()
     }
 
     /// The export file: snake_case members like every other JSON Assay writes. `payload` stays

@@ -69,7 +69,6 @@ struct GateCommand: Command {
         limit = try arguments.int("--limit")
         threads = try arguments.int("--threads")
         evaluateMissing = !arguments.flag("--no-eval")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {

@@ -22,8 +22,8 @@ struct InitCommand: Command {
         options: [
             .init(
                 "--trust-actor-env", "Honour --actor/$ASSAY_ACTOR for anyone (CI); --no-trust-actor-env turns it off"),
-            .init("--policy FILE", "Configure the registry's policy file (absolute path stored)"),
-            .init("--bundled-policy", "Forget a configured policy: use the bundled default")
+            .value("--policy", "FILE", "Configure the registry's policy file (absolute path stored)"),
+            .flag("--bundled-policy", "Forget a configured policy: use the bundled default")
         ],
         examples: [
             "assay init", "assay init --registry /srv/assay",
@@ -39,7 +39,6 @@ struct InitCommand: Command {
         policy = try arguments.option("--policy")
         bundledPolicy = arguments.flag("--bundled-policy")
         if policy != nil && bundledPolicy { throw .usage("--policy and --bundled-policy exclude each other") }
-        try arguments.finish()
     }
 
     struct Report: Encodable {

@@ -20,7 +20,6 @@ struct InspectCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         path = try arguments.requiredPositional("FILE (a .gguf model)")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {

@@ -117,19 +117,9 @@ struct ModelRegisterCommand: Command {
     }
 }
 
-/// `assay model list [NAME]`
-struct ModelListCommand: EntryListCommand {
-    static let kind = EntryKind.model
-
-    var name: String?
-}
-
 /// `assay model show NAME@VERSION`
 struct ModelShowCommand: VersionCommand {
-    static let help = CommandHelp(
-        "show", abstract: "Show a model version: digest, artifacts, header facts and direct lineage.",
-        usage: "NAME@VERSION [--json]",
-        examples: ["assay model show smollm2-135m@1.0"])
+    static let help = EntryKind.model.showHelp
 
     var reference: VersionReference
 

@@ -32,16 +32,10 @@ struct PerplexityCommand: Command {
         file = try arguments.required("--file", missing: "missing --file TEXT")
         contextLength = try arguments.int("--ctx") ?? 512
         threads = try arguments.int("--threads")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let text: String
-        do {
-            text = try String(contentsOf: context.resolve(file), encoding: .utf8)
-        } catch {
-            throw CLIError.failure("\(file): cannot read UTF-8 text (\(error.localizedDescription))")
-        }
+        let text = try context.readText(file)
         let engine = try NativeEngine(modelURL: context.resolve(model), threads: threads, contextLength: contextLength)
         let json = context.json
         let sink = context.output

@@ -39,7 +39,7 @@ struct PolicyCheckCommand: Command {
         usage: "FILE... [--suite ID]... [--json]",
         discussion:
             "Suites are checked against the bundled suite ids (general-knowledge, support-intents, field-extraction, mmlu) plus any given with --suite. Exit 0 when every file is valid, 1 otherwise.",
-        options: [.init("--suite ID", "Also accept this suite id (repeatable)")],
+        options: [.repeated("--suite", "ID", "Also accept this suite id (repeatable)")],
         examples: ["assay policy check Governance/policy.json", "assay policy check Governance/*.json --json"])
 
     var files: [String]
@@ -49,7 +49,6 @@ struct PolicyCheckCommand: Command {
         extraSuites = try arguments.options("--suite")
         files = arguments.remainingPositionals()
         guard !files.isEmpty else { throw .usage("missing FILE") }
-        try arguments.finish()
     }
 
     struct Report: Encodable {

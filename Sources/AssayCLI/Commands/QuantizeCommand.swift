@@ -13,7 +13,7 @@ struct QuantizeCommand: Command {
             general.file_type is set to the new type. OUT is written to a temporary file next to it
             and renamed into place, so an interrupted run never leaves a partial model behind.
             """,
-        options: [.init("--type TYPE", "Target type: q8_0, q4_0 or f16")],
+        options: [.value("--type", "TYPE", "Target type: q8_0, q4_0 or f16", hidden: "-t")],
         examples: [
             "assay quantize SmolLM2-135M-Instruct.Q4_1.gguf smollm2-f16.gguf --type f16",
             "assay quantize smollm2-f16.gguf smollm2-q8_0.gguf --type q8_0"
@@ -24,14 +24,13 @@ struct QuantizeCommand: Command {
     let type: GGMLType
 
     init(arguments: inout Arguments) throws(CLIError) {
-        let raw = try arguments.required("--type", "-t", missing: "missing --type (one of: \(Self.choices))")
+        let raw = try arguments.required("--type", missing: "missing --type (one of: \(Self.choices))")
         guard let type = GGMLType(name: raw), GGUFQuantizer.targets.contains(type) else {
             throw .usage("unsupported --type '\(raw)' (one of: \(Self.choices))")
         }
         self.type = type
         input = try arguments.requiredPositional("IN (the model to quantize)")
         output = try arguments.requiredPositional("OUT (where to write the result)")
-        try arguments.finish()
     }
 
     static var choices: String { GGUFQuantizer.targets.map { $0.name.lowercased() }.joined(separator: ", ") }

@@ -2,8 +2,8 @@ import Foundation
 import Hashing
 import Registry
 
-/// The two kinds of versioned registry entries the CLI lists: where each kind's entries and
-/// versions come from and how they are shown (`--json` in the API's shapes).
+/// The two kinds of versioned registry entries the CLI lists and shows: where each kind's
+/// entries and versions come from and how they are shown (`--json` in the API's shapes).
 enum EntryKind {
     case model
     case dataset
@@ -16,11 +16,12 @@ enum EntryKind {
         }
     }
 
-    /// An entry name the list command's help shows as its example.
-    private var exampleName: String {
+    /// How the help of the kind's commands words it: an example entry and version, and what
+    /// `show` shows of a version.
+    private var helpText: (name: String, version: String, shows: String) {
         switch self {
-        case .model: return "smollm2-135m"
-        case .dataset: return "intents"
+        case .model: return ("smollm2-135m", "1.0", "digest, artifacts, header facts and direct lineage")
+        case .dataset: return ("intents", "2024-06", "digest, datasheet and files")
         }
     }
 
@@ -29,7 +30,14 @@ enum EntryKind {
         CommandHelp(
             "list", abstract: "List \(noun)s, or the versions of one \(noun).",
             usage: "[NAME] [--json]",
-            examples: ["assay \(noun) list", "assay \(noun) list \(exampleName) --json"])
+            examples: ["assay \(noun) list", "assay \(noun) list \(helpText.name) --json"])
+    }
+
+    /// The help of `assay <kind> show NAME@VERSION`.
+    var showHelp: CommandHelp {
+        CommandHelp(
+            "show", abstract: "Show a \(noun) version: \(helpText.shows).", usage: "NAME@VERSION [--json]",
+            examples: ["assay \(noun) show \(helpText.name)@\(helpText.version)"])
     }
 
     func summaries(_ store: RegistryStore) throws -> (json: [JSONValue], entries: [EntrySummary]) {
@@ -71,7 +79,6 @@ extension EntryListCommand {
 
     init(arguments: inout Arguments) throws(CLIError) {
         let name = arguments.positional()
-        try arguments.finish()
         self.init(name: name)
     }
 
@@ -84,15 +91,26 @@ extension EntryListCommand {
             }
         }
         let summaries = try Self.kind.summaries(store)
-        return try context.respond(json: ["items": .array(summaries.json)]) {
-            var table = TextTable(
-                [Self.kind.noun.uppercased(), "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1])
-            for e in summaries.entries {
-                table.add([e.name, String(e.versionCount), e.latestVersion ?? "-", e.createdAt, e.createdBy])
-            }
-            context.print(table)
-        }
+        return try context.respond(
+            json: ["items": .array(summaries.json)],
+            table: TextTable(
+                [Self.kind.noun.uppercased(), "VERSIONS", "LATEST", "CREATED", "BY"], rightAligned: [1],
+                rows: summaries.entries.map { e in
+                    [e.name, String(e.versionCount), e.latestVersion ?? "-", e.createdAt, e.createdBy]
+                }))
     }
+}
+
+/// `assay model list [NAME]`
+struct ModelListCommand: EntryListCommand {
+    static let kind = EntryKind.model
+    var name: String?
+}
+
+/// `assay dataset list [NAME]`
+struct DatasetListCommand: EntryListCommand {
+    static let kind = EntryKind.dataset
+    var name: String?
 }
 
 extension CommandContext {

@@ -9,68 +9,86 @@ func parseRole(_ text: String) throws(CLIError) -> Role {
     return role
 }
 
+/// The two changes of a role grant, `assay role grant` and `assay role revoke`: their help,
+/// what they do and the line they print.
+enum RoleChange {
+    case grant
+    case revoke
+
+    var help: CommandHelp {
+        switch self {
+        case .grant:
+            return CommandHelp(
+                "grant", abstract: "Grant a role (submitter, approver, release-manager, auditor, admin) to an actor.",
+                usage: "ACTOR ROLE [--json]",
+                discussion:
+                    "Only admins grant roles. On a registry without any admin, the one allowed grant is 'admin' (bootstrap).",
+                examples: ["assay role grant alice admin --actor alice", "assay role grant bob approver --actor alice"])
+        case .revoke:
+            return CommandHelp(
+                "revoke", abstract: "Revoke a role from an actor (admins only).", usage: "ACTOR ROLE [--json]",
+                examples: ["assay role revoke bob approver --actor alice"])
+        }
+    }
+
+    /// Applies the change; false when there was nothing to change.
+    func apply(_ role: Role, _ actor: String, _ governance: GovernanceService) throws -> Bool {
+        switch self {
+        case .grant: return try governance.grant(role, to: actor)
+        case .revoke: return try governance.revoke(role, from: actor)
+        }
+    }
+
+    /// The line printed for the outcome.
+    func outcome(_ role: Role, _ actor: String, changed: Bool) -> String {
+        switch self {
+        case .grant:
+            return changed ? "granted \(role.rawValue) to \(actor)" : "\(actor) already holds \(role.rawValue)"
+        case .revoke:
+            return changed ? "revoked \(role.rawValue) from \(actor)" : "\(actor) does not hold \(role.rawValue)"
+        }
+    }
+}
+
 /// A grant or revocation of one role for one actor: parsing, running and reporting shared by
 /// `assay role grant` and `assay role revoke`.
 protocol RoleChangeCommand: Command {
+    static var change: RoleChange { get }
     var actor: String { get }
     var role: Role { get }
     init(actor: String, role: Role)
-    /// Applies the change; false when there was nothing to change.
-    func change(_ governance: GovernanceService) throws -> Bool
-    /// The line printed for the outcome.
-    func outcome(changed: Bool) -> String
 }
 
 extension RoleChangeCommand {
+    static var help: CommandHelp { change.help }
+
     init(arguments: inout Arguments) throws(CLIError) {
         let actor = try arguments.requiredPositional("ACTOR")
         let role = try parseRole(try arguments.requiredPositional("ROLE"))
-        try arguments.finish()
         self.init(actor: actor, role: role)
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let changed = try change(context.governanceWithoutPolicy())
+        let changed = try Self.change.apply(role, actor, context.governanceWithoutPolicy())
         return try context.respond(json: ["actor": actor, "role": role.rawValue, "changed": changed ? "true" : "false"])
         {
-            context.print(outcome(changed: changed))
+            context.print(Self.change.outcome(role, actor, changed: changed))
         }
     }
 }
 
 /// `assay role grant ACTOR ROLE`
 struct RoleGrantCommand: RoleChangeCommand {
-    static let help = CommandHelp(
-        "grant", abstract: "Grant a role (submitter, approver, release-manager, auditor, admin) to an actor.",
-        usage: "ACTOR ROLE [--json]",
-        discussion:
-            "Only admins grant roles. On a registry without any admin, the one allowed grant is 'admin' (bootstrap).",
-        examples: ["assay role grant alice admin --actor alice", "assay role grant bob approver --actor alice"])
-
+    static let change = RoleChange.grant
     var actor: String
     var role: Role
-
-    func change(_ governance: GovernanceService) throws -> Bool { try governance.grant(role, to: actor) }
-
-    func outcome(changed: Bool) -> String {
-        changed ? "granted \(role.rawValue) to \(actor)" : "\(actor) already holds \(role.rawValue)"
-    }
 }
 
 /// `assay role revoke ACTOR ROLE`
 struct RoleRevokeCommand: RoleChangeCommand {
-    static let help = CommandHelp(
-        "revoke", abstract: "Revoke a role from an actor (admins only).", usage: "ACTOR ROLE [--json]",
-        examples: ["assay role revoke bob approver --actor alice"])
-
+    static let change = RoleChange.revoke
     var actor: String
     var role: Role
-
-    func change(_ governance: GovernanceService) throws -> Bool { try governance.revoke(role, from: actor) }
-
-    func outcome(changed: Bool) -> String {
-        changed ? "revoked \(role.rawValue) from \(actor)" : "\(actor) does not hold \(role.rawValue)"
-    }
 }
 
 /// `assay role list [ACTOR]`
@@ -82,18 +100,16 @@ struct RoleListCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         actorFilter = arguments.positional()
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let store = try context.openRegistry()
-        let grants = try store.read { try GovernanceRecords.roleGrants($0) }.filter {
+        let grants = try context.governanceWithoutPolicy().roleGrants().filter {
             actorFilter == nil || $0.actor == actorFilter
         }
-        return try context.respond(json: grants) {
-            var table = TextTable(["ACTOR", "ROLE", "GRANTED", "BY"])
-            for g in grants { table.add([g.actor, g.role, g.grantedAt, g.grantedBy]) }
-            context.print(table)
-        }
+        return try context.respond(
+            json: grants,
+            table: TextTable(
+                ["ACTOR", "ROLE", "GRANTED", "BY"],
+                rows: grants.map { g in [g.actor, g.role, g.grantedAt, g.grantedBy] }))
     }
 }

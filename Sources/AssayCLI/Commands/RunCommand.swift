@@ -52,8 +52,7 @@ struct RunCommand: Command {
     let stop: [String]
     let contextLength: Int?
     let addSpecial: Bool
-    let chat: Bool
-    let system: String?
+    let chat: ChatOptions?
     let adapters: [String]
     let adapterScale: Double
 
@@ -68,14 +67,13 @@ struct RunCommand: Command {
         stop = try arguments.options("--stop")
         contextLength = try arguments.int("--ctx")
         addSpecial = !arguments.flag("--no-special")
-        chat = arguments.flag("--chat")
-        system = try arguments.option("--system")
+        let chatOptions = try ChatOptions(arguments: &arguments)
         adapters = try arguments.options("--lora")
         adapterScale = try arguments.double("--lora-scale") ?? 1
         try arguments.finish()
         guard adapterScale.isFinite else { throw .usage("--lora-scale must be a finite number") }
-        if system != nil && !chat { throw .usage("--system needs --chat") }
-        if chat && !addSpecial { throw .usage("--no-special cannot be combined with --chat") }
+        chat = try chatOptions.validated()
+        if chat != nil && !addSpecial { throw .usage("--no-special cannot be combined with --chat") }
         guard temperature >= 0 else { throw .usage("--temperature must be ≥ 0") }
         guard topP > 0, topP <= 1 else { throw .usage("--top-p must be in (0, 1]") }
     }
@@ -107,11 +105,8 @@ struct RunCommand: Command {
             prompt: prompt, maxTokens: maxTokens, stop: stop,
             temperature: Float(temperature), topP: Float(topP),
             seed: UInt64(seed), addSpecial: addSpecial)
-        if chat {
-            let messages =
-                (system.map { [ChatMessage(role: "system", content: $0)] } ?? [])
-                + [ChatMessage(role: "user", content: prompt)]
-            let segments = engine.chatPrompt(messages)
+        if let chat {
+            let segments = engine.chatPrompt(chat.messages(user: prompt))
             request.segments = segments
             request.prompt = segments.map(\.text).joined()
         }
@@ -129,7 +124,7 @@ struct RunCommand: Command {
                     text: result.text, tokens: result.tokens, promptTokens: result.promptTokenCount,
                     finishReason: result.finishReason.rawValue,
                     promptTokensPerSecond: ppRate, generatedTokensPerSecond: tgRate,
-                    chatTemplate: chat ? engine.chatTemplate.rawValue : nil))
+                    chatTemplate: chat != nil ? engine.chatTemplate.rawValue : nil))
         } else {
             context.print()
             if !context.globals.quiet {

@@ -99,7 +99,6 @@ struct ServeCommand: Command {
         webhookInterval = try arguments.int("--webhook-interval-ms") ?? 1000
         webhookSettings = try WebhookOptions.settings(&arguments)
         policy = try arguments.option("--policy")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {

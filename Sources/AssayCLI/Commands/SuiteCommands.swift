@@ -30,7 +30,6 @@ struct SuiteRegisterCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         path = try arguments.requiredPositional("DIR")
-        try arguments.finish()
     }
 
     struct Report: Encodable {
@@ -65,9 +64,7 @@ struct SuiteListCommand: Command {
         "list", abstract: "List registered suites and bundled suites not registered yet.",
         usage: "[--json]")
 
-    init(arguments: inout Arguments) throws(CLIError) {
-        try arguments.finish()
-    }
+    init(arguments: inout Arguments) {}
 
     struct Entry: Encodable {
         var id: String
@@ -95,16 +92,17 @@ struct SuiteListCommand: Command {
                     id: id, version: nil, digest: nil, title: nil, tasks: nil, items: nil, registered: false,
                     path: dir.path))
         }
-        return try context.respond(json: entries) {
-            var table = TextTable(["SUITE", "VERSION", "TASKS", "ITEMS", "SHA256", "TITLE"], rightAligned: [2, 3])
-            for e in entries {
-                table.add([
-                    e.id, e.version ?? "(bundled)", e.tasks.map(String.init) ?? "-", e.items.map(String.init) ?? "-",
-                    e.digest.map { String($0.prefix(12)) } ?? "-", e.title ?? e.path
-                ])
-            }
-            context.print(table)
-        }
+        return try context.respond(
+            json: entries,
+            table: TextTable(
+                ["SUITE", "VERSION", "TASKS", "ITEMS", "SHA256", "TITLE"], rightAligned: [2, 3],
+                rows: entries.map { e in
+                    [
+                        e.id, e.version ?? "(bundled)", e.tasks.map(String.init) ?? "-",
+                        e.items.map(String.init) ?? "-",
+                        e.digest.map { String($0.prefix(12)) } ?? "-", e.title ?? e.path
+                    ]
+                }))
     }
 }
 
@@ -118,7 +116,6 @@ struct SuiteShowCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         reference = try arguments.requiredPositional("ID")
-        try arguments.finish()
     }
 
     struct Report: Encodable {

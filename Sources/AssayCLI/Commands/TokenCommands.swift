@@ -11,7 +11,7 @@ struct TokenCreateCommand: Command {
             but yourself needs the admin role. What the bearer may do follows ACTOR's roles in the \
             registry (see 'assay role').
             """,
-        options: [.init("--label TEXT", "A note to recognise the token by in 'assay token list'")],
+        options: [.value("--label", "TEXT", "A note to recognise the token by in 'assay token list'")],
         examples: ["assay token create ci-runner --label 'GitHub Actions'", "assay token create --actor alice"])
 
     var actor: String?
@@ -20,7 +20,6 @@ struct TokenCreateCommand: Command {
     init(arguments: inout Arguments) throws(CLIError) {
         label = try arguments.option("--label")
         actor = arguments.positional()
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -58,7 +57,6 @@ struct TokenRevokeCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         id = try arguments.requiredPositional("token ID")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -74,13 +72,12 @@ struct TokenListCommand: Command {
     static let help = CommandHelp(
         "list", abstract: "List API tokens (ids, actors, revocation; never secrets).",
         usage: "[--for ACTOR] [--json]",
-        options: [.init("--for ACTOR", "Only this actor's tokens")])
+        options: [.value("--for", "ACTOR", "Only this actor's tokens")])
 
     var actor: String?
 
     init(arguments: inout Arguments) throws(CLIError) {
         actor = try arguments.option("--for")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {

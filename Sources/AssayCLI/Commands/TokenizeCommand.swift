@@ -30,42 +30,51 @@ struct TokenizeCommand: Command {
             "assay tokenize --model model.gguf --parse-special '<|im_start|>user' --json"
         ])
 
+    /// Where the text comes from: the TEXT argument or `--file PATH`.
+    enum Input {
+        case text(String)
+        case file(String)
+    }
+
+    /// How the text becomes tokens: rendered as a chat turn (the template decides the special
+    /// tokens), or encoded as it is.
+    enum Encoding {
+        case chat(ChatOptions)
+        case plain(addSpecial: Bool, parseSpecial: Bool)
+    }
+
     let model: String
-    let text: String?
-    let file: String?
-    let addSpecial: Bool
-    let parseSpecial: Bool
-    let chat: Bool
-    let system: String?
+    let input: Input
+    let encoding: Encoding
 
     init(arguments: inout Arguments) throws(CLIError) {
         model = try arguments.required("--model", missing: "missing --model FILE (a .gguf file)")
-        file = try arguments.option("--file")
-        addSpecial = !arguments.flag("--no-special")
-        parseSpecial = arguments.flag("--parse-special")
-        chat = arguments.flag("--chat")
-        system = try arguments.option("--system")
-        text = arguments.positional()
+        let file = try arguments.option("--file")
+        let addSpecial = !arguments.flag("--no-special")
+        let parseSpecial = arguments.flag("--parse-special")
+        let chatOptions = try ChatOptions(arguments: &arguments)
+        let text = arguments.positional()
         try arguments.finish()
-        if (text == nil) == (file == nil) {
-            throw .usage("give either TEXT or --file PATH")
+        switch (text, file) {
+        case (let text?, nil): input = .text(text)
+        case (nil, let file?): input = .file(file)
+        default: throw .usage("give either TEXT or --file PATH")
         }
-        if system != nil && !chat { throw .usage("--system needs --chat") }
-        if chat && (parseSpecial || !addSpecial) {
-            throw .usage("--chat decides special tokens itself; drop --parse-special/--no-special")
+        if let chat = try chatOptions.validated() {
+            if parseSpecial || !addSpecial {
+                throw .usage("--chat decides special tokens itself; drop --parse-special/--no-special")
+            }
+            encoding = .chat(chat)
+        } else {
+            encoding = .plain(addSpecial: addSpecial, parseSpecial: parseSpecial)
         }
     }
 
     func run(context: CommandContext) async throws -> Int32 {
-        let input: String
-        if let file {
-            do {
-                input = try String(contentsOf: context.resolve(file), encoding: .utf8)
-            } catch {
-                throw CLIError.failure("\(file): cannot read UTF-8 text (\(error.localizedDescription))")
-            }
-        } else {
-            input = text ?? ""
+        let text: String
+        switch input {
+        case .text(let given): text = given
+        case .file(let path): text = try context.readText(path)
         }
         let tokenizer: Tokenizer
         let gguf: GGUFFile
@@ -78,17 +87,14 @@ struct TokenizeCommand: Command {
             throw CLIError.failure("\(model): \(error.description)")
         }
         let tokens: [Int32]
-        if chat {
+        switch encoding {
+        case .chat(let chat):
             let template = ChatTemplate.forModel(
                 chatTemplate: gguf["tokenizer.chat_template"]?.string, tokenizer: tokenizer)
-            let messages =
-                (system.map { [ChatMessage(role: "system", content: $0)] } ?? []) + [
-                    ChatMessage(role: "user", content: input)
-                ]
-            tokens = tokenizer.encode(template.render(messages))
+            tokens = tokenizer.encode(template.render(chat.messages(user: text)))
             if !context.json { context.printError("chat format: \(template.rawValue)") }
-        } else {
-            tokens = tokenizer.encode(input, addSpecial: addSpecial, parseSpecial: parseSpecial)
+        case .plain(let addSpecial, let parseSpecial):
+            tokens = tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial)
         }
         let report = TokenizeReport(tokens: tokens, tokenizer: tokenizer)
         return try context.respond(json: report) {

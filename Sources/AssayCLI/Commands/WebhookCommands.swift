@@ -15,9 +15,9 @@ struct WebhookAddCommand: Command {
             admins manage webhooks. Deliveries are sent by 'assay serve' or by 'assay webhook deliver'.
             """,
         options: [
-            .init("--events LIST", "Comma-separated event types, or * for all (required)"),
-            .init("--secret S", "Signing secret (16-256 printable characters; default: generated)"),
-            .init("--allow-private-webhooks", "Accept a loopback, link-local or private-network address")
+            .value("--events", "LIST", "Comma-separated event types, or * for all (required)"),
+            .value("--secret", "S", "Signing secret (16-256 printable characters; default: generated)"),
+            .flag("--allow-private-webhooks", "Accept a loopback, link-local or private-network address")
         ],
         examples: ["assay webhook add http://127.0.0.1:9000/hooks --events version.registered,state.changed"])
 
@@ -31,7 +31,6 @@ struct WebhookAddCommand: Command {
         secret = try arguments.option("--secret")
         allowPrivate = arguments.flag("--allow-private-webhooks")
         url = try arguments.requiredPositional("URL")
-        try arguments.finish()
     }
 
     var allowPrivate = false
@@ -62,12 +61,11 @@ struct WebhookListCommand: Command {
     static let help = CommandHelp(
         "list", abstract: "List webhooks (never their secrets) and their delivery counts.",
         usage: "[--all] [--json]",
-        options: [.init("--all", "Include removed webhooks")])
+        options: [.flag("--all", "Include removed webhooks")])
     var all: Bool
 
     init(arguments: inout Arguments) throws(CLIError) {
         all = arguments.flag("--all")
-        try arguments.finish()
     }
 
     struct Listed: Encodable {
@@ -107,7 +105,6 @@ struct WebhookRemoveCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         id = try arguments.requiredPositional("webhook ID")
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -124,16 +121,15 @@ struct WebhookDeliveriesCommand: Command {
         "deliveries", abstract: "Show the delivery log: every attempt with its status code or error.",
         usage: "[--webhook ID] [--limit N] [--json]",
         options: [
-            .init("--webhook ID", "Only this webhook's deliveries"),
-            .init("--limit N", "Newest N attempts (default 50)")
+            .value("--webhook", "ID", "Only this webhook's deliveries"),
+            .integer("--limit", "N", in: 1...100_000, "Newest N attempts (default 50)")
         ])
     var webhook: String?
     var limit: Int
 
     init(arguments: inout Arguments) throws(CLIError) {
         webhook = try arguments.option("--webhook")
-        limit = try arguments.int("--limit", range: 1...100_000) ?? 50
-        try arguments.finish()
+        limit = try arguments.int("--limit") ?? 50
     }
 
     func run(context: CommandContext) async throws -> Int32 {
@@ -172,7 +168,6 @@ struct WebhookDeliverCommand: Command {
 
     init(arguments: inout Arguments) throws(CLIError) {
         settings = try WebhookOptions.settings(&arguments)
-        try arguments.finish()
     }
 
     func run(context: CommandContext) async throws -> Int32 {

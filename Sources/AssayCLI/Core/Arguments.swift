@@ -1,8 +1,8 @@
 /// Hand-written argument scanner used by every command.
 ///
 /// A command's `init(arguments:)` pulls what it understands — flags, options, positionals — and
-/// then calls `finish()`, which rejects anything left over. Options accept both `--name value`
-/// and `--name=value`; `--` ends option parsing.
+/// the runner then calls `finish()`, which rejects anything left over. Options accept both
+/// `--name value` and `--name=value`; `--` ends option parsing.
 public struct Arguments: Sendable {
     private var items: [String]
     private var consumed: [Bool]

@@ -9,7 +9,9 @@ import Foundation
 public protocol Command: Sendable {
     /// The command's name and help text: `help.name` is the word that selects it under its group.
     static var help: CommandHelp { get }
-    /// Parses and validates; must consume everything it accepts and call `arguments.finish()`.
+    /// Parses and validates, consuming everything it accepts; the runner then rejects whatever is
+    /// left (`arguments.finish()`). A command that validates its values after reading them calls
+    /// `finish()` itself first, so an unknown option is reported before a bad value.
     init(arguments: inout Arguments) throws(CLIError)
     /// Runs the command and returns the process exit code.
     func run(context: CommandContext) async throws -> Int32

@@ -114,6 +114,7 @@ public enum AssayCommandLine {
         arguments.declare(type.help.options)
         do {
             command = try type.init(arguments: &arguments)
+            try arguments.finish()
         } catch {
             context.output.err("assay: error: \(error.description)\nSee '\(path) --help'.\n")
             return ExitCode.usage

@@ -159,6 +159,15 @@ public struct CommandContext: Sendable {
         return workingDirectory.appendingPathComponent(path).standardizedFileURL
     }
 
+    /// The UTF-8 text of the file at the user-supplied `path`.
+    func readText(_ path: String) throws(CLIError) -> String {
+        do {
+            return try String(contentsOf: resolve(path), encoding: .utf8)
+        } catch {
+            throw .failure("\(path): cannot read UTF-8 text (\(error.localizedDescription))")
+        }
+    }
+
     /// Writes a line to stdout.
     public func print(_ text: String = "") { output.out(text + "\n") }
 

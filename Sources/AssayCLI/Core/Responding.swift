@@ -20,6 +20,16 @@ extension CommandContext {
         try respond(json: EncodableJSON(try json()), text: text)
     }
 
+    /// `--json` prints `json`; otherwise `table` (a listing's one row per item).
+    func respond<T: Encodable>(json: @autoclosure () throws -> T, table: @autoclosure () -> TextTable) throws -> Int32 {
+        try respond(json: try json()) { print(table()) }
+    }
+
+    /// `--json` prints the resource `json` (`Representation`); otherwise `table`.
+    func respond(json: @autoclosure () throws -> JSONValue, table: @autoclosure () -> TextTable) throws -> Int32 {
+        try respond(json: try json()) { print(table()) }
+    }
+
     /// Writes a rendered table on stdout.
     func print(_ table: TextTable) { output.out(table.render()) }
 }

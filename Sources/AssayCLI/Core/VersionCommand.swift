@@ -10,7 +10,6 @@ protocol VersionCommand: Command {
 extension VersionCommand {
     init(arguments: inout Arguments) throws(CLIError) {
         let reference = try arguments.reference()
-        try arguments.finish()
         self.init(reference: reference)
     }
 }

@@ -43,9 +43,7 @@ extension InferenceAPI {
     ]
 
     func chat(_ req: Request, _: RequestContext) async throws -> Response {
-        let object = try req.jsonObject()
-        try Self.checkMembers(object, Self.chatMembers)
-        let (model, backend) = try resolve(object)
+        let (object, model, backend) = try generationBody(req, allowed: Self.chatMembers)
         let messages = try Self.chatMessages(object["messages"])
         let sampling = try Self.sampling(object, defaultMaxTokens: 256)
         guard sampling.maxTokens > 0 else { throw OpenAIError("'max_tokens' must be at least 1", param: "max_tokens") }

@@ -72,9 +72,7 @@ extension InferenceAPI {
     }
 
     func completions(_ req: Request, _: RequestContext) async throws -> Response {
-        let object = try req.jsonObject()
-        try Self.checkMembers(object, Self.completionMembers)
-        let (model, backend) = try resolve(object)
+        let (object, model, backend) = try generationBody(req, allowed: Self.completionMembers)
         let prompts = try Self.prompts(object["prompt"])
         let sampling = try Self.sampling(object, defaultMaxTokens: 16)
         if let bestOf = try Self.integer(object["best_of"], "best_of", range: 1...Self.maxChoices), bestOf != sampling.n

@@ -100,6 +100,16 @@ public struct InferenceAPI: Sendable {
         return try catalog.backend(for: name)
     }
 
+    /// A generation request's body, its members checked against `allowed`, and the model it names.
+    func generationBody(
+        _ req: Request, allowed: Set<String>
+    ) throws -> (object: [String: JSONValue], model: ServedModel, backend: any Backend) {
+        let object = try req.jsonObject()
+        try Self.checkMembers(object, allowed)
+        let (model, backend) = try resolve(object)
+        return (object, model, backend)
+    }
+
     /// The backend of a request body's `model` member.
     func resolve(_ object: [String: JSONValue]) throws -> (ServedModel, any Backend) {
         switch object["model"] {

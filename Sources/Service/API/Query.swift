@@ -147,28 +147,27 @@ struct JSONFields {
     }
 
     func strings(_ key: String) throws -> [String] {
-        guard let value = object[key], value != .null else { return [] }
-        guard case .array(let items) = value else {
-            throw Problem(kind: .validation, detail: "'\(key)' must be an array of strings")
-        }
-        return try items.map {
-            guard let s = $0.stringValue else {
-                throw Problem(kind: .validation, detail: "'\(key)' must be an array of strings")
-            }
-            return s
-        }
+        try array(key, of: "strings", \.stringValue)
     }
 
     func objects(_ key: String) throws -> [[String: JSONValue]] {
+        try array(key, of: "objects", \.objectValue)
+    }
+
+    /// The elements of array member `key` (none when absent or null), each read by `element`;
+    /// `what` names the elements in the error.
+    private func array<Element>(
+        _ key: String, of what: String, _ element: (JSONValue) -> Element?
+    ) throws -> [Element] {
         guard let value = object[key], value != .null else { return [] }
         guard case .array(let items) = value else {
-            throw Problem(kind: .validation, detail: "'\(key)' must be an array of objects")
+            throw Problem(kind: .validation, detail: "'\(key)' must be an array of \(what)")
         }
         return try items.map {
-            guard let o = $0.objectValue else {
-                throw Problem(kind: .validation, detail: "'\(key)' must be an array of objects")
+            guard let e = element($0) else {
+                throw Problem(kind: .validation, detail: "'\(key)' must be an array of \(what)")
             }
-            return o
+            return e
         }
     }
 }
