@@ -169,18 +169,33 @@ public struct ExportedApproval: Sendable, Equatable, Codable {
     public var decisions: [ExportedDecision]
 }
 
+/// A recorded decision as exported: the decision's fields, flat, and when it was made.
+@dynamicMemberLookup
 public struct ExportedDecision: Sendable, Equatable, Codable {
-    public var action: String
-    public var fromState: String
-    public var toState: String
-    public var actor: String
-    public var reason: String?
-    public var modelDigest: String
-    public var evaluationRunIDs: [String]
-    public var policyVersion: Int
-    public var policyDigest: String
-    public var tier: String
+    public var decision: ApprovalDecision
     public var time: String
+
+    enum CodingKeys: CodingKey {
+        case time
+    }
+
+    init(decision: ApprovalDecision, time: String) {
+        self.decision = decision
+        self.time = time
+    }
+
+    public init(from decoder: any Decoder) throws {
+        decision = try ApprovalDecision(from: decoder)
+        time = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .time)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try decision.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(time, forKey: .time)
+    }
+
+    public subscript<T>(dynamicMember path: KeyPath<ApprovalDecision, T>) -> T { decision[keyPath: path] }
 }
 
 public struct ExportedAlias: Sendable, Equatable, Codable {
@@ -243,12 +258,7 @@ public enum LineageExportBuilder {
         let approval = ExportedApproval(
             state: record.state, tier: record.tier, needsReview: record.needsReview,
             needsReviewReason: record.needsReviewReason,
-            decisions: decisions.map {
-                ExportedDecision(
-                    action: $0.action, fromState: $0.fromState, toState: $0.toState, actor: $0.actor, reason: $0.reason,
-                    modelDigest: $0.modelDigest, evaluationRunIDs: $0.evaluationRunIDs, policyVersion: $0.policyVersion,
-                    policyDigest: $0.policyDigest, tier: $0.tier, time: $0.createdAt)
-            })
+            decisions: decisions.map { ExportedDecision(decision: $0.decision, time: $0.createdAt) })
         let aliases = try store.read { try GovernanceRecords.aliases($0, model: reference.name) }
             .map { ExportedAlias(name: $0.name, target: $0.target.description, isProtected: $0.isProtected) }
         let audit = try store.verifyAudit()

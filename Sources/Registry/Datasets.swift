@@ -70,10 +70,8 @@ extension RegistryStore {
         let digest = ContentDigest.datasetVersionDigest(files)
         let ref = request.reference
         let totalSize = files.reduce(Int64(0)) { $0 + $1.size }
-        let isNew: Bool = try write { tx in
+        let isNew = try VersionedTable.datasets.registerVersion(self, ref, digest: digest) { tx, datasetID in
             let db = tx.database
-            guard try VersionedTable.datasets.isNewVersion(db, ref, digest: digest) else { return false }
-            let datasetID = try VersionedTable.datasets.entryID(tx, creating: ref.name)
             try db.run(
                 """
                 INSERT INTO dataset_versions (dataset_id, version, digest, license, contains_pii, source, description,
@@ -102,7 +100,6 @@ extension RegistryStore {
                             ["path": .string($0.relativePath), "sha256": .string($0.sha256), "size": .integer($0.size)]
                         })
                 ])
-            return true
         }
         let version = try datasetVersion(ref)
         // Where the bytes are, so `dataset check` can re-read them later (verified by digest).

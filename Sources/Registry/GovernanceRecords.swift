@@ -35,11 +35,8 @@ public struct ApprovalRecord: Sendable, Equatable, Codable {
     public var updatedBy: String?
 }
 
-/// One recorded approval decision (append-only).
-public struct ApprovalDecisionRecord: Sendable, Equatable, Codable {
-    public var id: Int64
-    public var reference: VersionReference
-    public var reviewRound: Int
+/// What one approval decision says; the stored record and the auditor export both carry it.
+public struct ApprovalDecision: Sendable, Equatable, Codable {
     public var action: String
     public var fromState: String
     public var toState: String
@@ -50,7 +47,18 @@ public struct ApprovalDecisionRecord: Sendable, Equatable, Codable {
     public var policyVersion: Int
     public var policyDigest: String
     public var tier: String
+}
+
+/// One recorded approval decision (append-only); its fields read through to `decision`.
+@dynamicMemberLookup
+public struct ApprovalDecisionRecord: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var reference: VersionReference
+    public var reviewRound: Int
+    public var decision: ApprovalDecision
     public var createdAt: String
+
+    public subscript<T>(dynamicMember path: KeyPath<ApprovalDecision, T>) -> T { decision[keyPath: path] }
 }
 
 /// What to record for a decision.
@@ -207,12 +215,13 @@ public enum GovernanceRecords {
             let runs = (try? JSONValue.parse(try row.get("evaluation_run_ids", as: String.self))) ?? .array([])
             var runIDs: [String] = []
             if case .array(let items) = runs { runIDs = items.compactMap(\.stringValue) }
-            return ApprovalDecisionRecord(
-                id: try row.get("id"), reference: ref, reviewRound: try row.get("review_round"),
+            let decision = ApprovalDecision(
                 action: try row.get("action"), fromState: try row.get("from_state"), toState: try row.get("to_state"),
                 actor: try row.get("actor"), reason: try row.get("reason"), modelDigest: try row.get("model_digest"),
                 evaluationRunIDs: runIDs, policyVersion: try row.get("policy_version"),
-                policyDigest: try row.get("policy_digest"), tier: try row.get("tier"),
+                policyDigest: try row.get("policy_digest"), tier: try row.get("tier"))
+            return ApprovalDecisionRecord(
+                id: try row.get("id"), reference: ref, reviewRound: try row.get("review_round"), decision: decision,
                 createdAt: try row.get("created_at"))
         }
     }
@@ -263,12 +272,12 @@ public enum GovernanceRecords {
                 "policy_version": .integer(Int64(input.policyVersion)), "policy_digest": .string(input.policyDigest),
                 "tier": .string(input.tier), "review_round": .integer(Int64(round)), "decision_id": .integer(decisionID)
             ])
+        let decision = ApprovalDecision(
+            action: input.action, fromState: input.fromState, toState: input.toState, actor: tx.actor,
+            reason: input.reason, modelDigest: current.digest, evaluationRunIDs: input.evaluationRunIDs,
+            policyVersion: input.policyVersion, policyDigest: input.policyDigest, tier: input.tier)
         return ApprovalDecisionRecord(
-            id: decisionID, reference: ref, reviewRound: round, action: input.action,
-            fromState: input.fromState, toState: input.toState, actor: tx.actor,
-            reason: input.reason, modelDigest: current.digest,
-            evaluationRunIDs: input.evaluationRunIDs, policyVersion: input.policyVersion,
-            policyDigest: input.policyDigest, tier: input.tier, createdAt: tx.time)
+            id: decisionID, reference: ref, reviewRound: round, decision: decision, createdAt: tx.time)
     }
 
     /// Flags every lineage descendant of `ref` as needing review; returns them (sorted).
