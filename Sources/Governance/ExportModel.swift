@@ -1,6 +1,6 @@
 import Evaluation
 import Foundation
-import Hashing
+import JSON
 import Registry
 
 /// Everything an auditor export says about one model version, independent of the output format.

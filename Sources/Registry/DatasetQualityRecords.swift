@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Storage
 
 /// The headline figures of a dataset check, kept in columns beside the stored report.

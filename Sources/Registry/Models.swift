@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 import Storage
 
 /// What to register as a new model version.
