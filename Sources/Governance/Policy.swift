@@ -82,15 +82,16 @@ public struct GateSettings: Sendable, Equatable, Codable {
 }
 
 extension GateSettings {
-    /// `inconclusive` and `maxLoadPerCPU` may be missing (stored before they existed).
+    /// `inconclusive` and `maxLoadPerCPU` may be missing (stored before they existed): they keep
+    /// their declared defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        alpha = try c.decode(Double.self, forKey: .alpha)
-        power = try c.decode(Double.self, forKey: .power)
-        bootstrapResamples = try c.decode(Int.self, forKey: .bootstrapResamples)
-        seed = try c.decode(UInt64.self, forKey: .seed)
-        inconclusive = try c.decodeIfPresent(InconclusiveRule.self, forKey: .inconclusive) ?? .block
-        maxLoadPerCPU = try c.decodeIfPresent(Double.self, forKey: .maxLoadPerCPU) ?? 1.0
+        self.init(
+            alpha: try c.decode(Double.self, forKey: .alpha), power: try c.decode(Double.self, forKey: .power),
+            bootstrapResamples: try c.decode(Int.self, forKey: .bootstrapResamples),
+            seed: try c.decode(UInt64.self, forKey: .seed))
+        inconclusive = try c.decodeIfPresent(InconclusiveRule.self, forKey: .inconclusive) ?? inconclusive
+        maxLoadPerCPU = try c.decodeIfPresent(Double.self, forKey: .maxLoadPerCPU) ?? maxLoadPerCPU
     }
 }
 
