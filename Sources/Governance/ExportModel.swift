@@ -169,33 +169,12 @@ public struct ExportedApproval: Sendable, Equatable, Codable {
     public var decisions: [ExportedDecision]
 }
 
-/// A recorded decision as exported: the decision's fields, flat, and when it was made.
-@dynamicMemberLookup
-public struct ExportedDecision: Sendable, Equatable, Codable {
-    public var decision: ApprovalDecision
+/// A recorded decision as exported: the decision's fields and, beside them, when it was made.
+public typealias ExportedDecision = Merged<ApprovalDecision, DecisionTime>
+
+/// When a decision was recorded (`time` in the export).
+public struct DecisionTime: Sendable, Equatable, Codable {
     public var time: String
-
-    enum CodingKeys: CodingKey {
-        case time
-    }
-
-    init(decision: ApprovalDecision, time: String) {
-        self.decision = decision
-        self.time = time
-    }
-
-    public init(from decoder: any Decoder) throws {
-        decision = try ApprovalDecision(from: decoder)
-        time = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .time)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try decision.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(time, forKey: .time)
-    }
-
-    public subscript<T>(dynamicMember path: KeyPath<ApprovalDecision, T>) -> T { decision[keyPath: path] }
 }
 
 public struct ExportedAlias: Sendable, Equatable, Codable {
@@ -258,7 +237,7 @@ public enum LineageExportBuilder {
         let approval = ExportedApproval(
             state: record.state, tier: record.tier, needsReview: record.needsReview,
             needsReviewReason: record.needsReviewReason,
-            decisions: decisions.map { ExportedDecision(decision: $0.decision, time: $0.createdAt) })
+            decisions: decisions.map { ExportedDecision($0.decision, DecisionTime(time: $0.createdAt)) })
         let aliases = try store.read { try GovernanceRecords.aliases($0, model: reference.name) }
             .map { ExportedAlias(name: $0.name, target: $0.target.description, isProtected: $0.isProtected) }
         let audit = try store.verifyAudit()

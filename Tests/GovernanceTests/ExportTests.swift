@@ -28,17 +28,17 @@ struct ExportTests {
                 state: "approved", tier: "medium", needsReview: false, needsReviewReason: nil,
                 decisions: [
                     ExportedDecision(
-                        decision: ApprovalDecision(
+                        ApprovalDecision(
                             action: "submit", fromState: "evaluated", toState: "in_review", actor: "alice", reason: nil,
                             modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
                             policyDigest: String(repeating: "cd", count: 32), tier: "medium"),
-                        time: "2026-01-30T11:00:00.000Z"),
+                        DecisionTime(time: "2026-01-30T11:00:00.000Z")),
                     ExportedDecision(
-                        decision: ApprovalDecision(
+                        ApprovalDecision(
                             action: "approve", fromState: "in_review", toState: "approved", actor: "bob", reason: evil,
                             modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
                             policyDigest: String(repeating: "cd", count: 32), tier: "medium"),
-                        time: "2026-01-30T12:00:00.000Z")
+                        DecisionTime(time: "2026-01-30T12:00:00.000Z"))
                 ]),
             ancestors: [
                 ExportedRelative(
