@@ -34,6 +34,8 @@ let package = Package(
         // The one outbound HTTP/1.1 client and URL type (webhooks, the OpenAI backend, eval import).
         .target(name: "HTTPClient"),
         .target(name: "Hashing", swiftSettings: hot),
+        // `JSONValue`: the parser and the canonical encoding every hashed JSON goes through.
+        .target(name: "JSON", swiftSettings: hot),
         .target(name: "ModelFormat", dependencies: ["Hashing"], swiftSettings: hot),
         .target(name: "Tokenizers", dependencies: ["ModelFormat"], swiftSettings: hot),
         .target(name: "KernelSource", swiftSettings: kernels(cpu: "x86-64")),
@@ -48,21 +50,21 @@ let package = Package(
                 "KernelsAVXVNNI", "KernelsAVX512VNNI", "HTTPClient", "Hashing"
             ],
             swiftSettings: hot),
-        .target(name: "Registry", dependencies: ["Storage", "Hashing", "ModelFormat", "HTTPClient"]),
-        .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry", "Hashing"]),
-        .target(name: "DatasetQuality", dependencies: ["Hashing"], swiftSettings: hot),
-        .target(name: "Governance", dependencies: ["Registry", "Evaluation", "Hashing", "DatasetQuality"]),
+        .target(name: "Registry", dependencies: ["Storage", "Hashing", "JSON", "ModelFormat", "HTTPClient"]),
+        .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry", "Hashing", "JSON"]),
+        .target(name: "DatasetQuality", dependencies: ["Hashing", "JSON"], swiftSettings: hot),
+        .target(name: "Governance", dependencies: ["Registry", "Evaluation", "Hashing", "JSON", "DatasetQuality"]),
         .target(
             name: "Service",
             dependencies: [
                 "Registry", "Evaluation", "Governance", "InferenceCore", "HTTPClient",
-                "Hashing"
+                "Hashing", "JSON"
             ],
             resources: [.copy("Resources/openapi.json")]),
         .target(
             name: "AssayCLI",
             dependencies: [
-                "Storage", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
+                "Storage", "Hashing", "JSON", "ModelFormat", "Tokenizers", "InferenceCore",
                 "Registry", "Evaluation", "Governance", "Service", "HTTPClient", "DatasetQuality"
             ]
         ),
@@ -81,6 +83,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "Hashing", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormat", "TestSupport"]),
         .testTarget(
@@ -89,26 +92,29 @@ let package = Package(
                 "InferenceCore", "KernelSource", "KernelsPortable", "Tokenizers", "ModelFormat", "TestSupport"
             ],
             exclude: ["Golden"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Storage", "CSQLite", "Hashing", "TestSupport"]),
+        .testTarget(
+            name: "RegistryTests", dependencies: ["Registry", "Storage", "CSQLite", "Hashing", "JSON", "TestSupport"]),
         .testTarget(
             name: "EvaluationTests",
-            dependencies: ["Evaluation", "Registry", "InferenceCore", "Hashing", "TestSupport"]),
+            dependencies: ["Evaluation", "Registry", "InferenceCore", "Hashing", "JSON", "TestSupport"]),
         .testTarget(
             name: "DatasetQualityTests",
-            dependencies: ["DatasetQuality", "Governance", "Evaluation", "Registry", "Hashing", "TestSupport"]),
+            dependencies: [
+                "DatasetQuality", "Governance", "Evaluation", "Registry", "Hashing", "JSON", "TestSupport"
+            ]),
         .testTarget(
             name: "GovernanceTests",
-            dependencies: ["Governance", "Evaluation", "Registry", "Hashing", "TestSupport"]),
+            dependencies: ["Governance", "Evaluation", "Registry", "Hashing", "JSON", "TestSupport"]),
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "Service", "Registry", "HTTPClient", "Governance", "Hashing", "InferenceCore", "Storage",
+                "Service", "Registry", "HTTPClient", "Governance", "Hashing", "JSON", "InferenceCore", "Storage",
                 "TestSupport"
             ]),
         .testTarget(
             name: "AssayCLITests",
             dependencies: [
-                "AssayCLI", "Storage", "CSQLite", "Hashing", "ModelFormat", "Tokenizers", "InferenceCore",
+                "AssayCLI", "Storage", "CSQLite", "JSON", "ModelFormat", "Tokenizers", "InferenceCore",
                 "Registry", "Evaluation", "Governance", "Service", "TestSupport"
             ]
         )

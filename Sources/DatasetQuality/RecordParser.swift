@@ -1,4 +1,4 @@
-import Hashing
+import JSON
 
 /// One training record, reduced to what the checks look at.
 struct ParsedRecord {

@@ -1,6 +1,6 @@
 import Foundation
-import Hashing
 import InferenceCore
+import JSON
 import Registry
 
 /// The machine a run executed on.

@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import InferenceCore
+import JSON
 import Registry
 
 /// The run configuration that identifies a run for resumption (threads and batch size are not

@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Registry
 
 /// lm-evaluation-harness's output files for a run, written next to Assay's own

@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 
 /// The MMLU benchmark (Hendrycks et al., 2021): subject → category table and the importer that
 /// turns the original CSV release into an `assay-suite/1` suite.

@@ -1,5 +1,6 @@
 import Hashing
 import InferenceCore
+import JSON
 
 /// The requests one item becomes: log-likelihood candidates sharing one context, or one
 /// generation request.

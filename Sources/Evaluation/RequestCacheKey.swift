@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import InferenceCore
+import JSON
 import Registry
 
 /// Request cache keys: SHA-256 over (model digest, engine identity, request kind, prompt hash).

@@ -2,6 +2,8 @@ import Foundation
 import Registry
 
 /// A paired comparison of two completed runs over the same suite digest and the same items.
+/// `assay eval compare --json` prints it with the CLI's snake_case member names (`run_a`,
+/// `only_a_correct`).
 public struct RunComparison: Sendable, Codable {
     public struct MetricDelta: Sendable, Codable {
         public var task: String
@@ -25,15 +27,6 @@ public struct RunComparison: Sendable, Codable {
         public var onlyACorrect: Int
         public var onlyBCorrect: Int
         public var neitherCorrect: Int
-
-        enum CodingKeys: String, CodingKey {
-            case task, n
-            case samePrediction = "same_prediction"
-            case bothCorrect = "both_correct"
-            case onlyACorrect = "only_a_correct"
-            case onlyBCorrect = "only_b_correct"
-            case neitherCorrect = "neither_correct"
-        }
     }
 
     public var runA: String
@@ -43,15 +36,6 @@ public struct RunComparison: Sendable, Codable {
     public var suiteDigest: String
     public var metrics: [MetricDelta]
     public var agreement: [Agreement]
-
-    enum CodingKeys: String, CodingKey {
-        case metrics, agreement
-        case runA = "run_a"
-        case runB = "run_b"
-        case modelA = "model_a"
-        case modelB = "model_b"
-        case suiteDigest = "suite_digest"
-    }
 
     /// Compares completed runs `a` and `b`; fails unless both share the suite digest and items.
     public static func compare(store: RegistryStore, _ a: String, _ b: String) throws -> RunComparison {

@@ -1,6 +1,6 @@
 import Foundation
-import Hashing
 import InferenceCore
+import JSON
 import Registry
 
 /// Runs a suite through a backend, writing every item's result to the registry as batches finish.

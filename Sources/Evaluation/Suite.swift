@@ -53,13 +53,14 @@ public struct TaskSpec: Sendable, Hashable, Codable {
 }
 
 extension TaskSpec {
+    /// Only `id`, `kind` and `items` are required; a missing `default_shots` keeps its default (0).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        kind = try c.decode(TaskKind.self, forKey: .kind)
-        items = try c.decode(String.self, forKey: .items)
+        self.init(
+            id: try c.decode(String.self, forKey: .id), kind: try c.decode(TaskKind.self, forKey: .kind),
+            items: try c.decode(String.self, forKey: .items))
         fewshot = try c.decodeIfPresent(String.self, forKey: .fewshot)
-        defaultShots = try c.decodeIfPresent(Int.self, forKey: .defaultShots) ?? 0
+        defaultShots = try c.decodeIfPresent(Int.self, forKey: .defaultShots) ?? defaultShots
         description = try c.decodeIfPresent(String.self, forKey: .description)
         labels = try c.decodeIfPresent([String].self, forKey: .labels)
         template = try c.decodeIfPresent(String.self, forKey: .template)

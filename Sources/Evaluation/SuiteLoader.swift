@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Registry
 
 /// Reads and validates an `assay-suite/1` directory. Loading never writes anything; every

@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Registry
 
 /// Renders a `LineageExport` as a CycloneDX 1.6 ML-BOM (JSON).

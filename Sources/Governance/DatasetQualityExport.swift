@@ -1,16 +1,15 @@
 import Foundation
+import JSON
 import Registry
 
-/// The latest quality check of an exported dataset (docs/datasets.md).
-public struct ExportedDatasetQuality: Sendable, Equatable, Codable {
+/// The latest quality check of an exported dataset (docs/datasets.md): its figures and,
+/// beside them, where the report is and what it found about benchmark contamination.
+public typealias ExportedDatasetQuality = Merged<DatasetQualityFigures, ExportedCheckFacts>
+
+/// The export's members of a dataset check beside its figures.
+public struct ExportedCheckFacts: Sendable, Equatable, Codable {
     public var reportSHA256: String
     public var checkedAt: String
-    public var records: Int
-    public var invalidRecords: Int
-    public var exactDuplicateRate: Double
-    public var nearDuplicateRate: Double
-    public var piiCounts: [String: Int]
-    public var licenseValid: Bool
     /// Contaminated items per suite id.
     public var contamination: [String: Int]
 }
@@ -25,13 +24,10 @@ extension LineageExport {
             else { continue }
             var contamination: [String: Int] = [:]
             for c in try store.datasetContamination(ref) { contamination[c.suiteID, default: 0] += c.items.count }
-            let s = check.summary
             datasets[i].quality = ExportedDatasetQuality(
-                reportSHA256: check.reportSHA256, checkedAt: check.createdAt, records: s.records,
-                invalidRecords: s.invalidRecords,
-                exactDuplicateRate: s.exactDuplicateRate, nearDuplicateRate: s.nearDuplicateRate,
-                piiCounts: s.piiCounts,
-                licenseValid: s.licenseValid, contamination: contamination)
+                check.summary.base,
+                ExportedCheckFacts(
+                    reportSHA256: check.reportSHA256, checkedAt: check.createdAt, contamination: contamination))
         }
         var cache: [String: [DecontaminatedScore]] = [:]
         for i in evaluations.indices {

@@ -1,5 +1,5 @@
 import DatasetQuality
-import Hashing
+import JSON
 
 extension PolicyReader {
     /// `dataset_quality` of a tier; nil (with issues recorded) when invalid.

@@ -1,6 +1,6 @@
 import DatasetQuality
 import Foundation
-import Hashing
+import JSON
 import Registry
 
 /// One task's score over all items and without the items found in the model's training data.

@@ -1,6 +1,6 @@
 import Evaluation
 import Foundation
-import Hashing
+import JSON
 import Registry
 
 /// Everything an auditor export says about one model version, independent of the output format.
@@ -169,17 +169,11 @@ public struct ExportedApproval: Sendable, Equatable, Codable {
     public var decisions: [ExportedDecision]
 }
 
-public struct ExportedDecision: Sendable, Equatable, Codable {
-    public var action: String
-    public var fromState: String
-    public var toState: String
-    public var actor: String
-    public var reason: String?
-    public var modelDigest: String
-    public var evaluationRunIDs: [String]
-    public var policyVersion: Int
-    public var policyDigest: String
-    public var tier: String
+/// A recorded decision as exported: the decision's fields and, beside them, when it was made.
+public typealias ExportedDecision = Merged<ApprovalDecision, DecisionTime>
+
+/// When a decision was recorded (`time` in the export).
+public struct DecisionTime: Sendable, Equatable, Codable {
     public var time: String
 }
 
@@ -243,12 +237,7 @@ public enum LineageExportBuilder {
         let approval = ExportedApproval(
             state: record.state, tier: record.tier, needsReview: record.needsReview,
             needsReviewReason: record.needsReviewReason,
-            decisions: decisions.map {
-                ExportedDecision(
-                    action: $0.action, fromState: $0.fromState, toState: $0.toState, actor: $0.actor, reason: $0.reason,
-                    modelDigest: $0.modelDigest, evaluationRunIDs: $0.evaluationRunIDs, policyVersion: $0.policyVersion,
-                    policyDigest: $0.policyDigest, tier: $0.tier, time: $0.createdAt)
-            })
+            decisions: decisions.map { ExportedDecision($0.decision, DecisionTime(time: $0.createdAt)) })
         let aliases = try store.read { try GovernanceRecords.aliases($0, model: reference.name) }
             .map { ExportedAlias(name: $0.name, target: $0.target.description, isProtected: $0.isProtected) }
         let audit = try store.verifyAudit()

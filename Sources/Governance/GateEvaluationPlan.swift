@@ -1,6 +1,6 @@
 import Evaluation
 import Foundation
-import Hashing
+import JSON
 import Registry
 
 /// What the gate evaluates for one version that has no qualifying run of a required suite:

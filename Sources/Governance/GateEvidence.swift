@@ -106,8 +106,7 @@ public enum GateEvidenceBuilder {
     public static func build(
         store: RegistryStore, candidate: VersionReference, baseline: VersionReference,
         baselineVia: String?, suites: [String],
-        requirements: EvaluationRequirements = EvaluationRequirements(),
-        settings: GateSettings = GateSettings()
+        requirements: EvaluationRequirements, settings: GateSettings
     ) throws -> (GateInput, [Missing]) {
         let cand = try store.modelVersion(candidate)
         let base = try store.modelVersion(baseline)

@@ -1,4 +1,4 @@
-import Hashing
+import JSON
 import Registry
 
 /// JSON shapes of governance results, shared by the HTTP API and the CLI's `--json`.

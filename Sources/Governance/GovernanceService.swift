@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Registry
 
 /// A policy together with the digest of the file it was read from (recorded with decisions).

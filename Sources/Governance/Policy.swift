@@ -57,18 +57,18 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
 /// Statistical settings of the regression gate.
 public struct GateSettings: Sendable, Equatable, Codable {
     /// Two-sided significance level of McNemar's test and of the bootstrap CI (0.05 → 95 % CI).
-    public var alpha: Double
+    public var alpha: Double = 0.05
     /// Power used for the minimum detectable effect.
-    public var power: Double
+    public var power: Double = 0.8
     /// Paired bootstrap resamples.
-    public var bootstrapResamples: Int
+    public var bootstrapResamples: Int = 10_000
     /// Seed of the bootstrap generator (results are reproducible).
-    public var seed: UInt64
+    public var seed: UInt64 = 20_240_601
     /// Whether an inconclusive comparison blocks (gate exit 3, approvals refused) or is allowed.
-    public var inconclusive: InconclusiveRule
+    public var inconclusive: InconclusiveRule = .block
     /// Load average per logical CPU above which a run's latency counts as measured under load
     /// (the latency rule then warns instead of deciding).
-    public var maxLoadPerCPU: Double
+    public var maxLoadPerCPU: Double = 1.0
 
     /// What an inconclusive gate means.
     public enum InconclusiveRule: String, Sendable, Codable, CaseIterable {
@@ -76,30 +76,22 @@ public struct GateSettings: Sendable, Equatable, Codable {
         case allow
     }
 
-    public init(
-        alpha: Double = 0.05, power: Double = 0.8, bootstrapResamples: Int = 10_000, seed: UInt64 = 20_240_601,
-        inconclusive: InconclusiveRule = .block, maxLoadPerCPU: Double = 1.0
-    ) {
-        self.alpha = alpha
-        self.power = power
-        self.bootstrapResamples = bootstrapResamples
-        self.seed = seed
-        self.inconclusive = inconclusive
-        self.maxLoadPerCPU = maxLoadPerCPU
-    }
-
     enum CodingKeys: String, CodingKey {
         case alpha, power, bootstrapResamples, seed, inconclusive, maxLoadPerCPU
     }
+}
 
+extension GateSettings {
+    /// `inconclusive` and `maxLoadPerCPU` may be missing (stored before they existed): they keep
+    /// their declared defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        alpha = try c.decode(Double.self, forKey: .alpha)
-        power = try c.decode(Double.self, forKey: .power)
-        bootstrapResamples = try c.decode(Int.self, forKey: .bootstrapResamples)
-        seed = try c.decode(UInt64.self, forKey: .seed)
-        inconclusive = try c.decodeIfPresent(InconclusiveRule.self, forKey: .inconclusive) ?? .block
-        maxLoadPerCPU = try c.decodeIfPresent(Double.self, forKey: .maxLoadPerCPU) ?? 1.0
+        self.init(
+            alpha: try c.decode(Double.self, forKey: .alpha), power: try c.decode(Double.self, forKey: .power),
+            bootstrapResamples: try c.decode(Int.self, forKey: .bootstrapResamples),
+            seed: try c.decode(UInt64.self, forKey: .seed))
+        inconclusive = try c.decodeIfPresent(InconclusiveRule.self, forKey: .inconclusive) ?? inconclusive
+        maxLoadPerCPU = try c.decodeIfPresent(Double.self, forKey: .maxLoadPerCPU) ?? maxLoadPerCPU
     }
 }
 
@@ -113,22 +105,11 @@ public struct EvaluationRequirements: Sendable, Equatable, Codable {
     public var backend: String?
     /// Only runs computed by this registry's native engine count (imported shards and remote
     /// backends do not).
-    public var requireNative: Bool
+    public var requireNative = false
     /// Imported or remotely scored runs count only after this many of their items, sampled at
     /// random, were re-scored by the native engine with the same answers (`assay gate` does it
     /// and records `evaluation_run.rescore`); nil: no re-scoring.
     public var rescoreSample: Int?
-
-    public init(
-        minItems: Int? = nil, shots: Int? = nil, backend: String? = nil, requireNative: Bool = false,
-        rescoreSample: Int? = nil
-    ) {
-        self.minItems = minItems
-        self.shots = shots
-        self.backend = backend
-        self.requireNative = requireNative
-        self.rescoreSample = rescoreSample
-    }
 
     /// One line for reports: "full suite, any shots, any backend".
     public var summary: String {

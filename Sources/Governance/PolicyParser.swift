@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 
 /// One problem found in a policy file: where (file and JSON path) and why.
 public struct PolicyIssue: Sendable, Equatable, Codable, CustomStringConvertible {

@@ -80,24 +80,9 @@ public enum MerkleTree {
     /// Verifies an inclusion proof (RFC 9162 §2.1.3.2).
     public static func verifyInclusion(index: Int, treeSize: Int, leafHash: Hash, proof: [Hash], root: Hash) -> Bool {
         guard index >= 0, index < treeSize else { return false }
-        var fn = index
-        var sn = treeSize - 1
         var r = leafHash
-        for p in proof {
-            if sn == 0 { return false }
-            if fn & 1 == 1 || fn == sn {
-                r = nodeHash(p, r)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0 && fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
-            } else {
-                r = nodeHash(r, p)
-            }
-            fn >>= 1
-            sn >>= 1
+        let sn = walk(proof[...], fn: index, sn: treeSize - 1) { p, isLeft in
+            r = isLeft ? nodeHash(p, r) : nodeHash(r, p)
         }
         return sn == 0 && r == root
     }
@@ -123,23 +108,36 @@ public enum MerkleTree {
         }
         var fr = path[0]
         var sr = path[0]
-        for c in path.dropFirst() {
-            if sn == 0 { return false }
-            if fn & 1 == 1 || fn == sn {
+        let last = walk(path.dropFirst(), fn: fn, sn: sn) { c, isLeft in
+            if isLeft {
                 fr = nodeHash(c, fr)
                 sr = nodeHash(c, sr)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0 && fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
             } else {
                 sr = nodeHash(sr, c)
+            }
+        }
+        return fr == firstRoot && sr == secondRoot && last == 0
+    }
+
+    /// The walk both verifiers share (RFC 9162 §2.1.3.2 and §2.1.4.2): `fn` is the node's index
+    /// and `sn` the last index on the current level; `step` gets each proof hash and whether it
+    /// is the left sibling. Returns the final `sn`, nil when the proof is longer than the tree.
+    static func walk(_ proof: ArraySlice<Hash>, fn start: Int, sn last: Int, _ step: (Hash, Bool) -> Void) -> Int? {
+        var fn = start
+        var sn = last
+        for p in proof {
+            if sn == 0 { return nil }
+            let isLeft = fn & 1 == 1 || fn == sn
+            step(p, isLeft)
+            if isLeft {
+                while fn & 1 == 0 && fn != 0 {
+                    fn >>= 1
+                    sn >>= 1
+                }
             }
             fn >>= 1
             sn >>= 1
         }
-        return fr == firstRoot && sr == secondRoot && sn == 0
+        return sn
     }
 }

@@ -1,4 +1,5 @@
 import Hashing
+import JSON
 import Storage
 
 /// One event of the append-only, hash-chained audit log.

@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Storage
 
 /// Signed checkpoints of the audit log: a Merkle tree over the events (RFC 9162 §2.1) and an
@@ -53,21 +54,14 @@ public struct AuditInclusionProof: Sendable, Equatable, Codable {
 
     /// Recomputes the leaf from the event and checks the path against `rootHash`.
     public var isValid: Bool {
-        guard let proofBytes = Self.decode(proof), let root = Hex.decode(rootHash), event.seq == seq,
+        // Every path element must be a 32-byte hash in hex.
+        let proofBytes = proof.compactMap(Hex.decode).filter { $0.count == 32 }
+        guard proofBytes.count == proof.count, let root = Hex.decode(rootHash), event.seq == seq,
             Hex.encode(AuditMerkle.leafHash(event)) == leafHash
         else { return false }
         return MerkleTree.verifyInclusion(
             index: Int(seq - 1), treeSize: Int(treeSize),
             leafHash: AuditMerkle.leafHash(event), proof: proofBytes, root: root)
-    }
-
-    static func decode(_ hashes: [String]) -> [[UInt8]]? {
-        var out: [[UInt8]] = []
-        for h in hashes {
-            guard let bytes = Hex.decode(h), bytes.count == 32 else { return nil }
-            out.append(bytes)
-        }
-        return out
     }
 }
 

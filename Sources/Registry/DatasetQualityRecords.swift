@@ -1,10 +1,10 @@
 import Foundation
 import Hashing
+import JSON
 import Storage
 
-/// The headline figures of a dataset check, kept in columns beside the stored report.
-public struct DatasetCheckSummary: Sendable, Equatable, Codable {
-    public var checker: String
+/// The headline figures of a dataset check: what policies, listings and exports show.
+public struct DatasetQualityFigures: Sendable, Equatable, Codable {
     public var records: Int
     public var invalidRecords: Int
     public var exactDuplicateRate: Double
@@ -12,18 +12,26 @@ public struct DatasetCheckSummary: Sendable, Equatable, Codable {
     /// Detected personal data per kind (empty: none found).
     public var piiCounts: [String: Int]
     public var licenseValid: Bool
+}
 
+/// Which checker computed a dataset check (`assay-dataset-check/1`).
+public struct DatasetCheckerName: Sendable, Equatable, Codable {
+    public var checker: String
+}
+
+/// The figures of a dataset check with its checker, kept in columns beside the stored report.
+public typealias DatasetCheckSummary = Merged<DatasetQualityFigures, DatasetCheckerName>
+
+extension DatasetCheckSummary {
     public init(
         checker: String, records: Int, invalidRecords: Int, exactDuplicateRate: Double, nearDuplicateRate: Double,
         piiCounts: [String: Int], licenseValid: Bool
     ) {
-        self.checker = checker
-        self.records = records
-        self.invalidRecords = invalidRecords
-        self.exactDuplicateRate = exactDuplicateRate
-        self.nearDuplicateRate = nearDuplicateRate
-        self.piiCounts = piiCounts
-        self.licenseValid = licenseValid
+        self.init(
+            DatasetQualityFigures(
+                records: records, invalidRecords: invalidRecords, exactDuplicateRate: exactDuplicateRate,
+                nearDuplicateRate: nearDuplicateRate, piiCounts: piiCounts, licenseValid: licenseValid),
+            DatasetCheckerName(checker: checker))
     }
 }
 

@@ -1,12 +1,9 @@
 import Foundation
-import Hashing
+import JSON
 import Storage
 
-/// What to register as a new dataset version, with its datasheet.
-public struct DatasetRegistration: Sendable {
-    public var reference: VersionReference
-    /// Files, already expanded (see `ArtifactInput.collect`).
-    public var files: [ArtifactInput]
+/// A dataset's datasheet: its licence, whether it holds personal data, and how it was made.
+public struct Datasheet: Sendable, Equatable, Codable {
     /// Licence identifier (SPDX where possible, e.g. `CC-BY-4.0`).
     public var license: String
     /// Whether the data contains personally identifiable information.
@@ -15,6 +12,14 @@ public struct DatasetRegistration: Sendable {
     public var description: String?
     public var collectionProcess: String?
     public var knownLimitations: String?
+}
+
+/// What to register as a new dataset version, with its datasheet.
+public struct DatasetRegistration: Sendable {
+    public var reference: VersionReference
+    /// Files, already expanded (see `ArtifactInput.collect`).
+    public var files: [ArtifactInput]
+    public var datasheet: Datasheet
 
     public init(
         reference: VersionReference, files: [ArtifactInput], license: String, containsPII: Bool,
@@ -23,30 +28,25 @@ public struct DatasetRegistration: Sendable {
     ) {
         self.reference = reference
         self.files = files
-        self.license = license
-        self.containsPII = containsPII
-        self.source = source
-        self.description = description
-        self.collectionProcess = collectionProcess
-        self.knownLimitations = knownLimitations
+        datasheet = Datasheet(
+            license: license, containsPII: containsPII, source: source, description: description,
+            collectionProcess: collectionProcess, knownLimitations: knownLimitations)
     }
 }
 
-/// An immutable dataset version.
+/// An immutable dataset version; its datasheet's fields read through (`version.license`).
+@dynamicMemberLookup
 public struct DatasetVersion: Sendable, Equatable, Codable {
     public var reference: VersionReference
     /// Identity: see `ContentDigest.datasetVersionDigest`.
     public var digest: String
-    public var license: String
-    public var containsPII: Bool
-    public var source: String?
-    public var description: String?
-    public var collectionProcess: String?
-    public var knownLimitations: String?
+    public var datasheet: Datasheet
     public var totalSize: Int64
     public var createdAt: String
     public var createdBy: String
     public var files: [HashedFile]
+
+    public subscript<T>(dynamicMember path: KeyPath<Datasheet, T>) -> T { datasheet[keyPath: path] }
 }
 
 /// A dataset and a summary of its versions.
@@ -69,18 +69,17 @@ extension RegistryStore {
         }
         let digest = ContentDigest.datasetVersionDigest(files)
         let ref = request.reference
+        let sheet = request.datasheet
         let totalSize = files.reduce(Int64(0)) { $0 + $1.size }
-        let isNew: Bool = try write { tx in
+        let isNew = try VersionedTable.datasets.registerVersion(self, ref, digest: digest) { tx, datasetID in
             let db = tx.database
-            guard try VersionedTable.datasets.isNewVersion(db, ref, digest: digest) else { return false }
-            let datasetID = try VersionedTable.datasets.entryID(tx, creating: ref.name)
             try db.run(
                 """
                 INSERT INTO dataset_versions (dataset_id, version, digest, license, contains_pii, source, description,
                     collection_process, known_limitations, file_count, total_size, created_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, datasetID, ref.version, digest, request.license, request.containsPII, request.source,
-                request.description, request.collectionProcess, request.knownLimitations, files.count,
+                """, datasetID, ref.version, digest, sheet.license, sheet.containsPII, sheet.source,
+                sheet.description, sheet.collectionProcess, sheet.knownLimitations, files.count,
                 totalSize, tx.time, tx.actor)
             let versionID = db.lastInsertRowID
             for file in files {
@@ -93,16 +92,15 @@ extension RegistryStore {
                 action: "dataset_version.register", subject: ref.description,
                 payload: [
                     "name": .string(ref.name), "version": .string(ref.version), "digest": .string(digest),
-                    "license": .string(request.license), "contains_pii": .bool(request.containsPII),
-                    "source": optional(request.source), "description": optional(request.description),
-                    "collection_process": optional(request.collectionProcess),
-                    "known_limitations": optional(request.knownLimitations),
+                    "license": .string(sheet.license), "contains_pii": .bool(sheet.containsPII),
+                    "source": optional(sheet.source), "description": optional(sheet.description),
+                    "collection_process": optional(sheet.collectionProcess),
+                    "known_limitations": optional(sheet.knownLimitations),
                     "files": .array(
                         files.map {
                             ["path": .string($0.relativePath), "sha256": .string($0.sha256), "size": .integer($0.size)]
                         })
                 ])
-            return true
         }
         let version = try datasetVersion(ref)
         // Where the bytes are, so `dataset check` can re-read them later (verified by digest).
@@ -128,11 +126,12 @@ extension RegistryStore {
                     relativePath: try f.get("relative_path"), uri: try f.get("relative_path"), size: try f.get("size"),
                     sha256: try f.get("sha256"), format: .unknown)
             }
-        return DatasetVersion(
-            reference: ref, digest: try row.get("digest"), license: try row.get("license"),
-            containsPII: try row.get("contains_pii"), source: try row.get("source"),
+        let datasheet = Datasheet(
+            license: try row.get("license"), containsPII: try row.get("contains_pii"), source: try row.get("source"),
             description: try row.get("description"), collectionProcess: try row.get("collection_process"),
-            knownLimitations: try row.get("known_limitations"), totalSize: try row.get("total_size"),
+            knownLimitations: try row.get("known_limitations"))
+        return DatasetVersion(
+            reference: ref, digest: try row.get("digest"), datasheet: datasheet, totalSize: try row.get("total_size"),
             createdAt: try row.get("created_at"), createdBy: try row.get("created_by"), files: files)
     }
 

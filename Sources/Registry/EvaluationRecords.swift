@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Storage
 
 /// Errors of the evaluation records (suites, runs, items, cache).

@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 import Storage
 
 /// Governance rows as the registry stores them. The rules that decide what may be written
@@ -35,11 +35,8 @@ public struct ApprovalRecord: Sendable, Equatable, Codable {
     public var updatedBy: String?
 }
 
-/// One recorded approval decision (append-only).
-public struct ApprovalDecisionRecord: Sendable, Equatable, Codable {
-    public var id: Int64
-    public var reference: VersionReference
-    public var reviewRound: Int
+/// What one approval decision says; the stored record and the auditor export both carry it.
+public struct ApprovalDecision: Sendable, Equatable, Codable {
     public var action: String
     public var fromState: String
     public var toState: String
@@ -50,7 +47,18 @@ public struct ApprovalDecisionRecord: Sendable, Equatable, Codable {
     public var policyVersion: Int
     public var policyDigest: String
     public var tier: String
+}
+
+/// One recorded approval decision (append-only); its fields read through to `decision`.
+@dynamicMemberLookup
+public struct ApprovalDecisionRecord: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var reference: VersionReference
+    public var reviewRound: Int
+    public var decision: ApprovalDecision
     public var createdAt: String
+
+    public subscript<T>(dynamicMember path: KeyPath<ApprovalDecision, T>) -> T { decision[keyPath: path] }
 }
 
 /// What to record for a decision.
@@ -207,12 +215,13 @@ public enum GovernanceRecords {
             let runs = (try? JSONValue.parse(try row.get("evaluation_run_ids", as: String.self))) ?? .array([])
             var runIDs: [String] = []
             if case .array(let items) = runs { runIDs = items.compactMap(\.stringValue) }
-            return ApprovalDecisionRecord(
-                id: try row.get("id"), reference: ref, reviewRound: try row.get("review_round"),
+            let decision = ApprovalDecision(
                 action: try row.get("action"), fromState: try row.get("from_state"), toState: try row.get("to_state"),
                 actor: try row.get("actor"), reason: try row.get("reason"), modelDigest: try row.get("model_digest"),
                 evaluationRunIDs: runIDs, policyVersion: try row.get("policy_version"),
-                policyDigest: try row.get("policy_digest"), tier: try row.get("tier"),
+                policyDigest: try row.get("policy_digest"), tier: try row.get("tier"))
+            return ApprovalDecisionRecord(
+                id: try row.get("id"), reference: ref, reviewRound: try row.get("review_round"), decision: decision,
                 createdAt: try row.get("created_at"))
         }
     }
@@ -263,12 +272,12 @@ public enum GovernanceRecords {
                 "policy_version": .integer(Int64(input.policyVersion)), "policy_digest": .string(input.policyDigest),
                 "tier": .string(input.tier), "review_round": .integer(Int64(round)), "decision_id": .integer(decisionID)
             ])
+        let decision = ApprovalDecision(
+            action: input.action, fromState: input.fromState, toState: input.toState, actor: tx.actor,
+            reason: input.reason, modelDigest: current.digest, evaluationRunIDs: input.evaluationRunIDs,
+            policyVersion: input.policyVersion, policyDigest: input.policyDigest, tier: input.tier)
         return ApprovalDecisionRecord(
-            id: decisionID, reference: ref, reviewRound: round, action: input.action,
-            fromState: input.fromState, toState: input.toState, actor: tx.actor,
-            reason: input.reason, modelDigest: current.digest,
-            evaluationRunIDs: input.evaluationRunIDs, policyVersion: input.policyVersion,
-            policyDigest: input.policyDigest, tier: input.tier, createdAt: tx.time)
+            id: decisionID, reference: ref, reviewRound: round, decision: decision, createdAt: tx.time)
     }
 
     /// Flags every lineage descendant of `ref` as needing review; returns them (sorted).
@@ -463,83 +472,5 @@ public enum GovernanceRecords {
             }
         }
         return stack
-    }
-}
-
-/// A `trained_on` dataset version with the facts dataset rules look at.
-public struct TrainingDatasetFact: Sendable, Equatable, Codable {
-    public var reference: VersionReference
-    public var digest: String
-    public var license: String
-    public var containsPII: Bool
-}
-
-extension GovernanceRecords {
-    /// Datasets the version was trained on (direct `trained_on` edges), by reference.
-    public static func trainingDatasets(_ snapshot: RegistrySnapshot, _ ref: VersionReference) throws
-        -> [TrainingDatasetFact]
-    {
-        let db = snapshot.database
-        let id = try RegistryStore.modelVersionID(db, ref)
-        return try db.query(
-            """
-            SELECT d.name, dv.version, dv.digest, dv.license, dv.contains_pii
-            FROM lineage_edges e JOIN dataset_versions dv ON dv.id = e.parent_dataset_version_id
-            JOIN datasets d ON d.id = dv.dataset_id
-            WHERE e.child_version_id = ? AND e.relation = 'trained_on' ORDER BY d.name, dv.version
-            """, id
-        ).map {
-            TrainingDatasetFact(
-                reference: try VersionReference(name: try $0.get("name"), version: try $0.get("version")),
-                digest: try $0.get("digest"), license: try $0.get("license"),
-                containsPII: try $0.get("contains_pii"))
-        }
-    }
-}
-
-extension GovernanceRecords {
-    /// Completed evaluation runs on exactly `digest` (any version with those bytes), as
-    /// suite id → run ids (oldest first).
-    public static func completedRuns(_ snapshot: RegistrySnapshot, digest: String) throws -> [String: [String]] {
-        let db = snapshot.database
-        var out: [String: [String]] = [:]
-        for row in try db.query(
-            """
-            SELECT id, suite_id FROM evaluation_runs WHERE model_digest = ? AND status = 'completed'
-            ORDER BY finished_at, id
-            """, digest)
-        {
-            out[try row.get("suite_id"), default: []].append(try row.get("id"))
-        }
-        return out
-    }
-}
-
-extension GovernanceRecords {
-    /// Ids of evaluation runs that were imported (`evaluation_run.import` events), with the
-    /// importer (the event's actor).
-    public static func importedRuns(_ snapshot: RegistrySnapshot) throws -> [String: String] {
-        let db = snapshot.database
-        var out: [String: String] = [:]
-        for row in try db.query("SELECT subject, actor FROM audit_events WHERE action = 'evaluation_run.import'") {
-            out[try row.get("subject")] = try row.get("actor")
-        }
-        return out
-    }
-}
-
-extension GovernanceRecords {
-    /// Native re-scores of runs (`evaluation_run.rescore` events): run id → passed (the latest
-    /// event of a run wins).
-    public static func rescoredRuns(_ snapshot: RegistrySnapshot) throws -> [String: Bool] {
-        let db = snapshot.database
-        var out: [String: Bool] = [:]
-        for row in try db.query(
-            "SELECT subject, payload FROM audit_events WHERE action = 'evaluation_run.rescore' ORDER BY seq")
-        {
-            let payload: String = try row.get("payload")
-            out[try row.get("subject")] = payload.contains("\"passed\":true")
-        }
-        return out
     }
 }

@@ -1,4 +1,4 @@
-import Hashing
+import JSON
 import Storage
 
 /// How a model version relates to what it was made from.

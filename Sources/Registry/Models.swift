@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 import Storage
 
 /// What to register as a new model version.
@@ -126,10 +126,8 @@ extension RegistryStore {
         let ref = request.reference
         let totalSize = files.reduce(Int64(0)) { $0 + $1.size }
 
-        let isNew: Bool = try write { tx in
+        let isNew = try VersionedTable.models.registerVersion(self, ref, digest: digest) { tx, modelID in
             let db = tx.database
-            guard try VersionedTable.models.isNewVersion(db, ref, digest: digest) else { return false }
-            let modelID = try VersionedTable.models.entryID(tx, creating: ref.name)
             try db.run(
                 """
                 INSERT INTO model_versions (model_id, version, digest, format, artifact_count, total_size, created_at, created_by)
@@ -173,7 +171,6 @@ extension RegistryStore {
                 Thread.sleep(
                     forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
             }
-            return true
         }
         let version = try modelVersion(ref)
         return isNew ? .registered(version) : .alreadyRegistered(version)

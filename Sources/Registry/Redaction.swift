@@ -1,4 +1,4 @@
-import Hashing
+import JSON
 
 /// Removes credentials from text before it is stored (audit log, run records) or printed:
 /// the user-info part of URLs (`http://user:password@host` → `http://REDACTED@host`) and the

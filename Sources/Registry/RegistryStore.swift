@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 import Storage
 
 /// The registry database: `<home>/registry.sqlite`, migrated on open.

@@ -1,4 +1,4 @@
-import Hashing
+import JSON
 
 /// The one JSON shape of each registry resource: the HTTP API's bodies and the CLI's `--json`
 /// output are both built here (snake_case members, nested objects, no JSON in strings;

@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Storage
 
 /// An API token as the registry stores it: the secret itself is never stored, only its SHA-256.

@@ -87,6 +87,20 @@ struct VersionedTable {
         return false
     }
 
+    /// The registration both kinds share, in one write transaction: nothing when version `ref`
+    /// already holds `digest` (false); otherwise `insert` writes the version, given the
+    /// transaction and the entry's row id (the entry is created on first use), and commits (true).
+    func registerVersion(
+        _ store: RegistryStore, _ ref: VersionReference, digest: String,
+        insert: (RegistryTransaction, Int64) throws -> Void
+    ) throws -> Bool {
+        try store.write { tx in
+            guard try isNewVersion(tx.database, ref, digest: digest) else { return false }
+            try insert(tx, try entryID(tx, creating: ref.name))
+            return true
+        }
+    }
+
     /// Every entry with its version count and newest version, by name.
     func summaries(_ db: Database) throws -> [EntrySummary] {
         try db.query(

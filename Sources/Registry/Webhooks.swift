@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Hashing
+import JSON
 import Storage
 
 /// What a webhook can subscribe to. Every event is derived from an audit event, so the CLI and

@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 import TestSupport
 import Testing
 

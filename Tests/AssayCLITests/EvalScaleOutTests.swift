@@ -1,7 +1,7 @@
 import Foundation
 import Governance
-import Hashing
 import InferenceCore
+import JSON
 import Registry
 import TestSupport
 import Testing

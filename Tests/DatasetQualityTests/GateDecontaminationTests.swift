@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 import Registry
 import TestSupport
 import Testing

@@ -1,6 +1,6 @@
 import DatasetQuality
 import Foundation
-import Hashing
+import JSON
 import TestSupport
 import Testing
 

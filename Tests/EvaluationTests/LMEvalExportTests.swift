@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import InferenceCore
+import JSON
 import Registry
 import TestSupport
 import Testing

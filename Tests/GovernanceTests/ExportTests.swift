@@ -1,9 +1,9 @@
 import Foundation
-import Registry
 import TestSupport
 import Testing
 
 @testable import Governance
+@testable import Registry
 
 struct ExportTests {
     static let digest = String(repeating: "ab", count: 32)
@@ -28,15 +28,17 @@ struct ExportTests {
                 state: "approved", tier: "medium", needsReview: false, needsReviewReason: nil,
                 decisions: [
                     ExportedDecision(
-                        action: "submit", fromState: "evaluated", toState: "in_review", actor: "alice", reason: nil,
-                        modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
-                        policyDigest: String(repeating: "cd", count: 32), tier: "medium",
-                        time: "2026-01-30T11:00:00.000Z"),
+                        ApprovalDecision(
+                            action: "submit", fromState: "evaluated", toState: "in_review", actor: "alice", reason: nil,
+                            modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
+                            policyDigest: String(repeating: "cd", count: 32), tier: "medium"),
+                        DecisionTime(time: "2026-01-30T11:00:00.000Z")),
                     ExportedDecision(
-                        action: "approve", fromState: "in_review", toState: "approved", actor: "bob", reason: evil,
-                        modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
-                        policyDigest: String(repeating: "cd", count: 32), tier: "medium",
-                        time: "2026-01-30T12:00:00.000Z")
+                        ApprovalDecision(
+                            action: "approve", fromState: "in_review", toState: "approved", actor: "bob", reason: evil,
+                            modelDigest: digest, evaluationRunIDs: ["run-gk", "run-si"], policyVersion: 1,
+                            policyDigest: String(repeating: "cd", count: 32), tier: "medium"),
+                        DecisionTime(time: "2026-01-30T12:00:00.000Z"))
                 ]),
             ancestors: [
                 ExportedRelative(

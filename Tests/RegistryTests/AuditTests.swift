@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import Hashing
+import JSON
 import Storage
 import TestSupport
 import Testing

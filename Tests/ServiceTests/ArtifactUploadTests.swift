@@ -1,6 +1,7 @@
 import Foundation
 import Governance
 import Hashing
+import JSON
 import Registry
 import Testing
 

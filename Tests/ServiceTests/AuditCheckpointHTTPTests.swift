@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Registry
 import Storage
 import TestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 @_spi(RawSQL) import Registry
 import Testing
 

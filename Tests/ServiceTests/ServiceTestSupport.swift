@@ -1,5 +1,4 @@
 import Foundation
-import Hashing
 import TestSupport
 
 @testable import Governance
@@ -9,6 +8,7 @@ import TestSupport
 
 #if canImport(Glibc)
 import Glibc
+import JSON
 #endif
 
 /// A raw TCP client for socket-level tests: sends exact bytes, reads responses.

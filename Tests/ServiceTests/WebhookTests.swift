@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Hashing
+import JSON
 import TestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import DatasetQuality
 import Foundation
 import Governance
-import Hashing
+import JSON
 import ModelFormat
 import Registry
 import Tokenizers

@@ -2,6 +2,7 @@ import DatasetQuality
 import Foundation
 import Governance
 import Hashing
+import JSON
 import Registry
 
 /// `assay dataset register NAME@VERSION PATH --license L --pii|--no-pii ...`
@@ -180,7 +181,8 @@ extension DatasetVersion {
 
     var listRow: [String] {
         [
-            reference.version, license, containsPII ? "yes" : "no", String(files.count), formatBytes(totalSize),
+            reference.version, datasheet.license, datasheet.containsPII ? "yes" : "no", String(files.count),
+            formatBytes(totalSize),
             String(digest.prefix(12)), createdAt
         ]
     }

@@ -1,8 +1,8 @@
 import Evaluation
 import Foundation
 import HTTPClient
-import Hashing
 import InferenceCore
+import JSON
 import Registry
 
 /// `assay eval import DIR|FILE...`: merges the shards of one run into the registry (or, with

@@ -1,6 +1,6 @@
 import Evaluation
 import Foundation
-import Hashing
+import JSON
 import Registry
 
 /// `assay eval show RUN`

@@ -1,8 +1,8 @@
 import Evaluation
 import Foundation
 import Governance
-import Hashing
 import InferenceCore
+import JSON
 import Registry
 
 /// `assay gate --candidate M@V --baseline ALIAS|M@V`

@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 import Registry
 
 /// `assay init`: creates (or upgrades) the registry database and sets registry-wide settings.

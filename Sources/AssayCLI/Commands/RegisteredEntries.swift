@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 import Registry
 
 /// The two kinds of versioned registry entries the CLI lists and shows: where each kind's

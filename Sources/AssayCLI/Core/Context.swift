@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 import Synchronization
 
 /// Options every command accepts, wherever they appear on the command line.

@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 
 extension CommandContext {
     /// Prints a resource in its one JSON shape (`Representation`, shared with the HTTP API):

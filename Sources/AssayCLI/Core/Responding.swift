@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+import JSON
 
 /// The output branch every reporting command shares: with `--json` the machine form on stdout
 /// (see `printJSON`), otherwise the human-readable text. Both return `ExitCode.success`, so a

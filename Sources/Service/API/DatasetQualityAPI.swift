@@ -1,7 +1,7 @@
 import Evaluation
 import Foundation
 import Governance
-import Hashing
+import JSON
 import Registry
 
 /// `GET /api/v1/datasets/{name}/versions/{version}/check`: the latest stored quality report of a

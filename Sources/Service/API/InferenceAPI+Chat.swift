@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import InferenceCore
+import JSON
 
 // `/v1/chat/completions` and the response envelope both routes share.
 extension InferenceAPI {

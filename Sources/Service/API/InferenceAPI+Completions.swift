@@ -1,6 +1,6 @@
 import Foundation
-import Hashing
 import InferenceCore
+import JSON
 
 // `/v1/completions`: prompts, echo and logprobs.
 extension InferenceAPI {

@@ -1,6 +1,6 @@
 import Foundation
-import Hashing
 import InferenceCore
+import JSON
 
 // Request members shared by the completion and chat routes: sampling options and their checks.
 extension InferenceAPI {

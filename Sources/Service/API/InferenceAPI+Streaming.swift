@@ -1,6 +1,6 @@
 import Foundation
-import Hashing
 import InferenceCore
+import JSON
 
 // Server-sent events for `stream: true`.
 extension InferenceAPI {

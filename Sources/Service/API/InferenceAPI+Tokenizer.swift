@@ -1,6 +1,6 @@
 import Foundation
-import Hashing
 import InferenceCore
+import JSON
 
 // vLLM / llama-server tokenizer routes.
 extension InferenceAPI {

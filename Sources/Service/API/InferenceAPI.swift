@@ -1,6 +1,6 @@
 import Foundation
-import Hashing
 import InferenceCore
+import JSON
 
 /// OpenAI-compatible inference: `/v1/models`, `/v1/completions` (prompt strings, token-id
 /// arrays and batches; `echo` + `logprobs` for scoring, with or without generated tokens),

@@ -1,5 +1,5 @@
-import Hashing
 import InferenceCore
+import JSON
 
 /// An error in OpenAI's shape, `{"error": {"message", "type", "param", "code"}}`, which the
 /// `openai` client and lm-eval read. Every error on `/v1/*` is rendered this way; elsewhere it

@@ -1,4 +1,4 @@
-import Hashing
+import JSON
 import Registry
 
 /// Validated query parameters: unknown or repeated names are a 400, so typos never silently

@@ -5,6 +5,7 @@ import Registry
 
 #if canImport(Glibc)
 import Glibc
+import JSON
 #endif
 
 /// Settings of the JSON API.

@@ -1,6 +1,6 @@
 import Foundation
 import Governance
-import Hashing
+import JSON
 import Registry
 
 /// JSON of the audit proof and checkpoint types (their Codable form, snake_case keys).

@@ -1,5 +1,5 @@
 import Governance
-import Hashing
+import JSON
 import Registry
 
 /// The version filters of the model listings: `arch` and `quant` (an artifact's header facts),

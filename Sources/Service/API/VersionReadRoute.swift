@@ -1,4 +1,4 @@
-import Hashing
+import JSON
 import Registry
 
 extension Route {

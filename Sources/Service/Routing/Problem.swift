@@ -1,4 +1,4 @@
-import Hashing
+import JSON
 
 /// An RFC 9457 problem: what every error response carries, as `application/problem+json`
 /// `{type, title, status, detail}`. `type` URIs are stable; clients switch on them.

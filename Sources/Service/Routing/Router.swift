@@ -1,5 +1,5 @@
 import Governance
-import Hashing
+import JSON
 
 /// Who may call a route.
 public enum Access: Sendable, Hashable, CustomStringConvertible {

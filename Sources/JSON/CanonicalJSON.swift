@@ -164,6 +164,22 @@ private struct JSONParser {
         while index < bytes.count, [0x20, 0x09, 0x0a, 0x0d].contains(bytes[index]) { index += 1 }
     }
 
+    /// Steps over `byte` when it is next.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// After an array item or object member: true past the closing bracket, false past a comma.
+    mutating func endOfMember(close: Unicode.Scalar, container: String) throws(JSONError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unterminated \(container)") }
+        if consume(UInt8(ascii: ",")) { return false }
+        guard consume(UInt8(ascii: close)) else { throw error("expected , or \(close)") }
+        return true
+    }
+
     mutating func expect(_ literal: String) throws(JSONError) {
         let lit = Array(literal.utf8)
         guard index + lit.count <= bytes.count, Array(bytes[index..<index + lit.count]) == lit else {
@@ -190,55 +206,30 @@ private struct JSONParser {
             index += 1
             var items: [JSONValue] = []
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(items)
-            }
-            while true {
+            var closed = consume(UInt8(ascii: "]"))
+            while !closed {
                 skipWhitespace()
                 items.append(try parseValue(depth: depth + 1))
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unterminated array") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                if bytes[index] == UInt8(ascii: "]") {
-                    index += 1
-                    return .array(items)
-                }
-                throw error("expected , or ]")
+                closed = try endOfMember(close: "]", container: "array")
             }
+            return .array(items)
         case UInt8(ascii: "{"):
             index += 1
             var members: [String: JSONValue] = [:]
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-            while true {
+            var closed = consume(UInt8(ascii: "}"))
+            while !closed {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected key") }
                 let key = try parseString()
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected :") }
-                index += 1
+                guard consume(UInt8(ascii: ":")) else { throw error("expected :") }
                 skipWhitespace()
                 let value = try parseValue(depth: depth + 1)
                 guard members.updateValue(value, forKey: key) == nil else { throw error("duplicate key \(key)") }
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unterminated object") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                if bytes[index] == UInt8(ascii: "}") {
-                    index += 1
-                    return .object(members)
-                }
-                throw error("expected , or }")
+                closed = try endOfMember(close: "}", container: "object")
             }
+            return .object(members)
         default:
             return try parseNumber()
         }

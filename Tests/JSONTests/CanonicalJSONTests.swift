@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Hashing
+@testable import JSON
 
 struct CanonicalJSONTests {
     @Test func sortsKeysAndDropsWhitespace() throws {
