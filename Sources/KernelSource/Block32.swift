@@ -189,28 +189,12 @@ public func matmulTileBlock32<F: Block32Format, Ops: BlockIntegerOps>(
     var r0 = rows.lowerBound
     while r0 < rows.upperBound {
         let panelRows = r0..<min(rows.upperBound, r0 + panel)
-        var b = columns.lowerBound
-        while b + 4 <= batch {
-            let c0 = Block32Column(x, column: b)
-            let c1 = Block32Column(x, column: b + 1)
-            let c2 = Block32Column(x, column: b + 2)
-            let c3 = Block32Column(x, column: b + 3)
-            for r in panelRows {
-                let v = dotBlocks4(F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
-                out[b * outStride + r] = v[0]
-                out[(b + 1) * outStride + r] = v[1]
-                out[(b + 2) * outStride + r] = v[2]
-                out[(b + 3) * outStride + r] = v[3]
-            }
-            b += 4
-        }
-        while b < batch {
-            let c = Block32Column(x, column: b)
-            for r in panelRows {
-                out[b * outStride + r] = dotBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
-            }
-            b += 1
-        }
+        var sweep = ColumnSweep(rows: panelRows, from: columns.lowerBound, out: out, outStride: outStride)
+        @inline(__always) func row(_ r: Int) -> UnsafeRawPointer { w.data + r * w.rowBytes }
+        sweep.columns(
+            to: batch, { Block32Column(x, column: $0) },
+            four: { r, c in dotBlocks4(F.self, Ops.self, row(r), c.0, c.1, c.2, c.3, blocks: blocks) },
+            one: { r, c in dotBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
         r0 = panelRows.upperBound
     }
 }

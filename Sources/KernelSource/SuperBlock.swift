@@ -85,20 +85,6 @@ public enum Q6_KFormat: SuperBlockFormat {
     }
 }
 
-/// One activation column's pointers for a row of superblocks (Q8_K).
-public struct SuperBlockColumn {
-    public let q8: UnsafeRawPointer
-    public let scales: UnsafePointer<Float>
-    public let bsums: UnsafePointer<Int32>
-
-    @inlinable @inline(__always)
-    public init(_ x: ActivationView, column b: Int) {
-        q8 = UnsafeRawPointer(x.q8 + b * x.cols)
-        scales = x.scales + b * (x.cols / 256)
-        bsums = x.bsums + b * (x.cols / 16)
-    }
-}
-
 /// Row · column. Which of ggml's x86 (AVX2) kernels — and so which summation — a product gets
 /// depends on the format, the matrix and the batch; `matmulTileSuperBlocks` picks as ggml does:
 /// - ggml's `vec_dot_qX_K_q8_K` (batches under eight rows, matrices not repacked): per superblock
@@ -130,13 +116,7 @@ public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
             let dmin = -x.scales[b] * dminw
             accMins += dmin * Float(F.minimumSum(wb, x.bsums + b * 16))
         }
-        var sumi = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            sumi &+= Ops.dot(values, signed: F.signedValues, x.q8, b * 256 + s * 32) &* scale
-        }
-        sumi &-= F.laneOffset(wb, x.bsums + b * 16)
-        acc = acc.addingProduct(toFloat(sumi), d)
+        acc = acc.addingProduct(toFloat(superBlockLanes(F.self, Ops.self, wb, x, block: b)), d)
     }
     return F.hasMinimum ? horizontalSum(acc) + accMins : horizontalSum(acc)
 }
@@ -153,11 +133,7 @@ public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
         let wb = w + b * F.blockBytes
         prefetch(wb + prefetchDistance)
         let (dw, dminw) = F.scales(wb)
-        var sumi = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            sumi &+= Ops.dot(values, signed: F.signedValues, x.q8, b * 256 + s * 32) &* scale
-        }
+        let sumi = superBlockLanes(F.self, Ops.self, wb, x, block: b)
         acc = acc.addingProduct(Float(sumi.wrappedSum()), dw * x.scales[b])
         accMin = accMin.addingProduct(Float(F.minimumSum(wb, x.bsums + b * 16)), dminw * x.scales[b])
     }
@@ -176,13 +152,7 @@ public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
-        var sumi = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            sumi &+= Ops.dot(values, signed: F.signedValues, x.q8, b * 256 + s * 32) &* scale
-        }
-        sumi &-= F.laneOffset(wb, x.bsums + b * 16)
-        var r = dw * Float(sumi.wrappedSum())
+        var r = dw * Float(superBlockLanes(F.self, Ops.self, wb, x, block: b).wrappedSum())
         if F.hasMinimum { r = r.addingProduct(-dminw, Float(F.minimumSum(wb, x.bsums + b * 16))) }
         acc = acc.addingProduct(r, x.scales[b])
     }
@@ -192,40 +162,17 @@ public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// `dotTiledSuperBlocks` for four columns at once: each weight step is unpacked once.
 @inlinable @inline(__always)
 public func dotTiledSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-    _ x3: SuperBlockColumn, blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumns4, blocks: Int
 ) -> SIMD4<Float> {
     var acc = SIMD4<Float>()
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
-        var s0 = SIMD8<Int32>()
-        var s1 = SIMD8<Int32>()
-        var s2 = SIMD8<Int32>()
-        var s3 = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            let o = b * 256 + s * 32
-            s0 &+= Ops.dot(values, signed: F.signedValues, x0.q8, o) &* scale
-            s1 &+= Ops.dot(values, signed: F.signedValues, x1.q8, o) &* scale
-            s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
-            s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
-        }
-        s0 &-= F.laneOffset(wb, x0.bsums + b * 16)
-        s1 &-= F.laneOffset(wb, x1.bsums + b * 16)
-        s2 &-= F.laneOffset(wb, x2.bsums + b * 16)
-        s3 &-= F.laneOffset(wb, x3.bsums + b * 16)
-        let sums = SIMD4<Float>(
-            Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
-        var r = SIMD4<Float>(repeating: dw) * sums
+        var r = SIMD4<Float>(repeating: dw) * wrappedSums(x.superBlockLanes(F.self, Ops.self, wb, block: b))
         if F.hasMinimum {
-            let mins = SIMD4<Float>(
-                Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
-                Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
-            r = r.addingProduct(SIMD4<Float>(repeating: -dminw), mins)
+            r = r.addingProduct(SIMD4<Float>(repeating: -dminw), x.minimumSums(F.self, wb, block: b))
         }
-        acc = acc.addingProduct(r, SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b]))
+        acc = acc.addingProduct(r, x.scales(b))
     }
     return acc
 }
@@ -233,44 +180,34 @@ public func dotTiledSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// `dotRepackedGemmSuperBlocks` for four columns at once.
 @inlinable @inline(__always)
 public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(
-    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-    _ x3: SuperBlockColumn, blocks: Int
+    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumns4, blocks: Int
 ) -> SIMD4<Float> {
     var acc = SIMD4<Float>()
     var accMin = SIMD4<Float>()
     for b in 0..<blocks {
         let wb = w + b * Q4_KFormat.blockBytes
         let (dw, dminw) = Q4_KFormat.scales(wb)
-        let xd = SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b])
+        let xd = x.scales(b)
         let d = dw * xd
         let dmin = dminw * xd
         for pair in 0..<4 {
-            var s0 = SIMD8<Int32>()
-            var s1 = SIMD8<Int32>()
-            var s2 = SIMD8<Int32>()
-            var s3 = SIMD8<Int32>()
-            for s in (2 * pair)..<(2 * pair + 2) {
-                let (values, scale) = Q4_KFormat.step(wb, s)
-                let o = b * 256 + s * 32
-                s0 &+= Ops.dot(values, signed: false, x0.q8, o) &* scale
-                s1 &+= Ops.dot(values, signed: false, x1.q8, o) &* scale
-                s2 &+= Ops.dot(values, signed: false, x2.q8, o) &* scale
-                s3 &+= Ops.dot(values, signed: false, x3.q8, o) &* scale
+            let lanes = x.stepLanes(Q4_KFormat.self, Ops.self, wb, block: b, steps: (2 * pair)..<(2 * pair + 2))
+            @inline(__always) func mins(_ c: SuperBlockColumn) -> Float {
+                Float(q4KPairMinimumSum(wb, c.bsums + b * 16, pair))
             }
-            let (_, m0) = q4KScaleMin(wb + 4, 2 * pair)
-            let (_, m1) = q4KScaleMin(wb + 4, 2 * pair + 1)
-            @inline(__always) func mins(_ x: SuperBlockColumn) -> Float {
-                let bs = x.bsums + b * 16
-                return Float(m0 &* (bs[4 * pair] &+ bs[4 * pair + 1]) &+ m1 &* (bs[4 * pair + 2] &+ bs[4 * pair + 3]))
-            }
-            let sums = SIMD4<Float>(
-                Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
-            acc = acc.addingProduct(sums, d)
-            accMin = accMin.addingProduct(SIMD4<Float>(mins(x0), mins(x1), mins(x2), mins(x3)), dmin)
+            acc = acc.addingProduct(wrappedSums(lanes), d)
+            accMin = accMin.addingProduct(SIMD4<Float>(mins(x.c0), mins(x.c1), mins(x.c2), mins(x.c3)), dmin)
         }
     }
     return acc - accMin
+}
+
+/// Σ m·bsum of the 32-value step pair `pair` of a Q4_K block (ggml's repacked GEMM minimum term).
+@inlinable @inline(__always)
+public func q4KPairMinimumSum(_ wb: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>, _ pair: Int) -> Int32 {
+    let (_, m0) = q4KScaleMin(wb + 4, 2 * pair)
+    let (_, m1) = q4KScaleMin(wb + 4, 2 * pair + 1)
+    return m0 &* (bsums[4 * pair] &+ bsums[4 * pair + 1]) &+ m1 &* (bsums[4 * pair + 2] &+ bsums[4 * pair + 3])
 }
 
 /// ggml's repacked Q4_K GEMM summation: one fused multiply-add per pair of 32-value steps.
@@ -286,19 +223,10 @@ public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
         let (dw, dminw) = Q4_KFormat.scales(wb)
         let d = dw * x.scales[b]
         let dmin = dminw * x.scales[b]
-        let bsums = x.bsums + b * 16
         for pair in 0..<4 {
-            var sumi = SIMD8<Int32>()
-            for s in (2 * pair)..<(2 * pair + 2) {
-                let (values, scale) = Q4_KFormat.step(wb, s)
-                sumi &+= Ops.dot(values, signed: false, x.q8, b * 256 + s * 32) &* scale
-            }
-            let (_, m0) = q4KScaleMin(wb + 4, 2 * pair)
-            let (_, m1) = q4KScaleMin(wb + 4, 2 * pair + 1)
-            let mins =
-                m0 &* (bsums[4 * pair] &+ bsums[4 * pair + 1]) &+ m1 &* (bsums[4 * pair + 2] &+ bsums[4 * pair + 3])
+            let sumi = stepLanes(Q4_KFormat.self, Ops.self, wb, x.q8, block: b, steps: (2 * pair)..<(2 * pair + 2))
             acc = acc.addingProduct(Float(sumi.wrappedSum()), d)
-            accMin = accMin.addingProduct(Float(mins), dmin)
+            accMin = accMin.addingProduct(Float(q4KPairMinimumSum(wb, x.bsums + b * 16, pair)), dmin)
         }
     }
     return acc - accMin
@@ -307,9 +235,7 @@ public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
 /// `dotSuperBlocks` for four columns at once: each weight step is unpacked once.
 @inlinable @inline(__always)
 public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-    _ x3: SuperBlockColumn, blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumns4, blocks: Int
 ) -> SIMD4<Float> {
     var a0 = SIMD8<Float>()
     var a1 = SIMD8<Float>()
@@ -323,31 +249,16 @@ public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
         if F.hasMinimum {
-            m0 += (-x0.scales[b] * dminw) * Float(F.minimumSum(wb, x0.bsums + b * 16))
-            m1 += (-x1.scales[b] * dminw) * Float(F.minimumSum(wb, x1.bsums + b * 16))
-            m2 += (-x2.scales[b] * dminw) * Float(F.minimumSum(wb, x2.bsums + b * 16))
-            m3 += (-x3.scales[b] * dminw) * Float(F.minimumSum(wb, x3.bsums + b * 16))
+            m0 += (-x.c0.scales[b] * dminw) * Float(F.minimumSum(wb, x.c0.bsums + b * 16))
+            m1 += (-x.c1.scales[b] * dminw) * Float(F.minimumSum(wb, x.c1.bsums + b * 16))
+            m2 += (-x.c2.scales[b] * dminw) * Float(F.minimumSum(wb, x.c2.bsums + b * 16))
+            m3 += (-x.c3.scales[b] * dminw) * Float(F.minimumSum(wb, x.c3.bsums + b * 16))
         }
-        var s0 = SIMD8<Int32>()
-        var s1 = SIMD8<Int32>()
-        var s2 = SIMD8<Int32>()
-        var s3 = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            let o = b * 256 + s * 32
-            s0 &+= Ops.dot(values, signed: F.signedValues, x0.q8, o) &* scale
-            s1 &+= Ops.dot(values, signed: F.signedValues, x1.q8, o) &* scale
-            s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
-            s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
-        }
-        s0 &-= F.laneOffset(wb, x0.bsums + b * 16)
-        s1 &-= F.laneOffset(wb, x1.bsums + b * 16)
-        s2 &-= F.laneOffset(wb, x2.bsums + b * 16)
-        s3 &-= F.laneOffset(wb, x3.bsums + b * 16)
-        a0 = a0.addingProduct(toFloat(s0), x0.scales[b] * dw)
-        a1 = a1.addingProduct(toFloat(s1), x1.scales[b] * dw)
-        a2 = a2.addingProduct(toFloat(s2), x2.scales[b] * dw)
-        a3 = a3.addingProduct(toFloat(s3), x3.scales[b] * dw)
+        let (s0, s1, s2, s3) = x.superBlockLanes(F.self, Ops.self, wb, block: b)
+        a0 = a0.addingProduct(toFloat(s0), x.c0.scales[b] * dw)
+        a1 = a1.addingProduct(toFloat(s1), x.c1.scales[b] * dw)
+        a2 = a2.addingProduct(toFloat(s2), x.c2.scales[b] * dw)
+        a3 = a3.addingProduct(toFloat(s3), x.c3.scales[b] * dw)
     }
     if F.hasMinimum {
         return SIMD4(horizontalSum(a0) + m0, horizontalSum(a1) + m1, horizontalSum(a2) + m2, horizontalSum(a3) + m3)
@@ -358,35 +269,17 @@ public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// `dotRepackedSuperBlocks` for four columns at once.
 @inlinable @inline(__always)
 public func dotRepackedSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-    _ x3: SuperBlockColumn, blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumns4, blocks: Int
 ) -> SIMD4<Float> {
     var acc = SIMD4<Float>()
     var accMin = SIMD4<Float>()
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
-        var s0 = SIMD8<Int32>()
-        var s1 = SIMD8<Int32>()
-        var s2 = SIMD8<Int32>()
-        var s3 = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            let o = b * 256 + s * 32
-            s0 &+= Ops.dot(values, signed: F.signedValues, x0.q8, o) &* scale
-            s1 &+= Ops.dot(values, signed: F.signedValues, x1.q8, o) &* scale
-            s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
-            s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
-        }
-        let sums = SIMD4<Float>(
-            Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
-        let xd = SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b])
-        let mins = SIMD4<Float>(
-            Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
-            Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
+        let sums = wrappedSums(x.superBlockLanes(F.self, Ops.self, wb, block: b))
+        let xd = x.scales(b)
         acc = acc.addingProduct(sums, dw * xd)
-        accMin = accMin.addingProduct(mins, dminw * xd)
+        accMin = accMin.addingProduct(x.minimumSums(F.self, wb, block: b), dminw * xd)
     }
     return acc - accMin
 }
@@ -407,80 +300,31 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
     var r0 = rows.lowerBound
     while r0 < rows.upperBound {
         let panelRows = r0..<min(rows.upperBound, r0 + panel)
-        var b = columns.lowerBound
+        var sweep = ColumnSweep(rows: panelRows, from: columns.lowerBound, out: out, outStride: outStride)
+        @inline(__always) func row(_ r: Int) -> UnsafeRawPointer { w.data + r * w.rowBytes }
         if F.hasMinimum && w.rows % 8 == 0 {
             // Q4_K, repacked by ggml: its GEMM for whole groups of four activation rows, its GEMV
             // for the rest.
-            while b + 4 <= min(batch, x.gemmColumns) {
-                let c0 = SuperBlockColumn(x, column: b)
-                let c1 = SuperBlockColumn(x, column: b + 1)
-                let c2 = SuperBlockColumn(x, column: b + 2)
-                let c3 = SuperBlockColumn(x, column: b + 3)
-                for r in panelRows {
-                    let v = dotRepackedGemmSuperBlocks4(
-                        Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
-                    for k in 0..<4 { out[(b + k) * outStride + r] = v[k] }
-                }
-                b += 4
-            }
-            while b < batch {
-                let c = SuperBlockColumn(x, column: b)
-                if b < x.gemmColumns {
-                    for r in panelRows {
-                        out[b * outStride + r] = dotRepackedGemmSuperBlocks(
-                            Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
-                    }
-                } else {
-                    for r in panelRows {
-                        out[b * outStride + r] = dotRepackedSuperBlocks(
-                            F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
-                    }
-                }
-                b += 1
-            }
+            sweep.columns(
+                to: min(batch, x.gemmColumns), { SuperBlockColumn(x, column: $0) },
+                four: { r, c in dotRepackedGemmSuperBlocks4(Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks) },
+                one: { r, c in dotRepackedGemmSuperBlocks(Ops.self, row(r), c, blocks: blocks) })
+            sweep.columns(
+                to: batch, { SuperBlockColumn(x, column: $0) },
+                four: { r, c in dotRepackedSuperBlocks4(F.self, Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks)
+                },
+                one: { r, c in dotRepackedSuperBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
         } else if x.rows >= 8 {
             // ggml's tiled GEMM from eight activation rows on.
-            while b + 4 <= batch {
-                let c0 = SuperBlockColumn(x, column: b)
-                let c1 = SuperBlockColumn(x, column: b + 1)
-                let c2 = SuperBlockColumn(x, column: b + 2)
-                let c3 = SuperBlockColumn(x, column: b + 3)
-                for r in panelRows {
-                    let v = dotTiledSuperBlocks4(
-                        F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
-                    for k in 0..<4 { out[(b + k) * outStride + r] = v[k] }
-                }
-                b += 4
-            }
-            while b < batch {
-                let c = SuperBlockColumn(x, column: b)
-                for r in panelRows {
-                    out[b * outStride + r] = dotTiledSuperBlocks(
-                        F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
-                }
-                b += 1
-            }
-        }
-        while b + 4 <= batch {
-            let c0 = SuperBlockColumn(x, column: b)
-            let c1 = SuperBlockColumn(x, column: b + 1)
-            let c2 = SuperBlockColumn(x, column: b + 2)
-            let c3 = SuperBlockColumn(x, column: b + 3)
-            for r in panelRows {
-                let v = dotSuperBlocks4(F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
-                out[b * outStride + r] = v[0]
-                out[(b + 1) * outStride + r] = v[1]
-                out[(b + 2) * outStride + r] = v[2]
-                out[(b + 3) * outStride + r] = v[3]
-            }
-            b += 4
-        }
-        while b < batch {
-            let c = SuperBlockColumn(x, column: b)
-            for r in panelRows {
-                out[b * outStride + r] = dotSuperBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
-            }
-            b += 1
+            sweep.columns(
+                to: batch, { SuperBlockColumn(x, column: $0) },
+                four: { r, c in dotTiledSuperBlocks4(F.self, Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks) },
+                one: { r, c in dotTiledSuperBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
+        } else {
+            sweep.columns(
+                to: batch, { SuperBlockColumn(x, column: $0) },
+                four: { r, c in dotSuperBlocks4(F.self, Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks) },
+                one: { r, c in dotSuperBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
         }
         r0 = panelRows.upperBound
     }
