@@ -1,3 +1,50 @@
+/// One activation column's pointers for a row of weight blocks: its Int8 values, its block
+/// scales (one per `blockSize` values: 32 for Q8_0/Q8_1, 256 for Q8_K), its Q8_1 block sums and
+/// its Q8_K sums per 16 values. A kernel reads the ones its format needs.
+public struct ActivationColumn {
+    public let q8: UnsafeRawPointer
+    /// F16-rounded block scales (Q8_0, Q8_1) or F32 superblock scales (Q8_K).
+    public let scales: UnsafePointer<Float>
+    /// F16-rounded `d·Σq` per 32-value block (Q8_1).
+    public let sums: UnsafePointer<Float>
+    /// Σq per 16 values (Q8_K).
+    public let bsums: UnsafePointer<Int32>
+
+    @inlinable @inline(__always)
+    public init(_ x: ActivationView, column b: Int, blockSize: Int) {
+        q8 = UnsafeRawPointer(x.q8 + b * x.cols)
+        scales = x.scales + b * (x.cols / blockSize)
+        sums = x.sums + b * (x.cols / 32)
+        bsums = x.bsums + b * (x.cols / 16)
+    }
+}
+
+/// The accumulators of the four-column kernels: per column eight float lanes and the minimum
+/// term, reduced as the one-column kernels reduce theirs.
+@frozen
+public struct FourColumnSums {
+    public var a0 = SIMD8<Float>()
+    public var a1 = SIMD8<Float>()
+    public var a2 = SIMD8<Float>()
+    public var a3 = SIMD8<Float>()
+    public var m0: Float = 0
+    public var m1: Float = 0
+    public var m2: Float = 0
+    public var m3: Float = 0
+
+    @inlinable @inline(__always)
+    public init() {}
+
+    /// `horizontalSum(a_k)`, plus `m_k` for formats with a minimum.
+    @inlinable @inline(__always)
+    public func results(withMinimum: Bool) -> SIMD4<Float> {
+        if withMinimum {
+            return SIMD4(horizontalSum(a0) + m0, horizontalSum(a1) + m1, horizontalSum(a2) + m2, horizontalSum(a3) + m3)
+        }
+        return SIMD4(horizontalSum(a0), horizontalSum(a1), horizontalSum(a2), horizontalSum(a3))
+    }
+}
+
 /// The columns of a tile swept over a panel of rows: groups of four first (each weight row read
 /// once for the four), then one at a time. Every kernel gives a column the same value either
 /// way, so how columns are grouped never changes a result.

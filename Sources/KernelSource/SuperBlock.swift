@@ -4,25 +4,39 @@
 /// do the same operations per column in the same order as ggml's `vec_dot_qX_K_q8_K`.
 public protocol SuperBlockFormat {
     static var blockBytes: Int { get }
-    /// Whether the block subtracts `dmin·Σ m_j·bsum_j` (Q4_K).
+    /// Whether the block subtracts `dmin·Σ m_j·bsum_j` (Q4_K). False unless a format says so.
     static var hasMinimum: Bool { get }
-    /// Whether `step` gives signed values (bit patterns of Int8).
-    static var signedValues: Bool { get }
     /// The F16 block scale `d` (and `dmin`, zero when unused).
     static func scales(_ block: UnsafeRawPointer) -> (d: Float, dmin: Float)
     /// Step `s` (0..<8): values 32s…32s+31 and the integer scale of each of the 8 result lanes.
     static func step(_ block: UnsafeRawPointer, _ s: Int) -> (values: SIMD32<UInt8>, scale: SIMD8<Int32>)
-    /// Σ_j m_j·(bsum_{2j} + bsum_{2j+1}) for the activation block sums (Q4_K only).
+    /// Σ_j m_j·(bsum_{2j} + bsum_{2j+1}) for the activation block sums (Q4_K only; 0 by default).
     static func minimumSum(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> Int32
     /// What to subtract from the eight integer lanes of a superblock before scaling (Q6_K's
-    /// `32·Σ sc·bsum` offset, lane k taking the 16-value groups 2k and 2k+1, as ggml's AVX2 kernel).
+    /// `32·Σ sc·bsum` offset, lane k taking the 16-value groups 2k and 2k+1, as ggml's AVX2 kernel;
+    /// zero by default).
     static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32>
+}
+
+extension SuperBlockFormat {
+    @inlinable public static var hasMinimum: Bool { false }
+
+    /// `step` values are unsigned in every K-quant (Q6_K's −32 goes through `laneOffset`, as
+    /// ggml does).
+    @inlinable public static var signedValues: Bool { false }
+
+    @inlinable @inline(__always)
+    public static func minimumSum(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> Int32 { 0 }
+
+    @inlinable @inline(__always)
+    public static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32> {
+        SIMD8()
+    }
 }
 
 public enum Q4_KFormat: SuperBlockFormat {
     @inlinable public static var blockBytes: Int { 144 }
     @inlinable public static var hasMinimum: Bool { true }
-    @inlinable public static var signedValues: Bool { false }
     @inlinable @inline(__always)
     public static func scales(_ block: UnsafeRawPointer) -> (d: Float, dmin: Float) {
         let (d, m) = loadScaleAndMinimum(block)
@@ -44,15 +58,11 @@ public enum Q4_KFormat: SuperBlockFormat {
         }
         return mins
     }
-    @inlinable @inline(__always)
-    public static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32> { SIMD8() }
 }
 
 public enum Q6_KFormat: SuperBlockFormat {
     @inlinable public static var blockBytes: Int { 210 }
-    @inlinable public static var hasMinimum: Bool { false }
-    /// Values stay unsigned (0…63); the −32 is applied through `laneOffset`, as ggml does.
-    @inlinable public static var signedValues: Bool { false }
+    // Values stay unsigned (0…63); the −32 is applied through `laneOffset`, as ggml does.
     @inlinable @inline(__always)
     public static func scales(_ block: UnsafeRawPointer) -> (d: Float, dmin: Float) {
         (loadHalf(block, 208), 0)
@@ -71,8 +81,6 @@ public enum Q6_KFormat: SuperBlockFormat {
         let sc1 = Int32(wb.load(fromByteOffset: 192 + 2 * s + 1, as: Int8.self))
         return (bytes(nibbles, or: top), SIMD8<Int32>(sc0, sc0, sc0, sc0, sc1, sc1, sc1, sc1))
     }
-    @inlinable @inline(__always)
-    public static func minimumSum(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> Int32 { 0 }
     @inlinable @inline(__always)
     public static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32> {
         var lanes = SIMD8<Int32>()
@@ -102,7 +110,7 @@ public enum Q6_KFormat: SuperBlockFormat {
 ///   which activation rows take which.
 @inlinable @inline(__always)
 public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn,
     blocks: Int
 ) -> Float {
     var acc = SIMD8<Float>()
@@ -124,7 +132,7 @@ public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// The repacked-Q4_K formula of `dotSuperBlocks` (one integer per superblock).
 @inlinable @inline(__always)
 public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn,
     blocks: Int
 ) -> Float {
     var acc: Float = 0
@@ -145,7 +153,7 @@ public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// Float(Σ m·bsum), r)`), `acc = fma(r, d_x, acc)`.
 @inlinable @inline(__always)
 public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn,
     blocks: Int
 ) -> Float {
     var acc: Float = 0
@@ -192,7 +200,7 @@ public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(
         let dmin = dminw * xd
         for pair in 0..<4 {
             let lanes = x.stepLanes(Q4_KFormat.self, Ops.self, wb, block: b, steps: (2 * pair)..<(2 * pair + 2))
-            @inline(__always) func mins(_ c: SuperBlockColumn) -> Float {
+            @inline(__always) func mins(_ c: ActivationColumn) -> Float {
                 Float(q4KPairMinimumSum(wb, c.bsums + b * 16, pair))
             }
             acc = acc.addingProduct(wrappedSums(lanes), d)
@@ -213,7 +221,7 @@ public func q4KPairMinimumSum(_ wb: UnsafeRawPointer, _ bsums: UnsafePointer<Int
 /// ggml's repacked Q4_K GEMM summation: one fused multiply-add per pair of 32-value steps.
 @inlinable @inline(__always)
 public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
-    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
+    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn,
     blocks: Int
 ) -> Float {
     var acc: Float = 0
@@ -237,33 +245,23 @@ public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
 public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
     _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumns4, blocks: Int
 ) -> SIMD4<Float> {
-    var a0 = SIMD8<Float>()
-    var a1 = SIMD8<Float>()
-    var a2 = SIMD8<Float>()
-    var a3 = SIMD8<Float>()
-    var m0: Float = 0
-    var m1: Float = 0
-    var m2: Float = 0
-    var m3: Float = 0
+    var acc = FourColumnSums()
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
         if F.hasMinimum {
-            m0 += (-x.c0.scales[b] * dminw) * Float(F.minimumSum(wb, x.c0.bsums + b * 16))
-            m1 += (-x.c1.scales[b] * dminw) * Float(F.minimumSum(wb, x.c1.bsums + b * 16))
-            m2 += (-x.c2.scales[b] * dminw) * Float(F.minimumSum(wb, x.c2.bsums + b * 16))
-            m3 += (-x.c3.scales[b] * dminw) * Float(F.minimumSum(wb, x.c3.bsums + b * 16))
+            acc.m0 += (-x.c0.scales[b] * dminw) * Float(F.minimumSum(wb, x.c0.bsums + b * 16))
+            acc.m1 += (-x.c1.scales[b] * dminw) * Float(F.minimumSum(wb, x.c1.bsums + b * 16))
+            acc.m2 += (-x.c2.scales[b] * dminw) * Float(F.minimumSum(wb, x.c2.bsums + b * 16))
+            acc.m3 += (-x.c3.scales[b] * dminw) * Float(F.minimumSum(wb, x.c3.bsums + b * 16))
         }
         let (s0, s1, s2, s3) = x.superBlockLanes(F.self, Ops.self, wb, block: b)
-        a0 = a0.addingProduct(toFloat(s0), x.c0.scales[b] * dw)
-        a1 = a1.addingProduct(toFloat(s1), x.c1.scales[b] * dw)
-        a2 = a2.addingProduct(toFloat(s2), x.c2.scales[b] * dw)
-        a3 = a3.addingProduct(toFloat(s3), x.c3.scales[b] * dw)
+        acc.a0 = acc.a0.addingProduct(toFloat(s0), x.c0.scales[b] * dw)
+        acc.a1 = acc.a1.addingProduct(toFloat(s1), x.c1.scales[b] * dw)
+        acc.a2 = acc.a2.addingProduct(toFloat(s2), x.c2.scales[b] * dw)
+        acc.a3 = acc.a3.addingProduct(toFloat(s3), x.c3.scales[b] * dw)
     }
-    if F.hasMinimum {
-        return SIMD4(horizontalSum(a0) + m0, horizontalSum(a1) + m1, horizontalSum(a2) + m2, horizontalSum(a3) + m3)
-    }
-    return SIMD4(horizontalSum(a0), horizontalSum(a1), horizontalSum(a2), horizontalSum(a3))
+    return acc.results(withMinimum: F.hasMinimum)
 }
 
 /// `dotRepackedSuperBlocks` for four columns at once.
@@ -306,23 +304,23 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
             // Q4_K, repacked by ggml: its GEMM for whole groups of four activation rows, its GEMV
             // for the rest.
             sweep.columns(
-                to: min(batch, x.gemmColumns), { SuperBlockColumn(x, column: $0) },
+                to: min(batch, x.gemmColumns), { ActivationColumn(x, column: $0, blockSize: 256) },
                 four: { r, c in dotRepackedGemmSuperBlocks4(Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks) },
                 one: { r, c in dotRepackedGemmSuperBlocks(Ops.self, row(r), c, blocks: blocks) })
             sweep.columns(
-                to: batch, { SuperBlockColumn(x, column: $0) },
+                to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
                 four: { r, c in dotRepackedSuperBlocks4(F.self, Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks)
                 },
                 one: { r, c in dotRepackedSuperBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
         } else if x.rows >= 8 {
             // ggml's tiled GEMM from eight activation rows on.
             sweep.columns(
-                to: batch, { SuperBlockColumn(x, column: $0) },
+                to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
                 four: { r, c in dotTiledSuperBlocks4(F.self, Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks) },
                 one: { r, c in dotTiledSuperBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
         } else {
             sweep.columns(
-                to: batch, { SuperBlockColumn(x, column: $0) },
+                to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
                 four: { r, c in dotSuperBlocks4(F.self, Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks) },
                 one: { r, c in dotSuperBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
         }

@@ -1,30 +1,16 @@
-/// The activation side of the K-quant kernels: one column's pointers, four columns together, and
-/// the integer lanes of a superblock (the part every K-quant summation shares).
-
-/// One activation column's pointers for a row of superblocks (Q8_K).
-public struct SuperBlockColumn {
-    public let q8: UnsafeRawPointer
-    public let scales: UnsafePointer<Float>
-    public let bsums: UnsafePointer<Int32>
-
-    @inlinable @inline(__always)
-    public init(_ x: ActivationView, column b: Int) {
-        q8 = UnsafeRawPointer(x.q8 + b * x.cols)
-        scales = x.scales + b * (x.cols / 256)
-        bsums = x.bsums + b * (x.cols / 16)
-    }
-}
+/// The activation side of the K-quant kernels: four columns together, and the integer lanes of a
+/// superblock (the part every K-quant summation shares).
 
 /// Four activation columns' pointers for a row of superblocks (the four-column kernels, which
 /// unpack each weight step once for the four).
 public struct SuperBlockColumns4 {
-    public let c0: SuperBlockColumn
-    public let c1: SuperBlockColumn
-    public let c2: SuperBlockColumn
-    public let c3: SuperBlockColumn
+    public let c0: ActivationColumn
+    public let c1: ActivationColumn
+    public let c2: ActivationColumn
+    public let c3: ActivationColumn
 
     @inlinable @inline(__always)
-    public init(_ c: (SuperBlockColumn, SuperBlockColumn, SuperBlockColumn, SuperBlockColumn)) {
+    public init(_ c: (ActivationColumn, ActivationColumn, ActivationColumn, ActivationColumn)) {
         (c0, c1, c2, c3) = c
     }
 
@@ -97,7 +83,7 @@ public func stepLanes<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// format's `laneOffset`.
 @inlinable @inline(__always)
 public func superBlockLanes<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ wb: UnsafeRawPointer, _ x: SuperBlockColumn, block b: Int
+    _ format: F.Type, _ ops: Ops.Type, _ wb: UnsafeRawPointer, _ x: ActivationColumn, block b: Int
 ) -> SIMD8<Int32> {
     stepLanes(F.self, Ops.self, wb, x.q8, block: b, steps: 0..<8) &- F.laneOffset(wb, x.bsums + b * 16)
 }

@@ -6,17 +6,13 @@ import KernelsX86
 /// (saturating; the formats' ranges never reach it).
 @inline(__always)
 func multiplyAddBytes(_ a: SIMD32<UInt8>, _ b: SIMD32<Int8>) -> SIMD16<Int16> {
-    var result = SIMD16<Int16>()
-    result._storage._value = Builtin.int_x86_avx2_pmadd_ub_sw(a._storage._value, b._storage._value)
-    return result
+    simd(Builtin.int_x86_avx2_pmadd_ub_sw(a._storage._value, b._storage._value))
 }
 
 /// `vpmaddwd` (AVX2): lane k = a[2k]·b[2k] + a[2k+1]·b[2k+1] in 32 bits.
 @inline(__always)
 func multiplyAddPairs(_ a: SIMD16<Int16>, _ b: SIMD16<Int16>) -> SIMD8<Int32> {
-    var result = SIMD8<Int32>()
-    result._storage._value = Builtin.int_x86_avx2_pmadd_wd(a._storage._value, b._storage._value)
-    return result
+    simd(Builtin.int_x86_avx2_pmadd_wd(a._storage._value, b._storage._value))
 }
 
 /// ggml's AVX2 sequence: `vpmaddubsw` then `vpmaddwd` with ones (signed weights through

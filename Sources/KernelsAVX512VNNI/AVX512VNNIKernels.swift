@@ -5,58 +5,47 @@ import KernelsX86
 /// `vpdpbusd` on 512-bit vectors: 16 lanes.
 @inline(__always)
 func dotBytes(_ acc: SIMD16<Int32>, _ a: SIMD64<UInt8>, _ b: SIMD64<Int8>) -> SIMD16<Int32> {
-    var result = SIMD16<Int32>()
-    result._storage._value = Builtin.int_x86_avx512_vpdpbusd_512(
-        acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
-        unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value)
-    return result
+    simd(
+        Builtin.int_x86_avx512_vpdpbusd_512(
+            acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
+            unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value))
 }
 
-/// One `vpdpbusd` per 32-value block and column (signed weights through `vpsignb` first,
-/// `UnsignedWeightIntegerOps`); the 512-bit operations of the wide kernels.
-public enum AVX512VNNIIntegerOps: UnsignedWeightIntegerOps, WideSuperBlockOps {
+/// One `vpdpbusd` per 32-value block and column (`VNNIIntegerOps`); the 512-bit operations of
+/// the wide kernels.
+public enum AVX512VNNIIntegerOps: VNNIIntegerOps, WideSuperBlockOps {
     @inline(__always)
     public static func dotScaled(
         _ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>, scales: SIMD32<Int16>
     ) -> SIMD16<Int32> {
-        var products = SIMD32<Int16>()
-        products._storage._value = Builtin.int_x86_avx512_pmaddubs_w_512(w._storage._value, x._storage._value)
-        return dotPairs(acc, products, scales)
+        dotPairs(acc, simd(Builtin.int_x86_avx512_pmaddubs_w_512(w._storage._value, x._storage._value)), scales)
     }
 
     @inline(__always)
     public static func dotPairs(_ acc: SIMD16<Int32>, _ a: SIMD32<Int16>, _ b: SIMD32<Int16>) -> SIMD16<Int32> {
-        var result = SIMD16<Int32>()
-        result._storage._value = Builtin.int_x86_avx512_vpdpwssd_512(
-            acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
-            unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value)
-        return result
+        simd(
+            Builtin.int_x86_avx512_vpdpwssd_512(
+                acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
+                unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value))
     }
 
     @inline(__always)
     public static func permute(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ index: SIMD16<Int32>) -> SIMD16<Float> {
-        var result = SIMD16<Float>()
-        result._storage._value = Builtin.int_x86_avx512_vpermi2var_ps_512(
-            a._storage._value, index._storage._value, b._storage._value)
-        return result
+        simd(
+            Builtin.int_x86_avx512_vpermi2var_ps_512(
+                a._storage._value, index._storage._value, b._storage._value))
     }
 
     @inline(__always)
     public static func permute(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>, _ index: SIMD16<Int32>) -> SIMD16<Int32> {
-        var result = SIMD16<Int32>()
-        result._storage._value = Builtin.int_x86_avx512_vpermi2var_d_512(
-            a._storage._value, index._storage._value, b._storage._value)
-        return result
+        simd(
+            Builtin.int_x86_avx512_vpermi2var_d_512(
+                a._storage._value, index._storage._value, b._storage._value))
     }
 
     @inline(__always)
     public static func dot(_ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>) -> SIMD16<Int32> {
         dotBytes(acc, w, x)
-    }
-
-    @inline(__always)
-    public static func dot(unsigned w: SIMD32<UInt8>, _ x: SIMD32<Int8>) -> SIMD8<Int32> {
-        dotBytes(SIMD8<Int32>(), w, x)
     }
 }
 

@@ -1,14 +1,8 @@
 import KernelSource
 import KernelsX86
 
-/// One `vpdpbusd` per 32-value block and column (signed weights through `vpsignb` first,
-/// `UnsignedWeightIntegerOps`).
-public enum AVXVNNIIntegerOps: UnsignedWeightIntegerOps {
-    @inline(__always)
-    public static func dot(unsigned w: SIMD32<UInt8>, _ x: SIMD32<Int8>) -> SIMD8<Int32> {
-        dotBytes(SIMD8<Int32>(), w, x)
-    }
-}
+/// One `vpdpbusd` per 32-value block and column.
+public enum AVXVNNIIntegerOps: VNNIIntegerOps {}
 
 /// The kernels for CPUs with AVX-VNNI but not AVX-512 (Alder Lake and later client cores;
 /// compiled with `-target-cpu alderlake`).

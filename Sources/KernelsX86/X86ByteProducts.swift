@@ -9,9 +9,7 @@ import KernelSource
 /// `vpsignb`: `a` negated where `b` < 0, zeroed where `b` = 0.
 @inlinable @inline(__always)
 public func applySign(_ a: SIMD32<Int8>, of b: SIMD32<Int8>) -> SIMD32<Int8> {
-    var result = SIMD32<Int8>()
-    result._storage._value = Builtin.int_x86_avx2_psign_b(a._storage._value, b._storage._value)
-    return result
+    simd(Builtin.int_x86_avx2_psign_b(a._storage._value, b._storage._value))
 }
 
 /// `vpdpbusd` on 256-bit vectors (AVX-VNNI, or AVX-512 VNNI with AVX-512VL; LLVM shares the
@@ -19,11 +17,10 @@ public func applySign(_ a: SIMD32<Int8>, of b: SIMD32<Int8>) -> SIMD32<Int8> {
 /// products per 32-bit lane.
 @inlinable @inline(__always)
 public func dotBytes(_ acc: SIMD8<Int32>, _ a: SIMD32<UInt8>, _ b: SIMD32<Int8>) -> SIMD8<Int32> {
-    var result = SIMD8<Int32>()
-    result._storage._value = Builtin.int_x86_avx512_vpdpbusd_256(
-        acc._storage._value, unsafeBitCast(a, to: SIMD8<Int32>.self)._storage._value,
-        unsafeBitCast(b, to: SIMD8<Int32>.self)._storage._value)
-    return result
+    simd(
+        Builtin.int_x86_avx512_vpdpbusd_256(
+            acc._storage._value, unsafeBitCast(a, to: SIMD8<Int32>.self)._storage._value,
+            unsafeBitCast(b, to: SIMD8<Int32>.self)._storage._value))
 }
 
 /// A set whose byte product multiplies unsigned weight bytes with signed activation bytes
@@ -35,5 +32,15 @@ extension UnsignedWeightIntegerOps {
     @inlinable @inline(__always)
     public static func dot(signed w: SIMD32<Int8>, _ x: SIMD32<Int8>) -> SIMD8<Int32> {
         dot(unsigned: unsafeBitCast(applySign(w, of: w), to: SIMD32<UInt8>.self), applySign(x, of: w))
+    }
+}
+
+/// The VNNI sets (AVX-VNNI, AVX-512 VNNI): one `vpdpbusd` per 32 weight bytes.
+public protocol VNNIIntegerOps: UnsignedWeightIntegerOps {}
+
+extension VNNIIntegerOps {
+    @inlinable @inline(__always)
+    public static func dot(unsigned w: SIMD32<UInt8>, _ x: SIMD32<Int8>) -> SIMD8<Int32> {
+        dotBytes(SIMD8<Int32>(), w, x)
     }
 }
