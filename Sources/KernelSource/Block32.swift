@@ -91,8 +91,7 @@ public enum Q8_0Format: Block32Format {
 /// Row · column: `acc = fma(Float(lanes), d_w·d_x, acc)` per block, then `hsum(acc) + Σ m·s`.
 @inlinable @inline(__always)
 public func dotBlocks<F: Block32Format, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer,
-    _ x: ActivationColumn, blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn, blocks: Int
 ) -> Float {
     var acc = SIMD8<Float>()
     var mins: Float = 0
@@ -135,26 +134,17 @@ public func dotBlocks4<F: Block32Format, Ops: BlockIntegerOps>(
     return acc.results(withMinimum: F.hasMinimum)
 }
 
-/// One tile of rows × the given columns for a 32-value block format. Rows go in L1-sized
-/// panels; within a panel every group of four columns sweeps the panel, so each weight block
-/// is read from memory once per tile and reused across all its columns.
+/// One tile of rows × the given columns for a 32-value block format (`sweepPanels`).
 @inlinable @inline(__always)
 public func matmulTileBlock32<F: Block32Format, Ops: BlockIntegerOps>(
     _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
     out: UnsafeMutablePointer<Float>, outStride: Int
 ) {
-    let batch = columns.upperBound
     let blocks = w.cols / 32
-    let panel = min(max(4, 32_768 / max(1, w.rowBytes)), max(1, rows.count))
-    var r0 = rows.lowerBound
-    while r0 < rows.upperBound {
-        let panelRows = r0..<min(rows.upperBound, r0 + panel)
-        var sweep = ColumnSweep(rows: panelRows, from: columns.lowerBound, out: out, outStride: outStride)
-        @inline(__always) func row(_ r: Int) -> UnsafeRawPointer { w.data + r * w.rowBytes }
+    sweepPanels(w, rows: rows, columns: columns, out: out, outStride: outStride) { sweep in
         sweep.columns(
-            to: batch, { ActivationColumn(x, column: $0, blockSize: 32) },
-            four: { r, c in dotBlocks4(F.self, Ops.self, row(r), c.0, c.1, c.2, c.3, blocks: blocks) },
-            one: { r, c in dotBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
-        r0 = panelRows.upperBound
+            to: columns.upperBound, { ActivationColumn(x, column: $0, blockSize: 32) },
+            four: { r, c in dotBlocks4(F.self, Ops.self, w.row(r), c.0, c.1, c.2, c.3, blocks: blocks) },
+            one: { r, c in dotBlocks(F.self, Ops.self, w.row(r), c, blocks: blocks) })
     }
 }

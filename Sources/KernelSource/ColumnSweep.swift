@@ -88,3 +88,21 @@ public struct ColumnSweep {
         next = b
     }
 }
+
+/// `body` for each L1-sized panel of `rows` (at least four rows), with a sweep of `columns` over
+/// it: within a panel every group of four columns sweeps the panel, so each weight block is
+/// read from memory once per tile and reused across its columns.
+@inlinable @inline(__always)
+public func sweepPanels(
+    _ w: WeightView, rows: Range<Int>, columns: Range<Int>, out: UnsafeMutablePointer<Float>, outStride: Int,
+    _ body: (inout ColumnSweep) -> Void
+) {
+    let panel = min(max(4, 32_768 / max(1, w.rowBytes)), max(1, rows.count))
+    var r0 = rows.lowerBound
+    while r0 < rows.upperBound {
+        let panelRows = r0..<min(rows.upperBound, r0 + panel)
+        var sweep = ColumnSweep(rows: panelRows, from: columns.lowerBound, out: out, outStride: outStride)
+        body(&sweep)
+        r0 = panelRows.upperBound
+    }
+}

@@ -12,9 +12,14 @@
 /// overflow, no saturation) and then the same float operations in the same order, so results
 /// are bit-identical whichever set runs.
 
-/// The weight formats with integer kernels.
-public enum BlockWeightFormat: Sendable, Hashable, CaseIterable {
-    case q4_0, q4_1, q5_0, q8_0, q4_K, q6_K
+/// The weight formats with integer kernels; the raw value is ggml's type number (as in GGUF).
+public enum BlockWeightFormat: UInt32, Sendable, Hashable, CaseIterable {
+    case q4_0 = 2
+    case q4_1 = 3
+    case q5_0 = 6
+    case q8_0 = 8
+    case q4_K = 12
+    case q6_K = 14
 
     /// Values per block.
     public var blockSize: Int {
@@ -60,6 +65,10 @@ public struct WeightView: Sendable {
     @inlinable
     public var data: UnsafeRawPointer { mapped.raw }
 
+    /// The first byte of row `r`.
+    @inlinable @inline(__always)
+    public func row(_ r: Int) -> UnsafeRawPointer { mapped.raw + r * rowBytes }
+
     @inlinable
     public init(format: BlockWeightFormat, rows: Int, cols: Int, data: UnsafeRawPointer, rowBytes: Int) {
         self.format = format
@@ -71,13 +80,11 @@ public struct WeightView: Sendable {
 }
 
 /// Quantized activation rows (Q8_0 / Q8_1 / Q8_K) as InferenceCore's `QuantizedActivations`
-/// lays them out: `cols` Int8 values per row in natural order (`q8`; the kernels read these),
-/// the same values as Int16 (evens then odds inside each 32-value block, `qs`), one scale per
-/// block, Q8_1 block sums, Q8_K sums per 16 values.
+/// lays them out: `cols` Int8 values per row in natural order (`q8`), one scale per block, Q8_1
+/// block sums, Q8_K sums per 16 values.
 public struct ActivationView: @unchecked Sendable {
     public let cols: Int
     public let q8: UnsafePointer<Int8>
-    public let qs: UnsafePointer<Int16>
     public let scales: UnsafePointer<Float>
     public let sums: UnsafePointer<Float>
     public let bsums: UnsafePointer<Int32>
@@ -90,13 +97,12 @@ public struct ActivationView: @unchecked Sendable {
 
     @inlinable
     public init(
-        cols: Int, q8: UnsafePointer<Int8>, qs: UnsafePointer<Int16>, scales: UnsafePointer<Float>,
-        sums: UnsafePointer<Float>, bsums: UnsafePointer<Int32>, rows: Int = 0
+        cols: Int, q8: UnsafePointer<Int8>, scales: UnsafePointer<Float>, sums: UnsafePointer<Float>,
+        bsums: UnsafePointer<Int32>, rows: Int
     ) {
         self.rows = rows
         self.cols = cols
         self.q8 = q8
-        self.qs = qs
         self.scales = scales
         self.sums = sums
         self.bsums = bsums

@@ -110,8 +110,7 @@ public enum Q6_KFormat: SuperBlockFormat {
 ///   which activation rows take which.
 @inlinable @inline(__always)
 public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn,
-    blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn, blocks: Int
 ) -> Float {
     var acc = SIMD8<Float>()
     var accMins: Float = 0
@@ -132,8 +131,7 @@ public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// The repacked-Q4_K formula of `dotSuperBlocks` (one integer per superblock).
 @inlinable @inline(__always)
 public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn,
-    blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn, blocks: Int
 ) -> Float {
     var acc: Float = 0
     var accMin: Float = 0
@@ -153,8 +151,7 @@ public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// Float(Σ m·bsum), r)`), `acc = fma(r, d_x, acc)`.
 @inlinable @inline(__always)
 public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn,
-    blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn, blocks: Int
 ) -> Float {
     var acc: Float = 0
     for b in 0..<blocks {
@@ -221,8 +218,7 @@ public func q4KPairMinimumSum(_ wb: UnsafeRawPointer, _ bsums: UnsafePointer<Int
 /// ggml's repacked Q4_K GEMM summation: one fused multiply-add per pair of 32-value steps.
 @inlinable @inline(__always)
 public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
-    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn,
-    blocks: Int
+    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn, blocks: Int
 ) -> Float {
     var acc: Float = 0
     var accMin: Float = 0
@@ -282,8 +278,7 @@ public func dotRepackedSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
     return acc - accMin
 }
 
-/// One tile of rows × the given columns for a K-quant: columns in groups of four, each group
-/// swept over the tile's rows.
+/// One tile of rows × the given columns for a K-quant (`sweepPanels`).
 @inlinable @inline(__always)
 public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
     _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ x: ActivationView,
@@ -292,38 +287,33 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 ) {
     let batch = columns.upperBound
     let blocks = w.cols / 256
-    // Rows in L1-sized panels; within a panel every group of four columns sweeps the panel,
-    // so each weight block is read from memory once per task and reused across its columns.
-    let panel = min(max(4, 32_768 / max(1, w.rowBytes)), max(1, rows.count))
-    var r0 = rows.lowerBound
-    while r0 < rows.upperBound {
-        let panelRows = r0..<min(rows.upperBound, r0 + panel)
-        var sweep = ColumnSweep(rows: panelRows, from: columns.lowerBound, out: out, outStride: outStride)
-        @inline(__always) func row(_ r: Int) -> UnsafeRawPointer { w.data + r * w.rowBytes }
+    sweepPanels(w, rows: rows, columns: columns, out: out, outStride: outStride) { sweep in
         if F.hasMinimum && w.rows % 8 == 0 {
             // Q4_K, repacked by ggml: its GEMM for whole groups of four activation rows, its GEMV
             // for the rest.
             sweep.columns(
                 to: min(batch, x.gemmColumns), { ActivationColumn(x, column: $0, blockSize: 256) },
-                four: { r, c in dotRepackedGemmSuperBlocks4(Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks) },
-                one: { r, c in dotRepackedGemmSuperBlocks(Ops.self, row(r), c, blocks: blocks) })
+                four: { r, c in dotRepackedGemmSuperBlocks4(Ops.self, w.row(r), SuperBlockColumns4(c), blocks: blocks)
+                },
+                one: { r, c in dotRepackedGemmSuperBlocks(Ops.self, w.row(r), c, blocks: blocks) })
             sweep.columns(
                 to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
-                four: { r, c in dotRepackedSuperBlocks4(F.self, Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks)
+                four: { r, c in
+                    dotRepackedSuperBlocks4(F.self, Ops.self, w.row(r), SuperBlockColumns4(c), blocks: blocks)
                 },
-                one: { r, c in dotRepackedSuperBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
+                one: { r, c in dotRepackedSuperBlocks(F.self, Ops.self, w.row(r), c, blocks: blocks) })
         } else if x.rows >= 8 {
             // ggml's tiled GEMM from eight activation rows on.
             sweep.columns(
                 to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
-                four: { r, c in dotTiledSuperBlocks4(F.self, Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks) },
-                one: { r, c in dotTiledSuperBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
+                four: { r, c in dotTiledSuperBlocks4(F.self, Ops.self, w.row(r), SuperBlockColumns4(c), blocks: blocks)
+                },
+                one: { r, c in dotTiledSuperBlocks(F.self, Ops.self, w.row(r), c, blocks: blocks) })
         } else {
             sweep.columns(
                 to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
-                four: { r, c in dotSuperBlocks4(F.self, Ops.self, row(r), SuperBlockColumns4(c), blocks: blocks) },
-                one: { r, c in dotSuperBlocks(F.self, Ops.self, row(r), c, blocks: blocks) })
+                four: { r, c in dotSuperBlocks4(F.self, Ops.self, w.row(r), SuperBlockColumns4(c), blocks: blocks) },
+                one: { r, c in dotSuperBlocks(F.self, Ops.self, w.row(r), c, blocks: blocks) })
         }
-        r0 = panelRows.upperBound
     }
 }

@@ -81,17 +81,7 @@ public enum KernelSets {
 }
 
 extension BlockWeightFormat {
-    init?(_ type: GGMLType) {
-        switch type {
-        case .q4_0: self = .q4_0
-        case .q4_1: self = .q4_1
-        case .q5_0: self = .q5_0
-        case .q8_0: self = .q8_0
-        case .q4_K: self = .q4_K
-        case .q6_K: self = .q6_K
-        default: return nil
-        }
-    }
+    init?(_ type: GGMLType) { self.init(rawValue: type.rawValue) }
 }
 
 extension WeightMatrix {
@@ -105,8 +95,7 @@ extension QuantizedActivations {
     /// The kernel-side view of the quantized rows.
     var view: ActivationView {
         ActivationView(
-            cols: cols, q8: UnsafePointer(q8), qs: UnsafePointer(qs), scales: UnsafePointer(scales),
-            sums: UnsafePointer(sums),
+            cols: cols, q8: UnsafePointer(q8), scales: UnsafePointer(scales), sums: UnsafePointer(sums),
             bsums: UnsafePointer(bsums), rows: rows)
     }
 }
