@@ -14,8 +14,10 @@ public struct ActivationColumn {
     public init(_ x: ActivationView, column b: Int, blockSize: Int) {
         q8 = UnsafeRawPointer(x.q8 + b * x.cols)
         scales = x.scales + b * (x.cols / blockSize)
-        sums = x.sums + b * (x.cols / 32)
-        bsums = x.bsums + b * (x.cols / 16)
+        // Wrapping offsets for the two sums pointers: no overflow check to keep, so a kernel
+        // that does not read one costs nothing (the sizes are far from overflowing).
+        sums = x.sums + b &* (x.cols / 32)
+        bsums = x.bsums + b &* (x.cols / 16)
     }
 }
 
@@ -80,6 +82,14 @@ public struct ColumnSweep {
             }
             b += 4
         }
+        next = b
+        singles(to: end, column, one: one)
+    }
+
+    /// Columns `next..<end` one at a time.
+    @inlinable @inline(__always)
+    public mutating func singles<Column>(to end: Int, _ column: (Int) -> Column, one: (Int, Column) -> Float) {
+        var b = next
         while b < end {
             let c = column(b)
             for r in rows { out[b * outStride + r] = one(r, c) }

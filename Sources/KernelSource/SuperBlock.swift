@@ -197,8 +197,9 @@ public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(
         let dmin = dminw * xd
         for pair in 0..<4 {
             let lanes = x.stepLanes(Q4_KFormat.self, Ops.self, wb, block: b, steps: (2 * pair)..<(2 * pair + 2))
+            let m = q4KPairMinimums(wb, pair)
             @inline(__always) func mins(_ c: ActivationColumn) -> Float {
-                Float(q4KPairMinimumSum(wb, c.bsums + b * 16, pair))
+                Float(q4KPairMinimumSum(m, c.bsums + b * 16, pair))
             }
             acc = acc.addingProduct(wrappedSums(lanes), d)
             accMin = accMin.addingProduct(SIMD4<Float>(mins(x.c0), mins(x.c1), mins(x.c2), mins(x.c3)), dmin)
@@ -207,12 +208,16 @@ public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(
     return acc - accMin
 }
 
-/// Σ m·bsum of the 32-value step pair `pair` of a Q4_K block (ggml's repacked GEMM minimum term).
+/// The minimums `m` of the two 32-value steps of step pair `pair` of a Q4_K block.
 @inlinable @inline(__always)
-public func q4KPairMinimumSum(_ wb: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>, _ pair: Int) -> Int32 {
-    let (_, m0) = q4KScaleMin(wb + 4, 2 * pair)
-    let (_, m1) = q4KScaleMin(wb + 4, 2 * pair + 1)
-    return m0 &* (bsums[4 * pair] &+ bsums[4 * pair + 1]) &+ m1 &* (bsums[4 * pair + 2] &+ bsums[4 * pair + 3])
+public func q4KPairMinimums(_ wb: UnsafeRawPointer, _ pair: Int) -> (Int32, Int32) {
+    (q4KScaleMin(wb + 4, 2 * pair).1, q4KScaleMin(wb + 4, 2 * pair + 1).1)
+}
+
+/// Σ m·bsum of step pair `pair` (ggml's repacked GEMM minimum term), given its minimums.
+@inlinable @inline(__always)
+public func q4KPairMinimumSum(_ m: (Int32, Int32), _ bsums: UnsafePointer<Int32>, _ pair: Int) -> Int32 {
+    m.0 &* (bsums[4 * pair] &+ bsums[4 * pair + 1]) &+ m.1 &* (bsums[4 * pair + 2] &+ bsums[4 * pair + 3])
 }
 
 /// ggml's repacked Q4_K GEMM summation: one fused multiply-add per pair of 32-value steps.
@@ -230,7 +235,8 @@ public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
         for pair in 0..<4 {
             let sumi = stepLanes(Q4_KFormat.self, Ops.self, wb, x.q8, block: b, steps: (2 * pair)..<(2 * pair + 2))
             acc = acc.addingProduct(Float(sumi.wrappedSum()), d)
-            accMin = accMin.addingProduct(Float(q4KPairMinimumSum(wb, x.bsums + b * 16, pair)), dmin)
+            accMin = accMin.addingProduct(
+                Float(q4KPairMinimumSum(q4KPairMinimums(wb, pair), x.bsums + b * 16, pair)), dmin)
         }
     }
     return acc - accMin
@@ -260,24 +266,6 @@ public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
     return acc.results(withMinimum: F.hasMinimum)
 }
 
-/// `dotRepackedSuperBlocks` for four columns at once.
-@inlinable @inline(__always)
-public func dotRepackedSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumns4, blocks: Int
-) -> SIMD4<Float> {
-    var acc = SIMD4<Float>()
-    var accMin = SIMD4<Float>()
-    for b in 0..<blocks {
-        let wb = w + b * F.blockBytes
-        let (dw, dminw) = F.scales(wb)
-        let sums = wrappedSums(x.superBlockLanes(F.self, Ops.self, wb, block: b))
-        let xd = x.scales(b)
-        acc = acc.addingProduct(sums, dw * xd)
-        accMin = accMin.addingProduct(x.minimumSums(F.self, wb, block: b), dminw * xd)
-    }
-    return acc - accMin
-}
-
 /// One tile of rows × the given columns for a K-quant (`sweepPanels`).
 @inlinable @inline(__always)
 public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
@@ -296,11 +284,8 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
                 four: { r, c in dotRepackedGemmSuperBlocks4(Ops.self, w.row(r), SuperBlockColumns4(c), blocks: blocks)
                 },
                 one: { r, c in dotRepackedGemmSuperBlocks(Ops.self, w.row(r), c, blocks: blocks) })
-            sweep.columns(
+            sweep.singles(
                 to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
-                four: { r, c in
-                    dotRepackedSuperBlocks4(F.self, Ops.self, w.row(r), SuperBlockColumns4(c), blocks: blocks)
-                },
                 one: { r, c in dotRepackedSuperBlocks(F.self, Ops.self, w.row(r), c, blocks: blocks) })
         } else if x.rows >= 8 {
             // ggml's tiled GEMM from eight activation rows on.

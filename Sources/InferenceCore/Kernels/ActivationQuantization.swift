@@ -218,20 +218,11 @@ private func lanewiseMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
     return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD8<Float>.self)
 }
 
+/// The largest lane of non-negative values, on their bit patterns (which order like the values):
+/// the 8 → 4 → 2 → 1 reduction of ggml's amax, exact in any order.
 @inline(__always)
-private func lanewiseMax(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
-    let x = unsafeBitCast(a, to: SIMD4<Int32>.self)
-    let y = unsafeBitCast(b, to: SIMD4<Int32>.self)
-    let difference = x &- y
-    return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD4<Float>.self)
-}
-
-@inline(__always)
-private func lanewiseMax(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> {
-    let x = unsafeBitCast(a, to: SIMD2<Int32>.self)
-    let y = unsafeBitCast(b, to: SIMD2<Int32>.self)
-    let difference = x &- y
-    return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD2<Float>.self)
+private func horizontalMax(_ m: SIMD8<Float>) -> Float {
+    Float(bitPattern: unsafeBitCast(m, to: SIMD8<UInt32>.self).max())
 }
 
 /// ggml's x86 `quantize_row_q8_0` / `quantize_row_q8_1`: per 32 values `d = amax / 127`,
@@ -251,9 +242,7 @@ func quantizeRowQ8(
         let v2 = raw.loadUnaligned(fromByteOffset: (base + 16) * 4, as: SIMD8<Float>.self)
         let v3 = raw.loadUnaligned(fromByteOffset: (base + 24) * 4, as: SIMD8<Float>.self)
         let m = lanewiseMax(lanewiseMax(maxAbs(v0), maxAbs(v1)), lanewiseMax(maxAbs(v2), maxAbs(v3)))
-        let quad = lanewiseMax(m.lowHalf, m.highHalf)
-        let pair = lanewiseMax(quad.lowHalf, quad.highHalf)
-        let amax = max(pair[0], pair[1])
+        let amax = horizontalMax(m)
         let d = amax / 127
         scales[b] = Float(Float16(d))
         let id: Float = amax != 0 ? 127 / amax : 0
@@ -287,9 +276,7 @@ func quantizeRowQ8K(
         }
         var m = maxAbs(load(0))
         for i in 1..<32 { m = lanewiseMax(m, maxAbs(load(i))) }
-        let quad = lanewiseMax(m.lowHalf, m.highHalf)
-        let pair = lanewiseMax(quad.lowHalf, quad.highHalf)
-        let amax = max(pair[0], pair[1])
+        let amax = horizontalMax(m)
         let qb = q + b * 256
         if amax == 0 {
             scales[b] = 0
