@@ -12,14 +12,9 @@
 /// overflow, no saturation) and then the same float operations in the same order, so results
 /// are bit-identical whichever set runs.
 
-/// The weight formats with integer kernels; the raw value is ggml's type number (as in GGUF).
-public enum BlockWeightFormat: UInt32, Sendable, Hashable, CaseIterable {
-    case q4_0 = 2
-    case q4_1 = 3
-    case q5_0 = 6
-    case q8_0 = 8
-    case q4_K = 12
-    case q6_K = 14
+/// The weight formats with integer kernels.
+public enum BlockWeightFormat: Sendable, Hashable, CaseIterable {
+    case q4_0, q4_1, q5_0, q8_0, q4_K, q6_K
 
     /// Values per block.
     public var blockSize: Int {

@@ -81,7 +81,17 @@ public enum KernelSets {
 }
 
 extension BlockWeightFormat {
-    init?(_ type: GGMLType) { self.init(rawValue: type.rawValue) }
+    init?(_ type: GGMLType) {
+        switch type {
+        case .q4_0: self = .q4_0
+        case .q4_1: self = .q4_1
+        case .q5_0: self = .q5_0
+        case .q8_0: self = .q8_0
+        case .q4_K: self = .q4_K
+        case .q6_K: self = .q6_K
+        default: return nil
+        }
+    }
 }
 
 extension WeightMatrix {
