@@ -115,6 +115,10 @@ final class QuantizedActivations {
         self.rows = rows
         self.cols = cols
         reserve(rows: rows, cols: cols)
+        // The buffers the quantizing formats write, captured by the row jobs.
+        let qs = self.qs
+        let q8 = self.q8
+        let scales = self.scales
         switch format {
         case .f32:
             floats = input
@@ -127,9 +131,6 @@ final class QuantizedActivations {
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_0, .q8_1:
             let withSums = format == .q8_1
-            let qs = self.qs
-            let q8 = self.q8
-            let scales = self.scales
             let sums = self.sums
             let blocks = cols / 32
             let work = { (r: Int) in
@@ -139,9 +140,6 @@ final class QuantizedActivations {
             }
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_K:
-            let qs = self.qs
-            let q8 = self.q8
-            let scales = self.scales
             let bsums = self.bsums
             let blocks = cols / 256
             let work = { (r: Int) in
