@@ -74,36 +74,32 @@ final class QuantizedActivations {
         }
     }
 
+    /// Replaces `buffer` (of `capacity` elements) with one of `count` when it is smaller; the
+    /// contents are not kept.
+    private func grow<T>(_ buffer: inout UnsafeMutablePointer<T>, to count: Int, from capacity: Int) {
+        guard capacity < count else { return }
+        buffer.deallocate()
+        buffer = .allocate(capacity: count)
+    }
+
     private func reserve(rows: Int, cols: Int) {
         let count = rows * cols
         switch format {
         case .q8_0, .q8_1, .q8_K:
-            if qsCapacity < count {
-                qs.deallocate()
-                q8.deallocate()
-                qs = .allocate(capacity: count)
-                q8 = .allocate(capacity: count)
-                qsCapacity = count
-            }
+            grow(&qs, to: count, from: qsCapacity)
+            grow(&q8, to: count, from: qsCapacity)
+            qsCapacity = max(qsCapacity, count)
             let blocks = count / blockSize
-            if scaleCapacity < blocks {
-                scales.deallocate()
-                sums.deallocate()
-                scales = .allocate(capacity: blocks)
-                sums = .allocate(capacity: blocks)
-                scaleCapacity = blocks
-            }
-            if format == .q8_K, bsumCapacity < count / 16 {
-                bsums.deallocate()
-                bsums = .allocate(capacity: count / 16)
-                bsumCapacity = count / 16
+            grow(&scales, to: blocks, from: scaleCapacity)
+            grow(&sums, to: blocks, from: scaleCapacity)
+            scaleCapacity = max(scaleCapacity, blocks)
+            if format == .q8_K {
+                grow(&bsums, to: count / 16, from: bsumCapacity)
+                bsumCapacity = max(bsumCapacity, count / 16)
             }
         case .f16:
-            if halfCapacity < count {
-                halves.deallocate()
-                halves = .allocate(capacity: count)
-                halfCapacity = count
-            }
+            grow(&halves, to: count, from: halfCapacity)
+            halfCapacity = max(halfCapacity, count)
         case .f32:
             break
         }
