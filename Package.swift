@@ -40,9 +40,11 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["ModelFormat"], swiftSettings: hot),
         .target(name: "KernelSource", swiftSettings: kernels(cpu: "x86-64")),
         .target(name: "KernelsPortable", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "x86-64")),
-        .target(name: "KernelsAVX2", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "haswell")),
-        .target(name: "KernelsAVXVNNI", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "alderlake")),
-        .target(name: "KernelsAVX512VNNI", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "cascadelake")),
+        // x86 instructions the AVX2 and VNNI sets share (always inlined, so compiled per set).
+        .target(name: "KernelsX86", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "alderlake")),
+        .target(name: "KernelsAVX2", dependencies: ["KernelsX86"], swiftSettings: kernels(cpu: "haswell")),
+        .target(name: "KernelsAVXVNNI", dependencies: ["KernelsX86"], swiftSettings: kernels(cpu: "alderlake")),
+        .target(name: "KernelsAVX512VNNI", dependencies: ["KernelsX86"], swiftSettings: kernels(cpu: "cascadelake")),
         .target(
             name: "InferenceCore",
             dependencies: [

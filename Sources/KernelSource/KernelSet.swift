@@ -60,6 +60,10 @@ public struct WeightView: Sendable {
     @inlinable
     public var data: UnsafeRawPointer { mapped.raw }
 
+    /// The first byte of row `r`.
+    @inlinable @inline(__always)
+    public func row(_ r: Int) -> UnsafeRawPointer { mapped.raw + r * rowBytes }
+
     @inlinable
     public init(format: BlockWeightFormat, rows: Int, cols: Int, data: UnsafeRawPointer, rowBytes: Int) {
         self.format = format
@@ -71,8 +75,8 @@ public struct WeightView: Sendable {
 }
 
 /// Quantized activation rows (Q8_0 / Q8_1 / Q8_K) as InferenceCore's `QuantizedActivations`
-/// lays them out: `cols` Int8 values per row in natural order (`q8`), one scale per block,
-/// Q8_1 block sums, Q8_K sums per 16 values.
+/// lays them out: `cols` Int8 values per row in natural order (`q8`), one scale per block, Q8_1
+/// block sums, Q8_K sums per 16 values.
 public struct ActivationView: @unchecked Sendable {
     public let cols: Int
     public let q8: UnsafePointer<Int8>
@@ -88,8 +92,8 @@ public struct ActivationView: @unchecked Sendable {
 
     @inlinable
     public init(
-        cols: Int, q8: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
-        sums: UnsafePointer<Float>, bsums: UnsafePointer<Int32>, rows: Int = 0
+        cols: Int, q8: UnsafePointer<Int8>, scales: UnsafePointer<Float>, sums: UnsafePointer<Float>,
+        bsums: UnsafePointer<Int32>, rows: Int
     ) {
         self.rows = rows
         self.cols = cols
@@ -102,6 +106,8 @@ public struct ActivationView: @unchecked Sendable {
 
 /// One instantiation of the kernels for an instruction set.
 public protocol KernelSet: Sendable {
+    /// How the set multiplies bytes; the shared kernels below are instantiated with it.
+    associatedtype IntegerOps: BlockIntegerOps
     /// Short name (`portable`, `avx2`, `avxvnni`, `avx512vnni`), also accepted by `ASSAY_KERNELS`.
     static var name: String { get }
     /// `out[b·outStride + r] = W[r] · x[b]` for `r` in `rows`, `b` in `columns`.
@@ -114,6 +120,26 @@ public protocol KernelSet: Sendable {
     static func integerLaneSums(
         _ w: WeightView, row: Int, _ x: ActivationView, column: Int,
         out: UnsafeMutablePointer<Int32>)
+}
+
+/// The kernels every set shares, instantiated for its `IntegerOps` in the module that declares
+/// the set (so compiled for that module's CPU); a set overrides what it does differently.
+extension KernelSet {
+    @inlinable
+    public static func matmulTile(
+        _ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
+        out: UnsafeMutablePointer<Float>, outStride: Int
+    ) {
+        kernelMatmulTile(IntegerOps.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+    }
+
+    @inlinable
+    public static func integerLaneSums(
+        _ w: WeightView, row: Int, _ x: ActivationView, column: Int,
+        out: UnsafeMutablePointer<Int32>
+    ) {
+        kernelIntegerLaneSums(IntegerOps.self, w, row: row, x, column: column, out: out)
+    }
 }
 
 /// How a set multiplies 32 weight bytes with 32 activation bytes (Int8, natural order) into
@@ -203,12 +229,7 @@ public func kernelIntegerLaneSums<Ops: BlockIntegerOps>(
     }
     @inline(__always) func superBlock<F: SuperBlockFormat>(_ f: F.Type) {
         for b in 0..<(w.cols / 256) {
-            var sumi = SIMD8<Int32>()
-            for s in 0..<8 {
-                let (values, scale) = F.step(wr + b * F.blockBytes, s)
-                sumi &+= Ops.dot(values, signed: F.signedValues, xq, b * 256 + s * 32) &* scale
-            }
-            store(sumi, b)
+            store(stepLanes(F.self, Ops.self, wr + b * F.blockBytes, xq, block: b, steps: 0..<8), b)
         }
     }
     switch w.format {

@@ -4,25 +4,39 @@
 /// do the same operations per column in the same order as ggml's `vec_dot_qX_K_q8_K`.
 public protocol SuperBlockFormat {
     static var blockBytes: Int { get }
-    /// Whether the block subtracts `dmin·Σ m_j·bsum_j` (Q4_K).
+    /// Whether the block subtracts `dmin·Σ m_j·bsum_j` (Q4_K). False unless a format says so.
     static var hasMinimum: Bool { get }
-    /// Whether `step` gives signed values (bit patterns of Int8).
-    static var signedValues: Bool { get }
     /// The F16 block scale `d` (and `dmin`, zero when unused).
     static func scales(_ block: UnsafeRawPointer) -> (d: Float, dmin: Float)
     /// Step `s` (0..<8): values 32s…32s+31 and the integer scale of each of the 8 result lanes.
     static func step(_ block: UnsafeRawPointer, _ s: Int) -> (values: SIMD32<UInt8>, scale: SIMD8<Int32>)
-    /// Σ_j m_j·(bsum_{2j} + bsum_{2j+1}) for the activation block sums (Q4_K only).
+    /// Σ_j m_j·(bsum_{2j} + bsum_{2j+1}) for the activation block sums (Q4_K only; 0 by default).
     static func minimumSum(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> Int32
     /// What to subtract from the eight integer lanes of a superblock before scaling (Q6_K's
-    /// `32·Σ sc·bsum` offset, lane k taking the 16-value groups 2k and 2k+1, as ggml's AVX2 kernel).
+    /// `32·Σ sc·bsum` offset, lane k taking the 16-value groups 2k and 2k+1, as ggml's AVX2 kernel;
+    /// zero by default).
     static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32>
+}
+
+extension SuperBlockFormat {
+    @inlinable public static var hasMinimum: Bool { false }
+
+    /// `step` values are unsigned in every K-quant (Q6_K's −32 goes through `laneOffset`, as
+    /// ggml does).
+    @inlinable public static var signedValues: Bool { false }
+
+    @inlinable @inline(__always)
+    public static func minimumSum(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> Int32 { 0 }
+
+    @inlinable @inline(__always)
+    public static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32> {
+        SIMD8()
+    }
 }
 
 public enum Q4_KFormat: SuperBlockFormat {
     @inlinable public static var blockBytes: Int { 144 }
     @inlinable public static var hasMinimum: Bool { true }
-    @inlinable public static var signedValues: Bool { false }
     @inlinable @inline(__always)
     public static func scales(_ block: UnsafeRawPointer) -> (d: Float, dmin: Float) {
         let (d, m) = loadScaleAndMinimum(block)
@@ -44,15 +58,11 @@ public enum Q4_KFormat: SuperBlockFormat {
         }
         return mins
     }
-    @inlinable @inline(__always)
-    public static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32> { SIMD8() }
 }
 
 public enum Q6_KFormat: SuperBlockFormat {
     @inlinable public static var blockBytes: Int { 210 }
-    @inlinable public static var hasMinimum: Bool { false }
-    /// Values stay unsigned (0…63); the −32 is applied through `laneOffset`, as ggml does.
-    @inlinable public static var signedValues: Bool { false }
+    // Values stay unsigned (0…63); the −32 is applied through `laneOffset`, as ggml does.
     @inlinable @inline(__always)
     public static func scales(_ block: UnsafeRawPointer) -> (d: Float, dmin: Float) {
         (loadHalf(block, 208), 0)
@@ -72,8 +82,6 @@ public enum Q6_KFormat: SuperBlockFormat {
         return (bytes(nibbles, or: top), SIMD8<Int32>(sc0, sc0, sc0, sc0, sc1, sc1, sc1, sc1))
     }
     @inlinable @inline(__always)
-    public static func minimumSum(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> Int32 { 0 }
-    @inlinable @inline(__always)
     public static func laneOffset(_ block: UnsafeRawPointer, _ bsums: UnsafePointer<Int32>) -> SIMD8<Int32> {
         var lanes = SIMD8<Int32>()
         for k in 0..<8 {
@@ -82,20 +90,6 @@ public enum Q6_KFormat: SuperBlockFormat {
             lanes[k] = 32 &* (bsums[2 * k] &* s0 &+ bsums[2 * k + 1] &* s1)
         }
         return lanes
-    }
-}
-
-/// One activation column's pointers for a row of superblocks (Q8_K).
-public struct SuperBlockColumn {
-    public let q8: UnsafeRawPointer
-    public let scales: UnsafePointer<Float>
-    public let bsums: UnsafePointer<Int32>
-
-    @inlinable @inline(__always)
-    public init(_ x: ActivationView, column b: Int) {
-        q8 = UnsafeRawPointer(x.q8 + b * x.cols)
-        scales = x.scales + b * (x.cols / 256)
-        bsums = x.bsums + b * (x.cols / 16)
     }
 }
 
@@ -116,8 +110,7 @@ public struct SuperBlockColumn {
 ///   which activation rows take which.
 @inlinable @inline(__always)
 public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
-    blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn, blocks: Int
 ) -> Float {
     var acc = SIMD8<Float>()
     var accMins: Float = 0
@@ -130,13 +123,7 @@ public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
             let dmin = -x.scales[b] * dminw
             accMins += dmin * Float(F.minimumSum(wb, x.bsums + b * 16))
         }
-        var sumi = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            sumi &+= Ops.dot(values, signed: F.signedValues, x.q8, b * 256 + s * 32) &* scale
-        }
-        sumi &-= F.laneOffset(wb, x.bsums + b * 16)
-        acc = acc.addingProduct(toFloat(sumi), d)
+        acc = acc.addingProduct(toFloat(superBlockLanes(F.self, Ops.self, wb, x, block: b)), d)
     }
     return F.hasMinimum ? horizontalSum(acc) + accMins : horizontalSum(acc)
 }
@@ -144,8 +131,7 @@ public func dotSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// The repacked-Q4_K formula of `dotSuperBlocks` (one integer per superblock).
 @inlinable @inline(__always)
 public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
-    blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn, blocks: Int
 ) -> Float {
     var acc: Float = 0
     var accMin: Float = 0
@@ -153,11 +139,7 @@ public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
         let wb = w + b * F.blockBytes
         prefetch(wb + prefetchDistance)
         let (dw, dminw) = F.scales(wb)
-        var sumi = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            sumi &+= Ops.dot(values, signed: F.signedValues, x.q8, b * 256 + s * 32) &* scale
-        }
+        let sumi = superBlockLanes(F.self, Ops.self, wb, x, block: b)
         acc = acc.addingProduct(Float(sumi.wrappedSum()), dw * x.scales[b])
         accMin = accMin.addingProduct(Float(F.minimumSum(wb, x.bsums + b * 16)), dminw * x.scales[b])
     }
@@ -169,20 +151,13 @@ public func dotRepackedSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// Float(Σ m·bsum), r)`), `acc = fma(r, d_x, acc)`.
 @inlinable @inline(__always)
 public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
-    blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn, blocks: Int
 ) -> Float {
     var acc: Float = 0
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
-        var sumi = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            sumi &+= Ops.dot(values, signed: F.signedValues, x.q8, b * 256 + s * 32) &* scale
-        }
-        sumi &-= F.laneOffset(wb, x.bsums + b * 16)
-        var r = dw * Float(sumi.wrappedSum())
+        var r = dw * Float(superBlockLanes(F.self, Ops.self, wb, x, block: b).wrappedSum())
         if F.hasMinimum { r = r.addingProduct(-dminw, Float(F.minimumSum(wb, x.bsums + b * 16))) }
         acc = acc.addingProduct(r, x.scales[b])
     }
@@ -192,40 +167,17 @@ public func dotTiledSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// `dotTiledSuperBlocks` for four columns at once: each weight step is unpacked once.
 @inlinable @inline(__always)
 public func dotTiledSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-    _ x3: SuperBlockColumn, blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumns4, blocks: Int
 ) -> SIMD4<Float> {
     var acc = SIMD4<Float>()
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
-        var s0 = SIMD8<Int32>()
-        var s1 = SIMD8<Int32>()
-        var s2 = SIMD8<Int32>()
-        var s3 = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            let o = b * 256 + s * 32
-            s0 &+= Ops.dot(values, signed: F.signedValues, x0.q8, o) &* scale
-            s1 &+= Ops.dot(values, signed: F.signedValues, x1.q8, o) &* scale
-            s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
-            s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
-        }
-        s0 &-= F.laneOffset(wb, x0.bsums + b * 16)
-        s1 &-= F.laneOffset(wb, x1.bsums + b * 16)
-        s2 &-= F.laneOffset(wb, x2.bsums + b * 16)
-        s3 &-= F.laneOffset(wb, x3.bsums + b * 16)
-        let sums = SIMD4<Float>(
-            Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
-        var r = SIMD4<Float>(repeating: dw) * sums
+        var r = SIMD4<Float>(repeating: dw) * wrappedSums(x.superBlockLanes(F.self, Ops.self, wb, block: b))
         if F.hasMinimum {
-            let mins = SIMD4<Float>(
-                Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
-                Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
-            r = r.addingProduct(SIMD4<Float>(repeating: -dminw), mins)
+            r = r.addingProduct(SIMD4<Float>(repeating: -dminw), x.minimumSums(F.self, wb, block: b))
         }
-        acc = acc.addingProduct(r, SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b]))
+        acc = acc.addingProduct(r, x.scales(b))
     }
     return acc
 }
@@ -233,51 +185,45 @@ public func dotTiledSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 /// `dotRepackedGemmSuperBlocks` for four columns at once.
 @inlinable @inline(__always)
 public func dotRepackedGemmSuperBlocks4<Ops: BlockIntegerOps>(
-    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-    _ x3: SuperBlockColumn, blocks: Int
+    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumns4, blocks: Int
 ) -> SIMD4<Float> {
     var acc = SIMD4<Float>()
     var accMin = SIMD4<Float>()
     for b in 0..<blocks {
         let wb = w + b * Q4_KFormat.blockBytes
         let (dw, dminw) = Q4_KFormat.scales(wb)
-        let xd = SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b])
+        let xd = x.scales(b)
         let d = dw * xd
         let dmin = dminw * xd
         for pair in 0..<4 {
-            var s0 = SIMD8<Int32>()
-            var s1 = SIMD8<Int32>()
-            var s2 = SIMD8<Int32>()
-            var s3 = SIMD8<Int32>()
-            for s in (2 * pair)..<(2 * pair + 2) {
-                let (values, scale) = Q4_KFormat.step(wb, s)
-                let o = b * 256 + s * 32
-                s0 &+= Ops.dot(values, signed: false, x0.q8, o) &* scale
-                s1 &+= Ops.dot(values, signed: false, x1.q8, o) &* scale
-                s2 &+= Ops.dot(values, signed: false, x2.q8, o) &* scale
-                s3 &+= Ops.dot(values, signed: false, x3.q8, o) &* scale
+            let lanes = x.stepLanes(Q4_KFormat.self, Ops.self, wb, block: b, steps: (2 * pair)..<(2 * pair + 2))
+            let m = q4KPairMinimums(wb, pair)
+            @inline(__always) func mins(_ c: ActivationColumn) -> Float {
+                Float(q4KPairMinimumSum(m, c.bsums + b * 16, pair))
             }
-            let (_, m0) = q4KScaleMin(wb + 4, 2 * pair)
-            let (_, m1) = q4KScaleMin(wb + 4, 2 * pair + 1)
-            @inline(__always) func mins(_ x: SuperBlockColumn) -> Float {
-                let bs = x.bsums + b * 16
-                return Float(m0 &* (bs[4 * pair] &+ bs[4 * pair + 1]) &+ m1 &* (bs[4 * pair + 2] &+ bs[4 * pair + 3]))
-            }
-            let sums = SIMD4<Float>(
-                Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
-            acc = acc.addingProduct(sums, d)
-            accMin = accMin.addingProduct(SIMD4<Float>(mins(x0), mins(x1), mins(x2), mins(x3)), dmin)
+            acc = acc.addingProduct(wrappedSums(lanes), d)
+            accMin = accMin.addingProduct(SIMD4<Float>(mins(x.c0), mins(x.c1), mins(x.c2), mins(x.c3)), dmin)
         }
     }
     return acc - accMin
 }
 
+/// The minimums `m` of the two 32-value steps of step pair `pair` of a Q4_K block.
+@inlinable @inline(__always)
+public func q4KPairMinimums(_ wb: UnsafeRawPointer, _ pair: Int) -> (Int32, Int32) {
+    (q4KScaleMin(wb + 4, 2 * pair).1, q4KScaleMin(wb + 4, 2 * pair + 1).1)
+}
+
+/// Σ m·bsum of step pair `pair` (ggml's repacked GEMM minimum term), given its minimums.
+@inlinable @inline(__always)
+public func q4KPairMinimumSum(_ m: (Int32, Int32), _ bsums: UnsafePointer<Int32>, _ pair: Int) -> Int32 {
+    m.0 &* (bsums[4 * pair] &+ bsums[4 * pair + 1]) &+ m.1 &* (bsums[4 * pair + 2] &+ bsums[4 * pair + 3])
+}
+
 /// ggml's repacked Q4_K GEMM summation: one fused multiply-add per pair of 32-value steps.
 @inlinable @inline(__always)
 public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
-    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumn,
-    blocks: Int
+    _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: ActivationColumn, blocks: Int
 ) -> Float {
     var acc: Float = 0
     var accMin: Float = 0
@@ -286,19 +232,11 @@ public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
         let (dw, dminw) = Q4_KFormat.scales(wb)
         let d = dw * x.scales[b]
         let dmin = dminw * x.scales[b]
-        let bsums = x.bsums + b * 16
         for pair in 0..<4 {
-            var sumi = SIMD8<Int32>()
-            for s in (2 * pair)..<(2 * pair + 2) {
-                let (values, scale) = Q4_KFormat.step(wb, s)
-                sumi &+= Ops.dot(values, signed: false, x.q8, b * 256 + s * 32) &* scale
-            }
-            let (_, m0) = q4KScaleMin(wb + 4, 2 * pair)
-            let (_, m1) = q4KScaleMin(wb + 4, 2 * pair + 1)
-            let mins =
-                m0 &* (bsums[4 * pair] &+ bsums[4 * pair + 1]) &+ m1 &* (bsums[4 * pair + 2] &+ bsums[4 * pair + 3])
+            let sumi = stepLanes(Q4_KFormat.self, Ops.self, wb, x.q8, block: b, steps: (2 * pair)..<(2 * pair + 2))
             acc = acc.addingProduct(Float(sumi.wrappedSum()), d)
-            accMin = accMin.addingProduct(Float(mins), dmin)
+            accMin = accMin.addingProduct(
+                Float(q4KPairMinimumSum(q4KPairMinimums(wb, pair), x.bsums + b * 16, pair)), dmin)
         }
     }
     return acc - accMin
@@ -307,92 +245,28 @@ public func dotRepackedGemmSuperBlocks<Ops: BlockIntegerOps>(
 /// `dotSuperBlocks` for four columns at once: each weight step is unpacked once.
 @inlinable @inline(__always)
 public func dotSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-    _ x3: SuperBlockColumn, blocks: Int
+    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x: SuperBlockColumns4, blocks: Int
 ) -> SIMD4<Float> {
-    var a0 = SIMD8<Float>()
-    var a1 = SIMD8<Float>()
-    var a2 = SIMD8<Float>()
-    var a3 = SIMD8<Float>()
-    var m0: Float = 0
-    var m1: Float = 0
-    var m2: Float = 0
-    var m3: Float = 0
+    var acc = FourColumnSums()
     for b in 0..<blocks {
         let wb = w + b * F.blockBytes
         let (dw, dminw) = F.scales(wb)
         if F.hasMinimum {
-            m0 += (-x0.scales[b] * dminw) * Float(F.minimumSum(wb, x0.bsums + b * 16))
-            m1 += (-x1.scales[b] * dminw) * Float(F.minimumSum(wb, x1.bsums + b * 16))
-            m2 += (-x2.scales[b] * dminw) * Float(F.minimumSum(wb, x2.bsums + b * 16))
-            m3 += (-x3.scales[b] * dminw) * Float(F.minimumSum(wb, x3.bsums + b * 16))
+            acc.m0 += (-x.c0.scales[b] * dminw) * Float(F.minimumSum(wb, x.c0.bsums + b * 16))
+            acc.m1 += (-x.c1.scales[b] * dminw) * Float(F.minimumSum(wb, x.c1.bsums + b * 16))
+            acc.m2 += (-x.c2.scales[b] * dminw) * Float(F.minimumSum(wb, x.c2.bsums + b * 16))
+            acc.m3 += (-x.c3.scales[b] * dminw) * Float(F.minimumSum(wb, x.c3.bsums + b * 16))
         }
-        var s0 = SIMD8<Int32>()
-        var s1 = SIMD8<Int32>()
-        var s2 = SIMD8<Int32>()
-        var s3 = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            let o = b * 256 + s * 32
-            s0 &+= Ops.dot(values, signed: F.signedValues, x0.q8, o) &* scale
-            s1 &+= Ops.dot(values, signed: F.signedValues, x1.q8, o) &* scale
-            s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
-            s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
-        }
-        s0 &-= F.laneOffset(wb, x0.bsums + b * 16)
-        s1 &-= F.laneOffset(wb, x1.bsums + b * 16)
-        s2 &-= F.laneOffset(wb, x2.bsums + b * 16)
-        s3 &-= F.laneOffset(wb, x3.bsums + b * 16)
-        a0 = a0.addingProduct(toFloat(s0), x0.scales[b] * dw)
-        a1 = a1.addingProduct(toFloat(s1), x1.scales[b] * dw)
-        a2 = a2.addingProduct(toFloat(s2), x2.scales[b] * dw)
-        a3 = a3.addingProduct(toFloat(s3), x3.scales[b] * dw)
+        let (s0, s1, s2, s3) = x.superBlockLanes(F.self, Ops.self, wb, block: b)
+        acc.a0 = acc.a0.addingProduct(toFloat(s0), x.c0.scales[b] * dw)
+        acc.a1 = acc.a1.addingProduct(toFloat(s1), x.c1.scales[b] * dw)
+        acc.a2 = acc.a2.addingProduct(toFloat(s2), x.c2.scales[b] * dw)
+        acc.a3 = acc.a3.addingProduct(toFloat(s3), x.c3.scales[b] * dw)
     }
-    if F.hasMinimum {
-        return SIMD4(horizontalSum(a0) + m0, horizontalSum(a1) + m1, horizontalSum(a2) + m2, horizontalSum(a3) + m3)
-    }
-    return SIMD4(horizontalSum(a0), horizontalSum(a1), horizontalSum(a2), horizontalSum(a3))
+    return acc.results(withMinimum: F.hasMinimum)
 }
 
-/// `dotRepackedSuperBlocks` for four columns at once.
-@inlinable @inline(__always)
-public func dotRepackedSuperBlocks4<F: SuperBlockFormat, Ops: BlockIntegerOps>(
-    _ format: F.Type, _ ops: Ops.Type, _ w: UnsafeRawPointer, _ x0: SuperBlockColumn,
-    _ x1: SuperBlockColumn, _ x2: SuperBlockColumn,
-    _ x3: SuperBlockColumn, blocks: Int
-) -> SIMD4<Float> {
-    var acc = SIMD4<Float>()
-    var accMin = SIMD4<Float>()
-    for b in 0..<blocks {
-        let wb = w + b * F.blockBytes
-        let (dw, dminw) = F.scales(wb)
-        var s0 = SIMD8<Int32>()
-        var s1 = SIMD8<Int32>()
-        var s2 = SIMD8<Int32>()
-        var s3 = SIMD8<Int32>()
-        for s in 0..<8 {
-            let (values, scale) = F.step(wb, s)
-            let o = b * 256 + s * 32
-            s0 &+= Ops.dot(values, signed: F.signedValues, x0.q8, o) &* scale
-            s1 &+= Ops.dot(values, signed: F.signedValues, x1.q8, o) &* scale
-            s2 &+= Ops.dot(values, signed: F.signedValues, x2.q8, o) &* scale
-            s3 &+= Ops.dot(values, signed: F.signedValues, x3.q8, o) &* scale
-        }
-        let sums = SIMD4<Float>(
-            Float(s0.wrappedSum()), Float(s1.wrappedSum()), Float(s2.wrappedSum()), Float(s3.wrappedSum()))
-        let xd = SIMD4<Float>(x0.scales[b], x1.scales[b], x2.scales[b], x3.scales[b])
-        let mins = SIMD4<Float>(
-            Float(F.minimumSum(wb, x0.bsums + b * 16)), Float(F.minimumSum(wb, x1.bsums + b * 16)),
-            Float(F.minimumSum(wb, x2.bsums + b * 16)), Float(F.minimumSum(wb, x3.bsums + b * 16)))
-        acc = acc.addingProduct(sums, dw * xd)
-        accMin = accMin.addingProduct(mins, dminw * xd)
-    }
-    return acc - accMin
-}
-
-/// One tile of rows × the given columns for a K-quant: columns in groups of four, each group
-/// swept over the tile's rows.
+/// One tile of rows × the given columns for a K-quant (`sweepPanels`).
 @inlinable @inline(__always)
 public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
     _ format: F.Type, _ ops: Ops.Type, _ w: WeightView, _ x: ActivationView,
@@ -401,87 +275,30 @@ public func matmulTileSuperBlocks<F: SuperBlockFormat, Ops: BlockIntegerOps>(
 ) {
     let batch = columns.upperBound
     let blocks = w.cols / 256
-    // Rows in L1-sized panels; within a panel every group of four columns sweeps the panel,
-    // so each weight block is read from memory once per task and reused across its columns.
-    let panel = min(max(4, 32_768 / max(1, w.rowBytes)), max(1, rows.count))
-    var r0 = rows.lowerBound
-    while r0 < rows.upperBound {
-        let panelRows = r0..<min(rows.upperBound, r0 + panel)
-        var b = columns.lowerBound
+    sweepPanels(w, rows: rows, columns: columns, out: out, outStride: outStride) { sweep in
         if F.hasMinimum && w.rows % 8 == 0 {
             // Q4_K, repacked by ggml: its GEMM for whole groups of four activation rows, its GEMV
             // for the rest.
-            while b + 4 <= min(batch, x.gemmColumns) {
-                let c0 = SuperBlockColumn(x, column: b)
-                let c1 = SuperBlockColumn(x, column: b + 1)
-                let c2 = SuperBlockColumn(x, column: b + 2)
-                let c3 = SuperBlockColumn(x, column: b + 3)
-                for r in panelRows {
-                    let v = dotRepackedGemmSuperBlocks4(
-                        Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
-                    for k in 0..<4 { out[(b + k) * outStride + r] = v[k] }
-                }
-                b += 4
-            }
-            while b < batch {
-                let c = SuperBlockColumn(x, column: b)
-                if b < x.gemmColumns {
-                    for r in panelRows {
-                        out[b * outStride + r] = dotRepackedGemmSuperBlocks(
-                            Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
-                    }
-                } else {
-                    for r in panelRows {
-                        out[b * outStride + r] = dotRepackedSuperBlocks(
-                            F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
-                    }
-                }
-                b += 1
-            }
+            sweep.columns(
+                to: min(batch, x.gemmColumns), { ActivationColumn(x, column: $0, blockSize: 256) },
+                four: { r, c in dotRepackedGemmSuperBlocks4(Ops.self, w.row(r), SuperBlockColumns4(c), blocks: blocks)
+                },
+                one: { r, c in dotRepackedGemmSuperBlocks(Ops.self, w.row(r), c, blocks: blocks) })
+            sweep.singles(
+                to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
+                one: { r, c in dotRepackedSuperBlocks(F.self, Ops.self, w.row(r), c, blocks: blocks) })
         } else if x.rows >= 8 {
             // ggml's tiled GEMM from eight activation rows on.
-            while b + 4 <= batch {
-                let c0 = SuperBlockColumn(x, column: b)
-                let c1 = SuperBlockColumn(x, column: b + 1)
-                let c2 = SuperBlockColumn(x, column: b + 2)
-                let c3 = SuperBlockColumn(x, column: b + 3)
-                for r in panelRows {
-                    let v = dotTiledSuperBlocks4(
-                        F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
-                    for k in 0..<4 { out[(b + k) * outStride + r] = v[k] }
-                }
-                b += 4
-            }
-            while b < batch {
-                let c = SuperBlockColumn(x, column: b)
-                for r in panelRows {
-                    out[b * outStride + r] = dotTiledSuperBlocks(
-                        F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
-                }
-                b += 1
-            }
+            sweep.columns(
+                to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
+                four: { r, c in dotTiledSuperBlocks4(F.self, Ops.self, w.row(r), SuperBlockColumns4(c), blocks: blocks)
+                },
+                one: { r, c in dotTiledSuperBlocks(F.self, Ops.self, w.row(r), c, blocks: blocks) })
+        } else {
+            sweep.columns(
+                to: batch, { ActivationColumn(x, column: $0, blockSize: 256) },
+                four: { r, c in dotSuperBlocks4(F.self, Ops.self, w.row(r), SuperBlockColumns4(c), blocks: blocks) },
+                one: { r, c in dotSuperBlocks(F.self, Ops.self, w.row(r), c, blocks: blocks) })
         }
-        while b + 4 <= batch {
-            let c0 = SuperBlockColumn(x, column: b)
-            let c1 = SuperBlockColumn(x, column: b + 1)
-            let c2 = SuperBlockColumn(x, column: b + 2)
-            let c3 = SuperBlockColumn(x, column: b + 3)
-            for r in panelRows {
-                let v = dotSuperBlocks4(F.self, Ops.self, w.data + r * w.rowBytes, c0, c1, c2, c3, blocks: blocks)
-                out[b * outStride + r] = v[0]
-                out[(b + 1) * outStride + r] = v[1]
-                out[(b + 2) * outStride + r] = v[2]
-                out[(b + 3) * outStride + r] = v[3]
-            }
-            b += 4
-        }
-        while b < batch {
-            let c = SuperBlockColumn(x, column: b)
-            for r in panelRows {
-                out[b * outStride + r] = dotSuperBlocks(F.self, Ops.self, w.data + r * w.rowBytes, c, blocks: blocks)
-            }
-            b += 1
-        }
-        r0 = panelRows.upperBound
     }
 }

@@ -1,90 +1,58 @@
 import Builtin
 import KernelSource
-
-/// `vpdpbusd` (AVX-512 VNNI, 256-bit form via AVX-512VL): `acc` + Σ of 4 unsigned-byte × signed-byte products per 32-bit lane.
-@inline(__always)
-func dotBytes(_ acc: SIMD8<Int32>, _ a: SIMD32<UInt8>, _ b: SIMD32<Int8>) -> SIMD8<Int32> {
-    var result = SIMD8<Int32>()
-    result._storage._value = Builtin.int_x86_avx512_vpdpbusd_256(
-        acc._storage._value, unsafeBitCast(a, to: SIMD8<Int32>.self)._storage._value,
-        unsafeBitCast(b, to: SIMD8<Int32>.self)._storage._value)
-    return result
-}
+import KernelsX86
 
 /// `vpdpbusd` on 512-bit vectors: 16 lanes.
 @inline(__always)
 func dotBytes(_ acc: SIMD16<Int32>, _ a: SIMD64<UInt8>, _ b: SIMD64<Int8>) -> SIMD16<Int32> {
-    var result = SIMD16<Int32>()
-    result._storage._value = Builtin.int_x86_avx512_vpdpbusd_512(
-        acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
-        unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value)
-    return result
+    simd(
+        Builtin.int_x86_avx512_vpdpbusd_512(
+            acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
+            unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value))
 }
 
-/// `vpsignb`: `a` negated where `b` < 0, zeroed where `b` = 0.
-@inline(__always)
-func applySign(_ a: SIMD32<Int8>, of b: SIMD32<Int8>) -> SIMD32<Int8> {
-    var result = SIMD32<Int8>()
-    result._storage._value = Builtin.int_x86_avx2_psign_b(a._storage._value, b._storage._value)
-    return result
-}
-
-/// One `vpdpbusd` per 32-value block and column; signed weights go through `vpsignb`
-/// (|w| × x·sign(w), as ggml does), two more instructions.
-enum AVX512VNNIIntegerOps: BlockIntegerOps, WideSuperBlockOps {
+/// One `vpdpbusd` per 32-value block and column (`VNNIIntegerOps`); the 512-bit operations of
+/// the wide kernels.
+public enum AVX512VNNIIntegerOps: VNNIIntegerOps, WideSuperBlockOps {
     @inline(__always)
-    static func dotScaled(
+    public static func dotScaled(
         _ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>, scales: SIMD32<Int16>
     ) -> SIMD16<Int32> {
-        var products = SIMD32<Int16>()
-        products._storage._value = Builtin.int_x86_avx512_pmaddubs_w_512(w._storage._value, x._storage._value)
-        return dotPairs(acc, products, scales)
+        dotPairs(acc, simd(Builtin.int_x86_avx512_pmaddubs_w_512(w._storage._value, x._storage._value)), scales)
     }
 
     @inline(__always)
-    static func dotPairs(_ acc: SIMD16<Int32>, _ a: SIMD32<Int16>, _ b: SIMD32<Int16>) -> SIMD16<Int32> {
-        var result = SIMD16<Int32>()
-        result._storage._value = Builtin.int_x86_avx512_vpdpwssd_512(
-            acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
-            unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value)
-        return result
+    public static func dotPairs(_ acc: SIMD16<Int32>, _ a: SIMD32<Int16>, _ b: SIMD32<Int16>) -> SIMD16<Int32> {
+        simd(
+            Builtin.int_x86_avx512_vpdpwssd_512(
+                acc._storage._value, unsafeBitCast(a, to: SIMD16<Int32>.self)._storage._value,
+                unsafeBitCast(b, to: SIMD16<Int32>.self)._storage._value))
     }
 
     @inline(__always)
-    static func permute(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ index: SIMD16<Int32>) -> SIMD16<Float> {
-        var result = SIMD16<Float>()
-        result._storage._value = Builtin.int_x86_avx512_vpermi2var_ps_512(
-            a._storage._value, index._storage._value, b._storage._value)
-        return result
+    public static func permute(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ index: SIMD16<Int32>) -> SIMD16<Float> {
+        simd(
+            Builtin.int_x86_avx512_vpermi2var_ps_512(
+                a._storage._value, index._storage._value, b._storage._value))
     }
 
     @inline(__always)
-    static func permute(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>, _ index: SIMD16<Int32>) -> SIMD16<Int32> {
-        var result = SIMD16<Int32>()
-        result._storage._value = Builtin.int_x86_avx512_vpermi2var_d_512(
-            a._storage._value, index._storage._value, b._storage._value)
-        return result
+    public static func permute(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>, _ index: SIMD16<Int32>) -> SIMD16<Int32> {
+        simd(
+            Builtin.int_x86_avx512_vpermi2var_d_512(
+                a._storage._value, index._storage._value, b._storage._value))
     }
 
     @inline(__always)
-    static func dot(_ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>) -> SIMD16<Int32> {
+    public static func dot(_ acc: SIMD16<Int32>, unsigned w: SIMD64<UInt8>, _ x: SIMD64<Int8>) -> SIMD16<Int32> {
         dotBytes(acc, w, x)
-    }
-
-    @inline(__always)
-    static func dot(unsigned w: SIMD32<UInt8>, _ x: SIMD32<Int8>) -> SIMD8<Int32> {
-        dotBytes(SIMD8<Int32>(), w, x)
-    }
-
-    @inline(__always)
-    static func dot(signed w: SIMD32<Int8>, _ x: SIMD32<Int8>) -> SIMD8<Int32> {
-        dotBytes(SIMD8<Int32>(), unsafeBitCast(applySign(w, of: w), to: SIMD32<UInt8>.self), applySign(x, of: w))
     }
 }
 
 /// The kernels for AVX-512 VNNI CPUs (Cascade Lake and later servers; compiled with
 /// `-target-cpu cascadelake`, 256-bit vectors).
 public enum AVX512VNNIKernels: KernelSet {
+    public typealias IntegerOps = AVX512VNNIIntegerOps
     public static var name: String { "avx512vnni" }
 
     public static func matmulTile(
@@ -123,12 +91,5 @@ public enum AVX512VNNIKernels: KernelSet {
             // Single-token steps and batches ggml does not send through its GEMMs.
             kernelMatmulTile(Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
         }
-    }
-
-    public static func integerLaneSums(
-        _ w: WeightView, row: Int, _ x: ActivationView, column: Int,
-        out: UnsafeMutablePointer<Int32>
-    ) {
-        kernelIntegerLaneSums(AVX512VNNIIntegerOps.self, w, row: row, x, column: column, out: out)
     }
 }

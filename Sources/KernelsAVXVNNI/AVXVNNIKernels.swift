@@ -1,55 +1,12 @@
-import Builtin
 import KernelSource
+import KernelsX86
 
-/// `vpdpbusd` (AVX-VNNI; LLVM shares the intrinsic with AVX-512 VNNI and emits
-/// the VEX encoding for this target): `acc` + Σ of 4 unsigned-byte × signed-byte products per 32-bit lane.
-@inline(__always)
-func dotBytes(_ acc: SIMD8<Int32>, _ a: SIMD32<UInt8>, _ b: SIMD32<Int8>) -> SIMD8<Int32> {
-    var result = SIMD8<Int32>()
-    result._storage._value = Builtin.int_x86_avx512_vpdpbusd_256(
-        acc._storage._value, unsafeBitCast(a, to: SIMD8<Int32>.self)._storage._value,
-        unsafeBitCast(b, to: SIMD8<Int32>.self)._storage._value)
-    return result
-}
-
-/// `vpsignb`: `a` negated where `b` < 0, zeroed where `b` = 0.
-@inline(__always)
-func applySign(_ a: SIMD32<Int8>, of b: SIMD32<Int8>) -> SIMD32<Int8> {
-    var result = SIMD32<Int8>()
-    result._storage._value = Builtin.int_x86_avx2_psign_b(a._storage._value, b._storage._value)
-    return result
-}
-
-/// One `vpdpbusd` per 32-value block and column; signed weights go through `vpsignb`
-/// (|w| × x·sign(w), as ggml does), two more instructions.
-enum AVXVNNIIntegerOps: BlockIntegerOps {
-    @inline(__always)
-    static func dot(unsigned w: SIMD32<UInt8>, _ x: SIMD32<Int8>) -> SIMD8<Int32> {
-        dotBytes(SIMD8<Int32>(), w, x)
-    }
-
-    @inline(__always)
-    static func dot(signed w: SIMD32<Int8>, _ x: SIMD32<Int8>) -> SIMD8<Int32> {
-        dotBytes(SIMD8<Int32>(), unsafeBitCast(applySign(w, of: w), to: SIMD32<UInt8>.self), applySign(x, of: w))
-    }
-}
+/// One `vpdpbusd` per 32-value block and column.
+public enum AVXVNNIIntegerOps: VNNIIntegerOps {}
 
 /// The kernels for CPUs with AVX-VNNI but not AVX-512 (Alder Lake and later client cores;
 /// compiled with `-target-cpu alderlake`).
 public enum AVXVNNIKernels: KernelSet {
+    public typealias IntegerOps = AVXVNNIIntegerOps
     public static var name: String { "avxvnni" }
-
-    public static func matmulTile(
-        _ w: WeightView, _ x: ActivationView, rows: Range<Int>, columns: Range<Int>,
-        out: UnsafeMutablePointer<Float>, outStride: Int
-    ) {
-        kernelMatmulTile(AVXVNNIIntegerOps.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-    }
-
-    public static func integerLaneSums(
-        _ w: WeightView, row: Int, _ x: ActivationView, column: Int,
-        out: UnsafeMutablePointer<Int32>
-    ) {
-        kernelIntegerLaneSums(AVXVNNIIntegerOps.self, w, row: row, x, column: column, out: out)
-    }
 }

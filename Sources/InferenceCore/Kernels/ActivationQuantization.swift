@@ -69,34 +69,31 @@ final class QuantizedActivations {
         }
     }
 
+    /// Replaces `buffer` (of `capacity` elements) with one of `count` when it is smaller; the
+    /// contents are not kept.
+    private func grow<T>(_ buffer: inout UnsafeMutablePointer<T>, to count: Int, from capacity: Int) {
+        guard capacity < count else { return }
+        buffer.deallocate()
+        buffer = .allocate(capacity: count)
+    }
+
     private func reserve(rows: Int, cols: Int) {
         let count = rows * cols
         switch format {
         case .q8_0, .q8_1, .q8_K:
-            if q8Capacity < count {
-                q8.deallocate()
-                q8 = .allocate(capacity: count)
-                q8Capacity = count
-            }
+            grow(&q8, to: count, from: q8Capacity)
+            q8Capacity = max(q8Capacity, count)
             let blocks = count / blockSize
-            if scaleCapacity < blocks {
-                scales.deallocate()
-                sums.deallocate()
-                scales = .allocate(capacity: blocks)
-                sums = .allocate(capacity: blocks)
-                scaleCapacity = blocks
-            }
-            if format == .q8_K, bsumCapacity < count / 16 {
-                bsums.deallocate()
-                bsums = .allocate(capacity: count / 16)
-                bsumCapacity = count / 16
+            grow(&scales, to: blocks, from: scaleCapacity)
+            grow(&sums, to: blocks, from: scaleCapacity)
+            scaleCapacity = max(scaleCapacity, blocks)
+            if format == .q8_K {
+                grow(&bsums, to: count / 16, from: bsumCapacity)
+                bsumCapacity = max(bsumCapacity, count / 16)
             }
         case .f16:
-            if halfCapacity < count {
-                halves.deallocate()
-                halves = .allocate(capacity: count)
-                halfCapacity = count
-            }
+            grow(&halves, to: count, from: halfCapacity)
+            halfCapacity = max(halfCapacity, count)
         case .f32:
             break
         }
@@ -108,6 +105,9 @@ final class QuantizedActivations {
         self.rows = rows
         self.cols = cols
         reserve(rows: rows, cols: cols)
+        // The buffers the quantizing formats write, captured by the row jobs.
+        let q8 = self.q8
+        let scales = self.scales
         switch format {
         case .f32:
             floats = input
@@ -120,8 +120,6 @@ final class QuantizedActivations {
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_0, .q8_1:
             let withSums = format == .q8_1
-            let q8 = self.q8
-            let scales = self.scales
             let sums = self.sums
             let blocks = cols / 32
             let work = { (r: Int) in
@@ -131,8 +129,6 @@ final class QuantizedActivations {
             }
             if let pool, rows > 8 { pool.parallelFor(count: rows, work) } else { for r in 0..<rows { work(r) } }
         case .q8_K:
-            let q8 = self.q8
-            let scales = self.scales
             let bsums = self.bsums
             let blocks = cols / 256
             let work = { (r: Int) in
@@ -192,20 +188,11 @@ private func lanewiseMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
     return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD8<Float>.self)
 }
 
+/// The largest lane of non-negative values, on their bit patterns (which order like the values):
+/// the 8 → 4 → 2 → 1 reduction of ggml's amax, exact in any order.
 @inline(__always)
-private func lanewiseMax(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
-    let x = unsafeBitCast(a, to: SIMD4<Int32>.self)
-    let y = unsafeBitCast(b, to: SIMD4<Int32>.self)
-    let difference = x &- y
-    return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD4<Float>.self)
-}
-
-@inline(__always)
-private func lanewiseMax(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> SIMD2<Float> {
-    let x = unsafeBitCast(a, to: SIMD2<Int32>.self)
-    let y = unsafeBitCast(b, to: SIMD2<Int32>.self)
-    let difference = x &- y
-    return unsafeBitCast(x &- (difference & (difference &>> 31)), to: SIMD2<Float>.self)
+private func horizontalMax(_ m: SIMD8<Float>) -> Float {
+    Float(bitPattern: unsafeBitCast(m, to: SIMD8<UInt32>.self).max())
 }
 
 /// ggml's x86 `quantize_row_q8_0` / `quantize_row_q8_1`: per 32 values `d = amax / 127`,
@@ -225,9 +212,7 @@ func quantizeRowQ8(
         let v2 = raw.loadUnaligned(fromByteOffset: (base + 16) * 4, as: SIMD8<Float>.self)
         let v3 = raw.loadUnaligned(fromByteOffset: (base + 24) * 4, as: SIMD8<Float>.self)
         let m = lanewiseMax(lanewiseMax(maxAbs(v0), maxAbs(v1)), lanewiseMax(maxAbs(v2), maxAbs(v3)))
-        let quad = lanewiseMax(m.lowHalf, m.highHalf)
-        let pair = lanewiseMax(quad.lowHalf, quad.highHalf)
-        let amax = max(pair[0], pair[1])
+        let amax = horizontalMax(m)
         let d = amax / 127
         scales[b] = Float(Float16(d))
         let id: Float = amax != 0 ? 127 / amax : 0
@@ -260,9 +245,7 @@ func quantizeRowQ8K(
         }
         var m = maxAbs(load(0))
         for i in 1..<32 { m = lanewiseMax(m, maxAbs(load(i))) }
-        let quad = lanewiseMax(m.lowHalf, m.highHalf)
-        let pair = lanewiseMax(quad.lowHalf, quad.highHalf)
-        let amax = max(pair[0], pair[1])
+        let amax = horizontalMax(m)
         if amax == 0 {
             scales[b] = 0
             for j in 0..<256 { q8[b * 256 + j] = 0 }

@@ -18,20 +18,32 @@ func loadHalf(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
     Float(p.loadUnaligned(fromByteOffset: offset, as: Float16.self))
 }
 
+/// tinyBLAS's F32 accumulation (llama.cpp's prompt path for F16 and F32 weights): one 8-lane
+/// FMA accumulator over whole groups of eight values (`products(i)` gives weights and
+/// activations i…i+7), then `horizontalSum`. Returns the sum and how many values it covered.
+@inline(__always)
+func tinyBLASSum(count: Int, _ products: (Int) -> (SIMD8<Float>, SIMD8<Float>)) -> (sum: Float, done: Int) {
+    var acc = SIMD8<Float>()
+    var i = 0
+    while i + 8 <= count {
+        let (w, x) = products(i)
+        acc = acc.addingProduct(w, x)
+        i += 8
+    }
+    return (horizontalSum(acc), i)
+}
+
 /// F16 row against F16 activations, products summed in F32 with one 8-lane FMA accumulator
 /// and `horizontalSum` (the order of llama.cpp's tinyBLAS F16 kernel used for prompts).
 @inline(__always)
 func dotF16(_ w: UnsafeRawPointer, _ x: UnsafePointer<Float16>, count: Int) -> Float {
     let xr = UnsafeRawPointer(x)
-    var acc = SIMD8<Float>()
-    var i = 0
-    while i + 8 <= count {
-        acc = acc.addingProduct(
+    var (sum, i) = tinyBLASSum(count: count) { i in
+        (
             SIMD8<Float>(w.loadUnaligned(fromByteOffset: i * 2, as: SIMD8<Float16>.self)),
-            SIMD8<Float>(xr.loadUnaligned(fromByteOffset: i * 2, as: SIMD8<Float16>.self)))
-        i += 8
+            SIMD8<Float>(xr.loadUnaligned(fromByteOffset: i * 2, as: SIMD8<Float16>.self))
+        )
     }
-    var sum = horizontalSum(acc)
     while i < count {
         sum = sum.addingProduct(Float(w.loadUnaligned(fromByteOffset: i * 2, as: Float16.self)), Float(x[i]))
         i += 1
@@ -84,15 +96,12 @@ func dotF32(_ w: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Flo
     // llama.cpp runs F32 × F32 products (LoRA adapters) through tinyBLAS when the row length is a
     // multiple of 8: one 8-lane FMA accumulator, then the 8→4→2→1 horizontal sum.
     let xr = UnsafeRawPointer(x)
-    var acc = SIMD8<Float>()
-    var i = 0
-    while i + 8 <= count {
-        acc = acc.addingProduct(
+    var (sum, i) = tinyBLASSum(count: count) { i in
+        (
             w.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
-            xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
-        i += 8
+            xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        )
     }
-    var sum = horizontalSum(acc)
     while i < count {
         sum += w.loadUnaligned(fromByteOffset: i * 4, as: Float.self) * x[i]
         i += 1

@@ -105,8 +105,7 @@ extension QuantizedActivations {
     /// The kernel-side view of the quantized rows.
     var view: ActivationView {
         ActivationView(
-            cols: cols, q8: UnsafePointer(q8), scales: UnsafePointer(scales),
-            sums: UnsafePointer(sums),
+            cols: cols, q8: UnsafePointer(q8), scales: UnsafePointer(scales), sums: UnsafePointer(sums),
             bsums: UnsafePointer(bsums), rows: rows)
     }
 }
