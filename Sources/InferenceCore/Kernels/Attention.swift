@@ -59,22 +59,8 @@ func attendHead(
                     UnsafeRawPointer(queryHalf).loadUnaligned(fromByteOffset: i * 16, as: SIMD8<Float16>.self))
             }
             while j + 4 <= length {
-                let k0 = keyRow(j)
-                let k1 = keyRow(j + 1)
-                let k2 = keyRow(j + 2)
-                let k3 = keyRow(j + 3)
-                var a0 = SIMD8<Float>()
-                var a1 = SIMD8<Float>()
-                var a2 = SIMD8<Float>()
-                var a3 = SIMD8<Float>()
-                for i in 0..<(hd / 8) {
-                    let qi = q[i]
-                    a0 = a0.addingProduct(eight(k0, i * 8), qi)
-                    a1 = a1.addingProduct(eight(k1, i * 8), qi)
-                    a2 = a2.addingProduct(eight(k2, i * 8), qi)
-                    a3 = a3.addingProduct(eight(k3, i * 8), qi)
-                }
-                let s = SIMD4<Float>(horizontalSum(a0), horizontalSum(a1), horizontalSum(a2), horizontalSum(a3)) * scale
+                let rows = (keyRow(j), keyRow(j + 1), keyRow(j + 2), keyRow(j + 3))
+                let s = fourDots(rows, count: hd, eight: eight, other: { q[$0 / 8] }) * scale
                 for k in 0..<4 {
                     scores[j + k] = s[k]
                     maxScore = max(maxScore, s[k])
@@ -129,27 +115,11 @@ func attendHead(
     // Per dimension one 8-lane accumulator over the positions; four dimensions at a time.
     var d = 0
     while d + 4 <= hd {
-        let r0 = valueRow(d)
-        let r1 = valueRow(d + 1)
-        let r2 = valueRow(d + 2)
-        let r3 = valueRow(d + 3)
-        var a0 = SIMD8<Float>()
-        var a1 = SIMD8<Float>()
-        var a2 = SIMD8<Float>()
-        var a3 = SIMD8<Float>()
-        var j = 0
-        while j < padded {
-            let p = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-            a0 = a0.addingProduct(eight(r0, j), p)
-            a1 = a1.addingProduct(eight(r1, j), p)
-            a2 = a2.addingProduct(eight(r2, j), p)
-            a3 = a3.addingProduct(eight(r3, j), p)
-            j += 8
+        let rows = (valueRow(d), valueRow(d + 1), valueRow(d + 2), valueRow(d + 3))
+        let sums = fourDots(rows, count: padded, eight: eight) {
+            raw.loadUnaligned(fromByteOffset: $0 * 4, as: SIMD8<Float>.self)
         }
-        out[d] = horizontalSum(a0)
-        out[d + 1] = horizontalSum(a1)
-        out[d + 2] = horizontalSum(a2)
-        out[d + 3] = horizontalSum(a3)
+        for k in 0..<4 { out[d + k] = sums[k] }
         d += 4
     }
     while d < hd {
@@ -165,4 +135,29 @@ func attendHead(
         out[d] = horizontalSum(acc)
         d += 1
     }
+}
+
+/// Four rows each dotted with the same `count` values, eight at a time (`eight(row, i)`: the
+/// row's elements i…i+7, `other(i)`: the shared values i…i+7), each with its own 8-lane FMA
+/// accumulator (independent, so the four chains overlap) and `horizontalSum` at the end: per
+/// row exactly `dotF16`'s order.
+@inline(__always)
+private func fourDots(
+    _ rows: (UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer), count: Int,
+    eight: (UnsafeRawPointer, Int) -> SIMD8<Float>, other: (Int) -> SIMD8<Float>
+) -> SIMD4<Float> {
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var a2 = SIMD8<Float>()
+    var a3 = SIMD8<Float>()
+    var i = 0
+    while i < count {
+        let x = other(i)
+        a0 = a0.addingProduct(eight(rows.0, i), x)
+        a1 = a1.addingProduct(eight(rows.1, i), x)
+        a2 = a2.addingProduct(eight(rows.2, i), x)
+        a3 = a3.addingProduct(eight(rows.3, i), x)
+        i += 8
+    }
+    return SIMD4(horizontalSum(a0), horizontalSum(a1), horizontalSum(a2), horizontalSum(a3))
 }
