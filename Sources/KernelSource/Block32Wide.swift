@@ -266,23 +266,23 @@ func block32WideGroup<F: Block32Format, Ops: WideIntegerOps>(
         column(14, &acc2.6)
         column(15, &acc2.7)
     }
-    var sums = foldHalves(acc, permute: Ops.permute, add: +, zero: zero)
-    if F.hasMinimum { sums += mins }
-    storeRowPair(Ops.self, sums, rows: rows, columns: min(8, columns), out: out, outStride: outStride)
-    if width > 8 {
-        var sums2 = foldHalves(acc2, permute: Ops.permute, add: +, zero: zero)
-        if F.hasMinimum { sums2 += mins2 }
-        storeRowPair(Ops.self, sums2, rows: rows, columns: columns - 8, out: out + 8 * outStride, outStride: outStride)
+    @inline(__always) func store(
+        _ acc: EightVectors<Float>, _ mins: SIMD16<Float>, columns: Int, out: UnsafeMutablePointer<Float>
+    ) {
+        var sums = foldHalves(acc, permute: Ops.permute, add: +, zero: zero)
+        if F.hasMinimum { sums += mins }
+        storeRowPair(sums, rows: rows, columns: columns, out: out, outStride: outStride)
     }
+    store(acc, mins, columns: min(8, columns), out: out)
+    if width > 8 { store(acc2, mins2, columns: columns - 8, out: out + 8 * outStride) }
 }
 
 /// Stores a row pair's results (lane h·8 + k: row h, column k) at `out[k·outStride + row]`
 /// for the first `columns` columns; an odd last row (paired with itself) stores one row.
 /// Adjacent rows go out as one 8-byte store per column.
 @inlinable @inline(__always)
-func storeRowPair<Ops: WideIntegerOps>(
-    _ ops: Ops.Type, _ sums: SIMD16<Float>, rows: (Int, Int), columns: Int, out: UnsafeMutablePointer<Float>,
-    outStride: Int
+func storeRowPair(
+    _ sums: SIMD16<Float>, rows: (Int, Int), columns: Int, out: UnsafeMutablePointer<Float>, outStride: Int
 ) {
     let raw = UnsafeMutableRawPointer(out + rows.0)
     let step = outStride * MemoryLayout<Float>.stride

@@ -47,8 +47,7 @@ public func matmulTileSuperBlocksWide<F: SuperBlockFormat, Ops: BlockIntegerOps 
         },
         group: { pair, first, count, packed in
             let results = superBlockWideGroup(F.self, Ops.self, w, packed, rows: pair, blocks: blocks, zero: zero)
-            storeRowPair(
-                Ops.self, results, rows: pair, columns: count, out: out + first * outStride, outStride: outStride)
+            storeRowPair(results, rows: pair, columns: count, out: out + first * outStride, outStride: outStride)
         })
 }
 

@@ -60,19 +60,14 @@ public enum AVX512VNNIKernels: KernelSet {
         out: UnsafeMutablePointer<Float>, outStride: Int
     ) {
         typealias Ops = AVX512VNNIIntegerOps
+        @inline(__always) func block32<F: Block32Format>(_ format: F.Type) {
+            matmulTileBlock32Wide(F.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+        }
         switch w.format {
-        case .q4_1:
-            matmulTileBlock32Wide(
-                Q4_1Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-        case .q8_0:
-            matmulTileBlock32Wide(
-                Q8_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-        case .q4_0:
-            matmulTileBlock32Wide(
-                Q4_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
-        case .q5_0:
-            matmulTileBlock32Wide(
-                Q5_0Format.self, Ops.self, w, x, rows: rows, columns: columns, out: out, outStride: outStride)
+        case .q4_1: block32(Q4_1Format.self)
+        case .q8_0: block32(Q8_0Format.self)
+        case .q4_0: block32(Q4_0Format.self)
+        case .q5_0: block32(Q5_0Format.self)
         case .q4_K where w.rows % 8 == 0:
             // ggml's repacked GEMM for whole groups of four activation rows, its GEMV for the rest.
             let gemm = columns.lowerBound..<max(columns.lowerBound, min(columns.upperBound, x.gemmColumns))
