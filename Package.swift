@@ -55,7 +55,10 @@ let package = Package(
         .target(name: "Registry", dependencies: ["Storage", "Hashing", "JSON", "ModelFormat", "HTTPClient"]),
         .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry", "Hashing", "JSON"]),
         .target(name: "DatasetQuality", dependencies: ["Hashing", "JSON"], swiftSettings: hot),
-        .target(name: "Governance", dependencies: ["Registry", "Evaluation", "Hashing", "JSON", "DatasetQuality"]),
+        .target(
+            name: "Governance",
+            dependencies: ["Registry", "Evaluation", "Hashing", "JSON", "DatasetQuality"],
+            resources: [.copy("Resources/policy.json")]),
         .target(
             name: "Service",
             dependencies: [

@@ -71,7 +71,8 @@ struct PolicyTests {
     }
 
     /// The bundled default (used when neither --policy nor a registry policy is configured) is
-    /// byte-for-byte the repository's Governance/policy.json.
+    /// the build's copy of the Governance resource, byte-for-byte the repository's
+    /// Governance/policy.json (a link to that resource).
     @Test func theBundledDefaultIsTheRepositoryPolicy() throws {
         let url = Fixtures.packageRoot.appendingPathComponent("Governance/policy.json")
         let file = try PolicyBinding.load(url)
