@@ -27,23 +27,15 @@ public enum GGUFValueType: UInt32, Sendable, CaseIterable, Hashable {
         }
     }
 
-    /// The spec's name, e.g. "uint32", "string".
-    public var name: String {
-        switch self {
-        case .uint8: return "uint8"
-        case .int8: return "int8"
-        case .uint16: return "uint16"
-        case .int16: return "int16"
-        case .uint32: return "uint32"
-        case .int32: return "int32"
-        case .float32: return "float32"
-        case .bool: return "bool"
-        case .string: return "string"
-        case .array: return "array"
-        case .uint64: return "uint64"
-        case .int64: return "int64"
-        case .float64: return "float64"
-        }
+    /// The spec's name, e.g. "uint32", "string" (the case's name).
+    public var name: String { String(describing: self) }
+
+    /// The type of a `GGUFValue`, or the element type of a `GGUFArray`: both enums name their
+    /// cases after the spec's types, so the case's name is the type (`GGUFValueTests` checks
+    /// every case of both).
+    init(caseOf value: some Sendable) {
+        let label = Mirror(reflecting: value).children.first?.label
+        self = Self.allCases.first { $0.name == label } ?? .array
     }
 }
 
@@ -65,23 +57,7 @@ public enum GGUFArray: Sendable, Hashable {
     case float64([Double])
 
     /// The type of every element.
-    public var elementType: GGUFValueType {
-        switch self {
-        case .uint8: return .uint8
-        case .int8: return .int8
-        case .uint16: return .uint16
-        case .int16: return .int16
-        case .uint32: return .uint32
-        case .int32: return .int32
-        case .float32: return .float32
-        case .bool: return .bool
-        case .string: return .string
-        case .array: return .array
-        case .uint64: return .uint64
-        case .int64: return .int64
-        case .float64: return .float64
-        }
-    }
+    public var elementType: GGUFValueType { GGUFValueType(caseOf: self) }
 
     /// Number of elements.
     public var count: Int {
@@ -178,23 +154,7 @@ public enum GGUFValue: Sendable, Hashable {
     case float64(Double)
 
     /// The value's GGUF type.
-    public var type: GGUFValueType {
-        switch self {
-        case .uint8: return .uint8
-        case .int8: return .int8
-        case .uint16: return .uint16
-        case .int16: return .int16
-        case .uint32: return .uint32
-        case .int32: return .int32
-        case .float32: return .float32
-        case .bool: return .bool
-        case .string: return .string
-        case .array: return .array
-        case .uint64: return .uint64
-        case .int64: return .int64
-        case .float64: return .float64
-        }
-    }
+    public var type: GGUFValueType { GGUFValueType(caseOf: self) }
 
     /// The string, when this is a string.
     public var string: String? {

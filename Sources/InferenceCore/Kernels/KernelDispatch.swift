@@ -81,17 +81,8 @@ public enum KernelSets {
 }
 
 extension BlockWeightFormat {
-    init?(_ type: GGMLType) {
-        switch type {
-        case .q4_0: self = .q4_0
-        case .q4_1: self = .q4_1
-        case .q5_0: self = .q5_0
-        case .q8_0: self = .q8_0
-        case .q4_K: self = .q4_K
-        case .q6_K: self = .q6_K
-        default: return nil
-        }
-    }
+    /// The kernel format of a tensor type, nil for types the integer kernels do not compute.
+    init?(_ type: GGMLType) { self.init(rawValue: type.rawValue) }
 }
 
 extension WeightMatrix {
