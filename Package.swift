@@ -77,8 +77,8 @@ let package = Package(
         .executableTarget(
             name: "Performance",
             dependencies: [
-                "Hashing", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry", "DatasetQuality",
-                "Governance"
+                "Hashing", "JSON", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry",
+                "DatasetQuality", "Governance"
             ],
             path: "Benchmarks/Performance",
             swiftSettings: hot

@@ -1,5 +1,6 @@
 import Foundation
 import InferenceCore
+import JSON
 
 #if canImport(Glibc)
 import Glibc
@@ -133,9 +134,7 @@ func runEngineBenchmark(arguments: [String]) {
             weightStreamGBps: tgRate.map { $0 * Double(fileBytes) / 1e9 }, memoryReadGBps: bandwidth,
             loadAverage: loads)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try JSONOutput.text(report, pretty: true), terminator: "")
         } else {
             report.printMarkdown()
         }

@@ -1,6 +1,7 @@
 import Evaluation
 import Foundation
 import InferenceCore
+import JSON
 import Registry
 
 #if canImport(Glibc)
@@ -86,9 +87,7 @@ func runMMLUBenchmark(arguments: [String]) {
     semaphore.wait()
     guard let figures = box.figures else { fail("mmlu benchmark failed: \(box.error ?? "unknown error")") }
     if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        if let text = try? encoder.encode(figures) { print(String(decoding: text, as: UTF8.self)) }
+        if let text = try? JSONOutput.text(figures, pretty: true) { print(text, terminator: "") }
         return
     }
     print("| model | kernels | threads | items | wall s | items/s | peak RSS MiB | acc |")
@@ -155,14 +154,7 @@ private func runMMLU(
     guard let task = results.tasks.first else { throw EvaluationError.backend("no task in the results") }
     if let itemsOut {
         let items = try EvaluationRunner.loadItems(store: store, run: results.runID)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var text = Data()
-        for item in items {
-            text.append(try encoder.encode(item))
-            text.append(0x0A)
-        }
-        try text.write(to: itemsOut)
+        try Data(try items.map { try JSONOutput.text($0) + "\n" }.joined().utf8).write(to: itemsOut)
     }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Where a record is: file (relative path in the dataset version) and 1-based line.
 public struct RecordLocation: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -168,9 +169,8 @@ public struct DatasetQualityReport: Sendable, Equatable, Codable {
 
     /// Canonical stored encoding: snake_case keys, sorted, compact.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
+        let encoder = JSONOutput.encoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 

@@ -120,7 +120,7 @@ public struct EvaluationRunner: Sendable {
                 EvaluationItemRow(
                     task: result.task, item: result.item, index: result.index,
                     prediction: result.prediction, target: result.target, correct: result.correct,
-                    score: result.score, record: try Self.encode(result))
+                    score: result.score, record: try JSONOutput.text(result))
             }
             try store.appendEvaluationItems(run: run.id, rows)
             computed += results
@@ -213,7 +213,9 @@ public struct EvaluationRunner: Sendable {
     static func documents(_ results: EvaluationResults, items: [ItemResult]) throws -> (json: String, jsonl: String) {
         let order = Dictionary(uniqueKeysWithValues: results.tasks.enumerated().map { ($0.element.task, $0.offset) })
         let sortedItems = items.sorted { (order[$0.task] ?? 0, $0.index) < (order[$1.task] ?? 0, $1.index) }
-        return (try encodePretty(results), try sortedItems.map { try encode($0) + "\n" }.joined())
+        return (
+            try JSONOutput.text(results, pretty: true), try sortedItems.map { try JSONOutput.text($0) + "\n" }.joined()
+        )
     }
 
     static func write(json: String, jsonl: String, to directory: URL) throws {
@@ -299,7 +301,7 @@ public struct EvaluationRunner: Sendable {
                         entries.append(
                             RequestCacheEntry(
                                 key: keys[i], modelDigest: modelDigest, engineVersion: engine,
-                                result: try Self.encode(fresh[j])))
+                                result: try JSONOutput.text(fresh[j])))
                     }
                 }
                 try store.storeCachedRequests(entries)
@@ -341,7 +343,7 @@ public struct EvaluationRunner: Sendable {
                 try store.storeCachedRequests([
                     RequestCacheEntry(
                         key: key, modelDigest: modelDigest, engineVersion: engine,
-                        result: try Self.encode(result))
+                        result: try JSONOutput.text(result))
                 ])
             }
             output[p] = Scorer.scoreGeneration(
@@ -351,18 +353,6 @@ public struct EvaluationRunner: Sendable {
     }
 
     // MARK: helpers
-
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func encodePretty<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-    }
 
     static func newRunID() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import InferenceCore
+import JSON
 import Registry
 
 /// Why shard results cannot be merged.
@@ -333,7 +334,7 @@ public struct ShardImporter: Sendable {
             EvaluationItemRow(
                 task: result.task, item: result.item, index: result.index, prediction: result.prediction,
                 target: result.target, correct: result.correct, score: result.score,
-                record: try EvaluationRunner.encode(result))
+                record: try JSONOutput.text(result))
         }
         _ = try store.importEvaluationRun(
             record, items: rows, results: json,

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Output formats of `assay export`.
 public enum ExportFormat: String, Sendable, CaseIterable {
@@ -21,9 +22,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 /// JSON and Markdown renderings of a `LineageExport` (HTML: ExportHTML.swift).
 public enum ExportRenderer {
     public static func json(_ e: LineageExport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(e), as: UTF8.self) + "\n"
+        try JSONOutput.text(e, pretty: true)
     }
 
     static func opt(_ x: Double?, _ f: (Double) -> String) -> String { x.map(f) ?? "–" }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Renders a `GateDecision` for people (Markdown), CI systems (JUnit XML) and tools (JSON).
 public enum GateReport {
@@ -132,8 +133,7 @@ public enum GateReport {
 
     /// Pretty, key-sorted JSON of the decision.
     public static func json(_ d: GateDecision) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONOutput.encoder(pretty: true)
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try encoder.encode(d), as: UTF8.self) + "\n"

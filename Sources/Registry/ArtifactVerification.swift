@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 
 #if canImport(Glibc)
 import Glibc
@@ -133,9 +134,7 @@ public struct ArtifactVerifier: Sendable {
     }
 
     func saveCache(_ cache: [String: Fingerprint]) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(cache) else { return }
+        guard let data = try? JSONOutput.data(cache) else { return }
         try? FileManager.default.createDirectory(
             at: cacheURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? data.write(to: cacheURL, options: .atomic)

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Registry-wide settings kept in `<home>/settings.json` (written by `assay init`).
 ///
@@ -35,10 +36,8 @@ public struct RegistrySettings: Sendable, Equatable, Codable {
     /// Writes the settings atomically.
     public func save(home: URL) throws(RegistryError) {
         let url = home.appendingPathComponent(Self.fileName)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            try (try encoder.encode(self) + Data("\n".utf8)).write(to: url, options: .atomic)
+            try JSONOutput.data(self, pretty: true).write(to: url, options: .atomic)
         } catch {
             throw .unreadableFile(path: url.path, reason: "cannot write settings (\(error.localizedDescription))")
         }

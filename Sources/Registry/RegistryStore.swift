@@ -167,4 +167,12 @@ public enum RegistryClock {
             + "T\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2))"
             + (milliseconds ? ".\(pad(Int(ms), 3))Z" : "Z")
     }
+
+    /// Seconds since 1970 of a timestamp `now` wrote (with or without milliseconds), or nil.
+    public static func epochSeconds(_ timestamp: String) -> Int64? {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let date = parser.date(from: timestamp) ?? ISO8601DateFormatter().date(from: timestamp)
+        return date.map { Int64($0.timeIntervalSince1970) }
+    }
 }

@@ -171,8 +171,7 @@ struct DatasetShowCommand: VersionCommand {
 
 /// An encodable value as snake_case JSON members (the CLI's output convention).
 private func jsonMembers<T: Encodable>(_ value: T) throws -> JSONValue {
-    let data = try JSONEncoder().encode(value)
-    return JSONKeyStyle.snakeCased(try JSONValue.parse(data))
+    JSONKeyStyle.snakeCased(try JSONValue.parse(try JSONOutput.data(value)))
 }
 
 extension DatasetVersion {

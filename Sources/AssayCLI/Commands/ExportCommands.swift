@@ -36,7 +36,7 @@ struct ExportCommand: Command {
     func run(context: CommandContext) async throws -> Int32 {
         let store = try context.openRegistry()
         let export = try LineageExportBuilder.build(
-            store: store, reference: reference, generatedAt: ExportClock.now(),
+            store: store, reference: reference, generatedAt: RegistryClock.now(milliseconds: false),
             generator: AssayVersion.current)
         try context.write(try format.render(export), toFile: out) {
             "wrote \(format.rawValue) export of \(reference) to \($0.path)"
@@ -105,20 +105,12 @@ struct AuditExportCommand: Command {
         let verification = try store.verifyAudit()
         let events = try store.auditEvents()
         let doc = Document(
-            exportedAt: ExportClock.now(), eventCount: events.count, headHash: verification.headHash,
+            exportedAt: RegistryClock.now(milliseconds: false), eventCount: events.count,
+            headHash: verification.headHash,
             intact: verification.isIntact, events: events.map { Document.Event(event: $0) })
         try context.write(try CommandContext.jsonText(doc), toFile: out) { _ in
             "wrote \(events.count) audit events, head \(verification.headHash)"
         }
         return verification.isIntact ? ExitCode.success : ExitCode.failure
-    }
-}
-
-/// UTC ISO-8601 timestamps (seconds) for export metadata.
-enum ExportClock {
-    static func now() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: Date())
     }
 }

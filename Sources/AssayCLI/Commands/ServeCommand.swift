@@ -269,14 +269,7 @@ struct ServeCommand: Command {
         guard let artifact = version.artifacts.first(where: { $0.format == .gguf }) else {
             throw CLIError.failure("\(version.reference) has no GGUF file to serve")
         }
-        let created =
-            ISO8601DateFormatter().date(from: version.createdAt).map { Int64($0.timeIntervalSince1970) }
-            ?? {
-                let f = ISO8601DateFormatter()
-                f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-                return f.date(from: version.createdAt)
-            }()
-            .map { Int64($0.timeIntervalSince1970) } ?? 0
+        let created = RegistryClock.epochSeconds(version.createdAt) ?? 0
         return ServableFile(
             model: ServedModel(id: id, created: created, aliases: aliases),
             path: runnable.modelFile, identity: runnable.identity, bytes: artifact.size,

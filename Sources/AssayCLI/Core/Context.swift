@@ -200,14 +200,9 @@ public struct CommandContext: Sendable {
         output.out(text)
     }
 
-    /// `value` as the CLI writes JSON (stdout, export and checkpoint files): pretty-printed,
-    /// keys sorted, slashes unescaped, dates ISO 8601, with a final newline.
-    static func jsonText<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-    }
+    /// `value` as the CLI writes JSON (stdout, export and checkpoint files): `JSONOutput`'s
+    /// pretty form (keys sorted, slashes unescaped, a final newline).
+    static func jsonText<T: Encodable>(_ value: T) throws -> String { try JSONOutput.text(value, pretty: true) }
 
     /// Writes `text` to the file `path` (`--out FILE`, replacing it) and reports `done(url)` as
     /// progress; without a path, to stdout.

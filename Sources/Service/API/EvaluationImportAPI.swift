@@ -1,6 +1,7 @@
 import Evaluation
 import Foundation
 import Hashing
+import JSON
 import Registry
 
 /// `POST /api/v1/evaluations/import`: merges the shards of one run into the registry — the same
@@ -64,10 +65,8 @@ extension AssayService {
             } catch let error as ShardImportError {
                 throw Problem(kind: .validation, detail: error.description)
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return Response(
-                status: .created, contentType: "application/json", bytes: Array(try encoder.encode(results)))
+                status: .created, contentType: "application/json", bytes: Array(try JSONOutput.data(results)))
         }
     }
 

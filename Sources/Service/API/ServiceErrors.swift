@@ -6,9 +6,7 @@ import Registry
 /// JSON of the audit proof and checkpoint types (their Codable form, snake_case keys).
 enum AuditJSON {
     static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do { return try JSONValue.parse(Array(try encoder.encode(value))) } catch {
+        do { return try JSONValue.parse(Array(try JSONOutput.data(value))) } catch {
             throw Problem(kind: .internalError, detail: "cannot encode the response")
         }
     }
