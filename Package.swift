@@ -36,15 +36,20 @@ let package = Package(
         .target(name: "Hashing", swiftSettings: hot),
         // `JSONValue`: the parser and the canonical encoding every hashed JSON goes through.
         .target(name: "JSON", swiftSettings: hot),
-        .target(name: "ModelFormat", dependencies: ["Hashing"], swiftSettings: hot),
+        .target(name: "ModelFormat", swiftSettings: hot),
         .target(name: "Tokenizers", dependencies: ["ModelFormat"], swiftSettings: hot),
         .target(name: "KernelSource", swiftSettings: kernels(cpu: "x86-64")),
         .target(name: "KernelsPortable", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "x86-64")),
         // x86 instructions the AVX2 and VNNI sets share (always inlined, so compiled per set).
         .target(name: "KernelsX86", dependencies: ["KernelSource"], swiftSettings: kernels(cpu: "alderlake")),
-        .target(name: "KernelsAVX2", dependencies: ["KernelsX86"], swiftSettings: kernels(cpu: "haswell")),
-        .target(name: "KernelsAVXVNNI", dependencies: ["KernelsX86"], swiftSettings: kernels(cpu: "alderlake")),
-        .target(name: "KernelsAVX512VNNI", dependencies: ["KernelsX86"], swiftSettings: kernels(cpu: "cascadelake")),
+        .target(
+            name: "KernelsAVX2", dependencies: ["KernelSource", "KernelsX86"], swiftSettings: kernels(cpu: "haswell")),
+        .target(
+            name: "KernelsAVXVNNI", dependencies: ["KernelSource", "KernelsX86"],
+            swiftSettings: kernels(cpu: "alderlake")),
+        .target(
+            name: "KernelsAVX512VNNI", dependencies: ["KernelSource", "KernelsX86"],
+            swiftSettings: kernels(cpu: "cascadelake")),
         .target(
             name: "InferenceCore",
             dependencies: [
@@ -53,7 +58,7 @@ let package = Package(
             ],
             swiftSettings: hot),
         .target(name: "Registry", dependencies: ["Storage", "Hashing", "JSON", "ModelFormat", "HTTPClient"]),
-        .target(name: "Evaluation", dependencies: ["InferenceCore", "Registry", "Hashing", "JSON"]),
+        .target(name: "Evaluation", dependencies: ["InferenceCore", "ModelFormat", "Registry", "Hashing", "JSON"]),
         .target(name: "DatasetQuality", dependencies: ["Hashing", "JSON"], swiftSettings: hot),
         .target(
             name: "Governance",
@@ -69,16 +74,15 @@ let package = Package(
         .target(
             name: "AssayCLI",
             dependencies: [
-                "Storage", "Hashing", "JSON", "ModelFormat", "Tokenizers", "InferenceCore",
-                "Registry", "Evaluation", "Governance", "Service", "HTTPClient", "DatasetQuality"
+                "Hashing", "JSON", "ModelFormat", "Tokenizers", "InferenceCore", "Registry", "Evaluation",
+                "Governance", "Service", "HTTPClient", "DatasetQuality"
             ]
         ),
         .executableTarget(name: "assay", dependencies: ["AssayCLI"]),
         .executableTarget(
             name: "Performance",
             dependencies: [
-                "Hashing", "JSON", "ModelFormat", "Tokenizers", "InferenceCore", "Evaluation", "Registry",
-                "DatasetQuality", "Governance"
+                "Hashing", "JSON", "InferenceCore", "Evaluation", "Registry", "DatasetQuality", "Governance"
             ],
             path: "Benchmarks/Performance",
             swiftSettings: hot
@@ -89,12 +93,14 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        // Issue 15's shape rules on the source tree (imports declared, file sizes, @unchecked Sendable).
+        .testTarget(name: "PackageShapeTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ModelFormatTests", dependencies: ["ModelFormat", "Hashing", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormat", "TestSupport"]),
         .testTarget(
             name: "InferenceCoreTests",
             dependencies: [
-                "InferenceCore", "KernelSource", "KernelsPortable", "Tokenizers", "ModelFormat", "TestSupport"
+                "InferenceCore", "KernelSource", "KernelsPortable", "ModelFormat", "TestSupport"
             ],
             exclude: ["Golden"]),
         .testTarget(
@@ -109,7 +115,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "GovernanceTests",
-            dependencies: ["Governance", "Evaluation", "Registry", "Hashing", "JSON", "TestSupport"]),
+            dependencies: ["Governance", "Registry", "Hashing", "JSON", "TestSupport"]),
         .testTarget(
             name: "ServiceTests",
             dependencies: [
