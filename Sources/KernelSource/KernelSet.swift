@@ -13,15 +13,8 @@
 /// are bit-identical whichever set runs.
 
 /// The weight formats with integer kernels.
-public enum BlockWeightFormat: UInt32, Sendable, Hashable, CaseIterable {
-    // Raw values: the GGML type ids of the file format (`GGMLType`), so a tensor's type maps to
-    // its kernel format by id (`InferenceCore`'s `BlockWeightFormat(GGMLType)`).
-    case q4_0 = 2
-    case q4_1 = 3
-    case q5_0 = 6
-    case q8_0 = 8
-    case q4_K = 12
-    case q6_K = 14
+public enum BlockWeightFormat: Sendable, Hashable, CaseIterable {
+    case q4_0, q4_1, q5_0, q8_0, q4_K, q6_K
 
     /// Values per block.
     public var blockSize: Int {

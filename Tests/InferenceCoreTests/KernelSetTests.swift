@@ -14,7 +14,7 @@ struct KernelSetTests {
         (.q4_0, .q4_0), (.q4_1, .q4_1), (.q5_0, .q5_0), (.q8_0, .q8_0), (.q4_K, .q4_K), (.q6_K, .q6_K)
     ]
 
-    /// A tensor type maps to its kernel format by GGML type id; other types have none.
+    /// A tensor type maps to its kernel format; other types have none.
     @Test func tensorTypesMapToKernelFormatsByID() {
         for type in GGMLType.allCases {
             #expect(BlockWeightFormat(type) == Self.formats.first { $0.0 == type }?.1, "\(type)")

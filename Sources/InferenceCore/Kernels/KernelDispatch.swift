@@ -81,8 +81,16 @@ public enum KernelSets {
 }
 
 extension BlockWeightFormat {
+    /// The tensor types the integer kernels compute, with their kernel formats.
+    static let ofTensorType: [GGMLType: BlockWeightFormat] = [
+        .q4_0: .q4_0, .q4_1: .q4_1, .q5_0: .q5_0, .q8_0: .q8_0, .q4_K: .q4_K, .q6_K: .q6_K
+    ]
+
     /// The kernel format of a tensor type, nil for types the integer kernels do not compute.
-    init?(_ type: GGMLType) { self.init(rawValue: type.rawValue) }
+    init?(_ type: GGMLType) {
+        guard let format = Self.ofTensorType[type] else { return nil }
+        self = format
+    }
 }
 
 extension WeightMatrix {
