@@ -15,7 +15,7 @@ struct KernelSetTests {
     ]
 
     /// A tensor type maps to its kernel format; other types have none.
-    @Test func tensorTypesMapToKernelFormatsByID() {
+    @Test func tensorTypesMapToKernelFormats() {
         for type in GGMLType.allCases {
             #expect(BlockWeightFormat(type) == Self.formats.first { $0.0 == type }?.1, "\(type)")
         }
