@@ -276,7 +276,7 @@ public struct EvaluationRunner: Sendable {
                 if let text = cached[keys[i]],
                     var decoded = try? JSONDecoder().decode(LoglikelihoodResult.self, from: Data(text.utf8))
                 {
-                    decoded.timing = RequestTiming()
+                    decoded.timing = .zero
                     results[i] = decoded
                     hit[i] = true
                 } else {
@@ -328,7 +328,7 @@ public struct EvaluationRunner: Sendable {
             if useCache, let text = try store.cachedRequests(keys: [key])[key],
                 var decoded = try? JSONDecoder().decode(GenerationResult.self, from: Data(text.utf8))
             {
-                decoded.timing = RequestTiming()
+                decoded.timing = .zero
                 output[p] = Scorer.scoreGeneration(
                     item: b.item, task: b.task.spec, index: b.index, result: decoded, cached: true)
                 continue

@@ -399,7 +399,7 @@ public enum ImportRescoring {
             guard let generated = item.generated else { return "no generated text recorded" }
             let result = GenerationResult(
                 text: generated, tokens: [], promptTokenCount: item.contextTokens,
-                finishReason: .stop, timing: RequestTiming())
+                finishReason: .stop, timing: .zero)
             let rescored = Scorer.scoreGeneration(
                 item: suiteItem, task: task, index: item.index, result: result, cached: true)
             if rescored.prediction != item.prediction {

@@ -190,26 +190,18 @@ public struct GenerationResult: Sendable, Hashable, Codable {
 /// Wall-clock accounting for one request; the evaluation runner derives latency figures from it.
 public struct RequestTiming: Sendable, Hashable, Codable {
     /// Tokens actually computed in prefill (after prefix reuse) and how many were reused.
-    public var prefillTokens: Int
-    public var reusedTokens: Int
-    public var prefillSeconds: Double
-    public var decodeTokens: Int
-    public var decodeSeconds: Double
+    public var prefillTokens: Int = 0
+    public var reusedTokens: Int = 0
+    public var prefillSeconds: Double = 0
+    public var decodeTokens: Int = 0
+    public var decodeSeconds: Double = 0
     /// Time from request start to the first generated (or first scored) token.
-    public var timeToFirstTokenSeconds: Double
-    public var totalSeconds: Double
+    public var timeToFirstTokenSeconds: Double = 0
+    public var totalSeconds: Double = 0
+}
 
-    public init(
-        prefillTokens: Int = 0, reusedTokens: Int = 0, prefillSeconds: Double = 0,
-        decodeTokens: Int = 0, decodeSeconds: Double = 0,
-        timeToFirstTokenSeconds: Double = 0, totalSeconds: Double = 0
-    ) {
-        self.prefillTokens = prefillTokens
-        self.reusedTokens = reusedTokens
-        self.prefillSeconds = prefillSeconds
-        self.decodeTokens = decodeTokens
-        self.decodeSeconds = decodeSeconds
-        self.timeToFirstTokenSeconds = timeToFirstTokenSeconds
-        self.totalSeconds = totalSeconds
-    }
+extension RequestTiming {
+    /// No time spent (a cached or imported result). The engines fill in the members through the
+    /// memberwise initialiser.
+    public static let zero = RequestTiming()
 }

@@ -27,11 +27,13 @@ public struct TokenAlternative: Sendable, Hashable, Codable {
     public var token: Int32
     public var text: String
     public var logprob: Double
+}
 
-    public init(token: Int32, text: String, logprob: Double) {
-        self.token = token
-        self.text = text
-        self.logprob = logprob
+extension PromptTokenLogprob {
+    /// `alternatives`, or the top token alone (its id unknown) when the backend only knows that one.
+    public var knownAlternatives: [TokenAlternative] {
+        guard alternatives.isEmpty, let topText, let topLogprob else { return alternatives }
+        return [TokenAlternative(token: -1, text: topText, logprob: topLogprob)]
     }
 }
 

@@ -19,7 +19,8 @@ public struct TokenizerVocabulary: Sendable, Hashable {
     public var tokens: [String]
     /// `tokenizer.ggml.scores` (SentencePiece merge priorities); empty when absent.
     public var scores: [Float] = []
-    /// `tokenizer.ggml.token_type` (see `TokenType`); empty when absent (all normal).
+    /// `tokenizer.ggml.token_type` (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused,
+    /// 6 byte); empty when absent (all normal).
     public var tokenTypes: [Int32] = []
     /// `tokenizer.ggml.merges`, "left right" per line, in rank order (BPE only).
     public var merges: [String] = []
@@ -38,17 +39,6 @@ public struct TokenizerVocabulary: Sendable, Hashable {
     public var addSpacePrefix: Bool?
     /// `general.name`, which llama.cpp consults for per-model token attributes (Phi-3).
     public var modelName: String?
-}
-
-/// `tokenizer.ggml.token_type` values.
-public enum TokenType: Int32, Sendable, Hashable {
-    case undefined = 0
-    case normal = 1
-    case unknown = 2
-    case control = 3
-    case userDefined = 4
-    case unused = 5
-    case byte = 6
 }
 
 /// llama.cpp's per-token attributes, derived from the token type and a few name rules.
@@ -70,15 +60,12 @@ struct TokenAttributes: OptionSet, Sendable, Hashable {
 
     init(rawValue: UInt16) { self.rawValue = rawValue }
 
+    /// The attribute of each `tokenizer.ggml.token_type` value, indexed by it: 0 undefined (none),
+    /// 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte.
+    private static let ofType: [TokenAttributes] = [[], .normal, .unknown, .control, .userDefined, .unused, .byte]
+
+    /// The attribute of a token type; none for an undefined or unknown type.
     init(type: Int32) {
-        switch TokenType(rawValue: type) {
-        case .unknown: self = .unknown
-        case .unused: self = .unused
-        case .normal: self = .normal
-        case .control: self = .control
-        case .userDefined: self = .userDefined
-        case .byte: self = .byte
-        case .undefined, nil: self = []
-        }
+        self = Self.ofType.indices.contains(Int(type)) ? Self.ofType[Int(type)] : []
     }
 }

@@ -255,10 +255,7 @@ extension InferenceAPI {
     /// OpenAI's `top_logprobs` entry of one echoed token: up to `count` most likely tokens
     /// (text → log-probability; the likelier wins when two render the same); null for the first.
     static func topLogprobs(_ token: PromptTokenLogprob, count: Int) -> JSONValue {
-        var alternatives = token.alternatives
-        if alternatives.isEmpty, let text = token.topText, let lp = token.topLogprob {
-            alternatives = [TokenAlternative(token: -1, text: text, logprob: lp)]
-        }
+        let alternatives = token.knownAlternatives
         guard token.logprob != nil || !alternatives.isEmpty else { return .null }
         var entry: [String: JSONValue] = [:]
         for alternative in alternatives.prefix(count) where entry[alternative.text] == nil {

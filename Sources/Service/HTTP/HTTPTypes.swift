@@ -217,7 +217,7 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: HTTPStatus
     public var detail: String
 
-    public init(_ status: HTTPStatus, _ detail: String) {
+    init(_ status: HTTPStatus, _ detail: String) {
         self.status = status
         self.detail = detail
     }
