@@ -127,19 +127,14 @@ public struct GGUFSummary: Sendable, Hashable, Codable {
         let arch = header["general.architecture"]?.string
         architecture = arch
         version = header.version
-        var parameters = 0
-        var counts: [String: Int] = [:]
-        var bytes: [String: Int] = [:]
+        let totals = GGUFTypeTotal.totals(of: header.tensors)
+        parameterCount = totals.reduce(0) { $0 + $1.elements }
+        tensorsPerType = Dictionary(uniqueKeysWithValues: totals.map { ($0.type, $0.tensors) })
+        bytesPerType = Dictionary(uniqueKeysWithValues: totals.map { ($0.type, $0.bytes) })
         var matrixElements: [GGMLType: Int] = [:]
-        for tensor in header.tensors {
-            parameters += tensor.elementCount
-            counts[tensor.type.name, default: 0] += 1
-            bytes[tensor.type.name, default: 0] += tensor.byteCount
-            if tensor.dimensions.count >= 2 { matrixElements[tensor.type, default: 0] += tensor.elementCount }
+        for tensor in header.tensors where tensor.dimensions.count >= 2 {
+            matrixElements[tensor.type, default: 0] += tensor.elementCount
         }
-        parameterCount = parameters
-        tensorsPerType = counts
-        bytesPerType = bytes
         tensorCount = header.tensors.count
         fileSize = file.fileSize
         dominantTensorType =

@@ -22,3 +22,25 @@ public struct GGUFTensorInfo: Sendable, Hashable {
     /// Shape rendered like "576 × 49152".
     public var shapeDescription: String { dimensions.map(String.init).joined(separator: " × ") }
 }
+
+/// What the tensors of one ggml type add up to in a file.
+public struct GGUFTypeTotal: Sendable, Hashable, Encodable {
+    /// The ggml type's name, e.g. "Q4_K".
+    public var type: String
+    public var tensors: Int
+    public var elements: Int
+    public var bytes: Int
+
+    /// One total per type present, largest share of bytes first (then by name).
+    public static func totals(of tensors: [GGUFTensorInfo]) -> [GGUFTypeTotal] {
+        var byType: [GGMLType: GGUFTypeTotal] = [:]
+        for tensor in tensors {
+            var total = byType[tensor.type] ?? GGUFTypeTotal(type: tensor.type.name, tensors: 0, elements: 0, bytes: 0)
+            total.tensors += 1
+            total.elements += tensor.elementCount
+            total.bytes += tensor.byteCount
+            byType[tensor.type] = total
+        }
+        return byType.values.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.type < $1.type }
+    }
+}

@@ -22,6 +22,14 @@ struct GGUFQuantizerTests {
         #expect(summary.tokenizerModel == "gpt2")
         #expect(summary.tensorsPerType == ["Q4_1": 210, "F32": 61, "Q8_0": 1])
         #expect(summary.bytesPerType.values.reduce(0, +) <= file.fileSize - file.dataOffset)
+        // Per-type totals (`assay inspect`'s "By type"): largest share of bytes first, adding up
+        // to the file's tensors.
+        let totals = GGUFTypeTotal.totals(of: file.tensors)
+        #expect(totals.map(\.type) == ["Q4_1", "Q8_0", "F32"])
+        #expect(totals.map(\.tensors) == [210, 1, 61])
+        #expect(totals.reduce(0) { $0 + $1.elements } == summary.parameterCount)
+        #expect(totals.reduce(0) { $0 + $1.bytes } == file.tensors.reduce(0) { $0 + $1.byteCount })
+        #expect(zip(totals, totals.dropFirst()).allSatisfy { $0.bytes >= $1.bytes })
     }
 
     @Test func plansMatricesOnly() throws {

@@ -49,13 +49,6 @@ struct InspectReport: Encodable {
         var bytes: Int
     }
 
-    struct TypeTotal: Encodable {
-        var type: String
-        var tensors: Int
-        var elements: Int
-        var bytes: Int
-    }
-
     var path: String
     var fileSize: Int
     var version: UInt32
@@ -64,7 +57,7 @@ struct InspectReport: Encodable {
     var summary: GGUFSummary
     var metadata: [Entry]
     var tensors: [Tensor]
-    var types: [TypeTotal]
+    var types: [GGUFTypeTotal]
 
     init(_ file: GGUFFile, path: String) {
         self.path = path
@@ -81,15 +74,7 @@ struct InspectReport: Encodable {
                 name: $0.name, type: $0.type.name, shape: $0.dimensions, offset: $0.offset,
                 elements: $0.elementCount, bytes: $0.byteCount)
         }
-        var totals: [GGMLType: TypeTotal] = [:]
-        for tensor in file.tensors {
-            var total = totals[tensor.type] ?? TypeTotal(type: tensor.type.name, tensors: 0, elements: 0, bytes: 0)
-            total.tensors += 1
-            total.elements += tensor.elementCount
-            total.bytes += tensor.byteCount
-            totals[tensor.type] = total
-        }
-        types = totals.values.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.type < $1.type }
+        types = GGUFTypeTotal.totals(of: file.tensors)
     }
 
     static func typeName(_ value: GGUFValue) -> String {
