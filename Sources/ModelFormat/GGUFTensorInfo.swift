@@ -44,3 +44,21 @@ public struct GGUFTypeTotal: Sendable, Hashable, Encodable {
         return byType.values.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.type < $1.type }
     }
 }
+
+extension GGUFTensorInfo: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case name, type, shape, offset, elements, bytes
+    }
+
+    /// `{"name", "type" (the ggml name), "shape" (ggml order), "offset", "elements", "bytes"}`,
+    /// as `assay inspect --json` lists tensors.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(type.name, forKey: .type)
+        try container.encode(dimensions, forKey: .shape)
+        try container.encode(offset, forKey: .offset)
+        try container.encode(elementCount, forKey: .elements)
+        try container.encode(byteCount, forKey: .bytes)
+    }
+}

@@ -57,6 +57,18 @@ struct InspectCommandTests {
         let tensors = try #require(json["tensors"] as? [[String: Any]])
         #expect(tensors.map { $0["name"] as? String } == ["blk.0.ffn_up.weight", "output_norm.weight"])
         #expect(tensors.first?["shape"] as? [Int] == [64, 4])
+        #expect(
+            tensors.map { Set($0.keys) }
+                == Array(repeating: ["name", "type", "shape", "offset", "elements", "bytes"], count: 2))
+        #expect(tensors.map { $0["type"] as? String } == ["F32", "F32"])
+        #expect(tensors.map { $0["elements"] as? Int } == [256, 4])
+        #expect(tensors.map { $0["bytes"] as? Int } == [1024, 16])
+        let types = try #require(json["types"] as? [[String: Any]])
+        #expect(types.count == 1)
+        #expect(types.first?["type"] as? String == "F32")
+        #expect(types.first?["tensors"] as? Int == 2)
+        #expect(types.first?["elements"] as? Int == 260)
+        #expect(types.first?["bytes"] as? Int == 1040)
         let metadata = try #require(json["metadata"] as? [[String: Any]])
         let tokens = try #require(metadata.first { $0["key"] as? String == "tokenizer.ggml.tokens" })
         let value = try #require(tokens["value"] as? [String: Any])

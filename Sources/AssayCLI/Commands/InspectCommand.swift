@@ -40,15 +40,6 @@ struct InspectReport: Encodable {
         var value: MetadataJSON
     }
 
-    struct Tensor: Encodable {
-        var name: String
-        var type: String
-        var shape: [Int]
-        var offset: Int
-        var elements: Int
-        var bytes: Int
-    }
-
     var path: String
     var fileSize: Int
     var version: UInt32
@@ -56,7 +47,7 @@ struct InspectReport: Encodable {
     var dataOffset: Int
     var summary: GGUFSummary
     var metadata: [Entry]
-    var tensors: [Tensor]
+    var tensors: [GGUFTensorInfo]
     var types: [GGUFTypeTotal]
 
     init(_ file: GGUFFile, path: String) {
@@ -69,11 +60,7 @@ struct InspectReport: Encodable {
         metadata = file.metadata.map {
             Entry(key: $0.key, type: Self.typeName($0.value), value: MetadataJSON($0.value))
         }
-        tensors = file.tensors.map {
-            Tensor(
-                name: $0.name, type: $0.type.name, shape: $0.dimensions, offset: $0.offset,
-                elements: $0.elementCount, bytes: $0.byteCount)
-        }
+        tensors = file.tensors
         types = GGUFTypeTotal.totals(of: file.tensors)
     }
 
@@ -104,7 +91,7 @@ struct InspectReport: Encodable {
         out += "Tensors (\(tensors.count))\n"
         var table = TextTable(["NAME", "TYPE", "SHAPE", "BYTES"], rightAligned: [3])
         for t in tensors {
-            table.add([t.name, t.type, t.shape.map(String.init).joined(separator: " × "), String(t.bytes)])
+            table.add([t.name, t.type.name, t.shapeDescription, String(t.byteCount)])
         }
         out += table.render() + "\n"
 
