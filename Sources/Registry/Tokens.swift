@@ -30,12 +30,17 @@ public enum TokenError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownToken(String)
     case alreadyRevoked(String)
     case randomnessUnavailable
+    /// Only admins create tokens for someone else.
+    case notAuthorized(actor: String, holder: String)
 
     public var description: String {
         switch self {
         case .unknownToken(let id): return "unknown token '\(id)'"
         case .alreadyRevoked(let id): return "token '\(id)' is already revoked"
         case .randomnessUnavailable: return "cannot read random bytes from the system"
+        case .notAuthorized(let actor, let holder):
+            return
+                "\(actor) may not create a token for \(holder): requires the role admin (anyone may create a token for themselves)"
         }
     }
 }
@@ -50,7 +55,9 @@ extension RegistryStore {
     }
 
     /// Creates a token for `actor` from 32 bytes of system randomness. Appends `token.create`
-    /// (the audit payload names the token id and actor, never the secret or its hash).
+    /// (the audit payload names the token id and actor, never the secret or its hash). Anyone
+    /// may create a token for themselves; for another actor the acting user needs the admin
+    /// role, checked in the same transaction as the insert.
     public func createToken(for actor: String, label: String? = nil) throws -> IssuedToken {
         guard Names.isValidName(actor) else { throw RegistryError.invalidName(actor) }
         var random = [UInt8](repeating: 0, count: 32)
@@ -60,6 +67,9 @@ extension RegistryStore {
         let hash = Self.tokenHash(secret)
         let id = "tok_" + String(hash.prefix(12))
         let token: APIToken = try write { tx in
+            if actor != tx.actor, !(try GovernanceRecords.roles(tx.snapshot, actor: tx.actor).contains("admin")) {
+                throw TokenError.notAuthorized(actor: tx.actor, holder: actor)
+            }
             try tx.database.run(
                 """
                 INSERT INTO api_tokens (id, token_sha256, actor, label, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)

@@ -92,7 +92,7 @@ struct JSONShapeParityTests {
         let home = w.dir.path("home")
         let admin = try RegistryStore(home: home, actor: "bootstrap")
         try admin.write { tx in _ = try GovernanceRecords.grantRole(tx, actor: "reader", role: "auditor") }
-        let token = try admin.createToken(for: "reader").secret
+        let token = try RegistryStore(home: home, actor: "reader").createToken(for: "reader").secret
         let service = AssayService(pool: try RegistryPool(home: home, readerCount: 1))
         func api(_ target: String) throws -> JSONValue {
             var headers = HTTPHeaders()

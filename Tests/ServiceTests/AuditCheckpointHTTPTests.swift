@@ -63,7 +63,7 @@ struct AuditCheckpointHTTPTests {
         let keyFile = f.directory.path("audit.pub")
         try Data((Hex.encode(try Ed25519.publicKey(seed: Self.seed)) + "\n").utf8).write(to: keyFile)
         // More activity after the checkpoint, as in real life.
-        _ = try store.createToken(for: "later")
+        _ = try store.createToken(for: "t")
 
         let db = try Database(path: store.databasePath)
         try db.execute("DROP TRIGGER IF EXISTS audit_events_no_update")

@@ -111,7 +111,7 @@ struct AuthMatrixTests {
 
     @Test func revokingATokenTakesEffectImmediately() throws {
         let fixture = try ServiceFixture()
-        let store = try Registry.RegistryStore(home: fixture.home, actor: "admin")
+        let store = try Registry.RegistryStore(home: fixture.home, actor: "actor-auditor")
         let issued = try store.createToken(for: "actor-auditor")
         #expect(try fixture.request("GET", "/api/v1/models", token: issued.secret).status.code == 200)
         _ = try store.revokeToken(id: issued.token.id)

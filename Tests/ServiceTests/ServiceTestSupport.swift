@@ -170,10 +170,10 @@ final class ServiceFixture: @unchecked Sendable {
         for role in Role.allCases {
             let actor = "actor-\(role.rawValue)"
             try admin.write { tx in _ = try GovernanceRecords.grantRole(tx, actor: actor, role: role.rawValue) }
-            tokens[role] = try admin.createToken(for: actor).secret
+            tokens[role] = try Self.ownToken(home: home, actor: actor).secret
         }
-        roleless = try admin.createToken(for: "nobody").secret
-        let gone = try admin.createToken(for: "actor-admin")
+        roleless = try Self.ownToken(home: home, actor: "nobody").secret
+        let gone = try Self.ownToken(home: home, actor: "actor-admin")
         revoked = gone.secret
         _ = try admin.revokeToken(id: gone.token.id)
         pool = try RegistryPool(home: home, readerCount: 2)
@@ -197,7 +197,12 @@ final class ServiceFixture: @unchecked Sendable {
         for role in roles {
             try store.write { tx in _ = try GovernanceRecords.grantRole(tx, actor: actor, role: role.rawValue) }
         }
-        return try store.createToken(for: actor).secret
+        return try Self.ownToken(home: home, actor: actor).secret
+    }
+
+    /// A token `actor` creates for themselves (anyone may; only admins create tokens for others).
+    static func ownToken(home: URL, actor: String) throws -> IssuedToken {
+        try RegistryStore(home: home, actor: actor).createToken(for: actor)
     }
 
     /// Everything observable about the registry's contents.

@@ -34,6 +34,7 @@ public enum ServiceErrors {
             case .unknownToken: return Problem(kind: .notFound, detail: e.description)
             case .alreadyRevoked: return Problem(kind: .conflict, detail: e.description)
             case .randomnessUnavailable: return Problem(kind: .internalError, detail: e.description)
+            case .notAuthorized: return Problem(kind: .forbidden, detail: e.description)
             }
         default:
             if let failure = StorageFailure(error) { return storage(failure) }
