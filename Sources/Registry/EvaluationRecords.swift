@@ -57,17 +57,7 @@ public struct EvaluationSuiteRecord: Sendable, Equatable, Codable {
     }
 
     init(row: Row) throws {
-        suiteID = try row.get("suite_id")
-        version = try row.get("version")
-        digest = try row.get("digest")
-        title = try row.get("title")
-        license = try row.get("license")
-        path = try row.get("path")
-        manifest = try row.get("manifest")
-        taskCount = try row.get("task_count")
-        itemCount = try row.get("item_count")
-        createdAt = try row.get("created_at")
-        createdBy = try row.get("created_by")
+        self = try row.decode()
     }
 }
 

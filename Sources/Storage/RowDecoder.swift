@@ -1,0 +1,132 @@
+extension Row {
+    /// Decodes a `Decodable` record from this row: each coding key reads the column that spells
+    /// it in snake_case (`prevHash` ← `prev_hash`, `suiteID` ← `suite_id`, `taskCount` ←
+    /// `task_count`); columns no key names are ignored. A property is read as its
+    /// `SQLValueConvertible` type, or through its own `Decodable` initialiser from one column
+    /// (`String` raw-value enums). An Optional property is nil for NULL or a missing column;
+    /// any other missing column or mismatched value throws, naming the column and the SQL.
+    public func decode<T: Decodable>(_ type: T.Type = T.self) throws(StorageError) -> T {
+        do {
+            return try T(from: RowDecoder(row: self, column: nil))
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw .misuse("cannot decode \(T.self) from the row: \(error)", sql: sql)
+        }
+    }
+
+    /// The column `key` names: `prevHash` → `prev_hash`, `suiteID` → `suite_id`.
+    static func columnName(for key: String) -> String {
+        var name = ""
+        var afterLowercase = false
+        for character in key {
+            if character.isUppercase {
+                if afterLowercase { name += "_" }
+                name += character.lowercased()
+            } else {
+                name.append(character)
+            }
+            afterLowercase = !character.isUppercase
+        }
+        return name
+    }
+
+    /// One column as `T`: directly when `T` converts from an `SQLValue`, otherwise through `T`'s
+    /// `Decodable` initialiser reading the column as its single value.
+    func decodeColumn<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
+        guard let convertible = T.self as? any SQLValueConvertible.Type else {
+            do {
+                return try T(from: RowDecoder(row: self, column: column))
+            } catch let error as StorageError {
+                throw error
+            } catch {
+                throw StorageError.misuse("column '\(column)': \(error)", sql: sql)
+            }
+        }
+        guard let value = try get(column, as: convertible) as? T else {
+            throw StorageError.misuse("column '\(column)' does not decode as \(T.self)", sql: sql)
+        }
+        return value
+    }
+
+    func unsupported(_ what: String) -> StorageError {
+        .misuse("Row.decode reads flat records of column values, not \(what)", sql: sql)
+    }
+}
+
+/// The `Decoder` behind `Row.decode`: the whole row as a keyed container, or (for a property
+/// that decodes itself) one column as a single value.
+struct RowDecoder: Decoder {
+    let row: Row
+    /// The column a single value is read from; nil for the whole row.
+    let column: String?
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard column == nil else { throw row.unsupported("a nested record in column '\(column ?? "")'") }
+        return KeyedDecodingContainer(RowColumns(row: row))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        throw row.unsupported("a list")
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        guard let column else { throw row.unsupported("a single value for the whole row") }
+        return RowColumn(row: row, column: column)
+    }
+}
+
+/// The row's columns, addressed by coding keys.
+struct RowColumns<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let row: Row
+    var codingPath: [any CodingKey] { [] }
+    /// Columns are looked up by key, not listed as keys.
+    var allKeys: [Key] { [] }
+
+    func contains(_ key: Key) -> Bool {
+        row[Row.columnName(for: key.stringValue)] != nil
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool {
+        try row.get(Row.columnName(for: key.stringValue), as: SQLValue.self) == .null
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try row.decodeColumn(Row.columnName(for: key.stringValue), as: T.self)
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
+        throw row.unsupported("a nested record")
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        throw row.unsupported("a list")
+    }
+
+    func superDecoder() throws -> any Decoder {
+        throw row.unsupported("a superclass")
+    }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        throw row.unsupported("a superclass")
+    }
+}
+
+/// One column as a single value (for a property type that decodes itself, e.g. a raw-value enum).
+struct RowColumn: SingleValueDecodingContainer {
+    let row: Row
+    let column: String
+    var codingPath: [any CodingKey] { [] }
+
+    func decodeNil() -> Bool {
+        row[column] == .null
+    }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try row.decodeColumn(column, as: T.self)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Storage
+
+struct RowDecoderTests {
+    enum Status: String, Codable { case running, completed }
+
+    struct Record: Decodable, Equatable {
+        var suiteID: String
+        var taskCount: Int
+        var prevHash: String
+        var score: Double
+        var passed: Bool
+        var status: Status
+        var note: String?
+        var blob: Data
+    }
+
+    func database(_ dir: TemporaryDirectory) throws -> Database {
+        let db = try Database(path: dir.path("a.sqlite").path)
+        try db.execute(
+            """
+            CREATE TABLE t (id INTEGER PRIMARY KEY, suite_id TEXT, task_count INTEGER, prev_hash TEXT, score REAL,
+                            passed INTEGER, status TEXT, note TEXT, blob BLOB)
+            """)
+        return db
+    }
+
+    @Test func columnNamesAreTheKeysInSnakeCase() {
+        #expect(Row.columnName(for: "prevHash") == "prev_hash")
+        #expect(Row.columnName(for: "suiteID") == "suite_id")
+        #expect(Row.columnName(for: "ci95Low") == "ci95_low")
+        #expect(Row.columnName(for: "seq") == "seq")
+    }
+
+    @Test func decodesEveryColumnTypeAndIgnoresOtherColumns() throws {
+        let dir = TemporaryDirectory("storage")
+        let db = try database(dir)
+        try db.run(
+            "INSERT INTO t VALUES (7, 'mmlu', 57, 'abc', 0.25, 1, 'completed', NULL, ?)", Data([1, 2]))
+        let row = try #require(try db.queryFirst("SELECT * FROM t"))
+        let record: Record = try row.decode()
+        #expect(
+            record
+                == Record(
+                    suiteID: "mmlu", taskCount: 57, prevHash: "abc", score: 0.25, passed: true, status: .completed,
+                    note: nil, blob: Data([1, 2])))
+        try db.run("UPDATE t SET note = 'n'")
+        let updated = try #require(try db.queryFirst("SELECT * FROM t"))
+        #expect(try updated.decode(Record.self).note == "n")
+    }
+
+    @Test func missingColumnsAndMismatchedValuesThrowNamingTheColumn() throws {
+        let dir = TemporaryDirectory("storage")
+        let db = try database(dir)
+        try db.run("INSERT INTO t VALUES (1, 'mmlu', 'many', 'abc', 0.25, 1, 'completed', NULL, x'00')")
+        let mismatched = try #require(try db.queryFirst("SELECT * FROM t"))
+        let typeError = #expect(throws: StorageError.self) { try mismatched.decode(Record.self) }
+        #expect(typeError?.message.contains("task_count") == true)
+
+        try db.run("UPDATE t SET task_count = 3, status = 'paused'")
+        let badEnum = try #require(try db.queryFirst("SELECT * FROM t"))
+        let enumError = #expect(throws: StorageError.self) { try badEnum.decode(Record.self) }
+        #expect(enumError?.message.contains("paused") == true)
+
+        let partial = try #require(try db.queryFirst("SELECT suite_id FROM t"))
+        let missing = #expect(throws: StorageError.self) { try partial.decode(Record.self) }
+        #expect(missing?.message.contains("task_count") == true)
+        #expect(missing?.sql == "SELECT suite_id FROM t")
+    }
+
+    @Test func nestedRecordsAreRefused() throws {
+        struct Outer: Decodable { var inner: Record }
+        let dir = TemporaryDirectory("storage")
+        let db = try database(dir)
+        try db.run("INSERT INTO t (id, suite_id) VALUES (1, 'x')")
+        try db.execute("CREATE TABLE o (inner TEXT)")
+        try db.run("INSERT INTO o VALUES ('x')")
+        let row = try #require(try db.queryFirst("SELECT * FROM o"))
+        let error = #expect(throws: StorageError.self) { try row.decode(Outer.self) }
+        #expect(error?.message.contains("nested record") == true)
+    }
+}
