@@ -91,11 +91,7 @@ extension ExportRenderer {
             out += table(
                 ["Variant", "Backend", "Suite/task", "Metric", "Value", "95 % CI", "n", "p95 ms", "Wh/1000", "Run"],
                 e.evaluations.map { ev in
-                    let ci =
-                        (ev.ciLower != nil && ev.ciUpper != nil)
-                        ? "[\(Format.fixed(ev.ciLower ?? 0, 3)), \(Format.fixed(ev.ciUpper ?? 0, 3))]" : "–"
-                    return
-                        "<tr><td>\(h(ev.variant))</td><td>\(h(ev.backendLabel))</td><td>\(h(ev.suite))/\(h(ev.task))</td><td>\(h(ev.metric))</td><td class=\"num\">\(Format.fixed(ev.value, 3))</td><td>\(ci)</td><td class=\"num\">\(ev.items)</td>"
+                    "<tr><td>\(h(ev.variant))</td><td>\(h(ev.backendLabel))</td><td>\(h(ev.suite))/\(h(ev.task))</td><td>\(h(ev.metric))</td><td class=\"num\">\(Format.fixed(ev.value, 3))</td><td>\(ev.intervalText)</td><td class=\"num\">\(ev.items)</td>"
                         + "<td class=\"num\">\(opt(ev.latencyP95Ms) { Format.fixed($0, 1) })</td><td class=\"num\">\(opt(ev.energyWhPer1000Items) { Format.fixed($0, 3) })</td><td><code>\(h(ev.runID))</code></td></tr>"
                 })
         }
