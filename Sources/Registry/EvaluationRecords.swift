@@ -116,6 +116,7 @@ public struct EvaluationRunRecord: Sendable, Equatable, Codable {
         self.results = nil
     }
 
+    /// The run's columns as `init(row:)` decodes them (`model_name`, `model_version` → `model`).
     static let select = """
         SELECT r.*, m.name AS model_name, v.version AS model_version,
                (SELECT count(*) FROM evaluation_items i WHERE i.run_id = r.id) AS items_done
@@ -123,25 +124,7 @@ public struct EvaluationRunRecord: Sendable, Equatable, Codable {
         """
 
     init(row: Row) throws {
-        id = try row.get("id")
-        model = try VersionReference(name: try row.get("model_name"), version: try row.get("model_version"))
-        modelDigest = try row.get("model_digest")
-        suiteID = try row.get("suite_id")
-        suiteVersion = try row.get("suite_version")
-        suiteDigest = try row.get("suite_digest")
-        configKey = try row.get("config_key")
-        config = try row.get("config")
-        engineVersion = try row.get("engine_version")
-        backend = try row.get("backend")
-        threads = try row.get("threads")
-        hardware = try row.get("hardware")
-        status = Status(rawValue: try row.get("status")) ?? .running
-        itemTotal = try row.get("item_total")
-        itemsDone = try row.get("items_done")
-        startedAt = try row.get("started_at")
-        finishedAt = try row.get("finished_at")
-        createdBy = try row.get("created_by")
-        results = try row.get("results")
+        self = try row.decode()
     }
 }
 

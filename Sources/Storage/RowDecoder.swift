@@ -2,9 +2,11 @@ extension Row {
     /// Decodes a `Decodable` record from this row: each coding key reads the column that spells
     /// it in snake_case (`prevHash` ← `prev_hash`, `suiteID` ← `suite_id`, `taskCount` ←
     /// `task_count`); columns no key names are ignored. A property is read as its
-    /// `SQLValueConvertible` type, or through its own `Decodable` initialiser from one column
-    /// (`String` raw-value enums). An Optional property is nil for NULL or a missing column;
-    /// any other missing column or mismatched value throws, naming the column and the SQL.
+    /// `SQLValueConvertible` type, or through its own `Decodable` initialiser: from one column
+    /// (`String` raw-value enums), or, for a nested record, from the columns prefixed with the
+    /// property's column (`model.name` ← `model_name`). An Optional property is nil for NULL or
+    /// a missing column; any other missing column or mismatched value throws, naming the column
+    /// and the SQL.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws(StorageError) -> T {
         do {
             return try T(from: RowDecoder(row: self, column: nil))
@@ -32,7 +34,8 @@ extension Row {
     }
 
     /// One column as `T`: directly when `T` converts from an `SQLValue`, otherwise through `T`'s
-    /// `Decodable` initialiser reading the column as its single value.
+    /// `Decodable` initialiser reading the column as its single value or as the prefix of a
+    /// nested record's columns.
     func decodeColumn<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
         guard let convertible = T.self as? any SQLValueConvertible.Type else {
             do {
@@ -50,22 +53,21 @@ extension Row {
     }
 
     func unsupported(_ what: String) -> StorageError {
-        .misuse("Row.decode reads flat records of column values, not \(what)", sql: sql)
+        .misuse("Row.decode reads records of column values, not \(what)", sql: sql)
     }
 }
 
-/// The `Decoder` behind `Row.decode`: the whole row as a keyed container, or (for a property
-/// that decodes itself) one column as a single value.
+/// The `Decoder` behind `Row.decode`: the whole row as a keyed container, or, for a property
+/// that decodes itself, one column as a single value or the columns it prefixes as a record.
 struct RowDecoder: Decoder {
     let row: Row
-    /// The column a single value is read from; nil for the whole row.
+    /// The property's column; nil for the whole row.
     let column: String?
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard column == nil else { throw row.unsupported("a nested record in column '\(column ?? "")'") }
-        return KeyedDecodingContainer(RowColumns(row: row))
+        KeyedDecodingContainer(RowColumns(row: row, prefix: column.map { $0 + "_" } ?? ""))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -78,29 +80,34 @@ struct RowDecoder: Decoder {
     }
 }
 
-/// The row's columns, addressed by coding keys.
+/// The row's columns, addressed by coding keys (after `prefix`, for a nested record).
 struct RowColumns<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let row: Row
+    let prefix: String
     var codingPath: [any CodingKey] { [] }
     /// Columns are looked up by key, not listed as keys.
     var allKeys: [Key] { [] }
 
+    func column(_ key: Key) -> String {
+        prefix + Row.columnName(for: key.stringValue)
+    }
+
     func contains(_ key: Key) -> Bool {
-        row[Row.columnName(for: key.stringValue)] != nil
+        row[column(key)] != nil
     }
 
     func decodeNil(forKey key: Key) throws -> Bool {
-        try row.get(Row.columnName(for: key.stringValue), as: SQLValue.self) == .null
+        try row.get(column(key), as: SQLValue.self) == .null
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try row.decodeColumn(Row.columnName(for: key.stringValue), as: T.self)
+        try row.decodeColumn(column(key), as: T.self)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>
     {
-        throw row.unsupported("a nested record")
+        KeyedDecodingContainer(RowColumns<NestedKey>(row: row, prefix: column(key) + "_"))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {

@@ -71,15 +71,34 @@ struct RowDecoderTests {
         #expect(missing?.sql == "SELECT suite_id FROM t")
     }
 
-    @Test func nestedRecordsAreRefused() throws {
-        struct Outer: Decodable { var inner: Record }
+    @Test func nestedRecordsReadTheColumnsTheirPropertyPrefixes() throws {
+        struct Reference: Decodable, Equatable {
+            var name: String
+            var version: String
+        }
+        struct Run: Decodable, Equatable {
+            var id: String
+            var model: Reference
+            var modelDigest: String
+        }
         let dir = TemporaryDirectory("storage")
-        let db = try database(dir)
-        try db.run("INSERT INTO t (id, suite_id) VALUES (1, 'x')")
-        try db.execute("CREATE TABLE o (inner TEXT)")
+        let db = try Database(path: dir.path("a.sqlite").path)
+        try db.execute("CREATE TABLE r (id TEXT, model_name TEXT, model_version TEXT, model_digest TEXT)")
+        try db.run("INSERT INTO r VALUES ('run-1', 'smol', '1.0', 'abc')")
+        let row = try #require(try db.queryFirst("SELECT * FROM r"))
+        #expect(
+            try row.decode(Run.self)
+                == Run(id: "run-1", model: Reference(name: "smol", version: "1.0"), modelDigest: "abc"))
+    }
+
+    @Test func listsAreRefused() throws {
+        struct Tagged: Decodable { var tags: [String] }
+        let dir = TemporaryDirectory("storage")
+        let db = try Database(path: dir.path("a.sqlite").path)
+        try db.execute("CREATE TABLE o (tags TEXT)")
         try db.run("INSERT INTO o VALUES ('x')")
         let row = try #require(try db.queryFirst("SELECT * FROM o"))
-        let error = #expect(throws: StorageError.self) { try row.decode(Outer.self) }
-        #expect(error?.message.contains("nested record") == true)
+        let error = #expect(throws: StorageError.self) { try row.decode(Tagged.self) }
+        #expect(error?.message.contains("not a list") == true)
     }
 }
