@@ -8,13 +8,7 @@ extension Row {
     /// a missing column; any other missing column or mismatched value throws, naming the column
     /// and the SQL.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws(StorageError) -> T {
-        do {
-            return try T(from: RowDecoder(row: self, column: nil))
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw .misuse("cannot decode \(T.self) from the row: \(error)", sql: sql)
-        }
+        try decoding("cannot decode \(T.self) from the row") { try T(from: RowDecoder(row: self, column: nil)) }
     }
 
     /// The column `key` names: `prevHash` → `prev_hash`, `suiteID` → `suite_id`.
@@ -38,18 +32,24 @@ extension Row {
     /// nested record's columns.
     func decodeColumn<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
         guard let convertible = T.self as? any SQLValueConvertible.Type else {
-            do {
-                return try T(from: RowDecoder(row: self, column: column))
-            } catch let error as StorageError {
-                throw error
-            } catch {
-                throw StorageError.misuse("column '\(column)': \(error)", sql: sql)
-            }
+            return try decoding("column '\(column)'") { try T(from: RowDecoder(row: self, column: column)) }
         }
         guard let value = try get(column, as: convertible) as? T else {
             throw StorageError.misuse("column '\(column)' does not decode as \(T.self)", sql: sql)
         }
         return value
+    }
+
+    /// Runs a `Decodable` initialiser; an error other than a `StorageError` (a raw value that
+    /// names no case, say) is rethrown as one that starts with `context`.
+    func decoding<T>(_ context: String, _ body: () throws -> T) throws(StorageError) -> T {
+        do {
+            return try body()
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw .misuse("\(context): \(error)", sql: sql)
+        }
     }
 
     func unsupported(_ what: String) -> StorageError {

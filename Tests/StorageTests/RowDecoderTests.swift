@@ -63,6 +63,7 @@ struct RowDecoderTests {
         try db.run("UPDATE t SET task_count = 3, status = 'paused'")
         let badEnum = try #require(try db.queryFirst("SELECT * FROM t"))
         let enumError = #expect(throws: StorageError.self) { try badEnum.decode(Record.self) }
+        #expect(enumError?.message.contains("column 'status'") == true)
         #expect(enumError?.message.contains("paused") == true)
 
         let partial = try #require(try db.queryFirst("SELECT suite_id FROM t"))
