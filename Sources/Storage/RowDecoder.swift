@@ -5,8 +5,8 @@ extension Row {
     /// `SQLValueConvertible` type, or through its own `Decodable` initialiser: from one column
     /// (`String` raw-value enums), or, for a nested record, from the columns prefixed with the
     /// property's column (`model.name` ← `model_name`). An Optional property is nil for NULL or
-    /// a missing column; any other missing column or mismatched value throws, naming the column
-    /// and the SQL.
+    /// a missing column (an Optional nested record is read whenever one of its columns is
+    /// there); any other missing column or mismatched value throws, naming the column and the SQL.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws(StorageError) -> T {
         try decoding("cannot decode \(T.self) from the row") { try T(from: RowDecoder(row: self, column: nil)) }
     }
@@ -92,12 +92,15 @@ struct RowColumns<Key: CodingKey>: KeyedDecodingContainerProtocol {
         prefix + Row.columnName(for: key.stringValue)
     }
 
+    /// True when the key's column is there, or columns it prefixes (a nested record).
     func contains(_ key: Key) -> Bool {
-        row[column(key)] != nil
+        let name = column(key)
+        return row[name] != nil || row.columns.contains { $0.hasPrefix(name + "_") }
     }
 
+    /// True for NULL; false for a nested record (its own members decide).
     func decodeNil(forKey key: Key) throws -> Bool {
-        try row.get(column(key), as: SQLValue.self) == .null
+        row[column(key)].map { $0 == .null } ?? false
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {

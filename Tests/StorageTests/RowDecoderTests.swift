@@ -90,6 +90,14 @@ struct RowDecoderTests {
         #expect(
             try row.decode(Run.self)
                 == Run(id: "run-1", model: Reference(name: "smol", version: "1.0"), modelDigest: "abc"))
+
+        struct MaybeRun: Decodable, Equatable {
+            var id: String
+            var model: Reference?
+        }
+        #expect(try row.decode(MaybeRun.self).model == Reference(name: "smol", version: "1.0"))
+        let withoutModel = try #require(try db.queryFirst("SELECT id FROM r"))
+        #expect(try withoutModel.decode(MaybeRun.self) == MaybeRun(id: "run-1", model: nil))
     }
 
     @Test func listsAreRefused() throws {
