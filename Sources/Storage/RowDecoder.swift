@@ -11,18 +11,19 @@ extension Row {
         try decoding("cannot decode \(T.self) from the row") { try T(from: RowDecoder(row: self, column: nil)) }
     }
 
-    /// The column `key` names: `prevHash` → `prev_hash`, `suiteID` → `suite_id`.
+    /// The column `key` names: a word starts at an uppercase letter that follows a lowercase
+    /// letter or digit, or that ends an acronym before a lowercase letter (`prevHash` →
+    /// `prev_hash`, `suiteID` → `suite_id`, `URLValue` → `url_value`).
     static func columnName(for key: String) -> String {
+        let characters = Array(key)
         var name = ""
-        var afterLowercase = false
-        for character in key {
-            if character.isUppercase {
-                if afterLowercase { name += "_" }
-                name += character.lowercased()
-            } else {
-                name.append(character)
+        for (i, character) in characters.enumerated() {
+            if character.isUppercase, i > 0 {
+                let afterWord = !characters[i - 1].isUppercase
+                let endsAcronym = i + 1 < characters.count && characters[i + 1].isLowercase
+                if afterWord || endsAcronym { name += "_" }
             }
-            afterLowercase = !character.isUppercase
+            name += character.lowercased()
         }
         return name
     }

@@ -33,6 +33,8 @@ struct RowDecoderTests {
         #expect(Row.columnName(for: "suiteID") == "suite_id")
         #expect(Row.columnName(for: "ci95Low") == "ci95_low")
         #expect(Row.columnName(for: "seq") == "seq")
+        #expect(Row.columnName(for: "URLValue") == "url_value")
+        #expect(Row.columnName(for: "keyID") == "key_id")
     }
 
     @Test func decodesEveryColumnTypeAndIgnoresOtherColumns() throws {
