@@ -78,28 +78,7 @@ extension ExportRenderer {
                 })
         }
 
-        out += "<h2>Evaluation</h2>\n"
-        if e.evaluations.isEmpty {
-            out += "<p>No completed evaluation runs for this version or its relatives.</p>\n"
-        } else {
-            out +=
-                "<figure>\(ExportCharts.metricSVG(e.evaluations))<figcaption>Headline metric per task, variant and backend; whiskers show the 95 % confidence interval.</figcaption></figure>\n"
-            out +=
-                "<figure>\(ExportCharts.latencySVG(e.evaluations))<figcaption>Per-item end-to-end latency per variant and backend: bar from p50 to p99, tick at p95 (ms).</figcaption></figure>\n"
-            out +=
-                "<figure>\(ExportCharts.energySVG(e.evaluations))<figcaption>Energy per 1,000 items, one bar per variant and backend (runs on different backends are not averaged together); missing bars were not measured.</figcaption></figure>\n"
-            out += table(
-                ["Variant", "Backend", "Suite/task", "Metric", "Value", "95 % CI", "n", "p95 ms", "Wh/1000", "Run"],
-                e.evaluations.map { ev in
-                    let ci =
-                        (ev.ciLower != nil && ev.ciUpper != nil)
-                        ? "[\(Format.fixed(ev.ciLower ?? 0, 3)), \(Format.fixed(ev.ciUpper ?? 0, 3))]" : "–"
-                    return
-                        "<tr><td>\(h(ev.variant))</td><td>\(h(ev.backendLabel))</td><td>\(h(ev.suite))/\(h(ev.task))</td><td>\(h(ev.metric))</td><td class=\"num\">\(Format.fixed(ev.value, 3))</td><td>\(ci)</td><td class=\"num\">\(ev.items)</td>"
-                        + "<td class=\"num\">\(opt(ev.latencyP95Ms) { Format.fixed($0, 1) })</td><td class=\"num\">\(opt(ev.energyWhPer1000Items) { Format.fixed($0, 3) })</td><td><code>\(h(ev.runID))</code></td></tr>"
-                })
-        }
-
+        out += evaluationSection(e.evaluations)
         out += gateSection(e)
         if let a = e.approval {
             out += "<h2>Approval decisions</h2>\n"
@@ -122,6 +101,28 @@ extension ExportRenderer {
         }
         out += "</body>\n</html>\n"
         return out
+    }
+
+    /// Evaluation: charts of the headline metric, latency and energy, then one row per run and
+    /// metric (or a note that there are no completed runs).
+    static func evaluationSection(_ evaluations: [ExportedEvaluation]) -> String {
+        var out = "<h2>Evaluation</h2>\n"
+        guard !evaluations.isEmpty else {
+            return out + "<p>No completed evaluation runs for this version or its relatives.</p>\n"
+        }
+        out +=
+            "<figure>\(ExportCharts.metricSVG(evaluations))<figcaption>Headline metric per task, variant and backend; whiskers show the 95 % confidence interval.</figcaption></figure>\n"
+        out +=
+            "<figure>\(ExportCharts.latencySVG(evaluations))<figcaption>Per-item end-to-end latency per variant and backend: bar from p50 to p99, tick at p95 (ms).</figcaption></figure>\n"
+        out +=
+            "<figure>\(ExportCharts.energySVG(evaluations))<figcaption>Energy per 1,000 items, one bar per variant and backend (runs on different backends are not averaged together); missing bars were not measured.</figcaption></figure>\n"
+        return out
+            + table(
+                ["Variant", "Backend", "Suite/task", "Metric", "Value", "95 % CI", "n", "p95 ms", "Wh/1000", "Run"],
+                evaluations.map { ev in
+                    "<tr><td>\(h(ev.variant))</td><td>\(h(ev.backendLabel))</td><td>\(h(ev.suite))/\(h(ev.task))</td><td>\(h(ev.metric))</td><td class=\"num\">\(Format.fixed(ev.value, 3))</td><td>\(ev.intervalText)</td><td class=\"num\">\(ev.items)</td>"
+                        + "<td class=\"num\">\(opt(ev.latencyP95Ms) { Format.fixed($0, 1) })</td><td class=\"num\">\(opt(ev.energyWhPer1000Items) { Format.fixed($0, 3) })</td><td><code>\(h(ev.runID))</code></td></tr>"
+                })
     }
 
     /// The regression gate: the latest verdict up front (what a reader wants to know), then

@@ -155,6 +155,11 @@ public struct ExportedEvaluation: Sendable, Equatable, Codable {
         guard let engine, !engine.isEmpty else { return backend }
         return "\(backend) (\(engine))"
     }
+    /// The 95 % interval as the Markdown and HTML tables show it: "[0.412, 0.498]", or "–".
+    var intervalText: String {
+        guard let ciLower, let ciUpper else { return "–" }
+        return "[\(Format.fixed(ciLower, 3)), \(Format.fixed(ciUpper, 3))]"
+    }
     /// `assay eval --exclude-contaminated`: accuracy and items without the contaminated items.
     public var cleanAccuracy: Double?
     public var cleanItems: Int?

@@ -80,11 +80,8 @@ public enum ExportRenderer {
             out +=
                 "| variant | backend | suite/task | metric | value | 95 % CI | n | p95 latency (ms) | Wh/1000 items | run |\n|---|---|---|---|---:|---|---:|---:|---:|---|\n"
             for ev in e.evaluations {
-                let ci =
-                    (ev.ciLower != nil && ev.ciUpper != nil)
-                    ? "[\(Format.fixed(ev.ciLower ?? 0, 3)), \(Format.fixed(ev.ciUpper ?? 0, 3))]" : "–"
                 out +=
-                    "| \(md(ev.variant)) | \(md(ev.backendLabel)) | \(md(ev.suite))/\(md(ev.task)) | \(md(ev.metric)) | \(Format.fixed(ev.value, 3)) | \(ci) | \(ev.items) | "
+                    "| \(md(ev.variant)) | \(md(ev.backendLabel)) | \(md(ev.suite))/\(md(ev.task)) | \(md(ev.metric)) | \(Format.fixed(ev.value, 3)) | \(ev.intervalText) | \(ev.items) | "
                     + "\(opt(ev.latencyP95Ms) { Format.fixed($0, 1) }) | \(opt(ev.energyWhPer1000Items) { Format.fixed($0, 3) }) | `\(md(ev.runID))` |\n"
             }
         }

@@ -157,25 +157,31 @@ public enum GateReport {
 
 /// XML/HTML text escaping.
 public enum XMLText {
+    /// The characters spelled as references in text and attribute values.
+    static let references: [Unicode.Scalar: String] = [
+        "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"
+    ]
+
     /// Escapes `& < > " '` and drops characters XML 1.0 forbids (control characters except tab,
     /// newline and carriage return), so any input yields well-formed output.
     public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                let v = scalar.value
-                if v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D { continue }
-                if v == 0xFFFE || v == 0xFFFF { continue }
+            if let reference = references[scalar] {
+                out += reference
+            } else if isAllowed(scalar) {
                 out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// False for what XML 1.0 forbids: control characters other than tab, newline and carriage
+    /// return, and U+FFFE / U+FFFF.
+    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        let control = v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D
+        return !control && v != 0xFFFE && v != 0xFFFF
     }
 }

@@ -50,14 +50,7 @@ public struct AuditEvent: Sendable, Equatable, Codable {
 
 extension AuditEvent {
     init(row: Row) throws {
-        seq = try row.get("seq")
-        time = try row.get("time")
-        actor = try row.get("actor")
-        action = try row.get("action")
-        subject = try row.get("subject")
-        payload = try row.get("payload")
-        prevHash = try row.get("prev_hash")
-        hash = try row.get("hash")
+        self = try row.decode()
     }
 }
 

@@ -57,17 +57,7 @@ public struct EvaluationSuiteRecord: Sendable, Equatable, Codable {
     }
 
     init(row: Row) throws {
-        suiteID = try row.get("suite_id")
-        version = try row.get("version")
-        digest = try row.get("digest")
-        title = try row.get("title")
-        license = try row.get("license")
-        path = try row.get("path")
-        manifest = try row.get("manifest")
-        taskCount = try row.get("task_count")
-        itemCount = try row.get("item_count")
-        createdAt = try row.get("created_at")
-        createdBy = try row.get("created_by")
+        self = try row.decode()
     }
 }
 
@@ -126,6 +116,7 @@ public struct EvaluationRunRecord: Sendable, Equatable, Codable {
         self.results = nil
     }
 
+    /// The run's columns as `init(row:)` decodes them (`model_name`, `model_version` → `model`).
     static let select = """
         SELECT r.*, m.name AS model_name, v.version AS model_version,
                (SELECT count(*) FROM evaluation_items i WHERE i.run_id = r.id) AS items_done
@@ -133,25 +124,18 @@ public struct EvaluationRunRecord: Sendable, Equatable, Codable {
         """
 
     init(row: Row) throws {
-        id = try row.get("id")
-        model = try VersionReference(name: try row.get("model_name"), version: try row.get("model_version"))
-        modelDigest = try row.get("model_digest")
-        suiteID = try row.get("suite_id")
-        suiteVersion = try row.get("suite_version")
-        suiteDigest = try row.get("suite_digest")
-        configKey = try row.get("config_key")
-        config = try row.get("config")
-        engineVersion = try row.get("engine_version")
-        backend = try row.get("backend")
-        threads = try row.get("threads")
-        hardware = try row.get("hardware")
-        status = Status(rawValue: try row.get("status")) ?? .running
-        itemTotal = try row.get("item_total")
-        itemsDone = try row.get("items_done")
-        startedAt = try row.get("started_at")
-        finishedAt = try row.get("finished_at")
-        createdBy = try row.get("created_by")
-        results = try row.get("results")
+        self = try row.decode()
+    }
+
+    /// The audit payload naming what the run evaluates, with what and how, plus `members`
+    /// (`evaluation_run.start`: the item total; `evaluation_run.import`: backend, items, sources).
+    func auditPayload(adding members: [String: JSONValue]) -> JSONValue {
+        let identity: [String: JSONValue] = [
+            "model": .string(model.description), "model_digest": .string(modelDigest),
+            "suite": .string("\(suiteID)@\(suiteVersion)"), "suite_digest": .string(suiteDigest),
+            "config_key": .string(configKey), "engine_version": .string(engineVersion)
+        ]
+        return .object(identity.merging(members) { _, added in added })
     }
 }
 
@@ -268,12 +252,7 @@ extension RegistryStore {
             try Self.insertRunningEvaluationRun(tx, run, startedAt: tx.time)
             try tx.appendAudit(
                 action: "evaluation_run.start", subject: run.id,
-                payload: [
-                    "model": .string(run.model.description), "model_digest": .string(run.modelDigest),
-                    "suite": .string("\(run.suiteID)@\(run.suiteVersion)"), "suite_digest": .string(run.suiteDigest),
-                    "config_key": .string(run.configKey), "engine_version": .string(run.engineVersion),
-                    "items": .integer(Int64(run.itemTotal))
-                ])
+                payload: run.auditPayload(adding: ["items": .integer(Int64(run.itemTotal))]))
         }
         return try evaluationRun(run.id)
     }
@@ -386,16 +365,26 @@ extension RegistryStore {
             let count =
                 try tx.database.scalar("SELECT count(*) FROM evaluation_items WHERE run_id = ?", id, as: Int64.self)
                 ?? 0
-            try tx.database.run(
-                "UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
-                tx.time, results, id)
-            try tx.appendAudit(
-                action: "evaluation_run.complete", subject: id,
-                payload: [
-                    "items": .integer(count), "results_sha256": .string(SHA256.hash(Array(results.utf8)).hex),
-                    "metrics": .object(metrics)
-                ])
+            try Self.markEvaluationRunCompleted(
+                tx, id, finishedAt: tx.time, results: results, items: count, metrics: metrics)
         }
+    }
+
+    /// Stores a running run's results and appends `evaluation_run.complete` (payload: the item
+    /// count, the SHA-256 of the results JSON and the headline metrics).
+    static func markEvaluationRunCompleted(
+        _ tx: RegistryTransaction, _ id: String, finishedAt: String, results: String, items: Int64,
+        metrics: [String: JSONValue]
+    ) throws {
+        try tx.database.run(
+            "UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
+            finishedAt, results, id)
+        try tx.appendAudit(
+            action: "evaluation_run.complete", subject: id,
+            payload: [
+                "items": .integer(items), "results_sha256": .string(SHA256.hash(Array(results.utf8)).hex),
+                "metrics": .object(metrics)
+            ])
     }
 
     /// Records a completed run assembled elsewhere (shards merged by `assay eval import`) in
@@ -410,25 +399,14 @@ extension RegistryStore {
             let finished = run.finishedAt ?? tx.time
             try Self.insertRunningEvaluationRun(tx, run, startedAt: run.startedAt.isEmpty ? tx.time : run.startedAt)
             try Self.insertEvaluationItems(tx, run: run.id, items)
-            try tx.database.run(
-                "UPDATE evaluation_runs SET status = 'completed', finished_at = ?, results = ? WHERE id = ?",
-                finished, results, run.id)
             try tx.appendAudit(
                 action: "evaluation_run.import", subject: run.id,
-                payload: [
-                    "model": .string(run.model.description), "model_digest": .string(run.modelDigest),
-                    "suite": .string("\(run.suiteID)@\(run.suiteVersion)"), "suite_digest": .string(run.suiteDigest),
-                    "config_key": .string(run.configKey), "engine_version": .string(run.engineVersion),
+                payload: run.auditPayload(adding: [
                     "backend": .string(run.backend), "items": .integer(Int64(items.count)),
                     "sources": .array(sources.map(JSONValue.string))
-                ])
-            try tx.appendAudit(
-                action: "evaluation_run.complete", subject: run.id,
-                payload: [
-                    "items": .integer(Int64(items.count)),
-                    "results_sha256": .string(SHA256.hash(Array(results.utf8)).hex),
-                    "metrics": .object(metrics)
-                ])
+                ]))
+            try Self.markEvaluationRunCompleted(
+                tx, run.id, finishedAt: finished, results: results, items: Int64(items.count), metrics: metrics)
         }
         return try evaluationRun(run.id)
     }

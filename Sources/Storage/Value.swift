@@ -23,20 +23,37 @@ extension SQLValue: SQLValueConvertible {
     public init?(sqlValue: SQLValue) { self = sqlValue }
 }
 
-extension Int64: SQLValueConvertible {
-    public var sqlValue: SQLValue { .integer(self) }
+/// A type SQLite stores as INTEGER: it states its mapping to and from `Int64`, and the column
+/// rule (an INTEGER value, nothing else) is kept once here.
+public protocol SQLIntegerConvertible: SQLValueConvertible {
+    /// The stored integer.
+    var sqlInteger: Int64 { get }
+    /// Decodes a stored integer; nil when it does not fit this type.
+    init?(sqlInteger: Int64)
+}
+
+extension SQLIntegerConvertible {
+    public var sqlValue: SQLValue { .integer(sqlInteger) }
     public init?(sqlValue: SQLValue) {
         guard case .integer(let v) = sqlValue else { return nil }
-        self = v
+        self.init(sqlInteger: v)
     }
 }
 
-extension Int: SQLValueConvertible {
-    public var sqlValue: SQLValue { .integer(Int64(self)) }
-    public init?(sqlValue: SQLValue) {
-        guard case .integer(let v) = sqlValue, let i = Int(exactly: v) else { return nil }
-        self = i
-    }
+extension Int64: SQLIntegerConvertible {
+    public var sqlInteger: Int64 { self }
+    public init?(sqlInteger: Int64) { self = sqlInteger }
+}
+
+extension Int: SQLIntegerConvertible {
+    public var sqlInteger: Int64 { Int64(self) }
+    public init?(sqlInteger: Int64) { self.init(exactly: sqlInteger) }
+}
+
+/// Stored as 0 or 1; any non-zero integer reads as true.
+extension Bool: SQLIntegerConvertible {
+    public var sqlInteger: Int64 { self ? 1 : 0 }
+    public init?(sqlInteger: Int64) { self = sqlInteger != 0 }
 }
 
 extension Double: SQLValueConvertible {
@@ -47,14 +64,6 @@ extension Double: SQLValueConvertible {
         case .integer(let v): self = Double(v)
         default: return nil
         }
-    }
-}
-
-extension Bool: SQLValueConvertible {
-    public var sqlValue: SQLValue { .integer(self ? 1 : 0) }
-    public init?(sqlValue: SQLValue) {
-        guard case .integer(let v) = sqlValue else { return nil }
-        self = v != 0
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import InferenceCore
+import JSON
 import Registry
 import TestSupport
 import Testing
@@ -83,6 +84,13 @@ struct EvaluationRunnerTests {
         #expect((json?["energy"] as? [String: Any])?["method"] as? String == "estimated:cpu-tdp")
         let actions = try f.store.auditEvents().map(\.action)
         #expect(actions.contains("evaluation_run.start") && actions.contains("evaluation_run.complete"))
+        let start = try #require(try f.store.auditEvents().first { $0.action == "evaluation_run.start" })
+        let payload = try JSONValue.parse(start.payload).objectValue ?? [:]
+        #expect(
+            payload.keys.sorted() == [
+                "config_key", "engine_version", "items", "model", "model_digest", "suite", "suite_digest"
+            ])
+        #expect(payload["items"] == .integer(28))
     }
 
     @Test func predictionsDoNotDependOnBatchSizeOrThreads() async throws {

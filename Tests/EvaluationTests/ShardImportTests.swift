@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import Registry
 import TestSupport
 import Testing
@@ -51,7 +52,19 @@ struct ShardImportTests {
         #expect(run.status == .completed)
         #expect(try run.configKey == f.store.evaluationRun(reference.runID).configKey)
         #expect(run.itemsDone == reference.tasks.reduce(0) { $0 + $1.n })
-        #expect(try f.store.latestAuditEvents(2).map(\.action) == ["evaluation_run.import", "evaluation_run.complete"])
+        let events = try f.store.latestAuditEvents(2)
+        #expect(events.map(\.action) == ["evaluation_run.import", "evaluation_run.complete"])
+        let imported = try JSONValue.parse(events[0].payload).objectValue ?? [:]
+        #expect(
+            imported.keys.sorted() == [
+                "backend", "config_key", "engine_version", "items", "model", "model_digest", "sources", "suite",
+                "suite_digest"
+            ])
+        #expect(imported["items"] == .integer(Int64(run.itemsDone)))
+        #expect(imported["config_key"] == .string(run.configKey))
+        let completed = try JSONValue.parse(events[1].payload).objectValue ?? [:]
+        #expect(completed.keys.sorted() == ["items", "metrics", "results_sha256"])
+        #expect(completed["items"] == .integer(Int64(run.itemsDone)))
         let files = f.tmp.path("home/runs/\(merged.runID)")
         #expect(FileManager.default.fileExists(atPath: files.appendingPathComponent("results.json").path))
         let jsonl = try String(contentsOf: files.appendingPathComponent("items.jsonl"), encoding: .utf8)

@@ -193,6 +193,11 @@ struct RegressionGateTests {
         #expect(gk["classname"] == "assay.gate.general-knowledge")
     }
 
+    @Test func xmlTextEscapesReferencesAndDropsForbiddenCharacters() {
+        #expect(XMLText.escape("a&b<c>d\"e'f") == "a&amp;b&lt;c&gt;d&quot;e&#39;f")
+        #expect(XMLText.escape("t\tn\nr\r\u{01}\u{1F}\u{FFFE}\u{FFFF} é") == "t\tn\nr\r é")
+    }
+
     /// Issue 11 (JUnit part of issue 13): one testcase per (suite, task, metric) with stable
     /// names (no thresholds), classname per suite, numbers as properties and in the failure
     /// message, warnings skipped with their message.
