@@ -1,28 +1,12 @@
 import Foundation
 import InferenceCore
 
-/// Wall-clock accounting of one item (summed over its requests).
-public struct ItemTiming: Sendable, Hashable, Codable {
-    public var prefillTokens: Int = 0
-    public var reusedTokens: Int = 0
-    public var prefillSeconds: Double = 0
-    public var decodeTokens: Int = 0
-    public var decodeSeconds: Double = 0
-    public var timeToFirstTokenSeconds: Double = 0
-    public var totalSeconds: Double = 0
+/// Wall-clock accounting of one item: its requests' timings summed (time to first token from
+/// the first request), in the same form.
+public typealias ItemTiming = RequestTiming
 
-    public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case prefillTokens = "prefill_tokens"
-        case reusedTokens = "reused_tokens"
-        case prefillSeconds = "prefill_s"
-        case decodeTokens = "decode_tokens"
-        case decodeSeconds = "decode_s"
-        case timeToFirstTokenSeconds = "ttft_s"
-        case totalSeconds = "total_s"
-    }
-
+extension RequestTiming {
+    /// Adds one of the item's requests.
     mutating func add(_ t: RequestTiming, first: Bool) {
         prefillTokens += t.prefillTokens
         reusedTokens += t.reusedTokens
@@ -111,7 +95,7 @@ public enum Scorer {
             names = Array(ChoiceLetters.all.prefix(lls.count))
             gold = item.answerIndex ?? -1
         }
-        var timing = ItemTiming()
+        var timing = ItemTiming.zero
         for (i, r) in results.enumerated() { timing.add(r.timing, first: i == 0) }
         return ItemResult(
             task: task.id, item: item.id, index: index, subject: item.subject, category: item.fields["category"],
@@ -144,7 +128,7 @@ public enum Scorer {
         case .f1:
             score = item.targets.map { tokenF1(prediction: extracted, reference: $0) }.max() ?? 0
         }
-        var timing = ItemTiming()
+        var timing = ItemTiming.zero
         timing.add(result.timing, first: true)
         return ItemResult(
             task: task.id, item: item.id, index: index, subject: item.subject, category: item.fields["category"],

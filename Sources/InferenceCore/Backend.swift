@@ -187,7 +187,8 @@ public struct GenerationResult: Sendable, Hashable, Codable {
     }
 }
 
-/// Wall-clock accounting for one request; the evaluation runner derives latency figures from it.
+/// Wall-clock accounting for one request; the evaluation runner derives latency figures from it
+/// and records one item's requests summed in the same form (`ItemTiming`, snake_case keys).
 public struct RequestTiming: Sendable, Hashable, Codable {
     /// Tokens actually computed in prefill (after prefix reuse) and how many were reused.
     public var prefillTokens: Int = 0
@@ -198,6 +199,16 @@ public struct RequestTiming: Sendable, Hashable, Codable {
     /// Time from request start to the first generated (or first scored) token.
     public var timeToFirstTokenSeconds: Double = 0
     public var totalSeconds: Double = 0
+
+    enum CodingKeys: String, CodingKey {
+        case prefillTokens = "prefill_tokens"
+        case reusedTokens = "reused_tokens"
+        case prefillSeconds = "prefill_s"
+        case decodeTokens = "decode_tokens"
+        case decodeSeconds = "decode_s"
+        case timeToFirstTokenSeconds = "ttft_s"
+        case totalSeconds = "total_s"
+    }
 }
 
 extension RequestTiming {

@@ -197,7 +197,7 @@ struct ScoringTests {
                 task: "mmlu", item: "i\(i)", index: i, subject: subject, category: category, cluster: nil,
                 prediction: "A", target: correct ? "A" : "B", correct: correct, score: correct ? 1 : 0,
                 predictionNorm: "A", correctNorm: correct, logLikelihoods: nil, greedy: nil, generated: nil,
-                contextTokens: 1, continuationTokens: nil, generatedTokens: nil, timing: ItemTiming(), cached: false)
+                contextTokens: 1, continuationTokens: nil, generatedTokens: nil, timing: .zero, cached: false)
         }
         // Subject s1 (stem): 1/1 correct; subject s2 (stem): 1/3 correct; s3 (other): 0/2.
         let results = [
