@@ -32,12 +32,8 @@ public struct Hardware: Sendable, Codable, Hashable {
             raplAvailable: !EnergyMeter().raplDomains().isEmpty)
     }
 
+    /// Its Codable form in canonical JSON (stored with each run).
     var canonicalJSON: String {
-        let value: JSONValue = .object([
-            "cpu_model": .string(cpuModel), "logical_cpus": .integer(Int64(logicalCPUs)),
-            "memory_bytes": .integer(Int64(clamping: memoryBytes)), "os": .string(operatingSystem),
-            "rapl_available": .bool(raplAvailable)
-        ])
-        return (try? value.canonicalString()) ?? "{}"
+        (try? JSONValue.parse(Array(JSONOutput.data(self))).canonicalString()) ?? "{}"
     }
 }

@@ -60,7 +60,7 @@ public struct SuiteEvidence: Sendable, Equatable, Codable {
     }
 
     /// The stable check name of this comparison: `suite/task/metric`.
-    public var checkName: String { "\(suite)/\(task)/\(metric)" }
+    public var checkName: String { GateCheck.name(suite: suite, task: task, metric: metric) }
 }
 
 /// Latency and energy of one version's evaluation.
@@ -163,8 +163,8 @@ public struct SuiteComparison: Sendable, Equatable, Codable {
     public var nonInferior: Bool
     public var outcome: Outcome
 
-    /// `suite/task/metric`.
-    public var name: String { "\(suite)/\(task)/\(metric)" }
+    /// `suite/task/metric`, the name of its check.
+    public var name: String { GateCheck.name(suite: suite, task: task, metric: metric) }
 }
 
 /// One named rule and how it came out. Names are stable (no thresholds in them).
@@ -187,6 +187,9 @@ public struct GateCheck: Sendable, Equatable, Codable {
     public var suite: String?
     /// Numbers behind the check (threshold, p-value, CI, MDE…), for JUnit properties.
     public var properties: [String: String] = [:]
+
+    /// The name of a paired comparison's check: `suite/task/metric`.
+    public static func name(suite: String, task: String, metric: String) -> String { "\(suite)/\(task)/\(metric)" }
 }
 
 /// The CI regression gate.
