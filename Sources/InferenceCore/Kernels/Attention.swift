@@ -1,3 +1,5 @@
+import KernelSource
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,22 +1,10 @@
+import KernelSource
+
 /// Row · activation dot products in ggml's arithmetic: integer products per 32-value block,
 /// scaled per block in F32 (`acc = fma(d_w * d_x, Σ q_w q_x, acc)`), as ggml's x86 `vec_dot`
 /// kernels do. Activation rows come from `QuantizedActivations` (Int16 values, evens then odds
 /// inside each block), so the summation order depends only on the row, never on batching or
 /// threads.
-
-/// Horizontal sum in the order of ggml's `hsum_float_8` (and tinyBLAS's `hsum`):
-/// `((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7))`.
-@inline(__always)
-func horizontalSum(_ v: SIMD8<Float>) -> Float {
-    let quad = v.lowHalf + v.highHalf
-    let pair = quad.lowHalf + quad.highHalf
-    return pair[0] + pair[1]
-}
-
-@inline(__always)
-func loadHalf(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
-    Float(p.loadUnaligned(fromByteOffset: offset, as: Float16.self))
-}
 
 /// tinyBLAS's F32 accumulation (llama.cpp's prompt path for F16 and F32 weights): one 8-lane
 /// FMA accumulator over whole groups of eight values (`products(i)` gives weights and
