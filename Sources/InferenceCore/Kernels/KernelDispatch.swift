@@ -96,7 +96,7 @@ extension BlockWeightFormat {
 extension WeightMatrix {
     /// The kernel-side view, for integer block formats.
     var blockView: WeightView? {
-        BlockWeightFormat(type).map { WeightView(format: $0, rows: rows, cols: cols, data: data, rowBytes: rowBytes) }
+        kernelFormat.map { WeightView(format: $0, rows: rows, cols: cols, data: data, rowBytes: rowBytes) }
     }
 }
 

@@ -21,10 +21,13 @@ struct WeightMatrix: Sendable {
     let cols: Int
     let mapped: MappedPointer
     let rowBytes: Int
+    /// The integer kernels' format for `type`, looked up once here (nil: F32/F16 paths).
+    let kernelFormat: BlockWeightFormat?
 
     init(name: String, type: GGMLType, rows: Int, cols: Int, data: UnsafeRawPointer, rowBytes: Int) {
         self.name = name
         self.type = type
+        self.kernelFormat = BlockWeightFormat(type)
         self.rows = rows
         self.cols = cols
         self.mapped = MappedPointer(data)
